@@ -1,0 +1,111 @@
+import { describe, expect, it } from '@jest/globals'
+import { parseConfig } from '../src/config/config.js'
+import { parseDuration } from '../src/config/duration.js'
+import { InputError } from '../src/config/errors.js'
+
+const SECRETS = { 'etd-api-key': 'k', 'etd-client-id': 'id', 'etd-client-secret': 's' }
+
+function config(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
+  const all: Record<string, string> = { ...SECRETS, ...inputs }
+  return parseConfig((name) => all[name] ?? '', env)
+}
+
+function errorOf(inputs: Record<string, string>): string {
+  try {
+    config(inputs)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('parseDuration', () => {
+  it.each([
+    ['90s', 90_000],
+    ['65m', 3_900_000],
+    ['2h', 7_200_000],
+    ['7d', 604_800_000],
+    ['1.5h', 5_400_000],
+    [' 30 min ', 1_800_000],
+    ['0', 0]
+  ])('reads %p', (text, expected) => expect(parseDuration(text)).toBe(expected))
+
+  it.each(['90', '', 'soon', '-5m', '1h30', '5 parsecs'])('refuses %p', (text) => {
+    expect(parseDuration(text)).toBeUndefined()
+  })
+})
+
+describe('parseConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = config({}, { RUNNER_TEMP: '/runner/tmp' })
+    expect(c.etd.baseUrl).toBe('https://api.us.etd.cisco.com')
+    expect(c.rule).toEqual({ mailboxes: [], verdicts: ['bec', 'scam', 'phishing', 'malicious'], techniques: [] })
+    expect(c.lookbackMs).toBe(3_600_000)
+    expect(c.settleDelayMs).toBe(300_000)
+    expect(c.notify).toBe('email')
+    expect(c.reportPath).toBe('/runner/tmp/etd-verdict-watch/report.json')
+  })
+
+  it('maps regions to hosts, Europe to de', () => {
+    expect(config({ 'etd-region': 'de' }).etd.baseUrl).toBe('https://api.de.etd.cisco.com')
+    expect(config({ 'etd-region': 'BETA' }).etd.baseUrl).toBe('https://api.beta.etd.cisco.com')
+    expect(errorOf({ 'etd-region': 'eu' })).toBe("Input 'etd-region' is 'eu'; expected one of us, de, au, in, ae, beta.")
+  })
+
+  it('lets etd-base-url override the region, https only unless loopback', () => {
+    expect(config({ 'etd-base-url': 'https://etd.proxy.example/api/', 'etd-region': 'au' }).etd.baseUrl).toBe(
+      'https://etd.proxy.example/api'
+    )
+    expect(config({ 'etd-base-url': 'http://127.0.0.1:8080' }).etd.baseUrl).toBe('http://127.0.0.1:8080')
+    expect(config({ 'etd-base-url': 'http://localhost:9' }).etd.baseUrl).toBe('http://localhost:9')
+    expect(errorOf({ 'etd-base-url': 'http://etd.example.com' })).toMatch(/^Input 'etd-base-url' is 'http:\/\/etd\.example\.com'; expected an https URL/)
+    expect(errorOf({ 'etd-base-url': 'not a url' })).toMatch(/^Input 'etd-base-url' is 'not a url'/)
+  })
+
+  it('never echoes credentials embedded in etd-base-url', () => {
+    const message = errorOf({ 'etd-base-url': 'https://user:hunter2@etd.example.com' })
+    expect(message).not.toContain('hunter2')
+    expect(message).toMatch(/without credentials/)
+  })
+
+  it('names each missing secret', () => {
+    expect(() => parseConfig(() => '')).toThrow("Input 'etd-api-key' is required: the ETD API key, from a repository secret.")
+    expect(errorOf({ 'etd-client-secret': ' ' })).toBe(
+      "Input 'etd-client-secret' is required: the ETD API client secret, from a repository secret."
+    )
+  })
+
+  it('reads mailboxes split by commas and newlines, lower-cased, domains allowed', () => {
+    expect(config({ mailboxes: 'CEO@Example.com, cfo@example.com\n\n*@subsidiary.example.org\n' }).rule.mailboxes).toEqual([
+      'ceo@example.com',
+      'cfo@example.com',
+      '*@subsidiary.example.org'
+    ])
+    expect(errorOf({ mailboxes: 'ceo@example.com, ceo' })).toBe(
+      "Input 'mailboxes' has 'ceo'; expected addresses like ceo@example.com or *@example.com."
+    )
+  })
+
+  it('checks verdicts against the known set and lists the valid ones', () => {
+    expect(config({ verdicts: 'BEC, phishing, bec' }).rule.verdicts).toEqual(['bec', 'phishing'])
+    expect(errorOf({ verdicts: 'bec, virus' })).toBe(
+      "Input 'verdicts' has 'virus'; expected any of bec, scam, phishing, malicious, spam, graymail, neutral."
+    )
+  })
+
+  it('lower-cases techniques for case-insensitive matching', () => {
+    expect(config({ techniques: 'QR code\nSender name impersonation' }).rule.techniques).toEqual([
+      'qr code',
+      'sender name impersonation'
+    ])
+  })
+
+  it('validates durations and notify', () => {
+    expect(config({ lookback: '7d', 'settle-delay': '0' }).settleDelayMs).toBe(0)
+    expect(errorOf({ lookback: '0' })).toBe("Input 'lookback' is '0'; expected a duration such as 90s, 65m, 2h or 7d.")
+    expect(errorOf({ 'settle-delay': '5' })).toBe("Input 'settle-delay' is '5'; expected a duration such as 90s, 65m, 2h or 7d.")
+    expect(config({ notify: 'None' }).notify).toBe('none')
+    expect(errorOf({ notify: 'slack' })).toMatch(/^Input 'notify' is 'slack'; expected one of email, none/)
+  })
+})

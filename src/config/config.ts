@@ -1,0 +1,118 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DEFAULT_VERDICTS, isKnownVerdict, KNOWN_VERDICTS } from '../etd/verdicts.js'
+import type { MatchRule } from '../match/matcher.js'
+import { parseDuration } from './duration.js'
+import { InputError } from './errors.js'
+import { parseList } from './lists.js'
+
+export const REGIONS = ['us', 'de', 'au', 'in', 'ae', 'beta'] as const
+export const NOTIFY_MODES = ['email', 'none'] as const
+export type NotifyMode = (typeof NOTIFY_MODES)[number]
+
+export interface EtdConfig {
+  baseUrl: string
+  apiKey: string
+  clientId: string
+  clientSecret: string
+}
+
+export interface Config {
+  etd: EtdConfig
+  rule: MatchRule
+  lookbackMs: number
+  settleDelayMs: number
+  notify: NotifyMode
+  reportPath: string
+}
+
+/** Reads one input as the workflow gave it, `''` when absent. */
+export type InputReader = (name: string) => string
+
+const MAILBOX = /^(\*|[^\s@]+)@[^\s@]+$/
+
+function required(input: InputReader, name: string, what: string): string {
+  const value = input(name).trim()
+  if (value === '') throw new InputError(`Input '${name}' is required: ${what}.`)
+  return value
+}
+
+function oneOf<T extends string>(input: InputReader, name: string, allowed: readonly T[], fallback: T): T {
+  const value = input(name).trim().toLowerCase() || fallback
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(`Input '${name}' is '${value}'; expected one of ${allowed.join(', ')}.`)
+  }
+  return value as T
+}
+
+function duration(input: InputReader, name: string, fallback: string, allowZero: boolean): number {
+  const given = input(name).trim() || fallback
+  const value = parseDuration(given)
+  if (value === undefined || (!allowZero && value === 0)) {
+    throw new InputError(`Input '${name}' is '${given}'; expected a duration such as 90s, 65m, 2h or 7d.`)
+  }
+  return value
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
+function baseUrl(input: InputReader): string {
+  const given = input('etd-base-url').trim()
+  if (given === '') return `https://api.${oneOf(input, 'etd-region', REGIONS, 'us')}.etd.cisco.com`
+  let url: URL
+  try {
+    url = new URL(given)
+  } catch {
+    throw new InputError(`Input 'etd-base-url' is '${given}'; expected a URL such as https://api.us.etd.cisco.com.`)
+  }
+  const plainHttpOk = url.protocol === 'http:' && isLoopback(url.hostname)
+  if ((url.protocol !== 'https:' && !plainHttpOk) || url.username || url.password || url.search || url.hash) {
+    throw new InputError(
+      `Input 'etd-base-url' is '${url.origin}'; expected an https URL without credentials or query (http only for loopback).`
+    )
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
+}
+
+function mailboxes(input: InputReader): string[] {
+  const patterns = parseList(input('mailboxes')).map((m) => m.toLowerCase())
+  const bad = patterns.find((m) => !MAILBOX.test(m))
+  if (bad !== undefined) {
+    throw new InputError(`Input 'mailboxes' has '${bad}'; expected addresses like ceo@example.com or *@example.com.`)
+  }
+  return patterns
+}
+
+function verdicts(input: InputReader): string[] {
+  const given = parseList(input('verdicts').toLowerCase())
+  const list = given.length > 0 ? given : [...DEFAULT_VERDICTS]
+  const bad = list.find((v) => !isKnownVerdict(v))
+  if (bad !== undefined) {
+    throw new InputError(`Input 'verdicts' has '${bad}'; expected any of ${KNOWN_VERDICTS.join(', ')}.`)
+  }
+  return [...new Set(list)]
+}
+
+/** Turns the workflow's inputs into a validated configuration, or throws an InputError naming the input. */
+export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Config {
+  const etd: EtdConfig = {
+    apiKey: required(input, 'etd-api-key', 'the ETD API key, from a repository secret'),
+    clientId: required(input, 'etd-client-id', 'the ETD API client ID, from a repository secret'),
+    clientSecret: required(input, 'etd-client-secret', 'the ETD API client secret, from a repository secret'),
+    baseUrl: baseUrl(input)
+  }
+  return {
+    etd,
+    rule: {
+      mailboxes: mailboxes(input),
+      verdicts: verdicts(input),
+      techniques: parseList(input('techniques').toLowerCase())
+    },
+    lookbackMs: duration(input, 'lookback', '1h', false),
+    settleDelayMs: duration(input, 'settle-delay', '5m', true),
+    notify: oneOf(input, 'notify', NOTIFY_MODES, 'email'),
+    reportPath: input('report-path').trim() || join(env.RUNNER_TEMP || tmpdir(), 'etd-verdict-watch', 'report.json')
+  }
+}

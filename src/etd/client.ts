@@ -1,0 +1,221 @@
+import { formatEtdTime } from './message.js'
+import { RateLimiter, realClock, type Clock } from './rate-limiter.js'
+import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, RETRYABLE_STATUS, type RetryPolicy } from './retry.js'
+import type { RawMessage, SearchResponse } from './types.js'
+
+/** A failure talking to ETD, worded for the person reading the workflow log. */
+export class EtdError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number
+  ) {
+    super(message)
+    this.name = 'EtdError'
+  }
+}
+
+class PageTooLargeError extends EtdError {}
+
+export interface RetryNotice {
+  path: string
+  attempt: number
+  maxAttempts: number
+  reason: string
+  delayMs: number
+}
+
+export interface EtdClientOptions {
+  baseUrl: string
+  apiKey: string
+  clientId: string
+  clientSecret: string
+  /** Called with every secret the client derives (the Basic header, tokens) before anything can log it. */
+  maskSecret?: (value: string) => void
+  limiter?: RateLimiter
+  retry?: RetryPolicy
+  timeoutMs?: number
+  clock?: Clock
+  onRetry?: (notice: RetryNotice) => void
+  onPageShrink?: (pageSize: number) => void
+}
+
+export interface SearchQuery {
+  start: number
+  end: number
+  verdicts: readonly string[]
+  pageSize?: number
+}
+
+export interface SearchPage {
+  messages: RawMessage[]
+  totalSize?: number
+  pageSize: number
+}
+
+export const MAX_PAGE_SIZE = 100
+const TOO_LARGE = /exceeds the limit|reduce the page size/i
+const TOKEN_PATH = '/v1/oauth/token'
+const SEARCH_PATH = '/v1/messages/search'
+
+type Attempt<T> = { done: true; value: T } | { done: false; reason: string; status?: number; retryAfterMs?: number }
+
+export class EtdClient {
+  private readonly limiter: RateLimiter
+  private readonly retry: RetryPolicy
+  private readonly timeoutMs: number
+  private readonly clock: Clock
+  private readonly basic: string
+  private token?: Promise<string>
+
+  constructor(private readonly options: EtdClientOptions) {
+    this.clock = options.clock ?? realClock
+    this.limiter = options.limiter ?? new RateLimiter(2, 4, this.clock)
+    this.retry = options.retry ?? DEFAULT_RETRY
+    this.timeoutMs = options.timeoutMs ?? 60000
+    const credentials = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')
+    this.basic = `Basic ${credentials}`
+    options.maskSecret?.(credentials)
+  }
+
+  /** Every page of a search, one at a time as ETD sends them; pages shrink when ETD says they are too large. */
+  async *search(query: SearchQuery): AsyncGenerator<SearchPage> {
+    let pageSize = Math.min(query.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE)
+    let pageToken: string | undefined
+    for (;;) {
+      const body = {
+        timestamp: [formatEtdTime(query.start), formatEtdTime(query.end)],
+        verdicts: query.verdicts,
+        pageSize,
+        ...(pageToken ? { pageToken } : {})
+      }
+      let response: SearchResponse
+      try {
+        response = await this.call<SearchResponse>(SEARCH_PATH, body)
+      } catch (error) {
+        if (!(error instanceof PageTooLargeError) || pageSize === 1) throw error
+        pageSize = Math.max(1, Math.floor(pageSize / 2))
+        this.options.onPageShrink?.(pageSize)
+        continue
+      }
+      const messages = response.data?.messages
+      if (messages !== undefined && !Array.isArray(messages)) {
+        throw new EtdError(`ETD ${SEARCH_PATH} answered with data.messages that is not a list`)
+      }
+      yield { messages: messages ?? [], totalSize: response.totalSize, pageSize }
+      const next = typeof response.nextPageToken === 'string' ? response.nextPageToken : ''
+      if (next === '') return
+      if (next === pageToken) throw new EtdError(`ETD ${SEARCH_PATH} returned the same page token twice`)
+      pageToken = next
+    }
+  }
+
+  private accessToken(): Promise<string> {
+    this.token ??= this.call<{ accessToken?: unknown }>(TOKEN_PATH).then((answer) => {
+      if (typeof answer.accessToken !== 'string' || answer.accessToken === '') {
+        throw new EtdError(`ETD ${TOKEN_PATH} answered without an accessToken`)
+      }
+      this.options.maskSecret?.(answer.accessToken)
+      return answer.accessToken
+    })
+    this.token.catch(() => (this.token = undefined))
+    return this.token
+  }
+
+  /** One POST with the rate limit, timeouts, retries, and a single token refresh on 401. */
+  private async call<T>(path: string, body?: unknown): Promise<T> {
+    const isTokenCall = path === TOKEN_PATH
+    let refreshed = false
+    for (let attempt = 1; ; attempt++) {
+      const authorization = isTokenCall ? this.basic : `Bearer ${await this.accessToken()}`
+      await this.limiter.take()
+      const result = await this.attempt<T>(path, authorization, body)
+      if (result.done) return result.value
+      if (result.status === 401 && !isTokenCall && !refreshed) {
+        refreshed = true
+        this.token = undefined
+        attempt--
+        continue
+      }
+      if (result.status === 502 && TOO_LARGE.test(result.reason)) throw new PageTooLargeError(result.reason, 502)
+      const retryable = result.status === undefined || RETRYABLE_STATUS.has(result.status)
+      if (!retryable || attempt >= this.retry.maxAttempts) {
+        throw new EtdError(describeFailure(path, result.status, result.reason, attempt), result.status)
+      }
+      if (result.status === 429) this.limiter.drain()
+      const delayMs = Math.min(result.retryAfterMs ?? backoffDelay(attempt, this.retry), this.retry.maxDelayMs * 4)
+      this.options.onRetry?.({ path, attempt, maxAttempts: this.retry.maxAttempts, reason: result.reason, delayMs })
+      await this.clock.sleep(delayMs)
+    }
+  }
+
+  private async attempt<T>(path: string, authorization: string, body: unknown): Promise<Attempt<T>> {
+    let response: Response
+    let text: string
+    try {
+      response = await fetch(`${this.options.baseUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization,
+          'x-api-key': this.options.apiKey,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' })
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs)
+      })
+      text = await response.text()
+    } catch (error) {
+      return { done: false, reason: networkReason(error, this.timeoutMs) }
+    }
+    if (!response.ok) {
+      return {
+        done: false,
+        status: response.status,
+        reason: errorMessage(text, response.statusText),
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.clock.now())
+      }
+    }
+    try {
+      const value = JSON.parse(text) as unknown
+      if (typeof value !== 'object' || value === null) throw new Error('not an object')
+      return { done: true, value: value as T }
+    } catch {
+      return { done: false, reason: `malformed JSON in a ${response.status} answer` }
+    }
+  }
+}
+
+function networkReason(error: unknown, timeoutMs: number): string {
+  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } }
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutMs / 1000}s`
+  return `connection failed (${err.cause?.code ?? err.cause?.message ?? err.message ?? 'unknown error'})`
+}
+
+/** ETD's own words from an error body: JSON `message`/`error`/`detail`, else the text, kept short. */
+function errorMessage(text: string, statusText: string): string {
+  let message = text
+  try {
+    const parsed = JSON.parse(text) as Record<string, unknown>
+    const field = [parsed.message, parsed.error_description, parsed.error, parsed.detail].find(
+      (value) => typeof value === 'string' && value !== ''
+    )
+    if (typeof field === 'string') message = field
+  } catch {
+    // Not JSON: the text itself is the message.
+  }
+  message = message.replace(/\s+/g, ' ').trim()
+  if (message === '') message = statusText || 'no message'
+  return message.length > 300 ? `${message.slice(0, 300)}…` : message
+}
+
+function describeFailure(path: string, status: number | undefined, reason: string, attempts: number): string {
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
+  if (status === undefined) return `ETD ${path} could not be reached${tries}: ${reason}`
+  const hint =
+    status === 403
+      ? ' (check etd-api-key)'
+      : status === 401 && path === TOKEN_PATH
+        ? ' (check etd-client-id and etd-client-secret)'
+        : ''
+  return `ETD ${path} answered ${status}${tries}: ${reason}${hint}`
+}

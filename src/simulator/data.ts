@@ -1,0 +1,201 @@
+import type { RawMessage } from '../etd/types.js'
+
+/** One verdict a message was given, at a time: the first on delivery, later ones retro or manual. */
+export interface VerdictEvent {
+  at: number
+  verdict: string
+  retro?: boolean
+  manual?: boolean
+}
+
+/** A message as the simulator keeps it: what ETD knows of it depends on when you ask. */
+export interface SimMessage {
+  id: string
+  receivedAt: number
+  subject: string
+  fromAddress: string
+  senderName: string
+  toAddresses: string[]
+  mailboxes: string[]
+  direction: 'incoming' | 'outgoing' | 'internal'
+  techniques: Array<{ type: string; severity: string; description: string }>
+  history: VerdictEvent[]
+  folder?: string
+  urls: string[]
+  /** Timestamps sent with nine fractional digits, as ETD sometimes does. */
+  nanoTimes: boolean
+}
+
+export const THREATS = ['bec', 'scam', 'phishing', 'malicious']
+
+export const TECHNIQUES = [
+  'Brand impersonation', 'Call to action', 'Data input request', 'Disposable sender address', 'External admin',
+  'Fake reply', 'Hidden text', 'Link masquerade', 'Link visit request', 'Low content reputation',
+  'Malicious HTML attachment', 'Malicious URL', 'QR code', 'Rare sender address', 'Rare sender domain for recipient',
+  'References to cryptocurrency', 'Request for contact details', 'Request for credentials',
+  'Request to open attachment', 'Sender name impersonation', 'Sender name mismatch', 'Shortened URL',
+  'Suspicious sender domain'
+]
+
+export const DEFAULT_MAILBOXES = [
+  'ceo@example.com', 'cfo@example.com', 'payroll@example.com', 'it-help@example.com',
+  'alice@example.com', 'bob@example.com', 'carol@subsidiary.example.org', 'dave@subsidiary.example.org'
+]
+
+/** Text an attacker controls, chosen to break whatever renders it without escaping. */
+export const HOSTILE_TEXT = [
+  '<script>alert(document.cookie)</script>Invoice overdue',
+  '<img src="https://tracker.evil.example/pixel.png" onerror="alert(1)">',
+  'Urgent: [verify your account](https://login.evil.example/reset) **today**',
+  '@ceo @org/security-team please approve #1 and #2 now',
+  '"><a href="javascript:alert(1)">Click</a>',
+  'Rëchnung fällig – 請求書のお知らせ – فاتورة مستحقة 💸',
+  '| col | break | the | table |\n=====\n# Heading injection',
+  '${{ secrets.ETD_API_KEY }} `rm -rf /` <!-- hidden -->',
+  'Wire transfer '.repeat(150).trim()
+]
+
+const WEIGHTED_VERDICTS: Array<[string, number]> = [
+  ['neutral', 34], ['spam', 20], ['graymail', 14], ['phishing', 10], ['bec', 7], ['scam', 7], ['malicious', 8]
+]
+const FOLDERS = ['quarantine', 'trash', 'junk', 'junkemail', 'inbox']
+const HOUR = 3_600_000
+
+/** mulberry32: tiny, fast, and the same sequence for the same seed everywhere. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export interface GenerateOptions {
+  seed: number
+  count: number
+  start: number
+  end: number
+  mailboxes?: string[]
+}
+
+/** Realistic traffic: every verdict, retro convictions hours after delivery, overrides, hostile text. */
+export function generateMessages(options: GenerateOptions): SimMessage[] {
+  const random = seededRandom(options.seed)
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]
+  const mailboxes = options.mailboxes ?? DEFAULT_MAILBOXES
+  const weightTotal = WEIGHTED_VERDICTS.reduce((sum, [, w]) => sum + w, 0)
+  const weightedVerdict = (): string => {
+    let roll = random() * weightTotal
+    for (const [verdict, weight] of WEIGHTED_VERDICTS) if ((roll -= weight) < 0) return verdict
+    return 'neutral'
+  }
+  const hex = (length: number) =>
+    Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('')
+
+  const messages: SimMessage[] = []
+  for (let i = 0; i < options.count; i++) {
+    const nanoTimes = random() < 0.25
+    // ETD keeps whole seconds unless it sends the nine-digit form.
+    const exact = Math.floor(options.start + random() * (options.end - options.start))
+    const receivedAt = nanoTimes ? exact : exact - (exact % 1000)
+    const verdict = weightedVerdict()
+    const threat = THREATS.includes(verdict)
+    const history: VerdictEvent[] = []
+    const delivered = receivedAt + 1000 + Math.floor(random() * 20000)
+    const roll = random()
+    if (threat && roll < 0.15) {
+      // Clean on delivery, convicted after deeper analysis.
+      history.push({ at: delivered, verdict: 'neutral' })
+      history.push({ at: delivered + Math.floor((1 + random() * 11) * HOUR), verdict, retro: true })
+    } else if (threat && roll < 0.22) {
+      // Convicted, then released by an administrator.
+      history.push({ at: delivered, verdict })
+      history.push({ at: delivered + Math.floor(random() * 3 * HOUR), verdict: 'neutral', manual: true })
+    } else {
+      history.push({ at: delivered, verdict })
+    }
+    const mailbox = pick(mailboxes)
+    const hostile = random() < 0.3
+    const senderDomain = pick(['evil.example', 'examp1e.com', 'payments-secure.example.net', 'partner.example'])
+    const techniqueCount = threat ? 1 + Math.floor(random() * 4) : verdict === 'spam' ? 1 : 0
+    const techniques = [...new Set(Array.from({ length: techniqueCount }, () => pick(TECHNIQUES)))].map((type) => ({
+      type,
+      severity: pick(['low', 'medium', 'high']),
+      description: type === 'Malicious URL' ? `https://${senderDomain}/login` : ''
+    }))
+    messages.push({
+      id: `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
+      receivedAt,
+      subject: hostile ? pick(HOSTILE_TEXT) : pick(['Invoice 4471 overdue', 'Quick favour', 'Your parcel is held',
+        'Payroll update required', 'Shared document: Q4 plan', 'Password expires today', 'Lunch on Friday?']),
+      fromAddress: `${pick(['billing', 'ceo', 'no-reply', 'hr', 'support'])}@${senderDomain}`,
+      senderName: hostile && random() < 0.5 ? pick(HOSTILE_TEXT) : pick(['Jane Smith', 'IT Service Desk', 'DHL Express', 'Chief Executive']),
+      toAddresses: [mailbox],
+      mailboxes: [mailbox],
+      direction: random() < 0.9 ? 'incoming' : pick(['outgoing', 'internal'] as const),
+      techniques,
+      history,
+      folder: threat || verdict === 'spam' ? pick(FOLDERS) : random() < 0.5 ? 'inbox' : undefined,
+      urls: threat ? [`https://${senderDomain}/${hex(6)}`] : [],
+      nanoTimes
+    })
+  }
+  return messages.sort((a, b) => a.receivedAt - b.receivedAt)
+}
+
+/** The verdict events known at `now`; empty before the first verdict was given. */
+export function knownHistory(message: SimMessage, now: number): VerdictEvent[] {
+  return message.history.filter((event) => event.at <= now)
+}
+
+function etdTime(millis: number, nano: boolean): string {
+  const iso = new Date(millis).toISOString()
+  return nano ? iso.replace(/\.(\d{3})Z$/, '.$1456789Z') : iso.replace(/\.\d{3}Z$/, 'Z')
+}
+
+/** The message in ETD's wire format as ETD would answer at `now`, or `undefined` when not yet known. */
+export function renderMessage(message: SimMessage, now: number): RawMessage | undefined {
+  const history = knownHistory(message, now)
+  if (history.length === 0) return undefined
+  const first = history[0]
+  const latest = history[history.length - 1]
+  const remediated = THREATS.includes(latest.verdict) || latest.verdict === 'spam'
+  return {
+    id: message.id,
+    internetMessageId: `<${message.id.slice(0, 8)}@mail.${message.fromAddress.split('@')[1]}>`,
+    timestamp: etdTime(message.receivedAt, message.nanoTimes),
+    subject: message.subject,
+    direction: message.direction,
+    fromAddress: message.fromAddress,
+    senderName: message.senderName,
+    toAddresses: message.toAddresses,
+    ccAddresses: [],
+    mailboxes: message.mailboxes,
+    urls: message.urls,
+    urlMetadata: message.urls.map((url) => ({ url, isMalicious: THREATS.includes(latest.verdict) })),
+    verdict: {
+      // After an administrator's override ETD leaves the category empty.
+      category: latest.manual ? '' : latest.verdict,
+      originalVerdict: first.verdict,
+      latestVerdict: latest.verdict,
+      isRetroVerdict: latest.retro === true,
+      isManualVerdict: latest.manual === true,
+      timestamp: etdTime(latest.at, message.nanoTimes),
+      businessRisk: '',
+      techniques: latest.verdict === 'neutral' ? [] : message.techniques
+    },
+    ...(message.folder && (remediated || message.folder === 'inbox')
+      ? {
+          action: {
+            type: 'move',
+            folder: remediated ? message.folder : 'inbox',
+            isAutoRemediated: !latest.manual,
+            timestamp: etdTime(latest.at + 4000, message.nanoTimes)
+          }
+        }
+      : {})
+  }
+}

@@ -1,0 +1,38 @@
+import { knownHistory, type SimMessage } from './data.js'
+
+export interface ExpectedQuery {
+  start: number
+  end: number
+  mailboxes: string[]
+  verdicts: string[]
+  techniques: string[]
+}
+
+/**
+ * What should match, worked out from the simulator's own records rather than from what it sends:
+ * an independent answer to hold the action's matching against.
+ */
+export function expectedMatches(messages: SimMessage[], now: number, query: ExpectedQuery): string[] {
+  const wantedTechniques = new Set(query.techniques.map((t) => t.toLowerCase()))
+  const inMailboxes = (address: string): boolean => {
+    const lowered = address.toLowerCase()
+    const domain = lowered.slice(lowered.indexOf('@'))
+    return query.mailboxes.some((pattern) => {
+      const p = pattern.toLowerCase()
+      return p === lowered || p === `*${domain}`
+    })
+  }
+  const ids: string[] = []
+  for (const message of messages) {
+    if (message.receivedAt < query.start || message.receivedAt > query.end) continue
+    const history = knownHistory(message, now)
+    if (history.length === 0) continue
+    const verdict = history[history.length - 1].verdict
+    if (!query.verdicts.includes(verdict)) continue
+    if (query.mailboxes.length > 0 && !message.mailboxes.some(inMailboxes)) continue
+    const techniques = verdict === 'neutral' ? [] : message.techniques
+    if (wantedTechniques.size > 0 && !techniques.some((t) => wantedTechniques.has(t.type.toLowerCase()))) continue
+    ids.push(message.id)
+  }
+  return ids.sort()
+}

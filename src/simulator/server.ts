@@ -1,0 +1,226 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { renderMessage, type SimMessage } from './data.js'
+
+const DAY = 86_400_000
+const KNOWN_VERDICTS = new Set(['bec', 'scam', 'phishing', 'malicious', 'spam', 'graymail', 'neutral'])
+const TOO_LARGE = 'The server generated a response that exceeds the limit. Please reduce the page size or time range'
+
+/** Switchable misbehaviour; tests change these between and during runs. */
+export interface Faults {
+  /** Answered one each, in order, to the next search requests instead of results. */
+  statuses: number[]
+  /** Sent as Retry-After with the answers from `statuses`. */
+  retryAfterSeconds?: number
+  /** How many of the next successful search answers are cut off mid-JSON. */
+  malformed: number
+  /** Every answer waits this long first. */
+  delayMs: number
+  /** Pages larger than this answer ETD's 502 "exceeds the limit". */
+  maxPageSize?: number
+  /** A token dies after this many searches, as when one expires mid-pagination. */
+  tokenSearchLimit?: number
+}
+
+export interface SimulatorStats {
+  tokens: number
+  searches: number
+  rateLimited: number
+  /** Arrival time of every request, for checking the client's pacing. */
+  arrivals: number[]
+  pageSizes: number[]
+}
+
+export interface SimulatorOptions {
+  messages: SimMessage[]
+  apiKey?: string
+  clientId?: string
+  clientSecret?: string
+  /** What "now" is for tokens, the 90-day rule and which verdicts are known yet. */
+  clock?: () => number
+  tokenTtlMs?: number
+  /** ETD's per-tenant limit; `false` turns it off for tests that are not about it. */
+  rateLimit?: { perSecond: number; burst: number } | false
+  port?: number
+}
+
+export interface Simulator {
+  url: string
+  apiKey: string
+  clientId: string
+  clientSecret: string
+  messages: SimMessage[]
+  faults: Faults
+  stats: SimulatorStats
+  close(): Promise<void>
+}
+
+interface Token {
+  issuedAt: number
+  searches: number
+}
+
+export const SIMULATOR_CREDENTIALS = { apiKey: 'sim-api-key', clientId: 'sim-client-id', clientSecret: 'sim-client-secret' }
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json', ...headers })
+  res.end(text)
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+// Strict: ETD wants full ISO-8601 UTC; anything Date.parse would guess at is refused.
+function parseRangeTime(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/.test(value)) return undefined
+  const millis = Date.parse(value.replace(/(\.\d{3})\d+Z$/, '$1Z'))
+  return Number.isNaN(millis) ? undefined : millis
+}
+
+/** An ETD API on loopback with the real shapes, checks and limits, over the given messages. */
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const clock = options.clock ?? (() => Date.now())
+  const credentials = {
+    apiKey: options.apiKey ?? SIMULATOR_CREDENTIALS.apiKey,
+    clientId: options.clientId ?? SIMULATOR_CREDENTIALS.clientId,
+    clientSecret: options.clientSecret ?? SIMULATOR_CREDENTIALS.clientSecret
+  }
+  const basic = `Basic ${Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64')}`
+  const tokenTtlMs = options.tokenTtlMs ?? 60 * 60_000
+  const limit = options.rateLimit === undefined ? { perSecond: 2, burst: 4 } : options.rateLimit
+  const tokens = new Map<string, Token>()
+  const faults: Faults = { statuses: [], malformed: 0, delayMs: 0 }
+  const stats: SimulatorStats = { tokens: 0, searches: 0, rateLimited: 0, arrivals: [], pageSizes: [] }
+  let bucket = limit ? limit.burst : 0
+  let bucketAt = Date.now()
+
+  // Real time, not the simulated clock: the limit protects ETD's servers from real request rates.
+  const withinRateLimit = (): boolean => {
+    if (!limit) return true
+    const now = Date.now()
+    bucket = Math.min(limit.burst, bucket + ((now - bucketAt) / 1000) * limit.perSecond)
+    bucketAt = now
+    if (bucket < 1) return false
+    bucket -= 1
+    return true
+  }
+
+  const issueToken = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.headers.authorization !== basic) return send(res, 401, { message: 'Unauthorized: invalid client credentials' })
+    const token = `eyJhbGciOiJSUzI1NiJ9.${randomBytes(24).toString('base64url')}.${randomBytes(16).toString('base64url')}`
+    tokens.set(token, { issuedAt: clock(), searches: 0 })
+    stats.tokens++
+    send(res, 200, { accessToken: token })
+  }
+
+  const search = (req: IncomingMessage, res: ServerResponse, text: string): void => {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
+    const token = bearer ? tokens.get(bearer) : undefined
+    if (!token) return send(res, 401, { message: 'Invalid token' })
+    const expired =
+      clock() - token.issuedAt >= tokenTtlMs ||
+      (faults.tokenSearchLimit !== undefined && token.searches >= faults.tokenSearchLimit)
+    if (expired) return send(res, 401, { message: 'Token expired, generate new token to proceed' })
+    token.searches++
+    stats.searches++
+
+    const injected = faults.statuses.shift()
+    if (injected !== undefined) {
+      const headers: Record<string, string> =
+        faults.retryAfterSeconds === undefined ? {} : { 'retry-after': String(faults.retryAfterSeconds) }
+      const message = injected === 429 ? 'Limit exceeded' : injected === 502 ? 'Bad Gateway' : 'Service Unavailable'
+      return send(res, injected, { message }, headers)
+    }
+
+    let body: Record<string, unknown>
+    try {
+      body = JSON.parse(text) as Record<string, unknown>
+    } catch {
+      return send(res, 400, { message: 'Invalid request body' })
+    }
+    const range = Array.isArray(body.timestamp) && body.timestamp.length === 2 ? body.timestamp.map(parseRangeTime) : []
+    const [start, end] = range
+    if (start === undefined || end === undefined || start >= end || end - start > 32 * DAY || start < clock() - 90 * DAY) {
+      return send(res, 400, { message: 'Invalid daterange' })
+    }
+    const pageSize = body.pageSize ?? 100
+    if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+      return send(res, 400, { message: 'Invalid pageSize: must be between 1 and 100' })
+    }
+    const verdicts = body.verdicts
+    if (verdicts !== undefined && (!Array.isArray(verdicts) || !verdicts.every((v) => KNOWN_VERDICTS.has(v)))) {
+      return send(res, 400, { message: 'Invalid verdicts' })
+    }
+    stats.pageSizes.push(pageSize)
+    if (faults.maxPageSize !== undefined && pageSize > faults.maxPageSize) return send(res, 502, { message: TOO_LARGE })
+
+    // A page token is bound to the query: reusing it with another range or filter is an error, as on ETD.
+    const query = createHash('sha256').update(JSON.stringify([body.timestamp, verdicts ?? null])).digest('hex').slice(0, 16)
+    let offset = 0
+    if (body.pageToken !== undefined) {
+      try {
+        const decoded = JSON.parse(Buffer.from(String(body.pageToken), 'base64url').toString('utf8')) as { o: number; q: string }
+        if (decoded.q !== query || !Number.isInteger(decoded.o) || decoded.o < 0) throw new Error('mismatch')
+        offset = decoded.o
+      } catch {
+        return send(res, 400, { message: 'Invalid page token' })
+      }
+    }
+
+    const now = clock()
+    const wanted = verdicts ? new Set(verdicts as string[]) : undefined
+    const found = options.messages
+      .filter((m) => m.receivedAt >= start && m.receivedAt <= end)
+      .map((m) => renderMessage(m, now))
+      .filter((m) => m !== undefined)
+      .filter((m) => !wanted || wanted.has(String((m.verdict as { latestVerdict: string }).latestVerdict)))
+      .reverse()
+    const page = found.slice(offset, offset + pageSize)
+    const next = offset + pageSize < found.length ? Buffer.from(JSON.stringify({ o: offset + pageSize, q: query })).toString('base64url') : undefined
+    const answer = JSON.stringify({ totalSize: found.length, ...(next ? { nextPageToken: next } : {}), data: { messages: page } })
+    if (faults.malformed > 0) {
+      faults.malformed--
+      return send(res, 200, answer.slice(0, Math.floor(answer.length / 2)))
+    }
+    send(res, 200, answer)
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const text = await readBody(req)
+      stats.arrivals.push(Date.now())
+      if (faults.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.delayMs))
+      if (!withinRateLimit()) {
+        stats.rateLimited++
+        return send(res, 429, { message: 'Limit exceeded' })
+      }
+      if (req.method !== 'POST') return send(res, 405, { message: 'Method Not Allowed' })
+      if (req.headers['x-api-key'] !== credentials.apiKey) return send(res, 403, { message: 'Forbidden' })
+      if (req.url === '/v1/oauth/token') return issueToken(req, res)
+      if (req.url === '/v1/messages/search') return search(req, res, text)
+      send(res, 404, { message: 'Not Found' })
+    })().catch(() => res.destroy())
+  })
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    apiKey: credentials.apiKey,
+    clientId: credentials.clientId,
+    clientSecret: credentials.clientSecret,
+    messages: options.messages,
+    faults,
+    stats,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections()
+        server.close((error) => (error ? reject(error) : resolve()))
+      })
+  }
+}
