@@ -37,7 +37,8 @@ export async function runAction(
 ): Promise<ActionResult> {
   const workDir = dir ?? (await mkdtemp(join(tmpdir(), 'etd-action-')))
   const outputFile = join(workDir, `output-${Date.now()}`)
-  const summaryFile = join(workDir, `summary-${Date.now()}`)
+  // The toolkit remembers the summary path from its first write, so every run in a process shares one file.
+  const summaryFile = join(tmpdir(), `etd-summary-${process.pid}.html`)
   await writeFile(outputFile, '')
   await writeFile(summaryFile, '')
   const saved = { ...process.env }

@@ -69,7 +69,8 @@ export class EtdClient {
 
   constructor(private readonly options: EtdClientOptions) {
     this.clock = options.clock ?? realClock
-    this.limiter = options.limiter ?? new RateLimiter(2, 4, this.clock)
+    // 10% under ETD's 2/s: network jitter bunches requests up on arrival, and a 429 costs more than the margin.
+    this.limiter = options.limiter ?? new RateLimiter(1.8, 4, this.clock)
     this.retry = options.retry ?? DEFAULT_RETRY
     this.timeoutMs = options.timeoutMs ?? 60000
     const credentials = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')
@@ -137,7 +138,8 @@ export class EtdClient {
         continue
       }
       if (result.status === 502 && TOO_LARGE.test(result.reason)) throw new PageTooLargeError(result.reason, 502)
-      const retryable = result.status === undefined || RETRYABLE_STATUS.has(result.status)
+      // No answer, or a broken one (a 2xx that is not JSON), is as transient as a 503.
+      const retryable = result.status === undefined || result.status < 300 || RETRYABLE_STATUS.has(result.status)
       if (!retryable || attempt >= this.retry.maxAttempts) {
         throw new EtdError(describeFailure(path, result.status, result.reason, attempt), result.status)
       }
@@ -180,7 +182,7 @@ export class EtdClient {
       if (typeof value !== 'object' || value === null) throw new Error('not an object')
       return { done: true, value: value as T }
     } catch {
-      return { done: false, reason: `malformed JSON in a ${response.status} answer` }
+      return { done: false, status: response.status, reason: 'malformed JSON' }
     }
   }
 }

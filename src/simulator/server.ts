@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { RawMessage } from '../etd/types.js'
 import { renderMessage, type SimMessage } from './data.js'
 
 const DAY = 86_400_000
@@ -21,6 +22,8 @@ export interface Faults {
   maxPageSize?: number
   /** A token dies after this many searches, as when one expires mid-pagination. */
   tokenSearchLimit?: number
+  /** Raw messages, broken ones included, put in front of every first page. */
+  extraMessages: RawMessage[]
 }
 
 export interface SimulatorStats {
@@ -94,7 +97,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const tokenTtlMs = options.tokenTtlMs ?? 60 * 60_000
   const limit = options.rateLimit === undefined ? { perSecond: 2, burst: 4 } : options.rateLimit
   const tokens = new Map<string, Token>()
-  const faults: Faults = { statuses: [], malformed: 0, delayMs: 0 }
+  const faults: Faults = { statuses: [], malformed: 0, delayMs: 0, extraMessages: [] }
   const stats: SimulatorStats = { tokens: 0, searches: 0, rateLimited: 0, arrivals: [], pageSizes: [] }
   let bucket = limit ? limit.burst : 0
   let bucketAt = Date.now()
@@ -180,7 +183,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       .filter((m) => m !== undefined)
       .filter((m) => !wanted || wanted.has(String((m.verdict as { latestVerdict: string }).latestVerdict)))
       .reverse()
-    const page = found.slice(offset, offset + pageSize)
+    const page = [...(offset === 0 ? faults.extraMessages : []), ...found.slice(offset, offset + pageSize)]
     const next = offset + pageSize < found.length ? Buffer.from(JSON.stringify({ o: offset + pageSize, q: query })).toString('base64url') : undefined
     const answer = JSON.stringify({ totalSize: found.length, ...(next ? { nextPageToken: next } : {}), data: { messages: page } })
     if (faults.malformed > 0) {

@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { EtdClient, type EtdClientOptions, type SearchPage } from '../src/etd/client.js'
+import { generateMessages } from '../src/simulator/data.js'
+import type { Simulator } from '../src/simulator/server.js'
+import { DAY, HOUR, simulatorWith } from './helpers/simulator.js'
+
+const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50 }
+const NOW = Date.now()
+let sim: Simulator | undefined
+
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+function client(s: Simulator, overrides: Partial<EtdClientOptions> = {}): EtdClient {
+  return new EtdClient({
+    baseUrl: s.url,
+    apiKey: s.apiKey,
+    clientId: s.clientId,
+    clientSecret: s.clientSecret,
+    retry: FAST_RETRY,
+    ...overrides
+  })
+}
+
+async function allPages(c: EtdClient, verdicts = ['bec', 'scam', 'phishing', 'malicious', 'spam', 'graymail', 'neutral']) {
+  const pages: SearchPage[] = []
+  for await (const page of c.search({ start: NOW - 2 * DAY, end: NOW, verdicts })) pages.push(page)
+  return pages
+}
+
+const ids = (pages: SearchPage[]) => pages.flatMap((p) => p.messages.map((m) => m.id as string))
+
+describe('EtdClient against the simulator', () => {
+  it('follows nextPageToken through every page, each at most 100', async () => {
+    sim = await simulatorWith(250, { rateLimit: false })
+    const pages = await allPages(client(sim))
+    expect(pages.map((p) => p.messages.length)).toEqual([100, 100, 50])
+    expect(new Set(ids(pages)).size).toBe(250)
+    expect(pages[0].totalSize).toBe(250)
+    expect(sim.stats.tokens).toBe(1)
+  })
+
+  it('sends the server-side verdict filter', async () => {
+    sim = await simulatorWith(300, { rateLimit: false })
+    const pages = await allPages(client(sim), ['bec'])
+    const bec = sim.messages.filter((m) => m.history.at(-1)?.verdict === 'bec' && m.history.at(-1)!.at <= Date.now())
+    expect(ids(pages).sort()).toEqual(bec.map((m) => m.id).sort())
+  })
+
+  it('paces itself under the 2/s burst-4 limit: no 429 over many pages', async () => {
+    sim = await simulatorWith(1000, { seed: 3 })
+    const pages = await allPages(client(sim, { retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10 } }))
+    expect(pages).toHaveLength(10)
+    expect(sim.stats.rateLimited).toBe(0)
+    // 11 requests (token + 10 pages): the burst of 4, then 2 a second, so at least 3.5 s.
+    expect(sim.stats.arrivals.at(-1)! - sim.stats.arrivals[0]).toBeGreaterThanOrEqual(3400)
+  })
+
+  it('rides out a 429 storm, honouring Retry-After', async () => {
+    sim = await simulatorWith(120, { rateLimit: false })
+    sim.faults.statuses = [429, 429, 429]
+    sim.faults.retryAfterSeconds = 0
+    const notices: string[] = []
+    const pages = await allPages(client(sim, { onRetry: (n) => notices.push(`${n.reason}/${n.delayMs}`) }))
+    expect(ids(pages)).toHaveLength(120)
+    expect(notices).toEqual(['Limit exceeded/0', 'Limit exceeded/0', 'Limit exceeded/0'])
+  })
+
+  it('fetches a new token once when one expires mid-pagination', async () => {
+    sim = await simulatorWith(350, { rateLimit: false })
+    sim.faults.tokenSearchLimit = 2
+    const pages = await allPages(client(sim))
+    expect(ids(pages)).toHaveLength(350)
+    expect(sim.stats.tokens).toBe(2)
+  })
+
+  it('fails when a fresh token is refused too, without looping', async () => {
+    sim = await simulatorWith(10, { rateLimit: false })
+    sim.faults.tokenSearchLimit = 0
+    await expect(allPages(client(sim))).rejects.toThrow(
+      'ETD /v1/messages/search answered 401: Token expired, generate new token to proceed'
+    )
+    expect(sim.stats.tokens).toBe(2)
+  })
+
+  it('recovers from 5xx answers and gives up after the bounded attempts', async () => {
+    sim = await simulatorWith(150, { rateLimit: false })
+    sim.faults.statuses = [503, 500, 504]
+    expect(ids(await allPages(client(sim)))).toHaveLength(150)
+
+    sim.faults.statuses = [503, 503, 503, 503, 503]
+    await expect(allPages(client(sim))).rejects.toThrow(
+      'ETD /v1/messages/search answered 503 after 4 attempts: Service Unavailable'
+    )
+  })
+
+  it('halves pageSize while ETD says the answer is too large, and loses nothing', async () => {
+    sim = await simulatorWith(130, { rateLimit: false })
+    sim.faults.maxPageSize = 25
+    const shrinks: number[] = []
+    const pages = await allPages(client(sim, { onPageShrink: (size) => shrinks.push(size) }))
+    expect(shrinks).toEqual([50, 25])
+    expect(pages.every((p) => p.pageSize === 25 && p.messages.length <= 25)).toBe(true)
+    expect(new Set(ids(pages)).size).toBe(130)
+  })
+
+  it('retries a malformed body, and names it when it persists', async () => {
+    sim = await simulatorWith(40, { rateLimit: false })
+    sim.faults.malformed = 1
+    expect(ids(await allPages(client(sim)))).toHaveLength(40)
+
+    sim.faults.malformed = 10
+    await expect(allPages(client(sim))).rejects.toThrow(
+      'ETD /v1/messages/search answered 200 after 4 attempts: malformed JSON'
+    )
+  })
+
+  it('times out a slow answer and says so', async () => {
+    sim = await simulatorWith(5, { rateLimit: false })
+    sim.faults.delayMs = 400
+    await expect(allPages(client(sim, { timeoutMs: 100, retry: { ...FAST_RETRY, maxAttempts: 2 } }))).rejects.toThrow(
+      'ETD /v1/oauth/token could not be reached after 2 attempts: no answer within 0.1s'
+    )
+  })
+
+  it('reports a wrong API key or client secret at once, with what to check', async () => {
+    sim = await simulatorWith(5, { rateLimit: false })
+    await expect(allPages(client(sim, { apiKey: 'wrong' }))).rejects.toThrow(
+      'ETD /v1/oauth/token answered 403: Forbidden (check etd-api-key)'
+    )
+    await expect(allPages(client(sim, { clientSecret: 'wrong' }))).rejects.toThrow(
+      'ETD /v1/oauth/token answered 401: Unauthorized: invalid client credentials (check etd-client-id and etd-client-secret)'
+    )
+    expect(sim.stats.tokens).toBe(0)
+  })
+
+  it("surfaces ETD's 400 for a range over 32 days", async () => {
+    sim = await simulatorWith(5, { rateLimit: false })
+    const search = client(sim).search({ start: NOW - 40 * DAY, end: NOW, verdicts: ['bec'] })
+    await expect(search.next()).rejects.toThrow('ETD /v1/messages/search answered 400: Invalid daterange')
+  })
+
+  it('hands every derived secret to maskSecret before using it', async () => {
+    sim = await simulatorWith(5, { rateLimit: false })
+    const masked: string[] = []
+    await allPages(client(sim, { maskSecret: (v) => masked.push(v) }))
+    expect(masked[0]).toBe(Buffer.from(`${sim.clientId}:${sim.clientSecret}`).toString('base64'))
+    expect(masked[1]).toMatch(/^eyJ/)
+  })
+
+  it('yields pages one at a time, as they arrive', async () => {
+    sim = await simulatorWith(300, { rateLimit: false, messages: generateMessages({ seed: 1, count: 300, start: NOW - HOUR, end: NOW - 60_000 }) })
+    const iterator = client(sim).search({ start: NOW - 2 * HOUR, end: NOW, verdicts: ['bec', 'scam', 'phishing', 'malicious', 'spam', 'graymail', 'neutral'] })
+    await iterator.next()
+    expect(sim.stats.searches).toBe(1)
+    await iterator.return(undefined)
+  })
+})

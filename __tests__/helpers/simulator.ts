@@ -1,0 +1,17 @@
+import { generateMessages } from '../../src/simulator/data.js'
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js'
+
+export const HOUR = 3_600_000
+export const DAY = 24 * HOUR
+
+/** A simulator over `count` seeded messages spread over the last `days` days. */
+export function simulatorWith(
+  count: number,
+  options: Partial<SimulatorOptions> & { seed?: number; days?: number; now?: number } = {}
+): Promise<Simulator> {
+  const now = options.now ?? Date.now()
+  const messages =
+    options.messages ??
+    generateMessages({ seed: options.seed ?? 7, count, start: now - (options.days ?? 1) * DAY, end: now - 10 * 60_000 })
+  return startSimulator({ ...options, messages })
+}

@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Report } from '../src/report/report.js'
+import { run } from '../src/main.js'
+import { expectedMatches } from '../src/simulator/oracle.js'
+import type { Simulator } from '../src/simulator/server.js'
+import { removeDir, runAction, type ActionResult } from './helpers/action-run.js'
+import { simulatorWith } from './helpers/simulator.js'
+
+let sim: Simulator | undefined
+const dirs: string[] = []
+
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+  await Promise.all(dirs.splice(0).map(removeDir))
+})
+
+async function action(inputs: Record<string, string>): Promise<ActionResult> {
+  const result = await runAction(run, {
+    'etd-base-url': sim!.url,
+    'etd-api-key': sim!.apiKey,
+    'etd-client-id': sim!.clientId,
+    'etd-client-secret': sim!.clientSecret,
+    notify: 'none',
+    ...inputs
+  })
+  dirs.push(result.dir)
+  return result
+}
+
+/** Log lines other than the masking commands, which carry the secrets by design. */
+const visibleLog = (log: string) => log.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')
+
+describe('run() against the simulator', () => {
+  it('reports exactly the messages the simulator says should match', async () => {
+    sim = await simulatorWith(600, { days: 3 })
+    const inputs = {
+      mailboxes: 'CEO@example.com, cfo@example.com\n*@subsidiary.example.org',
+      verdicts: 'bec,phishing,malicious',
+      lookback: '3d',
+      'settle-delay': '5m'
+    }
+    const result = await action(inputs)
+    expect(result.failed).toBe(false)
+
+    const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
+    const start = Date.parse(result.outputs['window-start'])
+    const end = Date.parse(result.outputs['window-end'])
+    const expected = expectedMatches(sim.messages, Date.now(), {
+      start,
+      end,
+      mailboxes: ['ceo@example.com', 'cfo@example.com', '*@subsidiary.example.org'],
+      verdicts: ['bec', 'phishing', 'malicious'],
+      techniques: []
+    })
+    expect(expected.length).toBeGreaterThan(20)
+    expect(report.messages.map((m) => m.id).sort()).toEqual(expected)
+    expect(result.outputs['matched-count']).toBe(String(expected.length))
+    expect(result.outputs['report-path']).toBe(join(result.dir, 'etd-verdict-watch', 'report.json'))
+    expect(end - start).toBe(3 * 24 * 3_600_000)
+    expect(report.window).toEqual({ start: result.outputs['window-start'], end: result.outputs['window-end'] })
+  })
+
+  it('narrows by technique instead of widening', async () => {
+    sim = await simulatorWith(600, { days: 2, seed: 11 })
+    const result = await action({ lookback: '2d', techniques: 'sender name IMPERSONATION, QR code' })
+    const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
+    const expected = expectedMatches(sim.messages, Date.now(), {
+      start: Date.parse(result.outputs['window-start']),
+      end: Date.parse(result.outputs['window-end']),
+      mailboxes: [],
+      verdicts: ['bec', 'scam', 'phishing', 'malicious'],
+      techniques: ['sender name impersonation', 'qr code']
+    })
+    expect(expected.length).toBeGreaterThan(5)
+    expect(report.messages.map((m) => m.id).sort()).toEqual(expected)
+  })
+
+  it('writes a job summary with escaped attacker text', async () => {
+    sim = await simulatorWith(800, { days: 2, seed: 5 })
+    const result = await action({ lookback: '2d' })
+    expect(result.summary).toContain('<h2>ETD verdict watch</h2>')
+    expect(result.summary).toContain('&lt;script&gt;')
+    expect(result.summary).not.toMatch(/<script|<img|<a /i)
+  })
+
+  it('skips unreadable messages with a warning that names them, and goes on', async () => {
+    sim = await simulatorWith(50)
+    sim.faults.extraMessages = [
+      { timestamp: new Date().toISOString(), verdict: { category: 'bec' } },
+      { id: 'no-verdict-1', timestamp: new Date(Date.now() - 3_600_000).toISOString() }
+    ]
+    const result = await action({ lookback: '1d' })
+    expect(result.failed).toBe(false)
+    expect(result.log).toContain('::warning::Skipped an unreadable message without an id')
+    expect(result.log).toContain('::warning::Skipped an unreadable message no-verdict-1 has no verdict')
+  })
+
+  it('fails on a bad input with one line naming it, before any network call', async () => {
+    sim = await simulatorWith(10)
+    const result = await action({ verdicts: 'bec,virus' })
+    expect(result.failed).toBe(true)
+    expect(result.log).toContain(
+      "::error::Input 'verdicts' has 'virus'; expected any of bec, scam, phishing, malicious, spam, graymail, neutral.\n"
+    )
+    expect(sim.stats.arrivals).toHaveLength(0)
+    expect(result.outputs).toEqual({})
+  })
+
+  it("fails on ETD's refusal with its status and words, no stack trace and no secret", async () => {
+    sim = await simulatorWith(10)
+    const result = await action({ 'etd-client-secret': 'not-the-secret-4711' })
+    expect(result.failed).toBe(true)
+    const errors = result.log.split('\n').filter((line) => line.startsWith('::error::'))
+    expect(errors).toEqual([
+      '::error::ETD /v1/oauth/token answered 401: Unauthorized: invalid client credentials (check etd-client-id and etd-client-secret)'
+    ])
+    expect(result.log).toContain('::add-mask::not-the-secret-4711')
+    const visible = visibleLog(result.log)
+    expect(visible).not.toContain('not-the-secret-4711')
+    expect(visible).not.toContain(sim.apiKey)
+    expect(visible).not.toMatch(/\n\s+at /)
+  })
+})

@@ -1,0 +1,89 @@
+// Proves the committed bundle starts and works: runs `node dist/index.js` as the runner would, under the
+// Node binary given with --node, against the ETD simulator. Prints "smoke: N passed, N failed".
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { generateMessages } from '../src/simulator/data.js'
+import { expectedMatches } from '../src/simulator/oracle.js'
+import { startSimulator } from '../src/simulator/server.js'
+
+const { values } = parseArgs({ options: { node: { type: 'string', default: process.execPath } } })
+const node = values.node!
+const dir = await mkdtemp(join(tmpdir(), 'etd-smoke-'))
+let passed = 0
+let failed = 0
+
+function check(name: string, ok: boolean, detail = ''): void {
+  if (ok) passed++
+  else failed++
+  console.log(`${ok ? 'ok' : 'FAIL'} - ${name}${ok || !detail ? '' : `\n${detail}`}`)
+}
+
+async function action(inputs: Record<string, string>): Promise<{ code: number | null; stdout: string; outputs: string }> {
+  const outputFile = join(dir, `output-${Date.now()}`)
+  await writeFile(outputFile, '')
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env)) if (!/^(INPUT_|GITHUB_)/.test(key)) env[key] = value
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  env.GITHUB_OUTPUT = outputFile
+  env.RUNNER_TEMP = dir
+  const child = spawn(node, ['dist/index.js'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  let stdout = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  return { code, stdout, outputs: await readFile(outputFile, 'utf8') }
+}
+
+const version = await new Promise<string>((resolve) => {
+  const child = spawn(node, ['--version'])
+  let out = ''
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  child.on('close', () => resolve(out.trim()))
+})
+console.log(`dist/index.js under Node ${version}`)
+
+const bare = await action({})
+check(
+  'with no inputs it fails with the missing-input message',
+  bare.code === 1 && bare.stdout.includes("::error::Input 'etd-api-key' is required"),
+  bare.stdout
+)
+
+const now = Date.now()
+const sim = await startSimulator({ messages: generateMessages({ seed: 42, count: 400, start: now - 2 * 86_400_000, end: now }) })
+try {
+  const run = await action({
+    'etd-base-url': sim.url,
+    'etd-api-key': sim.apiKey,
+    'etd-client-id': sim.clientId,
+    'etd-client-secret': sim.clientSecret,
+    mailboxes: 'ceo@example.com, cfo@example.com, *@subsidiary.example.org',
+    lookback: '2d',
+    notify: 'none'
+  })
+  check('against the simulator it succeeds', run.code === 0, run.stdout)
+  const output = (name: string) => new RegExp(`^${name}<<(.+)\\n([^]*?)\\n\\1$`, 'm').exec(run.outputs)?.[2] ?? ''
+  const reportPath = output('report-path')
+  const report = reportPath ? (JSON.parse(await readFile(reportPath, 'utf8')) as { messages: Array<{ id: string }> }) : { messages: [] }
+  const expected = expectedMatches(sim.messages, Date.now(), {
+    start: Date.parse(output('window-start')),
+    end: Date.parse(output('window-end')),
+    mailboxes: ['ceo@example.com', 'cfo@example.com', '*@subsidiary.example.org'],
+    verdicts: ['bec', 'scam', 'phishing', 'malicious'],
+    techniques: []
+  })
+  const got = report.messages.map((m) => m.id).sort()
+  check(
+    `the report holds exactly the ${expected.length} expected matches`,
+    expected.length > 0 && JSON.stringify(got) === JSON.stringify(expected) && output('matched-count') === String(expected.length),
+    `outputs:\n${run.outputs}`
+  )
+} finally {
+  await sim.close()
+  await rm(dir, { recursive: true, force: true })
+}
+
+console.log(`smoke: ${passed} passed, ${failed} failed`)
+process.exitCode = failed === 0 ? 0 : 1
