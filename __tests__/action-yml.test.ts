@@ -11,7 +11,14 @@ interface ActionYml {
 
 const action = parse(readFileSync('action.yml', 'utf8')) as ActionYml
 const readme = readFileSync('README.md', 'utf8')
-const SECRETS: Record<string, string> = { 'etd-api-key': 'k', 'etd-client-id': 'i', 'etd-client-secret': 's' }
+const SECRETS: Record<string, string> = {
+  'etd-api-key': 'k',
+  'etd-client-id': 'i',
+  'etd-client-secret': 's',
+  'smtp-host': 'smtp.example.com',
+  'email-from': 'etd@example.com',
+  'email-to': 'soc@example.com'
+}
 
 describe('action.yml', () => {
   it('runs the bundle on node24', () => {

@@ -3,7 +3,8 @@ import { parseConfig } from '../src/config/config.js'
 import { parseDuration } from '../src/config/duration.js'
 import { InputError } from '../src/config/errors.js'
 
-const SECRETS = { 'etd-api-key': 'k', 'etd-client-id': 'id', 'etd-client-secret': 's' }
+const SECRETS = { 'etd-api-key': 'k', 'etd-client-id': 'id', 'etd-client-secret': 's', notify: 'none' }
+const EMAIL = { notify: '', 'smtp-host': 'smtp.example.com', 'email-from': 'etd@example.com', 'email-to': 'soc@example.com' }
 
 function config(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
   const all: Record<string, string> = { ...SECRETS, ...inputs }
@@ -38,12 +39,21 @@ describe('parseDuration', () => {
 
 describe('parseConfig', () => {
   it('applies the documented defaults', () => {
-    const c = config({}, { RUNNER_TEMP: '/runner/tmp' })
+    const c = config(EMAIL, { RUNNER_TEMP: '/runner/tmp' })
     expect(c.etd.baseUrl).toBe('https://api.us.etd.cisco.com')
     expect(c.rule).toEqual({ mailboxes: [], verdicts: ['bec', 'scam', 'phishing', 'malicious'], techniques: [] })
     expect(c.lookbackMs).toBe(3_600_000)
     expect(c.settleDelayMs).toBe(300_000)
     expect(c.notify).toBe('email')
+    expect(c.dryRun).toBe(false)
+    expect(c.email).toEqual({
+      smtp: { host: 'smtp.example.com', port: 587, security: 'starttls', username: undefined, password: undefined, ca: undefined },
+      from: 'etd@example.com',
+      to: ['soc@example.com'],
+      maxRows: 200,
+      whenEmpty: false,
+      notifyOwners: false
+    })
     expect(c.reportPath).toBe('/runner/tmp/etd-verdict-watch/report.json')
   })
 
@@ -106,6 +116,7 @@ describe('parseConfig', () => {
     expect(errorOf({ lookback: '0' })).toBe("Input 'lookback' is '0'; expected a duration such as 90s, 65m, 2h or 7d.")
     expect(errorOf({ 'settle-delay': '5' })).toBe("Input 'settle-delay' is '5'; expected a duration such as 90s, 65m, 2h or 7d.")
     expect(config({ notify: 'None' }).notify).toBe('none')
+    expect(config({ notify: 'None' }).email).toBeUndefined()
     expect(errorOf({ notify: 'slack' })).toMatch(/^Input 'notify' is 'slack'; expected one of email, none/)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { RateLimiter, type Clock } from '../src/etd/rate-limiter.js'
-import { backoffDelay, parseRetryAfter } from '../src/etd/retry.js'
+import { RateLimiter, type Clock } from '../src/common/rate-limiter.js'
+import { backoffDelay, parseRetryAfter } from '../src/common/retry.js'
 
 /** A clock that only moves when someone sleeps: the limiter's schedule, without waiting for it. */
 function fakeClock(): Clock & { sent: number[] } {

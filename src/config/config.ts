@@ -4,7 +4,9 @@ import { DEFAULT_VERDICTS, isKnownVerdict, KNOWN_VERDICTS } from '../etd/verdict
 import type { MatchRule } from '../match/matcher.js'
 import { parseDuration } from './duration.js'
 import { InputError } from './errors.js'
+import { boolean, oneOf, required, type InputReader } from './inputs.js'
 import { parseList } from './lists.js'
+import { parseEmailConfig, type EmailConfig } from './email.js'
 
 export const REGIONS = ['us', 'de', 'au', 'in', 'ae', 'beta'] as const
 export const NOTIFY_MODES = ['email', 'none'] as const
@@ -23,27 +25,13 @@ export interface Config {
   lookbackMs: number
   settleDelayMs: number
   notify: NotifyMode
+  /** Present when a channel sends email. */
+  email?: EmailConfig
+  dryRun: boolean
   reportPath: string
 }
 
-/** Reads one input as the workflow gave it, `''` when absent. */
-export type InputReader = (name: string) => string
-
 const MAILBOX = /^(\*|[^\s@]+)@[^\s@]+$/
-
-function required(input: InputReader, name: string, what: string): string {
-  const value = input(name).trim()
-  if (value === '') throw new InputError(`Input '${name}' is required: ${what}.`)
-  return value
-}
-
-function oneOf<T extends string>(input: InputReader, name: string, allowed: readonly T[], fallback: T): T {
-  const value = input(name).trim().toLowerCase() || fallback
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new InputError(`Input '${name}' is '${value}'; expected one of ${allowed.join(', ')}.`)
-  }
-  return value as T
-}
 
 function duration(input: InputReader, name: string, fallback: string, allowZero: boolean): number {
   const given = input(name).trim() || fallback
@@ -54,7 +42,7 @@ function duration(input: InputReader, name: string, fallback: string, allowZero:
   return value
 }
 
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 
@@ -103,6 +91,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     clientSecret: required(input, 'etd-client-secret', 'the ETD API client secret, from a repository secret'),
     baseUrl: baseUrl(input)
   }
+  const notify = oneOf(input, 'notify', NOTIFY_MODES, 'email')
   return {
     etd,
     rule: {
@@ -112,7 +101,9 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     },
     lookbackMs: duration(input, 'lookback', '1h', false),
     settleDelayMs: duration(input, 'settle-delay', '5m', true),
-    notify: oneOf(input, 'notify', NOTIFY_MODES, 'email'),
+    notify,
+    email: notify === 'email' ? parseEmailConfig(input) : undefined,
+    dryRun: boolean(input, 'dry-run', false),
     reportPath: input('report-path').trim() || join(env.RUNNER_TEMP || tmpdir(), 'etd-verdict-watch', 'report.json')
   }
 }

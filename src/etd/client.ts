@@ -1,6 +1,6 @@
 import { formatEtdTime } from './message.js'
-import { RateLimiter, realClock, type Clock } from './rate-limiter.js'
-import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, RETRYABLE_STATUS, type RetryPolicy } from './retry.js'
+import { RateLimiter, realClock, type Clock } from '../common/rate-limiter.js'
+import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, RETRYABLE_STATUS, type RetryPolicy } from '../common/retry.js'
 import type { RawMessage, SearchResponse } from './types.js'
 
 /** A failure talking to ETD, worded for the person reading the workflow log. */

@@ -1,18 +1,17 @@
 import type { EtdMessage } from '../etd/types.js'
 import { verdictLabel } from '../etd/verdicts.js'
+import type { MatchRule } from '../match/matcher.js'
 import { escapeHtml } from './escape.js'
+import { groupByMailbox, toRow } from './rows.js'
 
 export interface SummaryInput {
   window: { start: number; end: number }
   matched: EtdMessage[]
+  rule: MatchRule
   scanned: number
   skipped: number
-}
-
-function countBy(messages: EtdMessage[], keys: (m: EtdMessage) => string[]): Array<[string, number]> {
-  const counts = new Map<string, number>()
-  for (const message of messages) for (const key of keys(message)) counts.set(key, (counts.get(key) ?? 0) + 1)
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+  /** What the notification channels did, one sentence each. */
+  notifications: string[]
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -27,28 +26,23 @@ export function renderSummary(input: SummaryInput): string {
   const lines = [
     '<h2>ETD verdict watch</h2>',
     `<p>Window ${iso(input.window.start)} to ${iso(input.window.end)}: ${input.scanned} messages scanned, ` +
-      `${input.matched.length} matched${input.skipped > 0 ? `, ${input.skipped} unreadable skipped` : ''}.</p>`
+      `${input.matched.length} matched${input.skipped > 0 ? `, ${input.skipped} unreadable skipped` : ''}.</p>`,
+    ...input.notifications.map((n) => `<p>${escapeHtml(n)}</p>`)
   ]
-  if (input.matched.length === 0) {
-    lines.push('<p>Nothing matched.</p>')
-    return lines.join('\n')
-  }
-  const byVerdict = countBy(input.matched, (m) => [verdictLabel(m.verdict)])
-  const byMailbox = countBy(input.matched, (m) => m.mailboxes)
-  lines.push(table(['Verdict', 'Count'], byVerdict.map(([k, n]) => [escapeHtml(k), String(n)])))
-  lines.push(table(['Mailbox', 'Count'], byMailbox.map(([k, n]) => [escapeHtml(k), String(n)])))
+  if (input.matched.length === 0) return [...lines, '<p>Nothing matched.</p>'].join('\n')
+
+  const verdicts = new Map<string, number>()
+  for (const m of input.matched) verdicts.set(verdictLabel(m.verdict), (verdicts.get(verdictLabel(m.verdict)) ?? 0) + 1)
+  const mailboxes = groupByMailbox(input.matched, input.rule)
+  lines.push(table(['Verdict', 'Count'], [...verdicts].map(([k, n]) => [escapeHtml(k), String(n)])))
+  lines.push(table(['Mailbox', 'Count'], mailboxes.map(([k, ms]) => [escapeHtml(k), String(ms.length)])))
   lines.push(
     table(
       ['Received', 'Mailboxes', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation'],
-      input.matched.map((m) => [
-        escapeHtml(m.receivedAt),
-        escapeHtml(m.mailboxes.join(', ')),
-        escapeHtml(m.senderName ? `${m.senderName} <${m.fromAddress}>` : m.fromAddress),
-        escapeHtml(m.subject),
-        escapeHtml(verdictLabel(m.verdict) + (m.retro ? ' (retro)' : '')),
-        escapeHtml(m.techniques.map((t) => t.type).join(', ')),
-        escapeHtml(m.remediation?.folder ?? 'none')
-      ])
+      input.matched.map((m) => {
+        const r = toRow(m)
+        return [r.received, m.mailboxes.join(', '), r.sender, r.subject, r.verdict + (r.retro ? ' (retro)' : ''), r.techniques, r.remediation].map(escapeHtml)
+      })
     )
   )
   return lines.join('\n')

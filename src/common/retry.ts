@@ -1,3 +1,5 @@
+import { realClock, type Clock } from './rate-limiter.js'
+
 export interface RetryPolicy {
   /** Attempts per request, the first one included. */
   maxAttempts: number
@@ -22,4 +24,27 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000)
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/** Runs `attempt` until it succeeds, fails for good, or runs out of attempts; backs off in between. */
+export async function withRetry<T>(
+  attempt: () => Promise<T>,
+  options: {
+    policy: RetryPolicy
+    isTransient: (error: unknown) => boolean
+    onRetry?: (error: unknown, attempt: number, delayMs: number) => void
+    clock?: Clock
+  }
+): Promise<T> {
+  const clock = options.clock ?? realClock
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      if (n >= options.policy.maxAttempts || !options.isTransient(error)) throw error
+      const delayMs = backoffDelay(n, options.policy)
+      options.onRetry?.(error, n, delayMs)
+      await clock.sleep(delayMs)
+    }
+  }
 }

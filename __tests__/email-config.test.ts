@@ -1,0 +1,97 @@
+import { describe, expect, it } from '@jest/globals'
+import { parseEmailConfig } from '../src/config/email.js'
+import { InputError } from '../src/config/errors.js'
+import { testCertificate } from './helpers/certificate.js'
+
+const BASE = { 'email-from': 'ETD Watch <etd@example.com>', 'email-to': 'soc@example.com' }
+
+function email(inputs: Record<string, string>) {
+  const all: Record<string, string> = { ...BASE, ...inputs }
+  return parseEmailConfig((name) => all[name] ?? '')
+}
+
+function errorOf(inputs: Record<string, string>): string {
+  try {
+    email(inputs)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('parseEmailConfig', () => {
+  it('reads smtp:// as STARTTLS and smtps:// as implicit TLS, with decoded credentials', () => {
+    expect(email({ 'smtp-url': 'smtp://alerts%40example.com:p%40ss@mail.example.com' }).smtp).toEqual({
+      host: 'mail.example.com',
+      port: 587,
+      security: 'starttls',
+      username: 'alerts@example.com',
+      password: 'p@ss',
+      ca: undefined
+    })
+    expect(email({ 'smtp-url': 'smtps://u:p@mail.example.com' }).smtp).toMatchObject({ port: 465, security: 'tls' })
+    expect(email({ 'smtp-url': 'smtp://mail.example.com:2525' }).smtp).toMatchObject({ port: 2525, security: 'starttls' })
+  })
+
+  it('reads the separate fields, with the port following the security', () => {
+    expect(email({ 'smtp-host': 'mail.example.com', 'smtp-security': 'tls', 'smtp-username': 'u', 'smtp-password': 'p' }).smtp).toEqual({
+      host: 'mail.example.com',
+      port: 465,
+      security: 'tls',
+      username: 'u',
+      password: 'p',
+      ca: undefined
+    })
+    expect(email({ 'smtp-host': 'relay.internal', 'smtp-security': 'none' }).smtp.port).toBe(25)
+  })
+
+  it('parses recipient lists with names, commas and newlines', () => {
+    const config = email({ 'smtp-host': 'h', 'email-to': 'SOC <soc@example.com>, ciso@example.com\nit@example.com' })
+    expect(config.to).toEqual(['"SOC" <soc@example.com>', 'ciso@example.com', 'it@example.com'])
+    expect(config.from).toBe('"ETD Watch" <etd@example.com>')
+  })
+
+  it('refuses the classic port and security mix-ups with an explanation', () => {
+    expect(errorOf({ 'smtp-host': 'h', 'smtp-port': '465' })).toBe(
+      "Input 'smtp-security' asks for STARTTLS on port 465, which speaks implicit TLS: use smtp-security: tls for port 465, or port 587 for STARTTLS."
+    )
+    expect(errorOf({ 'smtp-url': 'smtps://h:587' })).toBe(
+      "Input 'smtp-url' asks for implicit TLS on port 587, which speaks STARTTLS: use smtp:// for port 587, or port 465 for implicit TLS."
+    )
+  })
+
+  it('refuses credentials in plain text unless explicitly allowed', () => {
+    const plain = { 'smtp-host': 'h', 'smtp-security': 'none', 'smtp-username': 'u', 'smtp-password': 'p' }
+    expect(errorOf(plain)).toMatch(/^Input 'smtp-security' is none while credentials are set/)
+    expect(email({ ...plain, 'smtp-allow-insecure-auth': 'true' }).smtp.security).toBe('none')
+  })
+
+  it('never echoes a password from smtp-url in an error', () => {
+    for (const url of ['ftp://u:s3cr3t@h', 'smtp://u:s3cr3t@', 'smtp://u:s3cr3t@[bad']) {
+      expect(errorOf({ 'smtp-url': url })).not.toContain('s3cr3t')
+    }
+  })
+
+  it('checks smtp-ca is a certificate', async () => {
+    const { cert } = await testCertificate()
+    expect(email({ 'smtp-host': 'h', 'smtp-ca': cert }).smtp.ca).toBe(cert.trim())
+    expect(errorOf({ 'smtp-host': 'h', 'smtp-ca': 'not a pem' })).toBe(
+      "Input 'smtp-ca' is not a PEM certificate; expected text starting with -----BEGIN CERTIFICATE-----."
+    )
+  })
+
+  it('names each missing or malformed input', () => {
+    expect(errorOf({})).toBe("Input 'smtp-host' is required: the SMTP server for email notifications (or set smtp-url).")
+    expect(errorOf({ 'smtp-host': 'h', 'email-to': '' })).toBe("Input 'email-to' is required: who receives the digest, one or more addresses.")
+    expect(errorOf({ 'smtp-host': 'h', 'email-to': 'soc@example.com, nobody' })).toBe(
+      "Input 'email-to' has 'nobody'; expected addresses like security@example.com."
+    )
+    expect(errorOf({ 'smtp-host': 'h', 'smtp-url': 'smtp://h' })).toBe("Inputs 'smtp-url' and 'smtp-host' are both set; set one of them.")
+    expect(errorOf({ 'smtp-host': 'h', 'smtp-username': 'u' })).toBe(
+      "Inputs 'smtp-username' and 'smtp-password' go together; set both or neither."
+    )
+    expect(errorOf({ 'smtp-host': 'h', 'smtp-port': '70000' })).toBe("Input 'smtp-port' is '70000'; expected a whole number from 1 to 65535.")
+    expect(errorOf({ 'smtp-host': 'h', 'email-when-empty': 'yes' })).toBe("Input 'email-when-empty' is 'yes'; expected true or false.")
+  })
+})

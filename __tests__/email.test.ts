@@ -1,0 +1,226 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { readFile, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { simpleParser } from 'mailparser'
+import type { EmailConfig, SmtpConfig } from '../src/config/email.js'
+import { normalizeMessage } from '../src/etd/message.js'
+import type { EtdMessage } from '../src/etd/types.js'
+import type { MatchRule } from '../src/match/matcher.js'
+import { deliverEmail, type EmailBatch } from '../src/notify/email-channel.js'
+import { displayTime, toRow } from '../src/notify/rows.js'
+import { generateMessages, renderMessage } from '../src/simulator/data.js'
+import { testCertificate } from './helpers/certificate.js'
+import { startSmtpServer, type TestSmtpServer } from './helpers/smtp.js'
+
+const NOW = Date.UTC(2026, 10, 27, 12, 0, 0)
+const RULE: MatchRule = { mailboxes: ['ceo@example.com', 'cfo@example.com', '*@subsidiary.example.org'], verdicts: ['bec', 'scam', 'phishing', 'malicious'], techniques: [] }
+const AUTH = { user: 'alerts', pass: 'app-password-123' }
+const FAST = { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 }, timeoutMs: 2000 }
+
+/** Convictions in the watched mailboxes, hostile text included, as the action would have matched them. */
+function convictions(count: number): EtdMessage[] {
+  const all = generateMessages({ seed: 9, count: 2000, start: NOW - 2 * 86_400_000, end: NOW - 60_000 })
+  const matched: EtdMessage[] = []
+  for (const sim of all) {
+    const raw = renderMessage(sim, NOW)
+    const result = raw && normalizeMessage(raw)
+    if (!result || !result.ok) continue
+    const m = result.message
+    if (RULE.verdicts.includes(m.verdict) && m.mailboxes.some((b) => RULE.mailboxes.includes(b) || b.endsWith('@subsidiary.example.org'))) matched.push(m)
+    if (matched.length === count) break
+  }
+  return matched
+}
+
+let smtp: TestSmtpServer | undefined
+const dirs: string[] = []
+afterEach(async () => {
+  await smtp?.close()
+  smtp = undefined
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })))
+})
+
+async function config(overrides: Partial<SmtpConfig> = {}, email: Partial<EmailConfig> = {}): Promise<EmailConfig> {
+  return {
+    smtp: { host: '127.0.0.1', port: smtp!.port, security: 'starttls', username: AUTH.user, password: AUTH.pass, ca: (await testCertificate()).cert, ...overrides },
+    from: '"ETD Watch" <etd@example.com>',
+    to: ['soc@example.com', 'ciso@example.com'],
+    maxRows: 200,
+    whenEmpty: false,
+    notifyOwners: false,
+    ...email
+  }
+}
+
+async function batch(matched: EtdMessage[], dryRun = false): Promise<EmailBatch> {
+  const dir = await mkdtemp(join(tmpdir(), 'etd-email-'))
+  dirs.push(dir)
+  return { matched, rule: RULE, window: { start: NOW - 86_400_000, end: NOW }, reportJson: JSON.stringify({ messages: matched }), reportPath: join(dir, 'report.json'), dryRun }
+}
+
+describe('the email digest over real SMTP', () => {
+  it('arrives over STARTTLS with AUTH: subject counts, recipients, both parts, every message grouped by mailbox', async () => {
+    smtp = await startSmtpServer({ auth: AUTH })
+    const matched = convictions(12)
+    const outcome = await deliverEmail(await config(), await batch(matched), FAST)
+    expect(outcome.sent).toBe(true)
+    expect(smtp.received).toHaveLength(1)
+    const { mail, envelopeTo } = smtp.received[0]
+    expect(outcome.messageId).toBe(mail.messageId)
+    expect(envelopeTo.sort()).toEqual(['ciso@example.com', 'soc@example.com'])
+    expect(mail.from?.text).toBe('"ETD Watch" <etd@example.com>')
+
+    const counts = new Map<string, number>()
+    for (const m of matched) counts.set(m.verdict, (counts.get(m.verdict) ?? 0) + 1)
+    expect(mail.subject).toMatch(/^\[ETD\] 12 new convictions: /)
+    for (const [verdict, n] of counts) expect(mail.subject).toContain(`${n} ${verdict === 'bec' ? 'BEC' : verdict}`)
+
+    expect(mail.text).toBeTruthy()
+    expect(mail.html).toBeTruthy()
+    for (const m of matched) {
+      expect(mail.text).toContain(`ETD id: ${m.id}`)
+      expect(mail.html).toContain(`ETD id ${m.id}`)
+    }
+    const mailboxes = [...new Set(matched.flatMap((m) => m.mailboxes))]
+    for (const mailbox of mailboxes) {
+      const count = matched.filter((m) => m.mailboxes.includes(mailbox)).length
+      expect(mail.text).toContain(`== ${mailbox} (${count})`)
+      expect(mail.html).toContain(`>${mailbox} (${count})</h3>`)
+    }
+    expect(mail.attachments.map((a) => a.filename)).toEqual(['etd-verdict-watch-report.json'])
+  })
+
+  it('shows hostile subjects and sender names as inert text', async () => {
+    smtp = await startSmtpServer({ auth: AUTH })
+    const hostile = convictions(60).filter((m) => /<|https?:|@ceo|\*\*/.test(m.subject + m.senderName))
+    expect(hostile.length).toBeGreaterThan(3)
+    await deliverEmail(await config(), await batch(hostile), FAST)
+    const { mail } = smtp.received[0]
+    const html = mail.html as string
+    // Escaped text may say `onerror=&quot;`; what must not exist is a real tag or attribute.
+    expect(html).not.toMatch(/<(script|img|a|iframe)[\s>]|href="|src="/i)
+    expect(html).toContain('&lt;script&gt;')
+    expect(html).not.toMatch(/https?:\/\/[a-z-]+\.evil\.example/i)
+    expect(mail.text).not.toMatch(/https?:\/\/[a-z-]+\.evil\.example/i)
+    expect(mail.text).toContain('hxxps://')
+  })
+
+  it('caps rows and points at the attached report, which lists everything', async () => {
+    smtp = await startSmtpServer({ auth: AUTH })
+    const matched = convictions(9)
+    await deliverEmail(await config({}, { maxRows: 4 }), await batch(matched), FAST)
+    const { mail } = smtp.received[0]
+    const rows = (mail.text ?? '').split('\n').filter((l) => l.startsWith('  ETD id: '))
+    expect(rows).toHaveLength(4)
+    expect(mail.text).toContain('5 more rows not shown; the attached etd-verdict-watch-report.json lists every message.')
+    const report = JSON.parse(mail.attachments[0].content.toString('utf8')) as { messages: EtdMessage[] }
+    expect(report.messages.map((m) => m.id)).toEqual(matched.map((m) => m.id))
+  })
+
+  it('sends each mailbox owner a plain notice with only their own messages', async () => {
+    smtp = await startSmtpServer({ auth: AUTH })
+    const matched = convictions(15)
+    const outcome = await deliverEmail(await config({}, { notifyOwners: true }), await batch(matched), FAST)
+    const owners = [...new Set(matched.flatMap((m) => m.mailboxes))]
+    expect(outcome.ownerNotices).toBe(owners.length)
+    expect(smtp.received).toHaveLength(1 + owners.length)
+    for (const { mail, envelopeTo } of smtp.received.slice(1)) {
+      expect(envelopeTo).toHaveLength(1)
+      const owner = envelopeTo[0]
+      expect(mail.html).toBe(false)
+      expect(mail.subject).toMatch(/^\[ETD\] \d+ dangerous messages? to you (was|were) stopped$/)
+      const own = matched.filter((m) => m.mailboxes.includes(owner))
+      // Exactly their own messages: as many entries as they have, each of theirs present.
+      expect(mail.text?.match(/^- Received /gm)).toHaveLength(own.length)
+      for (const m of own) expect(mail.text).toContain(`- Received ${displayTime(m.receivedAt)} from ${toRow(m).sender}`)
+    }
+  })
+
+  it('sends no email when nothing matched, unless email-when-empty asks for an all-clear', async () => {
+    smtp = await startSmtpServer({ auth: AUTH })
+    expect((await deliverEmail(await config(), await batch([]), FAST)).sent).toBe(false)
+    expect(smtp.connections).toBe(0)
+    await deliverEmail(await config({}, { whenEmpty: true }), await batch([]), FAST)
+    expect(smtp.received[0].mail.subject).toBe('[ETD] All clear: no new convictions')
+  })
+
+  it('works over implicit TLS too', async () => {
+    smtp = await startSmtpServer({ implicitTls: true, auth: AUTH })
+    await deliverEmail(await config({ security: 'tls' }), await batch(convictions(2)), FAST)
+    expect(smtp.received).toHaveLength(1)
+  })
+
+  it('retries a 421 and sends exactly one email', async () => {
+    smtp = await startSmtpServer({ auth: AUTH })
+    smtp.refuseConnections = [421]
+    const retries: string[] = []
+    await deliverEmail(await config(), await batch(convictions(3)), { ...FAST, onRetry: (reason) => retries.push(reason) })
+    expect(smtp.connections).toBe(2)
+    expect(smtp.received).toHaveLength(1)
+    expect(retries).toHaveLength(1)
+    expect(retries[0]).toContain('421')
+  })
+
+  it('writes a dry run as .eml without connecting', async () => {
+    smtp = await startSmtpServer({ auth: AUTH })
+    const matched = convictions(3)
+    const outcome = await deliverEmail(await config({}, { notifyOwners: true }), await batch(matched, true), FAST)
+    expect(outcome.sent).toBe(false)
+    expect(smtp.connections).toBe(0)
+    const parsed = await simpleParser(await readFile(outcome.emlPath!))
+    expect(parsed.subject).toBe(`[ETD] 3 new convictions: ${parsed.subject?.split(': ')[1]}`)
+    expect(parsed.html).toContain(`ETD id ${matched[0].id}`)
+  })
+})
+
+describe('email failures, each explained', () => {
+  async function failure(cfg: EmailConfig): Promise<string> {
+    const error = await deliverEmail(cfg, await batch(convictions(1)), FAST).then(
+      () => new Error('expected a failure'),
+      (e: Error) => e
+    )
+    return error.message
+  }
+
+  it('refuses to send when STARTTLS is required but not offered', async () => {
+    smtp = await startSmtpServer({ offerStartTls: false, auth: AUTH, plainAuth: true })
+    expect(await failure(await config())).toMatch(
+      new RegExp(`^Email via 127\\.0\\.0\\.1:${smtp.port} failed: the server did not complete STARTTLS .*never falls back to plain text\\.$`)
+    )
+    expect(smtp.received).toHaveLength(0)
+  })
+
+  it('explains implicit TLS aimed at a STARTTLS port', async () => {
+    smtp = await startSmtpServer({ auth: AUTH })
+    expect(await failure(await config({ security: 'tls' }))).toBe(
+      `Email via 127.0.0.1:${smtp.port} failed: the server does not speak implicit TLS on this port; for port 587 or 25 use smtp-security: starttls (smtp://).`
+    )
+  })
+
+  it('explains STARTTLS aimed at an implicit TLS port', async () => {
+    smtp = await startSmtpServer({ implicitTls: true, auth: AUTH })
+    const cfg = await config()
+    const message = await deliverEmail(cfg, await batch(convictions(1)), { ...FAST, timeoutMs: 500 }).then(
+      () => 'sent',
+      (e: Error) => e.message
+    )
+    expect(message).toBe(
+      `Email via 127.0.0.1:${smtp.port} failed: no SMTP greeting arrived; the server may expect implicit TLS: for port 465 use smtp-security: tls (smtps://).`
+    )
+  })
+
+  it("reports a 535 with the server's reply and without retrying", async () => {
+    smtp = await startSmtpServer({ auth: AUTH })
+    const message = await failure(await config({ password: 'wrong-password' }))
+    expect(message).toMatch(/^SMTP authentication failed at 127\.0\.0\.1:\d+: .*535 5\.7\.8 Authentication credentials invalid.*Check smtp-username and smtp-password/)
+    expect(message).not.toContain('wrong-password')
+    expect(smtp.connections).toBe(1)
+  })
+
+  it('does not trust a certificate it has no CA for', async () => {
+    smtp = await startSmtpServer({ auth: AUTH })
+    expect(await failure(await config({ ca: undefined }))).toMatch(/certificate is not trusted .*pass its PEM as smtp-ca\.$/)
+    expect(smtp.received).toHaveLength(0)
+  })
+})

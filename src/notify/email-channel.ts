@@ -1,0 +1,82 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { EmailConfig } from '../config/email.js'
+import type { EtdMessage } from '../etd/types.js'
+import type { MatchRule } from '../match/matcher.js'
+import { buildDigest } from './digest.js'
+import { EmailSender, renderEml, type EmailOptions, type Mail } from './email.js'
+import { buildOwnerNotices } from './owner-notice.js'
+
+export interface EmailBatch {
+  matched: EtdMessage[]
+  rule: MatchRule
+  window: { start: number; end: number }
+  /** The JSON report, attached so that nothing is lost to the row limit. */
+  reportJson: string
+  reportPath: string
+  dryRun: boolean
+}
+
+export interface EmailOutcome {
+  /** Whether anything went out (false on a dry run or when there was nothing to say). */
+  sent: boolean
+  messageId?: string
+  /** Where a dry run wrote the digest. */
+  emlPath?: string
+  ownerNotices: number
+  /** A sentence for the job summary. */
+  description: string
+}
+
+const REPORT_NAME = 'etd-verdict-watch-report.json'
+
+function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
+  const digest = buildDigest({ matched: batch.matched, rule: batch.rule, window: batch.window, maxRows: config.maxRows, reportName: REPORT_NAME })
+  return {
+    to: config.to,
+    subject: digest.subject,
+    text: digest.text,
+    html: digest.html,
+    attachments: batch.matched.length > 0 ? [{ filename: REPORT_NAME, content: batch.reportJson, contentType: 'application/json' }] : []
+  }
+}
+
+function ownerMails(config: EmailConfig, batch: EmailBatch): Mail[] {
+  if (!config.notifyOwners) return []
+  return buildOwnerNotices(batch.matched, batch.rule).map((n) => ({ to: [n.to], subject: n.subject, text: n.text }))
+}
+
+/** A dry run writes each email as an .eml file beside the report instead of sending it. */
+async function writeDryRun(config: EmailConfig, mails: Mail[], reportPath: string): Promise<string> {
+  const dir = join(dirname(reportPath), 'emails')
+  await mkdir(dir, { recursive: true })
+  const paths: string[] = []
+  for (const [i, mail] of mails.entries()) {
+    const path = join(dir, i === 0 ? 'digest.eml' : `owner-${i}-${mail.to[0].replace(/[^a-z0-9@.-]/gi, '_')}.eml`)
+    await writeFile(path, (await renderEml(config.from, mail)).eml)
+    paths.push(path)
+  }
+  return paths[0]
+}
+
+/** The administrator's digest and, when asked, a notice to each mailbox owner. */
+export async function deliverEmail(config: EmailConfig, batch: EmailBatch, options: EmailOptions = {}): Promise<EmailOutcome> {
+  if (batch.matched.length === 0 && !config.whenEmpty) {
+    return { sent: false, ownerNotices: 0, description: 'Nothing matched, so no email (email-when-empty is false).' }
+  }
+  const digest = digestMail(config, batch)
+  const owners = ownerMails(config, batch)
+  if (batch.dryRun) {
+    const emlPath = await writeDryRun(config, [digest, ...owners], batch.reportPath)
+    return { sent: false, emlPath, ownerNotices: 0, description: `Dry run: the digest was written to ${emlPath}, not sent.` }
+  }
+  const sender = new EmailSender(config.smtp, config.from, options)
+  try {
+    const messageId = await sender.send(digest)
+    for (const mail of owners) await sender.send(mail)
+    const notices = owners.length > 0 ? ` and ${owners.length} mailbox owner notice${owners.length === 1 ? '' : 's'}` : ''
+    return { sent: true, messageId, ownerNotices: owners.length, description: `Digest emailed to ${config.to.join(', ')}${notices}.` }
+  } finally {
+    sender.close()
+  }
+}

@@ -1,0 +1,86 @@
+import type { EtdMessage } from '../etd/types.js'
+import { verdictLabel } from '../etd/verdicts.js'
+import { mailboxMatches, type MatchRule } from '../match/matcher.js'
+import { defang } from './escape.js'
+
+/** One matched message as every channel shows it: plain strings, not yet escaped for any format. */
+export interface Row {
+  id: string
+  received: string
+  sender: string
+  subject: string
+  verdict: string
+  retro: boolean
+  techniques: string
+  remediation: string
+}
+
+const FOLDER_NAMES: Record<string, string> = {
+  quarantine: 'quarantine',
+  trash: 'deleted items',
+  junk: 'junk',
+  junkemail: 'junk',
+  inbox: 'the inbox'
+}
+
+/** `2026-11-27 10:00 UTC`: what a person reads; the report keeps the exact time. */
+export function displayTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
+}
+
+/** What ETD did with the message, in words: "moved to quarantine automatically". */
+export function describeRemediation(message: EtdMessage): string {
+  const folder = message.remediation?.folder
+  if (!folder) return 'no action taken'
+  const where = folder === 'inbox' ? 'left in the inbox' : `moved to ${FOLDER_NAMES[folder] ?? folder}`
+  const how = message.remediation?.automatic === false ? 'by an administrator' : 'automatically'
+  return folder === 'inbox' ? where : `${where} ${how}`
+}
+
+// Control characters (newlines included) would break a table row or a text layout.
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
+
+/** A message's display strings, attacker text made one-line and its URLs unclickable. */
+export function toRow(message: EtdMessage): Row {
+  const name = defang(oneLine(message.senderName))
+  return {
+    id: message.id,
+    received: displayTime(message.receivedAt),
+    sender: name ? `${name} <${message.fromAddress}>` : message.fromAddress,
+    subject: defang(oneLine(message.subject)) || '(no subject)',
+    verdict: verdictLabel(message.verdict),
+    retro: message.retro,
+    techniques: message.techniques.map((t) => t.type).join(', '),
+    remediation: describeRemediation(message)
+  }
+}
+
+/** The monitored mailboxes a message sits in: its mailboxes that the rule lists, or all when it lists none. */
+export function monitoredMailboxes(message: EtdMessage, rule: MatchRule): string[] {
+  if (rule.mailboxes.length === 0) return message.mailboxes
+  return message.mailboxes.filter((mailbox) => rule.mailboxes.some((pattern) => mailboxMatches(mailbox, pattern)))
+}
+
+/** Messages by monitored mailbox, mailboxes in order of address; a message in two sits in both. */
+export function groupByMailbox(messages: EtdMessage[], rule: MatchRule): Array<[string, EtdMessage[]]> {
+  const groups = new Map<string, EtdMessage[]>()
+  for (const message of messages) {
+    const mailboxes = monitoredMailboxes(message, rule)
+    for (const mailbox of mailboxes.length > 0 ? mailboxes : ['(no mailbox)']) {
+      groups.set(mailbox, [...(groups.get(mailbox) ?? []), message])
+    }
+  }
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))
+}
+
+/** `2 BEC, 1 phishing`, most frequent first. */
+export function verdictCounts(messages: EtdMessage[]): string {
+  const counts = new Map<string, number>()
+  for (const m of messages) counts.set(m.verdict, (counts.get(m.verdict) ?? 0) + 1)
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([verdict, n]) => `${n} ${verdictLabel(verdict)}`)
+    .join(', ')
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
