@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseEmailConfig } from '../src/config/email.js'
 import { InputError } from '../src/config/errors.js'
-import { testCertificate } from './helpers/certificate.js'
+import { certificate } from '../src/simulator/certificate.js'
 
 const BASE = { 'email-from': 'ETD Watch <etd@example.com>', 'email-to': 'soc@example.com' }
 
@@ -74,7 +74,7 @@ describe('parseEmailConfig', () => {
   })
 
   it('checks smtp-ca is a certificate', async () => {
-    const { cert } = await testCertificate()
+    const { cert } = await certificate()
     expect(email({ 'smtp-host': 'h', 'smtp-ca': cert }).smtp.ca).toBe(cert.trim())
     expect(errorOf({ 'smtp-host': 'h', 'smtp-ca': 'not a pem' })).toBe(
       "Input 'smtp-ca' is not a PEM certificate; expected text starting with -----BEGIN CERTIFICATE-----."

@@ -10,8 +10,8 @@ import type { MatchRule } from '../src/match/matcher.js'
 import { deliverEmail, type EmailBatch } from '../src/notify/email-channel.js'
 import { displayTime, toRow } from '../src/notify/rows.js'
 import { generateMessages, renderMessage } from '../src/simulator/data.js'
-import { testCertificate } from './helpers/certificate.js'
-import { startSmtpServer, type TestSmtpServer } from './helpers/smtp.js'
+import { certificate } from '../src/simulator/certificate.js'
+import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0)
 const RULE: MatchRule = { mailboxes: ['ceo@example.com', 'cfo@example.com', '*@subsidiary.example.org'], verdicts: ['bec', 'scam', 'phishing', 'malicious'], techniques: [] }
@@ -33,7 +33,7 @@ function convictions(count: number): EtdMessage[] {
   return matched
 }
 
-let smtp: TestSmtpServer | undefined
+let smtp: MailSink | undefined
 const dirs: string[] = []
 afterEach(async () => {
   await smtp?.close()
@@ -43,7 +43,7 @@ afterEach(async () => {
 
 async function config(overrides: Partial<SmtpConfig> = {}, email: Partial<EmailConfig> = {}): Promise<EmailConfig> {
   return {
-    smtp: { host: '127.0.0.1', port: smtp!.port, security: 'starttls', username: AUTH.user, password: AUTH.pass, ca: (await testCertificate()).cert, ...overrides },
+    smtp: { host: '127.0.0.1', port: smtp!.port, security: 'starttls', username: AUTH.user, password: AUTH.pass, ca: (await certificate()).cert, ...overrides },
     from: '"ETD Watch" <etd@example.com>',
     to: ['soc@example.com', 'ciso@example.com'],
     maxRows: 200,
@@ -61,7 +61,7 @@ async function batch(matched: EtdMessage[], dryRun = false): Promise<EmailBatch>
 
 describe('the email digest over real SMTP', () => {
   it('arrives over STARTTLS with AUTH: subject counts, recipients, both parts, every message grouped by mailbox', async () => {
-    smtp = await startSmtpServer({ auth: AUTH })
+    smtp = await startMailSink({ auth: AUTH })
     const matched = convictions(12)
     const outcome = await deliverEmail(await config(), await batch(matched), FAST)
     expect(outcome.sent).toBe(true)
@@ -92,7 +92,7 @@ describe('the email digest over real SMTP', () => {
   })
 
   it('shows hostile subjects and sender names as inert text', async () => {
-    smtp = await startSmtpServer({ auth: AUTH })
+    smtp = await startMailSink({ auth: AUTH })
     const hostile = convictions(60).filter((m) => /<|https?:|@ceo|\*\*/.test(m.subject + m.senderName))
     expect(hostile.length).toBeGreaterThan(3)
     await deliverEmail(await config(), await batch(hostile), FAST)
@@ -107,7 +107,7 @@ describe('the email digest over real SMTP', () => {
   })
 
   it('caps rows and points at the attached report, which lists everything', async () => {
-    smtp = await startSmtpServer({ auth: AUTH })
+    smtp = await startMailSink({ auth: AUTH })
     const matched = convictions(9)
     await deliverEmail(await config({}, { maxRows: 4 }), await batch(matched), FAST)
     const { mail } = smtp.received[0]
@@ -119,7 +119,7 @@ describe('the email digest over real SMTP', () => {
   })
 
   it('sends each mailbox owner a plain notice with only their own messages', async () => {
-    smtp = await startSmtpServer({ auth: AUTH })
+    smtp = await startMailSink({ auth: AUTH })
     const matched = convictions(15)
     const outcome = await deliverEmail(await config({}, { notifyOwners: true }), await batch(matched), FAST)
     const owners = [...new Set(matched.flatMap((m) => m.mailboxes))]
@@ -138,7 +138,7 @@ describe('the email digest over real SMTP', () => {
   })
 
   it('sends no email when nothing matched, unless email-when-empty asks for an all-clear', async () => {
-    smtp = await startSmtpServer({ auth: AUTH })
+    smtp = await startMailSink({ auth: AUTH })
     expect((await deliverEmail(await config(), await batch([]), FAST)).sent).toBe(false)
     expect(smtp.connections).toBe(0)
     await deliverEmail(await config({}, { whenEmpty: true }), await batch([]), FAST)
@@ -146,13 +146,13 @@ describe('the email digest over real SMTP', () => {
   })
 
   it('works over implicit TLS too', async () => {
-    smtp = await startSmtpServer({ implicitTls: true, auth: AUTH })
+    smtp = await startMailSink({ implicitTls: true, auth: AUTH })
     await deliverEmail(await config({ security: 'tls' }), await batch(convictions(2)), FAST)
     expect(smtp.received).toHaveLength(1)
   })
 
   it('retries a 421 and sends exactly one email', async () => {
-    smtp = await startSmtpServer({ auth: AUTH })
+    smtp = await startMailSink({ auth: AUTH })
     smtp.refuseConnections = [421]
     const retries: string[] = []
     await deliverEmail(await config(), await batch(convictions(3)), { ...FAST, onRetry: (reason) => retries.push(reason) })
@@ -163,7 +163,7 @@ describe('the email digest over real SMTP', () => {
   })
 
   it('writes a dry run as .eml without connecting', async () => {
-    smtp = await startSmtpServer({ auth: AUTH })
+    smtp = await startMailSink({ auth: AUTH })
     const matched = convictions(3)
     const outcome = await deliverEmail(await config({}, { notifyOwners: true }), await batch(matched, true), FAST)
     expect(outcome.sent).toBe(false)
@@ -184,7 +184,7 @@ describe('email failures, each explained', () => {
   }
 
   it('refuses to send when STARTTLS is required but not offered', async () => {
-    smtp = await startSmtpServer({ offerStartTls: false, auth: AUTH, plainAuth: true })
+    smtp = await startMailSink({ offerStartTls: false, auth: AUTH, plainAuth: true })
     expect(await failure(await config())).toMatch(
       new RegExp(`^Email via 127\\.0\\.0\\.1:${smtp.port} failed: the server did not complete STARTTLS .*never falls back to plain text\\.$`)
     )
@@ -192,14 +192,14 @@ describe('email failures, each explained', () => {
   })
 
   it('explains implicit TLS aimed at a STARTTLS port', async () => {
-    smtp = await startSmtpServer({ auth: AUTH })
+    smtp = await startMailSink({ auth: AUTH })
     expect(await failure(await config({ security: 'tls' }))).toBe(
       `Email via 127.0.0.1:${smtp.port} failed: the server does not speak implicit TLS on this port; for port 587 or 25 use smtp-security: starttls (smtp://).`
     )
   })
 
   it('explains STARTTLS aimed at an implicit TLS port', async () => {
-    smtp = await startSmtpServer({ implicitTls: true, auth: AUTH })
+    smtp = await startMailSink({ implicitTls: true, auth: AUTH })
     const cfg = await config()
     const message = await deliverEmail(cfg, await batch(convictions(1)), { ...FAST, timeoutMs: 500 }).then(
       () => 'sent',
@@ -211,7 +211,7 @@ describe('email failures, each explained', () => {
   })
 
   it("reports a 535 with the server's reply and without retrying", async () => {
-    smtp = await startSmtpServer({ auth: AUTH })
+    smtp = await startMailSink({ auth: AUTH })
     const message = await failure(await config({ password: 'wrong-password' }))
     expect(message).toMatch(/^SMTP authentication failed at 127\.0\.0\.1:\d+: .*535 5\.7\.8 Authentication credentials invalid.*Check smtp-username and smtp-password/)
     expect(message).not.toContain('wrong-password')
@@ -219,7 +219,7 @@ describe('email failures, each explained', () => {
   })
 
   it('does not trust a certificate it has no CA for', async () => {
-    smtp = await startSmtpServer({ auth: AUTH })
+    smtp = await startMailSink({ auth: AUTH })
     expect(await failure(await config({ ca: undefined }))).toMatch(/certificate is not trusted .*pass its PEM as smtp-ca\.$/)
     expect(smtp.received).toHaveLength(0)
   })

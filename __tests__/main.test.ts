@@ -7,13 +7,18 @@ import { expectedMatches } from '../src/simulator/oracle.js'
 import type { Simulator } from '../src/simulator/server.js'
 import { removeDir, runAction, type ActionResult } from './helpers/action-run.js'
 import { simulatorWith } from './helpers/simulator.js'
+import { certificate } from '../src/simulator/certificate.js'
+import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 
 let sim: Simulator | undefined
+let smtp: MailSink | undefined
 const dirs: string[] = []
 
 afterEach(async () => {
   await sim?.close()
+  await smtp?.close()
   sim = undefined
+  smtp = undefined
   await Promise.all(dirs.splice(0).map(removeDir))
 })
 
@@ -122,5 +127,61 @@ describe('run() against the simulator', () => {
     expect(visible).not.toContain('not-the-secret-4711')
     expect(visible).not.toContain(sim.apiKey)
     expect(visible).not.toMatch(/\n\s+at /)
+  })
+})
+
+describe('run() with the email digest', () => {
+  async function emailInputs(password = 'app-password-123'): Promise<Record<string, string>> {
+    return {
+      notify: 'email',
+      'smtp-url': `smtp://alerts:${encodeURIComponent(password)}@127.0.0.1:${smtp!.port}`,
+      'smtp-ca': (await certificate()).cert,
+      'email-from': 'ETD Watch <etd@example.com>',
+      'email-to': 'soc@example.com',
+      mailboxes: 'ceo@example.com, cfo@example.com',
+      lookback: '2d'
+    }
+  }
+
+  it('emails the digest and says so in outputs and summary', async () => {
+    sim = await simulatorWith(500, { days: 2, seed: 21 })
+    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'app-password-123' } })
+    const result = await action(await emailInputs())
+    expect(result.failed).toBe(false)
+    expect(smtp.received).toHaveLength(1)
+    const { mail } = smtp.received[0]
+    expect(result.outputs.notified).toBe('true')
+    expect(result.outputs['email-message-id']).toBe(mail.messageId)
+    expect(mail.subject).toMatch(new RegExp(`^\\[ETD\\] ${result.outputs['matched-count']} new convictions: `))
+    expect(result.summary).toContain('Digest emailed to soc@example.com.')
+  })
+
+  it('fails on a 535 with the reason, keeps the report, and never shows the password', async () => {
+    sim = await simulatorWith(500, { days: 2, seed: 21 })
+    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'app-password-123' } })
+    const result = await action(await emailInputs('wr0ng/pa$$word'))
+    expect(result.failed).toBe(true)
+    expect(result.log).toMatch(/::error::SMTP authentication failed at 127\.0\.0\.1:\d+: .*535/)
+    expect(result.outputs.notified).toBe('false')
+    const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
+    expect(report.messages.length).toBe(Number(result.outputs['matched-count']))
+    expect(report.messages.length).toBeGreaterThan(0)
+    expect(result.summary).toContain('Notification failed: SMTP authentication failed')
+    expect(result.log).toContain('::add-mask::wr0ng/pa$$word')
+    const visible = visibleLog(result.log) + result.summary + JSON.stringify(result.outputs)
+    expect(visible).not.toContain('wr0ng/pa$$word')
+    expect(visible).not.toContain(encodeURIComponent('wr0ng/pa$$word'))
+  })
+
+  it('renders a dry run to .eml and sends nothing', async () => {
+    sim = await simulatorWith(500, { days: 2, seed: 21 })
+    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'app-password-123' } })
+    const result = await action({ ...(await emailInputs()), 'dry-run': 'true' })
+    expect(result.failed).toBe(false)
+    expect(smtp.connections).toBe(0)
+    expect(result.outputs.notified).toBe('false')
+    const eml = await readFile(result.outputs['email-path'], 'utf8')
+    expect(eml).toMatch(/^Subject: \[ETD\] \d+ new convictions: /m)
+    expect(result.summary).toContain('Dry run: the digest was written to')
   })
 })

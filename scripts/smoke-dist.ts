@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util'
 import { generateMessages } from '../src/simulator/data.js'
 import { expectedMatches } from '../src/simulator/oracle.js'
 import { startSimulator } from '../src/simulator/server.js'
+import { certificate } from '../src/simulator/certificate.js'
+import { startMailSink } from '../src/simulator/mail-sink.js'
 
 const { values } = parseArgs({ options: { node: { type: 'string', default: process.execPath } } })
 const node = values.node!
@@ -53,6 +55,7 @@ check(
 
 const now = Date.now()
 const sim = await startSimulator({ messages: generateMessages({ seed: 42, count: 400, start: now - 2 * 86_400_000, end: now }) })
+const sink = await startMailSink({ auth: { user: 'smoke', pass: 'smoke-pass' } })
 try {
   const run = await action({
     'etd-base-url': sim.url,
@@ -61,7 +64,11 @@ try {
     'etd-client-secret': sim.clientSecret,
     mailboxes: 'ceo@example.com, cfo@example.com, *@subsidiary.example.org',
     lookback: '2d',
-    notify: 'none'
+    notify: 'email',
+    'smtp-url': `smtp://smoke:smoke-pass@127.0.0.1:${sink.port}`,
+    'smtp-ca': (await certificate()).cert,
+    'email-from': 'etd-watch@example.com',
+    'email-to': 'soc@example.com'
   })
   check('against the simulator it succeeds', run.code === 0, run.stdout)
   const output = (name: string) => new RegExp(`^${name}<<(.+)\\n([^]*?)\\n\\1$`, 'm').exec(run.outputs)?.[2] ?? ''
@@ -80,7 +87,16 @@ try {
     expected.length > 0 && JSON.stringify(got) === JSON.stringify(expected) && output('matched-count') === String(expected.length),
     `outputs:\n${run.outputs}`
   )
+  const digest = sink.received[0]?.mail
+  check(
+    'the digest arrived over STARTTLS with every match',
+    sink.received.length === 1 &&
+      digest.subject?.startsWith(`[ETD] ${expected.length} new convictions: `) === true &&
+      expected.every((id) => digest.text?.includes(`ETD id: ${id}`)),
+    `received ${sink.received.length} emails: ${sink.received.map((r) => r.mail.subject).join('; ')}`
+  )
 } finally {
+  await sink.close()
   await sim.close()
   await rm(dir, { recursive: true, force: true })
 }

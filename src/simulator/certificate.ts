@@ -2,8 +2,8 @@ import { generate } from 'selfsigned'
 
 let cached: Promise<{ key: string; cert: string }> | undefined
 
-/** A self-signed certificate for 127.0.0.1 and localhost, made once per test file. */
-export function testCertificate(): Promise<{ key: string; cert: string }> {
+/** A self-signed certificate for 127.0.0.1 and localhost, made once per process. */
+export function certificate(): Promise<{ key: string; cert: string }> {
   cached ??= generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
     extensions: [

@@ -1,7 +1,7 @@
 import { simpleParser, type ParsedMail } from 'mailparser'
 import type { AddressInfo } from 'node:net'
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
-import { testCertificate } from './certificate.js'
+import { certificate } from './certificate.js'
 
 export interface Received {
   raw: string
@@ -9,7 +9,7 @@ export interface Received {
   envelopeTo: string[]
 }
 
-export interface TestSmtpServer {
+export interface MailSink {
   port: number
   received: Received[]
   /** Reply codes to refuse the next connections with, one each (421 for "try again later"). */
@@ -18,7 +18,7 @@ export interface TestSmtpServer {
   close(): Promise<void>
 }
 
-export interface SmtpServerSetup {
+export interface MailSinkSetup {
   /** Implicit TLS from the first byte (port 465 style); otherwise plain with STARTTLS. */
   implicitTls?: boolean
   offerStartTls?: boolean
@@ -27,10 +27,13 @@ export interface SmtpServerSetup {
   plainAuth?: boolean
 }
 
-/** A real SMTP server on loopback with a self-signed certificate; it parses what it receives. */
-export async function startSmtpServer(setup: SmtpServerSetup = {}): Promise<TestSmtpServer> {
-  const { key, cert } = await testCertificate()
-  const state: Omit<TestSmtpServer, 'port' | 'close'> = { received: [], refuseConnections: [], connections: 0 }
+/**
+ * The mail side of the simulator: a real SMTP server on loopback (STARTTLS or implicit TLS, AUTH) with a
+ * self-signed certificate, keeping and parsing what it receives. The demo and the tests send to it.
+ */
+export async function startMailSink(setup: MailSinkSetup = {}): Promise<MailSink> {
+  const { key, cert } = await certificate()
+  const state: Omit<MailSink, 'port' | 'close'> = { received: [], refuseConnections: [], connections: 0 }
   const options: SMTPServerOptions = {
     secure: setup.implicitTls === true,
     key,
@@ -66,7 +69,7 @@ export async function startSmtpServer(setup: SmtpServerSetup = {}): Promise<Test
     }
   }
   const server = new SMTPServer(options)
-  // Failed handshakes are what several tests provoke; the client's side of them is what they check.
+  // Failed handshakes are what tests provoke on purpose; the client's side of them is what matters.
   server.on('error', () => undefined)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return Object.assign(state, {

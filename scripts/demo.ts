@@ -1,0 +1,75 @@
+// The main job end to end with no credentials and no network: the ETD simulator and a local SMTP server
+// (STARTTLS and AUTH) on loopback, the action's own run() against them, and every email that arrived
+// written out as .eml (and .html or .txt) into the folder it names.
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { certificate } from '../src/simulator/certificate.js'
+import { generateMessages } from '../src/simulator/data.js'
+import { startMailSink } from '../src/simulator/mail-sink.js'
+import { startSimulator } from '../src/simulator/server.js'
+
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'demo-output' },
+    seed: { type: 'string', default: '2026' },
+    'dry-run': { type: 'boolean', default: false }
+  }
+})
+const out = resolve(values.out!)
+const now = Date.now()
+const DAY = 86_400_000
+const SMTP_USER = { user: 'demo', pass: 'demo-app-password' }
+
+await rm(join(out, 'emails'), { recursive: true, force: true })
+await mkdir(join(out, 'emails'), { recursive: true })
+const sim = await startSimulator({
+  messages: generateMessages({ seed: Number(values.seed), count: 250, start: now - 3 * DAY, end: now - 60_000 })
+})
+const sink = await startMailSink({ auth: SMTP_USER })
+
+const inputs: Record<string, string> = {
+  'etd-base-url': sim.url,
+  'etd-api-key': sim.apiKey,
+  'etd-client-id': sim.clientId,
+  'etd-client-secret': sim.clientSecret,
+  mailboxes: 'ceo@example.com, cfo@example.com, payroll@example.com\n*@subsidiary.example.org',
+  verdicts: 'bec,scam,phishing,malicious',
+  lookback: '3d',
+  'settle-delay': '5m',
+  notify: 'email',
+  'smtp-url': `smtp://${SMTP_USER.user}:${SMTP_USER.pass}@127.0.0.1:${sink.port}`,
+  'smtp-ca': (await certificate()).cert,
+  'email-from': 'ETD Verdict Watch <etd-watch@example.com>',
+  'email-to': 'soc@example.com',
+  'notify-mailbox-owners': 'true',
+  'dry-run': String(values['dry-run']),
+  'report-path': join(out, 'report.json')
+}
+for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
+process.env.GITHUB_OUTPUT = join(out, 'outputs.txt')
+process.env.GITHUB_STEP_SUMMARY = join(out, 'summary.html')
+await writeFile(process.env.GITHUB_OUTPUT, '')
+await writeFile(process.env.GITHUB_STEP_SUMMARY, '')
+
+console.log(`ETD simulator on ${sim.url} (${sim.messages.length} messages over 3 days), SMTP on 127.0.0.1:${sink.port}\n`)
+const { run } = await import('../src/main.js')
+try {
+  await run()
+} finally {
+  await sim.close()
+  await sink.close()
+}
+
+const files: string[] = []
+for (const [i, { raw, mail, envelopeTo }] of sink.received.entries()) {
+  const base = join(out, 'emails', `${String(i + 1).padStart(2, '0')}-${envelopeTo[0].replace(/[^a-z0-9@.-]/gi, '_')}`)
+  await writeFile(`${base}.eml`, raw)
+  if (mail.html) await writeFile(`${base}.html`, mail.html)
+  else await writeFile(`${base}.txt`, mail.text ?? '')
+  files.push(`${base}.eml  (${mail.subject})`)
+}
+console.log(`\nDemo output in ${out}:`)
+console.log(`  report.json, summary.html, outputs.txt`)
+for (const file of files) console.log(`  ${file}`)
+if (files.length === 0 && !values['dry-run']) console.log('  no email arrived')
