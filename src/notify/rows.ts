@@ -37,8 +37,13 @@ export function describeRemediation(message: EtdMessage): string {
   return folder === 'inbox' ? where : `${where} ${how}`
 }
 
-// Control characters (newlines included) would break a table row or a text layout.
-const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
+// Control characters (newlines included) would break a table row or a text layout; a 2,000-character
+// sender name would push everything else off the screen. The report keeps the full text.
+const MAX_TEXT = 200
+function oneLine(text: string): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
+  return flat.length > MAX_TEXT ? `${[...flat].slice(0, MAX_TEXT).join('')}…` : flat
+}
 
 /** A message's display strings, attacker text made one-line and its URLs unclickable. */
 export function toRow(message: EtdMessage): Row {
