@@ -56,7 +56,7 @@ async function config(overrides: Partial<SmtpConfig> = {}, email: Partial<EmailC
 async function batch(matched: EtdMessage[], dryRun = false): Promise<EmailBatch> {
   const dir = await mkdtemp(join(tmpdir(), 'etd-email-'))
   dirs.push(dir)
-  return { matched, rule: RULE, window: { start: NOW - 86_400_000, end: NOW }, reportJson: JSON.stringify({ messages: matched }), reportPath: join(dir, 'report.json'), dryRun }
+  return { convictions: matched, rule: RULE, window: { start: NOW - 86_400_000, end: NOW }, reportJson: JSON.stringify({ messages: matched }), reportPath: join(dir, 'report.json'), dryRun }
 }
 
 describe('the email digest over real SMTP', () => {

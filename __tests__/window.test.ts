@@ -7,18 +7,40 @@ const DAY = 24 * HOUR
 
 describe('planWindow', () => {
   it('ends settle-delay before now and spans lookback, in whole seconds', () => {
-    const window = planWindow(NOW, HOUR, 5 * 60_000)
+    const window = planWindow(NOW, { lookbackMs: HOUR, rescanMs: DAY, settleDelayMs: 5 * 60_000 })
     expect(new Date(window.end).toISOString()).toBe('2026-11-27T11:02:30.000Z')
     expect(new Date(window.start).toISOString()).toBe('2026-11-27T10:02:30.000Z')
     expect(window.clampedFrom).toBeUndefined()
   })
 
   it('clamps a start beyond 90 days and says where it wanted to start', () => {
-    const window = planWindow(NOW, 120 * DAY, 0)
+    const window = planWindow(NOW, { lookbackMs: 120 * DAY, rescanMs: DAY, settleDelayMs: 0 })
     expect(window.clampedFrom).toBe(Math.floor(NOW / 1000) * 1000 - 120 * DAY)
     expect(window.start).toBeGreaterThan(NOW - 90 * DAY)
     expect(window.start).toBeLessThanOrEqual(NOW - MAX_AGE_MS + 1000)
     expect(window.start % 1000).toBe(0)
+  })
+})
+
+describe('planWindow after earlier runs', () => {
+  const settings = { lookbackMs: HOUR, rescanMs: DAY, settleDelayMs: 5 * 60_000 }
+
+  it('starts rescan before the watermark, however long ago it was', () => {
+    const watermark = Date.UTC(2026, 10, 27, 10, 2, 30)
+    expect(planWindow(NOW, settings, watermark)).toEqual({ start: watermark - DAY, end: Date.UTC(2026, 10, 27, 11, 2, 30) })
+    const weekAgo = watermark - 7 * DAY
+    expect(planWindow(NOW, settings, weekAgo).start).toBe(weekAgo - DAY)
+  })
+
+  it('clamps a gap beyond 90 days', () => {
+    const window = planWindow(NOW, settings, NOW - 100 * DAY)
+    expect(window.clampedFrom).toBe(Math.floor((NOW - 100 * DAY) / 1000) * 1000 - DAY)
+    expect(window.start).toBeGreaterThan(NOW - 90 * DAY)
+  })
+
+  it('never starts after it ends, even with a watermark in the future', () => {
+    const window = planWindow(NOW, { ...settings, rescanMs: 0 }, NOW + HOUR)
+    expect(window.start).toBe(window.end)
   })
 })
 

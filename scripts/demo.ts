@@ -1,7 +1,8 @@
 // The main job end to end with no credentials and no network: the ETD simulator and a local SMTP server
 // (STARTTLS and AUTH) on loopback, the action's own run() against them, and every email that arrived
-// written out as .eml (and .html or .txt) into the folder it names.
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+// written out as .eml (and .html or .txt) into the folder it names. State is kept in <out>/state.json, so a
+// second run tells only what is new since the first; --fresh forgets it.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { certificate } from '../src/simulator/certificate.js'
@@ -13,7 +14,8 @@ const { values } = parseArgs({
   options: {
     out: { type: 'string', default: 'demo-output' },
     seed: { type: 'string', default: '2026' },
-    'dry-run': { type: 'boolean', default: false }
+    'dry-run': { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false }
   }
 })
 const out = resolve(values.out!)
@@ -22,6 +24,7 @@ const DAY = 86_400_000
 const SMTP_USER = { user: 'demo', pass: 'demo-app-password' }
 
 await rm(join(out, 'emails'), { recursive: true, force: true })
+if (values.fresh) await rm(join(out, 'state.json'), { force: true })
 await mkdir(join(out, 'emails'), { recursive: true })
 const sim = await startSimulator({
   messages: generateMessages({ seed: Number(values.seed), count: 250, start: now - 3 * DAY, end: now - 60_000 })
@@ -44,7 +47,8 @@ const inputs: Record<string, string> = {
   'email-to': 'soc@example.com',
   'notify-mailbox-owners': 'true',
   'dry-run': String(values['dry-run']),
-  'report-path': join(out, 'report.json')
+  'report-path': join(out, 'report.json'),
+  'state-path': join(out, 'state.json')
 }
 for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
 process.env.GITHUB_OUTPUT = join(out, 'outputs.txt')
@@ -61,6 +65,8 @@ try {
   await sink.close()
 }
 
+const outputs = await readFile(process.env.GITHUB_OUTPUT, 'utf8')
+const output = (name: string) => new RegExp(`^${name}<<(.+)\\n([^]*?)\\n\\1$`, 'm').exec(outputs)?.[2] ?? '?'
 const files: string[] = []
 for (const [i, { raw, mail, envelopeTo }] of sink.received.entries()) {
   const base = join(out, 'emails', `${String(i + 1).padStart(2, '0')}-${envelopeTo[0].replace(/[^a-z0-9@.-]/gi, '_')}`)
@@ -69,7 +75,11 @@ for (const [i, { raw, mail, envelopeTo }] of sink.received.entries()) {
   else await writeFile(`${base}.txt`, mail.text ?? '')
   files.push(`${base}.eml  (${mail.subject})`)
 }
+console.log(
+  `\n${output('matched-count')} convictions matched in the window, ${output('new-count')} new since the last run` +
+    ` (state ${output('state-restored') === 'true' ? 'restored from' : 'started in'} ${join(out, 'state.json')}).`
+)
 console.log(`\nDemo output in ${out}:`)
 console.log(`  report.json, summary.html, outputs.txt`)
 for (const file of files) console.log(`  ${file}`)
-if (files.length === 0 && !values['dry-run']) console.log('  no email arrived')
+if (files.length === 0 && !values['dry-run']) console.log('  no email: nothing new since the last run (npm run demo -- --fresh starts over)')

@@ -57,7 +57,7 @@ const now = Date.now()
 const sim = await startSimulator({ messages: generateMessages({ seed: 42, count: 400, start: now - 2 * 86_400_000, end: now }) })
 const sink = await startMailSink({ auth: { user: 'smoke', pass: 'smoke-pass' } })
 try {
-  const run = await action({
+  const inputs = {
     'etd-base-url': sim.url,
     'etd-api-key': sim.apiKey,
     'etd-client-id': sim.clientId,
@@ -68,10 +68,13 @@ try {
     'smtp-url': `smtp://smoke:smoke-pass@127.0.0.1:${sink.port}`,
     'smtp-ca': (await certificate()).cert,
     'email-from': 'etd-watch@example.com',
-    'email-to': 'soc@example.com'
-  })
+    'email-to': 'soc@example.com',
+    'state-path': join(dir, 'state.json')
+  }
+  const run = await action(inputs)
   check('against the simulator it succeeds', run.code === 0, run.stdout)
-  const output = (name: string) => new RegExp(`^${name}<<(.+)\\n([^]*?)\\n\\1$`, 'm').exec(run.outputs)?.[2] ?? ''
+  const outputOf = (outputs: string, name: string) => new RegExp(`^${name}<<(.+)\\n([^]*?)\\n\\1$`, 'm').exec(outputs)?.[2] ?? ''
+  const output = (name: string) => outputOf(run.outputs, name)
   const reportPath = output('report-path')
   const report = reportPath ? (JSON.parse(await readFile(reportPath, 'utf8')) as { messages: Array<{ id: string }> }) : { messages: [] }
   const expected = expectedMatches(sim.messages, Date.now(), {
@@ -94,6 +97,13 @@ try {
       digest.subject?.startsWith(`[ETD] ${expected.length} new convictions: `) === true &&
       expected.every((id) => digest.text?.includes(`ETD id: ${id}`)),
     `received ${sink.received.length} emails: ${sink.received.map((r) => r.mail.subject).join('; ')}`
+  )
+
+  const again = await action(inputs)
+  check(
+    'run again with the same state-path, it tells nothing twice',
+    again.code === 0 && outputOf(again.outputs, 'new-count') === '0' && outputOf(again.outputs, 'state-restored') === 'true' && sink.received.length === 1,
+    again.stdout
   )
 } finally {
   await sink.close()

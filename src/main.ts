@@ -1,15 +1,24 @@
 import * as core from '@actions/core'
 import { parseConfig, type Config } from './config/config.js'
 import { EtdClient } from './etd/client.js'
-import type { EtdMessage } from './etd/types.js'
 import { deliverEmail, type EmailOutcome } from './notify/email-channel.js'
 import { renderSummary } from './notify/summary.js'
 import { buildReport, writeReport } from './report/report.js'
 import { findMatches, type FindResult } from './search/find.js'
+import { CacheStateStore } from './state/cache-store.js'
+import { advanceState, decide, type Conviction } from './state/dedupe.js'
+import type { WatchState } from './state/state.js'
+import { FileStateStore, type StateStore } from './state/store.js'
 import { planWindow, type SearchWindow } from './window/plan.js'
 
 const MAX_SKIP_WARNINGS = 20
 const SECRET_INPUTS = ['etd-api-key', 'etd-client-id', 'etd-client-secret', 'smtp-password', 'smtp-url']
+const iso = (millis: number) => new Date(millis).toISOString()
+
+export interface RunOptions {
+  /** The clock that plans the window and stamps the state; tests move it between runs. */
+  now?: () => number
+}
 
 function readConfig(): Config {
   // Masked before validation can echo anything back.
@@ -23,14 +32,35 @@ function readConfig(): Config {
   return config
 }
 
-function planSearchWindow(config: Config): SearchWindow {
-  const window = planWindow(Date.now(), config.lookbackMs, config.settleDelayMs)
-  if (window.clampedFrom !== undefined) {
-    core.warning(
-      `ETD keeps 90 days: the window starts at ${new Date(window.start).toISOString()} instead of ${new Date(window.clampedFrom).toISOString()}`
-    )
+function stateStore(config: Config): StateStore {
+  if (config.state.kind === 'file') return new FileStateStore(config.state.path)
+  const env = process.env
+  return new CacheStateStore({
+    stateKey: config.state.key,
+    runId: env.GITHUB_RUN_ID || String(Date.now()),
+    runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    mode: env.ACTIONS_CACHE_MODE ?? ''
+  })
+}
+
+async function restoreState(store: StateStore): Promise<WatchState | undefined> {
+  const loaded = await store.load()
+  if (loaded.kind === 'restored') {
+    const { state } = loaded
+    core.info(`Restored state from ${loaded.from}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered`)
+    return state
   }
-  core.info(`Searching ETD from ${new Date(window.start).toISOString()} to ${new Date(window.end).toISOString()}`)
+  core.warning(`No state restored: ${loaded.reason}. Searching the lookback window as on a first run.`)
+  return undefined
+}
+
+function planSearchWindow(config: Config, now: number, watermark: number | undefined): SearchWindow {
+  const window = planWindow(now, config, watermark)
+  if (window.clampedFrom !== undefined) {
+    core.warning(`ETD keeps 90 days: the window starts at ${iso(window.start)} instead of ${iso(window.clampedFrom)}`)
+  }
+  core.info(`Searching ETD from ${iso(window.start)} to ${iso(window.end)}`)
   return window
 }
 
@@ -51,11 +81,11 @@ async function fetchMatches(config: Config, window: SearchWindow): Promise<FindR
   return found
 }
 
-async function notify(config: Config, matched: EtdMessage[], window: SearchWindow, reportJson: string): Promise<EmailOutcome | undefined> {
+async function notify(config: Config, convictions: Conviction[], window: SearchWindow, reportJson: string): Promise<EmailOutcome | undefined> {
   if (!config.email) return undefined
   return deliverEmail(
     config.email,
-    { matched, rule: config.rule, window, reportJson, reportPath: config.reportPath, dryRun: config.dryRun },
+    { convictions, rule: config.rule, window, reportJson, reportPath: config.reportPath, dryRun: config.dryRun },
     { onRetry: (reason, attempt, delayMs) => core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`) }
   )
 }
@@ -65,42 +95,70 @@ async function writeSummary(html: string): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(html).write()
 }
 
-/** The action: inputs → window → ETD pages → matches → report → notifications → summary and outputs. */
-export async function run(): Promise<void> {
+/**
+ * The action: inputs → config → state restored → window → ETD pages → matches → new convictions →
+ * report → notifications → state saved → summary and outputs.
+ */
+export async function run(options: RunOptions = {}): Promise<void> {
+  const now = options.now ?? Date.now
   try {
     const config = readConfig()
-    const window = planSearchWindow(config)
+    const store = stateStore(config)
+    const previous = await restoreState(store)
+    core.setOutput('state-restored', previous !== undefined)
+    const window = planSearchWindow(config, now(), previous?.watermark)
+    const horizon = previous?.horizon ?? window.start
     const found = await fetchMatches(config, window)
+    const decision = decide(found.matched, previous?.notified ?? new Map(), horizon)
+    core.info(`${decision.notices.length} to tell: new convictions and verdict changes`)
 
     // Written before anyone is notified, so that a failed notification loses nothing.
-    const report = buildReport(Date.now(), window, found.matched)
+    const report = buildReport(now(), window, found.matched, decision)
     await writeReport(config.reportPath, report)
     core.setOutput('matched-count', found.matched.length)
+    core.setOutput('new-count', decision.notices.length)
     core.setOutput('window-start', report.window.start)
     core.setOutput('window-end', report.window.end)
     core.setOutput('report-path', config.reportPath)
 
-    let outcome: EmailOutcome | undefined
+    const notes: string[] = []
     let failure: unknown
+    let outcome: EmailOutcome | undefined
     try {
-      outcome = await notify(config, found.matched, window, JSON.stringify(report, null, 2))
+      outcome = await notify(config, decision.notices, window, JSON.stringify(report, null, 2))
+      notes.push(outcome?.description ?? 'Notifications are off (notify: none).')
     } catch (error) {
       failure = error
+      notes.push(`Notification failed: ${(error as Error).message} The report at ${config.reportPath} lists every match.`)
     }
-    const notifications =
-      failure !== undefined
-        ? [`Notification failed: ${(failure as Error).message} The report at ${config.reportPath} lists every match.`]
-        : outcome
-          ? [outcome.description]
-          : ['Notifications are off (notify: none).']
     core.setOutput('notified', outcome?.sent === true)
     core.setOutput('email-message-id', outcome?.messageId ?? '')
     if (outcome?.emlPath) core.setOutput('email-path', outcome.emlPath)
+
+    // Saved only when everyone was told: otherwise the next run searches the same window and tells again.
+    let saved = false
+    if (failure !== undefined) {
+      notes.push('State not saved: the next run searches this window again and retries the notifications.')
+    } else if (config.dryRun) {
+      notes.push('Dry run: state not saved.')
+    } else {
+      const next = advanceState(previous, { horizon, window, matched: found.matched, decision, now: now() })
+      const result = await store.save(next)
+      saved = result.ok
+      if (result.ok) {
+        notes.push(`State saved to ${result.where}: watermark ${iso(next.watermark)}, ${next.notified.size} convictions remembered.`)
+      } else {
+        core.warning(`State not saved: ${result.reason}. The next run will tell this run's convictions again.`)
+        notes.push(`State not saved: ${result.reason}. The next run will tell this run's convictions again.`)
+      }
+    }
+    if (previous === undefined) notes.push('No earlier state was restored: this run searched the lookback window.')
+    core.setOutput('state-saved', saved)
     await writeSummary(
-      renderSummary({ window, matched: found.matched, rule: config.rule, scanned: found.scanned, skipped: found.skipped.length, notifications })
+      renderSummary({ window, matched: found.matched, notices: decision.notices, dispositions: decision.dispositions, rule: config.rule, scanned: found.scanned, skipped: found.skipped.length, notes })
     )
     if (failure !== undefined) throw failure
-    if (outcome) core.info(outcome.description)
+    for (const note of notes) core.info(note)
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   }

@@ -33,9 +33,9 @@ export function parseOutputFile(text: string): Record<string, string> {
 export async function runAction(
   run: () => Promise<void>,
   inputs: Record<string, string>,
-  dir?: string
+  options: { dir?: string; env?: Record<string, string> } = {}
 ): Promise<ActionResult> {
-  const workDir = dir ?? (await mkdtemp(join(tmpdir(), 'etd-action-')))
+  const workDir = options.dir ?? (await mkdtemp(join(tmpdir(), 'etd-action-')))
   const outputFile = join(workDir, `output-${Date.now()}`)
   // The toolkit remembers the summary path from its first write, so every run in a process shares one file.
   const summaryFile = join(tmpdir(), `etd-summary-${process.pid}.html`)
@@ -47,6 +47,7 @@ export async function runAction(
   process.env.GITHUB_OUTPUT = outputFile
   process.env.GITHUB_STEP_SUMMARY = summaryFile
   process.env.RUNNER_TEMP = workDir
+  Object.assign(process.env, options.env)
   const chunks: string[] = []
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))

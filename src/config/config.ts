@@ -19,11 +19,16 @@ export interface EtdConfig {
   clientSecret: string
 }
 
+export type StateConfig = { kind: 'file'; path: string } | { kind: 'cache'; key: string }
+
 export interface Config {
   etd: EtdConfig
   rule: MatchRule
   lookbackMs: number
+  /** How far before the last watermark each run searches again, for verdicts given late. */
+  rescanMs: number
   settleDelayMs: number
+  state: StateConfig
   notify: NotifyMode
   /** Present when a channel sends email. */
   email?: EmailConfig
@@ -83,6 +88,25 @@ function verdicts(input: InputReader): string[] {
   return [...new Set(list)]
 }
 
+const STATE_KEY = /^[A-Za-z0-9._-]{1,200}$/
+
+/** `etd-verdict-watch-<workflow file>-<job>`: two watches in one repository keep apart unless told otherwise. */
+export function defaultStateKey(env: NodeJS.ProcessEnv): string {
+  const workflowFile = /\/([^/@]+?)(\.ya?ml)?@/.exec(env.GITHUB_WORKFLOW_REF ?? '')?.[1] ?? env.GITHUB_WORKFLOW ?? 'local'
+  const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x'
+  return ['etd-verdict-watch', slug(workflowFile), slug(env.GITHUB_JOB ?? 'watch')].join('-').slice(0, 200)
+}
+
+function stateConfig(input: InputReader, env: NodeJS.ProcessEnv): StateConfig {
+  const path = input('state-path').trim()
+  if (path !== '') return { kind: 'file', path }
+  const key = input('state-key').trim()
+  if (key !== '' && !STATE_KEY.test(key)) {
+    throw new InputError(`Input 'state-key' is '${key}'; expected letters, digits, '.', '_' or '-' (at most 200).`)
+  }
+  return { kind: 'cache', key: key || defaultStateKey(env) }
+}
+
 /** Turns the workflow's inputs into a validated configuration, or throws an InputError naming the input. */
 export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Config {
   const etd: EtdConfig = {
@@ -100,7 +124,9 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
       techniques: parseList(input('techniques').toLowerCase())
     },
     lookbackMs: duration(input, 'lookback', '1h', false),
+    rescanMs: duration(input, 'rescan', '24h', true),
     settleDelayMs: duration(input, 'settle-delay', '5m', true),
+    state: stateConfig(input, env),
     notify,
     email: notify === 'email' ? parseEmailConfig(input) : undefined,
     dryRun: boolean(input, 'dry-run', false),

@@ -1,10 +1,11 @@
-import type { EtdMessage } from '../etd/types.js'
 import type { MatchRule } from '../match/matcher.js'
+import type { Conviction } from '../state/dedupe.js'
 import { escapeHtml } from './escape.js'
-import { groupByMailbox, plural, toRow, verdictCounts, type Row } from './rows.js'
+import { groupByMailbox, plural, toRow, verdictCounts, verdictNote, type Row } from './rows.js'
 
 export interface DigestInput {
-  matched: EtdMessage[]
+  /** What this run tells: new convictions and verdict changes. */
+  convictions: Conviction[]
   rule: MatchRule
   window: { start: number; end: number }
   maxRows: number
@@ -31,14 +32,23 @@ const BADGE_COLORS: Record<string, string> = {
 const windowText = (w: { start: number; end: number }) =>
   `${new Date(w.start).toISOString().replace('.000Z', 'Z')} to ${new Date(w.end).toISOString().replace('.000Z', 'Z')}`
 
-export function digestSubject(matched: EtdMessage[]): string {
-  if (matched.length === 0) return '[ETD] All clear: no new convictions'
-  return `[ETD] ${plural(matched.length, 'new conviction')}: ${verdictCounts(matched)}`
+/** What the batch holds: `3 new convictions`, `2 new convictions, 1 verdict change`. */
+export function batchHeadline(convictions: Conviction[]): string {
+  const changes = convictions.filter((c) => c.previousVerdict !== undefined).length
+  const fresh = convictions.length - changes
+  return [fresh > 0 ? plural(fresh, 'new conviction') : '', changes > 0 ? plural(changes, 'verdict change') : '']
+    .filter(Boolean)
+    .join(', ')
+}
+
+export function digestSubject(convictions: Conviction[]): string {
+  if (convictions.length === 0) return '[ETD] All clear: no new convictions'
+  return `[ETD] ${batchHeadline(convictions)}: ${verdictCounts(convictions)}`
 }
 
 /** Rows grouped by mailbox, cut after `maxRows` rows in all. */
 function limitedGroups(input: DigestInput): { groups: Array<[string, Row[]]>; shown: number; total: number } {
-  const all = groupByMailbox(input.matched, input.rule)
+  const all = groupByMailbox(input.convictions, input.rule)
   const total = all.reduce((sum, [, messages]) => sum + messages.length, 0)
   let budget = input.maxRows
   const groups: Array<[string, Row[]]> = []
@@ -55,7 +65,8 @@ function html(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: numbe
   const header = ['Received', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation']
   const badge = (row: Row) =>
     `<span style="background:${BADGE_COLORS[row.verdict] ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${escapeHtml(row.verdict)}</span>` +
-    (row.retro ? ' <em>retro</em>' : '')
+    (row.retro ? ' <em>retro</em>' : '') +
+    (row.previousVerdict ? ` <em>was ${escapeHtml(row.previousVerdict)}</em>` : '')
   const sections = groups.map(
     ([mailbox, rows]) =>
       `<h3 style="margin:16px 0 4px">${escapeHtml(mailbox)} (${rows.length})</h3>` +
@@ -77,9 +88,9 @@ function html(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: numbe
       '</table>'
   )
   const body =
-    input.matched.length === 0
-      ? '<p>Nothing matched: no new convictions in the watched mailboxes.</p>'
-      : `<p>Cisco Secure Email Threat Defense convicted ${plural(input.matched.length, 'message')} (${escapeHtml(verdictCounts(input.matched))}) in the watched mailboxes.</p>` +
+    input.convictions.length === 0
+      ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
+      : `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${escapeHtml(batchHeadline(input.convictions))} (${escapeHtml(verdictCounts(input.convictions))}).</p>` +
         sections.join('') +
         (leftOut > 0 ? `<p>${plural(leftOut, 'more row')} not shown; the attached ${escapeHtml(input.reportName)} lists every message.</p>` : '')
   return (
@@ -93,12 +104,12 @@ function html(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: numbe
 
 function text(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: number): string {
   const lines = ['ETD verdict watch', `Window ${windowText(input.window)}`, '']
-  if (input.matched.length === 0) return [...lines, 'Nothing matched: no new convictions in the watched mailboxes.', ''].join('\n')
-  lines.push(`${plural(input.matched.length, 'message')} convicted: ${verdictCounts(input.matched)}`, '')
+  if (input.convictions.length === 0) return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n')
+  lines.push(`${batchHeadline(input.convictions)}: ${verdictCounts(input.convictions)}`, '')
   for (const [mailbox, rows] of groups) {
     lines.push(`== ${mailbox} (${rows.length})`)
     for (const r of rows) {
-      lines.push(`- ${r.received}  ${r.verdict}${r.retro ? ' (retro)' : ''}  from ${r.sender}`)
+      lines.push(`- ${r.received}  ${verdictNote(r)}  from ${r.sender}`)
       lines.push(`  Subject: ${r.subject}`)
       if (r.techniques) lines.push(`  Techniques: ${r.techniques}`)
       lines.push(`  Remediation: ${r.remediation}`)
@@ -113,5 +124,5 @@ function text(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: numbe
 /** The administrator's digest: HTML with every message string escaped, and a plain-text twin. */
 export function buildDigest(input: DigestInput): Digest {
   const { groups, shown, total } = limitedGroups(input)
-  return { subject: digestSubject(input.matched), html: html(input, groups, total - shown), text: text(input, groups, total - shown) }
+  return { subject: digestSubject(input.convictions), html: html(input, groups, total - shown), text: text(input, groups, total - shown) }
 }

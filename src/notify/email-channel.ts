@@ -1,14 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { EmailConfig } from '../config/email.js'
-import type { EtdMessage } from '../etd/types.js'
 import type { MatchRule } from '../match/matcher.js'
+import type { Conviction } from '../state/dedupe.js'
 import { buildDigest } from './digest.js'
 import { EmailSender, renderEml, type EmailOptions, type Mail } from './email.js'
 import { buildOwnerNotices } from './owner-notice.js'
 
 export interface EmailBatch {
-  matched: EtdMessage[]
+  /** What this run tells: new convictions and verdict changes. */
+  convictions: Conviction[]
   rule: MatchRule
   window: { start: number; end: number }
   /** The JSON report, attached so that nothing is lost to the row limit. */
@@ -31,19 +32,19 @@ export interface EmailOutcome {
 const REPORT_NAME = 'etd-verdict-watch-report.json'
 
 function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
-  const digest = buildDigest({ matched: batch.matched, rule: batch.rule, window: batch.window, maxRows: config.maxRows, reportName: REPORT_NAME })
+  const digest = buildDigest({ convictions: batch.convictions, rule: batch.rule, window: batch.window, maxRows: config.maxRows, reportName: REPORT_NAME })
   return {
     to: config.to,
     subject: digest.subject,
     text: digest.text,
     html: digest.html,
-    attachments: batch.matched.length > 0 ? [{ filename: REPORT_NAME, content: batch.reportJson, contentType: 'application/json' }] : []
+    attachments: batch.convictions.length > 0 ? [{ filename: REPORT_NAME, content: batch.reportJson, contentType: 'application/json' }] : []
   }
 }
 
 function ownerMails(config: EmailConfig, batch: EmailBatch): Mail[] {
   if (!config.notifyOwners) return []
-  return buildOwnerNotices(batch.matched, batch.rule).map((n) => ({ to: [n.to], subject: n.subject, text: n.text }))
+  return buildOwnerNotices(batch.convictions, batch.rule).map((n) => ({ to: [n.to], subject: n.subject, text: n.text }))
 }
 
 /** A dry run writes each email as an .eml file beside the report instead of sending it. */
@@ -61,8 +62,8 @@ async function writeDryRun(config: EmailConfig, mails: Mail[], reportPath: strin
 
 /** The administrator's digest and, when asked, a notice to each mailbox owner. */
 export async function deliverEmail(config: EmailConfig, batch: EmailBatch, options: EmailOptions = {}): Promise<EmailOutcome> {
-  if (batch.matched.length === 0 && !config.whenEmpty) {
-    return { sent: false, ownerNotices: 0, description: 'Nothing matched, so no email (email-when-empty is false).' }
+  if (batch.convictions.length === 0 && !config.whenEmpty) {
+    return { sent: false, ownerNotices: 0, description: 'Nothing new, so no email (email-when-empty is false).' }
   }
   const digest = digestMail(config, batch)
   const owners = ownerMails(config, batch)

@@ -1,5 +1,5 @@
-import type { EtdMessage } from '../etd/types.js'
 import type { MatchRule } from '../match/matcher.js'
+import type { Conviction } from '../state/dedupe.js'
 import { groupByMailbox, plural, toRow } from './rows.js'
 
 export interface OwnerNotice {
@@ -18,8 +18,8 @@ function sentence(verdict: string, remediation: string): string {
  * One short plain-text email per monitored mailbox, listing only that mailbox's own messages. The
  * subject carries no attacker text.
  */
-export function buildOwnerNotices(matched: EtdMessage[], rule: MatchRule): OwnerNotice[] {
-  return groupByMailbox(matched, rule)
+export function buildOwnerNotices(convictions: Conviction[], rule: MatchRule): OwnerNotice[] {
+  return groupByMailbox(convictions, rule)
     .filter(([mailbox]) => mailbox.includes('@'))
     .map(([mailbox, messages]) => {
       const rows = messages.map(toRow)

@@ -10,6 +10,8 @@ export interface Row {
   sender: string
   subject: string
   verdict: string
+  /** The verdict told before, when this is a verdict change. */
+  previousVerdict?: string
   retro: boolean
   techniques: string
   remediation: string
@@ -46,7 +48,7 @@ function oneLine(text: string): string {
 }
 
 /** A message's display strings, attacker text made one-line and its URLs unclickable. */
-export function toRow(message: EtdMessage): Row {
+export function toRow(message: EtdMessage & { previousVerdict?: string }): Row {
   const name = defang(oneLine(message.senderName))
   return {
     id: message.id,
@@ -54,6 +56,7 @@ export function toRow(message: EtdMessage): Row {
     sender: name ? `${name} <${message.fromAddress}>` : message.fromAddress,
     subject: defang(oneLine(message.subject)) || '(no subject)',
     verdict: verdictLabel(message.verdict),
+    previousVerdict: message.previousVerdict === undefined ? undefined : verdictLabel(message.previousVerdict),
     retro: message.retro,
     techniques: message.techniques.map((t) => t.type).join(', '),
     remediation: describeRemediation(message)
@@ -86,6 +89,12 @@ export function verdictCounts(messages: EtdMessage[]): string {
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([verdict, n]) => `${n} ${verdictLabel(verdict)}`)
     .join(', ')
+}
+
+/** `BEC (retro, was spam)`: the verdict with what a reader should notice about it. */
+export function verdictNote(row: Row): string {
+  const notes = [row.retro ? 'retro' : '', row.previousVerdict ? `was ${row.previousVerdict}` : ''].filter(Boolean)
+  return notes.length > 0 ? `${row.verdict} (${notes.join(', ')})` : row.verdict
 }
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`

@@ -1,17 +1,26 @@
 import type { EtdMessage } from '../etd/types.js'
-import { verdictLabel } from '../etd/verdicts.js'
 import type { MatchRule } from '../match/matcher.js'
+import type { Conviction, Disposition } from '../state/dedupe.js'
 import { escapeHtml } from './escape.js'
-import { groupByMailbox, toRow } from './rows.js'
+import { groupByMailbox, toRow, verdictNote } from './rows.js'
 
 export interface SummaryInput {
   window: { start: number; end: number }
   matched: EtdMessage[]
+  notices: Conviction[]
+  dispositions: ReadonlyMap<string, Disposition>
   rule: MatchRule
   scanned: number
   skipped: number
-  /** What the notification channels did, one sentence each. */
-  notifications: string[]
+  /** What the notification channels and the state store did, one sentence each. */
+  notes: string[]
+}
+
+const DISPOSITION_TEXT: Record<Disposition, string> = {
+  new: 'new',
+  'verdict-change': 'verdict change',
+  'already-notified': 'already notified',
+  'before-horizon': 'before the watch began'
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -19,29 +28,39 @@ function table(head: string[], rows: string[][]): string {
   return `<table><tr>${cells('th', head)}</tr>${rows.map((r) => `<tr>${cells('td', r)}</tr>`).join('')}</table>`
 }
 
+function counts(keys: string[]): Array<[string, string]> {
+  const tally = new Map<string, number>()
+  for (const key of keys) tally.set(key, (tally.get(key) ?? 0) + 1)
+  return [...tally].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => [escapeHtml(k), String(n)])
+}
+
 const iso = (millis: number) => new Date(millis).toISOString().replace('.000Z', 'Z')
 
 /** The job summary: HTML in which every string from a message is escaped. */
 export function renderSummary(input: SummaryInput): string {
+  const byDisposition = counts([...input.dispositions.values()].map((d) => DISPOSITION_TEXT[d]))
   const lines = [
     '<h2>ETD verdict watch</h2>',
     `<p>Window ${iso(input.window.start)} to ${iso(input.window.end)}: ${input.scanned} messages scanned, ` +
-      `${input.matched.length} matched${input.skipped > 0 ? `, ${input.skipped} unreadable skipped` : ''}.</p>`,
-    ...input.notifications.map((n) => `<p>${escapeHtml(n)}</p>`)
+      `${input.matched.length} matched${input.skipped > 0 ? `, ${input.skipped} unreadable skipped` : ''}` +
+      `${byDisposition.length > 0 ? ` (${byDisposition.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}.</p>`,
+    ...input.notes.map((n) => `<p>${escapeHtml(n)}</p>`)
   ]
   if (input.matched.length === 0) return [...lines, '<p>Nothing matched.</p>'].join('\n')
-
-  const verdicts = new Map<string, number>()
-  for (const m of input.matched) verdicts.set(verdictLabel(m.verdict), (verdicts.get(verdictLabel(m.verdict)) ?? 0) + 1)
-  const mailboxes = groupByMailbox(input.matched, input.rule)
-  lines.push(table(['Verdict', 'Count'], [...verdicts].map(([k, n]) => [escapeHtml(k), String(n)])))
-  lines.push(table(['Mailbox', 'Count'], mailboxes.map(([k, ms]) => [escapeHtml(k), String(ms.length)])))
+  if (input.notices.length > 0) {
+    lines.push('<h3>Told in this run</h3>')
+    lines.push(table(['Verdict', 'Count'], counts(input.notices.map((c) => toRow(c).verdict))))
+    lines.push(table(['Mailbox', 'Count'], groupByMailbox(input.notices, input.rule).map(([k, ms]) => [escapeHtml(k), String(ms.length)])))
+  }
+  const previous = new Map(input.notices.map((c) => [c.id, c.previousVerdict]))
+  lines.push('<h3>Matched in the window</h3>')
   lines.push(
     table(
-      ['Received', 'Mailboxes', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation'],
+      ['Received', 'Mailboxes', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation', 'Status'],
       input.matched.map((m) => {
-        const r = toRow(m)
-        return [r.received, m.mailboxes.join(', '), r.sender, r.subject, r.verdict + (r.retro ? ' (retro)' : ''), r.techniques, r.remediation].map(escapeHtml)
+        const r = toRow({ ...m, previousVerdict: previous.get(m.id) })
+        const status = DISPOSITION_TEXT[input.dispositions.get(m.id) ?? 'new']
+        return [r.received, m.mailboxes.join(', '), r.sender, r.subject, verdictNote(r), r.techniques, r.remediation, status].map(escapeHtml)
       })
     )
   )

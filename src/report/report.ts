@@ -1,27 +1,33 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { writeAtomically } from '../common/files.js'
 import type { EtdMessage } from '../etd/types.js'
+import type { Decision, Disposition } from '../state/dedupe.js'
+
+export interface ReportedMessage extends EtdMessage {
+  /** Whether this run told about it, and if not, why. */
+  notice: Disposition
+  previousVerdict?: string
+}
 
 export interface Report {
   generatedAt: string
   window: { start: string; end: string }
   matchedCount: number
-  messages: EtdMessage[]
+  /** New convictions and verdict changes told by this run. */
+  newCount: number
+  messages: ReportedMessage[]
 }
 
-export function buildReport(now: number, window: { start: number; end: number }, messages: EtdMessage[]): Report {
+export function buildReport(now: number, window: { start: number; end: number }, matched: EtdMessage[], decision: Decision): Report {
+  const previous = new Map(decision.notices.map((c) => [c.id, c.previousVerdict]))
   return {
     generatedAt: new Date(now).toISOString(),
     window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() },
-    matchedCount: messages.length,
-    messages
+    matchedCount: matched.length,
+    newCount: decision.notices.length,
+    messages: matched.map((m) => ({ ...m, notice: decision.dispositions.get(m.id) ?? 'new', previousVerdict: previous.get(m.id) }))
   }
 }
 
-/** Writes the report whole or not at all, so a reader never sees half a file. */
 export async function writeReport(path: string, report: Report): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  const partial = `${path}.${process.pid}.tmp`
-  await writeFile(partial, `${JSON.stringify(report, null, 2)}\n`, 'utf8')
-  await rename(partial, path)
+  await writeAtomically(path, `${JSON.stringify(report, null, 2)}\n`)
 }

@@ -15,13 +15,23 @@ export interface SearchWindow {
 
 const wholeSecond = (millis: number) => Math.floor(millis / 1000) * 1000
 
+export interface WindowSettings {
+  lookbackMs: number
+  rescanMs: number
+  settleDelayMs: number
+}
+
 /**
- * `[now - settle - lookback, now - settle]` in whole seconds (what ETD is sent), with the start clamped
- * to what ETD still answers for.
+ * Ends at `now - settle`. Starts `rescan` before the last watermark, so that a late run leaves no gap
+ * and verdicts given late are seen; with no watermark (a first run, lost state), `lookback` before the
+ * end. In whole seconds (what ETD is sent), the start clamped to what ETD still answers for.
  */
-export function planWindow(now: number, lookbackMs: number, settleDelayMs: number): SearchWindow {
-  const end = wholeSecond(now - settleDelayMs)
-  const wanted = wholeSecond(end - lookbackMs)
+export function planWindow(now: number, settings: WindowSettings, watermark?: number): SearchWindow {
+  const end = wholeSecond(now - settings.settleDelayMs)
+  const wanted = Math.min(
+    end,
+    wholeSecond(watermark === undefined ? end - settings.lookbackMs : Math.min(watermark, end) - settings.rescanMs)
+  )
   const oldest = wholeSecond(now - MAX_AGE_MS) + 1000
   return wanted < oldest ? { start: oldest, end, clampedFrom: wanted } : { start: wanted, end }
 }

@@ -1,0 +1,171 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { run } from '../src/main.js'
+import type { Report } from '../src/report/report.js'
+import { certificate } from '../src/simulator/certificate.js'
+import type { SimMessage, VerdictEvent } from '../src/simulator/data.js'
+import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { startSimulator, type Simulator } from '../src/simulator/server.js'
+import { runAction } from './helpers/action-run.js'
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const T0 = Date.UTC(2026, 10, 20, 9, 0, 0)
+
+let sim: Simulator | undefined
+let sink: MailSink | undefined
+let dir: string
+let clock = T0
+
+afterEach(async () => {
+  await sim?.close()
+  await sink?.close()
+  sim = sink = undefined
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** A message to ceo@example.com received at `at`, with verdicts given at offsets from then. */
+function message(id: string, at: number, ...history: Array<[offset: number, verdict: string, retro?: boolean]>): SimMessage {
+  return {
+    id,
+    receivedAt: at,
+    subject: `Subject of ${id}`,
+    fromAddress: 'attacker@evil.example',
+    senderName: 'Attacker',
+    toAddresses: ['ceo@example.com'],
+    mailboxes: ['ceo@example.com'],
+    direction: 'incoming',
+    techniques: [{ type: 'Sender name impersonation', severity: 'high', description: '' }],
+    history: history.map(([offset, verdict, retro]): VerdictEvent => ({ at: at + offset, verdict, retro })),
+    folder: 'quarantine',
+    urls: [],
+    nanoTimes: false
+  }
+}
+
+async function watch(messages: SimMessage[]): Promise<void> {
+  dir = await mkdtemp(join(tmpdir(), 'etd-scenario-'))
+  sim = await startSimulator({ messages, clock: () => clock, rateLimit: false })
+}
+
+interface Outcome {
+  failed: boolean
+  log: string
+  outputs: Record<string, string>
+  notices: Array<{ id: string; notice: string; previousVerdict?: string }>
+}
+
+/** One scheduled run at time `at`, with state in a file. */
+async function runAt(at: number, inputs: Record<string, string> = {}): Promise<Outcome> {
+  clock = at
+  const result = await runAction(
+    () => run({ now: () => clock }),
+    {
+      'etd-base-url': sim!.url,
+      'etd-api-key': sim!.apiKey,
+      'etd-client-id': sim!.clientId,
+      'etd-client-secret': sim!.clientSecret,
+      mailboxes: 'ceo@example.com',
+      notify: 'none',
+      lookback: '1h',
+      rescan: '24h',
+      'settle-delay': '5m',
+      'state-path': join(dir, 'state.json'),
+      'report-path': join(dir, 'report.json'),
+      ...inputs
+    },
+    { dir }
+  )
+  const report = result.outputs['report-path'] ? (JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report) : undefined
+  const notices = (report?.messages ?? [])
+    .filter((m) => m.notice === 'new' || m.notice === 'verdict-change')
+    .map((m) => ({ id: m.id, notice: m.notice, ...(m.previousVerdict ? { previousVerdict: m.previousVerdict } : {}) }))
+  return { failed: result.failed, log: result.log, outputs: result.outputs, notices }
+}
+
+describe('several runs in a row, state in a file', () => {
+  it('does not notify the overlap of consecutive windows twice', async () => {
+    await watch([message('m1', T0 - 30 * MINUTE, [5000, 'phishing']), message('m2', T0 + 30 * MINUTE, [5000, 'bec'])])
+    expect((await runAt(T0)).notices).toEqual([{ id: 'm1', notice: 'new' }])
+    const second = await runAt(T0 + HOUR)
+    expect(second.notices).toEqual([{ id: 'm2', notice: 'new' }])
+    expect(second.outputs['matched-count']).toBe('2')
+    expect(second.outputs['new-count']).toBe('1')
+    expect((await runAt(T0 + 2 * HOUR)).notices).toEqual([])
+  })
+
+  it('notifies once a retro verdict on a message older than lookback but inside rescan', async () => {
+    await watch([message('retro', T0 + 10 * MINUTE, [2000, 'neutral'], [3 * HOUR, 'phishing', true])])
+    expect((await runAt(T0)).notices).toEqual([])
+    expect((await runAt(T0 + HOUR)).notices).toEqual([])
+    expect((await runAt(T0 + 2 * HOUR)).notices).toEqual([])
+    const late = await runAt(T0 + 4 * HOUR)
+    expect(late.notices).toEqual([{ id: 'retro', notice: 'new' }])
+    expect((await runAt(T0 + 5 * HOUR)).notices).toEqual([])
+  })
+
+  it('notifies an escalation again as a verdict change, and the same verdict never', async () => {
+    await watch([message('esc', T0 + 20 * MINUTE, [2000, 'spam'], [2 * HOUR, 'phishing', true])])
+    const inputs = { verdicts: 'spam,phishing,bec,scam,malicious' }
+    expect((await runAt(T0 + HOUR, inputs)).notices).toEqual([{ id: 'esc', notice: 'new' }])
+    expect((await runAt(T0 + 2 * HOUR, inputs)).notices).toEqual([])
+    expect((await runAt(T0 + 3 * HOUR, inputs)).notices).toEqual([{ id: 'esc', notice: 'verdict-change', previousVerdict: 'spam' }])
+    expect((await runAt(T0 + 4 * HOUR, inputs)).notices).toEqual([])
+  })
+
+  it('catches up a skipped day of runs', async () => {
+    const gap = [2, 12, 20, 29].map((h) => message(`gap-${h}`, T0 + h * HOUR, [5000, 'bec']))
+    await watch(gap)
+    await runAt(T0)
+    const late = await runAt(T0 + 30 * HOUR)
+    expect(late.notices.map((n) => n.id).sort()).toEqual(['gap-12', 'gap-2', 'gap-20', 'gap-29'])
+  })
+
+  it('does not report what was convicted before the watch began, unless convicted after', async () => {
+    await watch([message('old', T0 - 3 * HOUR, [5000, 'bec']), message('old-retro', T0 - 3 * HOUR, [5000, 'neutral'], [3.5 * HOUR, 'bec', true])])
+    expect((await runAt(T0)).notices).toEqual([])
+    const second = await runAt(T0 + HOUR)
+    expect(second.notices).toEqual([{ id: 'old-retro', notice: 'new' }])
+    expect(second.outputs['matched-count']).toBe('2')
+  })
+
+  it('falls back to lookback on a corrupt state file, with a warning, and writes a good one', async () => {
+    await watch([message('m1', T0 - 30 * MINUTE, [5000, 'phishing']), message('m0', T0 - 10 * HOUR, [5000, 'phishing'])])
+    await writeFile(join(dir, 'state.json'), '{"version": 7}')
+    const result = await runAt(T0)
+    expect(result.failed).toBe(false)
+    expect(result.log).toContain(`::warning::No state restored: the state from ${join(dir, 'state.json')} was ignored because its version 7 is not 1`)
+    expect(result.outputs['window-start']).toBe(new Date(T0 - 65 * MINUTE).toISOString())
+    expect(result.notices).toEqual([{ id: 'm1', notice: 'new' }])
+    expect((await runAt(T0 + HOUR)).outputs['state-restored']).toBe('true')
+  })
+
+  it('leaves the state untouched when notifying fails, and the next run tells everything once', async () => {
+    await watch([message('a', T0 - 30 * MINUTE, [5000, 'bec']), message('b', T0 + 30 * MINUTE, [5000, 'phishing']), message('c', T0 + 90 * MINUTE, [5000, 'scam'])])
+    sink = await startMailSink({ auth: { user: 'alerts', pass: 'right' } })
+    const email = async (pass: string) => ({
+      notify: 'email',
+      'smtp-url': `smtp://alerts:${pass}@127.0.0.1:${sink!.port}`,
+      'smtp-ca': (await certificate()).cert,
+      'email-from': 'etd@example.com',
+      'email-to': 'soc@example.com'
+    })
+    await runAt(T0, await email('right'))
+    const before = await readFile(join(dir, 'state.json'), 'utf8')
+
+    const failed = await runAt(T0 + HOUR, await email('wrong'))
+    expect(failed.failed).toBe(true)
+    expect(failed.outputs['state-saved']).toBe('false')
+    expect(await readFile(join(dir, 'state.json'), 'utf8')).toBe(before)
+
+    const retried = await runAt(T0 + 2 * HOUR, await email('right'))
+    expect(retried.failed).toBe(false)
+    expect(retried.notices.map((n) => n.id).sort()).toEqual(['b', 'c'])
+    expect((await runAt(T0 + 3 * HOUR, await email('right'))).notices).toEqual([])
+
+    const subjects = sink.received.map((r) => r.mail.subject)
+    expect(subjects).toEqual(['[ETD] 1 new conviction: 1 BEC', '[ETD] 2 new convictions: 1 phishing, 1 scam'])
+  })
+})

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises'
+import { writeAtomically } from '../common/files.js'
+import { parseState, serializeState, type WatchState } from './state.js'
+
+export type Loaded =
+  | { kind: 'restored'; state: WatchState; from: string }
+  /** Nothing to restore: a first run, an evicted entry, an unreachable store. */
+  | { kind: 'none'; reason: string }
+  /** Something was there but cannot be trusted. */
+  | { kind: 'invalid'; reason: string }
+
+export type Saved = { ok: true; where: string } | { ok: false; reason: string }
+
+/** Where the watch keeps its memory between runs (the Actions cache, or a file). */
+export interface StateStore {
+  load(): Promise<Loaded>
+  save(state: WatchState): Promise<Saved>
+}
+
+/** Parses a state document read from `from`, as a Loaded result. */
+export function loadedFrom(text: string, from: string): Loaded {
+  const parsed = parseState(text)
+  return parsed.ok
+    ? { kind: 'restored', state: parsed.state, from }
+    : { kind: 'invalid', reason: `the state from ${from} was ignored because ${parsed.reason}` }
+}
+
+/** State in a local file (`state-path`): for a crontab on a server, the demo, and tests. */
+export class FileStateStore implements StateStore {
+  constructor(private readonly path: string) {}
+
+  async load(): Promise<Loaded> {
+    let text: string
+    try {
+      text = await readFile(this.path, 'utf8')
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return { kind: 'none', reason: `there is no state file at ${this.path} yet` }
+      return { kind: 'none', reason: `the state file ${this.path} could not be read (${code ?? (error as Error).message})` }
+    }
+    return loadedFrom(text, this.path)
+  }
+
+  async save(state: WatchState): Promise<Saved> {
+    try {
+      await writeAtomically(this.path, serializeState(state))
+      return { ok: true, where: this.path }
+    } catch (error) {
+      return { ok: false, reason: `the state file ${this.path} could not be written (${(error as Error).message})` }
+    }
+  }
+}
