@@ -117,6 +117,6 @@ describe('parseConfig', () => {
     expect(errorOf({ 'settle-delay': '5' })).toBe("Input 'settle-delay' is '5'; expected a duration such as 90s, 65m, 2h or 7d.")
     expect(config({ notify: 'None' }).notify).toBe('none')
     expect(config({ notify: 'None' }).email).toBeUndefined()
-    expect(errorOf({ notify: 'slack' })).toMatch(/^Input 'notify' is 'slack'; expected one of email, none/)
+    expect(errorOf({ notify: 'slack' })).toBe("Input 'notify' is 'slack'; expected one of email, issue, both, none.")
   })
 })

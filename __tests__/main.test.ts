@@ -166,7 +166,7 @@ describe('run() with the email digest', () => {
     const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
     expect(report.messages.length).toBe(Number(result.outputs['matched-count']))
     expect(report.messages.length).toBeGreaterThan(0)
-    expect(result.summary).toContain('Notification failed: SMTP authentication failed')
+    expect(result.summary).toContain('Email failed: SMTP authentication failed')
     expect(result.log).toContain('::add-mask::wr0ng/pa$$word')
     const visible = visibleLog(result.log) + result.summary + JSON.stringify(result.outputs)
     expect(visible).not.toContain('wr0ng/pa$$word')

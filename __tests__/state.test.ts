@@ -82,7 +82,7 @@ describe('advanceState', () => {
     }
     const matched = [message('a', 'spam', T - HOUR), message('b', 'phishing', T - 30 * 60_000)]
     const decision = decide(matched, previous.notified, previous.horizon)
-    const next = advanceState(previous, { horizon: previous.horizon, window: { start: T - 25 * HOUR, end: T + HOUR }, matched, decision, now: T + 2 * HOUR })
+    const next = advanceState(previous.notified, { horizon: previous.horizon, window: { start: T - 25 * HOUR, end: T + HOUR }, matched, decision, now: T + 2 * HOUR, watermark: previous.watermark })
     expect(next.watermark).toBe(T + HOUR)
     expect(next.horizon).toBe(previous.horizon)
     expect([...next.notified.keys()].sort()).toEqual(['a', 'b'])

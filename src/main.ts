@@ -1,18 +1,20 @@
 import * as core from '@actions/core'
 import { parseConfig, type Config } from './config/config.js'
 import { EtdClient } from './etd/client.js'
-import { deliverEmail, type EmailOutcome } from './notify/email-channel.js'
+import { entriesFromMarkers } from './notify/marker.js'
+import { IssueChannel } from './notify/issue-channel.js'
+import { notifyAll } from './notify/notify.js'
 import { renderSummary } from './notify/summary.js'
 import { buildReport, writeReport } from './report/report.js'
 import { findMatches, type FindResult } from './search/find.js'
 import { CacheStateStore } from './state/cache-store.js'
-import { advanceState, decide, type Conviction } from './state/dedupe.js'
-import type { WatchState } from './state/state.js'
+import { advanceState, decide } from './state/dedupe.js'
+import type { NotifiedEntry, WatchState } from './state/state.js'
 import { FileStateStore, type StateStore } from './state/store.js'
 import { planWindow, type SearchWindow } from './window/plan.js'
 
 const MAX_SKIP_WARNINGS = 20
-const SECRET_INPUTS = ['etd-api-key', 'etd-client-id', 'etd-client-secret', 'smtp-password', 'smtp-url']
+const SECRET_INPUTS = ['etd-api-key', 'etd-client-id', 'etd-client-secret', 'smtp-password', 'smtp-url', 'github-token']
 const iso = (millis: number) => new Date(millis).toISOString()
 
 export interface RunOptions {
@@ -81,13 +83,20 @@ async function fetchMatches(config: Config, window: SearchWindow): Promise<FindR
   return found
 }
 
-async function notify(config: Config, convictions: Conviction[], window: SearchWindow, reportJson: string): Promise<EmailOutcome | undefined> {
-  if (!config.email) return undefined
-  return deliverEmail(
-    config.email,
-    { convictions, rule: config.rule, window, reportJson, reportPath: config.reportPath, dryRun: config.dryRun },
-    { onRetry: (reason, attempt, delayMs) => core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`) }
-  )
+/**
+ * Without state, the issues are the record of what was told: their markers keep this run from telling
+ * it again. Without issues, or when GitHub cannot be read, the run starts afresh.
+ */
+async function knownFromIssues(issues: IssueChannel | undefined): Promise<Map<string, NotifiedEntry>> {
+  if (!issues) return new Map()
+  try {
+    const known = entriesFromMarkers(await issues.recorded())
+    core.info(`No state, so the markers of recent issues stand in: ${known.size} convictions already recorded there`)
+    return known
+  } catch (error) {
+    core.warning(`No state, and recent issues could not be read either: ${(error as Error).message}`)
+    return new Map()
+  }
 }
 
 /** Outside Actions (a crontab, the demo) there is no job summary to write to. */
@@ -104,12 +113,14 @@ export async function run(options: RunOptions = {}): Promise<void> {
   try {
     const config = readConfig()
     const store = stateStore(config)
+    const issues = config.issue && !config.dryRun ? new IssueChannel(config.issue, { onRetry: (reason) => core.info(reason) }) : undefined
     const previous = await restoreState(store)
     core.setOutput('state-restored', previous !== undefined)
+    const known = previous?.notified ?? (await knownFromIssues(issues))
     const window = planSearchWindow(config, now(), previous?.watermark)
     const horizon = previous?.horizon ?? window.start
     const found = await fetchMatches(config, window)
-    const decision = decide(found.matched, previous?.notified ?? new Map(), horizon)
+    const decision = decide(found.matched, known, horizon)
     core.info(`${decision.notices.length} to tell: new convictions and verdict changes`)
 
     // Written before anyone is notified, so that a failed notification loses nothing.
@@ -121,19 +132,21 @@ export async function run(options: RunOptions = {}): Promise<void> {
     core.setOutput('window-end', report.window.end)
     core.setOutput('report-path', config.reportPath)
 
-    const notes: string[] = []
-    let failure: unknown
-    let outcome: EmailOutcome | undefined
-    try {
-      outcome = await notify(config, decision.notices, window, JSON.stringify(report, null, 2))
-      notes.push(outcome?.description ?? 'Notifications are off (notify: none).')
-    } catch (error) {
-      failure = error
-      notes.push(`Notification failed: ${(error as Error).message} The report at ${config.reportPath} lists every match.`)
-    }
-    core.setOutput('notified', outcome?.sent === true)
-    core.setOutput('email-message-id', outcome?.messageId ?? '')
-    if (outcome?.emlPath) core.setOutput('email-path', outcome.emlPath)
+    const delivery = await notifyAll(
+      config,
+      issues,
+      { convictions: decision.notices, window, reportJson: JSON.stringify(report, null, 2) },
+      { onRetry: (reason, attempt, delayMs) => core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`) }
+    )
+    const notes = [...delivery.notes]
+    const failure = delivery.failures[0]
+    if (failure !== undefined) notes.push(`The report at ${config.reportPath} lists every match.`)
+    core.setOutput('notified', delivery.email?.sent === true || delivery.issue?.created === true)
+    core.setOutput('email-message-id', delivery.email?.messageId ?? '')
+    if (delivery.email?.emlPath) core.setOutput('email-path', delivery.email.emlPath)
+    core.setOutput('issue-url', delivery.issue?.url ?? '')
+    core.setOutput('issue-number', delivery.issue?.number ?? '')
+    if (delivery.issuePath) core.setOutput('issue-path', delivery.issuePath)
 
     // Saved only when everyone was told: otherwise the next run searches the same window and tells again.
     let saved = false
@@ -142,7 +155,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     } else if (config.dryRun) {
       notes.push('Dry run: state not saved.')
     } else {
-      const next = advanceState(previous, { horizon, window, matched: found.matched, decision, now: now() })
+      const next = advanceState(known, { horizon, window, matched: found.matched, decision, now: now(), watermark: previous?.watermark })
       const result = await store.save(next)
       saved = result.ok
       if (result.ok) {
@@ -157,7 +170,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     await writeSummary(
       renderSummary({ window, matched: found.matched, notices: decision.notices, dispositions: decision.dispositions, rule: config.rule, scanned: found.scanned, skipped: found.skipped.length, notes })
     )
-    if (failure !== undefined) throw failure
+    if (failure !== undefined) throw new Error(delivery.failures.map((f) => f.message).join(' '))
     for (const note of notes) core.info(note)
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))

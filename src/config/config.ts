@@ -7,9 +7,10 @@ import { InputError } from './errors.js'
 import { boolean, oneOf, required, type InputReader } from './inputs.js'
 import { parseList } from './lists.js'
 import { parseEmailConfig, type EmailConfig } from './email.js'
+import { parseIssueConfig, type IssueConfig } from './issue.js'
 
 export const REGIONS = ['us', 'de', 'au', 'in', 'ae', 'beta'] as const
-export const NOTIFY_MODES = ['email', 'none'] as const
+export const NOTIFY_MODES = ['email', 'issue', 'both', 'none'] as const
 export type NotifyMode = (typeof NOTIFY_MODES)[number]
 
 export interface EtdConfig {
@@ -30,8 +31,10 @@ export interface Config {
   settleDelayMs: number
   state: StateConfig
   notify: NotifyMode
-  /** Present when a channel sends email. */
+  /** Present when notify sends email. */
   email?: EmailConfig
+  /** Present when notify opens issues. */
+  issue?: IssueConfig
   dryRun: boolean
   reportPath: string
 }
@@ -128,7 +131,8 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     settleDelayMs: duration(input, 'settle-delay', '5m', true),
     state: stateConfig(input, env),
     notify,
-    email: notify === 'email' ? parseEmailConfig(input) : undefined,
+    email: notify === 'email' || notify === 'both' ? parseEmailConfig(input) : undefined,
+    issue: notify === 'issue' || notify === 'both' ? parseIssueConfig(input, env) : undefined,
     dryRun: boolean(input, 'dry-run', false),
     reportPath: input('report-path').trim() || join(env.RUNNER_TEMP || tmpdir(), 'etd-verdict-watch', 'report.json')
   }

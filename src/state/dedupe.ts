@@ -46,15 +46,15 @@ export function decide(matched: EtdMessage[], previous: ReadonlyMap<string, Noti
 }
 
 /**
- * The state after a fully successful run: the window's end as the watermark, what was told now added, and
- * entries pruned once their message lies before the next window can reach.
+ * The state after a fully successful run: the window's end as the watermark, what was known (the restored
+ * state, or the issues' records) and what was told now, pruned of messages no later window can reach.
  */
 export function advanceState(
-  previous: WatchState | undefined,
-  run: { horizon: number; window: { start: number; end: number }; matched: EtdMessage[]; decision: Decision; now: number }
+  known: ReadonlyMap<string, NotifiedEntry>,
+  run: { horizon: number; window: { start: number; end: number }; matched: EtdMessage[]; decision: Decision; now: number; watermark?: number }
 ): WatchState {
   const notified = new Map<string, NotifiedEntry>()
-  for (const [id, entry] of previous?.notified ?? []) if (entry.receivedAt >= run.window.start) notified.set(id, entry)
+  for (const [id, entry] of known) if (entry.receivedAt >= run.window.start) notified.set(id, entry)
   for (const message of run.matched) {
     const disposition = run.decision.dispositions.get(message.id)
     const old = notified.get(message.id)
@@ -65,5 +65,5 @@ export function advanceState(
       notified.set(message.id, { ...old, verdict: message.verdict })
     }
   }
-  return { version: 1, horizon: run.horizon, watermark: Math.max(run.window.end, previous?.watermark ?? 0), notified }
+  return { version: 1, horizon: run.horizon, watermark: Math.max(run.window.end, run.watermark ?? 0), notified }
 }

@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { marked } from 'marked'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { run } from '../src/main.js'
+import { parseMarker } from '../src/notify/marker.js'
+import type { Report } from '../src/report/report.js'
+import { certificate } from '../src/simulator/certificate.js'
+import { generateMessages } from '../src/simulator/data.js'
+import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
+import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { startSimulator, type Simulator } from '../src/simulator/server.js'
+import { runAction, type ActionResult } from './helpers/action-run.js'
+
+const HOUR = 3_600_000
+const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
+let sim: Simulator | undefined
+let github: GitHubApi | undefined
+let sink: MailSink | undefined
+let dir: string
+let clock = T0
+
+afterEach(async () => {
+  await sim?.close()
+  await github?.close()
+  await sink?.close()
+  sim = github = sink = undefined
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function setUp(count = 400, seed = 12): Promise<void> {
+  dir = await mkdtemp(join(tmpdir(), 'etd-issues-'))
+  sim = await startSimulator({ messages: generateMessages({ seed, count, start: T0 - 2 * 86_400_000, end: T0 - 10 * 60_000 }), clock: () => clock, rateLimit: false })
+  github = await startGitHubApi({ labels: ['security'] })
+}
+
+async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
+  clock = at
+  return runAction(
+    () => run({ now: () => clock }),
+    {
+      'etd-base-url': sim!.url,
+      'etd-api-key': sim!.apiKey,
+      'etd-client-id': sim!.clientId,
+      'etd-client-secret': sim!.clientSecret,
+      mailboxes: 'ceo@example.com, cfo@example.com, *@subsidiary.example.org',
+      lookback: '2d',
+      notify: 'issue',
+      'github-token': github!.token,
+      'issue-labels': 'etd-verdict-watch, security',
+      'issue-assignees': '@octocat',
+      'state-path': join(dir, 'state.json'),
+      'report-path': join(dir, 'report.json'),
+      ...inputs
+    },
+    {
+      dir,
+      env: {
+        GITHUB_API_URL: github!.url,
+        GITHUB_REPOSITORY: `${github!.owner}/${github!.repo}`,
+        GITHUB_SERVER_URL: 'https://github.example',
+        GITHUB_RUN_ID: '4242'
+      }
+    }
+  )
+}
+
+const creates = () => github!.requests.filter((r) => r.startsWith('POST /repos/acme/etd-watch/issues'))
+
+describe('an issue per batch, through Octokit against a local GitHub API', () => {
+  it('opens one issue with labels, assignees, the batch marker and a link to the run', async () => {
+    await setUp()
+    const result = await runAt(T0)
+    expect(result.failed).toBe(false)
+    expect(github!.issues).toHaveLength(1)
+    const [issue] = github!.issues
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report
+    const told = report.messages.filter((m) => m.notice === 'new')
+    expect(told.length).toBeGreaterThan(10)
+
+    expect(issue.labels).toEqual(['etd-verdict-watch', 'security'])
+    expect(github!.labels.get('etd-verdict-watch')?.color).toBe('b60205')
+    expect(issue.assignees).toEqual(['octocat'])
+    expect(issue.title).toMatch(new RegExp(`^ETD: ${told.length} new convictions \\(\\d+ [A-Za-z]+(, \\d+ [A-Za-z]+)*\\) 2026-11-25 09:55 – 2026-11-27 09:55 UTC$`))
+    expect(issue.title.length).toBeLessThan(256)
+    expect(parseMarker(issue.body).map((c) => c.id).sort()).toEqual(told.map((m) => m.id).sort())
+    expect(issue.body).toContain('- Workflow run: https://github.example/acme/etd-watch/actions/runs/4242')
+    for (const m of told) expect(issue.body).toContain(`\`${m.id}\``)
+    expect(result.outputs['issue-url']).toBe(issue.html_url)
+    expect(result.outputs['issue-number']).toBe('1')
+    expect(result.outputs.notified).toBe('true')
+    expect(result.summary).toContain(`Issue #1 opened: ${issue.html_url}.`)
+  })
+
+  it('opens no issue when nothing is new', async () => {
+    await setUp()
+    await runAt(T0)
+    const again = await runAt(T0 + HOUR)
+    expect(again.failed).toBe(false)
+    expect(again.outputs['new-count']).toBe('0')
+    expect(creates()).toHaveLength(1)
+    expect(again.outputs['issue-url']).toBe('')
+  })
+
+  it('opens no duplicate, nor emails again, when a run is re-run after its state failed to save', async () => {
+    await setUp()
+    sink = await startMailSink({ auth: { user: 'u', pass: 'p' } })
+    // A file where the state's folder should be: every save fails.
+    await writeFile(join(dir, 'blocked'), '')
+    const inputs = {
+      notify: 'both',
+      'state-path': join(dir, 'blocked', 'state.json'),
+      'smtp-url': `smtp://u:p@127.0.0.1:${sink.port}`,
+      'smtp-ca': (await certificate()).cert,
+      'email-from': 'etd@example.com',
+      'email-to': 'soc@example.com'
+    }
+    const first = await runAt(T0, inputs)
+    expect(first.failed).toBe(false)
+    expect(first.outputs['state-saved']).toBe('false')
+    expect(github!.issues).toHaveLength(1)
+    expect(sink.received).toHaveLength(1)
+    expect(github!.issues[0].body).toContain('- Digest emailed to soc@example.com.')
+
+    const rerun = await runAt(T0, inputs)
+    expect(rerun.failed).toBe(false)
+    expect(rerun.log).toContain('No state, so the markers of recent issues stand in')
+    expect(rerun.outputs['new-count']).toBe('0')
+    expect(github!.issues).toHaveLength(1)
+    expect(sink.received).toHaveLength(1)
+  })
+
+  it('makes hostile subjects and sender names inert: no mention, reference, image or live link', async () => {
+    await setUp(900, 3)
+    await runAt(T0)
+    const { body } = github!.issues[0]
+    const html = await marked.parse(body, { gfm: true })
+    const links = [...html.matchAll(/<a [^>]*href="([^"]*)"/g)].map((m) => m[1])
+    expect(links.every((href) => href === 'https://github.example/acme/etd-watch/actions/runs/4242')).toBe(true)
+    expect(html).not.toMatch(/<(img|script|iframe|details)[\s>]/i)
+    // GitHub pings @user and @org/team and links #123 when @ or # is followed directly by a name or number.
+    expect(body).not.toMatch(/(^|[^\w`])@[A-Za-z0-9]/m)
+    expect(body).not.toMatch(/(^|[^\w&])#\d/m)
+    expect(body).toContain('@\u200bceo')
+    expect(body).toContain('hxxps://login\\[\\.\\]evil\\[\\.\\]example')
+    expect(body).toContain('&lt;script&gt;')
+  })
+
+  it('cuts an oversize body within GitHub limits and counts what was left out', async () => {
+    await setUp(1500, 8)
+    const result = await runAt(T0, { mailboxes: '' })
+    expect(result.failed).toBe(false)
+    const [issue] = github!.issues
+    expect(issue.body.length).toBeLessThanOrEqual(65536)
+    expect(issue.body).toMatch(/\n> \d+ more rows did not fit in this issue \(GitHub's limit is 65536 characters\); the JSON report of the run lists all \d+ convictions\.\n$/)
+    expect(result.summary).toMatch(/rows left out for GitHub&#39;s size limit/)
+  })
+
+  it('explains a 403 for want of issues: write, fails, and keeps the state unsaved', async () => {
+    await setUp()
+    github!.readOnly = true
+    const result = await runAt(T0)
+    expect(result.failed).toBe(true)
+    expect(result.log).toContain(
+      "::error::GitHub refused creating label 'etd-verdict-watch' in acme/etd-watch (403 Resource not accessible by integration): the workflow's token needs the issues: write permission; add it to the job's permissions block."
+    )
+    expect(result.outputs['state-saved']).toBe('false')
+    github!.readOnly = false
+    const retried = await runAt(T0 + HOUR)
+    expect(retried.failed).toBe(false)
+    expect(github!.issues).toHaveLength(1)
+  })
+
+  it('retries 5xx answers and secondary rate limits, and opens the issue once', async () => {
+    await setUp()
+    github!.failNext = [502, 403]
+    const result = await runAt(T0)
+    expect(result.failed).toBe(false)
+    expect(github!.issues).toHaveLength(1)
+    expect(result.log).toContain("GitHub's secondary rate limit; retrying in 1s")
+  })
+})

@@ -1,0 +1,87 @@
+import type { MatchRule } from '../match/matcher.js'
+import type { Conviction } from '../state/dedupe.js'
+import { batchHeadline } from './digest.js'
+import { inertMarkdown } from './markdown.js'
+import { formatMarker } from './marker.js'
+import { groupByMailbox, plural, toRow, verdictCounts, verdictNote } from './rows.js'
+
+export interface IssueInput {
+  convictions: Conviction[]
+  rule: MatchRule
+  window: { start: number; end: number }
+  /** What the other channels did, for the audit trail. */
+  notes: string[]
+  runUrl?: string
+  /** GitHub's limit on issue bodies. */
+  maxLength?: number
+}
+
+export interface IssueContent {
+  title: string
+  body: string
+  /** Rows left out to stay within the body limit. */
+  omitted: number
+}
+
+export const MAX_BODY = 65_536
+const MAX_TITLE = 250
+
+const utc = (millis: number) => new Date(millis).toISOString()
+
+/** `2026-11-27 10:00–11:00 UTC`, or both dates when the window spans midnight. */
+export function windowLabel(window: { start: number; end: number }): string {
+  const [startDay, startTime] = [utc(window.start).slice(0, 10), utc(window.start).slice(11, 16)]
+  const [endDay, endTime] = [utc(window.end).slice(0, 10), utc(window.end).slice(11, 16)]
+  return startDay === endDay ? `${startDay} ${startTime}–${endTime} UTC` : `${startDay} ${startTime} – ${endDay} ${endTime} UTC`
+}
+
+export function issueTitle(convictions: Conviction[], window: { start: number; end: number }): string {
+  const title = `ETD: ${batchHeadline(convictions)} (${verdictCounts(convictions)}) ${windowLabel(window)}`
+  return title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title
+}
+
+const HEADER = '| Received | From | Subject | Verdict | Techniques | Remediation | ETD id |\n| --- | --- | --- | --- | --- | --- | --- |'
+
+/**
+ * The audit-trail issue: the digest's facts as markdown tables grouped by mailbox, the window, what the
+ * other channels did, and a hidden marker of the batch. Attacker text is inert; rows that do not fit
+ * GitHub's body limit are counted, never silently dropped.
+ */
+export function buildIssue(input: IssueInput): IssueContent {
+  const maxLength = input.maxLength ?? MAX_BODY
+  const marker = formatMarker(input.convictions, maxLength / 4)
+  const intro = [
+    `## ${batchHeadline(input.convictions)} (${verdictCounts(input.convictions)})`,
+    '',
+    `Cisco Secure Email Threat Defense convicted these messages to watched mailboxes in the window ${utc(input.window.start)} to ${utc(input.window.end)}.`,
+    '',
+    ...input.notes.map((note) => `- ${note}`),
+    ...(input.runUrl ? [`- Workflow run: ${input.runUrl}`] : []),
+    ''
+  ].join('\n')
+
+  const groups = groupByMailbox(input.convictions, input.rule)
+  // A message in two watched mailboxes has a row in each.
+  const rows = groups.reduce((n, [, convictions]) => n + convictions.length, 0)
+  let shown = 0
+  let body = `${marker}\n${intro}`
+  // Room for the closing note, whatever it says.
+  const budget = maxLength - 300
+  outer: for (const [mailbox, convictions] of groups) {
+    const section = `\n### ${inertMarkdown(mailbox)} (${convictions.length})\n\n${HEADER}\n`
+    if (body.length + section.length > budget) break
+    body += section
+    for (const conviction of convictions) {
+      const r = toRow(conviction)
+      const row = `| ${[r.received, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation].map(inertMarkdown).join(' | ')} | \`${r.id}\` |\n`
+      if (body.length + row.length > budget) break outer
+      body += row
+      shown++
+    }
+  }
+  const omitted = rows - shown
+  if (omitted > 0) {
+    body += `\n> ${plural(omitted, 'more row')} did not fit in this issue (GitHub's limit is ${maxLength} characters); the JSON report of the run lists all ${input.convictions.length} convictions.\n`
+  }
+  return { title: issueTitle(input.convictions, input.window), body, omitted }
+}

@@ -1,0 +1,148 @@
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import type { IssueConfig } from '../config/issue.js'
+import type { MatchRule } from '../match/matcher.js'
+import type { Conviction } from '../state/dedupe.js'
+import { buildIssue } from './issue-body.js'
+import { parseMarker, type MarkedConviction } from './marker.js'
+
+export interface RecordedBatch {
+  number: number
+  url: string
+  createdAt: number
+  convictions: MarkedConviction[]
+}
+
+export interface IssueOutcome {
+  created: boolean
+  url?: string
+  number?: number
+  description: string
+}
+
+export interface IssueBatch {
+  convictions: Conviction[]
+  rule: MatchRule
+  window: { start: number; end: number }
+  notes: string[]
+}
+
+/** A failure of the GitHub API, worded for the workflow log. */
+export class IssueError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'IssueError'
+  }
+}
+
+/** How many recent batches are checked for duplicates and, without state, for what was told. */
+const RECENT_ISSUES = 100
+const LABEL_COLOR = 'b60205'
+const key = (c: { id: string; verdict: string }) => `${c.id} ${c.verdict}`
+
+function explain(error: unknown, doing: string, config: IssueConfig): IssueError {
+  const e = error as { status?: number; message?: string; response?: { data?: { message?: string; errors?: Array<{ message?: string; field?: string; code?: string }> } } }
+  const data = e.response?.data
+  const details = (data?.errors ?? []).map((d) => d.message ?? `${d.field} ${d.code}`).join('; ')
+  const reason = `${data?.message ?? e.message ?? String(error)}${details ? ` (${details})` : ''}`
+  const repo = `${config.owner}/${config.repo}`
+  if (e.status === 401) return new IssueError(`GitHub rejected github-token while ${doing} (401 ${reason}).`)
+  if (e.status === 403 && /not accessible by integration/i.test(reason)) {
+    return new IssueError(
+      `GitHub refused ${doing} in ${repo} (403 ${reason}): the workflow's token needs the issues: write permission; add it to the job's permissions block.`
+    )
+  }
+  if (e.status === 404) return new IssueError(`GitHub found no repository ${repo}, or github-token cannot see it, while ${doing} (404).`)
+  return new IssueError(`GitHub failed ${doing} in ${repo}${e.status ? ` (${e.status} ${reason})` : `: ${reason}`}.`)
+}
+
+/** Issues as the audit trail: one per batch of convictions, never two for the same batch. */
+export class IssueChannel {
+  private readonly octokit: ReturnType<typeof getOctokit>
+  private recent?: Promise<RecordedBatch[]>
+
+  constructor(
+    private readonly config: IssueConfig,
+    options: { onRetry?: (reason: string) => void } = {}
+  ) {
+    this.octokit = getOctokit(
+      config.token,
+      {
+        baseUrl: config.apiUrl,
+        throttle: {
+          // Secondary limits: wait as told, a few times; primary: only when the reset is near.
+          onSecondaryRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) => {
+            options.onRetry?.(`GitHub's secondary rate limit; retrying in ${after}s`)
+            return retryCount < 3
+          },
+          onRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) => {
+            options.onRetry?.(`GitHub's rate limit; retrying in ${after}s`)
+            return retryCount < 1 && after <= 60
+          }
+        }
+      },
+      retry,
+      throttling
+    )
+  }
+
+  /** The batches recorded by recent issues with the first label, newest first; read once per run. */
+  recorded(): Promise<RecordedBatch[]> {
+    this.recent ??= this.octokit.rest.issues
+      .listForRepo({ owner: this.config.owner, repo: this.config.repo, labels: this.config.labels[0], state: 'all', sort: 'created', direction: 'desc', per_page: RECENT_ISSUES })
+      .then(({ data }) =>
+        data.map((issue) => ({ number: issue.number, url: issue.html_url, createdAt: Date.parse(issue.created_at), convictions: parseMarker(issue.body) }))
+      )
+      .catch((error: unknown) => {
+        this.recent = undefined
+        throw explain(error, 'listing recent issues', this.config)
+      })
+    return this.recent
+  }
+
+  private async ensureLabels(): Promise<void> {
+    const { owner, repo } = this.config
+    for (const name of this.config.labels) {
+      try {
+        await this.octokit.rest.issues.getLabel({ owner, repo, name })
+      } catch (error) {
+        if ((error as { status?: number }).status !== 404) throw explain(error, `reading label '${name}'`, this.config)
+        try {
+          await this.octokit.rest.issues.createLabel({ owner, repo, name, color: LABEL_COLOR, description: 'Convictions found by ETD verdict watch' })
+        } catch (createError) {
+          // Another run may have created it in between.
+          if ((createError as { status?: number }).status !== 422) throw explain(createError, `creating label '${name}'`, this.config)
+        }
+      }
+    }
+  }
+
+  /** Opens the batch's issue, leaving out what recent issues already record; none when nothing is left. */
+  async open(batch: IssueBatch): Promise<IssueOutcome> {
+    if (batch.convictions.length === 0) return { created: false, description: 'Nothing new, so no issue.' }
+    const recorded = await this.recorded()
+    const seen = new Set(recorded.flatMap((r) => r.convictions.map(key)))
+    const fresh = batch.convictions.filter((c) => !seen.has(key(c)))
+    if (fresh.length === 0) {
+      const record = recorded.find((r) => r.convictions.some((c) => key(c) === key(batch.convictions[0])))!
+      return { created: false, url: record.url, number: record.number, description: `Already recorded in issue #${record.number}, so no new issue.` }
+    }
+    await this.ensureLabels()
+    const content = buildIssue({ ...batch, convictions: fresh, runUrl: this.config.runUrl })
+    try {
+      const { data } = await this.octokit.rest.issues.create({
+        owner: this.config.owner,
+        repo: this.config.repo,
+        title: content.title,
+        body: content.body,
+        labels: this.config.labels,
+        ...(this.config.assignees.length > 0 ? { assignees: this.config.assignees } : {})
+      })
+      const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : ''
+      return { created: true, url: data.html_url, number: data.number, description: `Issue #${data.number} opened: ${data.html_url}${omitted}.` }
+    } catch (error) {
+      throw explain(error, 'opening the issue', this.config)
+    }
+  }
+}

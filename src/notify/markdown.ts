@@ -1,0 +1,17 @@
+import { escapeHtml } from './escape.js'
+
+const ZWSP = '\u200b'
+
+/**
+ * Makes attacker text inert in GitHub markdown: no HTML, no markdown syntax (links, images, emphasis,
+ * table breaks), no @mentions that ping people or teams, no #123 or GH-123 cross-references. The text
+ * must already be one line with its URLs defanged (see toRow).
+ */
+export function inertMarkdown(text: string): string {
+  // References are found in the rendered text, so they are broken before escaping adds backslashes.
+  const unreferenced = text
+    .replace(/@/g, `@${ZWSP}`)
+    .replace(/#(?=\d)/g, `#${ZWSP}`)
+    .replace(/\bGH-(?=\d)/gi, (m) => `${m.slice(0, 2)}${ZWSP}-`)
+  return escapeHtml(unreferenced).replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`)
+}

@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface SimIssue {
+  number: number
+  title: string
+  body: string
+  labels: string[]
+  assignees: string[]
+  created_at: string
+  html_url: string
+}
+
+export interface GitHubApiOptions {
+  owner?: string
+  repo?: string
+  token?: string
+  /** Logins that may be assigned. */
+  users?: string[]
+  labels?: string[]
+}
+
+export interface GitHubApi {
+  /** GITHUB_API_URL for the action. */
+  url: string
+  token: string
+  owner: string
+  repo: string
+  issues: SimIssue[]
+  labels: Map<string, { name: string; color: string; description: string }>
+  /** Statuses answered, once each, to the next requests; 403 answers as a secondary rate limit. */
+  failNext: number[]
+  /** The token lacks issues: write, as with a workflow `permissions:` block that does not grant it. */
+  readOnly: boolean
+  requests: string[]
+  close(): Promise<void>
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {}
+}
+
+function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+  res.end(body === undefined ? '' : JSON.stringify(body))
+}
+
+const invalid = (res: ServerResponse, message: string, errors: unknown[] = []) =>
+  send(res, 422, { message, errors, documentation_url: 'https://docs.github.com/rest' })
+
+/**
+ * The few GitHub REST endpoints the action uses (issues list and create, labels get and create), on
+ * loopback, with GitHub's checks: token, permissions, body and title limits, unknown labels and
+ * assignees, pagination, and switchable 5xx and secondary rate limits.
+ */
+export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<GitHubApi> {
+  const owner = options.owner ?? 'acme'
+  const repo = options.repo ?? 'etd-watch'
+  const token = options.token ?? 'ghs_simulatedInstallationToken'
+  const users = new Set(options.users ?? ['octocat', 'security-lead'])
+  const state = {
+    issues: [] as SimIssue[],
+    labels: new Map((options.labels ?? []).map((name) => [name, { name, color: 'ededed', description: '' }])),
+    failNext: [] as number[],
+    readOnly: false,
+    requests: [] as string[]
+  }
+  let base = ''
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    state.requests.push(`${req.method} ${url.pathname}${url.search}`)
+    if (req.headers.authorization !== `token ${token}` && req.headers.authorization !== `Bearer ${token}`) {
+      return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
+    }
+    const failure = state.failNext.shift()
+    if (failure === 403) {
+      return send(res, 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' })
+    }
+    if (failure !== undefined) return send(res, failure, { message: 'Server Error' })
+
+    const prefix = `/repos/${owner}/${repo}`
+    if (!url.pathname.startsWith(`${prefix}/`)) return send(res, 404, { message: 'Not Found' })
+    const path = url.pathname.slice(prefix.length)
+    const write = req.method !== 'GET'
+    if (write && state.readOnly) return send(res, 403, { message: 'Resource not accessible by integration' })
+
+    const label = /^\/labels\/([^/]+)$/.exec(path)
+    if (req.method === 'GET' && label) {
+      const found = state.labels.get(decodeURIComponent(label[1]))
+      return found ? send(res, 200, found) : send(res, 404, { message: 'Not Found' })
+    }
+    if (req.method === 'POST' && path === '/labels') {
+      const body = await readJson(req)
+      const name = String(body.name ?? '')
+      if (state.labels.has(name)) return invalid(res, 'Validation Failed', [{ resource: 'Label', code: 'already_exists', field: 'name' }])
+      const created = { name, color: String(body.color ?? 'ededed'), description: String(body.description ?? '') }
+      state.labels.set(name, created)
+      return send(res, 201, created)
+    }
+    if (req.method === 'GET' && path === '/issues') {
+      const wanted = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean)
+      const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100)
+      const page = Number(url.searchParams.get('page') ?? 1)
+      const all = state.issues.filter((i) => wanted.every((l) => i.labels.includes(l))).sort((a, b) => b.number - a.number)
+      const slice = all.slice((page - 1) * perPage, page * perPage)
+      const link: Record<string, string> = page * perPage < all.length ? { link: `<${base}${prefix.slice(1)}/issues?per_page=${perPage}&page=${page + 1}>; rel="next"` } : {}
+      return send(
+        res,
+        200,
+        slice.map((i) => ({ ...i, state: 'open', labels: i.labels.map((name) => ({ name })), assignees: i.assignees.map((login) => ({ login })) })),
+        link
+      )
+    }
+    if (req.method === 'POST' && path === '/issues') {
+      const body = await readJson(req)
+      const title = String(body.title ?? '')
+      const text = String(body.body ?? '')
+      const labels = (body.labels as string[] | undefined) ?? []
+      const assignees = (body.assignees as string[] | undefined) ?? []
+      if (title === '' || title.length > 256) return invalid(res, 'Validation Failed', [{ resource: 'Issue', code: 'custom', field: 'title', message: 'title is too long (maximum is 256 characters)' }])
+      if (text.length > 65536) return invalid(res, 'Validation Failed', [{ resource: 'Issue', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }])
+      // Stricter than GitHub, which creates unknown labels silently: the action must create its own.
+      const unknownLabel = labels.find((l) => !state.labels.has(l))
+      if (unknownLabel) return invalid(res, 'Validation Failed', [{ resource: 'Label', code: 'invalid', field: 'labels', message: `label ${unknownLabel} does not exist` }])
+      const unknownUser = assignees.find((a) => !users.has(a))
+      if (unknownUser) return invalid(res, 'Validation Failed', [{ resource: 'Issue', code: 'invalid', field: 'assignees', value: unknownUser, message: `${unknownUser} cannot be assigned` }])
+      const number = state.issues.length + 1
+      const issue: SimIssue = { number, title, body: text, labels, assignees, created_at: new Date().toISOString(), html_url: `https://github.example/${owner}/${repo}/issues/${number}` }
+      state.issues.push(issue)
+      return send(res, 201, { ...issue, state: 'open', labels: labels.map((name) => ({ name })), assignees: assignees.map((login) => ({ login })) })
+    }
+    send(res, 404, { message: 'Not Found' })
+  }
+
+  const server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  return Object.assign(state, {
+    url: base.slice(0, -1),
+    token,
+    owner,
+    repo,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  })
+}
