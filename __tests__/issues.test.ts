@@ -172,6 +172,24 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     expect(github!.issues).toHaveLength(1)
   })
 
+  it('renders the issue to a file on a dry run, without calling GitHub or saving state', async () => {
+    await setUp()
+    const result = await runAt(T0, { 'dry-run': 'true' })
+    expect(result.failed).toBe(false)
+    expect(github!.requests).toEqual([])
+    const markdown = await readFile(result.outputs['issue-path'], 'utf8')
+    expect(markdown).toMatch(/^# ETD: \d+ new convictions \(/)
+    expect(markdown).toContain('<!-- etd-verdict-watch batch v1')
+    expect(result.outputs['state-saved']).toBe('false')
+  })
+
+  it('names github-token when it is missing', async () => {
+    await setUp()
+    const result = await runAt(T0, { 'github-token': '' })
+    expect(result.failed).toBe(true)
+    expect(result.log).toContain("::error::Input 'github-token' is required: a token that may open issues, for notify: issue or both (in a workflow, the default github.token).")
+  })
+
   it('retries 5xx answers and secondary rate limits, and opens the issue once', async () => {
     await setUp()
     github!.failNext = [502, 403]

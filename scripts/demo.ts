@@ -1,12 +1,14 @@
-// The main job end to end with no credentials and no network: the ETD simulator and a local SMTP server
-// (STARTTLS and AUTH) on loopback, the action's own run() against them, and every email that arrived
-// written out as .eml (and .html or .txt) into the folder it names. State is kept in <out>/state.json, so a
+// The main job end to end with no credentials and no network: the ETD simulator, a local SMTP server
+// (STARTTLS and AUTH) and a local GitHub API on loopback, the action's own run() against them, and every
+// email that arrived written out as .eml (and .html or .txt), and the issue opened as issue.md, into the
+// folder it names. State is kept in <out>/state.json, so a
 // second run tells only what is new since the first; --fresh forgets it.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
+import { startGitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator } from '../src/simulator/server.js'
 
@@ -30,6 +32,7 @@ const sim = await startSimulator({
   messages: generateMessages({ seed: Number(values.seed), count: 250, start: now - 3 * DAY, end: now - 60_000 })
 })
 const sink = await startMailSink({ auth: SMTP_USER })
+const github = await startGitHubApi()
 
 const inputs: Record<string, string> = {
   'etd-base-url': sim.url,
@@ -40,7 +43,10 @@ const inputs: Record<string, string> = {
   verdicts: 'bec,scam,phishing,malicious',
   lookback: '3d',
   'settle-delay': '5m',
-  notify: 'email',
+  notify: 'both',
+  'github-token': github.token,
+  repository: `${github.owner}/${github.repo}`,
+  'issue-assignees': 'security-lead',
   'smtp-url': `smtp://${SMTP_USER.user}:${SMTP_USER.pass}@127.0.0.1:${sink.port}`,
   'smtp-ca': (await certificate()).cert,
   'email-from': 'ETD Verdict Watch <etd-watch@example.com>',
@@ -51,18 +57,22 @@ const inputs: Record<string, string> = {
   'state-path': join(out, 'state.json')
 }
 for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
+process.env.GITHUB_API_URL = github.url
 process.env.GITHUB_OUTPUT = join(out, 'outputs.txt')
 process.env.GITHUB_STEP_SUMMARY = join(out, 'summary.html')
 await writeFile(process.env.GITHUB_OUTPUT, '')
 await writeFile(process.env.GITHUB_STEP_SUMMARY, '')
 
-console.log(`ETD simulator on ${sim.url} (${sim.messages.length} messages over 3 days), SMTP on 127.0.0.1:${sink.port}\n`)
+console.log(
+  `ETD simulator on ${sim.url} (${sim.messages.length} messages over 3 days), SMTP on 127.0.0.1:${sink.port}, GitHub API on ${github.url}\n`
+)
 const { run } = await import('../src/main.js')
 try {
   await run()
 } finally {
   await sim.close()
   await sink.close()
+  await github.close()
 }
 
 const outputs = await readFile(process.env.GITHUB_OUTPUT, 'utf8')
@@ -81,5 +91,10 @@ console.log(
 )
 console.log(`\nDemo output in ${out}:`)
 console.log(`  report.json, summary.html, outputs.txt`)
+await rm(join(out, 'issue.md'), { force: true })
+for (const issue of github.issues) {
+  await writeFile(join(out, 'issue.md'), `# ${issue.title}\n\n${issue.body}`)
+  console.log(`  ${join(out, 'issue.md')}  (#${issue.number} ${issue.title})`)
+}
 for (const file of files) console.log(`  ${file}`)
 if (files.length === 0 && !values['dry-run']) console.log('  no email: nothing new since the last run (npm run demo -- --fresh starts over)')

@@ -10,6 +10,8 @@ import { expectedMatches } from '../src/simulator/oracle.js'
 import { startSimulator } from '../src/simulator/server.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { startMailSink } from '../src/simulator/mail-sink.js'
+import { startGitHubApi } from '../src/simulator/github-api.js'
+import { parseMarker } from '../src/notify/marker.js'
 
 const { values } = parseArgs({ options: { node: { type: 'string', default: process.execPath } } })
 const node = values.node!
@@ -23,7 +25,7 @@ function check(name: string, ok: boolean, detail = ''): void {
   console.log(`${ok ? 'ok' : 'FAIL'} - ${name}${ok || !detail ? '' : `\n${detail}`}`)
 }
 
-async function action(inputs: Record<string, string>): Promise<{ code: number | null; stdout: string; outputs: string }> {
+async function action(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; outputs: string }> {
   const outputFile = join(dir, `output-${Date.now()}`)
   await writeFile(outputFile, '')
   const env: NodeJS.ProcessEnv = {}
@@ -31,6 +33,7 @@ async function action(inputs: Record<string, string>): Promise<{ code: number | 
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   env.GITHUB_OUTPUT = outputFile
   env.RUNNER_TEMP = dir
+  Object.assign(env, extraEnv)
   const child = spawn(node, ['dist/index.js'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
   let stdout = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
@@ -56,6 +59,8 @@ check(
 const now = Date.now()
 const sim = await startSimulator({ messages: generateMessages({ seed: 42, count: 400, start: now - 2 * 86_400_000, end: now }) })
 const sink = await startMailSink({ auth: { user: 'smoke', pass: 'smoke-pass' } })
+const github = await startGitHubApi()
+const githubEnv = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` }
 try {
   const inputs = {
     'etd-base-url': sim.url,
@@ -64,14 +69,15 @@ try {
     'etd-client-secret': sim.clientSecret,
     mailboxes: 'ceo@example.com, cfo@example.com, *@subsidiary.example.org',
     lookback: '2d',
-    notify: 'email',
+    notify: 'both',
+    'github-token': github.token,
     'smtp-url': `smtp://smoke:smoke-pass@127.0.0.1:${sink.port}`,
     'smtp-ca': (await certificate()).cert,
     'email-from': 'etd-watch@example.com',
     'email-to': 'soc@example.com',
     'state-path': join(dir, 'state.json')
   }
-  const run = await action(inputs)
+  const run = await action(inputs, githubEnv)
   check('against the simulator it succeeds', run.code === 0, run.stdout)
   const outputOf = (outputs: string, name: string) => new RegExp(`^${name}<<(.+)\\n([^]*?)\\n\\1$`, 'm').exec(outputs)?.[2] ?? ''
   const output = (name: string) => outputOf(run.outputs, name)
@@ -99,13 +105,23 @@ try {
     `received ${sink.received.length} emails: ${sink.received.map((r) => r.mail.subject).join('; ')}`
   )
 
-  const again = await action(inputs)
+  check(
+    'exactly one issue records the batch',
+    github.issues.length === 1 && JSON.stringify(parseMarker(github.issues[0].body).map((c) => c.id).sort()) === JSON.stringify(expected),
+    `issues: ${github.issues.map((i) => i.title).join('; ')}`
+  )
+  const again = await action(inputs, githubEnv)
   check(
     'run again with the same state-path, it tells nothing twice',
-    again.code === 0 && outputOf(again.outputs, 'new-count') === '0' && outputOf(again.outputs, 'state-restored') === 'true' && sink.received.length === 1,
+    again.code === 0 &&
+      outputOf(again.outputs, 'new-count') === '0' &&
+      outputOf(again.outputs, 'state-restored') === 'true' &&
+      sink.received.length === 1 &&
+      github.issues.length === 1,
     again.stdout
   )
 } finally {
+  await github.close()
   await sink.close()
   await sim.close()
   await rm(dir, { recursive: true, force: true })
