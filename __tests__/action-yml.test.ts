@@ -57,7 +57,9 @@ describe('action.yml', () => {
 /** Errors from GitHub's own parser (the one behind the Actions VS Code extension) and its schemas. */
 async function lint(name: string, content: string): Promise<string[]> {
   if (name.endsWith('action.yml')) {
-    return parseAction({ name, content }, new NoOperationTraceWriter()).context.errors.getErrors().map((e) => e.message)
+    return parseAction({ name, content }, new NoOperationTraceWriter())
+      .context.errors.getErrors()
+      .map((e) => e.message)
   }
   const parsed = parseWorkflow({ name, content }, new NoOperationTraceWriter())
   const errors = parsed.context.errors.getErrors().map((e) => e.message)
@@ -72,12 +74,14 @@ describe("workflows and action.yml pass GitHub's workflow parser", () => {
   })
 
   it('which does catch mistakes', async () => {
-    const broken = 'on: push\npermissions:\n  issues: maybe\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.x( }}\n'
+    const broken =
+      'on: push\npermissions:\n  issues: maybe\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.x( }}\n'
     expect(await lint('broken.yml', broken)).toEqual([
       "broken.yml (Line: 3, Col: 11): Unexpected value 'maybe'",
       "broken.yml (Line: 8, Col: 14): Unexpected symbol: '('"
     ])
-    const badAction = 'name: x\ndescription: y\ninputs:\n  a:\n    required: maybe\nruns:\n  using: node24\n  main: index.js\n'
+    const badAction =
+      'name: x\ndescription: y\ninputs:\n  a:\n    required: maybe\nruns:\n  using: node24\n  main: index.js\n'
     expect(await lint('action.yml', badAction)).toEqual(["action.yml (Line: 5, Col: 15): Unexpected value 'maybe'"])
   })
 
@@ -87,7 +91,10 @@ describe("workflows and action.yml pass GitHub's workflow parser", () => {
       on: { schedule: unknown[]; workflow_dispatch: { inputs: Record<string, unknown> } }
       permissions: Record<string, string>
       concurrency: { group: string; 'cancel-in-progress': boolean }
-      jobs: Record<string, { permissions?: Record<string, string>; steps: Array<{ uses?: string; with?: Record<string, string> }> }>
+      jobs: Record<
+        string,
+        { permissions?: Record<string, string>; steps: Array<{ uses?: string; with?: Record<string, string> }> }
+      >
     }
     expect(workflow.permissions).toEqual({ contents: 'read' })
     expect(workflow.concurrency['cancel-in-progress']).toBe(false)

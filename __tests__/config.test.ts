@@ -4,7 +4,12 @@ import { parseDuration } from '../src/config/duration.js'
 import { InputError } from '../src/config/errors.js'
 
 const SECRETS = { 'etd-api-key': 'k', 'etd-client-id': 'id', 'etd-client-secret': 's', notify: 'none' }
-const EMAIL = { notify: '', 'smtp-host': 'smtp.example.com', 'email-from': 'etd@example.com', 'email-to': 'soc@example.com' }
+const EMAIL = {
+  notify: '',
+  'smtp-host': 'smtp.example.com',
+  'email-from': 'etd@example.com',
+  'email-to': 'soc@example.com'
+}
 
 function config(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
   const all: Record<string, string> = { ...SECRETS, ...inputs }
@@ -47,7 +52,14 @@ describe('parseConfig', () => {
     expect(c.notify).toBe('email')
     expect(c.dryRun).toBe(false)
     expect(c.email).toEqual({
-      smtp: { host: 'smtp.example.com', port: 587, security: 'starttls', username: undefined, password: undefined, ca: undefined },
+      smtp: {
+        host: 'smtp.example.com',
+        port: 587,
+        security: 'starttls',
+        username: undefined,
+        password: undefined,
+        ca: undefined
+      },
       from: 'etd@example.com',
       to: ['soc@example.com'],
       maxRows: 200,
@@ -60,7 +72,9 @@ describe('parseConfig', () => {
   it('maps regions to hosts, Europe to de', () => {
     expect(config({ 'etd-region': 'de' }).etd.baseUrl).toBe('https://api.de.etd.cisco.com')
     expect(config({ 'etd-region': 'BETA' }).etd.baseUrl).toBe('https://api.beta.etd.cisco.com')
-    expect(errorOf({ 'etd-region': 'eu' })).toBe("Input 'etd-region' is 'eu'; expected one of us, de, au, in, ae, beta.")
+    expect(errorOf({ 'etd-region': 'eu' })).toBe(
+      "Input 'etd-region' is 'eu'; expected one of us, de, au, in, ae, beta."
+    )
   })
 
   it('lets etd-base-url override the region, https only unless loopback', () => {
@@ -69,7 +83,9 @@ describe('parseConfig', () => {
     )
     expect(config({ 'etd-base-url': 'http://127.0.0.1:8080' }).etd.baseUrl).toBe('http://127.0.0.1:8080')
     expect(config({ 'etd-base-url': 'http://localhost:9' }).etd.baseUrl).toBe('http://localhost:9')
-    expect(errorOf({ 'etd-base-url': 'http://etd.example.com' })).toMatch(/^Input 'etd-base-url' is 'http:\/\/etd\.example\.com'; expected an https URL/)
+    expect(errorOf({ 'etd-base-url': 'http://etd.example.com' })).toMatch(
+      /^Input 'etd-base-url' is 'http:\/\/etd\.example\.com'; expected an https URL/
+    )
     expect(errorOf({ 'etd-base-url': 'not a url' })).toMatch(/^Input 'etd-base-url' is 'not a url'/)
   })
 
@@ -80,18 +96,18 @@ describe('parseConfig', () => {
   })
 
   it('names each missing secret', () => {
-    expect(() => parseConfig(() => '')).toThrow("Input 'etd-api-key' is required: the ETD API key, from a repository secret.")
+    expect(() => parseConfig(() => '')).toThrow(
+      "Input 'etd-api-key' is required: the ETD API key, from a repository secret."
+    )
     expect(errorOf({ 'etd-client-secret': ' ' })).toBe(
       "Input 'etd-client-secret' is required: the ETD API client secret, from a repository secret."
     )
   })
 
   it('reads mailboxes split by commas and newlines, lower-cased, domains allowed', () => {
-    expect(config({ mailboxes: 'CEO@Example.com, cfo@example.com\n\n*@subsidiary.example.org\n' }).rule.mailboxes).toEqual([
-      'ceo@example.com',
-      'cfo@example.com',
-      '*@subsidiary.example.org'
-    ])
+    expect(
+      config({ mailboxes: 'CEO@Example.com, cfo@example.com\n\n*@subsidiary.example.org\n' }).rule.mailboxes
+    ).toEqual(['ceo@example.com', 'cfo@example.com', '*@subsidiary.example.org'])
     expect(errorOf({ mailboxes: 'ceo@example.com, ceo' })).toBe(
       "Input 'mailboxes' has 'ceo'; expected addresses like ceo@example.com or *@example.com."
     )
@@ -114,7 +130,9 @@ describe('parseConfig', () => {
   it('validates durations and notify', () => {
     expect(config({ lookback: '7d', 'settle-delay': '0' }).settleDelayMs).toBe(0)
     expect(errorOf({ lookback: '0' })).toBe("Input 'lookback' is '0'; expected a duration such as 90s, 65m, 2h or 7d.")
-    expect(errorOf({ 'settle-delay': '5' })).toBe("Input 'settle-delay' is '5'; expected a duration such as 90s, 65m, 2h or 7d.")
+    expect(errorOf({ 'settle-delay': '5' })).toBe(
+      "Input 'settle-delay' is '5'; expected a duration such as 90s, 65m, 2h or 7d."
+    )
     expect(config({ notify: 'None' }).notify).toBe('none')
     expect(config({ notify: 'None' }).email).toBeUndefined()
     expect(errorOf({ notify: 'slack' })).toBe("Input 'notify' is 'slack'; expected one of email, issue, both, none.")

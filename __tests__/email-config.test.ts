@@ -31,11 +31,17 @@ describe('parseEmailConfig', () => {
       ca: undefined
     })
     expect(email({ 'smtp-url': 'smtps://u:p@mail.example.com' }).smtp).toMatchObject({ port: 465, security: 'tls' })
-    expect(email({ 'smtp-url': 'smtp://mail.example.com:2525' }).smtp).toMatchObject({ port: 2525, security: 'starttls' })
+    expect(email({ 'smtp-url': 'smtp://mail.example.com:2525' }).smtp).toMatchObject({
+      port: 2525,
+      security: 'starttls'
+    })
   })
 
   it('reads the separate fields, with the port following the security', () => {
-    expect(email({ 'smtp-host': 'mail.example.com', 'smtp-security': 'tls', 'smtp-username': 'u', 'smtp-password': 'p' }).smtp).toEqual({
+    expect(
+      email({ 'smtp-host': 'mail.example.com', 'smtp-security': 'tls', 'smtp-username': 'u', 'smtp-password': 'p' })
+        .smtp
+    ).toEqual({
       host: 'mail.example.com',
       port: 465,
       security: 'tls',
@@ -82,16 +88,26 @@ describe('parseEmailConfig', () => {
   })
 
   it('names each missing or malformed input', () => {
-    expect(errorOf({})).toBe("Input 'smtp-host' is required: the SMTP server for email notifications (or set smtp-url).")
-    expect(errorOf({ 'smtp-host': 'h', 'email-to': '' })).toBe("Input 'email-to' is required: who receives the digest, one or more addresses.")
+    expect(errorOf({})).toBe(
+      "Input 'smtp-host' is required: the SMTP server for email notifications (or set smtp-url)."
+    )
+    expect(errorOf({ 'smtp-host': 'h', 'email-to': '' })).toBe(
+      "Input 'email-to' is required: who receives the digest, one or more addresses."
+    )
     expect(errorOf({ 'smtp-host': 'h', 'email-to': 'soc@example.com, nobody' })).toBe(
       "Input 'email-to' has 'nobody'; expected addresses like security@example.com."
     )
-    expect(errorOf({ 'smtp-host': 'h', 'smtp-url': 'smtp://h' })).toBe("Inputs 'smtp-url' and 'smtp-host' are both set; set one of them.")
+    expect(errorOf({ 'smtp-host': 'h', 'smtp-url': 'smtp://h' })).toBe(
+      "Inputs 'smtp-url' and 'smtp-host' are both set; set one of them."
+    )
     expect(errorOf({ 'smtp-host': 'h', 'smtp-username': 'u' })).toBe(
       "Inputs 'smtp-username' and 'smtp-password' go together; set both or neither."
     )
-    expect(errorOf({ 'smtp-host': 'h', 'smtp-port': '70000' })).toBe("Input 'smtp-port' is '70000'; expected a whole number from 1 to 65535.")
-    expect(errorOf({ 'smtp-host': 'h', 'email-when-empty': 'yes' })).toBe("Input 'email-when-empty' is 'yes'; expected true or false.")
+    expect(errorOf({ 'smtp-host': 'h', 'smtp-port': '70000' })).toBe(
+      "Input 'smtp-port' is '70000'; expected a whole number from 1 to 65535."
+    )
+    expect(errorOf({ 'smtp-host': 'h', 'email-when-empty': 'yes' })).toBe(
+      "Input 'email-when-empty' is 'yes'; expected true or false."
+    )
   })
 })

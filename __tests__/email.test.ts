@@ -14,7 +14,11 @@ import { certificate } from '../src/simulator/certificate.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0)
-const RULE: MatchRule = { mailboxes: ['ceo@example.com', 'cfo@example.com', '*@subsidiary.example.org'], verdicts: ['bec', 'scam', 'phishing', 'malicious'], techniques: [] }
+const RULE: MatchRule = {
+  mailboxes: ['ceo@example.com', 'cfo@example.com', '*@subsidiary.example.org'],
+  verdicts: ['bec', 'scam', 'phishing', 'malicious'],
+  techniques: []
+}
 const AUTH = { user: 'alerts', pass: 'app-password-123' }
 const FAST = { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 }, timeoutMs: 2000 }
 
@@ -27,7 +31,11 @@ function convictions(count: number): EtdMessage[] {
     const result = raw && normalizeMessage(raw)
     if (!result || !result.ok) continue
     const m = result.message
-    if (RULE.verdicts.includes(m.verdict) && m.mailboxes.some((b) => RULE.mailboxes.includes(b) || b.endsWith('@subsidiary.example.org'))) matched.push(m)
+    if (
+      RULE.verdicts.includes(m.verdict) &&
+      m.mailboxes.some((b) => RULE.mailboxes.includes(b) || b.endsWith('@subsidiary.example.org'))
+    )
+      matched.push(m)
     if (matched.length === count) break
   }
   return matched
@@ -43,7 +51,15 @@ afterEach(async () => {
 
 async function config(overrides: Partial<SmtpConfig> = {}, email: Partial<EmailConfig> = {}): Promise<EmailConfig> {
   return {
-    smtp: { host: '127.0.0.1', port: smtp!.port, security: 'starttls', username: AUTH.user, password: AUTH.pass, ca: (await certificate()).cert, ...overrides },
+    smtp: {
+      host: '127.0.0.1',
+      port: smtp!.port,
+      security: 'starttls',
+      username: AUTH.user,
+      password: AUTH.pass,
+      ca: (await certificate()).cert,
+      ...overrides
+    },
     from: '"ETD Watch" <etd@example.com>',
     to: ['soc@example.com', 'ciso@example.com'],
     maxRows: 200,
@@ -56,7 +72,14 @@ async function config(overrides: Partial<SmtpConfig> = {}, email: Partial<EmailC
 async function batch(matched: EtdMessage[], dryRun = false): Promise<EmailBatch> {
   const dir = await mkdtemp(join(tmpdir(), 'etd-email-'))
   dirs.push(dir)
-  return { convictions: matched, rule: RULE, window: { start: NOW - 86_400_000, end: NOW }, reportJson: JSON.stringify({ messages: matched }), reportPath: join(dir, 'report.json'), dryRun }
+  return {
+    convictions: matched,
+    rule: RULE,
+    window: { start: NOW - 86_400_000, end: NOW },
+    reportJson: JSON.stringify({ messages: matched }),
+    reportPath: join(dir, 'report.json'),
+    dryRun
+  }
 }
 
 describe('the email digest over real SMTP', () => {
@@ -113,7 +136,9 @@ describe('the email digest over real SMTP', () => {
     const { mail } = smtp.received[0]
     const rows = (mail.text ?? '').split('\n').filter((l) => l.startsWith('  ETD id: '))
     expect(rows).toHaveLength(4)
-    expect(mail.text).toContain('5 more rows not shown; the attached etd-verdict-watch-report.json lists every message.')
+    expect(mail.text).toContain(
+      '5 more rows not shown; the attached etd-verdict-watch-report.json lists every message.'
+    )
     const report = JSON.parse(mail.attachments[0].content.toString('utf8')) as { messages: EtdMessage[] }
     expect(report.messages.map((m) => m.id)).toEqual(matched.map((m) => m.id))
   })
@@ -133,7 +158,8 @@ describe('the email digest over real SMTP', () => {
       const own = matched.filter((m) => m.mailboxes.includes(owner))
       // Exactly their own messages: as many entries as they have, each of theirs present.
       expect(mail.text?.match(/^- Received /gm)).toHaveLength(own.length)
-      for (const m of own) expect(mail.text).toContain(`- Received ${displayTime(m.receivedAt)} from ${toRow(m).sender}`)
+      for (const m of own)
+        expect(mail.text).toContain(`- Received ${displayTime(m.receivedAt)} from ${toRow(m).sender}`)
     }
   })
 
@@ -155,7 +181,10 @@ describe('the email digest over real SMTP', () => {
     smtp = await startMailSink({ auth: AUTH })
     smtp.refuseConnections = [421]
     const retries: string[] = []
-    await deliverEmail(await config(), await batch(convictions(3)), { ...FAST, onRetry: (reason) => retries.push(reason) })
+    await deliverEmail(await config(), await batch(convictions(3)), {
+      ...FAST,
+      onRetry: (reason) => retries.push(reason)
+    })
     expect(smtp.connections).toBe(2)
     expect(smtp.received).toHaveLength(1)
     expect(retries).toHaveLength(1)
@@ -186,7 +215,9 @@ describe('email failures, each explained', () => {
   it('refuses to send when STARTTLS is required but not offered', async () => {
     smtp = await startMailSink({ offerStartTls: false, auth: AUTH, plainAuth: true })
     expect(await failure(await config())).toMatch(
-      new RegExp(`^Email via 127\\.0\\.0\\.1:${smtp.port} failed: the server did not complete STARTTLS .*never falls back to plain text\\.$`)
+      new RegExp(
+        `^Email via 127\\.0\\.0\\.1:${smtp.port} failed: the server did not complete STARTTLS .*never falls back to plain text\\.$`
+      )
     )
     expect(smtp.received).toHaveLength(0)
   })
@@ -213,14 +244,18 @@ describe('email failures, each explained', () => {
   it("reports a 535 with the server's reply and without retrying", async () => {
     smtp = await startMailSink({ auth: AUTH })
     const message = await failure(await config({ password: 'wrong-password' }))
-    expect(message).toMatch(/^SMTP authentication failed at 127\.0\.0\.1:\d+: .*535 5\.7\.8 Authentication credentials invalid.*Check smtp-username and smtp-password/)
+    expect(message).toMatch(
+      /^SMTP authentication failed at 127\.0\.0\.1:\d+: .*535 5\.7\.8 Authentication credentials invalid.*Check smtp-username and smtp-password/
+    )
     expect(message).not.toContain('wrong-password')
     expect(smtp.connections).toBe(1)
   })
 
   it('does not trust a certificate it has no CA for', async () => {
     smtp = await startMailSink({ auth: AUTH })
-    expect(await failure(await config({ ca: undefined }))).toMatch(/certificate is not trusted .*pass its PEM as smtp-ca\.$/)
+    expect(await failure(await config({ ca: undefined }))).toMatch(
+      /certificate is not trusted .*pass its PEM as smtp-ca\.$/
+    )
     expect(smtp.received).toHaveLength(0)
   })
 })

@@ -24,7 +24,10 @@ function client(s: Simulator, overrides: Partial<EtdClientOptions> = {}): EtdCli
   })
 }
 
-async function allPages(c: EtdClient, verdicts = ['bec', 'scam', 'phishing', 'malicious', 'spam', 'graymail', 'neutral']) {
+async function allPages(
+  c: EtdClient,
+  verdicts = ['bec', 'scam', 'phishing', 'malicious', 'spam', 'graymail', 'neutral']
+) {
   const pages: SearchPage[] = []
   for await (const page of c.search({ start: NOW - 2 * DAY, end: NOW, verdicts })) pages.push(page)
   return pages
@@ -151,8 +154,15 @@ describe('EtdClient against the simulator', () => {
   })
 
   it('yields pages one at a time, as they arrive', async () => {
-    sim = await simulatorWith(300, { rateLimit: false, messages: generateMessages({ seed: 1, count: 300, start: NOW - HOUR, end: NOW - 60_000 }) })
-    const iterator = client(sim).search({ start: NOW - 2 * HOUR, end: NOW, verdicts: ['bec', 'scam', 'phishing', 'malicious', 'spam', 'graymail', 'neutral'] })
+    sim = await simulatorWith(300, {
+      rateLimit: false,
+      messages: generateMessages({ seed: 1, count: 300, start: NOW - HOUR, end: NOW - 60_000 })
+    })
+    const iterator = client(sim).search({
+      start: NOW - 2 * HOUR,
+      end: NOW,
+      verdicts: ['bec', 'scam', 'phishing', 'malicious', 'spam', 'graymail', 'neutral']
+    })
     await iterator.next()
     expect(sim.stats.searches).toBe(1)
     await iterator.return(undefined)

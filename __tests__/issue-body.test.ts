@@ -38,13 +38,19 @@ describe('batch marker', () => {
       { id: 'a-1', verdict: 'bec', receivedAt: '2026-11-27T10:00:00.000Z' },
       { id: 'bad id', verdict: 'bec', receivedAt: '2026-11-27T10:00:00.000Z' }
     ])
-    expect(parseMarker(`intro\n${marker}\nrest`)).toEqual([{ id: 'a-1', verdict: 'bec', receivedAt: '2026-11-27T10:00:00.000Z' }])
+    expect(parseMarker(`intro\n${marker}\nrest`)).toEqual([
+      { id: 'a-1', verdict: 'bec', receivedAt: '2026-11-27T10:00:00.000Z' }
+    ])
     expect(parseMarker('no marker here')).toEqual([])
     expect(parseMarker(null)).toEqual([])
   })
 
   it('stays within its length budget', () => {
-    const many = Array.from({ length: 100 }, (_, i) => ({ id: `id-${i}`, verdict: 'bec', receivedAt: '2026-11-27T10:00:00.000Z' }))
+    const many = Array.from({ length: 100 }, (_, i) => ({
+      id: `id-${i}`,
+      verdict: 'bec',
+      receivedAt: '2026-11-27T10:00:00.000Z'
+    }))
     const marker = formatMarker(many, 500)
     expect(marker.length).toBeLessThanOrEqual(500)
     expect(parseMarker(marker).length).toBeGreaterThan(5)
@@ -53,7 +59,13 @@ describe('batch marker', () => {
   it('turns records into state entries, the newest record winning, unknown verdicts dropped', () => {
     const entries = entriesFromMarkers([
       { createdAt: T + HOUR, convictions: [{ id: 'a', verdict: 'phishing', receivedAt: '2026-11-27T10:00:00.000Z' }] },
-      { createdAt: T, convictions: [{ id: 'a', verdict: 'spam', receivedAt: '2026-11-27T10:00:00.000Z' }, { id: 'b', verdict: 'weird', receivedAt: '2026-11-27T10:00:00.000Z' }] }
+      {
+        createdAt: T,
+        convictions: [
+          { id: 'a', verdict: 'spam', receivedAt: '2026-11-27T10:00:00.000Z' },
+          { id: 'b', verdict: 'weird', receivedAt: '2026-11-27T10:00:00.000Z' }
+        ]
+      }
     ])
     expect([...entries]).toEqual([['a', { verdict: 'phishing', receivedAt: T, notifiedAt: T + HOUR }]])
   })
@@ -61,14 +73,23 @@ describe('batch marker', () => {
 
 describe('issue title and body', () => {
   it('names counts and window in the title', () => {
-    const batch = [conviction('a', 'bec'), conviction('b', 'bec'), conviction('c', 'phishing', { previousVerdict: 'spam' })]
-    expect(issueTitle(batch, { start: T, end: T + HOUR })).toBe('ETD: 2 new convictions, 1 verdict change (2 BEC, 1 phishing) 2026-11-27 10:00–11:00 UTC')
+    const batch = [
+      conviction('a', 'bec'),
+      conviction('b', 'bec'),
+      conviction('c', 'phishing', { previousVerdict: 'spam' })
+    ]
+    expect(issueTitle(batch, { start: T, end: T + HOUR })).toBe(
+      'ETD: 2 new convictions, 1 verdict change (2 BEC, 1 phishing) 2026-11-27 10:00–11:00 UTC'
+    )
     expect(windowLabel({ start: T - 12 * HOUR, end: T })).toBe('2026-11-26 22:00 – 2026-11-27 10:00 UTC')
   })
 
   it('groups rows by mailbox and flags verdict changes', () => {
     const { body, omitted } = buildIssue({
-      convictions: [conviction('a', 'bec'), conviction('c', 'phishing', { previousVerdict: 'spam', mailboxes: ['ceo@example.com'] })],
+      convictions: [
+        conviction('a', 'bec'),
+        conviction('c', 'phishing', { previousVerdict: 'spam', mailboxes: ['ceo@example.com'] })
+      ],
       rule: { mailboxes: [], verdicts: ['bec', 'phishing'], techniques: [] },
       window: { start: T, end: T + HOUR },
       notes: ['Digest emailed to soc@example.com.']
@@ -82,7 +103,13 @@ describe('issue title and body', () => {
 
   it('counts rows that do not fit', () => {
     const many = Array.from({ length: 50 }, (_, i) => conviction(`id-${i}`, 'bec'))
-    const { body, omitted } = buildIssue({ convictions: many, rule: { mailboxes: [], verdicts: ['bec'], techniques: [] }, window: { start: T, end: T + HOUR }, notes: [], maxLength: 4000 })
+    const { body, omitted } = buildIssue({
+      convictions: many,
+      rule: { mailboxes: [], verdicts: ['bec'], techniques: [] },
+      window: { start: T, end: T + HOUR },
+      notes: [],
+      maxLength: 4000
+    })
     expect(body.length).toBeLessThanOrEqual(4000)
     expect(omitted).toBeGreaterThan(20)
     expect(body).toContain(`> ${omitted} more rows did not fit in this issue`)

@@ -31,7 +31,11 @@ afterEach(async () => {
 
 async function setUp(count = 400, seed = 12): Promise<void> {
   dir = await mkdtemp(join(tmpdir(), 'etd-issues-'))
-  sim = await startSimulator({ messages: generateMessages({ seed, count, start: T0 - 2 * 86_400_000, end: T0 - 10 * 60_000 }), clock: () => clock, rateLimit: false })
+  sim = await startSimulator({
+    messages: generateMessages({ seed, count, start: T0 - 2 * 86_400_000, end: T0 - 10 * 60_000 }),
+    clock: () => clock,
+    rateLimit: false
+  })
   github = await startGitHubApi({ labels: ['security'] })
 }
 
@@ -82,9 +86,17 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     expect(issue.labels).toEqual(['etd-verdict-watch', 'security'])
     expect(github!.labels.get('etd-verdict-watch')?.color).toBe('b60205')
     expect(issue.assignees).toEqual(['octocat'])
-    expect(issue.title).toMatch(new RegExp(`^ETD: ${told.length} new convictions \\(\\d+ [A-Za-z]+(, \\d+ [A-Za-z]+)*\\) 2026-11-25 09:55 – 2026-11-27 09:55 UTC$`))
+    expect(issue.title).toMatch(
+      new RegExp(
+        `^ETD: ${told.length} new convictions \\(\\d+ [A-Za-z]+(, \\d+ [A-Za-z]+)*\\) 2026-11-25 09:55 – 2026-11-27 09:55 UTC$`
+      )
+    )
     expect(issue.title.length).toBeLessThan(256)
-    expect(parseMarker(issue.body).map((c) => c.id).sort()).toEqual(told.map((m) => m.id).sort())
+    expect(
+      parseMarker(issue.body)
+        .map((c) => c.id)
+        .sort()
+    ).toEqual(told.map((m) => m.id).sort())
     expect(issue.body).toContain('- Workflow run: https://github.example/acme/etd-watch/actions/runs/4242')
     for (const m of told) expect(issue.body).toContain(`\`${m.id}\``)
     expect(result.outputs['issue-url']).toBe(issue.html_url)
@@ -153,7 +165,9 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     expect(result.failed).toBe(false)
     const [issue] = github!.issues
     expect(issue.body.length).toBeLessThanOrEqual(65536)
-    expect(issue.body).toMatch(/\n> \d+ more rows did not fit in this issue \(GitHub's limit is 65536 characters\); the JSON report of the run lists all \d+ convictions\.\n$/)
+    expect(issue.body).toMatch(
+      /\n> \d+ more rows did not fit in this issue \(GitHub's limit is 65536 characters\); the JSON report of the run lists all \d+ convictions\.\n$/
+    )
     expect(result.summary).toMatch(/rows left out for GitHub&#39;s size limit/)
   })
 
@@ -187,7 +201,9 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     await setUp()
     const result = await runAt(T0, { 'github-token': '' })
     expect(result.failed).toBe(true)
-    expect(result.log).toContain("::error::Input 'github-token' is required: a token that may open issues, for notify: issue or both (in a workflow, the default github.token).")
+    expect(result.log).toContain(
+      "::error::Input 'github-token' is required: a token that may open issues, for notify: issue or both (in a workflow, the default github.token)."
+    )
   })
 
   it('retries 5xx answers and secondary rate limits, and opens the issue once', async () => {

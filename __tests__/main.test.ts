@@ -36,7 +36,11 @@ async function action(inputs: Record<string, string>): Promise<ActionResult> {
 }
 
 /** Log lines other than the masking commands, which carry the secrets by design. */
-const visibleLog = (log: string) => log.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')
+const visibleLog = (log: string) =>
+  log
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
 
 describe('run() against the simulator', () => {
   it('reports exactly the messages the simulator says should match', async () => {

@@ -19,7 +19,11 @@ function message(overrides: Partial<EtdMessage> = {}): EtdMessage {
   }
 }
 
-const RULE: MatchRule = { mailboxes: ['cfo@example.com', '*@subsidiary.example.org'], verdicts: ['bec', 'phishing'], techniques: [] }
+const RULE: MatchRule = {
+  mailboxes: ['cfo@example.com', '*@subsidiary.example.org'],
+  verdicts: ['bec', 'phishing'],
+  techniques: []
+}
 
 describe('matches', () => {
   it('needs a mailbox, a verdict and (when asked) a technique, all three', () => {

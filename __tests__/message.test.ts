@@ -80,9 +80,18 @@ describe('normalizeMessage', () => {
 
   it('names what is wrong with a broken message instead of throwing', () => {
     expect(normalizeMessage({ ...FIXTURE, id: undefined })).toEqual({ ok: false, reason: 'message without an id' })
-    expect(normalizeMessage({ ...FIXTURE, verdict: undefined })).toEqual({ ok: false, reason: `message ${FIXTURE.id} has no verdict` })
-    expect(normalizeMessage({ ...FIXTURE, verdict: 'phishing' })).toEqual({ ok: false, reason: `message ${FIXTURE.id} has no verdict` })
-    expect(normalizeMessage({ ...FIXTURE, timestamp: 'then' })).toEqual({ ok: false, reason: `message ${FIXTURE.id} has no valid timestamp` })
+    expect(normalizeMessage({ ...FIXTURE, verdict: undefined })).toEqual({
+      ok: false,
+      reason: `message ${FIXTURE.id} has no verdict`
+    })
+    expect(normalizeMessage({ ...FIXTURE, verdict: 'phishing' })).toEqual({
+      ok: false,
+      reason: `message ${FIXTURE.id} has no verdict`
+    })
+    expect(normalizeMessage({ ...FIXTURE, timestamp: 'then' })).toEqual({
+      ok: false,
+      reason: `message ${FIXTURE.id} has no valid timestamp`
+    })
     expect(normalizeMessage({ ...FIXTURE, verdict: { category: '' } })).toEqual({
       ok: false,
       reason: `message ${FIXTURE.id} has an empty verdict`
@@ -90,7 +99,16 @@ describe('normalizeMessage', () => {
   })
 
   it('tolerates missing optional parts', () => {
-    const result = normalizeMessage({ id: 'x', timestamp: '2024-07-18T13:56:59Z', verdict: { category: 'bec', techniques: 'n/a' } })
-    expect(result.ok && result.message).toMatchObject({ subject: '', mailboxes: [], techniques: [], remediation: undefined })
+    const result = normalizeMessage({
+      id: 'x',
+      timestamp: '2024-07-18T13:56:59Z',
+      verdict: { category: 'bec', techniques: 'n/a' }
+    })
+    expect(result.ok && result.message).toMatchObject({
+      subject: '',
+      mailboxes: [],
+      techniques: [],
+      remediation: undefined
+    })
   })
 })

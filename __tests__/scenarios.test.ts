@@ -27,7 +27,11 @@ afterEach(async () => {
 })
 
 /** A message to ceo@example.com received at `at`, with verdicts given at offsets from then. */
-function message(id: string, at: number, ...history: Array<[offset: number, verdict: string, retro?: boolean]>): SimMessage {
+function message(
+  id: string,
+  at: number,
+  ...history: Array<[offset: number, verdict: string, retro?: boolean]>
+): SimMessage {
   return {
     id,
     receivedAt: at,
@@ -78,7 +82,9 @@ async function runAt(at: number, inputs: Record<string, string> = {}): Promise<O
     },
     { dir }
   )
-  const report = result.outputs['report-path'] ? (JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report) : undefined
+  const report = result.outputs['report-path']
+    ? (JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report)
+    : undefined
   const notices = (report?.messages ?? [])
     .filter((m) => m.notice === 'new' || m.notice === 'verdict-change')
     .map((m) => ({ id: m.id, notice: m.notice, ...(m.previousVerdict ? { previousVerdict: m.previousVerdict } : {}) }))
@@ -111,7 +117,9 @@ describe('several runs in a row, state in a file', () => {
     const inputs = { verdicts: 'spam,phishing,bec,scam,malicious' }
     expect((await runAt(T0 + HOUR, inputs)).notices).toEqual([{ id: 'esc', notice: 'new' }])
     expect((await runAt(T0 + 2 * HOUR, inputs)).notices).toEqual([])
-    expect((await runAt(T0 + 3 * HOUR, inputs)).notices).toEqual([{ id: 'esc', notice: 'verdict-change', previousVerdict: 'spam' }])
+    expect((await runAt(T0 + 3 * HOUR, inputs)).notices).toEqual([
+      { id: 'esc', notice: 'verdict-change', previousVerdict: 'spam' }
+    ])
     expect((await runAt(T0 + 4 * HOUR, inputs)).notices).toEqual([])
   })
 
@@ -124,7 +132,10 @@ describe('several runs in a row, state in a file', () => {
   })
 
   it('does not report what was convicted before the watch began, unless convicted after', async () => {
-    await watch([message('old', T0 - 3 * HOUR, [5000, 'bec']), message('old-retro', T0 - 3 * HOUR, [5000, 'neutral'], [3.5 * HOUR, 'bec', true])])
+    await watch([
+      message('old', T0 - 3 * HOUR, [5000, 'bec']),
+      message('old-retro', T0 - 3 * HOUR, [5000, 'neutral'], [3.5 * HOUR, 'bec', true])
+    ])
     expect((await runAt(T0)).notices).toEqual([])
     const second = await runAt(T0 + HOUR)
     expect(second.notices).toEqual([{ id: 'old-retro', notice: 'new' }])
@@ -132,18 +143,27 @@ describe('several runs in a row, state in a file', () => {
   })
 
   it('falls back to lookback on a corrupt state file, with a warning, and writes a good one', async () => {
-    await watch([message('m1', T0 - 30 * MINUTE, [5000, 'phishing']), message('m0', T0 - 10 * HOUR, [5000, 'phishing'])])
+    await watch([
+      message('m1', T0 - 30 * MINUTE, [5000, 'phishing']),
+      message('m0', T0 - 10 * HOUR, [5000, 'phishing'])
+    ])
     await writeFile(join(dir, 'state.json'), '{"version": 7}')
     const result = await runAt(T0)
     expect(result.failed).toBe(false)
-    expect(result.log).toContain(`::warning::No state restored: the state from ${join(dir, 'state.json')} was ignored because its version 7 is not 1`)
+    expect(result.log).toContain(
+      `::warning::No state restored: the state from ${join(dir, 'state.json')} was ignored because its version 7 is not 1`
+    )
     expect(result.outputs['window-start']).toBe(new Date(T0 - 65 * MINUTE).toISOString())
     expect(result.notices).toEqual([{ id: 'm1', notice: 'new' }])
     expect((await runAt(T0 + HOUR)).outputs['state-restored']).toBe('true')
   })
 
   it('leaves the state untouched when notifying fails, and the next run tells everything once', async () => {
-    await watch([message('a', T0 - 30 * MINUTE, [5000, 'bec']), message('b', T0 + 30 * MINUTE, [5000, 'phishing']), message('c', T0 + 90 * MINUTE, [5000, 'scam'])])
+    await watch([
+      message('a', T0 - 30 * MINUTE, [5000, 'bec']),
+      message('b', T0 + 30 * MINUTE, [5000, 'phishing']),
+      message('c', T0 + 90 * MINUTE, [5000, 'scam'])
+    ])
     sink = await startMailSink({ auth: { user: 'alerts', pass: 'right' } })
     const email = async (pass: string) => ({
       notify: 'email',

@@ -133,7 +133,9 @@ describe('state in the Actions cache, through the real @actions/cache over HTTP'
     expect(await cache.saveCache([CACHE_STATE_FILE], `${KEY}/500-1`)).toBeGreaterThan(0)
     const result = await action(501)
     expect(result.failed).toBe(false)
-    expect(result.log).toContain(`::warning::No state restored: the state from cache entry '${KEY}/500-1' was ignored because it is not JSON`)
+    expect(result.log).toContain(
+      `::warning::No state restored: the state from cache entry '${KEY}/500-1' was ignored because it is not JSON`
+    )
     expect(result.outputs['state-saved']).toBe('true')
   })
 
@@ -141,7 +143,9 @@ describe('state in the Actions cache, through the real @actions/cache over HTTP'
     await fresh()
     const result = await action(601, { ACTIONS_CACHE_URL: '' })
     expect(result.failed).toBe(false)
-    expect(result.log).toContain('No state restored: the Actions cache service is not available here (outside GitHub Actions, set state-path instead)')
+    expect(result.log).toContain(
+      'No state restored: the Actions cache service is not available here (outside GitHub Actions, set state-path instead)'
+    )
     expect(result.outputs['state-saved']).toBe('false')
   })
 })

@@ -41,10 +41,22 @@ describe('state document', () => {
     ['not json', 'it is not JSON'],
     ['[1]', 'it is not a JSON object'],
     ['{"version": 2}', 'its version 2 is not 1'],
-    ['{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-26T10:00:00Z", "notified": {}}', 'its horizon or watermark is missing or out of order'],
-    ['{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z"}', 'its notified list is missing'],
-    ['{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z", "notified": {"x": {"v": "evil", "r": "2026-11-27T10:00:00Z", "n": "2026-11-27T10:00:00Z"}}}', 'its entry for "x" is malformed'],
-    ['{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z", "notified": {"x": {"v": "bec", "r": "soon", "n": "2026-11-27T10:00:00Z"}}}', 'its entry for "x" is malformed']
+    [
+      '{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-26T10:00:00Z", "notified": {}}',
+      'its horizon or watermark is missing or out of order'
+    ],
+    [
+      '{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z"}',
+      'its notified list is missing'
+    ],
+    [
+      '{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z", "notified": {"x": {"v": "evil", "r": "2026-11-27T10:00:00Z", "n": "2026-11-27T10:00:00Z"}}}',
+      'its entry for "x" is malformed'
+    ],
+    [
+      '{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z", "notified": {"x": {"v": "bec", "r": "soon", "n": "2026-11-27T10:00:00Z"}}}',
+      'its entry for "x" is malformed'
+    ]
   ])('refuses %s', (text, reason) => {
     expect(parseState(text)).toEqual({ ok: false, reason })
   })
@@ -52,15 +64,23 @@ describe('state document', () => {
 
 describe('decide', () => {
   it('tells new convictions, skips those already told', () => {
-    const decision = decide([message('a', 'bec', T - HOUR), message('b', 'phishing', T - 30 * 60_000)], STATE.notified, STATE.horizon)
+    const decision = decide(
+      [message('a', 'bec', T - HOUR), message('b', 'phishing', T - 30 * 60_000)],
+      STATE.notified,
+      STATE.horizon
+    )
     expect(decision.notices.map((c) => c.id)).toEqual(['b'])
     expect(Object.fromEntries(decision.dispositions)).toEqual({ a: 'already-notified', b: 'new' })
   })
 
   it('tells a change to an equal or worse verdict, flagged with the one told before', () => {
     const spam = new Map([['s', { verdict: 'spam', receivedAt: T - HOUR, notifiedAt: T - HOUR }]])
-    expect(decide([message('s', 'phishing', T - HOUR)], spam, 0).notices).toEqual([{ ...message('s', 'phishing', T - HOUR), previousVerdict: 'spam' }])
-    expect(decide([message('a', 'malicious', T - HOUR)], STATE.notified, 0).dispositions.get('a')).toBe('verdict-change')
+    expect(decide([message('s', 'phishing', T - HOUR)], spam, 0).notices).toEqual([
+      { ...message('s', 'phishing', T - HOUR), previousVerdict: 'spam' }
+    ])
+    expect(decide([message('a', 'malicious', T - HOUR)], STATE.notified, 0).dispositions.get('a')).toBe(
+      'verdict-change'
+    )
     expect(decide([message('a', 'spam', T - HOUR)], STATE.notified, 0).dispositions.get('a')).toBe('already-notified')
   })
 
@@ -78,16 +98,30 @@ describe('advanceState', () => {
   it('moves the watermark, records what was told, and prunes what no window can reach', () => {
     const previous: WatchState = {
       ...STATE,
-      notified: new Map([...STATE.notified, ['gone', { verdict: 'bec', receivedAt: T - 48 * HOUR, notifiedAt: T - 48 * HOUR }]])
+      notified: new Map([
+        ...STATE.notified,
+        ['gone', { verdict: 'bec', receivedAt: T - 48 * HOUR, notifiedAt: T - 48 * HOUR }]
+      ])
     }
     const matched = [message('a', 'spam', T - HOUR), message('b', 'phishing', T - 30 * 60_000)]
     const decision = decide(matched, previous.notified, previous.horizon)
-    const next = advanceState(previous.notified, { horizon: previous.horizon, window: { start: T - 25 * HOUR, end: T + HOUR }, matched, decision, now: T + 2 * HOUR, watermark: previous.watermark })
+    const next = advanceState(previous.notified, {
+      horizon: previous.horizon,
+      window: { start: T - 25 * HOUR, end: T + HOUR },
+      matched,
+      decision,
+      now: T + 2 * HOUR,
+      watermark: previous.watermark
+    })
     expect(next.watermark).toBe(T + HOUR)
     expect(next.horizon).toBe(previous.horizon)
     expect([...next.notified.keys()].sort()).toEqual(['a', 'b'])
     // A milder verdict is remembered, so that a later escalation is told again.
     expect(next.notified.get('a')).toEqual({ verdict: 'spam', receivedAt: T - HOUR, notifiedAt: T - HOUR + 60_000 })
-    expect(next.notified.get('b')).toEqual({ verdict: 'phishing', receivedAt: T - 30 * 60_000, notifiedAt: T + 2 * HOUR })
+    expect(next.notified.get('b')).toEqual({
+      verdict: 'phishing',
+      receivedAt: T - 30 * 60_000,
+      notifiedAt: T + 2 * HOUR
+    })
   })
 })

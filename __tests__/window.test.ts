@@ -27,7 +27,10 @@ describe('planWindow after earlier runs', () => {
 
   it('starts rescan before the watermark, however long ago it was', () => {
     const watermark = Date.UTC(2026, 10, 27, 10, 2, 30)
-    expect(planWindow(NOW, settings, watermark)).toEqual({ start: watermark - DAY, end: Date.UTC(2026, 10, 27, 11, 2, 30) })
+    expect(planWindow(NOW, settings, watermark)).toEqual({
+      start: watermark - DAY,
+      end: Date.UTC(2026, 10, 27, 11, 2, 30)
+    })
     const weekAgo = watermark - 7 * DAY
     expect(planWindow(NOW, settings, weekAgo).start).toBe(weekAgo - DAY)
   })

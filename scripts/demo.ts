@@ -97,4 +97,5 @@ for (const issue of github.issues) {
   console.log(`  ${join(out, 'issue.md')}  (#${issue.number} ${issue.title})`)
 }
 for (const file of files) console.log(`  ${file}`)
-if (files.length === 0 && !values['dry-run']) console.log('  no email: nothing new since the last run (npm run demo -- --fresh starts over)')
+if (files.length === 0 && !values['dry-run'])
+  console.log('  no email: nothing new since the last run (npm run demo -- --fresh starts over)')

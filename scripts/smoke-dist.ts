@@ -25,7 +25,10 @@ function check(name: string, ok: boolean, detail = ''): void {
   console.log(`${ok ? 'ok' : 'FAIL'} - ${name}${ok || !detail ? '' : `\n${detail}`}`)
 }
 
-async function action(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; outputs: string }> {
+async function action(
+  inputs: Record<string, string>,
+  extraEnv: Record<string, string> = {}
+): Promise<{ code: number | null; stdout: string; outputs: string }> {
   const outputFile = join(dir, `output-${Date.now()}`)
   await writeFile(outputFile, '')
   const env: NodeJS.ProcessEnv = {}
@@ -57,7 +60,9 @@ check(
 )
 
 const now = Date.now()
-const sim = await startSimulator({ messages: generateMessages({ seed: 42, count: 400, start: now - 2 * 86_400_000, end: now }) })
+const sim = await startSimulator({
+  messages: generateMessages({ seed: 42, count: 400, start: now - 2 * 86_400_000, end: now })
+})
 const sink = await startMailSink({ auth: { user: 'smoke', pass: 'smoke-pass' } })
 const github = await startGitHubApi()
 const githubEnv = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` }
@@ -79,10 +84,13 @@ try {
   }
   const run = await action(inputs, githubEnv)
   check('against the simulator it succeeds', run.code === 0, run.stdout)
-  const outputOf = (outputs: string, name: string) => new RegExp(`^${name}<<(.+)\\n([^]*?)\\n\\1$`, 'm').exec(outputs)?.[2] ?? ''
+  const outputOf = (outputs: string, name: string) =>
+    new RegExp(`^${name}<<(.+)\\n([^]*?)\\n\\1$`, 'm').exec(outputs)?.[2] ?? ''
   const output = (name: string) => outputOf(run.outputs, name)
   const reportPath = output('report-path')
-  const report = reportPath ? (JSON.parse(await readFile(reportPath, 'utf8')) as { messages: Array<{ id: string }> }) : { messages: [] }
+  const report = reportPath
+    ? (JSON.parse(await readFile(reportPath, 'utf8')) as { messages: Array<{ id: string }> })
+    : { messages: [] }
   const expected = expectedMatches(sim.messages, Date.now(), {
     start: Date.parse(output('window-start')),
     end: Date.parse(output('window-end')),
@@ -93,7 +101,9 @@ try {
   const got = report.messages.map((m) => m.id).sort()
   check(
     `the report holds exactly the ${expected.length} expected matches`,
-    expected.length > 0 && JSON.stringify(got) === JSON.stringify(expected) && output('matched-count') === String(expected.length),
+    expected.length > 0 &&
+      JSON.stringify(got) === JSON.stringify(expected) &&
+      output('matched-count') === String(expected.length),
     `outputs:\n${run.outputs}`
   )
   const digest = sink.received[0]?.mail
@@ -107,7 +117,12 @@ try {
 
   check(
     'exactly one issue records the batch',
-    github.issues.length === 1 && JSON.stringify(parseMarker(github.issues[0].body).map((c) => c.id).sort()) === JSON.stringify(expected),
+    github.issues.length === 1 &&
+      JSON.stringify(
+        parseMarker(github.issues[0].body)
+          .map((c) => c.id)
+          .sort()
+      ) === JSON.stringify(expected),
     `issues: ${github.issues.map((i) => i.title).join('; ')}`
   )
   const again = await action(inputs, githubEnv)

@@ -3,7 +3,7 @@ import { parseConfig, type Config } from './config/config.js'
 import { EtdClient } from './etd/client.js'
 import { entriesFromMarkers } from './notify/marker.js'
 import { IssueChannel } from './notify/issue-channel.js'
-import { notifyAll } from './notify/notify.js'
+import { notifyAll, type Delivery } from './notify/notify.js'
 import { renderSummary } from './notify/summary.js'
 import { buildReport, writeReport } from './report/report.js'
 import { findMatches, type FindResult } from './search/find.js'
@@ -50,7 +50,9 @@ async function restoreState(store: StateStore): Promise<WatchState | undefined> 
   const loaded = await store.load()
   if (loaded.kind === 'restored') {
     const { state } = loaded
-    core.info(`Restored state from ${loaded.from}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered`)
+    core.info(
+      `Restored state from ${loaded.from}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered`
+    )
     return state
   }
   core.warning(`No state restored: ${loaded.reason}. Searching the lookback window as on a first run.`)
@@ -71,7 +73,9 @@ async function fetchMatches(config: Config, window: SearchWindow): Promise<FindR
     ...config.etd,
     maskSecret: (value) => core.setSecret(value),
     onRetry: (n) =>
-      core.info(`ETD ${n.path}: ${n.reason}; retrying in ${(n.delayMs / 1000).toFixed(1)}s (attempt ${n.attempt + 1} of ${n.maxAttempts})`),
+      core.info(
+        `ETD ${n.path}: ${n.reason}; retrying in ${(n.delayMs / 1000).toFixed(1)}s (attempt ${n.attempt + 1} of ${n.maxAttempts})`
+      ),
     onPageShrink: (size) => core.warning(`ETD said a page was too large; going on with pageSize ${size}`)
   })
   const found = await findMatches((query) => client.search(query), window, config.rule)
@@ -99,6 +103,45 @@ async function knownFromIssues(issues: IssueChannel | undefined): Promise<Map<st
   }
 }
 
+function setDeliveryOutputs(delivery: Delivery): void {
+  core.setOutput('notified', delivery.email?.sent === true || delivery.issue?.created === true)
+  core.setOutput('email-message-id', delivery.email?.messageId ?? '')
+  core.setOutput('issue-url', delivery.issue?.url ?? '')
+  core.setOutput('issue-number', delivery.issue?.number ?? '')
+  if (delivery.email?.emlPath) core.setOutput('email-path', delivery.email.emlPath)
+  if (delivery.issuePath) core.setOutput('issue-path', delivery.issuePath)
+}
+
+/**
+ * Saved only when everyone was told: otherwise the next run searches the same window and tells again.
+ * A failed save is loud but not fatal: the next run would only tell again.
+ */
+async function saveState(
+  store: StateStore,
+  config: Config,
+  delivery: Delivery,
+  next: () => WatchState
+): Promise<{ ok: boolean; note: string }> {
+  if (delivery.failures.length > 0) {
+    return {
+      ok: false,
+      note: 'State not saved: the next run searches this window again and retries the notifications.'
+    }
+  }
+  if (config.dryRun) return { ok: false, note: 'Dry run: state not saved.' }
+  const state = next()
+  const result = await store.save(state)
+  if (result.ok) {
+    return {
+      ok: true,
+      note: `State saved to ${result.where}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered.`
+    }
+  }
+  const note = `State not saved: ${result.reason}. The next run will tell this run's convictions again.`
+  core.warning(note)
+  return { ok: false, note }
+}
+
 /** Outside Actions (a crontab, the demo) there is no job summary to write to. */
 async function writeSummary(html: string): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(html).write()
@@ -113,7 +156,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
   try {
     const config = readConfig()
     const store = stateStore(config)
-    const issues = config.issue && !config.dryRun ? new IssueChannel(config.issue, { onRetry: (reason) => core.info(reason) }) : undefined
+    const issues =
+      config.issue && !config.dryRun
+        ? new IssueChannel(config.issue, { onRetry: (reason) => core.info(reason) })
+        : undefined
     const previous = await restoreState(store)
     core.setOutput('state-restored', previous !== undefined)
     const known = previous?.notified ?? (await knownFromIssues(issues))
@@ -136,41 +182,46 @@ export async function run(options: RunOptions = {}): Promise<void> {
       config,
       issues,
       { convictions: decision.notices, window, reportJson: JSON.stringify(report, null, 2) },
-      { onRetry: (reason, attempt, delayMs) => core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`) }
-    )
-    const notes = [...delivery.notes]
-    const failure = delivery.failures[0]
-    if (failure !== undefined) notes.push(`The report at ${config.reportPath} lists every match.`)
-    core.setOutput('notified', delivery.email?.sent === true || delivery.issue?.created === true)
-    core.setOutput('email-message-id', delivery.email?.messageId ?? '')
-    if (delivery.email?.emlPath) core.setOutput('email-path', delivery.email.emlPath)
-    core.setOutput('issue-url', delivery.issue?.url ?? '')
-    core.setOutput('issue-number', delivery.issue?.number ?? '')
-    if (delivery.issuePath) core.setOutput('issue-path', delivery.issuePath)
-
-    // Saved only when everyone was told: otherwise the next run searches the same window and tells again.
-    let saved = false
-    if (failure !== undefined) {
-      notes.push('State not saved: the next run searches this window again and retries the notifications.')
-    } else if (config.dryRun) {
-      notes.push('Dry run: state not saved.')
-    } else {
-      const next = advanceState(known, { horizon, window, matched: found.matched, decision, now: now(), watermark: previous?.watermark })
-      const result = await store.save(next)
-      saved = result.ok
-      if (result.ok) {
-        notes.push(`State saved to ${result.where}: watermark ${iso(next.watermark)}, ${next.notified.size} convictions remembered.`)
-      } else {
-        core.warning(`State not saved: ${result.reason}. The next run will tell this run's convictions again.`)
-        notes.push(`State not saved: ${result.reason}. The next run will tell this run's convictions again.`)
+      {
+        onRetry: (reason, attempt, delayMs) =>
+          core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`)
       }
-    }
-    if (previous === undefined) notes.push('No earlier state was restored: this run searched the lookback window.')
-    core.setOutput('state-saved', saved)
-    await writeSummary(
-      renderSummary({ window, matched: found.matched, notices: decision.notices, dispositions: decision.dispositions, rule: config.rule, scanned: found.scanned, skipped: found.skipped.length, notes })
     )
-    if (failure !== undefined) throw new Error(delivery.failures.map((f) => f.message).join(' '))
+    setDeliveryOutputs(delivery)
+
+    const saved = await saveState(store, config, delivery, () =>
+      advanceState(known, {
+        horizon,
+        window,
+        matched: found.matched,
+        decision,
+        now: now(),
+        watermark: previous?.watermark
+      })
+    )
+    core.setOutput('state-saved', saved.ok)
+    const notes = [
+      ...delivery.notes,
+      saved.note,
+      ...(previous ? [] : ['No earlier state was restored: this run searched the lookback window.'])
+    ]
+    await writeSummary(
+      renderSummary({
+        window,
+        matched: found.matched,
+        notices: decision.notices,
+        dispositions: decision.dispositions,
+        rule: config.rule,
+        scanned: found.scanned,
+        skipped: found.skipped.length,
+        notes
+      })
+    )
+    if (delivery.failures.length > 0) {
+      throw new Error(
+        `${delivery.failures.map((f) => f.message).join(' ')} The report at ${config.reportPath} lists every match.`
+      )
+    }
     for (const note of notes) core.info(note)
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))

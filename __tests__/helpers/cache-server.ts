@@ -44,7 +44,12 @@ export async function startCacheServer(): Promise<CacheServer> {
   const token = 'runtime-token-for-tests'
   let nextId = 1
   let clock = 0
-  const state = { entries: [] as CacheEntry[], failLookups: [] as number[], failReservations: [] as number[], requests: [] as string[] }
+  const state = {
+    entries: [] as CacheEntry[],
+    failLookups: [] as number[],
+    failReservations: [] as number[],
+    requests: [] as string[]
+  }
   let base = ''
 
   const server = createServer((req, res) => {
@@ -72,7 +77,12 @@ export async function startCacheServer(): Promise<CacheServer> {
           const newest = committed.filter((e) => e.key.startsWith(key)).sort((a, b) => b.created - a.created)[0]
           const hit = exact ?? newest
           if (hit) {
-            return json(res, 200, { cacheKey: hit.key, scope: 'refs/heads/main', creationTime: new Date(hit.created).toISOString(), archiveLocation: `${base}download/${hit.id}` })
+            return json(res, 200, {
+              cacheKey: hit.key,
+              scope: 'refs/heads/main',
+              creationTime: new Date(hit.created).toISOString(),
+              archiveLocation: `${base}download/${hit.id}`
+            })
           }
         }
         return json(res, 204)
@@ -82,9 +92,19 @@ export async function startCacheServer(): Promise<CacheServer> {
         if (failure !== undefined) return json(res, failure, { message: 'cache service unavailable' })
         const { key, version } = JSON.parse(data.toString('utf8')) as { key: string; version: string }
         if (state.entries.some((e) => e.key === key && e.version === version)) {
-          return json(res, 409, { message: `Cache already exists. Scope: refs/heads/main, Key: ${key}, Version: ${version}` })
+          return json(res, 409, {
+            message: `Cache already exists. Scope: refs/heads/main, Key: ${key}, Version: ${version}`
+          })
         }
-        const entry: CacheEntry = { id: nextId++, key, version, created: ++clock, committed: false, chunks: [], size: 0 }
+        const entry: CacheEntry = {
+          id: nextId++,
+          key,
+          version,
+          created: ++clock,
+          committed: false,
+          chunks: [],
+          size: 0
+        }
         state.entries.push(entry)
         return json(res, 201, { cacheId: entry.id })
       }
@@ -93,13 +113,15 @@ export async function startCacheServer(): Promise<CacheServer> {
       if (id && !entry) return json(res, 404, { message: 'no such cache' })
       if (req.method === 'PATCH' && entry) {
         const range = /^bytes (\d+)-(\d+)\/\*$/.exec(req.headers['content-range'] ?? '')
-        if (!range || Number(range[2]) - Number(range[1]) + 1 !== data.length) return json(res, 400, { message: 'bad range' })
+        if (!range || Number(range[2]) - Number(range[1]) + 1 !== data.length)
+          return json(res, 400, { message: 'bad range' })
         entry.chunks.push({ start: Number(range[1]), data })
         return json(res, 204)
       }
       if (req.method === 'POST' && entry) {
         const { size } = JSON.parse(data.toString('utf8')) as { size: number }
-        if (entry.chunks.reduce((n, c) => n + c.data.length, 0) !== size) return json(res, 400, { message: 'size mismatch' })
+        if (entry.chunks.reduce((n, c) => n + c.data.length, 0) !== size)
+          return json(res, 400, { message: 'size mismatch' })
         entry.committed = true
         entry.size = size
         return json(res, 204)

@@ -95,8 +95,13 @@ const STATE_KEY = /^[A-Za-z0-9._-]{1,200}$/
 
 /** `etd-verdict-watch-<workflow file>-<job>`: two watches in one repository keep apart unless told otherwise. */
 export function defaultStateKey(env: NodeJS.ProcessEnv): string {
-  const workflowFile = /\/([^/@]+?)(\.ya?ml)?@/.exec(env.GITHUB_WORKFLOW_REF ?? '')?.[1] ?? env.GITHUB_WORKFLOW ?? 'local'
-  const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x'
+  const workflowFile =
+    /\/([^/@]+?)(\.ya?ml)?@/.exec(env.GITHUB_WORKFLOW_REF ?? '')?.[1] ?? env.GITHUB_WORKFLOW ?? 'local'
+  const slug = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'x'
   return ['etd-verdict-watch', slug(workflowFile), slug(env.GITHUB_JOB ?? 'watch')].join('-').slice(0, 200)
 }
 

@@ -11,4 +11,3 @@ export function parseDuration(text: string): number | undefined {
   const value = ms(trimmed as ms.StringValue)
   return Number.isFinite(value) && value >= 0 ? value : undefined
 }
-

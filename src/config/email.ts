@@ -33,7 +33,9 @@ function addresses(input: InputReader, name: string, what: string): string[] {
   const parsed = addressparser(given.replace(/\n/g, ','), { flatten: true })
   const bad = parsed.find((a) => !/^[^\s@]+@[^\s@]+$/.test(a.address))
   if (parsed.length === 0 || bad) {
-    throw new InputError(`Input '${name}' has '${bad?.address || bad?.name || given}'; expected addresses like security@example.com.`)
+    throw new InputError(
+      `Input '${name}' has '${bad?.address || bad?.name || given}'; expected addresses like security@example.com.`
+    )
   }
   return parsed.map((a) => (a.name ? `"${a.name.replace(/["\\]/g, '')}" <${a.address}>` : a.address))
 }
@@ -44,10 +46,14 @@ function fromUrl(given: string): SmtpConfig {
   try {
     url = new URL(given)
   } catch {
-    throw new InputError(`Input 'smtp-url' is not a URL; expected smtp://user:password@host:587 or smtps://user:password@host:465.`)
+    throw new InputError(
+      `Input 'smtp-url' is not a URL; expected smtp://user:password@host:587 or smtps://user:password@host:465.`
+    )
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    throw new InputError(`Input 'smtp-url' starts with '${url.protocol}//'; expected smtp:// (STARTTLS) or smtps:// (implicit TLS).`)
+    throw new InputError(
+      `Input 'smtp-url' starts with '${url.protocol}//'; expected smtp:// (STARTTLS) or smtps:// (implicit TLS).`
+    )
   }
   if (url.hostname === '') throw new InputError(`Input 'smtp-url' has no host; expected smtp://user:password@host:587.`)
   const security: SmtpSecurity = url.protocol === 'smtps:' ? 'tls' : 'starttls'
@@ -77,7 +83,9 @@ function ca(input: InputReader): string | undefined {
   try {
     new X509Certificate(pem)
   } catch {
-    throw new InputError(`Input 'smtp-ca' is not a PEM certificate; expected text starting with -----BEGIN CERTIFICATE-----.`)
+    throw new InputError(
+      `Input 'smtp-ca' is not a PEM certificate; expected text starting with -----BEGIN CERTIFICATE-----.`
+    )
   }
   return pem
 }

@@ -18,16 +18,23 @@ const REPOSITORY = /^([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100})$/
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(\[bot\])?$/
 
 export function parseIssueConfig(input: InputReader, env: NodeJS.ProcessEnv): IssueConfig {
-  const token = required(input, 'github-token', 'a token that may open issues, for notify: issue or both (in a workflow, the default github.token)')
+  const token = required(
+    input,
+    'github-token',
+    'a token that may open issues, for notify: issue or both (in a workflow, the default github.token)'
+  )
   const repository = input('repository').trim() || env.GITHUB_REPOSITORY || ''
   const match = REPOSITORY.exec(repository)
-  if (!match) throw new InputError(`Input 'repository' is '${repository}'; expected owner/name, such as acme/etd-watch.`)
+  if (!match)
+    throw new InputError(`Input 'repository' is '${repository}'; expected owner/name, such as acme/etd-watch.`)
   const labels = parseList(input('issue-labels') || 'etd-verdict-watch')
   const badLabel = labels.find((l) => l.length > 50)
-  if (badLabel) throw new InputError(`Input 'issue-labels' has '${badLabel.slice(0, 60)}…'; labels are at most 50 characters.`)
+  if (badLabel)
+    throw new InputError(`Input 'issue-labels' has '${badLabel.slice(0, 60)}…'; labels are at most 50 characters.`)
   const assignees = parseList(input('issue-assignees')).map((a) => a.replace(/^@/, ''))
   const badLogin = assignees.find((a) => !LOGIN.test(a))
-  if (badLogin !== undefined) throw new InputError(`Input 'issue-assignees' has '${badLogin}'; expected GitHub logins such as octocat.`)
+  if (badLogin !== undefined)
+    throw new InputError(`Input 'issue-assignees' has '${badLogin}'; expected GitHub logins such as octocat.`)
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
   return {
     token,

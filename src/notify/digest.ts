@@ -72,17 +72,18 @@ function html(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: numbe
       `<h3 style="margin:16px 0 4px">${escapeHtml(mailbox)} (${rows.length})</h3>` +
       `<table style="border-collapse:collapse;font-size:13px"><tr>${header.map((h) => `<th ${cell}>${h}</th>`).join('')}</tr>` +
       rows
-        .map((r) =>
-          `<tr>${[
-            escapeHtml(r.received),
-            escapeHtml(r.sender),
-            `${escapeHtml(r.subject)}<br><small style="color:#6b7280">ETD id ${escapeHtml(r.id)}</small>`,
-            badge(r),
-            escapeHtml(r.techniques),
-            escapeHtml(r.remediation)
-          ]
-            .map((v) => `<td ${cell}>${v}</td>`)
-            .join('')}</tr>`
+        .map(
+          (r) =>
+            `<tr>${[
+              escapeHtml(r.received),
+              escapeHtml(r.sender),
+              `${escapeHtml(r.subject)}<br><small style="color:#6b7280">ETD id ${escapeHtml(r.id)}</small>`,
+              badge(r),
+              escapeHtml(r.techniques),
+              escapeHtml(r.remediation)
+            ]
+              .map((v) => `<td ${cell}>${v}</td>`)
+              .join('')}</tr>`
         )
         .join('') +
       '</table>'
@@ -92,7 +93,9 @@ function html(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: numbe
       ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
       : `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${escapeHtml(batchHeadline(input.convictions))} (${escapeHtml(verdictCounts(input.convictions))}).</p>` +
         sections.join('') +
-        (leftOut > 0 ? `<p>${plural(leftOut, 'more row')} not shown; the attached ${escapeHtml(input.reportName)} lists every message.</p>` : '')
+        (leftOut > 0
+          ? `<p>${plural(leftOut, 'more row')} not shown; the attached ${escapeHtml(input.reportName)} lists every message.</p>`
+          : '')
   return (
     '<!doctype html><html><head><meta charset="utf-8"></head>' +
     '<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
@@ -104,7 +107,8 @@ function html(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: numbe
 
 function text(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: number): string {
   const lines = ['ETD verdict watch', `Window ${windowText(input.window)}`, '']
-  if (input.convictions.length === 0) return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n')
+  if (input.convictions.length === 0)
+    return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n')
   lines.push(`${batchHeadline(input.convictions)}: ${verdictCounts(input.convictions)}`, '')
   for (const [mailbox, rows] of groups) {
     lines.push(`== ${mailbox} (${rows.length})`)
@@ -117,12 +121,17 @@ function text(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: numbe
     }
     lines.push('')
   }
-  if (leftOut > 0) lines.push(`${plural(leftOut, 'more row')} not shown; the attached ${input.reportName} lists every message.`, '')
+  if (leftOut > 0)
+    lines.push(`${plural(leftOut, 'more row')} not shown; the attached ${input.reportName} lists every message.`, '')
   return lines.join('\n')
 }
 
 /** The administrator's digest: HTML with every message string escaped, and a plain-text twin. */
 export function buildDigest(input: DigestInput): Digest {
   const { groups, shown, total } = limitedGroups(input)
-  return { subject: digestSubject(input.convictions), html: html(input, groups, total - shown), text: text(input, groups, total - shown) }
+  return {
+    subject: digestSubject(input.convictions),
+    html: html(input, groups, total - shown),
+    text: text(input, groups, total - shown)
+  }
 }

@@ -32,13 +32,22 @@ export interface EmailOutcome {
 const REPORT_NAME = 'etd-verdict-watch-report.json'
 
 function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
-  const digest = buildDigest({ convictions: batch.convictions, rule: batch.rule, window: batch.window, maxRows: config.maxRows, reportName: REPORT_NAME })
+  const digest = buildDigest({
+    convictions: batch.convictions,
+    rule: batch.rule,
+    window: batch.window,
+    maxRows: config.maxRows,
+    reportName: REPORT_NAME
+  })
   return {
     to: config.to,
     subject: digest.subject,
     text: digest.text,
     html: digest.html,
-    attachments: batch.convictions.length > 0 ? [{ filename: REPORT_NAME, content: batch.reportJson, contentType: 'application/json' }] : []
+    attachments:
+      batch.convictions.length > 0
+        ? [{ filename: REPORT_NAME, content: batch.reportJson, contentType: 'application/json' }]
+        : []
   }
 }
 
@@ -61,7 +70,11 @@ async function writeDryRun(config: EmailConfig, mails: Mail[], reportPath: strin
 }
 
 /** The administrator's digest and, when asked, a notice to each mailbox owner. */
-export async function deliverEmail(config: EmailConfig, batch: EmailBatch, options: EmailOptions = {}): Promise<EmailOutcome> {
+export async function deliverEmail(
+  config: EmailConfig,
+  batch: EmailBatch,
+  options: EmailOptions = {}
+): Promise<EmailOutcome> {
   if (batch.convictions.length === 0 && !config.whenEmpty) {
     return { sent: false, ownerNotices: 0, description: 'Nothing new, so no email (email-when-empty is false).' }
   }
@@ -69,14 +82,25 @@ export async function deliverEmail(config: EmailConfig, batch: EmailBatch, optio
   const owners = ownerMails(config, batch)
   if (batch.dryRun) {
     const emlPath = await writeDryRun(config, [digest, ...owners], batch.reportPath)
-    return { sent: false, emlPath, ownerNotices: 0, description: `Dry run: the digest was written to ${emlPath}, not sent.` }
+    return {
+      sent: false,
+      emlPath,
+      ownerNotices: 0,
+      description: `Dry run: the digest was written to ${emlPath}, not sent.`
+    }
   }
   const sender = new EmailSender(config.smtp, config.from, options)
   try {
     const messageId = await sender.send(digest)
     for (const mail of owners) await sender.send(mail)
-    const notices = owners.length > 0 ? ` and ${owners.length} mailbox owner notice${owners.length === 1 ? '' : 's'}` : ''
-    return { sent: true, messageId, ownerNotices: owners.length, description: `Digest emailed to ${config.to.join(', ')}${notices}.` }
+    const notices =
+      owners.length > 0 ? ` and ${owners.length} mailbox owner notice${owners.length === 1 ? '' : 's'}` : ''
+    return {
+      sent: true,
+      messageId,
+      ownerNotices: owners.length,
+      description: `Digest emailed to ${config.to.join(', ')}${notices}.`
+    }
   } finally {
     sender.close()
   }

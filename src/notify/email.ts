@@ -122,7 +122,8 @@ export class EmailSender {
       const info = await withRetry(() => this.transport.sendMail({ from: this.from, ...mail, ...SAFE_CONTENT }), {
         policy: this.retry,
         isTransient: isTransientSmtpFailure,
-        onRetry: (error, attempt, delayMs) => this.options.onRetry?.(explainSmtpError(error, this.smtp), attempt, delayMs)
+        onRetry: (error, attempt, delayMs) =>
+          this.options.onRetry?.(explainSmtpError(error, this.smtp), attempt, delayMs)
       })
       return info.messageId
     } catch (error) {

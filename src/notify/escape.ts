@@ -11,8 +11,9 @@ export function escapeHtml(text: string): string {
  */
 export function defang(text: string): string {
   return text
-    .replace(/\b(h)tt(ps?):\/\/([^\s/?#<>"'`]+)/gi, (_, h: string, rest: string, host: string) =>
-      `${h}xx${rest}://${host.replace(/\./g, '[.]')}`
+    .replace(
+      /\b(h)tt(ps?):\/\/([^\s/?#<>"'`]+)/gi,
+      (_, h: string, rest: string, host: string) => `${h}xx${rest}://${host.replace(/\./g, '[.]')}`
     )
     .replace(/\bwww\.([^\s/?#<>"'`]+)/gi, (_, host: string) => `www[.]${host.replace(/\./g, '[.]')}`)
 }

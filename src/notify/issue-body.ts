@@ -32,7 +32,9 @@ const utc = (millis: number) => new Date(millis).toISOString()
 export function windowLabel(window: { start: number; end: number }): string {
   const [startDay, startTime] = [utc(window.start).slice(0, 10), utc(window.start).slice(11, 16)]
   const [endDay, endTime] = [utc(window.end).slice(0, 10), utc(window.end).slice(11, 16)]
-  return startDay === endDay ? `${startDay} ${startTime}–${endTime} UTC` : `${startDay} ${startTime} – ${endDay} ${endTime} UTC`
+  return startDay === endDay
+    ? `${startDay} ${startTime}–${endTime} UTC`
+    : `${startDay} ${startTime} – ${endDay} ${endTime} UTC`
 }
 
 export function issueTitle(convictions: Conviction[], window: { start: number; end: number }): string {
@@ -40,7 +42,8 @@ export function issueTitle(convictions: Conviction[], window: { start: number; e
   return title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title
 }
 
-const HEADER = '| Received | From | Subject | Verdict | Techniques | Remediation | ETD id |\n| --- | --- | --- | --- | --- | --- | --- |'
+const HEADER =
+  '| Received | From | Subject | Verdict | Techniques | Remediation | ETD id |\n| --- | --- | --- | --- | --- | --- | --- |'
 
 /**
  * The audit-trail issue: the digest's facts as markdown tables grouped by mailbox, the window, what the

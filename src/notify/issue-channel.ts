@@ -42,7 +42,11 @@ const LABEL_COLOR = 'b60205'
 const key = (c: { id: string; verdict: string }) => `${c.id} ${c.verdict}`
 
 function explain(error: unknown, doing: string, config: IssueConfig): IssueError {
-  const e = error as { status?: number; message?: string; response?: { data?: { message?: string; errors?: Array<{ message?: string; field?: string; code?: string }> } } }
+  const e = error as {
+    status?: number
+    message?: string
+    response?: { data?: { message?: string; errors?: Array<{ message?: string; field?: string; code?: string }> } }
+  }
   const data = e.response?.data
   const details = (data?.errors ?? []).map((d) => d.message ?? `${d.field} ${d.code}`).join('; ')
   const reason = `${data?.message ?? e.message ?? String(error)}${details ? ` (${details})` : ''}`
@@ -53,7 +57,8 @@ function explain(error: unknown, doing: string, config: IssueConfig): IssueError
       `GitHub refused ${doing} in ${repo} (403 ${reason}): the workflow's token needs the issues: write permission; add it to the job's permissions block.`
     )
   }
-  if (e.status === 404) return new IssueError(`GitHub found no repository ${repo}, or github-token cannot see it, while ${doing} (404).`)
+  if (e.status === 404)
+    return new IssueError(`GitHub found no repository ${repo}, or github-token cannot see it, while ${doing} (404).`)
   return new IssueError(`GitHub failed ${doing} in ${repo}${e.status ? ` (${e.status} ${reason})` : `: ${reason}`}.`)
 }
 
@@ -90,9 +95,22 @@ export class IssueChannel {
   /** The batches recorded by recent issues with the first label, newest first; read once per run. */
   recorded(): Promise<RecordedBatch[]> {
     this.recent ??= this.octokit.rest.issues
-      .listForRepo({ owner: this.config.owner, repo: this.config.repo, labels: this.config.labels[0], state: 'all', sort: 'created', direction: 'desc', per_page: RECENT_ISSUES })
+      .listForRepo({
+        owner: this.config.owner,
+        repo: this.config.repo,
+        labels: this.config.labels[0],
+        state: 'all',
+        sort: 'created',
+        direction: 'desc',
+        per_page: RECENT_ISSUES
+      })
       .then(({ data }) =>
-        data.map((issue) => ({ number: issue.number, url: issue.html_url, createdAt: Date.parse(issue.created_at), convictions: parseMarker(issue.body) }))
+        data.map((issue) => ({
+          number: issue.number,
+          url: issue.html_url,
+          createdAt: Date.parse(issue.created_at),
+          convictions: parseMarker(issue.body)
+        }))
       )
       .catch((error: unknown) => {
         this.recent = undefined
@@ -109,10 +127,17 @@ export class IssueChannel {
       } catch (error) {
         if ((error as { status?: number }).status !== 404) throw explain(error, `reading label '${name}'`, this.config)
         try {
-          await this.octokit.rest.issues.createLabel({ owner, repo, name, color: LABEL_COLOR, description: 'Convictions found by ETD verdict watch' })
+          await this.octokit.rest.issues.createLabel({
+            owner,
+            repo,
+            name,
+            color: LABEL_COLOR,
+            description: 'Convictions found by ETD verdict watch'
+          })
         } catch (createError) {
           // Another run may have created it in between.
-          if ((createError as { status?: number }).status !== 422) throw explain(createError, `creating label '${name}'`, this.config)
+          if ((createError as { status?: number }).status !== 422)
+            throw explain(createError, `creating label '${name}'`, this.config)
         }
       }
     }
@@ -126,7 +151,12 @@ export class IssueChannel {
     const fresh = batch.convictions.filter((c) => !seen.has(key(c)))
     if (fresh.length === 0) {
       const record = recorded.find((r) => r.convictions.some((c) => key(c) === key(batch.convictions[0])))!
-      return { created: false, url: record.url, number: record.number, description: `Already recorded in issue #${record.number}, so no new issue.` }
+      return {
+        created: false,
+        url: record.url,
+        number: record.number,
+        description: `Already recorded in issue #${record.number}, so no new issue.`
+      }
     }
     await this.ensureLabels()
     const content = buildIssue({ ...batch, convictions: fresh, runUrl: this.config.runUrl })
@@ -140,7 +170,12 @@ export class IssueChannel {
         ...(this.config.assignees.length > 0 ? { assignees: this.config.assignees } : {})
       })
       const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : ''
-      return { created: true, url: data.html_url, number: data.number, description: `Issue #${data.number} opened: ${data.html_url}${omitted}.` }
+      return {
+        created: true,
+        url: data.html_url,
+        number: data.number,
+        description: `Issue #${data.number} opened: ${data.html_url}${omitted}.`
+      }
     } catch (error) {
       throw explain(error, 'opening the issue', this.config)
     }

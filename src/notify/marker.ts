@@ -44,7 +44,9 @@ export function parseMarker(body: string | null | undefined): MarkedConviction[]
 }
 
 /** Recorded convictions as the state would remember them, newest record winning. */
-export function entriesFromMarkers(records: Array<{ createdAt: number; convictions: MarkedConviction[] }>): Map<string, NotifiedEntry> {
+export function entriesFromMarkers(
+  records: Array<{ createdAt: number; convictions: MarkedConviction[] }>
+): Map<string, NotifiedEntry> {
   const entries = new Map<string, NotifiedEntry>()
   for (const record of [...records].sort((a, b) => a.createdAt - b.createdAt)) {
     for (const c of record.convictions) {

@@ -28,14 +28,26 @@ export interface NotifyBatch {
  * Every configured channel, each on its own: one failing does not keep the other from trying. Email goes
  * first so that the issue, the audit trail, can say what the email did.
  */
-export async function notifyAll(config: Config, issues: IssueChannel | undefined, batch: NotifyBatch, emailOptions: EmailOptions): Promise<Delivery> {
+export async function notifyAll(
+  config: Config,
+  issues: IssueChannel | undefined,
+  batch: NotifyBatch,
+  emailOptions: EmailOptions
+): Promise<Delivery> {
   const delivery: Delivery = { notes: [], failures: [] }
   if (!config.email && !config.issue) delivery.notes.push('Notifications are off (notify: none).')
   if (config.email) {
     try {
       delivery.email = await deliverEmail(
         config.email,
-        { convictions: batch.convictions, rule: config.rule, window: batch.window, reportJson: batch.reportJson, reportPath: config.reportPath, dryRun: config.dryRun },
+        {
+          convictions: batch.convictions,
+          rule: config.rule,
+          window: batch.window,
+          reportJson: batch.reportJson,
+          reportPath: config.reportPath,
+          dryRun: config.dryRun
+        },
         emailOptions
       )
       delivery.notes.push(delivery.email.description)
@@ -45,13 +57,24 @@ export async function notifyAll(config: Config, issues: IssueChannel | undefined
     }
   }
   if (config.issue && config.dryRun) {
-    const content = buildIssue({ convictions: batch.convictions, rule: config.rule, window: batch.window, notes: delivery.notes, runUrl: config.issue.runUrl })
+    const content = buildIssue({
+      convictions: batch.convictions,
+      rule: config.rule,
+      window: batch.window,
+      notes: delivery.notes,
+      runUrl: config.issue.runUrl
+    })
     delivery.issuePath = join(dirname(config.reportPath), 'issue.md')
     await writeAtomically(delivery.issuePath, `# ${content.title}\n\n${content.body}`)
     delivery.notes.push(`Dry run: the issue was written to ${delivery.issuePath}, not opened.`)
   } else if (issues) {
     try {
-      delivery.issue = await issues.open({ convictions: batch.convictions, rule: config.rule, window: batch.window, notes: [...delivery.notes] })
+      delivery.issue = await issues.open({
+        convictions: batch.convictions,
+        rule: config.rule,
+        window: batch.window,
+        notes: [...delivery.notes]
+      })
       delivery.notes.push(delivery.issue.description)
     } catch (error) {
       delivery.failures.push(error as Error)

@@ -50,7 +50,12 @@ export function renderSummary(input: SummaryInput): string {
   if (input.notices.length > 0) {
     lines.push('<h3>Told in this run</h3>')
     lines.push(table(['Verdict', 'Count'], counts(input.notices.map((c) => toRow(c).verdict))))
-    lines.push(table(['Mailbox', 'Count'], groupByMailbox(input.notices, input.rule).map(([k, ms]) => [escapeHtml(k), String(ms.length)])))
+    lines.push(
+      table(
+        ['Mailbox', 'Count'],
+        groupByMailbox(input.notices, input.rule).map(([k, ms]) => [escapeHtml(k), String(ms.length)])
+      )
+    )
   }
   const previous = new Map(input.notices.map((c) => [c.id, c.previousVerdict]))
   lines.push('<h3>Matched in the window</h3>')
@@ -60,7 +65,16 @@ export function renderSummary(input: SummaryInput): string {
       input.matched.map((m) => {
         const r = toRow({ ...m, previousVerdict: previous.get(m.id) })
         const status = DISPOSITION_TEXT[input.dispositions.get(m.id) ?? 'new']
-        return [r.received, m.mailboxes.join(', '), r.sender, r.subject, verdictNote(r), r.techniques, r.remediation, status].map(escapeHtml)
+        return [
+          r.received,
+          m.mailboxes.join(', '),
+          r.sender,
+          r.subject,
+          verdictNote(r),
+          r.techniques,
+          r.remediation,
+          status
+        ].map(escapeHtml)
       })
     )
   )

@@ -17,14 +17,23 @@ export interface Report {
   messages: ReportedMessage[]
 }
 
-export function buildReport(now: number, window: { start: number; end: number }, matched: EtdMessage[], decision: Decision): Report {
+export function buildReport(
+  now: number,
+  window: { start: number; end: number },
+  matched: EtdMessage[],
+  decision: Decision
+): Report {
   const previous = new Map(decision.notices.map((c) => [c.id, c.previousVerdict]))
   return {
     generatedAt: new Date(now).toISOString(),
     window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() },
     matchedCount: matched.length,
     newCount: decision.notices.length,
-    messages: matched.map((m) => ({ ...m, notice: decision.dispositions.get(m.id) ?? 'new', previousVerdict: previous.get(m.id) }))
+    messages: matched.map((m) => ({
+      ...m,
+      notice: decision.dispositions.get(m.id) ?? 'new',
+      previousVerdict: previous.get(m.id)
+    }))
   }
 }
 

@@ -29,17 +29,40 @@ export interface SimMessage {
 export const THREATS = ['bec', 'scam', 'phishing', 'malicious']
 
 export const TECHNIQUES = [
-  'Brand impersonation', 'Call to action', 'Data input request', 'Disposable sender address', 'External admin',
-  'Fake reply', 'Hidden text', 'Link masquerade', 'Link visit request', 'Low content reputation',
-  'Malicious HTML attachment', 'Malicious URL', 'QR code', 'Rare sender address', 'Rare sender domain for recipient',
-  'References to cryptocurrency', 'Request for contact details', 'Request for credentials',
-  'Request to open attachment', 'Sender name impersonation', 'Sender name mismatch', 'Shortened URL',
+  'Brand impersonation',
+  'Call to action',
+  'Data input request',
+  'Disposable sender address',
+  'External admin',
+  'Fake reply',
+  'Hidden text',
+  'Link masquerade',
+  'Link visit request',
+  'Low content reputation',
+  'Malicious HTML attachment',
+  'Malicious URL',
+  'QR code',
+  'Rare sender address',
+  'Rare sender domain for recipient',
+  'References to cryptocurrency',
+  'Request for contact details',
+  'Request for credentials',
+  'Request to open attachment',
+  'Sender name impersonation',
+  'Sender name mismatch',
+  'Shortened URL',
   'Suspicious sender domain'
 ]
 
 export const DEFAULT_MAILBOXES = [
-  'ceo@example.com', 'cfo@example.com', 'payroll@example.com', 'it-help@example.com',
-  'alice@example.com', 'bob@example.com', 'carol@subsidiary.example.org', 'dave@subsidiary.example.org'
+  'ceo@example.com',
+  'cfo@example.com',
+  'payroll@example.com',
+  'it-help@example.com',
+  'alice@example.com',
+  'bob@example.com',
+  'carol@subsidiary.example.org',
+  'dave@subsidiary.example.org'
 ]
 
 /** Text an attacker controls, chosen to break whatever renders it without escaping. */
@@ -56,7 +79,13 @@ export const HOSTILE_TEXT = [
 ]
 
 const WEIGHTED_VERDICTS: Array<[string, number]> = [
-  ['neutral', 34], ['spam', 20], ['graymail', 14], ['phishing', 10], ['bec', 7], ['scam', 7], ['malicious', 8]
+  ['neutral', 34],
+  ['spam', 20],
+  ['graymail', 14],
+  ['phishing', 10],
+  ['bec', 7],
+  ['scam', 7],
+  ['malicious', 8]
 ]
 const FOLDERS = ['quarantine', 'trash', 'junk', 'junkemail', 'inbox']
 const HOUR = 3_600_000
@@ -92,8 +121,7 @@ export function generateMessages(options: GenerateOptions): SimMessage[] {
     for (const [verdict, weight] of WEIGHTED_VERDICTS) if ((roll -= weight) < 0) return verdict
     return 'neutral'
   }
-  const hex = (length: number) =>
-    Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('')
+  const hex = (length: number) => Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('')
 
   const messages: SimMessage[] = []
   for (let i = 0; i < options.count; i++) {
@@ -129,10 +157,22 @@ export function generateMessages(options: GenerateOptions): SimMessage[] {
     messages.push({
       id: `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
       receivedAt,
-      subject: hostile ? pick(HOSTILE_TEXT) : pick(['Invoice 4471 overdue', 'Quick favour', 'Your parcel is held',
-        'Payroll update required', 'Shared document: Q4 plan', 'Password expires today', 'Lunch on Friday?']),
+      subject: hostile
+        ? pick(HOSTILE_TEXT)
+        : pick([
+            'Invoice 4471 overdue',
+            'Quick favour',
+            'Your parcel is held',
+            'Payroll update required',
+            'Shared document: Q4 plan',
+            'Password expires today',
+            'Lunch on Friday?'
+          ]),
       fromAddress: `${pick(['billing', 'ceo', 'no-reply', 'hr', 'support'])}@${senderDomain}`,
-      senderName: hostile && random() < 0.5 ? pick(HOSTILE_TEXT) : pick(['Jane Smith', 'IT Service Desk', 'DHL Express', 'Chief Executive']),
+      senderName:
+        hostile && random() < 0.5
+          ? pick(HOSTILE_TEXT)
+          : pick(['Jane Smith', 'IT Service Desk', 'DHL Express', 'Chief Executive']),
       toAddresses: [mailbox],
       mailboxes: [mailbox],
       direction: random() < 0.9 ? 'incoming' : pick(['outgoing', 'internal'] as const),

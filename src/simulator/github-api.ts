@@ -77,7 +77,12 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     }
     const failure = state.failNext.shift()
     if (failure === 403) {
-      return send(res, 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' })
+      return send(
+        res,
+        403,
+        { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+        { 'retry-after': '1' }
+      )
     }
     if (failure !== undefined) return send(res, failure, { message: 'Server Error' })
 
@@ -95,7 +100,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     if (req.method === 'POST' && path === '/labels') {
       const body = await readJson(req)
       const name = String(body.name ?? '')
-      if (state.labels.has(name)) return invalid(res, 'Validation Failed', [{ resource: 'Label', code: 'already_exists', field: 'name' }])
+      if (state.labels.has(name))
+        return invalid(res, 'Validation Failed', [{ resource: 'Label', code: 'already_exists', field: 'name' }])
       const created = { name, color: String(body.color ?? 'ededed'), description: String(body.description ?? '') }
       state.labels.set(name, created)
       return send(res, 201, created)
@@ -104,13 +110,23 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       const wanted = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean)
       const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100)
       const page = Number(url.searchParams.get('page') ?? 1)
-      const all = state.issues.filter((i) => wanted.every((l) => i.labels.includes(l))).sort((a, b) => b.number - a.number)
+      const all = state.issues
+        .filter((i) => wanted.every((l) => i.labels.includes(l)))
+        .sort((a, b) => b.number - a.number)
       const slice = all.slice((page - 1) * perPage, page * perPage)
-      const link: Record<string, string> = page * perPage < all.length ? { link: `<${base}${prefix.slice(1)}/issues?per_page=${perPage}&page=${page + 1}>; rel="next"` } : {}
+      const link: Record<string, string> =
+        page * perPage < all.length
+          ? { link: `<${base}${prefix.slice(1)}/issues?per_page=${perPage}&page=${page + 1}>; rel="next"` }
+          : {}
       return send(
         res,
         200,
-        slice.map((i) => ({ ...i, state: 'open', labels: i.labels.map((name) => ({ name })), assignees: i.assignees.map((login) => ({ login })) })),
+        slice.map((i) => ({
+          ...i,
+          state: 'open',
+          labels: i.labels.map((name) => ({ name })),
+          assignees: i.assignees.map((login) => ({ login }))
+        })),
         link
       )
     }
@@ -120,17 +136,58 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       const text = String(body.body ?? '')
       const labels = (body.labels as string[] | undefined) ?? []
       const assignees = (body.assignees as string[] | undefined) ?? []
-      if (title === '' || title.length > 256) return invalid(res, 'Validation Failed', [{ resource: 'Issue', code: 'custom', field: 'title', message: 'title is too long (maximum is 256 characters)' }])
-      if (text.length > 65536) return invalid(res, 'Validation Failed', [{ resource: 'Issue', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }])
+      if (title === '' || title.length > 256)
+        return invalid(res, 'Validation Failed', [
+          {
+            resource: 'Issue',
+            code: 'custom',
+            field: 'title',
+            message: 'title is too long (maximum is 256 characters)'
+          }
+        ])
+      if (text.length > 65536)
+        return invalid(res, 'Validation Failed', [
+          {
+            resource: 'Issue',
+            code: 'custom',
+            field: 'body',
+            message: 'body is too long (maximum is 65536 characters)'
+          }
+        ])
       // Stricter than GitHub, which creates unknown labels silently: the action must create its own.
       const unknownLabel = labels.find((l) => !state.labels.has(l))
-      if (unknownLabel) return invalid(res, 'Validation Failed', [{ resource: 'Label', code: 'invalid', field: 'labels', message: `label ${unknownLabel} does not exist` }])
+      if (unknownLabel)
+        return invalid(res, 'Validation Failed', [
+          { resource: 'Label', code: 'invalid', field: 'labels', message: `label ${unknownLabel} does not exist` }
+        ])
       const unknownUser = assignees.find((a) => !users.has(a))
-      if (unknownUser) return invalid(res, 'Validation Failed', [{ resource: 'Issue', code: 'invalid', field: 'assignees', value: unknownUser, message: `${unknownUser} cannot be assigned` }])
+      if (unknownUser)
+        return invalid(res, 'Validation Failed', [
+          {
+            resource: 'Issue',
+            code: 'invalid',
+            field: 'assignees',
+            value: unknownUser,
+            message: `${unknownUser} cannot be assigned`
+          }
+        ])
       const number = state.issues.length + 1
-      const issue: SimIssue = { number, title, body: text, labels, assignees, created_at: new Date().toISOString(), html_url: `https://github.example/${owner}/${repo}/issues/${number}` }
+      const issue: SimIssue = {
+        number,
+        title,
+        body: text,
+        labels,
+        assignees,
+        created_at: new Date().toISOString(),
+        html_url: `https://github.example/${owner}/${repo}/issues/${number}`
+      }
       state.issues.push(issue)
-      return send(res, 201, { ...issue, state: 'open', labels: labels.map((name) => ({ name })), assignees: assignees.map((login) => ({ login })) })
+      return send(res, 201, {
+        ...issue,
+        state: 'open',
+        labels: labels.map((name) => ({ name })),
+        assignees: assignees.map((login) => ({ login }))
+      })
     }
     send(res, 404, { message: 'Not Found' })
   }

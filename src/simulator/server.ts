@@ -64,7 +64,11 @@ interface Token {
   searches: number
 }
 
-export const SIMULATOR_CREDENTIALS = { apiKey: 'sim-api-key', clientId: 'sim-client-id', clientSecret: 'sim-client-secret' }
+export const SIMULATOR_CREDENTIALS = {
+  apiKey: 'sim-api-key',
+  clientId: 'sim-client-id',
+  clientSecret: 'sim-client-secret'
+}
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
@@ -114,7 +118,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   }
 
   const issueToken = (req: IncomingMessage, res: ServerResponse): void => {
-    if (req.headers.authorization !== basic) return send(res, 401, { message: 'Unauthorized: invalid client credentials' })
+    if (req.headers.authorization !== basic)
+      return send(res, 401, { message: 'Unauthorized: invalid client credentials' })
     const token = `eyJhbGciOiJSUzI1NiJ9.${randomBytes(24).toString('base64url')}.${randomBytes(16).toString('base64url')}`
     tokens.set(token, { issuedAt: clock(), searches: 0 })
     stats.tokens++
@@ -148,7 +153,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     }
     const range = Array.isArray(body.timestamp) && body.timestamp.length === 2 ? body.timestamp.map(parseRangeTime) : []
     const [start, end] = range
-    if (start === undefined || end === undefined || start >= end || end - start > 32 * DAY || start < clock() - 90 * DAY) {
+    if (
+      start === undefined ||
+      end === undefined ||
+      start >= end ||
+      end - start > 32 * DAY ||
+      start < clock() - 90 * DAY
+    ) {
       return send(res, 400, { message: 'Invalid daterange' })
     }
     const pageSize = body.pageSize ?? 100
@@ -163,11 +174,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (faults.maxPageSize !== undefined && pageSize > faults.maxPageSize) return send(res, 502, { message: TOO_LARGE })
 
     // A page token is bound to the query: reusing it with another range or filter is an error, as on ETD.
-    const query = createHash('sha256').update(JSON.stringify([body.timestamp, verdicts ?? null])).digest('hex').slice(0, 16)
+    const query = createHash('sha256')
+      .update(JSON.stringify([body.timestamp, verdicts ?? null]))
+      .digest('hex')
+      .slice(0, 16)
     let offset = 0
     if (body.pageToken !== undefined) {
       try {
-        const decoded = JSON.parse(Buffer.from(String(body.pageToken), 'base64url').toString('utf8')) as { o: number; q: string }
+        const decoded = JSON.parse(Buffer.from(String(body.pageToken), 'base64url').toString('utf8')) as {
+          o: number
+          q: string
+        }
         if (decoded.q !== query || !Number.isInteger(decoded.o) || decoded.o < 0) throw new Error('mismatch')
         offset = decoded.o
       } catch {
@@ -184,8 +201,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       .filter((m) => !wanted || wanted.has(String((m.verdict as { latestVerdict: string }).latestVerdict)))
       .reverse()
     const page = [...(offset === 0 ? faults.extraMessages : []), ...found.slice(offset, offset + pageSize)]
-    const next = offset + pageSize < found.length ? Buffer.from(JSON.stringify({ o: offset + pageSize, q: query })).toString('base64url') : undefined
-    const answer = JSON.stringify({ totalSize: found.length, ...(next ? { nextPageToken: next } : {}), data: { messages: page } })
+    const next =
+      offset + pageSize < found.length
+        ? Buffer.from(JSON.stringify({ o: offset + pageSize, q: query })).toString('base64url')
+        : undefined
+    const answer = JSON.stringify({
+      totalSize: found.length,
+      ...(next ? { nextPageToken: next } : {}),
+      data: { messages: page }
+    })
     if (faults.malformed > 0) {
       faults.malformed--
       return send(res, 200, answer.slice(0, Math.floor(answer.length / 2)))

@@ -44,7 +44,9 @@ export class CacheStateStore implements StateStore {
     const mode = this.options.mode.trim().toLowerCase()
     if (!MODES.includes(mode)) return undefined
     const allowed = access === 'read' ? mode === 'read' || mode === 'write' : mode === 'write' || mode === 'write-only'
-    return allowed ? undefined : `ACTIONS_CACHE_MODE '${mode}' does not allow cache ${access === 'read' ? 'reads' : 'writes'}`
+    return allowed
+      ? undefined
+      : `ACTIONS_CACHE_MODE '${mode}' does not allow cache ${access === 'read' ? 'reads' : 'writes'}`
   }
 
   private unavailable(): string | undefined {
@@ -59,7 +61,11 @@ export class CacheStateStore implements StateStore {
     await rm(dirname(this.file), { recursive: true, force: true })
     let key: string | undefined
     try {
-      key = await cache.restoreCache([CACHE_STATE_FILE], `${this.prefix}${this.options.runId}-${this.options.runAttempt}`, [this.prefix])
+      key = await cache.restoreCache(
+        [CACHE_STATE_FILE],
+        `${this.prefix}${this.options.runId}-${this.options.runAttempt}`,
+        [this.prefix]
+      )
     } catch (error) {
       return { kind: 'none', reason: `the cache could not be read (${(error as Error).message})` }
     }
@@ -86,7 +92,9 @@ export class CacheStateStore implements StateStore {
       await writeAtomically(this.file, serializeState(state))
       const id = await cache.saveCache([CACHE_STATE_FILE], key)
       // saveCache logs and returns -1 on everything but validation errors.
-      return id === -1 ? { ok: false, reason: `the cache did not take entry '${key}' (see the cache warning above)` } : { ok: true, where: `cache entry '${key}'` }
+      return id === -1
+        ? { ok: false, reason: `the cache did not take entry '${key}' (see the cache warning above)` }
+        : { ok: true, where: `cache entry '${key}'` }
     } catch (error) {
       return { ok: false, reason: `cache entry '${key}' could not be saved (${(error as Error).message})` }
     } finally {

@@ -16,7 +16,15 @@ export interface Decision {
 }
 
 // How bad a verdict is; a change is told when it is no better than what was told before.
-const SEVERITY: Record<string, number> = { neutral: 0, graymail: 1, spam: 2, scam: 3, phishing: 3, malicious: 4, bec: 4 }
+const SEVERITY: Record<string, number> = {
+  neutral: 0,
+  graymail: 1,
+  spam: 2,
+  scam: 3,
+  phishing: 3,
+  malicious: 4,
+  bec: 4
+}
 const severity = (verdict: string) => SEVERITY[verdict] ?? 0
 const ms = (iso: string | undefined) => (iso === undefined ? undefined : parseEtdTime(iso))
 
@@ -51,7 +59,14 @@ export function decide(matched: EtdMessage[], previous: ReadonlyMap<string, Noti
  */
 export function advanceState(
   known: ReadonlyMap<string, NotifiedEntry>,
-  run: { horizon: number; window: { start: number; end: number }; matched: EtdMessage[]; decision: Decision; now: number; watermark?: number }
+  run: {
+    horizon: number
+    window: { start: number; end: number }
+    matched: EtdMessage[]
+    decision: Decision
+    now: number
+    watermark?: number
+  }
 ): WatchState {
   const notified = new Map<string, NotifiedEntry>()
   for (const [id, entry] of known) if (entry.receivedAt >= run.window.start) notified.set(id, entry)

@@ -57,7 +57,14 @@ export function parseState(text: string): Parsed {
     const receivedAt = isRecord(entry) ? time(entry.r) : undefined
     const notifiedAt = isRecord(entry) ? time(entry.n) : undefined
     const verdict = isRecord(entry) ? entry.v : undefined
-    if (id === '' || id.length > MAX_ID_LENGTH || typeof verdict !== 'string' || !isKnownVerdict(verdict) || receivedAt === undefined || notifiedAt === undefined) {
+    if (
+      id === '' ||
+      id.length > MAX_ID_LENGTH ||
+      typeof verdict !== 'string' ||
+      !isKnownVerdict(verdict) ||
+      receivedAt === undefined ||
+      notifiedAt === undefined
+    ) {
       return { ok: false, reason: `its entry for ${JSON.stringify(id.slice(0, 60))} is malformed` }
     }
     notified.set(id, { verdict, receivedAt, notifiedAt })
@@ -68,7 +75,8 @@ export function parseState(text: string): Parsed {
 /** One line per entry keeps diffs of the state file readable; short keys keep it small. */
 export function serializeState(state: WatchState): string {
   const entries = [...state.notified].map(
-    ([id, e]) => `    ${JSON.stringify(id)}: ${JSON.stringify({ v: e.verdict, r: iso(e.receivedAt), n: iso(e.notifiedAt) })}`
+    ([id, e]) =>
+      `    ${JSON.stringify(id)}: ${JSON.stringify({ v: e.verdict, r: iso(e.receivedAt), n: iso(e.notifiedAt) })}`
   )
   return [
     '{',

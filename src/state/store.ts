@@ -36,7 +36,10 @@ export class FileStateStore implements StateStore {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ENOENT') return { kind: 'none', reason: `there is no state file at ${this.path} yet` }
-      return { kind: 'none', reason: `the state file ${this.path} could not be read (${code ?? (error as Error).message})` }
+      return {
+        kind: 'none',
+        reason: `the state file ${this.path} could not be read (${code ?? (error as Error).message})`
+      }
     }
     return loadedFrom(text, this.path)
   }

@@ -37,7 +37,10 @@ export function planWindow(now: number, settings: WindowSettings, watermark?: nu
 }
 
 /** Splits a window into consecutive spans ETD accepts, oldest first. */
-export function chunkWindow(window: { start: number; end: number }, maxChunkMs = MAX_CHUNK_MS): Array<[number, number]> {
+export function chunkWindow(
+  window: { start: number; end: number },
+  maxChunkMs = MAX_CHUNK_MS
+): Array<[number, number]> {
   const chunks: Array<[number, number]> = []
   for (let start = window.start; start < window.end; start += maxChunkMs) {
     chunks.push([start, Math.min(start + maxChunkMs, window.end)])
