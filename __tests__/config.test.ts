@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../src/config/config.js'
 import { parseDuration } from '../src/config/duration.js'
-import { InputError } from '../src/config/errors.js'
+import { inputParser } from './helpers/inputs.js'
 
 const SECRETS = { 'etd-api-key': 'k', 'etd-client-id': 'id', 'etd-client-secret': 's', notify: 'none' }
 const EMAIL = {
@@ -11,20 +11,9 @@ const EMAIL = {
   'email-to': 'soc@example.com'
 }
 
-function config(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const all: Record<string, string> = { ...SECRETS, ...inputs }
-  return parseConfig((name) => all[name] ?? '', env)
-}
-
-function errorOf(inputs: Record<string, string>): string {
-  try {
-    config(inputs)
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    return (error as Error).message
-  }
-  throw new Error('expected an InputError')
-}
+const { errorOf } = inputParser((input) => parseConfig(input), SECRETS)
+const config = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+  inputParser((input) => parseConfig(input, env), SECRETS).parsed(inputs)
 
 describe('parseDuration', () => {
   it.each([

@@ -1,24 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseEmailConfig } from '../src/config/email.js'
-import { InputError } from '../src/config/errors.js'
+import { inputParser } from './helpers/inputs.js'
 import { certificate } from '../src/simulator/certificate.js'
 
 const BASE = { 'email-from': 'ETD Watch <etd@example.com>', 'email-to': 'soc@example.com' }
 
-function email(inputs: Record<string, string>) {
-  const all: Record<string, string> = { ...BASE, ...inputs }
-  return parseEmailConfig((name) => all[name] ?? '')
-}
-
-function errorOf(inputs: Record<string, string>): string {
-  try {
-    email(inputs)
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    return (error as Error).message
-  }
-  throw new Error('expected an InputError')
-}
+const { parsed: email, errorOf } = inputParser(parseEmailConfig, BASE)
 
 describe('parseEmailConfig', () => {
   it('reads smtp:// as STARTTLS and smtps:// as implicit TLS, with decoded credentials', () => {
