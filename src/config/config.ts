@@ -9,7 +9,7 @@ import { parseList } from './lists.js'
 import { parseEmailConfig, type EmailConfig } from './email.js'
 import { parseIssueConfig, type IssueConfig } from './issue.js'
 
-export const REGIONS = ['us', 'de', 'au', 'in', 'ae', 'beta'] as const
+const REGIONS = ['us', 'de', 'au', 'in', 'ae', 'beta'] as const
 export const NOTIFY_MODES = ['email', 'issue', 'both', 'none'] as const
 export type NotifyMode = (typeof NOTIFY_MODES)[number]
 
@@ -50,7 +50,7 @@ function duration(input: InputReader, name: string, fallback: string, allowZero:
   return value
 }
 
-export function isLoopback(hostname: string): boolean {
+function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 
@@ -94,7 +94,7 @@ function verdicts(input: InputReader): string[] {
 const STATE_KEY = /^[A-Za-z0-9._-]{1,200}$/
 
 /** `etd-verdict-watch-<workflow file>-<job>`: two watches in one repository keep apart unless told otherwise. */
-export function defaultStateKey(env: NodeJS.ProcessEnv): string {
+function defaultStateKey(env: NodeJS.ProcessEnv): string {
   const workflowFile =
     /\/([^/@]+?)(\.ya?ml)?@/.exec(env.GITHUB_WORKFLOW_REF ?? '')?.[1] ?? env.GITHUB_WORKFLOW ?? 'local'
   const slug = (text: string) =>

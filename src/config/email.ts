@@ -3,7 +3,7 @@ import addressparser from 'nodemailer/lib/addressparser/index.js'
 import { InputError } from './errors.js'
 import { boolean, integer, oneOf, required, type InputReader } from './inputs.js'
 
-export const SMTP_SECURITY = ['starttls', 'tls', 'none'] as const
+const SMTP_SECURITY = ['starttls', 'tls', 'none'] as const
 export type SmtpSecurity = (typeof SMTP_SECURITY)[number]
 
 export interface SmtpConfig {

@@ -52,7 +52,7 @@ export interface SearchPage {
   pageSize: number
 }
 
-export const MAX_PAGE_SIZE = 100
+const MAX_PAGE_SIZE = 100
 const TOO_LARGE = /exceeds the limit|reduce the page size/i
 const TOKEN_PATH = '/v1/oauth/token'
 const SEARCH_PATH = '/v1/messages/search'

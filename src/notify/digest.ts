@@ -41,7 +41,7 @@ export function batchHeadline(convictions: Conviction[]): string {
     .join(', ')
 }
 
-export function digestSubject(convictions: Conviction[]): string {
+function digestSubject(convictions: Conviction[]): string {
   if (convictions.length === 0) return '[ETD] All clear: no new convictions'
   return `[ETD] ${batchHeadline(convictions)}: ${verdictCounts(convictions)}`
 }

@@ -40,7 +40,7 @@ interface SmtpFailure {
 // Nothing a message names may be fetched or read from disk: its content is attacker-influenced.
 const SAFE_CONTENT = { disableFileAccess: true, disableUrlAccess: true } as const
 
-export function transportOptions(smtp: SmtpConfig, timeoutMs: number): SMTPTransport.Options {
+function transportOptions(smtp: SmtpConfig, timeoutMs: number): SMTPTransport.Options {
   return {
     host: smtp.host,
     port: smtp.port,
@@ -64,7 +64,7 @@ export function transportOptions(smtp: SmtpConfig, timeoutMs: number): SMTPTrans
 }
 
 /** 4xx replies and dropped connections pass; authentication, 5xx and TLS set-up do not. */
-export function isTransientSmtpFailure(error: unknown): boolean {
+function isTransientSmtpFailure(error: unknown): boolean {
   const e = error as SmtpFailure
   if (e.code === 'EAUTH' || e.code === 'ETLS' || misconfiguration(e) !== undefined) return false
   if (e.responseCode !== undefined) return e.responseCode >= 400 && e.responseCode < 500
@@ -83,7 +83,7 @@ function misconfiguration(e: SmtpFailure): string | undefined {
 }
 
 /** One line that says what failed and what to change; the server's own reply where it gave one. */
-export function explainSmtpError(error: unknown, smtp: SmtpConfig): string {
+function explainSmtpError(error: unknown, smtp: SmtpConfig): string {
   const e = error as SmtpFailure
   const where = `${smtp.host}:${smtp.port}`
   const reply = (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim()

@@ -23,7 +23,7 @@ export interface IssueContent {
   omitted: number
 }
 
-export const MAX_BODY = 65_536
+const MAX_BODY = 65_536
 const MAX_TITLE = 250
 
 const utc = (millis: number) => new Date(millis).toISOString()

@@ -31,7 +31,7 @@ export function displayTime(iso: string): string {
 }
 
 /** What ETD did with the message, in words: "moved to quarantine automatically". */
-export function describeRemediation(message: EtdMessage): string {
+function describeRemediation(message: EtdMessage): string {
   const folder = message.remediation?.folder
   if (!folder) return 'no action taken'
   const where = folder === 'inbox' ? 'left in the inbox' : `moved to ${FOLDER_NAMES[folder] ?? folder}`
@@ -64,7 +64,7 @@ export function toRow(message: EtdMessage & { previousVerdict?: string }): Row {
 }
 
 /** The monitored mailboxes a message sits in: its mailboxes that the rule lists, or all when it lists none. */
-export function monitoredMailboxes(message: EtdMessage, rule: MatchRule): string[] {
+function monitoredMailboxes(message: EtdMessage, rule: MatchRule): string[] {
   if (rule.mailboxes.length === 0) return message.mailboxes
   return message.mailboxes.filter((mailbox) => rule.mailboxes.some((pattern) => mailboxMatches(mailbox, pattern)))
 }
@@ -81,13 +81,17 @@ export function groupByMailbox(messages: EtdMessage[], rule: MatchRule): Array<[
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))
 }
 
+/** How often each key occurs, most frequent first, ties in alphabetical order. */
+export function tally(keys: string[]): Array<[string, number]> {
+  const counts = new Map<string, number>()
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1)
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+}
+
 /** `2 BEC, 1 phishing`, most frequent first. */
 export function verdictCounts(messages: EtdMessage[]): string {
-  const counts = new Map<string, number>()
-  for (const m of messages) counts.set(m.verdict, (counts.get(m.verdict) ?? 0) + 1)
-  return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([verdict, n]) => `${n} ${verdictLabel(verdict)}`)
+  return tally(messages.map((m) => verdictLabel(m.verdict)))
+    .map(([verdict, n]) => `${n} ${verdict}`)
     .join(', ')
 }
 

@@ -2,7 +2,7 @@ import type { EtdMessage } from '../etd/types.js'
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction, Disposition } from '../state/dedupe.js'
 import { escapeHtml } from './escape.js'
-import { groupByMailbox, toRow, verdictNote } from './rows.js'
+import { groupByMailbox, tally, toRow, verdictNote } from './rows.js'
 
 export interface SummaryInput {
   window: { start: number; end: number }
@@ -29,9 +29,7 @@ function table(head: string[], rows: string[][]): string {
 }
 
 function counts(keys: string[]): Array<[string, string]> {
-  const tally = new Map<string, number>()
-  for (const key of keys) tally.set(key, (tally.get(key) ?? 0) + 1)
-  return [...tally].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => [escapeHtml(k), String(n)])
+  return tally(keys).map(([k, n]) => [escapeHtml(k), String(n)])
 }
 
 const iso = (millis: number) => new Date(millis).toISOString().replace('.000Z', 'Z')

@@ -26,9 +26,9 @@ export interface SimMessage {
   nanoTimes: boolean
 }
 
-export const THREATS = ['bec', 'scam', 'phishing', 'malicious']
+const THREATS = ['bec', 'scam', 'phishing', 'malicious']
 
-export const TECHNIQUES = [
+const TECHNIQUES = [
   'Brand impersonation',
   'Call to action',
   'Data input request',
@@ -54,7 +54,7 @@ export const TECHNIQUES = [
   'Suspicious sender domain'
 ]
 
-export const DEFAULT_MAILBOXES = [
+const DEFAULT_MAILBOXES = [
   'ceo@example.com',
   'cfo@example.com',
   'payroll@example.com',
@@ -66,7 +66,7 @@ export const DEFAULT_MAILBOXES = [
 ]
 
 /** Text an attacker controls, chosen to break whatever renders it without escaping. */
-export const HOSTILE_TEXT = [
+const HOSTILE_TEXT = [
   '<script>alert(document.cookie)</script>Invoice overdue',
   '<img src="https://tracker.evil.example/pixel.png" onerror="alert(1)">',
   'Urgent: [verify your account](https://login.evil.example/reset) **today**',

@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { RawMessage } from '../etd/types.js'
+import { isKnownVerdict } from '../etd/verdicts.js'
 import { renderMessage, type SimMessage } from './data.js'
 
 const DAY = 86_400_000
-const KNOWN_VERDICTS = new Set(['bec', 'scam', 'phishing', 'malicious', 'spam', 'graymail', 'neutral'])
 const TOO_LARGE = 'The server generated a response that exceeds the limit. Please reduce the page size or time range'
 
 /** Switchable misbehaviour; tests change these between and during runs. */
@@ -64,7 +64,7 @@ interface Token {
   searches: number
 }
 
-export const SIMULATOR_CREDENTIALS = {
+const SIMULATOR_CREDENTIALS = {
   apiKey: 'sim-api-key',
   clientId: 'sim-client-id',
   clientSecret: 'sim-client-secret'
@@ -167,7 +167,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return send(res, 400, { message: 'Invalid pageSize: must be between 1 and 100' })
     }
     const verdicts = body.verdicts
-    if (verdicts !== undefined && (!Array.isArray(verdicts) || !verdicts.every((v) => KNOWN_VERDICTS.has(v)))) {
+    if (
+      verdicts !== undefined &&
+      (!Array.isArray(verdicts) || !verdicts.every((v) => typeof v === 'string' && isKnownVerdict(v)))
+    ) {
       return send(res, 400, { message: 'Invalid verdicts' })
     }
     stats.pageSizes.push(pageSize)
