@@ -97,24 +97,26 @@ describe('several runs in a row, state in a file', () => {
     expect((await runAt(T0)).notices).toEqual([{ id: 'm1', notice: 'new' }])
     const second = await runAt(T0 + HOUR)
     expect(second.notices).toEqual([{ id: 'm2', notice: 'new' }])
-    expect(second.outputs['matched-count']).toBe('2')
+    // No deep rescan is due: the fresh window starts 5 minutes before the first run's end, after m1.
+    expect(second.outputs['matched-count']).toBe('1')
     expect(second.outputs['new-count']).toBe('1')
     expect((await runAt(T0 + 2 * HOUR)).notices).toEqual([])
   })
 
   it('notifies once a retro verdict on a message older than lookback but inside rescan', async () => {
     await watch([message('retro', T0 + 10 * MINUTE, [2000, 'neutral'], [3 * HOUR, 'phishing', true])])
-    expect((await runAt(T0)).notices).toEqual([])
-    expect((await runAt(T0 + HOUR)).notices).toEqual([])
-    expect((await runAt(T0 + 2 * HOUR)).notices).toEqual([])
-    const late = await runAt(T0 + 4 * HOUR)
+    const everyRun = { 'rescan-every': '0' }
+    expect((await runAt(T0, everyRun)).notices).toEqual([])
+    expect((await runAt(T0 + HOUR, everyRun)).notices).toEqual([])
+    expect((await runAt(T0 + 2 * HOUR, everyRun)).notices).toEqual([])
+    const late = await runAt(T0 + 4 * HOUR, everyRun)
     expect(late.notices).toEqual([{ id: 'retro', notice: 'new' }])
-    expect((await runAt(T0 + 5 * HOUR)).notices).toEqual([])
+    expect((await runAt(T0 + 5 * HOUR, everyRun)).notices).toEqual([])
   })
 
   it('notifies an escalation again as a verdict change, and the same verdict never', async () => {
     await watch([message('esc', T0 + 20 * MINUTE, [2000, 'spam'], [2 * HOUR, 'phishing', true])])
-    const inputs = { verdicts: 'spam,phishing,bec,scam,malicious' }
+    const inputs = { verdicts: 'spam,phishing,bec,scam,malicious', 'rescan-every': '0' }
     expect((await runAt(T0 + HOUR, inputs)).notices).toEqual([{ id: 'esc', notice: 'new' }])
     expect((await runAt(T0 + 2 * HOUR, inputs)).notices).toEqual([])
     expect((await runAt(T0 + 3 * HOUR, inputs)).notices).toEqual([
@@ -136,8 +138,8 @@ describe('several runs in a row, state in a file', () => {
       message('old', T0 - 3 * HOUR, [5000, 'bec']),
       message('old-retro', T0 - 3 * HOUR, [5000, 'neutral'], [3.5 * HOUR, 'bec', true])
     ])
-    expect((await runAt(T0)).notices).toEqual([])
-    const second = await runAt(T0 + HOUR)
+    expect((await runAt(T0, { 'rescan-every': '0' })).notices).toEqual([])
+    const second = await runAt(T0 + HOUR, { 'rescan-every': '0' })
     expect(second.notices).toEqual([{ id: 'old-retro', notice: 'new' }])
     expect(second.outputs['matched-count']).toBe('2')
   })
@@ -151,14 +153,14 @@ describe('several runs in a row, state in a file', () => {
     const result = await runAt(T0)
     expect(result.failed).toBe(false)
     expect(result.log).toContain(
-      `::warning::No state restored: the state from ${join(dir, 'state.json')} was ignored because its version 7 is not 1`
+      `::warning::No state restored: the state from ${join(dir, 'state.json')} was ignored because its version 7 is not 1 or 2`
     )
     expect(result.outputs['window-start']).toBe(new Date(T0 - 65 * MINUTE).toISOString())
     expect(result.notices).toEqual([{ id: 'm1', notice: 'new' }])
     expect((await runAt(T0 + HOUR)).outputs['state-restored']).toBe('true')
   })
 
-  it('leaves the state untouched when notifying fails, and the next run tells everything once', async () => {
+  it('keeps the state but for its request count when notifying fails; the next run tells everything once', async () => {
     await watch([
       message('a', T0 - 30 * MINUTE, [5000, 'bec']),
       message('b', T0 + 30 * MINUTE, [5000, 'phishing']),
@@ -173,12 +175,21 @@ describe('several runs in a row, state in a file', () => {
       'email-to': 'soc@example.com'
     })
     await runAt(T0, await email('right'))
-    const before = await readFile(join(dir, 'state.json'), 'utf8')
+    const readState = async () => JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as Record<string, unknown>
+    const before = await readState()
 
     const failed = await runAt(T0 + HOUR, await email('wrong'))
     expect(failed.failed).toBe(true)
     expect(failed.outputs['state-saved']).toBe('false')
-    expect(await readFile(join(dir, 'state.json'), 'utf8')).toBe(before)
+    const after = await readState()
+    expect(after).toEqual({
+      ...before,
+      savedAt: after.savedAt,
+      requests: after.requests,
+      ratePerHour: after.ratePerHour
+    })
+    expect(after.savedAt).toBe('2026-11-20T10:00:00.000Z')
+    expect(after.requests).toEqual({ day: '2026-11-20', count: 4 })
 
     const retried = await runAt(T0 + 2 * HOUR, await email('right'))
     expect(retried.failed).toBe(false)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
 import { advanceState, decide } from '../src/state/dedupe.js'
-import { parseState, serializeState, type WatchState } from '../src/state/state.js'
+import { parseState, serializeState, untrustedTimes, type WatchState } from '../src/state/state.js'
 
 const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const HOUR = 3_600_000
@@ -24,9 +24,13 @@ function message(id: string, verdict: string, receivedAt: number, verdictAt = re
 }
 
 const STATE: WatchState = {
-  version: 1,
+  version: 2,
   horizon: T - 2 * HOUR,
   watermark: T,
+  deepScanAt: T - 3 * HOUR,
+  savedAt: T + 5 * 60_000,
+  requests: { day: '2026-11-27', count: 75 },
+  ratePerHour: 541.25,
   notified: new Map([['a', { verdict: 'bec', receivedAt: T - HOUR, notifiedAt: T - HOUR + 60_000 }]])
 }
 
@@ -35,12 +39,44 @@ describe('state document', () => {
     const text = serializeState(STATE)
     expect(parseState(text)).toEqual({ ok: true, state: STATE })
     expect(text).toContain('"a": {"v":"bec","r":"2026-11-27T09:00:00.000Z","n":"2026-11-27T09:01:00.000Z"}')
+    expect(text).toContain('"requests": {"day":"2026-11-27","count":75}')
+  })
+
+  it('migrates a state written by version 0.1 (format 1): the same convictions, a deep rescan due', () => {
+    const v1 = [
+      '{',
+      '  "version": 1,',
+      '  "horizon": "2026-11-27T08:00:00.000Z",',
+      '  "watermark": "2026-11-27T10:00:00.000Z",',
+      '  "notified": {',
+      '    "a": {"v":"bec","r":"2026-11-27T09:00:00.000Z","n":"2026-11-27T09:01:00.000Z"}',
+      '  }',
+      '}'
+    ].join('\n')
+    expect(parseState(v1)).toEqual({
+      ok: true,
+      migratedFrom: 1,
+      state: {
+        version: 2,
+        horizon: T - 2 * HOUR,
+        watermark: T,
+        notified: new Map([['a', { verdict: 'bec', receivedAt: T - HOUR, notifiedAt: T - HOUR + 60_000 }]])
+      }
+    })
   })
 
   it.each([
     ['not json', 'it is not JSON'],
     ['[1]', 'it is not a JSON object'],
-    ['{"version": 2}', 'its version 2 is not 1'],
+    ['{"version": 3}', 'its version 3 is not 1 or 2'],
+    [
+      '{"version": 2, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z", "requests": {"day": "tomorrow", "count": 1}, "notified": {}}',
+      'its rescan, request or rate fields are malformed'
+    ],
+    [
+      '{"version": 2, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z", "ratePerHour": -1, "notified": {}}',
+      'its rescan, request or rate fields are malformed'
+    ],
     [
       '{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-26T10:00:00Z", "notified": {}}',
       'its horizon or watermark is missing or out of order'
@@ -59,6 +95,35 @@ describe('state document', () => {
     ]
   ])('refuses %s', (text, reason) => {
     expect(parseState(text)).toEqual({ ok: false, reason })
+  })
+})
+
+describe('untrustedTimes', () => {
+  const now = T + 10 * 60_000
+
+  it('trusts a state from the past, however old its horizon', () => {
+    expect(untrustedTimes(STATE, now)).toBeUndefined()
+    expect(untrustedTimes({ ...STATE, horizon: T - 400 * 24 * HOUR }, now)).toBeUndefined()
+    // A few minutes of clock skew between runners is normal.
+    expect(untrustedTimes({ ...STATE, watermark: now + 4 * 60_000 }, now)).toBeUndefined()
+  })
+
+  it.each([
+    ['a horizon', { horizon: T + HOUR, watermark: T + HOUR }, 'its horizon 2026-11-27T11:00:00.000Z lies in the future'],
+    ['a watermark', { watermark: T + 24 * HOUR }, 'its watermark 2026-11-28T10:00:00.000Z lies in the future'],
+    ['a deep rescan', { deepScanAt: T + HOUR }, 'its last deep rescan 2026-11-27T11:00:00.000Z lies in the future'],
+    [
+      'request day',
+      { requests: { day: '2026-11-29', count: 0 } },
+      'its request count is for 2026-11-29, a day in the future'
+    ],
+    [
+      'an entry',
+      { notified: new Map([['z', { verdict: 'bec', receivedAt: T, notifiedAt: T + 2 * HOUR }]]) },
+      'its entry for "z" has a time in the future'
+    ]
+  ])('distrusts %s in the future', (_, change, reason) => {
+    expect(untrustedTimes({ ...STATE, ...change }, now)).toBe(reason)
   })
 })
 
@@ -111,10 +176,14 @@ describe('advanceState', () => {
       matched,
       decision,
       now: T + 2 * HOUR,
-      watermark: previous.watermark
+      watermark: previous.watermark,
+      keepFrom: T - 25 * HOUR,
+      ledger: { savedAt: T + 2 * HOUR }
     })
     expect(next.watermark).toBe(T + HOUR)
     expect(next.horizon).toBe(previous.horizon)
+    expect(next.savedAt).toBe(T + 2 * HOUR)
+    expect(next.version).toBe(2)
     expect([...next.notified.keys()].sort()).toEqual(['a', 'b'])
     // A milder verdict is remembered, so that a later escalation is told again.
     expect(next.notified.get('a')).toEqual({ verdict: 'spam', receivedAt: T - HOUR, notifiedAt: T - HOUR + 60_000 })

@@ -1,49 +1,176 @@
 import { describe, expect, it } from '@jest/globals'
-import { chunkWindow, MAX_AGE_MS, MAX_CHUNK_MS, planWindow } from '../src/window/plan.js'
+import { foldRate, reserveForRuns, searchRequests, tallyRequests } from '../src/window/budget.js'
+import { chunkWindow, ledgerAfter, MAX_CHUNK_MS, nextDeepRescan, planSearch } from '../src/window/plan.js'
 
 const NOW = Date.UTC(2026, 10, 27, 11, 7, 30, 250)
-const HOUR = 3_600_000
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
+const at = (iso: string) => Date.parse(iso)
+const END = at('2026-11-27T11:02:30Z')
 
-describe('planWindow', () => {
-  it('ends settle-delay before now and spans lookback, in whole seconds', () => {
-    const window = planWindow(NOW, { lookbackMs: HOUR, rescanMs: DAY, settleDelayMs: 5 * 60_000 })
-    expect(new Date(window.end).toISOString()).toBe('2026-11-27T11:02:30.000Z')
-    expect(new Date(window.start).toISOString()).toBe('2026-11-27T10:02:30.000Z')
-    expect(window.clampedFrom).toBeUndefined()
+const settings = {
+  lookbackMs: HOUR,
+  rescanMs: DAY,
+  rescanEveryMs: 6 * HOUR,
+  settleDelayMs: 5 * MINUTE,
+  dailyRequestBudget: 2000
+}
+const noBudgetHistory = { usedToday: 0 }
+
+describe('planSearch without state', () => {
+  it('ends settle-delay before now and spans lookback, in whole seconds, with no deep rescan', () => {
+    const plan = planSearch(NOW, settings, { budget: noBudgetHistory })
+    expect(plan.window).toEqual({ start: at('2026-11-27T10:02:30Z'), end: END })
+    expect(plan.fresh).toEqual(plan.window)
+    expect(plan.deep).toEqual({ kind: 'first-run' })
+    expect(plan.startSetBy).toBe('lookback')
+    expect(plan.clampedFrom).toBeUndefined()
   })
 
-  it('clamps a start beyond 90 days and says where it wanted to start', () => {
-    const window = planWindow(NOW, { lookbackMs: 120 * DAY, rescanMs: DAY, settleDelayMs: 0 })
-    expect(window.clampedFrom).toBe(Math.floor(NOW / 1000) * 1000 - 120 * DAY)
-    expect(window.start).toBeGreaterThan(NOW - 90 * DAY)
-    expect(window.start).toBeLessThanOrEqual(NOW - MAX_AGE_MS + 1000)
-    expect(window.start % 1000).toBe(0)
+  it('keeps a day inside ETD’s 90 days, and says where it wanted to start', () => {
+    const plan = planSearch(NOW, { ...settings, lookbackMs: 120 * DAY, settleDelayMs: 0 }, { budget: noBudgetHistory })
+    expect(plan.clampedFrom).toBe(at('2026-07-30T11:07:30Z'))
+    // 89 days before now, rounded to the second, plus one second.
+    expect(plan.window.start).toBe(at('2026-08-30T11:07:31Z'))
   })
 })
 
-describe('planWindow after earlier runs', () => {
-  const settings = { lookbackMs: HOUR, rescanMs: DAY, settleDelayMs: 5 * 60_000 }
+describe('planSearch with state', () => {
+  const watermark = at('2026-11-27T10:52:30Z')
 
-  it('starts rescan before the watermark, however long ago it was', () => {
-    const watermark = Date.UTC(2026, 10, 27, 10, 2, 30)
-    expect(planWindow(NOW, settings, watermark)).toEqual({
-      start: watermark - DAY,
-      end: Date.UTC(2026, 10, 27, 11, 2, 30)
-    })
-    const weekAgo = watermark - 7 * DAY
-    expect(planWindow(NOW, settings, weekAgo).start).toBe(weekAgo - DAY)
+  it('searches only the fresh window, from 5 minutes before the watermark, while no deep rescan is due', () => {
+    const deepScanAt = at('2026-11-27T06:00:00Z')
+    const plan = planSearch(NOW, settings, { watermark, deepScanAt, budget: noBudgetHistory })
+    expect(plan.window).toEqual({ start: at('2026-11-27T10:47:30Z'), end: END })
+    expect(plan.deep).toEqual({ kind: 'not-due', dueAt: at('2026-11-27T12:00:00Z') })
+    expect(plan.startSetBy).toBe('watermark')
+    expect(nextDeepRescan(plan, settings.rescanEveryMs)).toBe(at('2026-11-27T12:00:00Z'))
   })
 
-  it('clamps a gap beyond 90 days', () => {
-    const window = planWindow(NOW, settings, NOW - 100 * DAY)
-    expect(window.clampedFrom).toBe(Math.floor((NOW - 100 * DAY) / 1000) * 1000 - DAY)
-    expect(window.start).toBeGreaterThan(NOW - 90 * DAY)
+  it('reaches back over the whole rescan range when the deep rescan is due', () => {
+    const deepScanAt = at('2026-11-27T05:02:30Z')
+    const plan = planSearch(NOW, settings, {
+      watermark,
+      deepScanAt,
+      budget: { usedToday: 500, ratePerHour: 540, intervalMs: 10 * MINUTE }
+    })
+    expect(plan.window).toEqual({ start: at('2026-11-26T11:02:30Z'), end: END })
+    expect(plan.fresh).toEqual({ start: at('2026-11-27T10:47:30Z'), end: END })
+    // 23h45m at 540 an hour: 12,825 messages, 129 pages.
+    expect(plan.deep).toEqual({ kind: 'full', start: at('2026-11-26T11:02:30Z'), estimate: 129 })
+    expect(plan.startSetBy).toBe('rescan')
+    expect(nextDeepRescan(plan, settings.rescanEveryMs)).toBe(at('2026-11-27T17:02:30Z'))
+  })
+
+  it('runs the deep rescan every time with rescan-every 0, and at once after an upgrade from format 1', () => {
+    const every = planSearch(
+      NOW,
+      { ...settings, rescanEveryMs: 0 },
+      { watermark, deepScanAt: END, budget: noBudgetHistory }
+    )
+    expect(every.deep.kind).toBe('full')
+    const upgraded = planSearch(NOW, settings, { watermark, budget: noBudgetHistory })
+    expect(upgraded.deep).toEqual({ kind: 'full', start: at('2026-11-26T11:02:30Z') })
+  })
+
+  it('postpones a deep rescan that does not fit in what is left of today, until midnight UTC', () => {
+    const plan = planSearch(NOW, settings, {
+      watermark,
+      budget: { usedToday: 1700, ratePerHour: 540, intervalMs: 10 * MINUTE }
+    })
+    // Left: 2000 - 1700 - this run (1 token + 2 pages for 15 minutes) - 77 runs to midnight x 3 = 66.
+    expect(plan.deep).toEqual({ kind: 'postponed', estimate: 129, available: 66, retryAt: at('2026-11-28T00:00:00Z') })
+    expect(plan.window).toEqual(plan.fresh)
+    expect(nextDeepRescan(plan, settings.rescanEveryMs)).toBe(at('2026-11-28T00:00:00Z'))
+  })
+
+  it('cuts a deep rescan that no day’s budget can hold to its newest part that fits today', () => {
+    const budget = { ratePerHour: 540, intervalMs: 10 * MINUTE }
+    // A whole day holds 500 - 144 runs x 3 = 68 requests for deep rescans: never the 129 this one needs.
+    const tight = { ...settings, dailyRequestBudget: 500 }
+    // Early in the day what is left still holds it whole: 500 - 3 - 77 x 3 = 266.
+    expect(planSearch(NOW, tight, { watermark, budget: { ...budget, usedToday: 0 } }).deep.kind).toBe('full')
+    const late = planSearch(NOW, tight, { watermark, budget: { ...budget, usedToday: 240 } })
+    // 500 - 240 - 3 - 231 = 26 pages of 100 at 540 an hour: 4h48m53s before the fresh window.
+    expect(late.deep).toEqual({
+      kind: 'cut',
+      start: at('2026-11-27T05:58:36Z'),
+      wantedStart: at('2026-11-26T11:02:30Z'),
+      estimate: 129,
+      available: 26
+    })
+    expect(late.window.start).toBe(at('2026-11-27T05:58:36Z'))
+  })
+
+  it('starts at the watermark however long ago it was, clamped a day inside 90 days', () => {
+    const plan = planSearch(NOW, settings, { watermark: NOW - 100 * DAY, deepScanAt: NOW, budget: noBudgetHistory })
+    expect(plan.clampedFrom).toBe(at('2026-08-19T11:02:30Z'))
+    expect(plan.window.start).toBe(at('2026-08-30T11:07:31Z'))
   })
 
   it('never starts after it ends, even with a watermark in the future', () => {
-    const window = planWindow(NOW, { ...settings, rescanMs: 0 }, NOW + HOUR)
-    expect(window.start).toBe(window.end)
+    const plan = planSearch(
+      NOW,
+      { ...settings, rescanMs: 0 },
+      { watermark: NOW + HOUR, deepScanAt: END, budget: noBudgetHistory }
+    )
+    expect(plan.window.start).toBeLessThanOrEqual(plan.window.end)
+  })
+})
+
+describe('budget arithmetic', () => {
+  it('counts full pages, one at least', () => {
+    expect(searchRequests(540, 10 * MINUTE)).toBe(1)
+    expect(searchRequests(540, 15 * MINUTE)).toBe(2)
+    expect(searchRequests(540, DAY)).toBe(130)
+    expect(searchRequests(0, DAY)).toBe(1)
+  })
+
+  it('starts each UTC day from zero', () => {
+    expect(tallyRequests(undefined, NOW, 3)).toEqual({ day: '2026-11-27', count: 3 })
+    expect(tallyRequests({ day: '2026-11-27', count: 75 }, NOW, 3)).toEqual({ day: '2026-11-27', count: 78 })
+    expect(tallyRequests({ day: '2026-11-26', count: 1999 }, NOW, 3)).toEqual({ day: '2026-11-27', count: 3 })
+  })
+
+  it('weighs a rate sample by the length of its window', () => {
+    expect(foldRate(undefined, 90, 10 * MINUTE)).toBe(540)
+    // Ten minutes against six hours of memory: 1/37 of the way from 540 to 1080.
+    expect(foldRate(540, 180, 10 * MINUTE)).toBe(554.59)
+    // A day: 4/5 of the way.
+    expect(foldRate(540, 24 * 1080, DAY)).toBe(972)
+    expect(foldRate(540, 5, 0)).toBe(540)
+  })
+
+  it('keeps enough for the fresh windows of the runs left today', () => {
+    const view = { dailyBudget: 2000, usedToday: 0, ratePerHour: 540, intervalMs: 10 * MINUTE }
+    expect(reserveForRuns(view, NOW, at('2026-11-28T00:00:00Z'), 15 * MINUTE)).toBe(77 * 3)
+    expect(reserveForRuns({ ...view, intervalMs: undefined }, NOW, at('2026-11-28T00:00:00Z'), 15 * MINUTE)).toBe(0)
+  })
+})
+
+describe('ledgerAfter', () => {
+  const previous = {
+    deepScanAt: at('2026-11-27T05:02:30Z'),
+    requests: { day: '2026-11-27', count: 70 },
+    ratePerHour: 540
+  }
+
+  it('marks the deep rescan done only when its convictions were all told', () => {
+    const plan = planSearch(NOW, settings, {
+      watermark: END - 10 * MINUTE,
+      deepScanAt: previous.deepScanAt,
+      budget: { usedToday: 70, ratePerHour: 540 }
+    })
+    expect(plan.deep.kind).toBe('full')
+    const run = { now: NOW, requests: 131, scanned: 12_960 }
+    expect(ledgerAfter(plan, previous, { ...run, delivered: true })).toEqual({
+      deepScanAt: END,
+      savedAt: NOW,
+      requests: { day: '2026-11-27', count: 201 },
+      ratePerHour: 540
+    })
+    expect(ledgerAfter(plan, previous, { ...run, delivered: false }).deepScanAt).toBe(previous.deepScanAt)
   })
 })
 

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { parseConfig, type Config } from './config/config.js'
-import { EtdClient } from './etd/client.js'
+import type { Clock } from './common/rate-limiter.js'
+import { EtdClient, EtdError } from './etd/client.js'
 import { entriesFromMarkers } from './notify/marker.js'
 import { IssueChannel } from './notify/issue-channel.js'
 import { notifyAll, type Delivery } from './notify/notify.js'
@@ -9,9 +10,11 @@ import { buildReport, writeReport } from './report/report.js'
 import { findMatches, type FindResult } from './search/find.js'
 import { CacheStateStore } from './state/cache-store.js'
 import { advanceState, decide } from './state/dedupe.js'
-import type { NotifiedEntry, WatchState } from './state/state.js'
+import { untrustedTimes, utcDay, type NotifiedEntry, type WatchState } from './state/state.js'
 import { FileStateStore, type StateStore } from './state/store.js'
-import { planWindow, type SearchWindow } from './window/plan.js'
+import { clockTime, count } from './notify/format.js'
+import { tallyRequests } from './window/budget.js'
+import { FRESH_OVERLAP_MS, ledgerAfter, nextDeepRescan, planSearch, type SearchPlan } from './window/plan.js'
 
 const MAX_SKIP_WARNINGS = 20
 const SECRET_INPUTS = ['etd-api-key', 'etd-client-id', 'etd-client-secret', 'smtp-password', 'smtp-url', 'github-token']
@@ -20,6 +23,8 @@ const iso = (millis: number) => new Date(millis).toISOString()
 export interface RunOptions {
   /** The clock that plans the window and stamps the state; tests move it between runs. */
   now?: () => number
+  /** Paces the ETD client and times its retries; a simulated one lets a day of runs pass in seconds. */
+  etdClock?: Clock
 }
 
 function readConfig(): Config {
@@ -46,31 +51,72 @@ function stateStore(config: Config): StateStore {
   })
 }
 
-async function restoreState(store: StateStore): Promise<WatchState | undefined> {
+async function restoreState(store: StateStore, now: number): Promise<WatchState | undefined> {
   const loaded = await store.load()
-  if (loaded.kind === 'restored') {
-    const { state } = loaded
-    core.info(
-      `Restored state from ${loaded.from}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered`
+  if (loaded.kind !== 'restored') {
+    core.warning(`No state restored: ${loaded.reason}. Searching the lookback window as on a first run.`)
+    return undefined
+  }
+  const { state } = loaded
+  const distrust = untrustedTimes(state, now)
+  if (distrust !== undefined) {
+    core.warning(
+      `No state restored: the state from ${loaded.from} was ignored because ${distrust}. ` +
+        'Searching the lookback window as on a first run.'
     )
-    return state
+    return undefined
   }
-  core.warning(`No state restored: ${loaded.reason}. Searching the lookback window as on a first run.`)
-  return undefined
+  if (loaded.migratedFrom !== undefined) {
+    core.info(`The state was written in format ${loaded.migratedFrom}; it is saved in the current format.`)
+  }
+  core.info(
+    `Restored state from ${loaded.from}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered`
+  )
+  return state
 }
 
-function planSearchWindow(config: Config, now: number, watermark: number | undefined): SearchWindow {
-  const window = planWindow(now, config, watermark)
-  if (window.clampedFrom !== undefined) {
-    core.warning(`ETD keeps 90 days: the window starts at ${iso(window.start)} instead of ${iso(window.clampedFrom)}`)
+function planSearchWindow(config: Config, now: number, previous: WatchState | undefined): SearchPlan {
+  const requests = previous?.requests
+  const plan = planSearch(now, config, {
+    watermark: previous?.watermark,
+    deepScanAt: previous?.deepScanAt,
+    budget: {
+      usedToday: requests?.day === utcDay(now) ? requests.count : 0,
+      ratePerHour: previous?.ratePerHour,
+      intervalMs: previous?.savedAt !== undefined && previous.savedAt < now ? now - previous.savedAt : undefined
+    }
+  })
+  if (plan.clampedFrom !== undefined) {
+    core.warning(
+      `ETD keeps 90 days: the window starts at ${iso(plan.window.start)} instead of ${iso(plan.clampedFrom)}`
+    )
   }
-  core.info(`Searching ETD from ${iso(window.start)} to ${iso(window.end)}`)
-  return window
+  const { deep } = plan
+  const budget = count(config.dailyRequestBudget)
+  if (deep.kind === 'postponed') {
+    core.warning(
+      `Deep rescan postponed: it needs about ${count(deep.estimate)} ETD requests and only ` +
+        `${count(deep.available)} of today's daily-request-budget of ${budget} are left for it after the fresh ` +
+        `windows. It runs at the first run after ${clockTime(deep.retryAt, now)}; retro verdicts on older ` +
+        'messages wait until then.'
+    )
+  } else if (deep.kind === 'cut') {
+    core.warning(
+      `Deep rescan cut to the messages after ${iso(deep.start)} instead of ${iso(deep.wantedStart)}: the whole ` +
+        `rescan range needs about ${count(deep.estimate)} ETD requests, more than a daily-request-budget of ` +
+        `${budget} leaves after the fresh windows. Raise daily-request-budget or shorten rescan.`
+    )
+  } else if (deep.kind === 'full') {
+    core.info(`Deep rescan due: searching again from ${iso(plan.window.start)} for verdicts given late`)
+  }
+  core.info(`Searching ETD from ${iso(plan.window.start)} to ${iso(plan.window.end)}`)
+  return plan
 }
 
-async function fetchMatches(config: Config, window: SearchWindow): Promise<FindResult> {
-  const client = new EtdClient({
+function etdClient(config: Config, clock: Clock | undefined): EtdClient {
+  return new EtdClient({
     ...config.etd,
+    clock,
     maskSecret: (value) => core.setSecret(value),
     onRetry: (n) =>
       core.info(
@@ -78,7 +124,28 @@ async function fetchMatches(config: Config, window: SearchWindow): Promise<FindR
       ),
     onPageShrink: (size) => core.warning(`ETD said a page was too large; going on with pageSize ${size}`)
   })
-  const found = await findMatches((query) => client.search(query), window, config.rule)
+}
+
+const START_INPUT: Record<SearchPlan['startSetBy'], string> = {
+  lookback: "input 'lookback'",
+  rescan: "input 'rescan'",
+  watermark: "the restored state's watermark"
+}
+
+async function fetchMatches(client: EtdClient, plan: SearchPlan, config: Config): Promise<FindResult> {
+  let found: FindResult
+  try {
+    found = await findMatches((query) => client.search(query), plan.window, config.rule)
+  } catch (error) {
+    if (error instanceof EtdError && error.status === 400 && /date ?range/i.test(error.message)) {
+      throw new Error(
+        `ETD refused the window ${iso(plan.window.start)} to ${iso(plan.window.end)} as an invalid date range ` +
+          `(it searches no further back than 90 days): check ${START_INPUT[plan.startSetBy]} and the runner's clock.`,
+        { cause: error }
+      )
+    }
+    throw error
+  }
   for (const reason of found.skipped.slice(0, MAX_SKIP_WARNINGS)) core.warning(`Skipped an unreadable ${reason}`)
   if (found.skipped.length > MAX_SKIP_WARNINGS) {
     core.warning(`Skipped ${found.skipped.length - MAX_SKIP_WARNINGS} more unreadable messages`)
@@ -113,23 +180,30 @@ function setDeliveryOutputs(delivery: Delivery): void {
 }
 
 /**
- * Saved only when everyone was told: otherwise the next run searches the same window and tells again.
- * A failed save is loud but not fatal: the next run would only tell again.
+ * Saved whole only when everyone was told: otherwise the next run searches the same window and tells
+ * again. After a failed delivery only the bookkeeping is saved over the previous state, so that a channel
+ * that keeps failing cannot spend more than the day's request budget. A failed save is loud but not
+ * fatal: the next run would only tell again.
  */
 async function saveState(
   store: StateStore,
   config: Config,
   delivery: Delivery,
-  next: () => WatchState
+  next: { whole: () => WatchState; ledgerOnly?: WatchState }
 ): Promise<{ ok: boolean; note: string }> {
+  if (config.dryRun) return { ok: false, note: 'Dry run: state not saved.' }
+  const notSaved = 'State not saved: the next run searches this window again and retries the notifications.'
   if (delivery.failures.length > 0) {
+    if (next.ledgerOnly === undefined) return { ok: false, note: notSaved }
+    const kept = await store.save(next.ledgerOnly)
     return {
       ok: false,
-      note: 'State not saved: the next run searches this window again and retries the notifications.'
+      note: kept.ok
+        ? 'Only the request count was saved: the next run searches this window again and retries the notifications.'
+        : notSaved
     }
   }
-  if (config.dryRun) return { ok: false, note: 'Dry run: state not saved.' }
-  const state = next()
+  const state = next.whole()
   const result = await store.save(state)
   if (result.ok) {
     return {
@@ -142,14 +216,27 @@ async function saveState(
   return { ok: false, note }
 }
 
+/** One line on what this run cost the tenant's shared ETD quota, and when the deep rescan runs next. */
+function accounting(config: Config, plan: SearchPlan, client: EtdClient, today: number, now: number): string {
+  const { token, search } = client.requests
+  const deep =
+    plan.deep.kind === 'full' || plan.deep.kind === 'cut'
+      ? 'deep rescan ran this run, next due'
+      : 'deep rescan next due'
+  return (
+    `ETD: ${count(token + search)} requests this run (${count(token)} token, ${count(search)} search); ` +
+    `${count(today)} of ${count(config.dailyRequestBudget)} today; ${deep} ${clockTime(nextDeepRescan(plan, config.rescanEveryMs), now)}.`
+  )
+}
+
 /** Outside Actions (a crontab, the demo) there is no job summary to write to. */
 async function writeSummary(html: string): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(html).write()
 }
 
 /**
- * The action: inputs → config → state restored → window → ETD pages → matches → new convictions →
- * report → notifications → state saved → summary and outputs.
+ * The action: inputs → config → state restored → window planned → ETD pages → matches → new
+ * convictions → report → notifications → state saved → summary and outputs.
  */
 export async function run(options: RunOptions = {}): Promise<void> {
   const now = options.now ?? Date.now
@@ -160,12 +247,16 @@ export async function run(options: RunOptions = {}): Promise<void> {
       config.issue && !config.dryRun
         ? new IssueChannel(config.issue, { onRetry: (reason) => core.info(reason) })
         : undefined
-    const previous = await restoreState(store)
+    const previous = await restoreState(store, now())
     core.setOutput('state-restored', previous !== undefined)
     const known = previous?.notified ?? (await knownFromIssues(issues))
-    const window = planSearchWindow(config, now(), previous?.watermark)
+    const plan = planSearchWindow(config, now(), previous)
+    const { window } = plan
     const horizon = previous?.horizon ?? window.start
-    const found = await fetchMatches(config, window)
+    const client = etdClient(config, options.etdClock)
+    const found = await fetchMatches(client, plan, config)
+    const requests = client.requests.token + client.requests.search
+    core.setOutput('etd-requests', requests)
     const decision = decide(found.matched, known, horizon)
     core.info(`${decision.notices.length} to tell: new convictions and verdict changes`)
 
@@ -189,18 +280,25 @@ export async function run(options: RunOptions = {}): Promise<void> {
     )
     setDeliveryOutputs(delivery)
 
-    const saved = await saveState(store, config, delivery, () =>
-      advanceState(known, {
-        horizon,
-        window,
-        matched: found.matched,
-        decision,
-        now: now(),
-        watermark: previous?.watermark
-      })
-    )
+    const ledger = (delivered: boolean) =>
+      ledgerAfter(plan, previous, { now: now(), requests, scanned: found.scanned, delivered })
+    const saved = await saveState(store, config, delivery, {
+      whole: () =>
+        advanceState(known, {
+          horizon,
+          window,
+          matched: found.matched,
+          decision,
+          now: now(),
+          watermark: previous?.watermark,
+          keepFrom: window.end - Math.max(config.rescanMs, FRESH_OVERLAP_MS),
+          ledger: ledger(true)
+        }),
+      ledgerOnly: previous && { ...previous, ...ledger(false) }
+    })
     core.setOutput('state-saved', saved.ok)
     const notes = [
+      accounting(config, plan, client, tallyRequests(previous?.requests, now(), requests).count, now()),
       ...delivery.notes,
       saved.note,
       ...(previous ? [] : ['No earlier state was restored: this run searched the lookback window.'])

@@ -1,10 +1,11 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { TENANT_DAILY_QUOTA } from '../etd/limits.js'
 import { DEFAULT_VERDICTS, isKnownVerdict, KNOWN_VERDICTS } from '../etd/verdicts.js'
 import type { MatchRule } from '../match/matcher.js'
 import { parseDuration } from './duration.js'
 import { InputError } from './errors.js'
-import { boolean, oneOf, required, type InputReader } from './inputs.js'
+import { boolean, integer, oneOf, required, type InputReader } from './inputs.js'
 import { parseList } from './lists.js'
 import { parseEmailConfig, type EmailConfig } from './email.js'
 import { parseIssueConfig, type IssueConfig } from './issue.js'
@@ -28,7 +29,11 @@ export interface Config {
   lookbackMs: number
   /** How far before the last watermark each run searches again, for verdicts given late. */
   rescanMs: number
+  /** How often the deep rescan over `rescanMs` runs; 0 runs it every time. */
+  rescanEveryMs: number
   settleDelayMs: number
+  /** The most ETD requests this watch makes per UTC day (the tenant's quota is shared). */
+  dailyRequestBudget: number
   state: StateConfig
   notify: NotifyMode
   /** Present when notify sends email. */
@@ -133,7 +138,9 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     },
     lookbackMs: duration(input, 'lookback', '1h', false),
     rescanMs: duration(input, 'rescan', '24h', true),
+    rescanEveryMs: duration(input, 'rescan-every', '6h', true),
     settleDelayMs: duration(input, 'settle-delay', '5m', true),
+    dailyRequestBudget: integer(input, 'daily-request-budget', 2000, 1, TENANT_DAILY_QUOTA),
     state: stateConfig(input, env),
     notify,
     email: notify === 'email' || notify === 'both' ? parseEmailConfig(input) : undefined,

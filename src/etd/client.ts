@@ -1,6 +1,7 @@
 import { formatEtdTime } from './message.js'
 import { RateLimiter, realClock, type Clock } from '../common/rate-limiter.js'
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, RETRYABLE_STATUS, type RetryPolicy } from '../common/retry.js'
+import { MAX_PAGE_SIZE, TENANT_DAILY_QUOTA } from './limits.js'
 import type { RawMessage, SearchResponse } from './types.js'
 
 /** A failure talking to ETD, worded for the person reading the workflow log. */
@@ -39,6 +40,11 @@ export interface EtdClientOptions {
   onPageShrink?: (pageSize: number) => void
 }
 
+export interface RequestCount {
+  token: number
+  search: number
+}
+
 export interface SearchQuery {
   start: number
   end: number
@@ -52,7 +58,6 @@ export interface SearchPage {
   pageSize: number
 }
 
-const MAX_PAGE_SIZE = 100
 const TOO_LARGE = /exceeds the limit|reduce the page size/i
 const TOKEN_PATH = '/v1/oauth/token'
 const SEARCH_PATH = '/v1/messages/search'
@@ -66,6 +71,8 @@ export class EtdClient {
   private readonly clock: Clock
   private readonly basic: string
   private token?: Promise<string>
+  /** Every request sent, retries included: each one counts against the tenant's daily quota. */
+  readonly requests: RequestCount = { token: 0, search: 0 }
 
   constructor(private readonly options: EtdClientOptions) {
     this.clock = options.clock ?? realClock
@@ -141,7 +148,7 @@ export class EtdClient {
       // No answer, or a broken one (a 2xx that is not JSON), is as transient as a 503.
       const retryable = result.status === undefined || result.status < 300 || RETRYABLE_STATUS.has(result.status)
       if (!retryable || attempt >= this.retry.maxAttempts) {
-        throw new EtdError(describeFailure(path, result.status, result.reason, attempt), result.status)
+        throw new EtdError(describeFailure(path, result, attempt, this.clock.now()), result.status)
       }
       if (result.status === 429) this.limiter.drain()
       const delayMs = Math.min(result.retryAfterMs ?? backoffDelay(attempt, this.retry), this.retry.maxDelayMs * 4)
@@ -153,6 +160,7 @@ export class EtdClient {
   private async attempt<T>(path: string, authorization: string, body: unknown): Promise<Attempt<T>> {
     let response: Response
     let text: string
+    this.requests[path === TOKEN_PATH ? 'token' : 'search']++
     try {
       response = await fetch(`${this.options.baseUrl}${path}`, {
         method: 'POST',
@@ -210,9 +218,23 @@ function errorMessage(text: string, statusText: string): string {
   return message.length > 300 ? `${message.slice(0, 300)}…` : message
 }
 
-function describeFailure(path: string, status: number | undefined, reason: string, attempts: number): string {
+function describeFailure(
+  path: string,
+  { status, reason }: { status?: number; reason: string },
+  attempts: number,
+  now: number
+): string {
   const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
   if (status === undefined) return `ETD ${path} could not be reached${tries}: ${reason}`
+  if (status === 429) {
+    const midnight = new Date(Math.floor(now / 86_400_000) * 86_400_000 + 86_400_000).toISOString()
+    return (
+      `ETD ${path} still answered 429 "${reason}"${tries}: the tenant's daily quota of ` +
+      `${TENANT_DAILY_QUOTA.toLocaleString('en-US')} requests, shared by every integration of the tenant, ` +
+      `is probably spent. It resets with ETD's next day (about ${midnight.slice(0, 16)}Z); until then ETD ` +
+      `refuses every integration of the tenant.`
+    )
+  }
   const hint =
     status === 403
       ? ' (check etd-api-key)'

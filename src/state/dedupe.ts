@@ -1,6 +1,6 @@
 import type { EtdMessage } from '../etd/types.js'
 import { parseEtdTime } from '../etd/message.js'
-import type { NotifiedEntry, WatchState } from './state.js'
+import { STATE_VERSION, type Ledger, type NotifiedEntry, type WatchState } from './state.js'
 
 /** A conviction to tell people about; `previousVerdict` marks a verdict change of one told before. */
 export interface Conviction extends EtdMessage {
@@ -55,7 +55,8 @@ export function decide(matched: EtdMessage[], previous: ReadonlyMap<string, Noti
 
 /**
  * The state after a fully successful run: the window's end as the watermark, what was known (the restored
- * state, or the issues' records) and what was told now, pruned of messages no later window can reach.
+ * state, or the issues' records) and what was told now, without messages received before `keepFrom`,
+ * where no later window reaches.
  */
 export function advanceState(
   known: ReadonlyMap<string, NotifiedEntry>,
@@ -66,10 +67,12 @@ export function advanceState(
     decision: Decision
     now: number
     watermark?: number
+    keepFrom: number
+    ledger: Ledger
   }
 ): WatchState {
   const notified = new Map<string, NotifiedEntry>()
-  for (const [id, entry] of known) if (entry.receivedAt >= run.window.start) notified.set(id, entry)
+  for (const [id, entry] of known) if (entry.receivedAt >= run.keepFrom) notified.set(id, entry)
   for (const message of run.matched) {
     const disposition = run.decision.dispositions.get(message.id)
     const old = notified.get(message.id)
@@ -80,5 +83,11 @@ export function advanceState(
       notified.set(message.id, { ...old, verdict: message.verdict })
     }
   }
-  return { version: 1, horizon: run.horizon, watermark: Math.max(run.window.end, run.watermark ?? 0), notified }
+  return {
+    version: STATE_VERSION,
+    horizon: run.horizon,
+    watermark: Math.max(run.window.end, run.watermark ?? 0),
+    ...run.ledger,
+    notified
+  }
 }

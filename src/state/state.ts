@@ -1,14 +1,34 @@
 import { isKnownVerdict } from '../etd/verdicts.js'
 
+/** The state format this version writes; older ones are migrated on load. */
+export const STATE_VERSION = 2
+
 /** What the watch remembers between runs. */
 export interface WatchState {
-  version: 1
+  version: typeof STATE_VERSION
   /** Where the watch began: older messages are reported only for verdicts given after it. */
   horizon: number
   /** End of the last window that was fully fetched and notified. */
   watermark: number
+  /** End of the window of the last deep rescan; absent until one has run (then one is due). */
+  deepScanAt?: number
+  /** When this state was saved: the gap to the next run tells how often the watch runs. */
+  savedAt?: number
+  /** ETD requests this watch made on one UTC day, against `daily-request-budget`. */
+  requests?: RequestTally
+  /** Messages per hour that ETD returned for the verdict filter lately: what a deep rescan will cost. */
+  ratePerHour?: number
   /** ETD id → what was last told about the message. */
   notified: Map<string, NotifiedEntry>
+}
+
+/** What the state keeps of a run besides the convictions: the rescan, budget and rate bookkeeping. */
+export type Ledger = Pick<WatchState, 'deepScanAt' | 'savedAt' | 'requests' | 'ratePerHour'>
+
+export interface RequestTally {
+  /** The UTC day, YYYY-MM-DD. */
+  day: string
+  count: number
 }
 
 export interface NotifiedEntry {
@@ -18,12 +38,16 @@ export interface NotifiedEntry {
   notifiedAt: number
 }
 
-type Parsed = { ok: true; state: WatchState } | { ok: false; reason: string }
+type Parsed = { ok: true; state: WatchState; migratedFrom?: number } | { ok: false; reason: string }
 
 // Restored state is untrusted (anyone who can run a workflow can write a cache entry): bounded and strict.
 const MAX_ENTRIES = 1_000_000
 const MAX_ID_LENGTH = 200
+const MAX_COUNT = 10_000_000
+/** Clocks of runners and of the machine that wrote the state differ a little; more than this is a lie. */
+export const CLOCK_SKEW_MS = 5 * 60_000
 const iso = (millis: number) => new Date(millis).toISOString()
+export const utcDay = (millis: number) => iso(millis).slice(0, 10)
 
 function time(value: unknown): number | undefined {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(value)) return undefined
@@ -34,7 +58,47 @@ function time(value: unknown): number | undefined {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** Parses a saved state; anything unexpected makes the whole state invalid, never half-read. */
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_COUNT
+
+/** The fields version 2 added, each optional; `undefined` when present but malformed. */
+function parseV2Fields(data: Record<string, unknown>): Partial<WatchState> | undefined {
+  const fields: Partial<WatchState> = {}
+  if (data.deepScanAt !== undefined) {
+    fields.deepScanAt = time(data.deepScanAt)
+    if (fields.deepScanAt === undefined) return undefined
+  }
+  if (data.savedAt !== undefined) {
+    fields.savedAt = time(data.savedAt)
+    if (fields.savedAt === undefined) return undefined
+  }
+  if (data.requests !== undefined) {
+    const requests = data.requests
+    if (
+      !isRecord(requests) ||
+      typeof requests.day !== 'string' ||
+      !/^\d{4}-\d{2}-\d{2}$/.test(requests.day) ||
+      Number.isNaN(Date.parse(`${requests.day}T00:00:00Z`)) ||
+      !isCount(requests.count)
+    ) {
+      return undefined
+    }
+    fields.requests = { day: requests.day, count: requests.count }
+  }
+  if (data.ratePerHour !== undefined) {
+    if (typeof data.ratePerHour !== 'number' || !(data.ratePerHour >= 0 && data.ratePerHour <= MAX_COUNT)) {
+      return undefined
+    }
+    fields.ratePerHour = data.ratePerHour
+  }
+  return fields
+}
+
+/**
+ * Parses a saved state, migrating version 1 (which had no rescan, budget or rate fields: a deep rescan is
+ * then due at once, as version 1 did on every run). Anything unexpected makes the whole state invalid,
+ * never half-read.
+ */
 export function parseState(text: string): Parsed {
   let data: unknown
   try {
@@ -43,12 +107,16 @@ export function parseState(text: string): Parsed {
     return { ok: false, reason: 'it is not JSON' }
   }
   if (!isRecord(data)) return { ok: false, reason: 'it is not a JSON object' }
-  if (data.version !== 1) return { ok: false, reason: `its version ${JSON.stringify(data.version)} is not 1` }
+  if (data.version !== 1 && data.version !== STATE_VERSION) {
+    return { ok: false, reason: `its version ${JSON.stringify(data.version)} is not 1 or ${STATE_VERSION}` }
+  }
   const horizon = time(data.horizon)
   const watermark = time(data.watermark)
   if (horizon === undefined || watermark === undefined || watermark < horizon) {
     return { ok: false, reason: 'its horizon or watermark is missing or out of order' }
   }
+  const added = data.version === 1 ? {} : parseV2Fields(data)
+  if (added === undefined) return { ok: false, reason: 'its rescan, request or rate fields are malformed' }
   if (!isRecord(data.notified)) return { ok: false, reason: 'its notified list is missing' }
   const entries = Object.entries(data.notified)
   if (entries.length > MAX_ENTRIES) return { ok: false, reason: `it has more than ${MAX_ENTRIES} entries` }
@@ -69,7 +137,31 @@ export function parseState(text: string): Parsed {
     }
     notified.set(id, { verdict, receivedAt, notifiedAt })
   }
-  return { ok: true, state: { version: 1, horizon, watermark, notified } }
+  const state: WatchState = { version: STATE_VERSION, horizon, watermark, ...added, notified }
+  return data.version === 1 ? { ok: true, state, migratedFrom: 1 } : { ok: true, state }
+}
+
+/**
+ * Why a well-formed state still cannot be believed at `now`, or `undefined`. A time in the future would
+ * silence the watch for good (every message "before it began", every window already searched) and be
+ * saved again; an old horizon is normal for a watch that has run for months.
+ */
+export function untrustedTimes(state: WatchState, now: number): string | undefined {
+  const latest = now + CLOCK_SKEW_MS
+  const times: Array<[string, number | undefined]> = [
+    ['horizon', state.horizon],
+    ['watermark', state.watermark],
+    ['last deep rescan', state.deepScanAt],
+    ['save time', state.savedAt]
+  ]
+  const future = times.find(([, at]) => at !== undefined && at > latest)
+  if (future) return `its ${future[0]} ${iso(future[1]!)} lies in the future`
+  if (state.requests && state.requests.day > utcDay(latest)) {
+    return `its request count is for ${state.requests.day}, a day in the future`
+  }
+  const told = [...state.notified].find(([, e]) => e.notifiedAt > latest || e.receivedAt > latest)
+  if (told) return `its entry for ${JSON.stringify(told[0].slice(0, 60))} has a time in the future`
+  return undefined
 }
 
 /** One line per entry keeps diffs of the state file readable; short keys keep it small. */
@@ -78,11 +170,18 @@ export function serializeState(state: WatchState): string {
     ([id, e]) =>
       `    ${JSON.stringify(id)}: ${JSON.stringify({ v: e.verdict, r: iso(e.receivedAt), n: iso(e.notifiedAt) })}`
   )
+  const optional = [
+    state.deepScanAt === undefined ? undefined : `  "deepScanAt": "${iso(state.deepScanAt)}",`,
+    state.savedAt === undefined ? undefined : `  "savedAt": "${iso(state.savedAt)}",`,
+    state.requests === undefined ? undefined : `  "requests": ${JSON.stringify(state.requests)},`,
+    state.ratePerHour === undefined ? undefined : `  "ratePerHour": ${JSON.stringify(state.ratePerHour)},`
+  ].filter((line) => line !== undefined)
   return [
     '{',
-    `  "version": 1,`,
+    `  "version": ${STATE_VERSION},`,
     `  "horizon": "${iso(state.horizon)}",`,
     `  "watermark": "${iso(state.watermark)}",`,
+    ...optional,
     `  "notified": {${entries.length ? `\n${entries.join(',\n')}\n  ` : ''}}`,
     '}',
     ''

@@ -3,7 +3,7 @@ import { writeAtomically } from '../common/files.js'
 import { parseState, serializeState, type WatchState } from './state.js'
 
 export type Loaded =
-  | { kind: 'restored'; state: WatchState; from: string }
+  | { kind: 'restored'; state: WatchState; from: string; migratedFrom?: number }
   /** Nothing to restore: a first run, an evicted entry, an unreachable store. */
   | { kind: 'none'; reason: string }
   /** Something was there but cannot be trusted. */
@@ -21,7 +21,7 @@ export interface StateStore {
 export function loadedFrom(text: string, from: string): Loaded {
   const parsed = parseState(text)
   return parsed.ok
-    ? { kind: 'restored', state: parsed.state, from }
+    ? { kind: 'restored', state: parsed.state, from, migratedFrom: parsed.migratedFrom }
     : { kind: 'invalid', reason: `the state from ${from} was ignored because ${parsed.reason}` }
 }
 

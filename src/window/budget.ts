@@ -1,0 +1,52 @@
+import { MAX_PAGE_SIZE } from '../etd/limits.js'
+import type { RequestTally } from '../state/state.js'
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+/** How much history the rate estimate weighs against one new sample of a window's length. */
+const RATE_MEMORY_MS = 6 * HOUR
+
+/** Search requests for a span of `spanMs` at `ratePerHour` messages: full pages, and one at least. */
+export function searchRequests(ratePerHour: number, spanMs: number): number {
+  return Math.max(1, Math.ceil((ratePerHour * spanMs) / HOUR / MAX_PAGE_SIZE))
+}
+
+export const nextUtcMidnight = (now: number) => Math.floor(now / DAY) * DAY + DAY
+
+export interface BudgetView {
+  dailyBudget: number
+  /** Requests already made today (UTC) by earlier runs. */
+  usedToday: number
+  /** Messages per hour the verdict filter returns, from earlier runs; unknown before the first. */
+  ratePerHour?: number
+  /** How long ago the previous run saved: the cron interval, as far as the watch can tell. */
+  intervalMs?: number
+}
+
+/**
+ * Requests to keep for the fresh windows of the runs still to come before `until`: each makes a token
+ * request and searches one interval (plus its overlap).
+ */
+export function reserveForRuns(view: BudgetView, now: number, until: number, freshSpanMs: number): number {
+  if (view.ratePerHour === undefined || view.intervalMs === undefined) return 0
+  const runs = Math.floor((until - now) / view.intervalMs)
+  return runs * (1 + searchRequests(view.ratePerHour, freshSpanMs))
+}
+
+/** What one run adds to the day's tally: a new UTC day starts from zero. */
+export function tallyRequests(previous: RequestTally | undefined, now: number, made: number): RequestTally {
+  const day = new Date(now).toISOString().slice(0, 10)
+  return { day, count: (previous?.day === day ? previous.count : 0) + made }
+}
+
+/**
+ * The rate folded with one window's sample, weighted by the window's length: a day-long deep rescan
+ * nearly replaces it, a ten-minute window nudges it.
+ */
+export function foldRate(previous: number | undefined, scanned: number, spanMs: number): number | undefined {
+  if (spanMs <= 0) return previous
+  const sample = (scanned * HOUR) / spanMs
+  if (previous === undefined) return Math.round(sample * 100) / 100
+  const weight = spanMs / (spanMs + RATE_MEMORY_MS)
+  return Math.round((previous + weight * (sample - previous)) * 100) / 100
+}
