@@ -89,6 +89,18 @@ function parseRangeTime(value: unknown): number | undefined {
   return Number.isNaN(millis) ? undefined : millis
 }
 
+/** The index of the first message received at or after `time`, in messages sorted by that time. */
+function firstAtOrAfter(messages: SimMessage[], time: number): number {
+  let low = 0
+  let high = messages.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    if (messages[mid].receivedAt < time) low = mid + 1
+    else high = mid
+  }
+  return low
+}
+
 /** An ETD API on loopback with the real shapes, checks and limits, over the given messages. */
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const clock = options.clock ?? (() => Date.now())
@@ -124,6 +136,22 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     tokens.set(token, { issuedAt: clock(), searches: 0 })
     stats.tokens++
     send(res, 200, { accessToken: token })
+  }
+
+  const byTime = [...options.messages].sort((a, b) => a.receivedAt - b.receivedAt)
+  const snapshots = new Map<string, RawMessage[]>()
+  const snapshot = (query: string, start: number, end: number, verdicts: unknown): RawMessage[] => {
+    const now = clock()
+    const wanted = Array.isArray(verdicts) ? new Set(verdicts as string[]) : undefined
+    const found: RawMessage[] = []
+    for (let i = firstAtOrAfter(byTime, start); i < byTime.length && byTime[i].receivedAt <= end; i++) {
+      const m = renderMessage(byTime[i], now)
+      if (m && (!wanted || wanted.has(String((m.verdict as { latestVerdict: string }).latestVerdict)))) found.push(m)
+    }
+    found.reverse()
+    if (snapshots.size >= 8) snapshots.clear()
+    snapshots.set(query, found)
+    return found
   }
 
   const search = (req: IncomingMessage, res: ServerResponse, text: string): void => {
@@ -195,14 +223,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       }
     }
 
-    const now = clock()
-    const wanted = verdicts ? new Set(verdicts as string[]) : undefined
-    const found = options.messages
-      .filter((m) => m.receivedAt >= start && m.receivedAt <= end)
-      .map((m) => renderMessage(m, now))
-      .filter((m) => m !== undefined)
-      .filter((m) => !wanted || wanted.has(String((m.verdict as { latestVerdict: string }).latestVerdict)))
-      .reverse()
+    // What the first page saw: later pages of the same query answer from it, as a consistent listing.
+    const found = offset === 0 || !snapshots.has(query) ? snapshot(query, start, end, verdicts) : snapshots.get(query)!
     const page = [...(offset === 0 ? faults.extraMessages : []), ...found.slice(offset, offset + pageSize)]
     const next =
       offset + pageSize < found.length
