@@ -235,3 +235,44 @@ describe('a day of 10-minute runs at 13,000 convictions a day', () => {
     expect(day).toBeGreaterThan(144 * 2)
   })
 })
+
+describe('a daily request budget too small for every deep rescan', () => {
+  // 1,300 convictions a day: a fresh run costs a token and one page, the deep rescan about 14 pages.
+  // 310 a day leaves 22 after the 144 fresh runs: enough for one deep rescan, not for four.
+  const retro = message('retro-late', 'ceo@example.com', T0 + 2 * HOUR, [
+    [2000, 'neutral'],
+    [8 * HOUR, 'phishing']
+  ])
+  let sim: Simulator
+  let dir: string
+  let runs: RunRecord[]
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'etd-budget-'))
+    sim = await startSimulator({
+      messages: [...background(T0 - 26 * HOUR, T0 + DAY, 1300), retro],
+      clock: () => clock,
+      rateLimit: false
+    })
+    runs = await runDay(sim, dir, () => ({ notify: 'none', 'daily-request-budget': '310' }))
+  }, 300_000)
+
+  afterAll(async () => {
+    await sim?.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('postpones the deep rescan to the next UTC day, which still catches the retro verdict, once', () => {
+    const postponed = runs.filter((r) => r.log.includes('Deep rescan postponed'))
+    expect(postponed.length).toBeGreaterThan(0)
+    expect(postponed[0].log).toContain('It runs at the first run after 2026-11-21 00:00 UTC')
+    const told = runs.filter((r) => r.told.includes('retro-late'))
+    expect(told.map((r) => new Date(r.at).toISOString())).toEqual(['2026-11-21T00:00:00.000Z'])
+    expect(deepRan(told[0])).toBe(true)
+  })
+
+  it('keeps the day within the budget', () => {
+    const day = runs.filter((r) => r.at < T0 + DAY).reduce((sum, r) => sum + r.requests, 0)
+    expect(day).toBeLessThanOrEqual(310)
+  })
+})
