@@ -38,6 +38,9 @@ describe('parseConfig', () => {
     expect(c.rule).toEqual({ mailboxes: [], verdicts: ['bec', 'scam', 'phishing', 'malicious'], techniques: [] })
     expect(c.lookbackMs).toBe(3_600_000)
     expect(c.settleDelayMs).toBe(300_000)
+    expect(c.rescanMs).toBe(24 * 3_600_000)
+    expect(c.rescanEveryMs).toBe(6 * 3_600_000)
+    expect(c.dailyRequestBudget).toBe(2000)
     expect(c.notify).toBe('email')
     expect(c.dryRun).toBe(false)
     expect(c.email).toEqual({
@@ -122,6 +125,16 @@ describe('parseConfig', () => {
     expect(errorOf({ 'settle-delay': '5' })).toBe(
       "Input 'settle-delay' is '5'; expected a duration such as 90s, 65m, 2h or 7d."
     )
+    expect(config({ 'rescan-every': '0' }).rescanEveryMs).toBe(0)
+    expect(errorOf({ 'rescan-every': 'hourly' })).toBe(
+      "Input 'rescan-every' is 'hourly'; expected a duration such as 90s, 65m, 2h or 7d."
+    )
+    expect(config({ 'daily-request-budget': '500' }).dailyRequestBudget).toBe(500)
+    for (const bad of ['0', '10001', '1.5', 'lots']) {
+      expect(errorOf({ 'daily-request-budget': bad })).toBe(
+        `Input 'daily-request-budget' is '${bad}'; expected a whole number from 1 to 10000.`
+      )
+    }
     expect(config({ notify: 'None' }).notify).toBe('none')
     expect(config({ notify: 'None' }).email).toBeUndefined()
     expect(errorOf({ notify: 'slack' })).toBe("Input 'notify' is 'slack'; expected one of email, issue, both, none.")

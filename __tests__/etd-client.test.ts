@@ -122,6 +122,27 @@ describe('EtdClient against the simulator', () => {
     )
   })
 
+  it('counts every request it sends, retries included', async () => {
+    sim = await simulatorWith(250, { rateLimit: false })
+    sim.faults.statuses = [503]
+    const c = client(sim)
+    await allPages(c)
+    expect(c.requests).toEqual({ token: 1, search: 4 })
+    expect(sim.stats.tokens + sim.stats.searches).toBe(5)
+  })
+
+  it('reports a 429 that outlasts the retries as the tenant’s daily quota spent, with when it resets', async () => {
+    sim = await simulatorWith(5, { rateLimit: false })
+    sim.faults.statuses = [429, 429]
+    let now = Date.parse('2026-11-27T16:42:00Z')
+    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) }
+    await expect(allPages(client(sim, { clock, retry: { ...FAST_RETRY, maxAttempts: 2 } }))).rejects.toThrow(
+      'ETD /v1/messages/search still answered 429 "Limit exceeded" after 2 attempts: the tenant\'s daily quota ' +
+        'of 10,000 requests, shared by every integration of the tenant, is probably spent. It resets with ' +
+        "ETD's next day (about 2026-11-28T00:00Z); until then ETD refuses every integration of the tenant."
+    )
+  })
+
   it('times out a slow answer and says so', async () => {
     sim = await simulatorWith(5, { rateLimit: false })
     sim.faults.delayMs = 400

@@ -160,6 +160,39 @@ describe('several runs in a row, state in a file', () => {
     expect((await runAt(T0 + HOUR)).outputs['state-restored']).toBe('true')
   })
 
+  it('distrusts a restored state with a horizon in the future, and searches as without state', async () => {
+    await watch([message('m1', T0 - 30 * MINUTE, [5000, 'phishing'])])
+    const poisoned = {
+      version: 2,
+      horizon: '2027-01-01T00:00:00.000Z',
+      watermark: '2027-01-01T00:00:00.000Z',
+      notified: {}
+    }
+    await writeFile(join(dir, 'state.json'), JSON.stringify(poisoned))
+    const result = await runAt(T0)
+    expect(result.log).toContain(
+      `::warning::No state restored: the state from ${join(dir, 'state.json')} was ignored because its horizon ` +
+        '2027-01-01T00:00:00.000Z lies in the future. Searching the lookback window as on a first run.'
+    )
+    expect(result.outputs['state-restored']).toBe('false')
+    expect(result.notices).toEqual([{ id: 'm1', notice: 'new' }])
+    const saved = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { horizon: string; watermark: string }
+    expect(saved.horizon).toBe('2026-11-20T07:55:00.000Z')
+    expect(saved.watermark).toBe('2026-11-20T08:55:00.000Z')
+  })
+
+  it('explains a date range that ETD refuses, naming the input that set it', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'etd-scenario-'))
+    // ETD's clock two days ahead of the runner's: the window's start is then past ETD's 90 days.
+    sim = await startSimulator({ messages: [], clock: () => clock + 2 * 24 * HOUR, rateLimit: false })
+    const result = await runAt(T0, { lookback: '120d' })
+    expect(result.failed).toBe(true)
+    expect(result.log).toContain(
+      '::error::ETD refused the window 2026-08-23T09:00:01.000Z to 2026-11-20T08:55:00.000Z as an invalid date ' +
+        "range (it searches no further back than 90 days): check input 'lookback' and the runner's clock."
+    )
+  })
+
   it('keeps the state but for its request count when notifying fails; the next run tells everything once', async () => {
     await watch([
       message('a', T0 - 30 * MINUTE, [5000, 'bec']),

@@ -109,7 +109,11 @@ describe('untrustedTimes', () => {
   })
 
   it.each([
-    ['a horizon', { horizon: T + HOUR, watermark: T + HOUR }, 'its horizon 2026-11-27T11:00:00.000Z lies in the future'],
+    [
+      'a horizon',
+      { horizon: T + HOUR, watermark: T + HOUR },
+      'its horizon 2026-11-27T11:00:00.000Z lies in the future'
+    ],
     ['a watermark', { watermark: T + 24 * HOUR }, 'its watermark 2026-11-28T10:00:00.000Z lies in the future'],
     ['a deep rescan', { deepScanAt: T + HOUR }, 'its last deep rescan 2026-11-27T11:00:00.000Z lies in the future'],
     [
