@@ -6,7 +6,7 @@ import type { Clock } from '../src/common/rate-limiter.js'
 import { run } from '../src/main.js'
 import type { Report } from '../src/report/report.js'
 import { certificate } from '../src/simulator/certificate.js'
-import type { SimMessage, VerdictEvent } from '../src/simulator/data.js'
+import { backgroundConvictions, type SimMessage, type VerdictEvent } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { expectedMatches } from '../src/simulator/oracle.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
@@ -50,16 +50,6 @@ function message(
     urls: [],
     nanoTimes: false
   }
-}
-
-/** Convictions of the rest of the tenant, evenly spread: they cost pages but match nothing. */
-function background(start: number, end: number, perDay: number): SimMessage[] {
-  const count = Math.round(((end - start) / DAY) * perDay)
-  return Array.from({ length: count }, (_, i) =>
-    message(`bg-${i}`, `staff${i % 997}@example.com`, start + Math.floor(((end - start) * i) / count), [
-      [2000, THREATS[i % 4]]
-    ])
-  )
 }
 
 interface RunRecord {
@@ -164,7 +154,7 @@ describe('a day of 10-minute runs at 13,000 convictions a day', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'etd-economy-'))
     sim = await startSimulator({
-      messages: [...background(T0 - 26 * HOUR, T0 + DAY, CONVICTIONS_PER_DAY), ...plain, ...special],
+      messages: [...backgroundConvictions(T0 - 26 * HOUR, T0 + DAY, CONVICTIONS_PER_DAY), ...plain, ...special],
       clock: () => clock,
       rateLimit: false
     })
@@ -250,7 +240,7 @@ describe('a daily request budget too small for every deep rescan', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'etd-budget-'))
     sim = await startSimulator({
-      messages: [...background(T0 - 26 * HOUR, T0 + DAY, 1300), retro],
+      messages: [...backgroundConvictions(T0 - 26 * HOUR, T0 + DAY, 1300), retro],
       clock: () => clock,
       rateLimit: false
     })

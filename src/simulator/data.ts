@@ -239,3 +239,30 @@ export function renderMessage(message: SimMessage, now: number): RawMessage | un
       : {})
   }
 }
+
+/**
+ * The rest of a tenant's convictions, evenly spread over `start`–`end` at `perDay`, to mailboxes nobody
+ * watches: they cost search pages and match nothing, as most of a large tenant's traffic does.
+ */
+export function backgroundConvictions(start: number, end: number, perDay: number): SimMessage[] {
+  const count = Math.round(((end - start) / 86_400_000) * perDay)
+  return Array.from({ length: count }, (_, i) => {
+    const receivedAt = start + Math.floor(((end - start) * i) / count)
+    const mailbox = `staff${i % 997}@example.com`
+    return {
+      id: `bg-${i}`,
+      receivedAt,
+      subject: 'Invoice overdue',
+      fromAddress: 'billing@evil.example',
+      senderName: 'Billing',
+      toAddresses: [mailbox],
+      mailboxes: [mailbox],
+      direction: 'incoming' as const,
+      techniques: [{ type: 'Call to action', severity: 'medium', description: '' }],
+      history: [{ at: receivedAt + 2000, verdict: THREATS[i % THREATS.length] }],
+      folder: 'quarantine',
+      urls: [],
+      nanoTimes: false
+    }
+  })
+}
