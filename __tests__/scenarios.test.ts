@@ -58,6 +58,7 @@ interface Outcome {
   failed: boolean
   log: string
   outputs: Record<string, string>
+  summary: string
   notices: Array<{ id: string; notice: string; previousVerdict?: string }>
 }
 
@@ -88,7 +89,7 @@ async function runAt(at: number, inputs: Record<string, string> = {}): Promise<O
   const notices = (report?.messages ?? [])
     .filter((m) => m.notice === 'new' || m.notice === 'verdict-change')
     .map((m) => ({ id: m.id, notice: m.notice, ...(m.previousVerdict ? { previousVerdict: m.previousVerdict } : {}) }))
-  return { failed: result.failed, log: result.log, outputs: result.outputs, notices }
+  return { failed: result.failed, log: result.log, outputs: result.outputs, summary: result.summary, notices }
 }
 
 describe('several runs in a row, state in a file', () => {
@@ -100,6 +101,10 @@ describe('several runs in a row, state in a file', () => {
     // No deep rescan is due: the fresh window starts 5 minutes before the first run's end, after m1.
     expect(second.outputs['matched-count']).toBe('1')
     expect(second.outputs['new-count']).toBe('1')
+    expect(second.outputs['etd-requests']).toBe('2')
+    expect(second.summary).toContain(
+      '<p>ETD: 2 requests this run (1 token, 1 search); 4 of 2,000 today; deep rescan next due 14:55 UTC.</p>'
+    )
     expect((await runAt(T0 + 2 * HOUR)).notices).toEqual([])
   })
 
