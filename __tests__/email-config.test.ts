@@ -36,7 +36,7 @@ describe('parseEmailConfig', () => {
       password: 'p',
       ca: undefined
     })
-    expect(email({ 'smtp-host': 'relay.internal', 'smtp-security': 'none' }).smtp.port).toBe(25)
+    expect(email({ 'smtp-host': 'relay.internal', 'smtp-security': 'none' }).smtp!.port).toBe(25)
   })
 
   it('parses recipient lists with names, commas and newlines', () => {
@@ -57,7 +57,7 @@ describe('parseEmailConfig', () => {
   it('refuses credentials in plain text unless explicitly allowed', () => {
     const plain = { 'smtp-host': 'h', 'smtp-security': 'none', 'smtp-username': 'u', 'smtp-password': 'p' }
     expect(errorOf(plain)).toMatch(/^Input 'smtp-security' is none while credentials are set/)
-    expect(email({ ...plain, 'smtp-allow-insecure-auth': 'true' }).smtp.security).toBe('none')
+    expect(email({ ...plain, 'smtp-allow-insecure-auth': 'true' }).smtp!.security).toBe('none')
   })
 
   it('never echoes a password from smtp-url in an error', () => {
@@ -68,7 +68,7 @@ describe('parseEmailConfig', () => {
 
   it('checks smtp-ca is a certificate', async () => {
     const { cert } = await certificate()
-    expect(email({ 'smtp-host': 'h', 'smtp-ca': cert }).smtp.ca).toBe(cert.trim())
+    expect(email({ 'smtp-host': 'h', 'smtp-ca': cert }).smtp!.ca).toBe(cert.trim())
     expect(errorOf({ 'smtp-host': 'h', 'smtp-ca': 'not a pem' })).toBe(
       "Input 'smtp-ca' is not a PEM certificate; expected text starting with -----BEGIN CERTIFICATE-----."
     )

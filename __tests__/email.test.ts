@@ -51,6 +51,9 @@ afterEach(async () => {
 
 async function config(overrides: Partial<SmtpConfig> = {}, email: Partial<EmailConfig> = {}): Promise<EmailConfig> {
   return {
+    transport: 'smtp',
+    graphEndpoint: 'https://graph.microsoft.com',
+    fromAddress: 'etd@example.com',
     smtp: {
       host: '127.0.0.1',
       port: smtp!.port,

@@ -35,7 +35,7 @@ function readConfig(): Config {
   }
   const config = parseConfig((name) => core.getInput(name), process.env)
   // The password as decoded from smtp-url differs from its URL-encoded form.
-  if (config.email?.smtp.password) core.setSecret(config.email.smtp.password)
+  if (config.email?.smtp?.password) core.setSecret(config.email.smtp.password)
   return config
 }
 

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto'
+import { createPrivateKey, X509Certificate } from 'node:crypto'
 import addressparser from 'nodemailer/lib/addressparser/index.js'
 import { InputError } from './errors.js'
 import { boolean, integer, oneOf, required, type InputReader } from './inputs.js'
@@ -15,11 +15,38 @@ export interface SmtpConfig {
   password?: string
   /** PEM of a private CA to trust besides the system's. */
   ca?: string
+  /** `smtp-auth: oauth2`: XOAUTH2 with an Entra token for `username` instead of a password. */
+  oauth2?: boolean
+}
+
+export const EMAIL_TRANSPORTS = ['smtp', 'graph'] as const
+export type EmailTransport = (typeof EMAIL_TRANSPORTS)[number]
+
+/** How the Entra app proves who it is: no credential is stored at all with `federated` (GitHub OIDC). */
+export type EntraCredential =
+  | { kind: 'secret'; secret: string }
+  | { kind: 'certificate'; privateKey: string; thumbprintSha256: string }
+  | { kind: 'federated' }
+
+export interface EntraConfig {
+  tenantId: string
+  clientId: string
+  credential: EntraCredential
+  /** `https://login.microsoftonline.com` or a national cloud's; no trailing slash. */
+  authority: string
 }
 
 export interface EmailConfig {
-  smtp: SmtpConfig
+  transport: EmailTransport
+  /** Present with the smtp transport. */
+  smtp?: SmtpConfig
+  /** The Entra app, for Graph and for SMTP with OAuth2. */
+  entra?: EntraConfig
+  /** `https://graph.microsoft.com` or a national cloud's; no trailing slash. */
+  graphEndpoint: string
   from: string
+  /** The bare address of `from`: the mailbox Graph sends as. */
+  fromAddress: string
   to: string[]
   maxRows: number
   whenEmpty: boolean
@@ -105,13 +132,112 @@ function checkPairing(smtp: SmtpConfig, viaUrl: boolean): void {
   }
 }
 
-export function parseEmailConfig(input: InputReader): EmailConfig {
+/** An https origin (and path) without credentials, query or fragment, like etd-base-url. */
+function httpsUrl(input: InputReader, name: string, fallback: string): string {
+  const given = input(name).trim()
+  if (given === '') return fallback
+  let url: URL | undefined
+  try {
+    url = new URL(given)
+  } catch {
+    url = undefined
+  }
+  if (!url || url.protocol !== 'https:' || url.username || url.password || url.search || url.hash) {
+    throw new InputError(
+      `Input '${name}' is '${url?.origin ?? given}'; expected an https URL without credentials or query, such as ${fallback}.`
+    )
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
+}
+
+/** A PEM holding the certificate and its private key, as Entra's "Certificates & secrets" takes the first. */
+function certificateCredential(pem: string): EntraCredential {
+  const fail = (why: string) =>
+    new InputError(
+      `Input 'graph-certificate' ${why}; expected the PEM certificate and its private key (-----BEGIN PRIVATE KEY-----) together.`
+    )
+  const certPem = /-----BEGIN CERTIFICATE-----[^]+?-----END CERTIFICATE-----/.exec(pem)?.[0]
+  const keyPem = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[^]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(pem)?.[0]
+  if (!certPem) throw fail('has no certificate')
+  if (!keyPem) throw fail('has no private key')
+  let cert: X509Certificate
+  let key: ReturnType<typeof createPrivateKey>
+  try {
+    cert = new X509Certificate(certPem)
+    key = createPrivateKey(keyPem)
+  } catch {
+    throw fail('is not readable')
+  }
+  if (!cert.checkPrivateKey(key)) throw fail('has a private key that does not belong to its certificate')
+  return {
+    kind: 'certificate',
+    // msal signs with the key in PKCS#8 form and names the certificate by its SHA-256 thumbprint (x5t#S256).
+    privateKey: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    thumbprintSha256: cert.fingerprint256.replace(/:/g, '').toLowerCase()
+  }
+}
+
+const ENTRA_ID = /^[A-Za-z0-9][A-Za-z0-9.-]*$/
+
+function entraConfig(input: InputReader, why: string): EntraConfig {
+  const id = (name: string, what: string) => {
+    const value = required(input, name, `${what} (${why})`)
+    if (!ENTRA_ID.test(value)) {
+      throw new InputError(
+        `Input '${name}' is not an Entra ID; expected a GUID such as 00000000-0000-0000-0000-000000000000.`
+      )
+    }
+    return value
+  }
+  const tenantId = id('graph-tenant-id', "the Entra tenant's ID or domain")
+  const clientId = id('graph-client-id', "the Entra app's application (client) ID")
+  const secret = input('graph-client-secret').trim()
+  const certificate = input('graph-certificate').trim()
+  const federated = boolean(input, 'graph-federated', false)
+  const given = [secret && 'graph-client-secret', certificate && 'graph-certificate', federated && 'graph-federated']
+  const set = given.filter(Boolean)
+  if (set.length !== 1) {
+    throw new InputError(
+      set.length === 0
+        ? `One of 'graph-federated: true' (GitHub OIDC), 'graph-client-secret' or 'graph-certificate' is required (${why}).`
+        : `Inputs ${set.map((n) => `'${n}'`).join(' and ')} are both set; set one credential for the Entra app.`
+    )
+  }
+  return {
+    tenantId,
+    clientId,
+    credential: secret
+      ? { kind: 'secret', secret }
+      : certificate
+        ? certificateCredential(certificate)
+        : { kind: 'federated' },
+    authority: httpsUrl(input, 'graph-authority', 'https://login.microsoftonline.com')
+  }
+}
+
+/** Graph when its app is configured and no SMTP server is, SMTP otherwise. */
+function transport(input: InputReader): EmailTransport {
+  const smtpSet = input('smtp-url').trim() !== '' || input('smtp-host').trim() !== ''
+  const fallback = input('graph-tenant-id').trim() !== '' && !smtpSet ? 'graph' : 'smtp'
+  return oneOf(input, 'email-transport', EMAIL_TRANSPORTS, fallback)
+}
+
+function smtpConfig(input: InputReader): { smtp: SmtpConfig; entra?: EntraConfig } {
   const url = input('smtp-url').trim()
   if (url !== '' && input('smtp-host').trim() !== '') {
     throw new InputError(`Inputs 'smtp-url' and 'smtp-host' are both set; set one of them.`)
   }
   const smtp = { ...(url !== '' ? fromUrl(url) : fromFields(input)), ca: ca(input) }
   checkPairing(smtp, url !== '')
+  if (oneOf(input, 'smtp-auth', ['password', 'oauth2'] as const, 'password') === 'oauth2') {
+    if (smtp.password !== undefined) {
+      throw new InputError(
+        `Input 'smtp-auth' is oauth2, which needs no password: remove smtp-password (or the one in smtp-url).`
+      )
+    }
+    if (smtp.security === 'none') throw new InputError(`Input 'smtp-auth' is oauth2, which needs starttls or tls.`)
+    return { smtp: { ...smtp, oauth2: true }, entra: entraConfig(input, 'smtp-auth is oauth2') }
+  }
   if ((smtp.username === undefined) !== (smtp.password === undefined)) {
     throw new InputError(`Inputs 'smtp-username' and 'smtp-password' go together; set both or neither.`)
   }
@@ -120,11 +246,24 @@ export function parseEmailConfig(input: InputReader): EmailConfig {
       `Input 'smtp-security' is none while credentials are set: they would cross the network in plain text. Use starttls or tls, or set smtp-allow-insecure-auth: true.`
     )
   }
+  return { smtp }
+}
+
+export function parseEmailConfig(input: InputReader): EmailConfig {
+  const kind = transport(input)
+  const delivery: Pick<EmailConfig, 'smtp' | 'entra'> =
+    kind === 'graph' ? { entra: entraConfig(input, 'email-transport is graph') } : smtpConfig(input)
   const from = addresses(input, 'email-from', 'the sender address of notification emails')
   if (from.length > 1) throw new InputError(`Input 'email-from' has ${from.length} addresses; expected one.`)
+  const fromAddress = addressparser(from[0], { flatten: true })[0].address
+  // XOAUTH2 logs in as the mailbox it sends from unless told otherwise.
+  if (delivery.smtp?.oauth2 && delivery.smtp.username === undefined) delivery.smtp.username = fromAddress
   return {
-    smtp,
+    transport: kind,
+    ...delivery,
+    graphEndpoint: httpsUrl(input, 'graph-endpoint', 'https://graph.microsoft.com'),
     from: from[0],
+    fromAddress,
     to: addresses(input, 'email-to', 'who receives the digest, one or more addresses'),
     maxRows: integer(input, 'email-max-rows', 200, 1, 10000),
     whenEmpty: boolean(input, 'email-when-empty', false),

@@ -4,7 +4,8 @@ import type { EmailConfig } from '../config/email.js'
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
 import { buildDigest } from './digest.js'
-import { EmailSender, renderEml, type EmailOptions, type Mail } from './email.js'
+import { EmailError, renderEml, type EmailOptions, type Mail, type MailTransport, type RenderedMail } from './email.js'
+import { openTransport } from './email/transport.js'
 import { buildOwnerNotices } from './owner-notice.js'
 
 export interface EmailBatch {
@@ -69,6 +70,39 @@ async function writeDryRun(config: EmailConfig, mails: Mail[], reportPath: strin
   return paths[0]
 }
 
+const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`
+
+/**
+ * The digest as MIME, within the transport's size limit: over it, the attached JSON report is left out
+ * with a note saying so (the report stays at report-path); without it the rows are capped by email-max-rows.
+ */
+async function fitted(
+  config: EmailConfig,
+  digest: Mail,
+  transport: MailTransport
+): Promise<{ mail: RenderedMail; note?: string }> {
+  const rendered = await renderEml(config.from, digest, 'windows')
+  const limit = transport.maxMimeBytes
+  if (limit === undefined || rendered.eml.length <= limit) return { mail: rendered }
+  const note = `The JSON report was left out: with it this email would be ${megabytes(rendered.eml.length)}, over the ${megabytes(limit)} the email transport takes. It is kept as the run's report file.`
+  const trimmed = await renderEml(
+    config.from,
+    {
+      ...digest,
+      text: `${note}\n\n${digest.text}`,
+      html: digest.html?.replace(/<body[^>]*>/, (body) => `${body}<p><strong>${note}</strong></p>`),
+      attachments: []
+    },
+    'windows'
+  )
+  if (trimmed.eml.length > limit) {
+    throw new EmailError(
+      `The digest is ${megabytes(trimmed.eml.length)} even without the JSON report, over the ${megabytes(limit)} the email transport takes: lower email-max-rows.`
+    )
+  }
+  return { mail: trimmed, note: ' without the JSON report, which made it too large' }
+}
+
 /** The administrator's digest and, when asked, a notice to each mailbox owner. */
 export async function deliverEmail(
   config: EmailConfig,
@@ -89,19 +123,20 @@ export async function deliverEmail(
       description: `Dry run: the digest was written to ${emlPath}, not sent.`
     }
   }
-  const sender = new EmailSender(config.smtp, config.from, options)
+  const transport = await openTransport(config, options)
   try {
-    const messageId = await sender.send(digest)
-    for (const mail of owners) await sender.send(mail)
+    const { mail: sent, note } = await fitted(config, digest, transport)
+    await transport.send(sent)
+    for (const mail of owners) await transport.send(await renderEml(config.from, mail, 'windows'))
     const notices =
       owners.length > 0 ? ` and ${owners.length} mailbox owner notice${owners.length === 1 ? '' : 's'}` : ''
     return {
       sent: true,
-      messageId,
+      messageId: sent.messageId,
       ownerNotices: owners.length,
-      description: `Digest emailed to ${config.to.join(', ')}${notices}.`
+      description: `Digest emailed to ${config.to.join(', ')}${note ?? ''}${notices}.`
     }
   } finally {
-    sender.close()
+    transport.close()
   }
 }

@@ -1,0 +1,89 @@
+import { AuthError, ConfidentialClientApplication, type Configuration } from '@azure/msal-node'
+import type { EntraConfig } from '../../config/email.js'
+import { EmailError } from '../email.js'
+import { msalNetworkClient, type HttpsOptions } from './https.js'
+
+/** The audience Entra expects in a GitHub OIDC token it exchanges (a federated identity credential). */
+export const OIDC_AUDIENCE = 'api://AzureADTokenExchange'
+/** Exchange Online's SMTP AUTH XOAUTH2 resource. */
+export const EXCHANGE_SMTP_SCOPE = 'https://outlook.office365.com/.default'
+
+export const graphScope = (graphEndpoint: string): string => `${graphEndpoint}/.default`
+
+export interface EntraOptions extends HttpsOptions {
+  /** Masks a value in the workflow log before anything can print it. */
+  maskSecret: (value: string) => void
+  /** The job's OIDC token for an audience (`core.getIDToken`): needs `permissions: id-token: write`. */
+  getIdToken: (audience: string) => Promise<string>
+}
+
+/** Why Entra said no, and what to change: the AADSTS code picks the hint. */
+function explain(entra: EntraConfig, error: unknown): string {
+  const raw = error instanceof AuthError ? `${error.errorCode}: ${error.errorMessage}` : (error as Error).message
+  const reply = raw.split(/\r?\n/)[0].replace(/\s+/g, ' ').slice(0, 300)
+  const app = `app ${entra.clientId} in tenant ${entra.tenantId}`
+  let hint = 'check graph-tenant-id, graph-client-id and the credential'
+  if (/AADSTS7000215|AADSTS7000222/.test(raw)) hint = 'graph-client-secret is wrong or expired: create a new one'
+  else if (/AADSTS700027|AADSTS700023|AADSTS7000274/.test(raw))
+    hint = "graph-certificate does not match a certificate uploaded to the app's Certificates & secrets"
+  else if (/AADSTS700213|AADSTS70021|AADSTS700211|AADSTS700212/.test(raw))
+    hint =
+      "no federated credential of the app matches this job's OIDC token: add one with issuer https://token.actions.githubusercontent.com and subject repo:OWNER/REPO:ref:refs/heads/BRANCH (or :environment:NAME)"
+  else if (/AADSTS700016/.test(raw)) hint = `graph-client-id names no app in tenant ${entra.tenantId}`
+  else if (/AADSTS90002|AADSTS900023/.test(raw)) hint = 'graph-tenant-id names no tenant'
+  return `Entra refused a token for ${app} (${reply}): ${hint}.`
+}
+
+/** Access tokens for the Entra app, through Microsoft's msal, cached for the run. */
+export class EntraTokens {
+  private readonly app: ConfidentialClientApplication
+
+  constructor(
+    private readonly entra: EntraConfig,
+    private readonly options: EntraOptions
+  ) {
+    const { credential } = entra
+    const auth: Configuration['auth'] = {
+      clientId: entra.clientId,
+      authority: `${entra.authority}/${entra.tenantId}`,
+      // A known authority is trusted as given: msal asks it for its metadata and never runs instance
+      // discovery against login.microsoftonline.com, which a national or private cloud cannot answer.
+      knownAuthorities: [new URL(entra.authority).host]
+    }
+    if (credential.kind === 'secret') auth.clientSecret = credential.secret
+    else if (credential.kind === 'certificate') {
+      auth.clientCertificate = { thumbprintSha256: credential.thumbprintSha256, privateKey: credential.privateKey }
+    } else auth.clientAssertion = () => this.oidcToken()
+    this.app = new ConfidentialClientApplication({
+      auth,
+      system: { networkClient: msalNetworkClient(options), loggerOptions: { piiLoggingEnabled: false } }
+    })
+  }
+
+  private async oidcToken(): Promise<string> {
+    let token: string
+    try {
+      token = await this.options.getIdToken(OIDC_AUDIENCE)
+    } catch (error) {
+      throw new EmailError(
+        `No GitHub OIDC token for graph-federated (${(error as Error).message.replace(/\s+/g, ' ').trim()}): the job needs permissions: id-token: write.`
+      )
+    }
+    this.options.maskSecret(token)
+    return token
+  }
+
+  /** Resolves to an access token for `scope`; rejects with an EmailError that says what to change. */
+  async token(scope: string): Promise<string> {
+    let accessToken: string | undefined
+    try {
+      accessToken = (await this.app.acquireTokenByClientCredential({ scopes: [scope] }))?.accessToken
+    } catch (error) {
+      if (error instanceof EmailError) throw error
+      throw new EmailError(explain(this.entra, error))
+    }
+    if (!accessToken) throw new EmailError(`Entra gave no access token for ${scope}.`)
+    this.options.maskSecret(accessToken)
+    return accessToken
+  }
+}

@@ -1,0 +1,127 @@
+import { rootCertificates } from 'node:tls'
+import nodemailer, { type Transporter } from 'nodemailer'
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js'
+import type { SmtpConfig } from '../../config/email.js'
+import { withRetry, type RetryPolicy } from '../../common/retry.js'
+import { EmailError, type EmailOptions, type MailTransport, type RenderedMail } from '../email.js'
+
+const DEFAULT_EMAIL_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 2000, maxDelayMs: 20000 }
+
+interface SmtpFailure {
+  code?: string
+  responseCode?: number
+  response?: string
+  command?: string
+  message?: string
+}
+
+function transportOptions(smtp: SmtpConfig, timeoutMs: number, accessToken?: string): SMTPTransport.Options {
+  return {
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.security === 'tls',
+    // A server that does not offer STARTTLS must not get the credentials in plain text.
+    requireTLS: smtp.security === 'starttls',
+    ignoreTLS: smtp.security === 'none',
+    auth:
+      accessToken !== undefined
+        ? { type: 'OAuth2', user: smtp.username, accessToken }
+        : smtp.username !== undefined
+          ? { user: smtp.username, pass: smtp.password }
+          : undefined,
+    tls: {
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+      ...(smtp.ca ? { ca: [...rootCertificates, smtp.ca] } : {})
+    },
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs * 2,
+    logger: false,
+    debug: false
+  }
+}
+
+/** 4xx replies and dropped connections pass; authentication, 5xx and TLS set-up do not. */
+function isTransientSmtpFailure(error: unknown): boolean {
+  const e = error as SmtpFailure
+  if (e.code === 'EAUTH' || e.code === 'ETLS' || misconfiguration(e) !== undefined) return false
+  if (e.responseCode !== undefined) return e.responseCode >= 400 && e.responseCode < 500
+  return ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ECONNRESET', 'EDNS'].includes(e.code ?? '')
+}
+
+function misconfiguration(e: SmtpFailure): string | undefined {
+  const text = `${e.message ?? ''} ${e.response ?? ''}`
+  if (/wrong version number|WRONG_VERSION_NUMBER|packet length too long|unknown protocol/i.test(text)) {
+    return 'the server does not speak implicit TLS on this port; for port 587 or 25 use smtp-security: starttls (smtp://)'
+  }
+  if (/Greeting never received/i.test(text)) {
+    return 'no SMTP greeting arrived; the server may expect implicit TLS: for port 465 use smtp-security: tls (smtps://)'
+  }
+  return undefined
+}
+
+// Exchange Online's replies once SMTP AUTH Basic is off for the tenant (MC786329).
+const BASIC_AUTH_RETIRED =
+  /5\.7\.30|5\.7\.139|Basic authentication is not supported|SmtpClientAuthentication is disabled/i
+const MODERN_AUTH_FIX =
+  'set email-transport: graph with graph-tenant-id, graph-client-id and graph-federated: true (or smtp-auth: oauth2 with the same Entra app); see the README, Microsoft 365'
+
+/** One line that says what failed and what to change; the server's own reply where it gave one. */
+function explainSmtpError(error: unknown, smtp: SmtpConfig): string {
+  const e = error as SmtpFailure
+  const where = `${smtp.host}:${smtp.port}`
+  const reply = (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim()
+  const wrongPairing = misconfiguration(e)
+  if (wrongPairing) return `Email via ${where} failed: ${wrongPairing}.`
+  if (BASIC_AUTH_RETIRED.test(reply) && !smtp.oauth2) {
+    return `Email via ${where} failed: ${reply}. Microsoft 365 has retired passwords (Basic authentication) for SMTP: ${MODERN_AUTH_FIX}.`
+  }
+  if (e.code === 'EAUTH' && smtp.oauth2) {
+    return `SMTP XOAUTH2 login as ${smtp.username} failed at ${where}: ${reply}. The Entra app needs the SMTP.SendAsApp application permission, and Exchange a service principal for it with FullAccess to ${smtp.username} (README, Microsoft 365).`
+  }
+  if (e.code === 'EAUTH') {
+    return `SMTP authentication failed at ${where}: ${reply}. Check smtp-username and smtp-password (an app password where the provider still offers them; Microsoft 365 needs Graph or OAuth2, see the README).`
+  }
+  if (e.code === 'ETLS' || e.command === 'STARTTLS') {
+    return `Email via ${where} failed: the server did not complete STARTTLS (${reply}), and smtp-security: starttls never falls back to plain text.`
+  }
+  if (/certificate|self[- ]signed|CERT_|unable to verify/i.test(reply)) {
+    return `Email via ${where} failed: the server's certificate is not trusted (${reply}). For a private CA, pass its PEM as smtp-ca.`
+  }
+  if (e.responseCode !== undefined) return `The SMTP server at ${where} refused the email: ${reply}`
+  return `Email via ${where} failed: ${reply}`
+}
+
+/** Sends rendered mail through one SMTP server, retrying what is transient. */
+export class SmtpTransport implements MailTransport {
+  private readonly transport: Transporter<SMTPTransport.SentMessageInfo>
+  private readonly retry: RetryPolicy
+
+  /** `accessToken` logs in with XOAUTH2 instead of the password. */
+  constructor(
+    private readonly smtp: SmtpConfig,
+    private readonly options: EmailOptions = {},
+    accessToken?: string
+  ) {
+    this.transport = nodemailer.createTransport(transportOptions(smtp, options.timeoutMs ?? 30000, accessToken))
+    this.retry = options.retry ?? DEFAULT_EMAIL_RETRY
+  }
+
+  async send(mail: RenderedMail): Promise<void> {
+    try {
+      await withRetry(() => this.transport.sendMail({ envelope: mail.envelope, raw: mail.eml }), {
+        policy: this.retry,
+        isTransient: isTransientSmtpFailure,
+        onRetry: (error, attempt, delayMs) =>
+          this.options.onRetry?.(explainSmtpError(error, this.smtp), attempt, delayMs)
+      })
+    } catch (error) {
+      throw new EmailError(explainSmtpError(error, this.smtp))
+    }
+  }
+
+  close(): void {
+    this.transport.close()
+  }
+}

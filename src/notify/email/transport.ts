@@ -1,0 +1,24 @@
+import * as core from '@actions/core'
+import type { EmailConfig } from '../../config/email.js'
+import type { EmailOptions, MailTransport } from '../email.js'
+import { EntraTokens, EXCHANGE_SMTP_SCOPE, graphScope } from './entra.js'
+import { GraphTransport } from './graph.js'
+import { SmtpTransport } from './smtp.js'
+
+/** The transport the config asks for, with its Entra token where it needs one. */
+export async function openTransport(config: EmailConfig, options: EmailOptions): Promise<MailTransport> {
+  const tokens =
+    config.entra &&
+    new EntraTokens(config.entra, {
+      ca: options.ca,
+      timeoutMs: options.timeoutMs ?? 30000,
+      maskSecret: options.maskSecret ?? ((value) => core.setSecret(value)),
+      getIdToken: options.getIdToken ?? ((audience) => core.getIDToken(audience))
+    })
+  if (config.transport === 'graph') {
+    const scope = graphScope(config.graphEndpoint)
+    return new GraphTransport(config.graphEndpoint, config.fromAddress, () => tokens!.token(scope), options)
+  }
+  const accessToken = config.smtp!.oauth2 ? await tokens!.token(EXCHANGE_SMTP_SCOPE) : undefined
+  return new SmtpTransport(config.smtp!, options, accessToken)
+}
