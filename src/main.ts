@@ -17,7 +17,16 @@ import { tallyRequests } from './window/budget.js'
 import { FRESH_OVERLAP_MS, ledgerAfter, nextDeepRescan, planSearch, type SearchPlan } from './window/plan.js'
 
 const MAX_SKIP_WARNINGS = 20
-const SECRET_INPUTS = ['etd-api-key', 'etd-client-id', 'etd-client-secret', 'smtp-password', 'smtp-url', 'github-token']
+const SECRET_INPUTS = [
+  'etd-api-key',
+  'etd-client-id',
+  'etd-client-secret',
+  'smtp-password',
+  'smtp-url',
+  'github-token',
+  'graph-client-secret',
+  'graph-certificate'
+]
 const iso = (millis: number) => new Date(millis).toISOString()
 
 export interface RunOptions {
@@ -25,6 +34,8 @@ export interface RunOptions {
   now?: () => number
   /** Paces the ETD client and times its retries; a simulated one lets a day of runs pass in seconds. */
   etdClock?: Clock
+  /** PEM of a CA to trust for Entra and Graph besides the system's: the tests' and the demo's local cloud. */
+  emailCa?: string
 }
 
 function readConfig(): Config {
@@ -32,6 +43,10 @@ function readConfig(): Config {
   for (const name of SECRET_INPUTS) {
     const value = core.getInput(name)
     if (value) core.setSecret(value)
+    // A PEM is masked line by line too, so that no line of the private key can show on its own.
+    if (value.includes('\n'))
+      for (const line of value.split(/\r?\n/))
+        if (line.trim().length > 8 && !line.startsWith('-----')) core.setSecret(line.trim())
   }
   const config = parseConfig((name) => core.getInput(name), process.env)
   // The password as decoded from smtp-url differs from its URL-encoded form.
@@ -275,7 +290,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
       { convictions: decision.notices, window, reportJson: JSON.stringify(report, null, 2) },
       {
         onRetry: (reason, attempt, delayMs) =>
-          core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`)
+          core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`),
+        maskSecret: (value) => core.setSecret(value),
+        getIdToken: (audience) => core.getIDToken(audience),
+        ca: options.emailCa
       }
     )
     setDeliveryOutputs(delivery)

@@ -25,6 +25,8 @@ export interface MailSinkSetup {
   auth?: { user: string; pass: string }
   /** Allow AUTH without TLS, for the `smtp-security: none` case. */
   plainAuth?: boolean
+  /** XOAUTH2 only, as Exchange Online: whether this access token may send as this user. */
+  oauth2?: (user: string, accessToken: string) => boolean
 }
 
 /**
@@ -40,7 +42,8 @@ export async function startMailSink(setup: MailSinkSetup = {}): Promise<MailSink
     cert,
     logger: false,
     disabledCommands: setup.offerStartTls === false ? ['STARTTLS'] : [],
-    authOptional: setup.auth === undefined,
+    authOptional: setup.auth === undefined && setup.oauth2 === undefined,
+    authMethods: setup.oauth2 ? ['XOAUTH2'] : undefined,
     allowInsecureAuth: setup.plainAuth === true,
     onConnect(_session, callback) {
       state.connections++
@@ -49,6 +52,12 @@ export async function startMailSink(setup: MailSinkSetup = {}): Promise<MailSink
       callback(Object.assign(new Error('Service not available, try again later'), { responseCode: code }))
     },
     onAuth(auth, _session, callback) {
+      if (setup.oauth2 && auth.method === 'XOAUTH2') {
+        if (setup.oauth2(auth.username ?? '', auth.accessToken ?? '')) return callback(null, { user: auth.username })
+        return callback(null, {
+          data: { status: '401', schemes: 'bearer', scope: 'https://outlook.office365.com/.default' }
+        })
+      }
       if (setup.auth && auth.username === setup.auth.user && auth.password === setup.auth.pass) {
         return callback(null, { user: auth.username })
       }

@@ -20,17 +20,21 @@ export interface EntraOptions extends HttpsOptions {
 /** Why Entra said no, and what to change: the AADSTS code picks the hint. */
 function explain(entra: EntraConfig, error: unknown): string {
   const raw = error instanceof AuthError ? `${error.errorCode}: ${error.errorMessage}` : (error as Error).message
-  const reply = raw.split(/\r?\n/)[0].replace(/\s+/g, ' ').slice(0, 300)
+  // msal wraps Entra's words in "Error(s): … - Description: AADSTS…: words - Correlation ID: …".
+  const described = /Description: (.*?)(?: - Correlation ID|$)/.exec(raw.replace(/\s+/g, ' '))?.[1]
+  const reply = (described ?? raw.replace(/\s+/g, ' ')).trim().slice(0, 300)
   const app = `app ${entra.clientId} in tenant ${entra.tenantId}`
+  const kind = entra.credential.kind
   let hint = 'check graph-tenant-id, graph-client-id and the credential'
-  if (/AADSTS7000215|AADSTS7000222/.test(raw)) hint = 'graph-client-secret is wrong or expired: create a new one'
-  else if (/AADSTS700027|AADSTS700023|AADSTS7000274/.test(raw))
-    hint = "graph-certificate does not match a certificate uploaded to the app's Certificates & secrets"
-  else if (/AADSTS700213|AADSTS70021|AADSTS700211|AADSTS700212/.test(raw))
-    hint =
-      "no federated credential of the app matches this job's OIDC token: add one with issuer https://token.actions.githubusercontent.com and subject repo:OWNER/REPO:ref:refs/heads/BRANCH (or :environment:NAME)"
-  else if (/AADSTS700016/.test(raw)) hint = `graph-client-id names no app in tenant ${entra.tenantId}`
+  if (/AADSTS700016/.test(raw)) hint = `graph-client-id names no app in tenant ${entra.tenantId}`
   else if (/AADSTS90002|AADSTS900023/.test(raw)) hint = 'graph-tenant-id names no tenant'
+  else if (kind === 'federated' && /AADSTS700213|AADSTS70021\b|AADSTS700211|AADSTS700212|AADSTS7000215/.test(raw))
+    hint =
+      "no federated credential of the app matches this job's OIDC token: add one with issuer https://token.actions.githubusercontent.com and subject repo:OWNER/REPO:ref:refs/heads/BRANCH (or repo:OWNER/REPO:environment:NAME)"
+  else if (kind === 'certificate' && /AADSTS700027|AADSTS700023|AADSTS7000274|AADSTS7000215/.test(raw))
+    hint = "graph-certificate does not match a certificate uploaded to the app's Certificates & secrets"
+  else if (kind === 'secret' && /AADSTS7000215|AADSTS7000222/.test(raw))
+    hint = 'graph-client-secret is wrong or expired: create a new one'
   return `Entra refused a token for ${app} (${reply}): ${hint}.`
 }
 

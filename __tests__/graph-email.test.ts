@@ -1,0 +1,344 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import * as core from '@actions/core'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { generate } from 'selfsigned'
+import { SMTPServer } from 'smtp-server'
+import type { AddressInfo } from 'node:net'
+import { parseEmailConfig, type EmailConfig } from '../src/config/email.js'
+import { normalizeMessage } from '../src/etd/message.js'
+import type { EtdMessage } from '../src/etd/types.js'
+import { matches, type MatchRule } from '../src/match/matcher.js'
+import { deliverEmail, type EmailBatch } from '../src/notify/email-channel.js'
+import type { EmailOptions } from '../src/notify/email.js'
+import { EXCHANGE_SMTP_SCOPE, OIDC_AUDIENCE } from '../src/notify/email/entra.js'
+import { GRAPH_REQUEST_LIMIT_BYTES } from '../src/notify/email/graph.js'
+import { certificate } from '../src/simulator/certificate.js'
+import { generateMessages, renderMessage } from '../src/simulator/data.js'
+import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { startActionsOidc, startMicrosoft, type ActionsOidc, type MicrosoftCloud } from '../src/simulator/microsoft.js'
+
+const NOW = Date.UTC(2026, 10, 27, 12, 0, 0)
+const RULE: MatchRule = {
+  mailboxes: ['ceo@example.com', '*@subsidiary.example.org'],
+  verdicts: ['bec', 'phishing', 'malicious', 'scam'],
+  techniques: []
+}
+const TENANT = '11111111-2222-3333-4444-555555555555'
+const CLIENT = '66666666-7777-8888-9999-000000000000'
+const SECRET = 'Xy8Q~client-secret-that-must-never-show'
+const FAST = { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 }, timeoutMs: 5000 }
+
+let cloud: MicrosoftCloud | undefined
+let oidc: ActionsOidc | undefined
+let smtp: MailSink | undefined
+const dirs: string[] = []
+const masked: string[] = []
+afterEach(async () => {
+  await cloud?.close()
+  await oidc?.close()
+  await smtp?.close()
+  cloud = oidc = smtp = undefined
+  masked.length = 0
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })))
+})
+
+function convictions(count: number): EtdMessage[] {
+  const all = generateMessages({ seed: 13, count: 1500, start: NOW - 2 * 86_400_000, end: NOW - 60_000 })
+  const matched = all
+    .map((sim) => renderMessage(sim, NOW))
+    .map((raw) => raw && normalizeMessage(raw))
+    .flatMap((r) => (r && r.ok && matches(r.message, RULE) ? [r.message] : []))
+  return matched.slice(0, count)
+}
+
+async function batch(matched: EtdMessage[], reportJson = JSON.stringify({ messages: matched })): Promise<EmailBatch> {
+  const dir = await mkdtemp(join(tmpdir(), 'etd-graph-'))
+  dirs.push(dir)
+  return {
+    convictions: matched,
+    rule: RULE,
+    window: { start: NOW - 86_400_000, end: NOW },
+    reportJson,
+    reportPath: join(dir, 'report.json'),
+    dryRun: false
+  }
+}
+
+/** The config as the action's inputs give it, over the local cloud. */
+function graphConfig(inputs: Record<string, string>): EmailConfig {
+  const all: Record<string, string> = {
+    'graph-tenant-id': TENANT,
+    'graph-client-id': CLIENT,
+    'graph-authority': cloud!.url,
+    'graph-endpoint': cloud!.url,
+    'email-from': 'ETD Watch <etd-watch@example.com>',
+    'email-to': 'soc@example.com, ciso@example.com',
+    ...inputs
+  }
+  return parseEmailConfig((name) => all[name] ?? '')
+}
+
+async function options(extra: Partial<EmailOptions> = {}): Promise<EmailOptions> {
+  return { ...FAST, ca: (await certificate()).cert, maskSecret: (v) => masked.push(v), ...extra }
+}
+
+/** Every request reached the local cloud, and only the ones a client-credentials send needs. */
+function expectOnlyLocalRequests() {
+  expect(cloud!.requests[0]).toBe(`GET /${TENANT}/v2.0/.well-known/openid-configuration`)
+  for (const request of cloud!.requests) {
+    expect(request).toMatch(
+      new RegExp(
+        `^(GET /${TENANT}/v2\\.0/\\.well-known/openid-configuration|POST /${TENANT}/oauth2/v2\\.0/token|POST /v1\\.0/users/etd-watch%40example\\.com/sendMail)$`
+      )
+    )
+  }
+}
+
+/** An RSA certificate and its key in one PEM, as graph-certificate takes it. */
+async function clientCertificate(): Promise<{ pem: string; cert: string }> {
+  const pems = await generate([{ name: 'commonName', value: 'etd-verdict-watch' }], {
+    keySize: 2048,
+    algorithm: 'sha256'
+  })
+  return { pem: `${pems.cert}\n${pems.private}`, cert: pems.cert }
+}
+
+describe('Graph sendMail with an Entra app', () => {
+  it('gets a token with a client secret and sends the same digest the SMTP path sends', async () => {
+    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    smtp = await startMailSink()
+    const matched = convictions(9)
+    const outcome = await deliverEmail(
+      graphConfig({ 'graph-client-secret': SECRET }),
+      await batch(matched),
+      await options()
+    )
+    expect(outcome.sent).toBe(true)
+    expect(cloud.received).toHaveLength(1)
+    expect(cloud.issued.get(`${cloud.url}/.default`)).toHaveLength(1)
+    expectOnlyLocalRequests()
+
+    const viaSmtp = await deliverEmail(
+      {
+        ...graphConfig({ 'graph-client-secret': SECRET }),
+        transport: 'smtp',
+        smtp: { host: '127.0.0.1', port: smtp.port, security: 'starttls', ca: (await certificate()).cert }
+      },
+      await batch(matched),
+      FAST
+    )
+    expect(viaSmtp.sent).toBe(true)
+    const graph = cloud.received[0]
+    const mail = smtp.received[0].mail
+    expect(graph.mailbox).toBe('etd-watch@example.com')
+    expect(graph.mail.messageId).toBe(outcome.messageId)
+    expect(graph.mail.subject).toMatch(/^\[ETD\] 9 new convictions: /)
+    expect(graph.mail.subject).toBe(mail.subject)
+    expect(graph.mail.from?.text).toBe('"ETD Watch" <etd-watch@example.com>')
+    expect(graph.mail.to).toEqual(mail.to)
+    expect((graph.mail.to as { text: string }).text).toBe('soc@example.com, ciso@example.com')
+    expect(graph.mail.text).toBe(mail.text)
+    expect(graph.mail.html).toBe(mail.html)
+    for (const m of matched) expect(graph.mail.text).toContain(`ETD id: ${m.id}`)
+    expect(graph.mail.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual(
+      mail.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])
+    )
+    expect(graph.mail.attachments[0].content.toString()).toBe(JSON.stringify({ messages: matched }))
+    // The access token was masked before it was used.
+    expect(masked).toEqual(cloud.issued.get(`${cloud.url}/.default`))
+  })
+
+  it('gets a token with a certificate: the assertion is signed by the key and names the thumbprint', async () => {
+    const { pem, cert } = await clientCertificate()
+    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, certificate: cert })
+    const outcome = await deliverEmail(
+      graphConfig({ 'graph-certificate': pem }),
+      await batch(convictions(2)),
+      await options()
+    )
+    expect(outcome.sent).toBe(true)
+    expect(cloud.received).toHaveLength(1)
+    expectOnlyLocalRequests()
+
+    // Another key for the same app is refused, and the error says which input to fix.
+    const other = await clientCertificate()
+    const error = await deliverEmail(
+      graphConfig({ 'graph-certificate': other.pem }),
+      await batch(convictions(2)),
+      await options()
+    ).catch((e: Error) => e)
+    expect((error as Error).message).toMatch(
+      /^Entra refused a token for app 6666\S+ in tenant 1111\S+ \(AADSTS700027: Client assertion failed signature validation\.\): graph-certificate does not match a certificate uploaded to the app's Certificates & secrets\.$/
+    )
+    expect(cloud.received).toHaveLength(1)
+  })
+
+  it('exchanges the job OIDC token, fetched the way the Actions runtime serves it, for a token (federated)', async () => {
+    oidc = await startActionsOidc()
+    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, oidcToken: () => oidc!.token })
+    const saved = { ...process.env }
+    Object.assign(process.env, oidc.env)
+    try {
+      const outcome = await deliverEmail(
+        graphConfig({ 'graph-federated': 'true' }),
+        await batch(convictions(3)),
+        await options({ getIdToken: (audience) => core.getIDToken(audience) })
+      )
+      expect(outcome.sent).toBe(true)
+    } finally {
+      for (const key of Object.keys(oidc.env)) if (!(key in saved)) delete process.env[key]
+    }
+    expect(oidc.audiences).toEqual([OIDC_AUDIENCE])
+    expect(cloud.received).toHaveLength(1)
+    expect(masked).toContain(oidc.token)
+    expectOnlyLocalRequests()
+  })
+
+  it('explains a federated run without id-token: write', async () => {
+    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, oidcToken: () => 'never' })
+    const error = await deliverEmail(
+      graphConfig({ 'graph-federated': 'true' }),
+      await batch(convictions(1)),
+      await options({ getIdToken: (audience) => core.getIDToken(audience) })
+    ).catch((e: Error) => e)
+    expect((error as Error).message).toMatch(
+      /^No GitHub OIDC token for graph-federated \(.*ACTIONS_ID_TOKEN_REQUEST_URL.*\): the job needs permissions: id-token: write\.$/
+    )
+  })
+
+  it('waits the Retry-After of a 429 and retries; a 503 is retried too', async () => {
+    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    cloud.graphReplies.push(
+      {
+        status: 429,
+        headers: { 'Retry-After': '1' },
+        body: { error: { code: 'ApplicationThrottled', message: 'Too many requests' } }
+      },
+      { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } } }
+    )
+    const retries: Array<[string, number]> = []
+    const started = Date.now()
+    const outcome = await deliverEmail(
+      graphConfig({ 'graph-client-secret': SECRET }),
+      await batch(convictions(2)),
+      await options({ onRetry: (reason, _n, delayMs) => retries.push([reason, delayMs]) })
+    )
+    expect(outcome.sent).toBe(true)
+    expect(cloud.received).toHaveLength(1)
+    expect(retries[0]).toEqual([expect.stringContaining('429 ApplicationThrottled'), 1000])
+    expect(retries[1][0]).toContain('503 ServiceUnavailable')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
+  })
+
+  it('explains a 403: the permission and the mailbox scope, naming the mailbox, without retrying', async () => {
+    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    cloud.graphReplies.push({
+      status: 403,
+      body: { error: { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' } }
+    })
+    const error = await deliverEmail(
+      graphConfig({ 'graph-client-secret': SECRET }),
+      await batch(convictions(2)),
+      await options()
+    ).catch((e: Error) => e)
+    expect((error as Error).message).toBe(
+      'Graph refused to send as etd-watch@example.com (403 ErrorAccessDenied: Access is denied. Check credentials and try again.). ' +
+        'The Entra app needs the Mail.Send application permission with admin consent, and Exchange must let it send as etd-watch@example.com: ' +
+        "add etd-watch@example.com to the app's management scope (RBAC for Applications) or to the group of its application access policy (README, Microsoft 365)."
+    )
+    expect(cloud.requests.filter((r) => r.endsWith('/sendMail'))).toHaveLength(1)
+  })
+
+  it('explains a wrong client secret without showing it', async () => {
+    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    const wrong = 'wrong-secret-value-123'
+    const error = await deliverEmail(
+      graphConfig({ 'graph-client-secret': wrong }),
+      await batch(convictions(1)),
+      await options()
+    ).catch((e: Error) => e)
+    expect((error as Error).message).toMatch(
+      /AADSTS7000215.*graph-client-secret is wrong or expired: create a new one\.$/
+    )
+    expect((error as Error).message).not.toContain(wrong)
+  })
+
+  it(`leaves out the JSON report, saying so, when the email would pass Graph's ${GRAPH_REQUEST_LIMIT_BYTES / 1048576} MB`, async () => {
+    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    const matched = convictions(3)
+    const huge = JSON.stringify({ messages: matched, padding: 'x'.repeat(3_500_000) })
+    const outcome = await deliverEmail(
+      graphConfig({ 'graph-client-secret': SECRET }),
+      await batch(matched, huge),
+      await options()
+    )
+    expect(outcome.description).toContain('without the JSON report')
+    const { mail } = cloud.received[0]
+    expect(mail.attachments).toHaveLength(0)
+    expect(mail.text).toMatch(/^The JSON report was left out: with it this email would be 4\.\d MB, over the 3\.0 MB/)
+    expect(mail.html).toContain('The JSON report was left out')
+  })
+})
+
+describe('SMTP with OAuth2 (XOAUTH2) and the retired Basic auth', () => {
+  it('logs in with an Entra token for Exchange Online SMTP, as the sending mailbox', async () => {
+    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    const logins: string[] = []
+    smtp = await startMailSink({
+      oauth2: (user, token) => {
+        logins.push(user)
+        return (cloud!.issued.get(EXCHANGE_SMTP_SCOPE) ?? []).includes(token)
+      }
+    })
+    const config = graphConfig({
+      'smtp-host': '127.0.0.1',
+      'smtp-port': String(smtp.port),
+      'smtp-auth': 'oauth2',
+      'graph-client-secret': SECRET,
+      'smtp-ca': (await certificate()).cert
+    })
+    expect(config.transport).toBe('smtp')
+    const outcome = await deliverEmail(config, await batch(convictions(2)), await options())
+    expect(outcome.sent).toBe(true)
+    expect(logins).toEqual(['etd-watch@example.com'])
+    expect(smtp.received).toHaveLength(1)
+    expect(masked).toEqual(cloud.issued.get(EXCHANGE_SMTP_SCOPE))
+  })
+
+  it('says that Basic auth is retired and names the Graph or OAuth2 setup on 550 5.7.30', async () => {
+    const { key, cert } = await certificate()
+    const server = new SMTPServer({
+      key,
+      cert,
+      logger: false,
+      onAuth: (_auth, _session, callback) =>
+        callback(
+          Object.assign(new Error('5.7.30 Basic authentication is not supported for Client Submission.'), {
+            responseCode: 550
+          })
+        )
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (server.server.address() as AddressInfo).port
+      const config = parseEmailConfig(
+        (name) =>
+          ({
+            'smtp-url': `smtp://etd@example.com:app-password@127.0.0.1:${port}`,
+            'smtp-ca': cert,
+            'email-from': 'etd@example.com',
+            'email-to': 'soc@example.com'
+          })[name] ?? ''
+      )
+      const error = await deliverEmail(config, await batch(convictions(1)), FAST).catch((e: Error) => e)
+      expect((error as Error).message).toMatch(
+        /5\.7\.30 .*Microsoft 365 has retired passwords \(Basic authentication\) for SMTP: set email-transport: graph .*graph-federated: true .*smtp-auth: oauth2/
+      )
+      expect((error as Error).message).not.toContain('app-password')
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  })
+})
