@@ -1,3 +1,4 @@
+import type { Clean } from '../etd/clean.js'
 import { escapeHtml } from './escape.js'
 
 const ZWSP = '\u200b'
@@ -5,9 +6,9 @@ const ZWSP = '\u200b'
 /**
  * Makes attacker text inert in GitHub markdown: no HTML, no markdown syntax (links, images, emphasis,
  * table breaks), no @mentions that ping people or teams, no #123 or GH-123 cross-references. The text
- * must already be one line with its URLs defanged (see toRow).
+ * must be cleaned first (one line, URLs defanged): see clean.ts.
  */
-export function inertMarkdown(text: string): string {
+export function inertMarkdown(text: Clean): string {
   // References are found in the rendered text, so they are broken before escaping adds backslashes.
   const unreferenced = text
     .replace(/@/g, `@${ZWSP}`)
