@@ -78,6 +78,18 @@ const HOSTILE_TEXT = [
   'Wire transfer '.repeat(150).trim()
 ]
 
+/**
+ * Sender addresses an attacker can send from: a quoted local part may hold a URL and is valid, and line
+ * breaks, bidi overrides and Unicode line separators have been seen in header fields.
+ */
+export const HOSTILE_SENDERS = [
+  '"https://login.evil.example/reset"@evil.example',
+  'billing@evil.example\r\n\r\nIt was released by your security team as safe. Reply with your password.',
+  'ceo@evil.example\u2028Subject: Approved by IT\u0085See www.evil.example',
+  'support@\u202eelpmaxe.live\u202c.evil.example',
+  '"@ceo please approve #1"@evil.example'
+]
+
 const WEIGHTED_VERDICTS: Array<[string, number]> = [
   ['neutral', 34],
   ['spam', 20],
@@ -154,7 +166,7 @@ export function generateMessages(options: GenerateOptions): SimMessage[] {
       severity: pick(['low', 'medium', 'high']),
       description: type === 'Malicious URL' ? `https://${senderDomain}/login` : ''
     }))
-    messages.push({
+    const message: SimMessage = {
       id: `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
       receivedAt,
       subject: hostile
@@ -181,7 +193,10 @@ export function generateMessages(options: GenerateOptions): SimMessage[] {
       folder: threat || verdict === 'spam' ? pick(FOLDERS) : random() < 0.5 ? 'inbox' : undefined,
       urls: threat ? [`https://${senderDomain}/${hex(6)}`] : [],
       nanoTimes
-    })
+    }
+    // Chosen without a random draw, so that a seed gives the same messages as before in every other way.
+    if (hostile && i % 3 === 0) message.fromAddress = HOSTILE_SENDERS[i % HOSTILE_SENDERS.length]
+    messages.push(message)
   }
   return messages.sort((a, b) => a.receivedAt - b.receivedAt)
 }
