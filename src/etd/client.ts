@@ -151,10 +151,11 @@ export class EtdClient {
   }
 
   private async attempt<T>(path: string, authorization: string, body: unknown): Promise<Attempt<T>> {
+    const url = `${this.options.baseUrl}${path}`
     let response: Response
     let text: string
     try {
-      response = await fetch(`${this.options.baseUrl}${path}`, {
+      response = await fetch(url, {
         method: 'POST',
         headers: {
           authorization,
@@ -163,11 +164,16 @@ export class EtdClient {
           ...(body === undefined ? {} : { 'content-type': 'application/json' })
         },
         body: body === undefined ? undefined : JSON.stringify(body),
+        // A redirect would carry x-api-key to wherever it points, https or not: none is followed.
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs)
       })
       text = await response.text()
     } catch (error) {
       return { done: false, reason: networkReason(error, this.timeoutMs) }
+    }
+    if (response.status >= 300 && response.status < 400) {
+      return { done: false, status: response.status, reason: redirectReason(response.headers.get('location'), url) }
     }
     if (!response.ok) {
       return {
@@ -193,6 +199,17 @@ function networkReason(error: unknown, timeoutMs: number): string {
   return `connection failed (${err.cause?.code ?? err.cause?.message ?? err.message ?? 'unknown error'})`
 }
 
+/** Names only the target's origin: a path or query could carry anything. */
+function redirectReason(location: string | null, from: string): string {
+  let target = 'no Location'
+  try {
+    if (location) target = new URL(location, from).origin
+  } catch {
+    target = 'an unreadable Location'
+  }
+  return `a redirect to ${target}, not followed so that the API key goes nowhere else`
+}
+
 /** ETD's own words from an error body: JSON `message`/`error`/`detail`, else the text, kept short. */
 function errorMessage(text: string, statusText: string): string {
   let message = text
@@ -214,10 +231,12 @@ function describeFailure(path: string, status: number | undefined, reason: strin
   const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
   if (status === undefined) return `ETD ${path} could not be reached${tries}: ${reason}`
   const hint =
-    status === 403
-      ? ' (check etd-api-key)'
-      : status === 401 && path === TOKEN_PATH
-        ? ' (check etd-client-id and etd-client-secret)'
-        : ''
+    status >= 300 && status < 400
+      ? ' (check etd-base-url)'
+      : status === 403
+        ? ' (check etd-api-key)'
+        : status === 401 && path === TOKEN_PATH
+          ? ' (check etd-client-id and etd-client-secret)'
+          : ''
   return `ETD ${path} answered ${status}${tries}: ${reason}${hint}`
 }

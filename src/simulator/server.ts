@@ -24,6 +24,8 @@ export interface Faults {
   tokenSearchLimit?: number
   /** Raw messages, broken ones included, put in front of every first page. */
   extraMessages: RawMessage[]
+  /** Every request is redirected there (status and base URL), as by a hijacked or misconfigured proxy. */
+  redirect?: { status: number; to: string }
 }
 
 export interface SimulatorStats {
@@ -225,6 +227,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const text = await readBody(req)
       stats.arrivals.push(Date.now())
       if (faults.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.delayMs))
+      if (faults.redirect) {
+        return send(res, faults.redirect.status, { message: 'Moved' }, { location: `${faults.redirect.to}${req.url}` })
+      }
       if (!withinRateLimit()) {
         stats.rateLimited++
         return send(res, 429, { message: 'Limit exceeded' })
