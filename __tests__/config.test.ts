@@ -82,6 +82,10 @@ describe('parseConfig', () => {
     const message = errorOf({ 'etd-base-url': 'https://user:hunter2@etd.example.com' })
     expect(message).not.toContain('hunter2')
     expect(message).toMatch(/without credentials/)
+    // An unencoded / in the password breaks the parse; nothing of the input is shown then.
+    expect(errorOf({ 'etd-base-url': 'https://user:hun/ter2@etd.example.com' })).toBe(
+      "Input 'etd-base-url' is not a URL; expected a URL such as https://api.us.etd.cisco.com."
+    )
   })
 
   it('names each missing secret', () => {
