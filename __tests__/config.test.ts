@@ -130,4 +130,14 @@ describe('parseConfig', () => {
     expect(config({ notify: 'None' }).email).toBeUndefined()
     expect(errorOf({ notify: 'slack' })).toBe("Input 'notify' is 'slack'; expected one of email, issue, both, none.")
   })
+
+  it("takes the issues' author from issue-author, github-actions[bot] by default", () => {
+    const issue = { notify: 'issue', 'github-token': 't', repository: 'acme/watch' }
+    expect(config(issue).issue?.author).toBe('github-actions[bot]')
+    expect(config({ ...issue, 'issue-author': '@my-app[bot]' }).issue?.author).toBe('my-app[bot]')
+    expect(config({ ...issue, 'issue-author': 'octocat' }).issue?.author).toBe('octocat')
+    expect(errorOf({ ...issue, 'issue-author': 'two words' })).toBe(
+      "Input 'issue-author' is 'two words'; expected the login that opens the issues, such as github-actions[bot] or my-app[bot]."
+    )
+  })
 })

@@ -1,7 +1,7 @@
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
 import { batchHeadline } from './digest.js'
-import { inertMarkdown } from './markdown.js'
+import { inertCode, inertMarkdown } from './markdown.js'
 import { formatMarker } from './marker.js'
 import { groupByMailbox, plural, toRow, verdictCounts, verdictNote } from './rows.js'
 
@@ -76,7 +76,7 @@ export function buildIssue(input: IssueInput): IssueContent {
     body += section
     for (const conviction of convictions) {
       const r = toRow(conviction)
-      const row = `| ${[r.received, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation, r.id].map(inertMarkdown).join(' | ')} |\n`
+      const row = `| ${[r.received, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation].map(inertMarkdown).join(' | ')} | ${inertCode(r.id)} |\n`
       if (body.length + row.length > budget) break outer
       body += row
       shown++

@@ -16,3 +16,11 @@ export function inertMarkdown(text: Clean): string {
     .replace(/\bGH-(?=\d)/gi, (m) => `${m.slice(0, 2)}${ZWSP}-`)
   return escapeHtml(unreferenced).replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`)
 }
+
+/**
+ * A code span, for ids: nothing in it renders once the backtick that would end it and the pipe
+ * that would end a table cell are gone.
+ */
+export function inertCode(text: Clean): string {
+  return `\`${text.replace(/[`|]/g, '')}\``
+}
