@@ -102,6 +102,7 @@ describe('every channel shows every string from ETD cleaned', () => {
       rule,
       scanned: 1,
       skipped: 0,
+      released: 0,
       notes: ['A note\n\nwith a blank line']
     })
     expect(notices).toHaveLength(2)

@@ -39,10 +39,22 @@ function isoTime(value: unknown): string | undefined {
   return millis === undefined ? undefined : new Date(millis).toISOString()
 }
 
-/** The verdict that counts now: an administrator's override or a retro verdict wins over the first one. */
+/**
+ * The verdict that counts now: an administrator's override or a retro verdict wins over the first one.
+ * A category that an administrator's verdict emptied, with no latestVerdict, is a release: falling back
+ * to originalVerdict would alert on a message that was declared safe.
+ */
 export function effectiveVerdict(verdict: RawVerdict): string | undefined {
-  return lower(verdict.latestVerdict) ?? lower(verdict.category) ?? lower(verdict.originalVerdict)
+  const latest = lower(verdict.latestVerdict)
+  if (latest) return latest
+  if (verdict.isManualVerdict === true && typeof verdict.category === 'string' && verdict.category.trim() === '') {
+    return 'neutral'
+  }
+  return lower(verdict.category) ?? lower(verdict.originalVerdict)
 }
+
+/** An administrator declared the message safe. */
+export const isRelease = (message: EtdMessage) => message.manual && message.verdict === 'neutral'
 
 function techniques(value: unknown): Technique[] {
   if (!Array.isArray(value)) return []

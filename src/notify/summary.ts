@@ -12,6 +12,8 @@ export interface SummaryInput {
   rule: MatchRule
   scanned: number
   skipped: number
+  /** Messages that an administrator released: never told, but counted, so that a release is seen. */
+  released: number
   /** What the notification channels and the state store did, one sentence each. */
   notes: string[]
 }
@@ -46,7 +48,8 @@ export function renderSummary(input: SummaryInput): string {
   const lines = [
     '<h2>ETD verdict watch</h2>',
     `<p>Window ${iso(input.window.start)} to ${iso(input.window.end)}: ${input.scanned} messages scanned, ` +
-      `${input.matched.length} matched${input.skipped > 0 ? `, ${input.skipped} unreadable skipped` : ''}` +
+      `${input.matched.length} matched${input.released > 0 ? `, ${input.released} released by an administrator` : ''}` +
+      `${input.skipped > 0 ? `, ${input.skipped} unreadable skipped` : ''}` +
       `${byDisposition.length > 0 ? ` (${byDisposition.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}.</p>`,
     ...input.notes.map((n) => `<p>${inline(n)}</p>`)
   ]

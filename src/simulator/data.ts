@@ -6,6 +6,8 @@ export interface VerdictEvent {
   verdict: string
   retro?: boolean
   manual?: boolean
+  /** A release sent as ETD sends some: category emptied and no latestVerdict, only originalVerdict. */
+  emptied?: boolean
 }
 
 /** A message as the simulator keeps it: what ETD knows of it depends on when you ask. */
@@ -153,7 +155,12 @@ export function generateMessages(options: GenerateOptions): SimMessage[] {
     } else if (threat && roll < 0.22) {
       // Convicted, then released by an administrator.
       history.push({ at: delivered, verdict })
-      history.push({ at: delivered + Math.floor(random() * 3 * HOUR), verdict: 'neutral', manual: true })
+      history.push({
+        at: delivered + Math.floor(random() * 3 * HOUR),
+        verdict: 'neutral',
+        manual: true,
+        emptied: i % 2 === 0
+      })
     } else {
       history.push({ at: delivered, verdict })
     }
@@ -235,7 +242,7 @@ export function renderMessage(message: SimMessage, now: number): RawMessage | un
       // After an administrator's override ETD leaves the category empty.
       category: latest.manual ? '' : latest.verdict,
       originalVerdict: first.verdict,
-      latestVerdict: latest.verdict,
+      ...(latest.emptied ? {} : { latestVerdict: latest.verdict }),
       isRetroVerdict: latest.retro === true,
       isManualVerdict: latest.manual === true,
       timestamp: etdTime(latest.at, message.nanoTimes),

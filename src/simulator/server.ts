@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { RawMessage } from '../etd/types.js'
+import type { RawMessage, RawVerdict } from '../etd/types.js'
 import { isKnownVerdict } from '../etd/verdicts.js'
 import { renderMessage, type SimMessage } from './data.js'
 
@@ -90,6 +90,14 @@ function parseRangeTime(value: unknown): number | undefined {
   const millis = Date.parse(value.replace(/(\.\d{3})\d+Z$/, '$1Z'))
   return Number.isNaN(millis) ? undefined : millis
 }
+
+/**
+ * The verdict the server-side filter looks at. How ETD filters a release sent without latestVerdict is
+ * unverified; the simulator takes the worst case, its original verdict, so that such releases reach
+ * the client.
+ */
+const filteredVerdict = (verdict: RawVerdict) =>
+  String(verdict.latestVerdict || verdict.category || verdict.originalVerdict)
 
 /** An ETD API on loopback with the real shapes, checks and limits, over the given messages. */
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
@@ -203,7 +211,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       .filter((m) => m.receivedAt >= start && m.receivedAt <= end)
       .map((m) => renderMessage(m, now))
       .filter((m) => m !== undefined)
-      .filter((m) => !wanted || wanted.has(String((m.verdict as { latestVerdict: string }).latestVerdict)))
+      .filter((m) => !wanted || wanted.has(filteredVerdict(m.verdict as RawVerdict)))
       .reverse()
     const page = [...(offset === 0 ? faults.extraMessages : []), ...found.slice(offset, offset + pageSize)]
     const next =
