@@ -104,6 +104,11 @@ describe('normalizeMessage', () => {
       ok: false,
       reason: `message ${FIXTURE.id} has an empty verdict`
     })
+    // The reason is logged, so the id in it is shown cleaned.
+    expect(normalizeMessage({ ...FIXTURE, id: 'x\n::error::forged https://evil.example', timestamp: '' })).toEqual({
+      ok: false,
+      reason: 'message x ::error::forged hxxps://evil[.]example has no valid timestamp'
+    })
   })
 
   it('tolerates missing optional parts', () => {

@@ -1,3 +1,4 @@
+import { clean } from './clean.js'
 import type { EtdMessage, RawMessage, RawTechnique, RawVerdict, Remediation, Technique } from './types.js'
 
 // ETD sends up to nine fractional digits; Date.parse keeps three at most and rejects some engines' more.
@@ -80,12 +81,14 @@ export type Normalized = { ok: true; message: EtdMessage } | { ok: false; reason
 export function normalizeMessage(raw: RawMessage): Normalized {
   const id = text(raw.id)
   if (!id) return { ok: false, reason: 'message without an id' }
+  // The reason is logged: the id in it is attacker text too.
+  const shown = clean(id)
   const receivedAt = isoTime(raw.timestamp)
-  if (!receivedAt) return { ok: false, reason: `message ${id} has no valid timestamp` }
-  if (!isObject(raw.verdict)) return { ok: false, reason: `message ${id} has no verdict` }
+  if (!receivedAt) return { ok: false, reason: `message ${shown} has no valid timestamp` }
+  if (!isObject(raw.verdict)) return { ok: false, reason: `message ${shown} has no verdict` }
   const rawVerdict = raw.verdict as RawVerdict
   const verdict = effectiveVerdict(rawVerdict)
-  if (!verdict) return { ok: false, reason: `message ${id} has an empty verdict` }
+  if (!verdict) return { ok: false, reason: `message ${shown} has an empty verdict` }
   return {
     ok: true,
     message: {
