@@ -18,14 +18,14 @@ export type Cleaned<T> = T extends string
       ? { [K in keyof T]: Cleaned<T[K]> }
       : T
 
-export const MAX_CLEAN_LENGTH = 200
+const MAX_CLEAN_LENGTH = 200
 
 // Line breaks of every kind (C0 and C1 controls such as U+0085 and DEL, U+2028, U+2029) become spaces.
 const BREAKING = /[\p{Cc}\u2028\u2029]+/gu
 // Bidi overrides and isolates, zero-width and other format characters, lone surrogates: removed. They
 // reorder or hide text, or split a domain so that it escapes defanging. ZWNJ and ZWJ stay: scripts and
 // emoji need them.
-const INVISIBLE = /[\p{Cf}\p{Cs}](?<![\u200c\u200d])/gu
+const INVISIBLE = /(?![\u200c\u200d])[\p{Cf}\p{Cs}]/gu
 const SPACES = /\s+/gu
 
 // A scheme makes a link on its own; a dotted name (evil.example, login.evil.example, 10.0.0.1) is
@@ -38,17 +38,17 @@ const TOP_LEVEL = /[.\u3002\uff0e\uff61]\p{L}[\p{L}\p{N}-]+$/u
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
 
 /** Makes URLs and domains unclickable: `https://login.evil.example/x` becomes `hxxps://login[.]evil[.]example/x`. */
-export function defang(text: string): string {
+function defang(text: string): string {
   return text
     .replace(SCHEME, (_, h: string, rest: string) => `${h}xx${rest}://`)
     .replace(DOTTED_NAME, (name) => (TOP_LEVEL.test(name) || IPV4.test(name) ? name.replace(DOT, '[.]') : name))
 }
 
-/** Attacker text as a one-line, link-free display value of at most `max` characters. */
-export function clean(text: string, max = MAX_CLEAN_LENGTH): Clean {
+/** Attacker text as a one-line, link-free display value, clipped (by characters, not UTF-16 units). */
+export function clean(text: string): Clean {
   const flat = defang(text.replace(BREAKING, ' ').replace(INVISIBLE, '').replace(SPACES, ' ').trim())
   const chars = [...flat]
-  return (chars.length > max ? `${chars.slice(0, max).join('')}…` : flat) as Clean
+  return (chars.length > MAX_CLEAN_LENGTH ? `${chars.slice(0, MAX_CLEAN_LENGTH).join('')}…` : flat) as Clean
 }
 
 /** Every string in `value` cleaned; new fields of a message are cleaned without anyone remembering to. */
@@ -67,6 +67,6 @@ export function display(words: TemplateStringsArray, ...values: Clean[]): Clean 
 }
 
 /** Cleaned values in a list, such as `Malicious URL, QR code`. */
-export function joinClean(values: readonly Clean[], separator: ', ' | ' ' = ', '): Clean {
-  return values.join(separator) as Clean
+export function joinClean(values: readonly Clean[]): Clean {
+  return values.join(', ') as Clean
 }
