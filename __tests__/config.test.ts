@@ -85,6 +85,10 @@ describe('parseConfig', () => {
     const message = errorOf({ 'etd-base-url': 'https://user:hunter2@etd.example.com' })
     expect(message).not.toContain('hunter2')
     expect(message).toMatch(/without credentials/)
+    // An unencoded / in the password breaks the parse; nothing of the input is shown then.
+    expect(errorOf({ 'etd-base-url': 'https://user:hun/ter2@etd.example.com' })).toBe(
+      "Input 'etd-base-url' is not a URL; expected a URL such as https://api.us.etd.cisco.com."
+    )
   })
 
   it('names each missing secret', () => {
@@ -138,5 +142,15 @@ describe('parseConfig', () => {
     expect(config({ notify: 'None' }).notify).toBe('none')
     expect(config({ notify: 'None' }).email).toBeUndefined()
     expect(errorOf({ notify: 'slack' })).toBe("Input 'notify' is 'slack'; expected one of email, issue, both, none.")
+  })
+
+  it("takes the issues' author from issue-author, github-actions[bot] by default", () => {
+    const issue = { notify: 'issue', 'github-token': 't', repository: 'acme/watch' }
+    expect(config(issue).issue?.author).toBe('github-actions[bot]')
+    expect(config({ ...issue, 'issue-author': '@my-app[bot]' }).issue?.author).toBe('my-app[bot]')
+    expect(config({ ...issue, 'issue-author': 'octocat' }).issue?.author).toBe('octocat')
+    expect(errorOf({ ...issue, 'issue-author': 'two words' })).toBe(
+      "Input 'issue-author' is 'two words'; expected the login that opens the issues, such as github-actions[bot] or my-app[bot]."
+    )
   })
 })

@@ -66,6 +66,32 @@ describe('parseEmailConfig', () => {
     }
   })
 
+  it('refuses a path, query or fragment, which an unencoded / ? # in the password makes, naming nothing of it', () => {
+    const refusal =
+      "Input 'smtp-url' has a path, query or fragment, which it never needs: percent-encode / ? # @ : and % in the user name and password (as %2F %3F %23 %40 %3A %25)."
+    // Each would otherwise have sent mail to host "alerts", port 31337, without credentials.
+    for (const url of [
+      'smtp://alerts:31337/s3cr3t@mail.example.com',
+      'smtp://alerts:31337?s3cr3t@mail.example.com',
+      'smtp://alerts:31337#s3cr3t@mail.example.com',
+      'smtp://alerts:31337#@mail.example.com',
+      'smtp://mail.example.com:587/x'
+    ]) {
+      expect(errorOf({ 'smtp-url': url })).toBe(refusal)
+    }
+    const unparsable = errorOf({ 'smtp-url': 'smtp://alerts:pa/s3cr3t@mail.example.com' })
+    expect(unparsable).toMatch(/^Input 'smtp-url' is not a URL; .* percent-encode \/ \? # @ :/)
+    expect(unparsable).not.toMatch(/alerts|s3cr3t/)
+  })
+
+  it('treats a bad percent-escape in the user-info as an input error that shows none of it', () => {
+    for (const url of ['smtp://alerts:s3cr3t%ZZ@mail.example.com', 'smtp://s3cr3t%E0%A4%A@mail.example.com']) {
+      const message = errorOf({ 'smtp-url': url })
+      expect(message).toMatch(/^Input 'smtp-url' has a user name or password that is not valid percent-encoding; /)
+      expect(message).not.toMatch(/s3cr3t|%ZZ|alerts/)
+    }
+  })
+
   it('checks smtp-ca is a certificate', async () => {
     const { cert } = await certificate()
     expect(email({ 'smtp-host': 'h', 'smtp-ca': cert }).smtp!.ca).toBe(cert.trim())

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { EtdClient, type EtdClientOptions, type SearchPage } from '../src/etd/client.js'
 import { generateMessages } from '../src/simulator/data.js'
 import type { Simulator } from '../src/simulator/server.js'
@@ -160,6 +162,29 @@ describe('EtdClient against the simulator', () => {
       'ETD /v1/oauth/token answered 401: Unauthorized: invalid client credentials (check etd-client-id and etd-client-secret)'
     )
     expect(sim.stats.tokens).toBe(0)
+  })
+
+  it.each([301, 302, 307, 308])('follows no %i redirect: the API key never reaches the target', async (status) => {
+    // The target records every request that reaches it.
+    const reached: IncomingHttpHeaders[] = []
+    const target = createServer((req, res) => {
+      reached.push(req.headers)
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"accessToken":"stolen"}')
+    })
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve))
+    const to = `http://127.0.0.1:${(target.address() as AddressInfo).port}`
+    try {
+      sim = await simulatorWith(5, { rateLimit: false })
+      sim.faults.redirect = { status, to: `${to}/steal?key=1` }
+      await expect(allPages(client(sim))).rejects.toThrow(
+        `ETD /v1/oauth/token answered ${status}: a redirect to ${to}, not followed so that the API key goes nowhere else (check etd-base-url)`
+      )
+      expect(sim.stats.arrivals).toHaveLength(1)
+      expect(reached).toEqual([])
+    } finally {
+      target.closeAllConnections()
+      await new Promise((resolve) => target.close(resolve))
+    }
   })
 
   it("surfaces ETD's 400 for a range over 32 days", async () => {

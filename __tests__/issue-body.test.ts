@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { clean } from '../src/etd/clean.js'
 import { buildIssue, issueTitle, windowLabel } from '../src/notify/issue-body.js'
 import { inertMarkdown } from '../src/notify/markdown.js'
 import { entriesFromMarkers, formatMarker, parseMarker } from '../src/notify/marker.js'
@@ -26,7 +27,7 @@ function conviction(id: string, verdict: string, extra: Partial<Conviction> = {}
 
 describe('inertMarkdown', () => {
   it('defuses mentions, references, HTML and markdown', () => {
-    expect(inertMarkdown('@ceo @org/team #12 GH-7 <img src=x> [a](b) **x** | y')).toBe(
+    expect(inertMarkdown(clean('@ceo @org/team #12 GH-7 <img src=x> [a](b) **x** | y'))).toBe(
       '@\u200bceo @\u200borg/team \\#\u200b12 GH\u200b\\-7 &lt;img src=x&gt; \\[a\\]\\(b\\) \\*\\*x\\*\\* \\| y'
     )
   })
@@ -95,7 +96,7 @@ describe('issue title and body', () => {
       notes: ['Digest emailed to soc@example.com.']
     })
     expect(omitted).toBe(0)
-    expect(body).toContain('### ceo@\u200bexample\\.com (1)')
+    expect(body).toContain('### ceo@\u200bexample\\[\\.\\]com (1)')
     expect(body).toContain('| phishing \\(was spam\\) |')
     expect(body).toContain('- Digest emailed to soc@example.com.')
     expect(body.indexOf('### ceo@')).toBeLessThan(body.indexOf('### cfo@'))

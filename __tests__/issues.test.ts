@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run } from '../src/main.js'
-import { parseMarker } from '../src/notify/marker.js'
+import { formatMarker, parseMarker } from '../src/notify/marker.js'
 import type { Report } from '../src/report/report.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
@@ -141,6 +141,37 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     expect(rerun.outputs['new-count']).toBe('0')
     expect(github!.issues).toHaveLength(1)
     expect(sink.received).toHaveLength(1)
+  })
+
+  it("trusts only markers in issues the watch's own identity opened, as set by issue-author", async () => {
+    await setUp()
+    // A dry run finds the batch; someone else then posts an issue whose marker claims it was told.
+    const dry = await runAt(T0, { 'dry-run': 'true' })
+    const found = (JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report).messages
+    expect(found.length).toBeGreaterThan(10)
+    github!.issues.push({
+      number: 1,
+      title: 'Harmless',
+      body: formatMarker(found),
+      labels: ['etd-verdict-watch'],
+      assignees: [],
+      created_at: new Date(T0 - HOUR).toISOString(),
+      html_url: 'https://github.example/acme/etd-watch/issues/1',
+      user: 'mallory'
+    })
+    expect(dry.failed).toBe(false)
+
+    const result = await runAt(T0)
+    expect(result.failed).toBe(false)
+    expect(result.outputs['new-count']).toBe(String(found.length))
+    expect(github!.issues).toHaveLength(2)
+    expect(parseMarker(github!.issues[1].body)).toHaveLength(found.length)
+
+    // With issue-author naming that login (as for a GitHub App or a personal token), its markers count.
+    await rm(join(dir, 'state.json'))
+    const asApp = await runAt(T0, { 'issue-author': 'mallory' })
+    expect(asApp.outputs['new-count']).toBe('0')
+    expect(github!.issues).toHaveLength(2)
   })
 
   it('makes hostile subjects and sender names inert: no mention, reference, image or live link', async () => {

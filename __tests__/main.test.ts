@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Report } from '../src/report/report.js'
 import { run } from '../src/main.js'
 import { expectedMatches } from '../src/simulator/oracle.js'
+import type { SimMessage } from '../src/simulator/data.js'
 import type { Simulator } from '../src/simulator/server.js'
 import { removeDir, runAction, type ActionResult } from './helpers/action-run.js'
 import { simulatorWith } from './helpers/simulator.js'
@@ -70,6 +71,37 @@ describe('run() against the simulator', () => {
     expect(result.outputs['report-path']).toBe(join(result.dir, 'etd-verdict-watch', 'report.json'))
     expect(end - start).toBe(3 * 24 * 3_600_000)
     expect(report.window).toEqual({ start: result.outputs['window-start'], end: result.outputs['window-end'] })
+  })
+
+  it("counts an administrator's release sent with an emptied category as released, never as a conviction", async () => {
+    const at = Date.now() - 3 * 3_600_000
+    const message = (id: string, history: SimMessage['history']): SimMessage => ({
+      id,
+      receivedAt: at,
+      subject: 'Invoice',
+      fromAddress: 'billing@evil.example',
+      senderName: 'Billing',
+      toAddresses: ['cfo@example.com'],
+      mailboxes: ['cfo@example.com'],
+      direction: 'incoming',
+      techniques: [],
+      history,
+      urls: [],
+      nanoTimes: false
+    })
+    sim = await simulatorWith(0, {
+      messages: [
+        message('released-1', [
+          { at: at + 1000, verdict: 'phishing' },
+          { at: at + 60_000, verdict: 'neutral', manual: true, emptied: true }
+        ]),
+        message('convicted-1', [{ at: at + 1000, verdict: 'bec' }])
+      ]
+    })
+    const result = await action({ lookback: '1d', mailboxes: 'cfo@example.com' })
+    const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
+    expect(report.messages.map((m) => m.id)).toEqual(['convicted-1'])
+    expect(result.summary).toContain('2 messages scanned, 1 matched, 1 released by an administrator (1 new).')
   })
 
   it('narrows by technique instead of widening', async () => {

@@ -50,6 +50,14 @@ describe('effectiveVerdict', () => {
     expect(effectiveVerdict({ category: '', latestVerdict: '', originalVerdict: 'scam' })).toBe('scam')
     expect(effectiveVerdict({})).toBeUndefined()
   })
+
+  it('reads a category emptied by an administrator, with no latestVerdict, as a release', () => {
+    expect(effectiveVerdict({ category: '', isManualVerdict: true, originalVerdict: 'phishing' })).toBe('neutral')
+    expect(effectiveVerdict({ category: ' ', isManualVerdict: true, originalVerdict: 'bec' })).toBe('neutral')
+    // Without an administrator's verdict, an empty category says nothing: the first verdict stands.
+    expect(effectiveVerdict({ category: '', isManualVerdict: false, originalVerdict: 'phishing' })).toBe('phishing')
+    expect(effectiveVerdict({ isManualVerdict: true, originalVerdict: 'scam' })).toBe('scam')
+  })
 })
 
 describe('normalizeMessage', () => {
@@ -95,6 +103,11 @@ describe('normalizeMessage', () => {
     expect(normalizeMessage({ ...FIXTURE, verdict: { category: '' } })).toEqual({
       ok: false,
       reason: `message ${FIXTURE.id} has an empty verdict`
+    })
+    // The reason is logged, so the id in it is shown cleaned.
+    expect(normalizeMessage({ ...FIXTURE, id: 'x\n::error::forged https://evil.example', timestamp: '' })).toEqual({
+      ok: false,
+      reason: 'message x ::error::forged hxxps://evil[.]example has no valid timestamp'
     })
   })
 

@@ -330,6 +330,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
         rule: config.rule,
         scanned: found.scanned,
         skipped: found.skipped.length,
+        released: found.released,
         notes
       })
     )

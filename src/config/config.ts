@@ -66,7 +66,9 @@ function baseUrl(input: InputReader): string {
   try {
     url = new URL(given)
   } catch {
-    throw new InputError(`Input 'etd-base-url' is '${given}'; expected a URL such as https://api.us.etd.cisco.com.`)
+    // An @ may stand after credentials that broke the parse: then nothing of it is shown.
+    const shown = given.includes('@') ? 'not a URL' : `'${given}'`
+    throw new InputError(`Input 'etd-base-url' is ${shown}; expected a URL such as https://api.us.etd.cisco.com.`)
   }
   const plainHttpOk = url.protocol === 'http:' && isLoopback(url.hostname)
   if ((url.protocol !== 'https:' && !plainHttpOk) || url.username || url.password || url.search || url.hash) {

@@ -67,15 +67,36 @@ function addresses(input: InputReader, name: string, what: string): string[] {
   return parsed.map((a) => (a.name ? `"${a.name.replace(/["\\]/g, '')}" <${a.address}>` : a.address))
 }
 
-/** `smtp://user:pass@host:587` (STARTTLS) or `smtps://user:pass@host:465` (implicit TLS). */
+const ENCODE_HINT = 'percent-encode / ? # @ : and % in the user name and password (as %2F %3F %23 %40 %3A %25)'
+
+/** The user name or password of smtp-url, decoded; a bad escape is the user's to fix, and is never shown. */
+function decoded(part: string): string | undefined {
+  if (part === '') return undefined
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    throw new InputError(
+      `Input 'smtp-url' has a user name or password that is not valid percent-encoding; ${ENCODE_HINT}.`
+    )
+  }
+}
+
+/**
+ * `smtp://user:pass@host:587` (STARTTLS) or `smtps://user:pass@host:465` (implicit TLS). An unencoded `/`,
+ * `?` or `#` in the password ends the user-info early, so that a piece of the password would pass for
+ * the host: a path, query or fragment is refused, and no error shows any part of the URL but its scheme.
+ */
 function fromUrl(given: string): SmtpConfig {
   let url: URL
   try {
     url = new URL(given)
   } catch {
     throw new InputError(
-      `Input 'smtp-url' is not a URL; expected smtp://user:password@host:587 or smtps://user:password@host:465.`
+      `Input 'smtp-url' is not a URL; expected smtp://user:password@host:587 or smtps://user:password@host:465, and ${ENCODE_HINT}.`
     )
+  }
+  if ((url.pathname !== '' && url.pathname !== '/') || /[?#]/.test(given)) {
+    throw new InputError(`Input 'smtp-url' has a path, query or fragment, which it never needs: ${ENCODE_HINT}.`)
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     throw new InputError(
@@ -88,8 +109,8 @@ function fromUrl(given: string): SmtpConfig {
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port ? Number(url.port) : DEFAULT_PORT[security],
     security,
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined
+    username: decoded(url.username),
+    password: decoded(url.password)
   }
 }
 

@@ -8,6 +8,8 @@ export interface IssueConfig {
   repo: string
   labels: string[]
   assignees: string[]
+  /** The login that opens the watch's issues: only markers in its issues are trusted. */
+  author: string
   /** GITHUB_API_URL: api.github.com, or a GitHub Enterprise Server's. */
   apiUrl: string
   /** This workflow run, linked from each issue. */
@@ -35,6 +37,12 @@ export function parseIssueConfig(input: InputReader, env: NodeJS.ProcessEnv): Is
   const badLogin = assignees.find((a) => !LOGIN.test(a))
   if (badLogin !== undefined)
     throw new InputError(`Input 'issue-assignees' has '${badLogin}'; expected GitHub logins such as octocat.`)
+  const author = input('issue-author').trim().replace(/^@/, '') || 'github-actions[bot]'
+  if (!LOGIN.test(author)) {
+    throw new InputError(
+      `Input 'issue-author' is '${author}'; expected the login that opens the issues, such as github-actions[bot] or my-app[bot].`
+    )
+  }
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
   return {
     token,
@@ -42,6 +50,7 @@ export function parseIssueConfig(input: InputReader, env: NodeJS.ProcessEnv): Is
     repo: match[2],
     labels: [...new Set(labels)],
     assignees,
+    author,
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     runUrl: env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined
   }

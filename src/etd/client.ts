@@ -158,11 +158,12 @@ export class EtdClient {
   }
 
   private async attempt<T>(path: string, authorization: string, body: unknown): Promise<Attempt<T>> {
+    const url = `${this.options.baseUrl}${path}`
     let response: Response
     let text: string
     this.requests[path === TOKEN_PATH ? 'token' : 'search']++
     try {
-      response = await fetch(`${this.options.baseUrl}${path}`, {
+      response = await fetch(url, {
         method: 'POST',
         headers: {
           authorization,
@@ -171,11 +172,16 @@ export class EtdClient {
           ...(body === undefined ? {} : { 'content-type': 'application/json' })
         },
         body: body === undefined ? undefined : JSON.stringify(body),
+        // A redirect would carry x-api-key to wherever it points, https or not: none is followed.
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs)
       })
       text = await response.text()
     } catch (error) {
       return { done: false, reason: networkReason(error, this.timeoutMs) }
+    }
+    if (response.status >= 300 && response.status < 400) {
+      return { done: false, status: response.status, reason: redirectReason(response.headers.get('location'), url) }
     }
     if (!response.ok) {
       return {
@@ -199,6 +205,17 @@ function networkReason(error: unknown, timeoutMs: number): string {
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } }
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutMs / 1000}s`
   return `connection failed (${err.cause?.code ?? err.cause?.message ?? err.message ?? 'unknown error'})`
+}
+
+/** Names only the target's origin: a path or query could carry anything. */
+function redirectReason(location: string | null, from: string): string {
+  let target = 'no Location'
+  try {
+    if (location) target = new URL(location, from).origin
+  } catch {
+    target = 'an unreadable Location'
+  }
+  return `a redirect to ${target}, not followed so that the API key goes nowhere else`
 }
 
 /** ETD's own words from an error body: JSON `message`/`error`/`detail`, else the text, kept short. */
@@ -236,10 +253,12 @@ function describeFailure(
     )
   }
   const hint =
-    status === 403
-      ? ' (check etd-api-key)'
-      : status === 401 && path === TOKEN_PATH
-        ? ' (check etd-client-id and etd-client-secret)'
-        : ''
+    status >= 300 && status < 400
+      ? ' (check etd-base-url)'
+      : status === 403
+        ? ' (check etd-api-key)'
+        : status === 401 && path === TOKEN_PATH
+          ? ' (check etd-client-id and etd-client-secret)'
+          : ''
   return `ETD ${path} answered ${status}${tries}: ${reason}${hint}`
 }

@@ -1,3 +1,4 @@
+import { clean } from './clean.js'
 import type { EtdMessage, RawMessage, RawTechnique, RawVerdict, Remediation, Technique } from './types.js'
 
 // ETD sends up to nine fractional digits; Date.parse keeps three at most and rejects some engines' more.
@@ -39,10 +40,22 @@ function isoTime(value: unknown): string | undefined {
   return millis === undefined ? undefined : new Date(millis).toISOString()
 }
 
-/** The verdict that counts now: an administrator's override or a retro verdict wins over the first one. */
+/**
+ * The verdict that counts now: an administrator's override or a retro verdict wins over the first one.
+ * A category that an administrator's verdict emptied, with no latestVerdict, is a release: falling back
+ * to originalVerdict would alert on a message that was declared safe.
+ */
 export function effectiveVerdict(verdict: RawVerdict): string | undefined {
-  return lower(verdict.latestVerdict) ?? lower(verdict.category) ?? lower(verdict.originalVerdict)
+  const latest = lower(verdict.latestVerdict)
+  if (latest) return latest
+  if (verdict.isManualVerdict === true && typeof verdict.category === 'string' && verdict.category.trim() === '') {
+    return 'neutral'
+  }
+  return lower(verdict.category) ?? lower(verdict.originalVerdict)
 }
+
+/** An administrator declared the message safe. */
+export const isRelease = (message: EtdMessage) => message.manual && message.verdict === 'neutral'
 
 function techniques(value: unknown): Technique[] {
   if (!Array.isArray(value)) return []
@@ -68,12 +81,14 @@ export type Normalized = { ok: true; message: EtdMessage } | { ok: false; reason
 export function normalizeMessage(raw: RawMessage): Normalized {
   const id = text(raw.id)
   if (!id) return { ok: false, reason: 'message without an id' }
+  // The reason is logged: the id in it is attacker text too.
+  const shown = clean(id)
   const receivedAt = isoTime(raw.timestamp)
-  if (!receivedAt) return { ok: false, reason: `message ${id} has no valid timestamp` }
-  if (!isObject(raw.verdict)) return { ok: false, reason: `message ${id} has no verdict` }
+  if (!receivedAt) return { ok: false, reason: `message ${shown} has no valid timestamp` }
+  if (!isObject(raw.verdict)) return { ok: false, reason: `message ${shown} has no verdict` }
   const rawVerdict = raw.verdict as RawVerdict
   const verdict = effectiveVerdict(rawVerdict)
-  if (!verdict) return { ok: false, reason: `message ${id} has an empty verdict` }
+  if (!verdict) return { ok: false, reason: `message ${shown} has an empty verdict` }
   return {
     ok: true,
     message: {

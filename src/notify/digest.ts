@@ -1,3 +1,4 @@
+import type { Clean } from '../etd/clean.js'
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
 import { escapeHtml } from './escape.js'
@@ -47,20 +48,20 @@ function digestSubject(convictions: Conviction[]): string {
 }
 
 /** Rows grouped by mailbox, cut after `maxRows` rows in all. */
-function limitedGroups(input: DigestInput): { groups: Array<[string, Row[]]>; shown: number; total: number } {
+function limitedGroups(input: DigestInput): { groups: Array<[Clean, Row[]]>; shown: number; total: number } {
   const all = groupByMailbox(input.convictions, input.rule)
-  const total = all.reduce((sum, [, messages]) => sum + messages.length, 0)
+  const total = all.reduce((sum, { messages }) => sum + messages.length, 0)
   let budget = input.maxRows
-  const groups: Array<[string, Row[]]> = []
-  for (const [mailbox, messages] of all) {
+  const groups: Array<[Clean, Row[]]> = []
+  for (const { label, messages } of all) {
     if (budget <= 0) break
-    groups.push([mailbox, messages.slice(0, budget).map(toRow)])
+    groups.push([label, messages.slice(0, budget).map(toRow)])
     budget -= messages.length
   }
   return { groups, shown: Math.min(total, input.maxRows), total }
 }
 
-function html(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: number): string {
+function html(input: DigestInput, groups: Array<[Clean, Row[]]>, leftOut: number): string {
   const cell = 'style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top"'
   const header = ['Received', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation']
   const badge = (row: Row) =>
@@ -105,7 +106,7 @@ function html(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: numbe
   )
 }
 
-function text(input: DigestInput, groups: Array<[string, Row[]]>, leftOut: number): string {
+function text(input: DigestInput, groups: Array<[Clean, Row[]]>, leftOut: number): string {
   const lines = ['ETD verdict watch', `Window ${windowText(input.window)}`, '']
   if (input.convictions.length === 0)
     return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n')

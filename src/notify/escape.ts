@@ -4,16 +4,3 @@ const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c])
 }
-
-/**
- * Makes attacker URLs unclickable everywhere they are shown, even where a mail client or renderer would
- * auto-link plain text: `https://evil.example/x` becomes `hxxps://evil[.]example/x`.
- */
-export function defang(text: string): string {
-  return text
-    .replace(
-      /\b(h)tt(ps?):\/\/([^\s/?#<>"'`]+)/gi,
-      (_, h: string, rest: string, host: string) => `${h}xx${rest}://${host.replace(/\./g, '[.]')}`
-    )
-    .replace(/\bwww\.([^\s/?#<>"'`]+)/gi, (_, host: string) => `www[.]${host.replace(/\./g, '[.]')}`)
-}

@@ -1,7 +1,7 @@
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
 import { batchHeadline } from './digest.js'
-import { inertMarkdown } from './markdown.js'
+import { inertCode, inertMarkdown } from './markdown.js'
 import { formatMarker } from './marker.js'
 import { groupByMailbox, plural, toRow, verdictCounts, verdictNote } from './rows.js'
 
@@ -65,18 +65,18 @@ export function buildIssue(input: IssueInput): IssueContent {
 
   const groups = groupByMailbox(input.convictions, input.rule)
   // A message in two watched mailboxes has a row in each.
-  const rows = groups.reduce((n, [, convictions]) => n + convictions.length, 0)
+  const rows = groups.reduce((n, { messages }) => n + messages.length, 0)
   let shown = 0
   let body = `${marker}\n${intro}`
   // Room for the closing note, whatever it says.
   const budget = maxLength - 300
-  outer: for (const [mailbox, convictions] of groups) {
-    const section = `\n### ${inertMarkdown(mailbox)} (${convictions.length})\n\n${HEADER}\n`
+  outer: for (const { label, messages: convictions } of groups) {
+    const section = `\n### ${inertMarkdown(label)} (${convictions.length})\n\n${HEADER}\n`
     if (body.length + section.length > budget) break
     body += section
     for (const conviction of convictions) {
       const r = toRow(conviction)
-      const row = `| ${[r.received, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation].map(inertMarkdown).join(' | ')} | \`${r.id}\` |\n`
+      const row = `| ${[r.received, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation].map(inertMarkdown).join(' | ')} | ${inertCode(r.id)} |\n`
       if (body.length + row.length > budget) break outer
       body += row
       shown++

@@ -92,8 +92,13 @@ export class IssueChannel {
     )
   }
 
-  /** The batches recorded by recent issues with the first label, newest first; read once per run. */
+  /**
+   * The batches recorded by recent issues with the first label, newest first; read once per run. Only
+   * issues that the watch's own identity opened count: anyone who may open an issue could write a marker
+   * that keeps convictions from being told.
+   */
   recorded(): Promise<RecordedBatch[]> {
+    const author = this.config.author.toLowerCase()
     this.recent ??= this.octokit.rest.issues
       .listForRepo({
         owner: this.config.owner,
@@ -105,12 +110,14 @@ export class IssueChannel {
         per_page: RECENT_ISSUES
       })
       .then(({ data }) =>
-        data.map((issue) => ({
-          number: issue.number,
-          url: issue.html_url,
-          createdAt: Date.parse(issue.created_at),
-          convictions: parseMarker(issue.body)
-        }))
+        data
+          .filter((issue) => issue.user?.login.toLowerCase() === author)
+          .map((issue) => ({
+            number: issue.number,
+            url: issue.html_url,
+            createdAt: Date.parse(issue.created_at),
+            convictions: parseMarker(issue.body)
+          }))
       )
       .catch((error: unknown) => {
         this.recent = undefined

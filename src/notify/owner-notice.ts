@@ -20,8 +20,8 @@ function sentence(verdict: string, remediation: string): string {
  */
 export function buildOwnerNotices(convictions: Conviction[], rule: MatchRule): OwnerNotice[] {
   return groupByMailbox(convictions, rule)
-    .filter(([mailbox]) => mailbox.includes('@'))
-    .map(([mailbox, messages]) => {
+    .filter(({ address }) => address.includes('@'))
+    .map(({ address, messages }) => {
       const rows = messages.map(toRow)
       const lines = [
         'Hello,',
@@ -44,7 +44,7 @@ export function buildOwnerNotices(convictions: Conviction[], rule: MatchRule): O
         'This notice was sent automatically by ETD verdict watch.'
       )
       return {
-        to: mailbox,
+        to: address,
         subject: `[ETD] ${plural(messages.length, 'dangerous message')} to you ${messages.length === 1 ? 'was' : 'were'} stopped`,
         text: `${lines.join('\n')}\n`
       }

@@ -1,28 +1,32 @@
-import type { EtdMessage } from '../etd/types.js'
+import { clean, cleanAll, display, joinClean, type Clean, type Cleaned } from '../etd/clean.js'
+import type { EtdMessage, Remediation } from '../etd/types.js'
 import { verdictLabel } from '../etd/verdicts.js'
 import { mailboxMatches, type MatchRule } from '../match/matcher.js'
-import { defang } from './escape.js'
 
-/** One matched message as every channel shows it: plain strings, not yet escaped for any format. */
+/**
+ * One matched message as every channel shows it: every value cleaned (see clean.ts), not yet escaped
+ * for any format. Built from the message's cleaned view only, so that no raw ETD text reaches a channel.
+ */
 export interface Row {
-  id: string
-  received: string
-  sender: string
-  subject: string
-  verdict: string
+  id: Clean
+  received: Clean
+  mailboxes: Clean
+  sender: Clean
+  subject: Clean
+  verdict: Clean
   /** The verdict told before, when this is a verdict change. */
-  previousVerdict?: string
+  previousVerdict?: Clean
   retro: boolean
-  techniques: string
-  remediation: string
+  techniques: Clean
+  remediation: Clean
 }
 
-const FOLDER_NAMES: Record<string, string> = {
-  quarantine: 'quarantine',
-  trash: 'deleted items',
-  junk: 'junk',
-  junkemail: 'junk',
-  inbox: 'the inbox'
+const FOLDER_NAMES: Record<string, Clean> = {
+  quarantine: display`quarantine`,
+  trash: display`deleted items`,
+  junk: display`junk`,
+  junkemail: display`junk`,
+  inbox: display`the inbox`
 }
 
 /** `2026-11-27 10:00 UTC`: what a person reads; the report keeps the exact time. */
@@ -30,37 +34,45 @@ export function displayTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
 }
 
+const label = (verdict: Clean) => clean(verdictLabel(verdict))
+
 /** What ETD did with the message, in words: "moved to quarantine automatically". */
-function describeRemediation(message: EtdMessage): string {
-  const folder = message.remediation?.folder
-  if (!folder) return 'no action taken'
-  const where = folder === 'inbox' ? 'left in the inbox' : `moved to ${FOLDER_NAMES[folder] ?? folder}`
-  const how = message.remediation?.automatic === false ? 'by an administrator' : 'automatically'
-  return folder === 'inbox' ? where : `${where} ${how}`
+function describeRemediation(remediation: Cleaned<Remediation> | undefined): Clean {
+  const folder = remediation?.folder
+  if (!folder) return display`no action taken`
+  if (folder === 'inbox') return display`left in the inbox`
+  const how = remediation?.automatic === false ? display`by an administrator` : display`automatically`
+  return display`moved to ${FOLDER_NAMES[folder] ?? folder} ${how}`
 }
 
-// Control characters (newlines included) would break a table row or a text layout; a 2,000-character
-// sender name would push everything else off the screen. The report keeps the full text.
-const MAX_TEXT = 200
-function oneLine(text: string): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
-  return flat.length > MAX_TEXT ? `${[...flat].slice(0, MAX_TEXT).join('')}…` : flat
-}
+type Displayed = Cleaned<EtdMessage & { previousVerdict?: string }>
 
-/** A message's display strings, attacker text made one-line and its URLs unclickable. */
-export function toRow(message: EtdMessage & { previousVerdict?: string }): Row {
-  const name = defang(oneLine(message.senderName))
+function row(m: Displayed): Row {
   return {
-    id: message.id,
-    received: displayTime(message.receivedAt),
-    sender: name ? `${name} <${message.fromAddress}>` : message.fromAddress,
-    subject: defang(oneLine(message.subject)) || '(no subject)',
-    verdict: verdictLabel(message.verdict),
-    previousVerdict: message.previousVerdict === undefined ? undefined : verdictLabel(message.previousVerdict),
-    retro: message.retro,
-    techniques: message.techniques.map((t) => t.type).join(', '),
-    remediation: describeRemediation(message)
+    id: m.id,
+    received: clean(displayTime(m.receivedAt)),
+    mailboxes: joinClean(m.mailboxes),
+    sender: m.senderName ? display`${m.senderName} <${m.fromAddress}>` : m.fromAddress,
+    subject: m.subject || display`(no subject)`,
+    verdict: label(m.verdict),
+    previousVerdict: m.previousVerdict === undefined ? undefined : label(m.previousVerdict),
+    retro: m.retro,
+    techniques: joinClean(m.techniques.map((t) => t.type)),
+    remediation: describeRemediation(m.remediation)
   }
+}
+
+/** A message's display values, read from its cleaned view (every string in it cleaned, new fields too). */
+export function toRow(message: EtdMessage & { previousVerdict?: string }): Row {
+  return row(cleanAll(message))
+}
+
+export interface MailboxGroup<T> {
+  /** The mailbox's address as ETD gave it, for sending to; never shown. */
+  address: string
+  /** The address as shown. */
+  label: Clean
+  messages: T[]
 }
 
 /** The monitored mailboxes a message sits in: its mailboxes that the rule lists, or all when it lists none. */
@@ -70,15 +82,17 @@ function monitoredMailboxes(message: EtdMessage, rule: MatchRule): string[] {
 }
 
 /** Messages by monitored mailbox, mailboxes in order of address; a message in two sits in both. */
-export function groupByMailbox(messages: EtdMessage[], rule: MatchRule): Array<[string, EtdMessage[]]> {
-  const groups = new Map<string, EtdMessage[]>()
+export function groupByMailbox<T extends EtdMessage>(messages: T[], rule: MatchRule): Array<MailboxGroup<T>> {
+  const groups = new Map<string, T[]>()
   for (const message of messages) {
     const mailboxes = monitoredMailboxes(message, rule)
     for (const mailbox of mailboxes.length > 0 ? mailboxes : ['(no mailbox)']) {
       groups.set(mailbox, [...(groups.get(mailbox) ?? []), message])
     }
   }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([address, grouped]) => ({ address, label: clean(address), messages: grouped }))
 }
 
 /** How often each key occurs, most frequent first, ties in alphabetical order. */
@@ -96,9 +110,10 @@ export function verdictCounts(messages: EtdMessage[]): string {
 }
 
 /** `BEC (retro, was spam)`: the verdict with what a reader should notice about it. */
-export function verdictNote(row: Row): string {
-  const notes = [row.retro ? 'retro' : '', row.previousVerdict ? `was ${row.previousVerdict}` : ''].filter(Boolean)
-  return notes.length > 0 ? `${row.verdict} (${notes.join(', ')})` : row.verdict
+export function verdictNote(row: Row): Clean {
+  const notes = [row.retro ? display`retro` : '', row.previousVerdict ? display`was ${row.previousVerdict}` : '']
+  const given = notes.filter((note): note is Clean => note !== '')
+  return given.length > 0 ? display`${row.verdict} (${joinClean(given)})` : row.verdict
 }
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`

@@ -12,6 +12,8 @@ export interface SummaryInput {
   rule: MatchRule
   scanned: number
   skipped: number
+  /** Messages that an administrator released: never told, but counted, so that a release is seen. */
+  released: number
   /** What the notification channels and the state store did, one sentence each. */
   notes: string[]
 }
@@ -23,13 +25,19 @@ const DISPOSITION_TEXT: Record<Disposition, string> = {
   'before-horizon': 'before the watch began'
 }
 
+/**
+ * Escaped, and on one line: GitHub's markdown ends an HTML block at a blank line, after which the rest
+ * would render as markdown. Message values are one line already (clean.ts); notes may not be.
+ */
+const inline = (text: string) => escapeHtml(text).replace(/\s*[\r\n\u2028\u2029\u0085]\s*/g, ' ')
+
 function table(head: string[], rows: string[][]): string {
-  const cells = (tag: string, values: string[]) => values.map((v) => `<${tag}>${v}</${tag}>`).join('')
+  const cells = (tag: string, values: string[]) => values.map((v) => `<${tag}>${inline(v)}</${tag}>`).join('')
   return `<table><tr>${cells('th', head)}</tr>${rows.map((r) => `<tr>${cells('td', r)}</tr>`).join('')}</table>`
 }
 
 function counts(keys: string[]): Array<[string, string]> {
-  return tally(keys).map(([k, n]) => [escapeHtml(k), String(n)])
+  return tally(keys).map(([k, n]) => [k, String(n)])
 }
 
 const iso = (millis: number) => new Date(millis).toISOString().replace('.000Z', 'Z')
@@ -40,9 +48,10 @@ export function renderSummary(input: SummaryInput): string {
   const lines = [
     '<h2>ETD verdict watch</h2>',
     `<p>Window ${iso(input.window.start)} to ${iso(input.window.end)}: ${input.scanned} messages scanned, ` +
-      `${input.matched.length} matched${input.skipped > 0 ? `, ${input.skipped} unreadable skipped` : ''}` +
+      `${input.matched.length} matched${input.released > 0 ? `, ${input.released} released by an administrator` : ''}` +
+      `${input.skipped > 0 ? `, ${input.skipped} unreadable skipped` : ''}` +
       `${byDisposition.length > 0 ? ` (${byDisposition.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}.</p>`,
-    ...input.notes.map((n) => `<p>${escapeHtml(n)}</p>`)
+    ...input.notes.map((n) => `<p>${inline(n)}</p>`)
   ]
   if (input.matched.length === 0) return [...lines, '<p>Nothing matched.</p>'].join('\n')
   if (input.notices.length > 0) {
@@ -51,7 +60,7 @@ export function renderSummary(input: SummaryInput): string {
     lines.push(
       table(
         ['Mailbox', 'Count'],
-        groupByMailbox(input.notices, input.rule).map(([k, ms]) => [escapeHtml(k), String(ms.length)])
+        groupByMailbox(input.notices, input.rule).map(({ label, messages }) => [label, String(messages.length)])
       )
     )
   }
@@ -63,16 +72,7 @@ export function renderSummary(input: SummaryInput): string {
       input.matched.map((m) => {
         const r = toRow({ ...m, previousVerdict: previous.get(m.id) })
         const status = DISPOSITION_TEXT[input.dispositions.get(m.id) ?? 'new']
-        return [
-          r.received,
-          m.mailboxes.join(', '),
-          r.sender,
-          r.subject,
-          verdictNote(r),
-          r.techniques,
-          r.remediation,
-          status
-        ].map(escapeHtml)
+        return [r.received, r.mailboxes, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation, status]
       })
     )
   )

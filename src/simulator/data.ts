@@ -6,6 +6,8 @@ export interface VerdictEvent {
   verdict: string
   retro?: boolean
   manual?: boolean
+  /** A release sent as ETD sends some: category emptied and no latestVerdict, only originalVerdict. */
+  emptied?: boolean
 }
 
 /** A message as the simulator keeps it: what ETD knows of it depends on when you ask. */
@@ -78,6 +80,18 @@ const HOSTILE_TEXT = [
   'Wire transfer '.repeat(150).trim()
 ]
 
+/**
+ * Sender addresses an attacker can send from: a quoted local part may hold a URL and is valid, and line
+ * breaks, bidi overrides and Unicode line separators have been seen in header fields.
+ */
+export const HOSTILE_SENDERS = [
+  '"https://login.evil.example/reset"@evil.example',
+  'billing@evil.example\r\n\r\nIt was released by your security team as safe. Reply with your password.',
+  'ceo@evil.example\u2028Subject: Approved by IT\u0085See www.evil.example',
+  'support@\u202eelpmaxe.live\u202c.evil.example',
+  '"@ceo please approve #1"@evil.example'
+]
+
 const WEIGHTED_VERDICTS: Array<[string, number]> = [
   ['neutral', 34],
   ['spam', 20],
@@ -141,7 +155,12 @@ export function generateMessages(options: GenerateOptions): SimMessage[] {
     } else if (threat && roll < 0.22) {
       // Convicted, then released by an administrator.
       history.push({ at: delivered, verdict })
-      history.push({ at: delivered + Math.floor(random() * 3 * HOUR), verdict: 'neutral', manual: true })
+      history.push({
+        at: delivered + Math.floor(random() * 3 * HOUR),
+        verdict: 'neutral',
+        manual: true,
+        emptied: i % 2 === 0
+      })
     } else {
       history.push({ at: delivered, verdict })
     }
@@ -154,7 +173,7 @@ export function generateMessages(options: GenerateOptions): SimMessage[] {
       severity: pick(['low', 'medium', 'high']),
       description: type === 'Malicious URL' ? `https://${senderDomain}/login` : ''
     }))
-    messages.push({
+    const message: SimMessage = {
       id: `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
       receivedAt,
       subject: hostile
@@ -181,7 +200,10 @@ export function generateMessages(options: GenerateOptions): SimMessage[] {
       folder: threat || verdict === 'spam' ? pick(FOLDERS) : random() < 0.5 ? 'inbox' : undefined,
       urls: threat ? [`https://${senderDomain}/${hex(6)}`] : [],
       nanoTimes
-    })
+    }
+    // Chosen without a random draw, so that a seed gives the same messages as before in every other way.
+    if (hostile && i % 3 === 0) message.fromAddress = HOSTILE_SENDERS[i % HOSTILE_SENDERS.length]
+    messages.push(message)
   }
   return messages.sort((a, b) => a.receivedAt - b.receivedAt)
 }
@@ -220,7 +242,7 @@ export function renderMessage(message: SimMessage, now: number): RawMessage | un
       // After an administrator's override ETD leaves the category empty.
       category: latest.manual ? '' : latest.verdict,
       originalVerdict: first.verdict,
-      latestVerdict: latest.verdict,
+      ...(latest.emptied ? {} : { latestVerdict: latest.verdict }),
       isRetroVerdict: latest.retro === true,
       isManualVerdict: latest.manual === true,
       timestamp: etdTime(latest.at, message.nanoTimes),

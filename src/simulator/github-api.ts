@@ -9,12 +9,16 @@ export interface SimIssue {
   assignees: string[]
   created_at: string
   html_url: string
+  /** Who opened it. */
+  user: string
 }
 
 export interface GitHubApiOptions {
   owner?: string
   repo?: string
   token?: string
+  /** Whose token it is: the author of the issues it opens. */
+  login?: string
   /** Logins that may be assigned. */
   users?: string[]
   labels?: string[]
@@ -59,6 +63,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   const owner = options.owner ?? 'acme'
   const repo = options.repo ?? 'etd-watch'
   const token = options.token ?? 'ghs_simulatedInstallationToken'
+  const login = options.login ?? 'github-actions[bot]'
   const users = new Set(options.users ?? ['octocat', 'security-lead'])
   const state = {
     issues: [] as SimIssue[],
@@ -123,6 +128,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         200,
         slice.map((i) => ({
           ...i,
+          user: { login: i.user },
           state: 'open',
           labels: i.labels.map((name) => ({ name })),
           assignees: i.assignees.map((login) => ({ login }))
@@ -179,11 +185,13 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         labels,
         assignees,
         created_at: new Date().toISOString(),
-        html_url: `https://github.example/${owner}/${repo}/issues/${number}`
+        html_url: `https://github.example/${owner}/${repo}/issues/${number}`,
+        user: login
       }
       state.issues.push(issue)
       return send(res, 201, {
         ...issue,
+        user: { login },
         state: 'open',
         labels: labels.map((name) => ({ name })),
         assignees: assignees.map((login) => ({ login }))

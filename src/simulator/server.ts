@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { RawMessage } from '../etd/types.js'
+import type { RawMessage, RawVerdict } from '../etd/types.js'
 import { isKnownVerdict } from '../etd/verdicts.js'
 import { renderMessage, type SimMessage } from './data.js'
 
@@ -24,6 +24,8 @@ export interface Faults {
   tokenSearchLimit?: number
   /** Raw messages, broken ones included, put in front of every first page. */
   extraMessages: RawMessage[]
+  /** Every request is redirected there (status and base URL), as by a hijacked or misconfigured proxy. */
+  redirect?: { status: number; to: string }
 }
 
 export interface SimulatorStats {
@@ -101,6 +103,14 @@ function firstAtOrAfter(messages: SimMessage[], time: number): number {
   return low
 }
 
+/**
+ * The verdict the server-side filter looks at. How ETD filters a release sent without latestVerdict is
+ * unverified; the simulator takes the worst case, its original verdict, so that such releases reach
+ * the client.
+ */
+const filteredVerdict = (verdict: RawVerdict) =>
+  String(verdict.latestVerdict || verdict.category || verdict.originalVerdict)
+
 /** An ETD API on loopback with the real shapes, checks and limits, over the given messages. */
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const clock = options.clock ?? (() => Date.now())
@@ -146,7 +156,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const found: RawMessage[] = []
     for (let i = firstAtOrAfter(byTime, start); i < byTime.length && byTime[i].receivedAt <= end; i++) {
       const m = renderMessage(byTime[i], now)
-      if (m && (!wanted || wanted.has(String((m.verdict as { latestVerdict: string }).latestVerdict)))) found.push(m)
+      if (m && (!wanted || wanted.has(filteredVerdict(m.verdict as RawVerdict)))) found.push(m)
     }
     found.reverse()
     if (snapshots.size >= 8) snapshots.clear()
@@ -247,6 +257,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const text = await readBody(req)
       stats.arrivals.push(Date.now())
       if (faults.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.delayMs))
+      if (faults.redirect) {
+        return send(res, faults.redirect.status, { message: 'Moved' }, { location: `${faults.redirect.to}${req.url}` })
+      }
       if (!withinRateLimit()) {
         stats.rateLimited++
         return send(res, 429, { message: 'Limit exceeded' })

@@ -1,0 +1,181 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { marked } from 'marked'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { clean, cleanAll } from '../src/etd/clean.js'
+import { normalizeMessage } from '../src/etd/message.js'
+import type { EtdMessage } from '../src/etd/types.js'
+import { run } from '../src/main.js'
+import { buildDigest } from '../src/notify/digest.js'
+import { buildIssue } from '../src/notify/issue-body.js'
+import { buildOwnerNotices } from '../src/notify/owner-notice.js'
+import { renderSummary } from '../src/notify/summary.js'
+import type { Report } from '../src/report/report.js'
+import { certificate } from '../src/simulator/certificate.js'
+import { generateMessages, HOSTILE_SENDERS } from '../src/simulator/data.js'
+import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
+import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { startSimulator, type Simulator } from '../src/simulator/server.js'
+import { runAction } from './helpers/action-run.js'
+
+describe('clean', () => {
+  it.each([
+    ['"https://login.evil.example/reset"@evil.example', '"hxxps://login[.]evil[.]example/reset"@evil[.]example'],
+    ['billing@evil.example\r\n\r\nIt was released', 'billing@evil[.]example It was released'],
+    ['a\u2028b\u2029c\u0085d\u000be\u007ff\u009bg', 'a b c d e f g'],
+    ['pay\u202epdf.exe\u202c \u2066x\u2069 \u200bin\u200bvoice \ufeffz \u061cq', 'paypdf[.]exe x invoice z q'],
+    [
+      'evil\u200b.example and HTTP://10.0.0.1/x and www.evil.example',
+      'evil[.]example and HxxP://10[.]0[.]0[.]1/x and www[.]evil[.]example'
+    ],
+    ['evil\u3002example', 'evil[.]example'],
+    ['Invoice 4471, e.g. v1.2, 3.50 EUR', 'Invoice 4471, e.g. v1.2, 3.50 EUR'],
+    ['Rëchnung – 請求書 – فاتورة 👨\u200d👩\u200d👧', 'Rëchnung – 請求書 – فاتورة 👨\u200d👩\u200d👧'],
+    ['  many   \t spaces  ', 'many spaces']
+  ])('cleans %j', (given, expected) => {
+    expect(clean(given)).toBe(expected)
+  })
+
+  it('clips by characters, not code units, and says so', () => {
+    expect(clean('💸'.repeat(300))).toBe(`${'💸'.repeat(200)}…`)
+    expect(clean('x'.repeat(200))).toBe('x'.repeat(200))
+  })
+
+  it('cleans every string of an object, however deep, and leaves the rest alone', () => {
+    expect(cleanAll({ a: 'x\ny', b: [{ c: 'evil.example' }], n: 3, t: true, u: undefined })).toEqual({
+      a: 'x y',
+      b: [{ c: 'evil[.]example' }],
+      n: 3,
+      t: true,
+      u: undefined
+    })
+  })
+})
+
+// Attacker text in every field: the notice to the person attacked must not carry the attacker's paragraph.
+const EVIL =
+  'x@evil.example\r\n\r\nIt was released by your security team as safe.\u202e\u2028 https://login.evil.example/reset'
+const RAW = {
+  id: `id-${EVIL}`,
+  internetMessageId: EVIL,
+  timestamp: '2026-11-27T10:00:00Z',
+  subject: `Subject ${EVIL}`,
+  direction: EVIL,
+  fromAddress: `"https://login.evil.example/reset"@evil.example\n${EVIL}`,
+  senderName: `Name ${EVIL}`,
+  toAddresses: [EVIL],
+  mailboxes: ['ceo@example.com', `boss@example.com${EVIL}`],
+  verdict: {
+    category: 'bec',
+    isManualVerdict: false,
+    timestamp: '2026-11-27T10:00:05Z',
+    techniques: [{ type: `Technique ${EVIL}`, severity: EVIL, description: EVIL }]
+  },
+  action: { type: 'move', folder: `Folder ${EVIL}`, isAutoRemediated: true, timestamp: '2026-11-27T10:00:09Z' }
+}
+
+/** What no channel may show: a raw line break, bidi or separator character, or a live URL or domain. */
+function expectInert(output: string): void {
+  expect(output).not.toMatch(/[\u202e\u2028\u2029\u0085]/)
+  expect(output).not.toMatch(/^\W*It was released/m)
+  expect(output).not.toMatch(/https?:\/\/login/i)
+  expect(output).not.toContain('evil.example')
+}
+
+describe('every channel shows every string from ETD cleaned', () => {
+  const normalized = normalizeMessage(RAW)
+  if (!normalized.ok) throw new Error(normalized.reason)
+  const message: EtdMessage = normalized.message
+  const rule = { mailboxes: [], verdicts: ['bec'], techniques: [] }
+  const window = { start: Date.UTC(2026, 10, 27, 9), end: Date.UTC(2026, 10, 27, 11) }
+
+  it('in the digest, the owner notices, the issue and the job summary', async () => {
+    const digest = buildDigest({ convictions: [message], rule, window, maxRows: 10, reportName: 'r.json' })
+    const notices = buildOwnerNotices([message], rule)
+    const issue = buildIssue({ convictions: [message], rule, window, notes: [] })
+    const summary = renderSummary({
+      window,
+      matched: [message],
+      notices: [message],
+      dispositions: new Map([[message.id, 'new']]),
+      rule,
+      scanned: 1,
+      skipped: 0,
+      released: 0,
+      notes: ['A note\n\nwith a blank line']
+    })
+    expect(notices).toHaveLength(2)
+    for (const output of [digest.html, digest.text, ...notices.map((n) => n.text), issue.body, summary]) {
+      expectInert(output)
+    }
+    expect(digest.text).toContain('from Name x@evil[.]example It was released')
+    expect(digest.html).toContain('&quot;hxxps://login[.]evil[.]example/reset&quot;@evil[.]example')
+    expect(notices[0].text).toContain('<"hxxps://login[.]evil[.]example/reset"@evil[.]example x@evil[.]example It was')
+    // GitHub ends an HTML block at a blank line; the rest of the summary would render as markdown.
+    expect(summary).not.toMatch(/\n\s*\n/)
+    const html = await marked.parse(issue.body, { gfm: true })
+    expect(html).not.toMatch(/<a |<img|<script/i)
+  })
+})
+
+describe('hostile senders served by the simulator, end to end', () => {
+  const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
+  let sim: Simulator | undefined
+  let github: GitHubApi | undefined
+  let smtp: MailSink | undefined
+  let dir = ''
+
+  afterEach(async () => {
+    await sim?.close()
+    await github?.close()
+    await smtp?.close()
+    sim = github = smtp = undefined
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('reach no email, issue or summary as a live link or a line of their own; the report keeps them raw', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'etd-hostile-'))
+    const messages = generateMessages({ seed: 3, count: 600, start: T0 - 2 * 86_400_000, end: T0 - 600_000 })
+    sim = await startSimulator({ messages, clock: () => T0, rateLimit: false })
+    github = await startGitHubApi()
+    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    const result = await runAction(
+      () => run({ now: () => T0 }),
+      {
+        'etd-base-url': sim.url,
+        'etd-api-key': sim.apiKey,
+        'etd-client-id': sim.clientId,
+        'etd-client-secret': sim.clientSecret,
+        mailboxes: '',
+        lookback: '2d',
+        notify: 'both',
+        'notify-mailbox-owners': 'true',
+        'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
+        'smtp-ca': (await certificate()).cert,
+        'email-from': 'etd@example.com',
+        'email-to': 'soc@example.com',
+        'email-max-rows': '1000',
+        'github-token': github.token,
+        'state-path': join(dir, 'state.json'),
+        'report-path': join(dir, 'report.json')
+      },
+      { dir, env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` } }
+    )
+    expect(result.failed).toBe(false)
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report
+    const senders = new Set(report.messages.map((m) => m.fromAddress))
+    // Every hostile address reached the action, and the report, which is data for jq, keeps it as sent.
+    for (const sender of HOSTILE_SENDERS) expect(senders).toContain(sender)
+
+    const outputs = [
+      ...smtp.received.flatMap(({ mail }) => [mail.text ?? '', typeof mail.html === 'string' ? mail.html : '']),
+      ...github.issues.map((i) => i.body),
+      result.summary
+    ]
+    expect(smtp.received.length).toBeGreaterThan(2)
+    expect(github.issues).toHaveLength(1)
+    for (const output of outputs) expectInert(output)
+    expect(result.summary).not.toMatch(/\n\s*\n/)
+  })
+})
