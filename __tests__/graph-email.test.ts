@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import * as core from '@actions/core'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generate } from 'selfsigned'
@@ -14,7 +14,11 @@ import { deliverEmail, type EmailBatch } from '../src/notify/email-channel.js'
 import type { EmailOptions } from '../src/notify/email.js'
 import { EXCHANGE_SMTP_SCOPE, OIDC_AUDIENCE } from '../src/notify/email/entra.js'
 import { GRAPH_REQUEST_LIMIT_BYTES } from '../src/notify/email/graph.js'
+import { run } from '../src/main.js'
 import { certificate } from '../src/simulator/certificate.js'
+import type { Simulator } from '../src/simulator/server.js'
+import { runAction } from './helpers/action-run.js'
+import { simulatorWith } from './helpers/simulator.js'
 import { generateMessages, renderMessage } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startActionsOidc, startMicrosoft, type ActionsOidc, type MicrosoftCloud } from '../src/simulator/microsoft.js'
@@ -33,13 +37,15 @@ const FAST = { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 }, timeo
 let cloud: MicrosoftCloud | undefined
 let oidc: ActionsOidc | undefined
 let smtp: MailSink | undefined
+let sim: Simulator | undefined
 const dirs: string[] = []
 const masked: string[] = []
 afterEach(async () => {
   await cloud?.close()
   await oidc?.close()
   await smtp?.close()
-  cloud = oidc = smtp = undefined
+  await sim?.close()
+  cloud = oidc = smtp = sim = undefined
   masked.length = 0
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })))
 })
@@ -339,6 +345,75 @@ describe('SMTP with OAuth2 (XOAUTH2) and the retired Basic auth', () => {
       expect((error as Error).message).not.toContain('app-password')
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  })
+})
+
+describe('run() with Graph: nothing secret anywhere', () => {
+  /** Every file the run left, every output, the summary, and the log bar its masking commands. */
+  async function everything(dir: string, result: Awaited<ReturnType<typeof runAction>>): Promise<string> {
+    const files = await readdir(dir, { recursive: true, withFileTypes: true })
+    const contents = await Promise.all(
+      files.filter((f) => f.isFile()).map((f) => readFile(join(f.parentPath, f.name), 'utf8'))
+    )
+    const log = result.log
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n')
+    return [log, result.summary, JSON.stringify(result.outputs), ...contents].join('\n')
+  }
+
+  it('sends with each credential, masks the secret, the key, the tokens and the OIDC token, and shows none', async () => {
+    const { pem, cert } = await clientCertificate()
+    const keyLines = pem
+      .split('\n')
+      .filter((line) => line.length > 40 && !line.startsWith('-----'))
+      .slice(-3)
+    oidc = await startActionsOidc()
+    sim = await simulatorWith(400, { days: 2, seed: 21 })
+    const credentials: Array<[Record<string, string>, Parameters<typeof startMicrosoft>[0]]> = [
+      [{ 'graph-client-secret': SECRET }, { tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }],
+      [{ 'graph-certificate': pem }, { tenantId: TENANT, clientId: CLIENT, certificate: cert }],
+      [{ 'graph-federated': 'true' }, { tenantId: TENANT, clientId: CLIENT, oidcToken: () => oidc!.token }]
+    ]
+    for (const [inputs, app] of credentials) {
+      cloud = await startMicrosoft(app)
+      const dir = await mkdtemp(join(tmpdir(), 'etd-graph-run-'))
+      dirs.push(dir)
+      const result = await runAction(
+        async () => run({ emailCa: (await certificate()).cert }),
+        {
+          'etd-base-url': sim.url,
+          'etd-api-key': sim.apiKey,
+          'etd-client-id': sim.clientId,
+          'etd-client-secret': sim.clientSecret,
+          mailboxes: 'ceo@example.com, cfo@example.com',
+          lookback: '2d',
+          notify: 'email',
+          'graph-tenant-id': TENANT,
+          'graph-client-id': CLIENT,
+          'graph-authority': cloud.url,
+          'graph-endpoint': cloud.url,
+          'email-from': 'ETD Watch <etd-watch@example.com>',
+          'email-to': 'soc@example.com',
+          'state-path': join(dir, 'state.json'),
+          'report-path': join(dir, 'report.json'),
+          ...inputs
+        },
+        { dir, env: oidc.env }
+      )
+      expect(result.failed).toBe(false)
+      expect(cloud.received).toHaveLength(1)
+      expect(result.outputs['email-message-id']).toBe(cloud.received[0].mail.messageId)
+      expect(result.summary).toContain('Digest emailed to soc@example.com.')
+      const given = inputs['graph-client-secret'] ? [SECRET] : inputs['graph-certificate'] ? keyLines : [oidc.token!]
+      const tokens = [...cloud.issued.values()].flat()
+      expect(tokens).toHaveLength(1)
+      for (const secret of [...given, ...tokens]) expect(result.log).toContain(`::add-mask::${secret}`)
+      const shown = await everything(dir, result)
+      for (const secret of [SECRET, ...keyLines, ...tokens, ...given]) expect(shown).not.toContain(secret)
+      await cloud.close()
+      cloud = undefined
     }
   })
 })
