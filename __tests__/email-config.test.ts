@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
+import { X509Certificate } from 'node:crypto'
+import { generate } from 'selfsigned'
 import { parseEmailConfig } from '../src/config/email.js'
 import { inputParser } from './helpers/inputs.js'
 import { certificate } from '../src/simulator/certificate.js'
@@ -122,5 +124,76 @@ describe('parseEmailConfig', () => {
     expect(errorOf({ 'smtp-host': 'h', 'email-when-empty': 'yes' })).toBe(
       "Input 'email-when-empty' is 'yes'; expected true or false."
     )
+  })
+})
+
+describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
+  const APP = {
+    'graph-tenant-id': 'contoso.onmicrosoft.com',
+    'graph-client-id': '11111111-2222-3333-4444-555555555555'
+  }
+
+  it('chooses Graph when its app is set and no SMTP server is, with the public cloud by default', () => {
+    const config = email({ ...APP, 'graph-federated': 'true' })
+    expect(config.transport).toBe('graph')
+    expect(config.smtp).toBeUndefined()
+    expect(config.fromAddress).toBe('etd@example.com')
+    expect(config.graphEndpoint).toBe('https://graph.microsoft.com')
+    expect(config.entra).toEqual({
+      tenantId: 'contoso.onmicrosoft.com',
+      clientId: '11111111-2222-3333-4444-555555555555',
+      credential: { kind: 'federated' },
+      authority: 'https://login.microsoftonline.com'
+    })
+    expect(email({ ...APP, 'graph-federated': 'true', 'smtp-host': 'h' }).transport).toBe('smtp')
+    expect(email({ 'smtp-host': 'h' }).transport).toBe('smtp')
+  })
+
+  it('takes exactly one credential', () => {
+    expect(errorOf({ ...APP, 'email-transport': 'graph' })).toBe(
+      "One of 'graph-federated: true' (GitHub OIDC), 'graph-client-secret' or 'graph-certificate' is required (email-transport is graph)."
+    )
+    expect(errorOf({ ...APP, 'graph-federated': 'true', 'graph-client-secret': 's3cret' })).toBe(
+      "Inputs 'graph-client-secret' and 'graph-federated' are both set; set one credential for the Entra app."
+    )
+    expect(errorOf({ 'email-transport': 'graph', 'graph-federated': 'true' })).toBe(
+      "Input 'graph-tenant-id' is required: the Entra tenant's ID or domain (email-transport is graph)."
+    )
+    expect(errorOf({ ...APP, 'graph-tenant-id': '../common', 'graph-federated': 'true' })).toMatch(
+      /^Input 'graph-tenant-id' is not an Entra ID/
+    )
+  })
+
+  it('reads a certificate with its key: the SHA-256 thumbprint, and a key that belongs to it', async () => {
+    const { cert, key } = await certificate()
+    const config = email({ ...APP, 'graph-certificate': `${cert}\n${key}` })
+    expect(config.entra!.credential).toMatchObject({
+      kind: 'certificate',
+      thumbprintSha256: new X509Certificate(cert).fingerprint256.replace(/:/g, '').toLowerCase()
+    })
+    expect(errorOf({ ...APP, 'graph-certificate': cert })).toMatch(/^Input 'graph-certificate' has no private key;/)
+    const other = await generate(undefined, { keySize: 2048 })
+    const mismatch = errorOf({ ...APP, 'graph-certificate': `${cert}\n${other.private}` })
+    expect(mismatch).toMatch(/^Input 'graph-certificate' has a private key that does not belong to its certificate;/)
+    expect(mismatch).not.toContain('PRIVATE KEY-----\n')
+  })
+
+  it('takes only https for the authority and the Graph endpoint', () => {
+    const app = { ...APP, 'graph-federated': 'true' }
+    expect(email({ ...app, 'graph-authority': 'https://login.microsoftonline.us/' }).entra!.authority).toBe(
+      'https://login.microsoftonline.us'
+    )
+    expect(errorOf({ ...app, 'graph-endpoint': 'http://graph.microsoft.com' })).toBe(
+      "Input 'graph-endpoint' is 'http://graph.microsoft.com'; expected an https URL without credentials or query, such as https://graph.microsoft.com."
+    )
+    expect(errorOf({ ...app, 'graph-authority': 'https://u:p@login.example' })).not.toContain('u:p')
+  })
+
+  it('logs in to SMTP with XOAUTH2 as the sender, and never with a password besides', () => {
+    const oauth = { ...APP, 'graph-federated': 'true', 'smtp-host': 'smtp.office365.com', 'smtp-auth': 'oauth2' }
+    expect(email(oauth).smtp).toMatchObject({ oauth2: true, username: 'etd@example.com', port: 587 })
+    expect(email({ ...oauth, 'smtp-username': 'alerts@example.com' }).smtp!.username).toBe('alerts@example.com')
+    expect(errorOf({ ...oauth, 'smtp-password': 'p' })).toMatch(/^Input 'smtp-auth' is oauth2, which needs no password/)
+    expect(errorOf({ ...oauth, 'graph-federated': '' })).toMatch(/\(smtp-auth is oauth2\)\.$/)
   })
 })
