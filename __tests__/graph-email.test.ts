@@ -188,7 +188,7 @@ describe('Graph sendMail with an Entra app', () => {
     Object.assign(process.env, oidc.env)
     try {
       const outcome = await deliverEmail(
-        graphConfig({ 'graph-federated': 'true' }),
+        graphConfig({ 'graph-federated': 'true', 'notify-mailbox-owners': 'true' }),
         await batch(convictions(3)),
         await options({ getIdToken: (audience) => core.getIDToken(audience) })
       )
@@ -196,8 +196,13 @@ describe('Graph sendMail with an Entra app', () => {
     } finally {
       for (const key of Object.keys(oidc.env)) if (!(key in saved)) delete process.env[key]
     }
+    // One OIDC token and one access token serve the digest and every owner notice.
     expect(oidc.audiences).toEqual([OIDC_AUDIENCE])
-    expect(cloud.received).toHaveLength(1)
+    expect(cloud.issued.get(`${cloud.url}/.default`)).toHaveLength(1)
+    expect(cloud.received.length).toBeGreaterThan(1)
+    expect(cloud.received.map((r) => r.mail.subject).slice(1)).toEqual(
+      cloud.received.slice(1).map(() => expect.stringMatching(/dangerous messages? to you (was|were) stopped/))
+    )
     expect(masked).toContain(oidc.token)
     expectOnlyLocalRequests()
   })

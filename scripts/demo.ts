@@ -1,7 +1,9 @@
 // The main job end to end with no credentials and no network: the ETD simulator, a local SMTP server
 // (STARTTLS and AUTH) and a local GitHub API on loopback, the action's own run() against them, and every
 // email that arrived written out as .eml (and .html or .txt), and the issue opened as issue.md, into the
-// folder it names. State is kept in <out>/state.json, so a
+// folder it names. With --graph the email goes through Microsoft Graph instead: a local Entra tenant and
+// Graph over https, the app signing in with the job's GitHub OIDC token from a local Actions OIDC
+// service, and what Graph received written out the same way. State is kept in <out>/state.json, so a
 // second run tells only what is new since the first; --fresh forgets it.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
@@ -10,6 +12,7 @@ import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
 import { startGitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink } from '../src/simulator/mail-sink.js'
+import { startActionsOidc, startMicrosoft } from '../src/simulator/microsoft.js'
 import { startSimulator } from '../src/simulator/server.js'
 
 const { values } = parseArgs({
@@ -17,7 +20,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'demo-output' },
     seed: { type: 'string', default: '2026' },
     'dry-run': { type: 'boolean', default: false },
-    fresh: { type: 'boolean', default: false }
+    fresh: { type: 'boolean', default: false },
+    graph: { type: 'boolean', default: false }
   }
 })
 const out = resolve(values.out!)
@@ -33,6 +37,22 @@ const sim = await startSimulator({
 })
 const sink = await startMailSink({ auth: SMTP_USER })
 const github = await startGitHubApi()
+const oidc = await startActionsOidc()
+const tenant = { tenantId: '7a1c0de5-0000-4000-8000-000000000001', clientId: '7a1c0de5-0000-4000-8000-000000000002' }
+const cloud = await startMicrosoft({ ...tenant, oidcToken: () => oidc.token })
+const emailInputs: Record<string, string> = values.graph
+  ? {
+      'email-transport': 'graph',
+      'graph-tenant-id': tenant.tenantId,
+      'graph-client-id': tenant.clientId,
+      'graph-federated': 'true',
+      'graph-authority': cloud.url,
+      'graph-endpoint': cloud.url
+    }
+  : {
+      'smtp-url': `smtp://${SMTP_USER.user}:${SMTP_USER.pass}@127.0.0.1:${sink.port}`,
+      'smtp-ca': (await certificate()).cert
+    }
 
 const inputs: Record<string, string> = {
   'etd-base-url': sim.url,
@@ -47,8 +67,7 @@ const inputs: Record<string, string> = {
   'github-token': github.token,
   repository: `${github.owner}/${github.repo}`,
   'issue-assignees': 'security-lead',
-  'smtp-url': `smtp://${SMTP_USER.user}:${SMTP_USER.pass}@127.0.0.1:${sink.port}`,
-  'smtp-ca': (await certificate()).cert,
+  ...emailInputs,
   'email-from': 'ETD Verdict Watch <etd-watch@example.com>',
   'email-to': 'soc@example.com',
   'notify-mailbox-owners': 'true',
@@ -58,18 +77,25 @@ const inputs: Record<string, string> = {
 }
 for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
 process.env.GITHUB_API_URL = github.url
+Object.assign(process.env, oidc.env)
 process.env.GITHUB_OUTPUT = join(out, 'outputs.txt')
 process.env.GITHUB_STEP_SUMMARY = join(out, 'summary.html')
 await writeFile(process.env.GITHUB_OUTPUT, '')
 await writeFile(process.env.GITHUB_STEP_SUMMARY, '')
 
 console.log(
-  `ETD simulator on ${sim.url} (${sim.messages.length} messages over 3 days), SMTP on 127.0.0.1:${sink.port}, GitHub API on ${github.url}\n`
+  `ETD simulator on ${sim.url} (${sim.messages.length} messages over 3 days), ` +
+    (values.graph
+      ? `Entra and Graph on ${cloud.url} (sign-in with the job's OIDC token from ${oidc.env.ACTIONS_ID_TOKEN_REQUEST_URL.split('/token')[0]})`
+      : `SMTP on 127.0.0.1:${sink.port}`) +
+    `, GitHub API on ${github.url}\n`
 )
 const { run } = await import('../src/main.js')
 try {
-  await run()
+  await run({ emailCa: (await certificate()).cert })
 } finally {
+  await cloud.close()
+  await oidc.close()
   await sim.close()
   await sink.close()
   await github.close()
@@ -78,8 +104,15 @@ try {
 const outputs = await readFile(process.env.GITHUB_OUTPUT, 'utf8')
 const output = (name: string) => new RegExp(`^${name}<<(.+)\\n([^]*?)\\n\\1$`, 'm').exec(outputs)?.[2] ?? '?'
 const files: string[] = []
-for (const [i, { raw, mail, envelopeTo }] of sink.received.entries()) {
-  const base = join(out, 'emails', `${String(i + 1).padStart(2, '0')}-${envelopeTo[0].replace(/[^a-z0-9@.-]/gi, '_')}`)
+const arrived = values.graph
+  ? cloud.received.map(({ raw, mail }) => ({
+      raw,
+      mail,
+      to: mail.to && !Array.isArray(mail.to) ? mail.to.value[0].address! : ''
+    }))
+  : sink.received.map(({ raw, mail, envelopeTo }) => ({ raw, mail, to: envelopeTo[0] }))
+for (const [i, { raw, mail, to }] of arrived.entries()) {
+  const base = join(out, 'emails', `${String(i + 1).padStart(2, '0')}-${to.replace(/[^a-z0-9@.-]/gi, '_')}`)
   await writeFile(`${base}.eml`, raw)
   if (mail.html) await writeFile(`${base}.html`, mail.html)
   else await writeFile(`${base}.txt`, mail.text ?? '')

@@ -16,8 +16,10 @@ export async function openTransport(config: EmailConfig, options: EmailOptions):
       getIdToken: options.getIdToken ?? ((audience) => core.getIDToken(audience))
     })
   if (config.transport === 'graph') {
-    const scope = graphScope(config.graphEndpoint)
-    return new GraphTransport(config.graphEndpoint, config.fromAddress, () => tokens!.token(scope), options)
+    // One token for the run's emails: it lives an hour, and each federated sign-in asks for an OIDC token.
+    let token: Promise<string> | undefined
+    const accessToken = () => (token ??= tokens!.token(graphScope(config.graphEndpoint)))
+    return new GraphTransport(config.graphEndpoint, config.fromAddress, accessToken, options)
   }
   const accessToken = config.smtp!.oauth2 ? await tokens!.token(EXCHANGE_SMTP_SCOPE) : undefined
   return new SmtpTransport(config.smtp!, options, accessToken)
