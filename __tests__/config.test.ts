@@ -44,6 +44,7 @@ describe('parseConfig', () => {
     expect(c.notify).toBe('email')
     expect(c.dryRun).toBe(false)
     expect(c.email).toEqual({
+      transport: 'smtp',
       smtp: {
         host: 'smtp.example.com',
         port: 587,
@@ -52,7 +53,9 @@ describe('parseConfig', () => {
         password: undefined,
         ca: undefined
       },
+      graphEndpoint: 'https://graph.microsoft.com',
       from: 'etd@example.com',
+      fromAddress: 'etd@example.com',
       to: ['soc@example.com'],
       maxRows: 200,
       whenEmpty: false,
