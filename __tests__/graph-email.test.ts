@@ -176,7 +176,7 @@ describe('Graph sendMail with an Entra app', () => {
       await options()
     ).catch((e: Error) => e)
     expect((error as Error).message).toMatch(
-      /^Entra refused a token for app 6666\S+ in tenant 1111\S+ \(AADSTS700027: Client assertion failed signature validation\.\): graph-certificate does not match a certificate uploaded to the app's Certificates & secrets\.$/
+      /^No Entra token for app 6666\S+ in tenant 1111\S+ \(AADSTS700027: Client assertion failed signature validation\.\): graph-certificate does not match a certificate uploaded to the app's Certificates & secrets\.$/
     )
     expect(cloud.received).toHaveLength(1)
   })
@@ -274,6 +274,21 @@ describe('Graph sendMail with an Entra app', () => {
       /AADSTS7000215.*graph-client-secret is wrong or expired: create a new one\.$/
     )
     expect((error as Error).message).not.toContain(wrong)
+  })
+
+  it('explains an authority that cannot be reached, naming it', async () => {
+    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    const gone = cloud.url
+    await cloud.close()
+    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    const config = graphConfig({ 'graph-client-secret': SECRET, 'graph-authority': gone })
+    const error = await deliverEmail(config, await batch(convictions(1)), await options()).catch((e: Error) => e)
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^No Entra token for app .*: ${gone.replace(/\./g, '\\.')} (gave no sign-in metadata|could not be reached)`
+      )
+    )
+    expect(cloud.received).toHaveLength(0)
   })
 
   it(`leaves out the JSON report, saying so, when the email would pass Graph's ${GRAPH_REQUEST_LIMIT_BYTES / 1048576} MB`, async () => {

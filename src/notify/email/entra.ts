@@ -26,7 +26,11 @@ function explain(entra: EntraConfig, error: unknown): string {
   const app = `app ${entra.clientId} in tenant ${entra.tenantId}`
   const kind = entra.credential.kind
   let hint = 'check graph-tenant-id, graph-client-id and the credential'
-  if (/AADSTS700016/.test(raw)) hint = `graph-client-id names no app in tenant ${entra.tenantId}`
+  if (/endpoints_resolution_error/.test(raw))
+    hint = `${entra.authority} gave no sign-in metadata for tenant ${entra.tenantId}: check graph-tenant-id and graph-authority, and that the runner reaches it`
+  else if (/network_error|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET/.test(raw))
+    hint = `${entra.authority} could not be reached: check graph-authority and the runner's network`
+  else if (/AADSTS700016/.test(raw)) hint = `graph-client-id names no app in tenant ${entra.tenantId}`
   else if (/AADSTS90002|AADSTS900023/.test(raw)) hint = 'graph-tenant-id names no tenant'
   else if (kind === 'federated' && /AADSTS700213|AADSTS70021\b|AADSTS700211|AADSTS700212|AADSTS7000215/.test(raw))
     hint =
@@ -35,7 +39,7 @@ function explain(entra: EntraConfig, error: unknown): string {
     hint = "graph-certificate does not match a certificate uploaded to the app's Certificates & secrets"
   else if (kind === 'secret' && /AADSTS7000215|AADSTS7000222/.test(raw))
     hint = 'graph-client-secret is wrong or expired: create a new one'
-  return `Entra refused a token for ${app} (${reply}): ${hint}.`
+  return `No Entra token for ${app} (${reply}): ${hint}.`
 }
 
 /** Access tokens for the Entra app, through Microsoft's msal, cached for the run. */
