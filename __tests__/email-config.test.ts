@@ -164,8 +164,12 @@ describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
     )
   })
 
-  it('reads a certificate with its key: the SHA-256 thumbprint, and a key that belongs to it', async () => {
-    const { cert, key } = await certificate()
+  it('reads a certificate with its key: the SHA-256 thumbprint, and an RSA key that belongs to it', async () => {
+    const ec = await certificate()
+    expect(errorOf({ ...APP, 'graph-certificate': `${ec.cert}\n${ec.key}` })).toMatch(
+      /^Input 'graph-certificate' has a key of type ec, and Entra takes RSA only;/
+    )
+    const { cert, private: key } = await generate(undefined, { keySize: 2048 })
     const config = email({ ...APP, 'graph-certificate': `${cert}\n${key}` })
     expect(config.entra!.credential).toMatchObject({
       kind: 'certificate',

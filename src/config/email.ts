@@ -190,6 +190,9 @@ function certificateCredential(pem: string): EntraCredential {
     throw fail('is not readable')
   }
   if (!cert.checkPrivateKey(key)) throw fail('has a private key that does not belong to its certificate')
+  // Entra signs client assertions with RS256/PS256 only.
+  if (key.asymmetricKeyType !== 'rsa')
+    throw fail(`has a key of type ${key.asymmetricKeyType}, and Entra takes RSA only`)
   return {
     kind: 'certificate',
     // msal signs with the key in PKCS#8 form and names the certificate by its SHA-256 thumbprint (x5t#S256).
