@@ -6,14 +6,17 @@ import type { Conviction } from '../state/dedupe.js'
 import { buildDigest } from './digest.js'
 import { EmailSender, renderEml, type EmailOptions, type Mail } from './email.js'
 import { buildOwnerNotices } from './owner-notice.js'
+import type { BatchTotals } from './rows.js'
 
 export interface EmailBatch {
-  /** What this run tells: new convictions and verdict changes. */
+  /** What this run tells: new convictions and verdict changes, or as many of them as the run kept. */
   convictions: Conviction[]
+  /** Counts of the whole batch, when `convictions` holds only part of it. */
+  totals?: BatchTotals
   rule: MatchRule
   window: { start: number; end: number }
-  /** The JSON report, attached so that nothing is lost to the row limit. */
-  reportJson: string
+  /** The JSON report, attached so that nothing is lost to the row limit; absent when too large to attach. */
+  reportJson?: string
   reportPath: string
   dryRun: boolean
 }
@@ -34,10 +37,11 @@ const REPORT_NAME = 'etd-verdict-watch-report.json'
 function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
   const digest = buildDigest({
     convictions: batch.convictions,
+    totals: batch.totals,
     rule: batch.rule,
     window: batch.window,
     maxRows: config.maxRows,
-    reportName: REPORT_NAME
+    reportName: batch.reportJson === undefined ? undefined : REPORT_NAME
   })
   return {
     to: config.to,
@@ -45,7 +49,7 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
     text: digest.text,
     html: digest.html,
     attachments:
-      batch.convictions.length > 0
+      batch.convictions.length > 0 && batch.reportJson !== undefined
         ? [{ filename: REPORT_NAME, content: batch.reportJson, contentType: 'application/json' }]
         : []
   }
@@ -53,7 +57,11 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
 
 function ownerMails(config: EmailConfig, batch: EmailBatch): Mail[] {
   if (!config.notifyOwners) return []
-  return buildOwnerNotices(batch.convictions, batch.rule).map((n) => ({ to: [n.to], subject: n.subject, text: n.text }))
+  return buildOwnerNotices(batch.convictions, batch.rule, batch.totals).map((n) => ({
+    to: [n.to],
+    subject: n.subject,
+    text: n.text
+  }))
 }
 
 /** A dry run writes each email as an .eml file beside the report instead of sending it. */
