@@ -1,6 +1,7 @@
 import { clean, cleanAll, display, joinClean, type Clean, type Cleaned } from '../etd/clean.js'
 import type { EtdMessage, Remediation } from '../etd/types.js'
 import { verdictLabel } from '../etd/verdicts.js'
+import { count } from './format.js'
 import { mailboxMatches, type MatchRule } from '../match/matcher.js'
 
 /**
@@ -189,4 +190,4 @@ export function verdictNote(row: Row): Clean {
   return given.length > 0 ? display`${row.verdict} (${joinClean(given)})` : row.verdict
 }
 
-export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`
