@@ -10,7 +10,8 @@ import { run } from '../src/main.js'
 import { buildDigest } from '../src/notify/digest.js'
 import { buildIssue } from '../src/notify/issue-body.js'
 import { buildOwnerNotices } from '../src/notify/owner-notice.js'
-import { renderSummary } from '../src/notify/summary.js'
+import { MatchedRows, renderSummary } from '../src/notify/summary.js'
+import { totalsOf } from '../src/notify/rows.js'
 import type { Report } from '../src/report/report.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages, HOSTILE_SENDERS } from '../src/simulator/data.js'
@@ -94,11 +95,13 @@ describe('every channel shows every string from ETD cleaned', () => {
     const digest = buildDigest({ convictions: [message], rule, window, maxRows: 10, reportName: 'r.json' })
     const notices = buildOwnerNotices([message], rule)
     const issue = buildIssue({ convictions: [message], rule, window, notes: [] })
+    const matched = new MatchedRows()
+    matched.add(message, 'new')
     const summary = renderSummary({
       window,
-      matched: [message],
-      notices: [message],
-      dispositions: new Map([[message.id, 'new']]),
+      matched,
+      batch: { convictions: [message], totals: totalsOf([message], rule) },
+      reportPath: '/tmp/report.json',
       rule,
       scanned: 1,
       skipped: 0,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { clean } from '../src/etd/clean.js'
 import { buildIssue, issueTitle, windowLabel } from '../src/notify/issue-body.js'
+import { totalsOf } from '../src/notify/rows.js'
 import { inertMarkdown } from '../src/notify/markdown.js'
 import { entriesFromMarkers, formatMarker, parseMarker } from '../src/notify/marker.js'
 import type { Conviction } from '../src/state/dedupe.js'
@@ -79,7 +80,8 @@ describe('issue title and body', () => {
       conviction('b', 'bec'),
       conviction('c', 'phishing', { previousVerdict: 'spam' })
     ]
-    expect(issueTitle(batch, { start: T, end: T + HOUR })).toBe(
+    const rule = { mailboxes: [], verdicts: ['bec', 'phishing'], techniques: [] }
+    expect(issueTitle(totalsOf(batch, rule), { start: T, end: T + HOUR })).toBe(
       'ETD: 2 new convictions, 1 verdict change (2 BEC, 1 phishing) 2026-11-27 10:00–11:00 UTC'
     )
     expect(windowLabel({ start: T - 12 * HOUR, end: T })).toBe('2026-11-26 22:00 – 2026-11-27 10:00 UTC')

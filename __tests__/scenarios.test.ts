@@ -165,6 +165,36 @@ describe('several runs in a row, state in a file', () => {
     expect((await runAt(T0 + HOUR)).outputs['state-restored']).toBe('true')
   })
 
+  it('upgrades a state written by version 0.1 without telling anything twice', async () => {
+    await watch([
+      message('told', T0 - 3 * HOUR, [5000, 'phishing']),
+      message('late', T0 - 2 * HOUR, [5000, 'neutral'], [110 * MINUTE, 'bec', true]),
+      message('fresh', T0 - 20 * MINUTE, [5000, 'scam'])
+    ])
+    // Format 1, as 0.1 wrote it an hour ago: 'told' was told then.
+    const v1 = [
+      '{',
+      '  "version": 1,',
+      '  "horizon": "2026-11-20T04:00:00.000Z",',
+      '  "watermark": "2026-11-20T07:55:00.000Z",',
+      '  "notified": {',
+      '    "told": {"v":"phishing","r":"2026-11-20T06:00:00.000Z","n":"2026-11-20T08:00:00.000Z"}',
+      '  }',
+      '}',
+      ''
+    ].join('\n')
+    await writeFile(join(dir, 'state.json'), v1)
+    const upgraded = await runAt(T0)
+    expect(upgraded.outputs['state-restored']).toBe('true')
+    // The deep rescan is due at once, as 0.1 searched its rescan range on every run.
+    expect(upgraded.log).toContain('Deep rescan due')
+    expect(upgraded.notices.map((n) => n.id).sort()).toEqual(['fresh', 'late'])
+    const saved = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as Record<string, unknown>
+    expect(saved.version).toBe(2)
+    expect(Object.keys(saved.notified as object).sort()).toEqual(['fresh', 'late', 'told'])
+    expect((await runAt(T0 + 10 * MINUTE)).notices).toEqual([])
+  })
+
   it('distrusts a restored state with a horizon in the future, and searches as without state', async () => {
     await watch([message('m1', T0 - 30 * MINUTE, [5000, 'phishing'])])
     const poisoned = {

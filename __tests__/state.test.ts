@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
-import { advanceState, decide } from '../src/state/dedupe.js'
+import { advanceState, classify, type Outcome } from '../src/state/dedupe.js'
 import { parseState, serializeState, untrustedTimes, type WatchState } from '../src/state/state.js'
 
 const T = Date.UTC(2026, 10, 27, 10, 0, 0)
@@ -131,35 +131,32 @@ describe('untrustedTimes', () => {
   })
 })
 
-describe('decide', () => {
+describe('classify', () => {
   it('tells new convictions, skips those already told', () => {
-    const decision = decide(
-      [message('a', 'bec', T - HOUR), message('b', 'phishing', T - 30 * 60_000)],
-      STATE.notified,
-      STATE.horizon
-    )
-    expect(decision.notices.map((c) => c.id)).toEqual(['b'])
-    expect(Object.fromEntries(decision.dispositions)).toEqual({ a: 'already-notified', b: 'new' })
+    expect(classify(message('a', 'bec', T - HOUR), STATE.notified, STATE.horizon)).toEqual({
+      disposition: 'already-notified'
+    })
+    expect(classify(message('b', 'phishing', T - 30 * 60_000), STATE.notified, STATE.horizon)).toEqual({
+      disposition: 'new'
+    })
   })
 
   it('tells a change to an equal or worse verdict, flagged with the one told before', () => {
     const spam = new Map([['s', { verdict: 'spam', receivedAt: T - HOUR, notifiedAt: T - HOUR }]])
-    expect(decide([message('s', 'phishing', T - HOUR)], spam, 0).notices).toEqual([
-      { ...message('s', 'phishing', T - HOUR), previousVerdict: 'spam' }
-    ])
-    expect(decide([message('a', 'malicious', T - HOUR)], STATE.notified, 0).dispositions.get('a')).toBe(
-      'verdict-change'
-    )
-    expect(decide([message('a', 'spam', T - HOUR)], STATE.notified, 0).dispositions.get('a')).toBe('already-notified')
+    expect(classify(message('s', 'phishing', T - HOUR), spam, 0)).toEqual({
+      disposition: 'verdict-change',
+      previousVerdict: 'spam'
+    })
+    expect(classify(message('a', 'malicious', T - HOUR), STATE.notified, 0).disposition).toBe('verdict-change')
+    expect(classify(message('a', 'spam', T - HOUR), STATE.notified, 0).disposition).toBe('already-notified')
   })
 
   it('leaves messages from before the horizon alone unless their verdict came after it', () => {
     const horizon = T
     const old = message('old', 'bec', T - 3 * HOUR)
     const retro = { ...message('retro', 'bec', T - 3 * HOUR, T + HOUR), retro: true }
-    const decision = decide([old, retro], new Map(), horizon)
-    expect(decision.notices.map((c) => c.id)).toEqual(['retro'])
-    expect(decision.dispositions.get('old')).toBe('before-horizon')
+    expect(classify(old, new Map(), horizon).disposition).toBe('before-horizon')
+    expect(classify(retro, new Map(), horizon).disposition).toBe('new')
   })
 })
 
@@ -172,13 +169,14 @@ describe('advanceState', () => {
         ['gone', { verdict: 'bec', receivedAt: T - 48 * HOUR, notifiedAt: T - 48 * HOUR }]
       ])
     }
-    const matched = [message('a', 'spam', T - HOUR), message('b', 'phishing', T - 30 * 60_000)]
-    const decision = decide(matched, previous.notified, previous.horizon)
+    const outcomes: Outcome[] = [
+      { id: 'a', verdict: 'spam', receivedAt: T - HOUR, disposition: 'already-notified' },
+      { id: 'b', verdict: 'phishing', receivedAt: T - 30 * 60_000, disposition: 'new' }
+    ]
     const next = advanceState(previous.notified, {
       horizon: previous.horizon,
       window: { start: T - 25 * HOUR, end: T + HOUR },
-      matched,
-      decision,
+      outcomes,
       now: T + 2 * HOUR,
       watermark: previous.watermark,
       keepFrom: T - 25 * HOUR,

@@ -1,15 +1,16 @@
 import * as core from '@actions/core'
 import { parseConfig, type Config } from './config/config.js'
+import type { IssueConfig } from './config/issue.js'
 import type { Clock } from './common/rate-limiter.js'
 import { EtdClient, EtdError } from './etd/client.js'
 import { entriesFromMarkers } from './notify/marker.js'
-import { IssueChannel } from './notify/issue-channel.js'
+import type { IssueChannel } from './notify/issue-channel.js'
+import { BatchCollector, type Batch } from './notify/batch.js'
 import { notifyAll, type Delivery } from './notify/notify.js'
-import { renderSummary } from './notify/summary.js'
-import { buildReport, writeReport } from './report/report.js'
-import { findMatches, type FindResult } from './search/find.js'
-import { CacheStateStore } from './state/cache-store.js'
-import { advanceState, decide } from './state/dedupe.js'
+import { MatchedRows, renderSummary } from './notify/summary.js'
+import { ReportWriter } from './report/report.js'
+import { scanWindow, type ScanResult } from './search/find.js'
+import { advanceState, classify, isTold, outcomeOf, type Outcome } from './state/dedupe.js'
 import { untrustedTimes, utcDay, type NotifiedEntry, type WatchState } from './state/state.js'
 import { FileStateStore, type StateStore } from './state/store.js'
 import { clockTime, count } from './notify/format.js'
@@ -54,9 +55,11 @@ function readConfig(): Config {
   return config
 }
 
-function stateStore(config: Config): StateStore {
+/** The Actions cache client is loaded only when the state lives there. */
+async function stateStore(config: Config): Promise<StateStore> {
   if (config.state.kind === 'file') return new FileStateStore(config.state.path)
   const env = process.env
+  const { CacheStateStore } = await import('./state/cache-store.js')
   return new CacheStateStore({
     stateKey: config.state.key,
     runId: env.GITHUB_RUN_ID || String(Date.now()),
@@ -147,11 +150,50 @@ const START_INPUT: Record<SearchPlan['startSetBy'], string> = {
   watermark: "the restored state's watermark"
 }
 
-async function fetchMatches(client: EtdClient, plan: SearchPlan, config: Config): Promise<FindResult> {
-  let found: FindResult
+/** The digest shows at most 10,000 rows, the issue and the summary fewer: enough to keep for any channel. */
+const KEEP_FOR_CHANNELS = 10_000
+
+interface Found {
+  scan: ScanResult
+  /** What this run tells. */
+  batch: Batch
+  matched: MatchedRows
+  /** What the state keeps of every matched message. */
+  outcomes: Outcome[]
+}
+
+/**
+ * Every page of the window, each matched message decided as it arrives: written to the report, kept
+ * small for the state, and counted (and the first few kept) for the channels and the summary.
+ */
+async function findConvictions(
+  client: EtdClient,
+  plan: SearchPlan,
+  config: Config,
+  known: ReadonlyMap<string, NotifiedEntry>,
+  horizon: number,
+  now: number
+): Promise<Found> {
+  const report = await ReportWriter.open(config.reportPath, now, plan.window)
+  const batch = new BatchCollector(config.rule, Math.min(KEEP_FOR_CHANNELS, Math.max(config.email?.maxRows ?? 0, 1000)))
+  const matched = new MatchedRows()
+  const outcomes: Outcome[] = []
+  let scan: ScanResult
   try {
-    found = await findMatches((query) => client.search(query), plan.window, config.rule)
+    scan = await scanWindow(
+      (query) => client.search(query),
+      plan.window,
+      config.rule,
+      async (message) => {
+        const { disposition, previousVerdict } = classify(message, known, horizon)
+        await report.add({ ...message, notice: disposition, previousVerdict })
+        outcomes.push(outcomeOf(message, disposition))
+        matched.add(message, disposition, previousVerdict)
+        if (isTold(disposition)) batch.add({ ...message, previousVerdict })
+      }
+    )
   } catch (error) {
+    await report.discard()
     if (error instanceof EtdError && error.status === 400 && /date ?range/i.test(error.message)) {
       throw new Error(
         `ETD refused the window ${iso(plan.window.start)} to ${iso(plan.window.end)} as an invalid date range ` +
@@ -161,12 +203,14 @@ async function fetchMatches(client: EtdClient, plan: SearchPlan, config: Config)
     }
     throw error
   }
-  for (const reason of found.skipped.slice(0, MAX_SKIP_WARNINGS)) core.warning(`Skipped an unreadable ${reason}`)
-  if (found.skipped.length > MAX_SKIP_WARNINGS) {
-    core.warning(`Skipped ${found.skipped.length - MAX_SKIP_WARNINGS} more unreadable messages`)
+  // Written whole before anyone is notified, so that a failed notification loses nothing.
+  await report.close({ newCount: batch.result.totals.total })
+  for (const reason of scan.skipped.slice(0, MAX_SKIP_WARNINGS)) core.warning(`Skipped an unreadable ${reason}`)
+  if (scan.skipped.length > MAX_SKIP_WARNINGS) {
+    core.warning(`Skipped ${scan.skipped.length - MAX_SKIP_WARNINGS} more unreadable messages`)
   }
-  core.info(`${found.scanned} messages in ${found.pages} pages, ${found.matched.length} matched`)
-  return found
+  core.info(`${scan.scanned} messages in ${scan.pages} pages, ${scan.matched} matched`)
+  return { scan, batch: batch.result, matched, outcomes }
 }
 
 /**
@@ -244,6 +288,12 @@ function accounting(config: Config, plan: SearchPlan, client: EtdClient, today: 
   )
 }
 
+/** Octokit is loaded only when issues are opened. */
+async function issueChannel(config: IssueConfig): Promise<IssueChannel> {
+  const { IssueChannel } = await import('./notify/issue-channel.js')
+  return new IssueChannel(config, { onRetry: (reason) => core.info(reason) })
+}
+
 /** Outside Actions (a crontab, the demo) there is no job summary to write to. */
 async function writeSummary(html: string): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(html).write()
@@ -257,11 +307,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const now = options.now ?? Date.now
   try {
     const config = readConfig()
-    const store = stateStore(config)
-    const issues =
-      config.issue && !config.dryRun
-        ? new IssueChannel(config.issue, { onRetry: (reason) => core.info(reason) })
-        : undefined
+    const store = await stateStore(config)
+    const issues = config.issue && !config.dryRun ? await issueChannel(config.issue) : undefined
     const previous = await restoreState(store, now())
     core.setOutput('state-restored', previous !== undefined)
     const known = previous?.notified ?? (await knownFromIssues(issues))
@@ -269,25 +316,21 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const { window } = plan
     const horizon = previous?.horizon ?? window.start
     const client = etdClient(config, options.etdClock)
-    const found = await fetchMatches(client, plan, config)
+    const found = await findConvictions(client, plan, config, known, horizon, now())
     const requests = client.requests.token + client.requests.search
+    const told = found.batch.totals.total
+    core.info(`${told} to tell: new convictions and verdict changes`)
     core.setOutput('etd-requests', requests)
-    const decision = decide(found.matched, known, horizon)
-    core.info(`${decision.notices.length} to tell: new convictions and verdict changes`)
-
-    // Written before anyone is notified, so that a failed notification loses nothing.
-    const report = buildReport(now(), window, found.matched, decision)
-    await writeReport(config.reportPath, report)
-    core.setOutput('matched-count', found.matched.length)
-    core.setOutput('new-count', decision.notices.length)
-    core.setOutput('window-start', report.window.start)
-    core.setOutput('window-end', report.window.end)
+    core.setOutput('matched-count', found.scan.matched)
+    core.setOutput('new-count', told)
+    core.setOutput('window-start', iso(window.start))
+    core.setOutput('window-end', iso(window.end))
     core.setOutput('report-path', config.reportPath)
 
     const delivery = await notifyAll(
       config,
       issues,
-      { convictions: decision.notices, window, reportJson: JSON.stringify(report, null, 2) },
+      { ...found.batch, window },
       {
         onRetry: (reason, attempt, delayMs) =>
           core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`),
@@ -299,14 +342,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
     setDeliveryOutputs(delivery)
 
     const ledger = (delivered: boolean) =>
-      ledgerAfter(plan, previous, { now: now(), requests, scanned: found.scanned, delivered })
+      ledgerAfter(plan, previous, { now: now(), requests, scanned: found.scan.scanned, delivered })
     const saved = await saveState(store, config, delivery, {
       whole: () =>
         advanceState(known, {
           horizon,
           window,
-          matched: found.matched,
-          decision,
+          outcomes: found.outcomes,
           now: now(),
           watermark: previous?.watermark,
           keepFrom: window.end - Math.max(config.rescanMs, FRESH_OVERLAP_MS),
@@ -325,13 +367,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
       renderSummary({
         window,
         matched: found.matched,
-        notices: decision.notices,
-        dispositions: decision.dispositions,
+        batch: found.batch,
         rule: config.rule,
-        scanned: found.scanned,
-        skipped: found.skipped.length,
-        released: found.released,
-        notes
+        scanned: found.scan.scanned,
+        skipped: found.scan.skipped.length,
+        released: found.scan.released,
+        notes,
+        reportPath: config.reportPath
       })
     )
     if (delivery.failures.length > 0) {

@@ -2,16 +2,28 @@ import type { Clean } from '../etd/clean.js'
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
 import { escapeHtml } from './escape.js'
-import { groupByMailbox, plural, toRow, verdictCounts, verdictNote, type Row } from './rows.js'
+import {
+  batchHeadline,
+  groupByMailbox,
+  plural,
+  toRow,
+  totalsOf,
+  verdictCounts,
+  verdictNote,
+  type BatchTotals,
+  type Row
+} from './rows.js'
 
 export interface DigestInput {
-  /** What this run tells: new convictions and verdict changes. */
+  /** What this run tells: new convictions and verdict changes, or as many of them as the run kept. */
   convictions: Conviction[]
+  /** Counts of the whole batch, when `convictions` holds only part of it. */
+  totals?: BatchTotals
   rule: MatchRule
   window: { start: number; end: number }
   maxRows: number
-  /** The attachment that lists every message, named where rows are left out. */
-  reportName: string
+  /** The attachment that lists every message, named where rows are left out; absent when not attached. */
+  reportName?: string
 }
 
 export interface Digest {
@@ -33,35 +45,38 @@ const BADGE_COLORS: Record<string, string> = {
 const windowText = (w: { start: number; end: number }) =>
   `${new Date(w.start).toISOString().replace('.000Z', 'Z')} to ${new Date(w.end).toISOString().replace('.000Z', 'Z')}`
 
-/** What the batch holds: `3 new convictions`, `2 new convictions, 1 verdict change`. */
-export function batchHeadline(convictions: Conviction[]): string {
-  const changes = convictions.filter((c) => c.previousVerdict !== undefined).length
-  const fresh = convictions.length - changes
-  return [fresh > 0 ? plural(fresh, 'new conviction') : '', changes > 0 ? plural(changes, 'verdict change') : '']
-    .filter(Boolean)
-    .join(', ')
+const reportPlace = (input: DigestInput) =>
+  input.reportName ? `the attached ${input.reportName}` : "the run's JSON report (too large to attach)"
+
+function digestSubject(totals: BatchTotals): string {
+  if (totals.total === 0) return '[ETD] All clear: no new convictions'
+  return `[ETD] ${batchHeadline(totals)}: ${verdictCounts(totals)}`
 }
 
-function digestSubject(convictions: Conviction[]): string {
-  if (convictions.length === 0) return '[ETD] All clear: no new convictions'
-  return `[ETD] ${batchHeadline(convictions)}: ${verdictCounts(convictions)}`
+interface Group {
+  label: Clean
+  /** All of the mailbox's convictions, shown or not. */
+  count: number
+  rows: Row[]
 }
 
-/** Rows grouped by mailbox, cut after `maxRows` rows in all. */
-function limitedGroups(input: DigestInput): { groups: Array<[Clean, Row[]]>; shown: number; total: number } {
-  const all = groupByMailbox(input.convictions, input.rule)
-  const total = all.reduce((sum, { messages }) => sum + messages.length, 0)
+/** Rows grouped by mailbox, cut after `maxRows` rows in all; `total` counts every row of the batch. */
+function limitedGroups(input: DigestInput, totals: BatchTotals): { groups: Group[]; shown: number; total: number } {
+  const total = [...totals.mailboxes.values()].reduce((sum, n) => sum + n, 0)
   let budget = input.maxRows
-  const groups: Array<[Clean, Row[]]> = []
-  for (const { label, messages } of all) {
+  let shown = 0
+  const groups: Group[] = []
+  for (const { address, label, messages } of groupByMailbox(input.convictions, input.rule)) {
     if (budget <= 0) break
-    groups.push([label, messages.slice(0, budget).map(toRow)])
-    budget -= messages.length
+    const rows = messages.slice(0, budget).map(toRow)
+    groups.push({ label, count: totals.mailboxes.get(address) ?? messages.length, rows })
+    budget -= rows.length
+    shown += rows.length
   }
-  return { groups, shown: Math.min(total, input.maxRows), total }
+  return { groups, shown, total }
 }
 
-function html(input: DigestInput, groups: Array<[Clean, Row[]]>, leftOut: number): string {
+function html(input: DigestInput, totals: BatchTotals, groups: Group[], leftOut: number): string {
   const cell = 'style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top"'
   const header = ['Received', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation']
   const badge = (row: Row) =>
@@ -69,8 +84,8 @@ function html(input: DigestInput, groups: Array<[Clean, Row[]]>, leftOut: number
     (row.retro ? ' <em>retro</em>' : '') +
     (row.previousVerdict ? ` <em>was ${escapeHtml(row.previousVerdict)}</em>` : '')
   const sections = groups.map(
-    ([mailbox, rows]) =>
-      `<h3 style="margin:16px 0 4px">${escapeHtml(mailbox)} (${rows.length})</h3>` +
+    ({ label, count, rows }) =>
+      `<h3 style="margin:16px 0 4px">${escapeHtml(label)} (${count})</h3>` +
       `<table style="border-collapse:collapse;font-size:13px"><tr>${header.map((h) => `<th ${cell}>${h}</th>`).join('')}</tr>` +
       rows
         .map(
@@ -90,12 +105,12 @@ function html(input: DigestInput, groups: Array<[Clean, Row[]]>, leftOut: number
       '</table>'
   )
   const body =
-    input.convictions.length === 0
+    totals.total === 0
       ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
-      : `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${escapeHtml(batchHeadline(input.convictions))} (${escapeHtml(verdictCounts(input.convictions))}).</p>` +
+      : `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${escapeHtml(batchHeadline(totals))} (${escapeHtml(verdictCounts(totals))}).</p>` +
         sections.join('') +
         (leftOut > 0
-          ? `<p>${plural(leftOut, 'more row')} not shown; the attached ${escapeHtml(input.reportName)} lists every message.</p>`
+          ? `<p>${plural(leftOut, 'more row')} not shown; ${escapeHtml(reportPlace(input))} lists every message.</p>`
           : '')
   return (
     '<!doctype html><html><head><meta charset="utf-8"></head>' +
@@ -106,13 +121,12 @@ function html(input: DigestInput, groups: Array<[Clean, Row[]]>, leftOut: number
   )
 }
 
-function text(input: DigestInput, groups: Array<[Clean, Row[]]>, leftOut: number): string {
+function text(input: DigestInput, totals: BatchTotals, groups: Group[], leftOut: number): string {
   const lines = ['ETD verdict watch', `Window ${windowText(input.window)}`, '']
-  if (input.convictions.length === 0)
-    return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n')
-  lines.push(`${batchHeadline(input.convictions)}: ${verdictCounts(input.convictions)}`, '')
-  for (const [mailbox, rows] of groups) {
-    lines.push(`== ${mailbox} (${rows.length})`)
+  if (totals.total === 0) return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n')
+  lines.push(`${batchHeadline(totals)}: ${verdictCounts(totals)}`, '')
+  for (const { label, count, rows } of groups) {
+    lines.push(`== ${label} (${count})`)
     for (const r of rows) {
       lines.push(`- ${r.received}  ${verdictNote(r)}  from ${r.sender}`)
       lines.push(`  Subject: ${r.subject}`)
@@ -123,16 +137,17 @@ function text(input: DigestInput, groups: Array<[Clean, Row[]]>, leftOut: number
     lines.push('')
   }
   if (leftOut > 0)
-    lines.push(`${plural(leftOut, 'more row')} not shown; the attached ${input.reportName} lists every message.`, '')
+    lines.push(`${plural(leftOut, 'more row')} not shown; ${reportPlace(input)} lists every message.`, '')
   return lines.join('\n')
 }
 
 /** The administrator's digest: HTML with every message string escaped, and a plain-text twin. */
 export function buildDigest(input: DigestInput): Digest {
-  const { groups, shown, total } = limitedGroups(input)
+  const totals = input.totals ?? totalsOf(input.convictions, input.rule)
+  const { groups, shown, total } = limitedGroups(input, totals)
   return {
-    subject: digestSubject(input.convictions),
-    html: html(input, groups, total - shown),
-    text: text(input, groups, total - shown)
+    subject: digestSubject(totals),
+    html: html(input, totals, groups, total - shown),
+    text: text(input, totals, groups, total - shown)
   }
 }

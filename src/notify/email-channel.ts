@@ -7,14 +7,17 @@ import { buildDigest } from './digest.js'
 import { EmailError, renderEml, type EmailOptions, type Mail, type MailTransport, type RenderedMail } from './email.js'
 import { openTransport } from './email/transport.js'
 import { buildOwnerNotices } from './owner-notice.js'
+import type { BatchTotals } from './rows.js'
 
 export interface EmailBatch {
-  /** What this run tells: new convictions and verdict changes. */
+  /** What this run tells: new convictions and verdict changes, or as many of them as the run kept. */
   convictions: Conviction[]
+  /** Counts of the whole batch, when `convictions` holds only part of it. */
+  totals?: BatchTotals
   rule: MatchRule
   window: { start: number; end: number }
-  /** The JSON report, attached so that nothing is lost to the row limit. */
-  reportJson: string
+  /** The JSON report, attached so that nothing is lost to the row limit; absent when too large to attach. */
+  reportJson?: string
   reportPath: string
   dryRun: boolean
 }
@@ -35,10 +38,11 @@ const REPORT_NAME = 'etd-verdict-watch-report.json'
 function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
   const digest = buildDigest({
     convictions: batch.convictions,
+    totals: batch.totals,
     rule: batch.rule,
     window: batch.window,
     maxRows: config.maxRows,
-    reportName: REPORT_NAME
+    reportName: batch.reportJson === undefined ? undefined : REPORT_NAME
   })
   return {
     to: config.to,
@@ -46,7 +50,7 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
     text: digest.text,
     html: digest.html,
     attachments:
-      batch.convictions.length > 0
+      batch.convictions.length > 0 && batch.reportJson !== undefined
         ? [{ filename: REPORT_NAME, content: batch.reportJson, contentType: 'application/json' }]
         : []
   }
@@ -54,7 +58,11 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
 
 function ownerMails(config: EmailConfig, batch: EmailBatch): Mail[] {
   if (!config.notifyOwners) return []
-  return buildOwnerNotices(batch.convictions, batch.rule).map((n) => ({ to: [n.to], subject: n.subject, text: n.text }))
+  return buildOwnerNotices(batch.convictions, batch.rule, batch.totals).map((n) => ({
+    to: [n.to],
+    subject: n.subject,
+    text: n.text
+  }))
 }
 
 /** A dry run writes each email as an .eml file beside the report instead of sending it. */
@@ -73,25 +81,26 @@ async function writeDryRun(config: EmailConfig, mails: Mail[], reportPath: strin
 const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`
 
 /**
- * The digest as MIME, within the transport's size limit: over it, the attached JSON report is left out
- * with a note saying so (the report stays at report-path); without it the rows are capped by email-max-rows.
+ * The digest as MIME, within the transport's size limit: over it, the digest is rendered again without
+ * the JSON report and with a note saying so (the report stays at report-path); rows are capped by
+ * email-max-rows.
  */
 async function fitted(
   config: EmailConfig,
-  digest: Mail,
+  batch: EmailBatch,
   transport: MailTransport
 ): Promise<{ mail: RenderedMail; note?: string }> {
-  const rendered = await renderEml(config.from, digest, 'windows')
+  const rendered = await renderEml(config.from, digestMail(config, batch), 'windows')
   const limit = transport.maxMimeBytes
   if (limit === undefined || rendered.eml.length <= limit) return { mail: rendered }
   const note = `The JSON report was left out: with it this email would be ${megabytes(rendered.eml.length)}, over the ${megabytes(limit)} the email transport takes. It is kept as the run's report file.`
+  const digest = digestMail(config, { ...batch, reportJson: undefined })
   const trimmed = await renderEml(
     config.from,
     {
       ...digest,
       text: `${note}\n\n${digest.text}`,
-      html: digest.html?.replace(/<body[^>]*>/, (body) => `${body}<p><strong>${note}</strong></p>`),
-      attachments: []
+      html: digest.html?.replace(/<body[^>]*>/, (body) => `${body}<p><strong>${note}</strong></p>`)
     },
     'windows'
   )
@@ -125,7 +134,7 @@ export async function deliverEmail(
   }
   const transport = await openTransport(config, options)
   try {
-    const { mail: sent, note } = await fitted(config, digest, transport)
+    const { mail: sent, note } = await fitted(config, batch, transport)
     await transport.send(sent)
     for (const mail of owners) await transport.send(await renderEml(config.from, mail, 'windows'))
     const notices =

@@ -1,12 +1,23 @@
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
-import { batchHeadline } from './digest.js'
 import { inertCode, inertMarkdown } from './markdown.js'
 import { formatMarker } from './marker.js'
-import { groupByMailbox, plural, toRow, verdictCounts, verdictNote } from './rows.js'
+import {
+  batchHeadline,
+  groupByMailbox,
+  plural,
+  toRow,
+  totalsOf,
+  verdictCounts,
+  verdictNote,
+  type BatchTotals
+} from './rows.js'
 
 export interface IssueInput {
+  /** The batch's convictions, or as many of them as the run kept. */
   convictions: Conviction[]
+  /** Counts of the whole batch, when `convictions` holds only part of it. */
+  totals?: BatchTotals
   rule: MatchRule
   window: { start: number; end: number }
   /** What the other channels did, for the audit trail. */
@@ -37,8 +48,8 @@ export function windowLabel(window: { start: number; end: number }): string {
     : `${startDay} ${startTime} – ${endDay} ${endTime} UTC`
 }
 
-export function issueTitle(convictions: Conviction[], window: { start: number; end: number }): string {
-  const title = `ETD: ${batchHeadline(convictions)} (${verdictCounts(convictions)}) ${windowLabel(window)}`
+export function issueTitle(totals: BatchTotals, window: { start: number; end: number }): string {
+  const title = `ETD: ${batchHeadline(totals)} (${verdictCounts(totals)}) ${windowLabel(window)}`
   return title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title
 }
 
@@ -52,9 +63,10 @@ const HEADER =
  */
 export function buildIssue(input: IssueInput): IssueContent {
   const maxLength = input.maxLength ?? MAX_BODY
+  const totals = input.totals ?? totalsOf(input.convictions, input.rule)
   const marker = formatMarker(input.convictions, maxLength / 4)
   const intro = [
-    `## ${batchHeadline(input.convictions)} (${verdictCounts(input.convictions)})`,
+    `## ${batchHeadline(totals)} (${verdictCounts(totals)})`,
     '',
     `Cisco Secure Email Threat Defense convicted these messages to watched mailboxes in the window ${utc(input.window.start)} to ${utc(input.window.end)}.`,
     '',
@@ -65,13 +77,14 @@ export function buildIssue(input: IssueInput): IssueContent {
 
   const groups = groupByMailbox(input.convictions, input.rule)
   // A message in two watched mailboxes has a row in each.
-  const rows = groups.reduce((n, { messages }) => n + messages.length, 0)
+  const rows = [...totals.mailboxes.values()].reduce((n, count) => n + count, 0)
   let shown = 0
   let body = `${marker}\n${intro}`
   // Room for the closing note, whatever it says.
   const budget = maxLength - 300
-  outer: for (const { label, messages: convictions } of groups) {
-    const section = `\n### ${inertMarkdown(label)} (${convictions.length})\n\n${HEADER}\n`
+  outer: for (const { address, label, messages: convictions } of groups) {
+    const count = totals.mailboxes.get(address) ?? convictions.length
+    const section = `\n### ${inertMarkdown(label)} (${count})\n\n${HEADER}\n`
     if (body.length + section.length > budget) break
     body += section
     for (const conviction of convictions) {
@@ -84,7 +97,7 @@ export function buildIssue(input: IssueInput): IssueContent {
   }
   const omitted = rows - shown
   if (omitted > 0) {
-    body += `\n> ${plural(omitted, 'more row')} did not fit in this issue (GitHub's limit is ${maxLength} characters); the JSON report of the run lists all ${input.convictions.length} convictions.\n`
+    body += `\n> ${plural(omitted, 'more row')} did not fit in this issue (GitHub's limit is ${maxLength} characters); the JSON report of the run lists all ${totals.total} convictions.\n`
   }
-  return { title: issueTitle(input.convictions, input.window), body, omitted }
+  return { title: issueTitle(totals, input.window), body, omitted }
 }

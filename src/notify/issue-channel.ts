@@ -6,6 +6,7 @@ import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
 import { buildIssue } from './issue-body.js'
 import { parseMarker, type MarkedConviction } from './marker.js'
+import { totalsWithout, type BatchTotals } from './rows.js'
 
 export interface RecordedBatch {
   number: number
@@ -23,6 +24,8 @@ export interface IssueOutcome {
 
 export interface IssueBatch {
   convictions: Conviction[]
+  /** Counts of the whole batch, when `convictions` holds only part of it. */
+  totals?: BatchTotals
   rule: MatchRule
   window: { start: number; end: number }
   notes: string[]
@@ -156,6 +159,7 @@ export class IssueChannel {
     const recorded = await this.recorded()
     const seen = new Set(recorded.flatMap((r) => r.convictions.map(key)))
     const fresh = batch.convictions.filter((c) => !seen.has(key(c)))
+    const recordedHere = batch.convictions.filter((c) => seen.has(key(c)))
     if (fresh.length === 0) {
       const record = recorded.find((r) => r.convictions.some((c) => key(c) === key(batch.convictions[0])))!
       return {
@@ -166,7 +170,8 @@ export class IssueChannel {
       }
     }
     await this.ensureLabels()
-    const content = buildIssue({ ...batch, convictions: fresh, runUrl: this.config.runUrl })
+    const totals = batch.totals && totalsWithout(batch.totals, recordedHere, batch.rule)
+    const content = buildIssue({ ...batch, convictions: fresh, totals, runUrl: this.config.runUrl })
     try {
       const { data } = await this.octokit.rest.issues.create({
         owner: this.config.owner,

@@ -1,11 +1,13 @@
+import { readFile, stat } from 'node:fs/promises'
 import { join, dirname } from 'node:path'
 import { writeAtomically } from '../common/files.js'
 import type { Config } from '../config/config.js'
 import type { Conviction } from '../state/dedupe.js'
-import { deliverEmail, type EmailOutcome } from './email-channel.js'
+import type { EmailOutcome } from './email-channel.js'
 import type { EmailOptions } from './email.js'
 import { buildIssue } from './issue-body.js'
 import type { IssueChannel, IssueOutcome } from './issue-channel.js'
+import type { BatchTotals } from './rows.js'
 
 export interface Delivery {
   email?: EmailOutcome
@@ -19,9 +21,18 @@ export interface Delivery {
 }
 
 export interface NotifyBatch {
+  /** What the channels may show of the batch; `totals` counts all of it. */
   convictions: Conviction[]
+  totals: BatchTotals
   window: { start: number; end: number }
-  reportJson: string
+}
+
+/** A report larger than this stays on the runner rather than swelling every digest. */
+export const MAX_ATTACHED_REPORT_BYTES = 5 * 1024 * 1024
+
+/** The report as an attachment, or nothing when it is too large to attach. */
+async function attachableReport(path: string): Promise<string | undefined> {
+  return (await stat(path)).size <= MAX_ATTACHED_REPORT_BYTES ? readFile(path, 'utf8') : undefined
 }
 
 /**
@@ -38,13 +49,16 @@ export async function notifyAll(
   if (!config.email && !config.issue) delivery.notes.push('Notifications are off (notify: none).')
   if (config.email) {
     try {
+      // Loaded on use: nodemailer is a large part of the bundle, and most runs send nothing.
+      const { deliverEmail } = await import('./email-channel.js')
       delivery.email = await deliverEmail(
         config.email,
         {
           convictions: batch.convictions,
+          totals: batch.totals,
           rule: config.rule,
           window: batch.window,
-          reportJson: batch.reportJson,
+          reportJson: await attachableReport(config.reportPath),
           reportPath: config.reportPath,
           dryRun: config.dryRun
         },
@@ -59,6 +73,7 @@ export async function notifyAll(
   if (config.issue && config.dryRun) {
     const content = buildIssue({
       convictions: batch.convictions,
+      totals: batch.totals,
       rule: config.rule,
       window: batch.window,
       notes: delivery.notes,
@@ -71,6 +86,7 @@ export async function notifyAll(
     try {
       delivery.issue = await issues.open({
         convictions: batch.convictions,
+        totals: batch.totals,
         rule: config.rule,
         window: batch.window,
         notes: [...delivery.notes]

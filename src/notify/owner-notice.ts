@@ -1,6 +1,6 @@
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
-import { groupByMailbox, plural, toRow } from './rows.js'
+import { groupByMailbox, plural, toRow, type BatchTotals } from './rows.js'
 
 export interface OwnerNotice {
   to: string
@@ -14,21 +14,28 @@ function sentence(verdict: string, remediation: string): string {
   return `identified as ${article} ${verdict} threat and ${remediation === 'no action taken' ? 'not yet removed' : remediation}`
 }
 
+/** A notice lists at most this many of the owner's messages; the rest are counted. */
+export const OWNER_NOTICE_MAX_ROWS = 25
+
 /**
  * One short plain-text email per monitored mailbox, listing only that mailbox's own messages. The
- * subject carries no attacker text.
+ * subject carries no attacker text. With `totals`, every mailbox it counts gets a notice with its full
+ * count, even when the run kept none of its rows.
  */
-export function buildOwnerNotices(convictions: Conviction[], rule: MatchRule): OwnerNotice[] {
-  return groupByMailbox(convictions, rule)
-    .filter(({ address }) => address.includes('@'))
-    .map(({ address, messages }) => {
-      const rows = messages.map(toRow)
+export function buildOwnerNotices(convictions: Conviction[], rule: MatchRule, totals?: BatchTotals): OwnerNotice[] {
+  const kept = new Map(groupByMailbox(convictions, rule).map((g) => [g.address, g.messages]))
+  const counts = totals?.mailboxes ?? new Map([...kept].map(([address, messages]) => [address, messages.length]))
+  return [...counts]
+    .filter(([address]) => address.includes('@'))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([address, count]) => {
+      const rows = (kept.get(address) ?? []).slice(0, OWNER_NOTICE_MAX_ROWS).map(toRow)
       const lines = [
         'Hello,',
         '',
-        messages.length === 1
+        count === 1
           ? 'Cisco Secure Email Threat Defense stopped a dangerous message addressed to you:'
-          : `Cisco Secure Email Threat Defense stopped ${messages.length} dangerous messages addressed to you:`,
+          : `Cisco Secure Email Threat Defense stopped ${count} dangerous messages addressed to you:`,
         ''
       ]
       for (const r of rows) {
@@ -37,6 +44,7 @@ export function buildOwnerNotices(convictions: Conviction[], rule: MatchRule): O
         lines.push(`  It was ${sentence(r.verdict, r.remediation)}.`)
         lines.push('')
       }
+      if (count > rows.length) lines.push(`${plural(count - rows.length, 'more message')} not listed here.`, '')
       lines.push(
         'Do not reply to the sender, open its attachments or follow its links. If you were expecting one of these',
         'messages, or if the sender asked you for money, credentials or urgency, contact your security team.',
@@ -45,7 +53,7 @@ export function buildOwnerNotices(convictions: Conviction[], rule: MatchRule): O
       )
       return {
         to: address,
-        subject: `[ETD] ${plural(messages.length, 'dangerous message')} to you ${messages.length === 1 ? 'was' : 'were'} stopped`,
+        subject: `[ETD] ${plural(count, 'dangerous message')} to you ${count === 1 ? 'was' : 'were'} stopped`,
         text: `${lines.join('\n')}\n`
       }
     })

@@ -1,6 +1,7 @@
 import { clean, cleanAll, display, joinClean, type Clean, type Cleaned } from '../etd/clean.js'
 import type { EtdMessage, Remediation } from '../etd/types.js'
 import { verdictLabel } from '../etd/verdicts.js'
+import { count } from './format.js'
 import { mailboxMatches, type MatchRule } from '../match/matcher.js'
 
 /**
@@ -81,13 +82,20 @@ function monitoredMailboxes(message: EtdMessage, rule: MatchRule): string[] {
   return message.mailboxes.filter((mailbox) => rule.mailboxes.some((pattern) => mailboxMatches(mailbox, pattern)))
 }
 
+/** The mailboxes a message is grouped under: its monitored ones, or a stand-in when it has none. */
+export function groupKeys(message: EtdMessage, rule: MatchRule): string[] {
+  const mailboxes = monitoredMailboxes(message, rule)
+  return mailboxes.length > 0 ? mailboxes : ['(no mailbox)']
+}
+
 /** Messages by monitored mailbox, mailboxes in order of address; a message in two sits in both. */
 export function groupByMailbox<T extends EtdMessage>(messages: T[], rule: MatchRule): Array<MailboxGroup<T>> {
   const groups = new Map<string, T[]>()
   for (const message of messages) {
-    const mailboxes = monitoredMailboxes(message, rule)
-    for (const mailbox of mailboxes.length > 0 ? mailboxes : ['(no mailbox)']) {
-      groups.set(mailbox, [...(groups.get(mailbox) ?? []), message])
+    for (const mailbox of groupKeys(message, rule)) {
+      const group = groups.get(mailbox)
+      if (group) group.push(message)
+      else groups.set(mailbox, [message])
     }
   }
   return [...groups.entries()]
@@ -102,10 +110,76 @@ export function tally(keys: string[]): Array<[string, number]> {
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
 }
 
+/**
+ * What a whole batch holds, when the channels are given only the convictions they can show: counted as
+ * the convictions stream past, so that every headline and "N more" speaks of all of them.
+ */
+export interface BatchTotals {
+  total: number
+  /** Of those, verdict changes of messages told before. */
+  changes: number
+  /** Verdict label → count. */
+  verdicts: Map<string, number>
+  /** Monitored mailbox → count. */
+  mailboxes: Map<string, number>
+}
+
+export function emptyTotals(): BatchTotals {
+  return { total: 0, changes: 0, verdicts: new Map(), mailboxes: new Map() }
+}
+
+/** Counts one conviction into `totals` (`by` -1 takes it out again). */
+export function countInto(
+  totals: BatchTotals,
+  conviction: EtdMessage & { previousVerdict?: string },
+  rule: MatchRule,
+  by = 1
+): void {
+  const bump = (map: Map<string, number>, key: string) => {
+    const n = (map.get(key) ?? 0) + by
+    if (n > 0) map.set(key, n)
+    else map.delete(key)
+  }
+  totals.total += by
+  if (conviction.previousVerdict !== undefined) totals.changes += by
+  bump(totals.verdicts, verdictLabel(conviction.verdict))
+  for (const mailbox of groupKeys(conviction, rule)) bump(totals.mailboxes, mailbox)
+}
+
+/** The totals without some of their convictions. */
+export function totalsWithout(
+  totals: BatchTotals,
+  removed: Array<EtdMessage & { previousVerdict?: string }>,
+  rule: MatchRule
+): BatchTotals {
+  const left = { ...totals, verdicts: new Map(totals.verdicts), mailboxes: new Map(totals.mailboxes) }
+  for (const conviction of removed) countInto(left, conviction, rule, -1)
+  return left
+}
+
+/** The totals of a batch that is whole. */
+export function totalsOf(convictions: Array<EtdMessage & { previousVerdict?: string }>, rule: MatchRule): BatchTotals {
+  const totals = emptyTotals()
+  for (const conviction of convictions) countInto(totals, conviction, rule)
+  return totals
+}
+
 /** `2 BEC, 1 phishing`, most frequent first. */
-export function verdictCounts(messages: EtdMessage[]): string {
-  return tally(messages.map((m) => verdictLabel(m.verdict)))
+export function verdictCounts(totals: BatchTotals): string {
+  return [...totals.verdicts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([verdict, n]) => `${n} ${verdict}`)
+    .join(', ')
+}
+
+/** What the batch holds: `3 new convictions`, `2 new convictions, 1 verdict change`. */
+export function batchHeadline(totals: BatchTotals): string {
+  const fresh = totals.total - totals.changes
+  return [
+    fresh > 0 ? plural(fresh, 'new conviction') : '',
+    totals.changes > 0 ? plural(totals.changes, 'verdict change') : ''
+  ]
+    .filter(Boolean)
     .join(', ')
 }
 
@@ -116,4 +190,4 @@ export function verdictNote(row: Row): Clean {
   return given.length > 0 ? display`${row.verdict} (${joinClean(given)})` : row.verdict
 }
 
-export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`

@@ -1,14 +1,42 @@
+import { clean } from '../etd/clean.js'
 import type { EtdMessage } from '../etd/types.js'
 import type { MatchRule } from '../match/matcher.js'
-import type { Conviction, Disposition } from '../state/dedupe.js'
+import type { Disposition } from '../state/dedupe.js'
+import type { Batch } from './batch.js'
 import { escapeHtml } from './escape.js'
-import { groupByMailbox, tally, toRow, verdictNote } from './rows.js'
+import { count } from './format.js'
+import { plural, toRow, verdictNote } from './rows.js'
+
+/** GitHub drops a step summary over 1 MiB (and shows an error instead): stay well under it. */
+export const SUMMARY_MAX_BYTES = 1024 * 1024
+const SUMMARY_BUDGET = SUMMARY_MAX_BYTES - 64 * 1024
+/** Matched messages kept for the summary's table; the report lists them all. */
+export const SUMMARY_MAX_ROWS = 1000
+
+interface MatchedRow {
+  message: EtdMessage
+  disposition: Disposition
+  previousVerdict?: string
+}
+
+/** The matched messages as they stream past: every one counted by disposition, the first few kept. */
+export class MatchedRows {
+  readonly rows: MatchedRow[] = []
+  readonly dispositions = new Map<Disposition, number>()
+  total = 0
+
+  add(message: EtdMessage, disposition: Disposition, previousVerdict?: string): void {
+    this.total++
+    this.dispositions.set(disposition, (this.dispositions.get(disposition) ?? 0) + 1)
+    if (this.rows.length < SUMMARY_MAX_ROWS) this.rows.push({ message, disposition, previousVerdict })
+  }
+}
 
 export interface SummaryInput {
   window: { start: number; end: number }
-  matched: EtdMessage[]
-  notices: Conviction[]
-  dispositions: ReadonlyMap<string, Disposition>
+  matched: MatchedRows
+  /** What this run told. */
+  batch: Batch
   rule: MatchRule
   scanned: number
   skipped: number
@@ -16,6 +44,8 @@ export interface SummaryInput {
   released: number
   /** What the notification channels and the state store did, one sentence each. */
   notes: string[]
+  /** Where the report that lists every match is. */
+  reportPath: string
 }
 
 const DISPOSITION_TEXT: Record<Disposition, string> = {
@@ -31,50 +61,60 @@ const DISPOSITION_TEXT: Record<Disposition, string> = {
  */
 const inline = (text: string) => escapeHtml(text).replace(/\s*[\r\n\u2028\u2029\u0085]\s*/g, ' ')
 
+const cells = (tag: string, values: string[]) => values.map((v) => `<${tag}>${inline(v)}</${tag}>`).join('')
+
 function table(head: string[], rows: string[][]): string {
-  const cells = (tag: string, values: string[]) => values.map((v) => `<${tag}>${inline(v)}</${tag}>`).join('')
   return `<table><tr>${cells('th', head)}</tr>${rows.map((r) => `<tr>${cells('td', r)}</tr>`).join('')}</table>`
 }
 
-function counts(keys: string[]): Array<[string, string]> {
-  return tally(keys).map(([k, n]) => [k, String(n)])
-}
+const byCount = (counts: Iterable<[string, number]>) =>
+  [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => [k, String(n)])
+
+/** Counts keyed by ETD's own strings (mailboxes, verdicts), cleaned for display. */
+const cleanKeys = (counts: Map<string, number>): Array<[string, number]> =>
+  [...counts].map(([key, n]) => [clean(key), n])
 
 const iso = (millis: number) => new Date(millis).toISOString().replace('.000Z', 'Z')
 
-/** The job summary: HTML in which every string from a message is escaped. */
+/**
+ * The job summary: HTML in which every string from a message is escaped, under GitHub's 1 MiB at any
+ * number of matches: the table of matches stops where the budget ends, and says how many it left out.
+ */
 export function renderSummary(input: SummaryInput): string {
-  const byDisposition = counts([...input.dispositions.values()].map((d) => DISPOSITION_TEXT[d]))
+  const { matched, batch } = input
+  const byDisposition = byCount([...matched.dispositions].map(([d, n]) => [DISPOSITION_TEXT[d], n]))
   const lines = [
     '<h2>ETD verdict watch</h2>',
     `<p>Window ${iso(input.window.start)} to ${iso(input.window.end)}: ${input.scanned} messages scanned, ` +
-      `${input.matched.length} matched${input.released > 0 ? `, ${input.released} released by an administrator` : ''}` +
+      `${matched.total} matched${input.released > 0 ? `, ${input.released} released by an administrator` : ''}` +
       `${input.skipped > 0 ? `, ${input.skipped} unreadable skipped` : ''}` +
       `${byDisposition.length > 0 ? ` (${byDisposition.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}.</p>`,
     ...input.notes.map((n) => `<p>${inline(n)}</p>`)
   ]
-  if (input.matched.length === 0) return [...lines, '<p>Nothing matched.</p>'].join('\n')
-  if (input.notices.length > 0) {
+  if (matched.total === 0) return [...lines, '<p>Nothing matched.</p>'].join('\n')
+  if (batch.totals.total > 0) {
     lines.push('<h3>Told in this run</h3>')
-    lines.push(table(['Verdict', 'Count'], counts(input.notices.map((c) => toRow(c).verdict))))
+    lines.push(table(['Verdict', 'Count'], byCount(cleanKeys(batch.totals.verdicts))))
+    lines.push(table(['Mailbox', 'Count'], byCount(cleanKeys(batch.totals.mailboxes))))
+  }
+  lines.push('<h3>Matched in the window</h3>')
+  const head = `<table><tr>${cells('th', ['Received', 'Mailboxes', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation', 'Status'])}</tr>`
+  let size = Buffer.byteLength(lines.join('\n')) + head.length + 1024
+  let shown = 0
+  const rows: string[] = []
+  for (const { message, disposition, previousVerdict } of matched.rows) {
+    const r = toRow({ ...message, previousVerdict })
+    const row = `<tr>${cells('td', [r.received, r.mailboxes, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation, DISPOSITION_TEXT[disposition]])}</tr>`
+    size += Buffer.byteLength(row)
+    if (size > SUMMARY_BUDGET) break
+    rows.push(row)
+    shown++
+  }
+  lines.push(`${head}${rows.join('')}</table>`)
+  if (shown < matched.total) {
     lines.push(
-      table(
-        ['Mailbox', 'Count'],
-        groupByMailbox(input.notices, input.rule).map(({ label, messages }) => [label, String(messages.length)])
-      )
+      `<p>${inline(`${plural(matched.total - shown, 'more matched message')} not shown here (of ${count(matched.total)}); the report at ${input.reportPath} lists every one.`)}</p>`
     )
   }
-  const previous = new Map(input.notices.map((c) => [c.id, c.previousVerdict]))
-  lines.push('<h3>Matched in the window</h3>')
-  lines.push(
-    table(
-      ['Received', 'Mailboxes', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation', 'Status'],
-      input.matched.map((m) => {
-        const r = toRow({ ...m, previousVerdict: previous.get(m.id) })
-        const status = DISPOSITION_TEXT[input.dispositions.get(m.id) ?? 'new']
-        return [r.received, r.mailboxes, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation, status]
-      })
-    )
-  )
   return lines.join('\n')
 }

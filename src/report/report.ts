@@ -1,6 +1,10 @@
-import { writeAtomically } from '../common/files.js'
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { mkdir, rename, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { once } from 'node:events'
 import type { EtdMessage } from '../etd/types.js'
-import type { Decision, Disposition } from '../state/dedupe.js'
+import type { Disposition } from '../state/dedupe.js'
+import type { SearchWindow } from '../window/plan.js'
 
 export interface ReportedMessage extends EtdMessage {
   /** Whether this run told about it, and if not, why. */
@@ -8,35 +12,65 @@ export interface ReportedMessage extends EtdMessage {
   previousVerdict?: string
 }
 
+/** The report's shape once written: one JSON document that `jq` reads. */
 export interface Report {
   generatedAt: string
   window: { start: string; end: string }
+  /** In the order ETD returned them. */
+  messages: ReportedMessage[]
   matchedCount: number
   /** New convictions and verdict changes told by this run. */
   newCount: number
-  messages: ReportedMessage[]
 }
 
-export function buildReport(
-  now: number,
-  window: { start: number; end: number },
-  matched: EtdMessage[],
-  decision: Decision
-): Report {
-  const previous = new Map(decision.notices.map((c) => [c.id, c.previousVerdict]))
-  return {
-    generatedAt: new Date(now).toISOString(),
-    window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() },
-    matchedCount: matched.length,
-    newCount: decision.notices.length,
-    messages: matched.map((m) => ({
-      ...m,
-      notice: decision.dispositions.get(m.id) ?? 'new',
-      previousVerdict: previous.get(m.id)
-    }))
+/**
+ * The JSON report, written as pages stream in, a message a line, so that a window of any size is never
+ * held whole; it takes its place at `path` only when complete (renamed from a partial file).
+ */
+export class ReportWriter {
+  private count = 0
+
+  private constructor(
+    private readonly path: string,
+    private readonly partial: string,
+    private readonly out: WriteStream
+  ) {}
+
+  static async open(path: string, generatedAt: number, window: SearchWindow): Promise<ReportWriter> {
+    await mkdir(dirname(path), { recursive: true })
+    const partial = `${path}.partial`
+    const out = createWriteStream(partial, { encoding: 'utf8' })
+    await once(out, 'open')
+    const writer = new ReportWriter(path, partial, out)
+    const head = {
+      generatedAt: new Date(generatedAt).toISOString(),
+      window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() }
+    }
+    await writer.write(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "messages": [`)
+    return writer
   }
-}
 
-export async function writeReport(path: string, report: Report): Promise<void> {
-  await writeAtomically(path, `${JSON.stringify(report, null, 2)}\n`)
+  async add(message: ReportedMessage): Promise<void> {
+    await this.write(`${this.count++ === 0 ? '\n' : ',\n'}    ${JSON.stringify(message)}`)
+  }
+
+  /** Closes the document with the counts and moves it into place. */
+  async close(counts: { newCount: number }): Promise<void> {
+    await this.write(
+      `${this.count > 0 ? '\n  ' : ''}],\n  "matchedCount": ${this.count},\n  "newCount": ${counts.newCount}\n}\n`
+    )
+    this.out.end()
+    await once(this.out, 'finish')
+    await rename(this.partial, this.path)
+  }
+
+  /** Leaves no partial file behind after a failed run. */
+  async discard(): Promise<void> {
+    this.out.destroy()
+    await rm(this.partial, { force: true })
+  }
+
+  private async write(text: string): Promise<void> {
+    if (!this.out.write(text)) await once(this.out, 'drain')
+  }
 }

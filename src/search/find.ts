@@ -6,9 +6,9 @@ import { chunkWindow, type SearchWindow } from '../window/plan.js'
 
 export type Search = (query: SearchQuery) => AsyncIterable<SearchPage>
 
-export interface FindResult {
-  /** Matching messages, oldest first, each once. */
-  matched: EtdMessage[]
+export interface ScanResult {
+  /** Matching messages, each counted once. */
+  matched: number
   scanned: number
   pages: number
   /** Why each unreadable message was skipped. */
@@ -22,25 +22,40 @@ const wasReleased = (message: EtdMessage, rule: MatchRule) =>
   message.originalVerdict !== undefined &&
   matches({ ...message, verdict: message.originalVerdict }, rule)
 
-/** Searches the window chunk by chunk and keeps what the rule matches, page by page as pages arrive. */
-export async function findMatches(search: Search, window: SearchWindow, rule: MatchRule): Promise<FindResult> {
-  const matched = new Map<string, EtdMessage>()
+/**
+ * Searches the window chunk by chunk and hands each message the rule matches to `onMatch` as its page
+ * arrives, once: nothing but the ids seen is kept, so a window of any size takes the same memory.
+ */
+export async function scanWindow(
+  search: Search,
+  window: SearchWindow,
+  rule: MatchRule,
+  onMatch: (message: EtdMessage) => void | Promise<void>
+): Promise<ScanResult> {
+  const seen = new Set<string>()
   const released = new Set<string>()
-  const result: FindResult = { matched: [], scanned: 0, pages: 0, skipped: [], released: 0 }
+  const result: ScanResult = { matched: 0, scanned: 0, pages: 0, skipped: [], released: 0 }
   for (const [start, end] of chunkWindow(window)) {
     for await (const page of search({ start, end, verdicts: rule.verdicts })) {
       result.pages++
       for (const raw of page.messages) {
         result.scanned++
         const normalized = normalizeMessage(raw)
-        if (!normalized.ok) result.skipped.push(normalized.reason)
+        if (!normalized.ok) {
+          result.skipped.push(normalized.reason)
+          continue
+        }
+        const { message } = normalized
         // Chunks share their boundary second, so a message there arrives twice.
-        else if (matches(normalized.message, rule)) matched.set(normalized.message.id, normalized.message)
-        else if (wasReleased(normalized.message, rule)) released.add(normalized.message.id)
+        if (seen.has(message.id)) continue
+        seen.add(message.id)
+        if (matches(message, rule)) {
+          result.matched++
+          await onMatch(message)
+        } else if (wasReleased(message, rule)) released.add(message.id)
       }
     }
   }
-  result.matched = [...matched.values()].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
   result.released = released.size
   return result
 }

@@ -9,10 +9,12 @@ export interface Conviction extends EtdMessage {
 
 export type Disposition = 'new' | 'verdict-change' | 'already-notified' | 'before-horizon'
 
-export interface Decision {
-  notices: Conviction[]
-  /** Why each matched message was or was not told, by id. */
-  dispositions: Map<string, Disposition>
+/** What the state needs of each matched message: small, so that a large window stays cheap. */
+export interface Outcome {
+  id: string
+  verdict: string
+  receivedAt: number
+  disposition: Disposition
 }
 
 // How bad a verdict is; a change is told when it is no better than what was told before.
@@ -29,28 +31,31 @@ const severity = (verdict: string) => SEVERITY[verdict] ?? 0
 const ms = (iso: string | undefined) => (iso === undefined ? undefined : parseEtdTime(iso))
 
 /**
- * Which matched messages to tell about: those never told, and those whose verdict changed to one at least
- * as bad. A message from before the horizon counts only when its verdict was given after it (a retro verdict).
+ * Whether to tell about a matched message: yes when never told, or when its verdict changed to one at
+ * least as bad. A message from before the horizon counts only when its verdict was given after it (a
+ * retro verdict).
  */
-export function decide(matched: EtdMessage[], previous: ReadonlyMap<string, NotifiedEntry>, horizon: number): Decision {
-  const notices: Conviction[] = []
-  const dispositions = new Map<string, Disposition>()
-  for (const message of matched) {
-    const told = previous.get(message.id)
-    let disposition: Disposition
-    if (told === undefined) {
-      const verdictAt = ms(message.verdictAt) ?? ms(message.receivedAt)!
-      disposition = ms(message.receivedAt)! < horizon && verdictAt < horizon ? 'before-horizon' : 'new'
-    } else if (told.verdict !== message.verdict && severity(message.verdict) >= severity(told.verdict)) {
-      disposition = 'verdict-change'
-    } else {
-      disposition = 'already-notified'
-    }
-    dispositions.set(message.id, disposition)
-    if (disposition === 'new') notices.push(message)
-    if (disposition === 'verdict-change') notices.push({ ...message, previousVerdict: told!.verdict })
+export function classify(
+  message: EtdMessage,
+  previous: ReadonlyMap<string, NotifiedEntry>,
+  horizon: number
+): { disposition: Disposition; previousVerdict?: string } {
+  const told = previous.get(message.id)
+  if (told === undefined) {
+    const verdictAt = ms(message.verdictAt) ?? ms(message.receivedAt)!
+    return { disposition: ms(message.receivedAt)! < horizon && verdictAt < horizon ? 'before-horizon' : 'new' }
   }
-  return { notices, dispositions }
+  if (told.verdict !== message.verdict && severity(message.verdict) >= severity(told.verdict)) {
+    return { disposition: 'verdict-change', previousVerdict: told.verdict }
+  }
+  return { disposition: 'already-notified' }
+}
+
+export const isTold = (disposition: Disposition) => disposition === 'new' || disposition === 'verdict-change'
+
+/** The outcome the state keeps of a classified message. */
+export function outcomeOf(message: EtdMessage, disposition: Disposition): Outcome {
+  return { id: message.id, verdict: message.verdict, receivedAt: ms(message.receivedAt)!, disposition }
 }
 
 /**
@@ -63,8 +68,7 @@ export function advanceState(
   run: {
     horizon: number
     window: { start: number; end: number }
-    matched: EtdMessage[]
-    decision: Decision
+    outcomes: Iterable<Outcome>
     now: number
     watermark?: number
     keepFrom: number
@@ -73,14 +77,13 @@ export function advanceState(
 ): WatchState {
   const notified = new Map<string, NotifiedEntry>()
   for (const [id, entry] of known) if (entry.receivedAt >= run.keepFrom) notified.set(id, entry)
-  for (const message of run.matched) {
-    const disposition = run.decision.dispositions.get(message.id)
-    const old = notified.get(message.id)
-    if (disposition === 'new' || disposition === 'verdict-change') {
-      notified.set(message.id, { verdict: message.verdict, receivedAt: ms(message.receivedAt)!, notifiedAt: run.now })
-    } else if (old !== undefined && old.verdict !== message.verdict) {
+  for (const { id, verdict, receivedAt, disposition } of run.outcomes) {
+    const old = notified.get(id)
+    if (isTold(disposition)) {
+      notified.set(id, { verdict, receivedAt, notifiedAt: run.now })
+    } else if (old !== undefined && old.verdict !== verdict) {
       // A milder verdict is remembered silently, so that a later turn for the worse is told again.
-      notified.set(message.id, { ...old, verdict: message.verdict })
+      notified.set(id, { ...old, verdict })
     }
   }
   return {
