@@ -10,7 +10,8 @@ import { findMatches, type FindResult } from './search/find.js'
 import { CacheStateStore } from './state/cache-store.js'
 import { advanceState, decide } from './state/dedupe.js'
 import type { NotifiedEntry, WatchState } from './state/state.js'
-import { FileStateStore, type StateStore } from './state/store.js'
+import { StateEntries, type StateEntry } from './state/prune.js'
+import { FileStateStore, type Loaded, type StateStore } from './state/store.js'
 import { planWindow, type SearchWindow } from './window/plan.js'
 
 const MAX_SKIP_WARNINGS = 20
@@ -34,6 +35,13 @@ function readConfig(): Config {
   return config
 }
 
+/** This watch's entries through the REST API, when there is a token to ask with. */
+function stateEntries(config: Config): StateEntries | undefined {
+  return config.state.kind === 'cache' && config.state.github
+    ? new StateEntries(config.state.github, config.state.key)
+    : undefined
+}
+
 function stateStore(config: Config): StateStore {
   if (config.state.kind === 'file') return new FileStateStore(config.state.path)
   const env = process.env
@@ -46,17 +54,43 @@ function stateStore(config: Config): StateStore {
   })
 }
 
-async function restoreState(store: StateStore): Promise<WatchState | undefined> {
+async function restoreState(
+  store: StateStore,
+  entries: StateEntries | undefined
+): Promise<{ state?: WatchState; notes: string[] }> {
   const loaded = await store.load()
   if (loaded.kind === 'restored') {
     const { state } = loaded
     core.info(
       `Restored state from ${loaded.from}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered`
     )
-    return state
+    return { state, notes: [] }
   }
   core.warning(`No state restored: ${loaded.reason}. Searching the lookback window as on a first run.`)
-  return undefined
+  const doubt = await outageNote(loaded, entries)
+  if (doubt) core.warning(doubt)
+  return { notes: doubt ? [doubt] : [] }
+}
+
+/**
+ * The cache toolkit reports a failed restore as a miss (it only logs). A miss on a repository that
+ * lists state entries of this watch is suspicious: said, while the issue markers stand in.
+ */
+async function outageNote(loaded: Loaded, entries: StateEntries | undefined): Promise<string | undefined> {
+  if (loaded.kind !== 'none' || !loaded.outage) return undefined
+  const standIn = 'The issue markers stand in for it, where there are issues.'
+  if (loaded.outage === 'certain')
+    return `Suspicious: this watch has state in the cache, but it could not be read. ${standIn}`
+  if (!entries) return undefined
+  let listed
+  try {
+    listed = await entries.list()
+  } catch (error) {
+    core.info(`Whether this was a first run or a cache outage is unknown: ${(error as Error).message}`)
+    return undefined
+  }
+  if (listed.length === 0) return undefined
+  return `Suspicious: the cache lists ${listed.length} state entries of this watch, but none was restored: the cache service failed (see its warning above). ${standIn}`
 }
 
 function planSearchWindow(config: Config, now: number, watermark: number | undefined): SearchWindow {
@@ -134,12 +168,25 @@ async function saveState(
   if (result.ok) {
     return {
       ok: true,
-      note: `State saved to ${result.where}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered.`
+      note: `State saved to ${result.where}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered, ${result.bytes} bytes.`
     }
   }
   const note = `State not saved: ${result.reason}. The next run will tell this run's convictions again.`
   core.warning(note)
   return { ok: false, note }
+}
+
+/** `state-prune`: after a successful save, the older state entries go; a refusal is a warning, never a failure. */
+async function pruneState(entries: StateEntries): Promise<string> {
+  try {
+    const { deleted, kept } = await entries.prune()
+    const bytes = (list: StateEntry[]) => list.reduce((n, e) => n + e.bytes, 0)
+    return `Pruning: ${deleted.length} older state entries deleted (${bytes(deleted)} bytes); this watch keeps ${kept.length} in the cache (${bytes(kept)} bytes).`
+  } catch (error) {
+    const note = `Pruning skipped: ${(error as Error).message}. Old state entries stay until GitHub evicts them.`
+    core.warning(note)
+    return note
+  }
 }
 
 /** Outside Actions (a crontab, the demo) there is no job summary to write to. */
@@ -156,11 +203,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
   try {
     const config = readConfig()
     const store = stateStore(config)
+    const entries = stateEntries(config)
     const issues =
       config.issue && !config.dryRun
         ? new IssueChannel(config.issue, { onRetry: (reason) => core.info(reason) })
         : undefined
-    const previous = await restoreState(store)
+    const restored = await restoreState(store, entries)
+    const previous = restored.state
     core.setOutput('state-restored', previous !== undefined)
     const known = previous?.notified ?? (await knownFromIssues(issues))
     const window = planSearchWindow(config, now(), previous?.watermark)
@@ -200,10 +249,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
       })
     )
     core.setOutput('state-saved', saved.ok)
+    const pruned =
+      saved.ok && entries && config.state.kind === 'cache' && config.state.prune ? await pruneState(entries) : undefined
     const notes = [
       ...delivery.notes,
       saved.note,
-      ...(previous ? [] : ['No earlier state was restored: this run searched the lookback window.'])
+      ...(pruned ? [pruned] : []),
+      ...(previous ? [] : ['No earlier state was restored: this run searched the lookback window.', ...restored.notes])
     ]
     await writeSummary(
       renderSummary({

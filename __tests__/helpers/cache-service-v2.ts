@@ -22,10 +22,10 @@ export interface CacheServiceV2 {
   entries: SimCacheEntry[]
   /** Statuses answered, once each, to the next calls of a method (429 with Retry-After, 5xx). */
   fail: Partial<Record<TwirpMethod, number[]>>
-  /** How many of the next uploads are cut after part of the archive, on every attempt. */
-  cutUploads: number
-  /** How many of the next downloads send half the archive and then drop the connection. */
-  cutDownloads: number
+  /** While set, uploads are cut after part of the archive, on every attempt. */
+  cutUploads: boolean
+  /** While set, downloads send half the archive and then drop the connection. */
+  cutDownloads: boolean
   /** The method of every twirp call, in order. */
   calls: TwirpMethod[]
   /** The size of a committed entry's blob, as Azurite stores it. */
@@ -75,8 +75,8 @@ export async function startCacheServiceV2(
   const state = {
     entries: options.entries ?? [],
     fail: {} as Partial<Record<TwirpMethod, number[]>>,
-    cutUploads: 0,
-    cutDownloads: 0,
+    cutUploads: false,
+    cutDownloads: false,
     calls: [] as TwirpMethod[]
   }
   const nextId = () => Math.max(0, ...state.entries.map((e) => e.id), ...[...pending.values()].map((p) => p.id)) + 1
@@ -111,11 +111,7 @@ export async function startCacheServiceV2(
       const id = nextId()
       const blob = `entry-${id}`
       pending.set(`${key}\n${version}`, { id, blob })
-      if (state.cutUploads > 0) {
-        state.cutUploads--
-        return [200, { ok: true, signed_upload_url: faulty(blob) }]
-      }
-      return [200, { ok: true, signed_upload_url: signed(blob, 'cw') }]
+      return [200, { ok: true, signed_upload_url: state.cutUploads ? faulty(blob) : signed(blob, 'cw') }]
     }
     if (method === 'FinalizeCacheEntryUpload') {
       const reserved = pending.get(`${key}\n${version}`)
@@ -149,8 +145,7 @@ export async function startCacheServiceV2(
       if (!hit) continue
       hit.last_accessed_at = new Date().toISOString()
       const blob = `entry-${hit.id}`
-      const url = state.cutDownloads > 0 ? faulty(blob) : signed(blob, 'r')
-      if (state.cutDownloads > 0) state.cutDownloads--
+      const url = state.cutDownloads ? faulty(blob) : signed(blob, 'r')
       return [200, { ok: true, signed_download_url: url, matched_key: hit.key }]
     }
     return [200, { ok: false }]
