@@ -18,15 +18,12 @@ export interface StateEntry {
 }
 
 /** How many state entries pruning keeps: the newest, and a few before it should that one be unreadable. */
-export const KEEP_NEWEST = 3
+const KEEP_NEWEST = 3
 const PAGE_SIZE = 100
 
-/** The state entries to delete: of this watch's exact key shape only, all but the newest `keep`. */
-export function prunable(entries: StateEntry[], stateKey: string, keep = KEEP_NEWEST): StateEntry[] {
-  return entries
-    .filter((e) => isStateKey(stateKey, e.key))
-    .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)
-    .slice(keep)
+/** Of this watch's entries (as `list` gives them), the ones to delete: all but the newest `keep`. */
+export function prunable(entries: StateEntry[], keep = KEEP_NEWEST): StateEntry[] {
+  return [...entries].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(keep)
 }
 
 const statusOf = (error: unknown) => (error as { status?: number }).status
@@ -78,7 +75,7 @@ export class StateEntries {
   /** Deletes the older state entries, keeping the newest few; never anything of another shape. */
   async prune(): Promise<{ deleted: StateEntry[]; kept: StateEntry[] }> {
     const entries = await this.list()
-    const doomed = prunable(entries, this.stateKey)
+    const doomed = prunable(entries)
     for (const entry of doomed) {
       try {
         await this.octokit.rest.actions.deleteActionsCacheById({
