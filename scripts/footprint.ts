@@ -67,7 +67,7 @@ const write = process.stdout.write.bind(process.stdout)
 let runs = 0
 let failures = 0
 let lastSaved = ''
-for (; now <= realNow; now += interval) {
+for (; now < realNow; now += interval) {
   process.env.GITHUB_RUN_ID = String(++runs)
   const lines: string[] = []
   process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write
