@@ -128,12 +128,22 @@ describe('parseConfig', () => {
   })
 
   it('reads state-prune, which needs a token and a repository to ask GitHub with', () => {
-    const env = { GITHUB_REPOSITORY: 'acme/etd-watch', GITHUB_API_URL: 'https://ghe.example/api/v3/' }
+    const env = {
+      GITHUB_REPOSITORY: 'acme/etd-watch',
+      GITHUB_API_URL: 'https://ghe.example/api/v3/',
+      GITHUB_REF: 'refs/heads/main'
+    }
     expect(config({ 'github-token': 't' }, env).state).toEqual({
       kind: 'cache',
       key: 'etd-verdict-watch-local-watch',
       prune: false,
-      github: { token: 't', owner: 'acme', repo: 'etd-watch', apiUrl: 'https://ghe.example/api/v3' }
+      github: {
+        token: 't',
+        owner: 'acme',
+        repo: 'etd-watch',
+        apiUrl: 'https://ghe.example/api/v3',
+        ref: 'refs/heads/main'
+      }
     })
     expect(config({ 'github-token': 't', 'state-prune': 'true' }, env).state).toMatchObject({ prune: true })
     expect(config({}, env).state).toEqual({ kind: 'cache', key: 'etd-verdict-watch-local-watch', prune: false })

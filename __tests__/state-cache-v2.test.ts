@@ -48,6 +48,7 @@ function cacheEnv(runId: number, extra: Record<string, string> = {}): Record<str
     ACTIONS_RUNTIME_TOKEN: service.token,
     GITHUB_API_URL: github.url,
     GITHUB_REPOSITORY: `${github.owner}/${github.repo}`,
+    GITHUB_REF: 'refs/heads/main',
     GITHUB_RUN_ID: String(runId),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_WORKSPACE: workspace,
@@ -221,14 +222,16 @@ describe('state in the Actions cache, v2 protocol with blobs in Azurite, through
       `${KEY}-2/1-1`,
       `${KEY}/evil`,
       `${KEY}/1-1/x`,
-      `npm-linux-${KEY}/1-1`
-    ].map((key, i) => ({
+      `npm-linux-${KEY}/1-1`,
+      // A pull request's run of the watch: its own branch scope, newer than everything on main.
+      `${KEY}/999-1`
+    ].map((key, i, all) => ({
       id: 900 + i,
       key,
       version: 'v',
-      ref: 'refs/heads/main',
+      ref: i === all.length - 1 ? 'refs/pull/1/merge' : 'refs/heads/main',
       size_in_bytes: 10,
-      created_at: at(600 - i),
+      created_at: at(i === all.length - 1 ? -60 : 600 - i),
       last_accessed_at: at(1)
     }))
     github.caches.push(...others)
@@ -252,6 +255,13 @@ describe('state in the Actions cache, v2 protocol with blobs in Azurite, through
       /::warning::Pruning skipped: GitHub refused deleting cache entries \(403 .*actions: write/
     )
     expect(result.summary).toContain('Pruning skipped')
-    expect(keys()).toEqual([`${KEY}/901-1`, `${KEY}/902-1`, `${KEY}/903-1`, `${KEY}/904-1`])
+
+    github.actions = 'none'
+    const unlisted = await action(905, {}, { 'state-prune': 'true' })
+    expect(unlisted.outputs['state-saved']).toBe('true')
+    expect(unlisted.log).toMatch(
+      /::warning::Pruning skipped: GitHub refused listing cache entries \(403 .*actions: write/
+    )
+    expect(keys()).toEqual([`${KEY}/901-1`, `${KEY}/902-1`, `${KEY}/903-1`, `${KEY}/904-1`, `${KEY}/905-1`])
   })
 })

@@ -128,7 +128,8 @@ function stateConfig(input: InputReader, env: NodeJS.ProcessEnv): StateConfig {
           token,
           owner: repository[1],
           repo: repository[2],
-          apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
+          apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+          ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {})
         }
       : undefined
   if (prune && !github) {

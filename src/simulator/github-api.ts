@@ -221,8 +221,9 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       const page = Number(url.searchParams.get('page') ?? 1)
       const sort = (url.searchParams.get('sort') ?? 'last_accessed_at') as 'created_at' | 'last_accessed_at'
       const sign = url.searchParams.get('direction') === 'asc' ? 1 : -1
+      const ref = url.searchParams.get('ref')
       const all = state.caches
-        .filter((c) => c.key.startsWith(key))
+        .filter((c) => c.key.startsWith(key) && (ref === null || c.ref === ref))
         .sort((a, b) => sign * (Date.parse(a[sort]) - Date.parse(b[sort]) || a.id - b.id))
       const link: Record<string, string> =
         page * perPage < all.length

@@ -8,6 +8,8 @@ export interface GitHubAccess {
   owner: string
   repo: string
   apiUrl: string
+  /** GITHUB_REF: a run sees the cache of its own branch, so only that branch's entries are its own. */
+  ref?: string
 }
 
 export interface StateEntry {
@@ -48,13 +50,18 @@ export class StateEntries {
     this.octokit = getOctokit(access.token, { baseUrl: access.apiUrl }, retry)
   }
 
-  /** This watch's entries: of the exact key shape under `<state-key>/`; needs `actions: read`. */
-  async list(): Promise<StateEntry[]> {
+  /** This watch's entries on this branch, of the exact key shape under `<state-key>/`; needs `actions: read`. */
+  list(): Promise<StateEntry[]> {
+    return this.fetch('actions: read')
+  }
+
+  private async fetch(permission: string): Promise<StateEntry[]> {
     try {
       const caches = await this.octokit.paginate(this.octokit.rest.actions.getActionsCacheList, {
         owner: this.access.owner,
         repo: this.access.repo,
         key: `${this.stateKey}/`,
+        ...(this.access.ref ? { ref: this.access.ref } : {}),
         sort: 'created_at',
         direction: 'desc',
         per_page: PAGE_SIZE
@@ -68,13 +75,13 @@ export class StateEntries {
         }))
         .filter((e) => isStateKey(this.stateKey, e.key))
     } catch (error) {
-      throw new Error(explain(error, 'listing cache entries', 'actions: read'), { cause: error })
+      throw new Error(explain(error, 'listing cache entries', permission), { cause: error })
     }
   }
 
   /** Deletes the older state entries, keeping the newest few; never anything of another shape. */
   async prune(): Promise<{ deleted: StateEntry[]; kept: StateEntry[] }> {
-    const entries = await this.list()
+    const entries = await this.fetch('actions: write')
     const doomed = prunable(entries)
     for (const entry of doomed) {
       try {
