@@ -208,6 +208,7 @@ describe('state in the Actions cache, v2 protocol with blobs in Azurite, through
       expect(result.log).toContain(
         `No state restored: the newest cache entry under '${KEY}/' is '${foreign}', which is not a key this action writes`
       )
+      expect(result.summary).toContain(`Untrusted state: the newest cache entry under &#39;${KEY}/&#39; is &#39;`)
       // Looked up once, never downloaded: the one call is the lookup, and nothing was extracted.
       expect(service.calls.slice(downloads, downloads + 2)).toEqual(['GetCacheEntryDownloadURL', 'CreateCacheEntry'])
       expect(await readdir(workspace)).toEqual([])

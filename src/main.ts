@@ -67,6 +67,8 @@ async function restoreState(
     return { state, notes: [] }
   }
   core.warning(`No state restored: ${loaded.reason}. Searching the lookback window as on a first run.`)
+  // Something under this watch's key that cannot be trusted belongs in the summary too.
+  if (loaded.kind === 'invalid') return { notes: [`Untrusted state: ${loaded.reason}.`] }
   const doubt = await outageNote(loaded, entries)
   if (doubt) core.warning(doubt)
   return { notes: doubt ? [doubt] : [] }
