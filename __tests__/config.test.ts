@@ -153,4 +153,30 @@ describe('parseConfig', () => {
       "Input 'issue-author' is 'two words'; expected the login that opens the issues, such as github-actions[bot] or my-app[bot]."
     )
   })
+
+  it('reads state-prune, which needs a token and a repository to ask GitHub with', () => {
+    const env = {
+      GITHUB_REPOSITORY: 'acme/etd-watch',
+      GITHUB_API_URL: 'https://ghe.example/api/v3/',
+      GITHUB_REF: 'refs/heads/main'
+    }
+    expect(config({ 'github-token': 't' }, env).state).toEqual({
+      kind: 'cache',
+      key: 'etd-verdict-watch-local-watch',
+      prune: false,
+      github: {
+        token: 't',
+        owner: 'acme',
+        repo: 'etd-watch',
+        apiUrl: 'https://ghe.example/api/v3',
+        ref: 'refs/heads/main'
+      }
+    })
+    expect(config({ 'github-token': 't', 'state-prune': 'true' }, env).state).toMatchObject({ prune: true })
+    expect(config({}, env).state).toEqual({ kind: 'cache', key: 'etd-verdict-watch-local-watch', prune: false })
+    expect(errorOf({ 'state-prune': 'true' })).toBe(
+      "Input 'state-prune' needs github-token and repository (owner/name) to delete old cache entries."
+    )
+    expect(errorOf({ 'state-prune': 'yes' })).toBe("Input 'state-prune' is 'yes'; expected true or false.")
+  })
 })

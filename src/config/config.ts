@@ -9,6 +9,7 @@ import { boolean, integer, oneOf, required, type InputReader } from './inputs.js
 import { parseList } from './lists.js'
 import { parseEmailConfig, type EmailConfig } from './email.js'
 import { parseIssueConfig, type IssueConfig } from './issue.js'
+import type { GitHubAccess } from '../state/prune.js'
 
 const REGIONS = ['us', 'de', 'au', 'in', 'ae', 'beta'] as const
 export const NOTIFY_MODES = ['email', 'issue', 'both', 'none'] as const
@@ -21,7 +22,13 @@ export interface EtdConfig {
   clientSecret: string
 }
 
-export type StateConfig = { kind: 'file'; path: string } | { kind: 'cache'; key: string }
+export type StateConfig =
+  | { kind: 'file'; path: string }
+  /**
+   * `github`: present when a token and repository are known, to list this watch's entries (was a miss
+   * really a first run?) and, with `prune`, delete the older ones.
+   */
+  | { kind: 'cache'; key: string; prune: boolean; github?: GitHubAccess }
 
 export interface Config {
   etd: EtdConfig
@@ -119,7 +126,25 @@ function stateConfig(input: InputReader, env: NodeJS.ProcessEnv): StateConfig {
   if (key !== '' && !STATE_KEY.test(key)) {
     throw new InputError(`Input 'state-key' is '${key}'; expected letters, digits, '.', '_' or '-' (at most 200).`)
   }
-  return { kind: 'cache', key: key || defaultStateKey(env) }
+  const prune = boolean(input, 'state-prune', false)
+  const token = input('github-token').trim()
+  const repository = /^([^/\s]+)\/([^/\s]+)$/.exec(input('repository').trim() || env.GITHUB_REPOSITORY || '')
+  const github =
+    token && repository
+      ? {
+          token,
+          owner: repository[1],
+          repo: repository[2],
+          apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+          ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {})
+        }
+      : undefined
+  if (prune && !github) {
+    throw new InputError(
+      "Input 'state-prune' needs github-token and repository (owner/name) to delete old cache entries."
+    )
+  }
+  return { kind: 'cache', key: key || defaultStateKey(env), prune, github }
 }
 
 /** Turns the workflow's inputs into a validated configuration, or throws an InputError naming the input. */
