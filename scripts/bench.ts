@@ -4,7 +4,7 @@
 //   npm run bench [-- --out bench-output/bench.json --sizes 1000,10000,100000 --notify none|email --no-bundle --no-requests]
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
@@ -271,7 +271,8 @@ interface Target {
 // ——— the run ———
 const benchStarted = performance.now()
 const commit = spawnSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8' }).stdout.trim()
-const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`
+// The load says how much other work shared the machine: the times are only as quiet as it was.
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${loadavg()[0].toFixed(1)} at start`
 const bundleMs = values['no-bundle'] ? undefined : bundle()
 process.stderr.write(`${bundleMs === undefined ? 'dist/ as it is' : `bundled in ${secs(bundleMs)}`}; ${machine}\n`)
 
