@@ -22,10 +22,14 @@ const { values } = parseArgs({
     'one-mailbox': { type: 'boolean', default: false }
   }
 })
+function die(message: string): never {
+  console.error(`bench: ${message}`)
+  process.exit(1)
+}
 const SIZES = values.sizes!.split(',').map(Number)
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1))
-  throw new Error(`--sizes: '${values.sizes}' is not a list of counts`)
-if (!['none', 'email'].includes(values.notify!)) throw new Error(`--notify: '${values.notify}'; expected none or email`)
+  die(`--sizes is '${values.sizes}'; expected counts such as 1000,10000`)
+if (!['none', 'email'].includes(values.notify!)) die(`--notify is '${values.notify}'; expected none or email`)
 
 const DIST = resolve('dist')
 const PRELOAD = resolve('scripts/bench/usage.mjs')
@@ -276,7 +280,7 @@ function bundle(): number {
   const result = spawnSync('npm', ['run', 'bundle'], { encoding: 'utf8' })
   if (result.status !== 0) {
     process.stderr.write(`${result.stdout}${result.stderr}`)
-    throw new Error('npm run bundle failed: nothing to measure')
+    die('npm run bundle failed: nothing to measure')
   }
   return performance.now() - started
 }
