@@ -91,6 +91,20 @@ describe('parseConfig', () => {
     )
   })
 
+  it('lifts the client rate limit with ETD_VERDICT_WATCH_UNPACED=1 against loopback only', () => {
+    const unpaced = { ETD_VERDICT_WATCH_UNPACED: '1' }
+    expect(config({ 'etd-base-url': 'http://127.0.0.1:8080' }).etd.paced).toBe(true)
+    for (const url of ['http://127.0.0.1:8080', 'http://127.3.2.1:9', 'http://localhost:9', 'http://[::1]:9/api']) {
+      expect(config({ 'etd-base-url': url }, unpaced).etd.paced).toBe(false)
+    }
+    for (const url of ['', 'https://etd.proxy.example', 'https://127.0.0.1.nip.example', 'https://localhost.example']) {
+      expect(config({ 'etd-base-url': url }, unpaced).etd.paced).toBe(true)
+    }
+    expect(config({ 'etd-base-url': 'http://127.0.0.1:8080' }, { ETD_VERDICT_WATCH_UNPACED: 'true' }).etd.paced).toBe(
+      true
+    )
+  })
+
   it('names each missing secret', () => {
     expect(() => parseConfig(() => '')).toThrow(
       "Input 'etd-api-key' is required: the ETD API key, from a repository secret."

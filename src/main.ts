@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { parseConfig, type Config } from './config/config.js'
 import type { IssueConfig } from './config/issue.js'
-import type { Clock } from './common/rate-limiter.js'
+import { unpacedLimiter, type Clock } from './common/rate-limiter.js'
 import { EtdClient, EtdError } from './etd/client.js'
 import { entriesFromMarkers } from './notify/marker.js'
 import type { IssueChannel } from './notify/issue-channel.js'
@@ -155,6 +155,7 @@ function etdClient(config: Config, clock: Clock | undefined): EtdClient {
   return new EtdClient({
     ...config.etd,
     clock,
+    limiter: config.etd.paced ? undefined : unpacedLimiter(),
     maskSecret: (value) => core.setSecret(value),
     onRetry: (n) =>
       core.info(
