@@ -94,6 +94,20 @@ describe('parseConfig', () => {
     )
   })
 
+  it('lifts the client rate limit with ETD_VERDICT_WATCH_UNPACED=1 against loopback only', () => {
+    const unpaced = { ETD_VERDICT_WATCH_UNPACED: '1' }
+    expect(config({ 'etd-base-url': 'http://127.0.0.1:8080' }).etd.paced).toBe(true)
+    for (const url of ['http://127.0.0.1:8080', 'http://127.3.2.1:9', 'http://localhost:9', 'http://[::1]:9/api']) {
+      expect(config({ 'etd-base-url': url }, unpaced).etd.paced).toBe(false)
+    }
+    for (const url of ['', 'https://etd.proxy.example', 'https://127.0.0.1.nip.example', 'https://localhost.example']) {
+      expect(config({ 'etd-base-url': url }, unpaced).etd.paced).toBe(true)
+    }
+    expect(config({ 'etd-base-url': 'http://127.0.0.1:8080' }, { ETD_VERDICT_WATCH_UNPACED: 'true' }).etd.paced).toBe(
+      true
+    )
+  })
+
   it('names each missing secret', () => {
     expect(() => parseConfig(() => '')).toThrow(
       "Input 'etd-api-key' is required: the ETD API key, from a repository secret."
@@ -155,5 +169,31 @@ describe('parseConfig', () => {
     expect(errorOf({ ...issue, 'issue-author': 'two words' })).toBe(
       "Input 'issue-author' is 'two words'; expected the login that opens the issues, such as github-actions[bot] or my-app[bot]."
     )
+  })
+
+  it('reads state-prune, which needs a token and a repository to ask GitHub with', () => {
+    const env = {
+      GITHUB_REPOSITORY: 'acme/etd-watch',
+      GITHUB_API_URL: 'https://ghe.example/api/v3/',
+      GITHUB_REF: 'refs/heads/main'
+    }
+    expect(config({ 'github-token': 't' }, env).state).toEqual({
+      kind: 'cache',
+      key: 'etd-verdict-watch-local-watch',
+      prune: false,
+      github: {
+        token: 't',
+        owner: 'acme',
+        repo: 'etd-watch',
+        apiUrl: 'https://ghe.example/api/v3',
+        ref: 'refs/heads/main'
+      }
+    })
+    expect(config({ 'github-token': 't', 'state-prune': 'true' }, env).state).toMatchObject({ prune: true })
+    expect(config({}, env).state).toEqual({ kind: 'cache', key: 'etd-verdict-watch-local-watch', prune: false })
+    expect(errorOf({ 'state-prune': 'true' })).toBe(
+      "Input 'state-prune' needs github-token and repository (owner/name) to delete old cache entries."
+    )
+    expect(errorOf({ 'state-prune': 'yes' })).toBe("Input 'state-prune' is 'yes'; expected true or false.")
   })
 })

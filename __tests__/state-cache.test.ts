@@ -139,6 +139,22 @@ describe('state in the Actions cache, through the real @actions/cache over HTTP'
     expect(result.outputs['state-saved']).toBe('true')
   })
 
+  it('never downloads an entry whose key is not of the shape the action writes', async () => {
+    await fresh()
+    await action(550)
+    Object.assign(process.env, cacheEnv(551))
+    await mkdir(join(workspace, '.etd-verdict-watch'), { recursive: true })
+    await writeFile(join(workspace, CACHE_STATE_FILE), '{"version": 1}')
+    expect(await cache.saveCache([CACHE_STATE_FILE], `${KEY}/../x`)).toBeGreaterThan(0)
+    await rm(join(workspace, '.etd-verdict-watch'), { recursive: true })
+    const downloads = () => cacheServer.requests.filter((r) => r.startsWith('GET /download/')).length
+    const before = downloads()
+    const result = await action(552)
+    expect(result.outputs['state-restored']).toBe('false')
+    expect(result.log).toContain(`the newest cache entry under '${KEY}/' is '${KEY}/../x', which is not a key`)
+    expect(downloads()).toBe(before)
+  })
+
   it('says the cache is missing outside Actions instead of failing', async () => {
     await fresh()
     const result = await action(601, { ACTIONS_CACHE_URL: '' })

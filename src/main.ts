@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { parseConfig, type Config } from './config/config.js'
 import type { IssueConfig } from './config/issue.js'
-import type { Clock } from './common/rate-limiter.js'
+import { unpacedLimiter, type Clock } from './common/rate-limiter.js'
 import { EtdClient, EtdError } from './etd/client.js'
 import { entriesFromMarkers } from './notify/marker.js'
 import type { IssueChannel } from './notify/issue-channel.js'
@@ -12,7 +12,8 @@ import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanResult } from './search/find.js'
 import { advanceState, classify, isTold, outcomeOf, type Outcome } from './state/dedupe.js'
 import { untrustedTimes, utcDay, type NotifiedEntry, type WatchState } from './state/state.js'
-import { FileStateStore, type StateStore } from './state/store.js'
+import type { StateEntries, StateEntry } from './state/prune.js'
+import { FileStateStore, type Loaded, type StateStore } from './state/store.js'
 import { clockTime, count } from './notify/format.js'
 import { tallyRequests } from './window/budget.js'
 import { FRESH_OVERLAP_MS, ledgerAfter, nextDeepRescan, planSearch, type SearchPlan } from './window/plan.js'
@@ -55,6 +56,13 @@ function readConfig(): Config {
   return config
 }
 
+/** This watch's entries through the REST API, when there is a token to ask with; Octokit loaded on use. */
+async function stateEntries(config: Config): Promise<StateEntries | undefined> {
+  if (config.state.kind !== 'cache' || !config.state.github) return undefined
+  const { StateEntries } = await import('./state/prune.js')
+  return new StateEntries(config.state.github, config.state.key)
+}
+
 /** The Actions cache client is loaded only when the state lives there. */
 async function stateStore(config: Config): Promise<StateStore> {
   if (config.state.kind === 'file') return new FileStateStore(config.state.path)
@@ -69,28 +77,55 @@ async function stateStore(config: Config): Promise<StateStore> {
   })
 }
 
-async function restoreState(store: StateStore, now: number): Promise<WatchState | undefined> {
+async function restoreState(
+  store: StateStore,
+  entries: StateEntries | undefined,
+  now: number
+): Promise<{ state?: WatchState; notes: string[] }> {
   const loaded = await store.load()
-  if (loaded.kind !== 'restored') {
-    core.warning(`No state restored: ${loaded.reason}. Searching the lookback window as on a first run.`)
+  if (loaded.kind === 'restored') {
+    const { state } = loaded
+    const distrust = untrustedTimes(state, now)
+    if (distrust === undefined) {
+      if (loaded.migratedFrom !== undefined) {
+        core.info(`The state was written in format ${loaded.migratedFrom}; it is saved in the current format.`)
+      }
+      core.info(
+        `Restored state from ${loaded.from}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered`
+      )
+      return { state, notes: [] }
+    }
+    const reason = `the state from ${loaded.from} was ignored because ${distrust}`
+    core.warning(`No state restored: ${reason}. Searching the lookback window as on a first run.`)
+    return { notes: [`Untrusted state: ${reason}.`] }
+  }
+  core.warning(`No state restored: ${loaded.reason}. Searching the lookback window as on a first run.`)
+  // Something under this watch's key that cannot be trusted belongs in the summary too.
+  if (loaded.kind === 'invalid') return { notes: [`Untrusted state: ${loaded.reason}.`] }
+  const doubt = await outageNote(loaded, entries)
+  if (doubt) core.warning(doubt)
+  return { notes: doubt ? [doubt] : [] }
+}
+
+/**
+ * The cache toolkit reports a failed restore as a miss (it only logs). A miss on a repository that
+ * lists state entries of this watch is suspicious: said, while the issue markers stand in.
+ */
+async function outageNote(loaded: Loaded, entries: StateEntries | undefined): Promise<string | undefined> {
+  if (loaded.kind !== 'none' || !loaded.outage) return undefined
+  const standIn = 'The issue markers stand in for it, where there are issues.'
+  if (loaded.outage === 'certain')
+    return `Suspicious: this watch has state in the cache, but it could not be read. ${standIn}`
+  if (!entries) return undefined
+  let listed
+  try {
+    listed = await entries.list()
+  } catch (error) {
+    core.info(`Whether this was a first run or a cache outage is unknown: ${(error as Error).message}`)
     return undefined
   }
-  const { state } = loaded
-  const distrust = untrustedTimes(state, now)
-  if (distrust !== undefined) {
-    core.warning(
-      `No state restored: the state from ${loaded.from} was ignored because ${distrust}. ` +
-        'Searching the lookback window as on a first run.'
-    )
-    return undefined
-  }
-  if (loaded.migratedFrom !== undefined) {
-    core.info(`The state was written in format ${loaded.migratedFrom}; it is saved in the current format.`)
-  }
-  core.info(
-    `Restored state from ${loaded.from}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered`
-  )
-  return state
+  if (listed.length === 0) return undefined
+  return `Suspicious: the cache lists ${listed.length} state entries of this watch, but none was restored: the cache service failed (see its warning above). ${standIn}`
 }
 
 function planSearchWindow(config: Config, now: number, previous: WatchState | undefined): SearchPlan {
@@ -135,6 +170,7 @@ function etdClient(config: Config, clock: Clock | undefined): EtdClient {
   return new EtdClient({
     ...config.etd,
     clock,
+    limiter: config.etd.paced ? undefined : unpacedLimiter(),
     maskSecret: (value) => core.setSecret(value),
     onRetry: (n) =>
       core.info(
@@ -267,7 +303,7 @@ async function saveState(
   if (result.ok) {
     return {
       ok: true,
-      note: `State saved to ${result.where}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered.`
+      note: `State saved to ${result.where}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered, ${result.bytes} bytes.`
     }
   }
   const note = `State not saved: ${result.reason}. The next run will tell this run's convictions again.`
@@ -286,6 +322,19 @@ function accounting(config: Config, plan: SearchPlan, client: EtdClient, today: 
     `ETD: ${count(token + search)} requests this run (${count(token)} token, ${count(search)} search); ` +
     `${count(today)} of ${count(config.dailyRequestBudget)} today; ${deep} ${clockTime(nextDeepRescan(plan, config.rescanEveryMs), now)}.`
   )
+}
+
+/** `state-prune`: after a successful save, the older state entries go; a refusal is a warning, never a failure. */
+async function pruneState(entries: StateEntries): Promise<string> {
+  try {
+    const { deleted, kept } = await entries.prune()
+    const bytes = (list: StateEntry[]) => list.reduce((n, e) => n + e.bytes, 0)
+    return `Pruning: ${deleted.length} older state entries deleted (${bytes(deleted)} bytes); this watch keeps ${kept.length} in the cache (${bytes(kept)} bytes).`
+  } catch (error) {
+    const note = `Pruning skipped: ${(error as Error).message}. Old state entries stay until GitHub evicts them.`
+    core.warning(note)
+    return note
+  }
 }
 
 /** Octokit is loaded only when issues are opened. */
@@ -308,8 +357,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
   try {
     const config = readConfig()
     const store = await stateStore(config)
+    const entries = await stateEntries(config)
     const issues = config.issue && !config.dryRun ? await issueChannel(config.issue) : undefined
-    const previous = await restoreState(store, now())
+    const restored = await restoreState(store, entries, now())
+    const previous = restored.state
     core.setOutput('state-restored', previous !== undefined)
     const known = previous?.notified ?? (await knownFromIssues(issues))
     const plan = planSearchWindow(config, now(), previous)
@@ -357,11 +408,14 @@ export async function run(options: RunOptions = {}): Promise<void> {
       ledgerOnly: previous && { ...previous, ...ledger(false) }
     })
     core.setOutput('state-saved', saved.ok)
+    const pruned =
+      saved.ok && entries && config.state.kind === 'cache' && config.state.prune ? await pruneState(entries) : undefined
     const notes = [
       accounting(config, plan, client, tallyRequests(previous?.requests, now(), requests).count, now()),
       ...delivery.notes,
       saved.note,
-      ...(previous ? [] : ['No earlier state was restored: this run searched the lookback window.'])
+      ...(pruned ? [pruned] : []),
+      ...(previous ? [] : ['No earlier state was restored: this run searched the lookback window.', ...restored.notes])
     ]
     await writeSummary(
       renderSummary({

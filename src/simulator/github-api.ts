@@ -13,6 +13,17 @@ export interface SimIssue {
   user: string
 }
 
+/** An Actions cache entry as the REST API lists it (`GET /repos/{owner}/{repo}/actions/caches`). */
+export interface SimCacheEntry {
+  id: number
+  key: string
+  version: string
+  ref: string
+  size_in_bytes: number
+  created_at: string
+  last_accessed_at: string
+}
+
 export interface GitHubApiOptions {
   owner?: string
   repo?: string
@@ -22,6 +33,8 @@ export interface GitHubApiOptions {
   /** Logins that may be assigned. */
   users?: string[]
   labels?: string[]
+  /** The repository's cache entries; a cache service may share this array, so that deletes reach it. */
+  caches?: SimCacheEntry[]
 }
 
 export interface GitHubApi {
@@ -36,6 +49,9 @@ export interface GitHubApi {
   failNext: number[]
   /** The token lacks issues: write, as with a workflow `permissions:` block that does not grant it. */
   readOnly: boolean
+  caches: SimCacheEntry[]
+  /** The token's `actions` permission: listing caches needs read, deleting them write. */
+  actions: 'none' | 'read' | 'write'
   requests: string[]
   close(): Promise<void>
 }
@@ -55,8 +71,8 @@ const invalid = (res: ServerResponse, message: string, errors: unknown[] = []) =
   send(res, 422, { message, errors, documentation_url: 'https://docs.github.com/rest' })
 
 /**
- * The few GitHub REST endpoints the action uses (issues list and create, labels get and create), on
- * loopback, with GitHub's checks: token, permissions, body and title limits, unknown labels and
+ * The few GitHub REST endpoints the action uses (issues list and create, labels get and create, Actions
+ * caches list and delete), on loopback, with GitHub's checks: token, permissions, body and title limits, unknown labels and
  * assignees, pagination, and switchable 5xx and secondary rate limits.
  */
 export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<GitHubApi> {
@@ -70,6 +86,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     labels: new Map((options.labels ?? []).map((name) => [name, { name, color: 'ededed', description: '' }])),
     failNext: [] as number[],
     readOnly: false,
+    caches: options.caches ?? [],
+    actions: 'write' as 'none' | 'read' | 'write',
     requests: [] as string[]
   }
   let base = ''
@@ -94,6 +112,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     const prefix = `/repos/${owner}/${repo}`
     if (!url.pathname.startsWith(`${prefix}/`)) return send(res, 404, { message: 'Not Found' })
     const path = url.pathname.slice(prefix.length)
+    if (path === '/actions/caches' || path.startsWith('/actions/caches/')) return caches(req, res, url, path)
     const write = req.method !== 'GET'
     if (write && state.readOnly) return send(res, 403, { message: 'Resource not accessible by integration' })
 
@@ -196,6 +215,44 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         labels: labels.map((name) => ({ name })),
         assignees: assignees.map((login) => ({ login }))
       })
+    }
+    send(res, 404, { message: 'Not Found' })
+  }
+
+  /** The cache listing and delete by id, with GitHub's permission split, key prefix filter and paging. */
+  const caches = (req: IncomingMessage, res: ServerResponse, url: URL, path: string): void => {
+    const needed = req.method === 'GET' ? ['read', 'write'] : ['write']
+    if (!needed.includes(state.actions)) return send(res, 403, { message: 'Resource not accessible by integration' })
+    if (req.method === 'GET' && path === '/actions/caches') {
+      const key = url.searchParams.get('key') ?? ''
+      const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100)
+      const page = Number(url.searchParams.get('page') ?? 1)
+      const sort = (url.searchParams.get('sort') ?? 'last_accessed_at') as 'created_at' | 'last_accessed_at'
+      const sign = url.searchParams.get('direction') === 'asc' ? 1 : -1
+      const ref = url.searchParams.get('ref')
+      const all = state.caches
+        .filter((c) => c.key.startsWith(key) && (ref === null || c.ref === ref))
+        .sort((a, b) => sign * (Date.parse(a[sort]) - Date.parse(b[sort]) || a.id - b.id))
+      const link: Record<string, string> =
+        page * perPage < all.length
+          ? {
+              link: `<${base}repos/${owner}/${repo}/actions/caches?key=${encodeURIComponent(key)}&per_page=${perPage}&page=${page + 1}>; rel="next"`
+            }
+          : {}
+      return send(
+        res,
+        200,
+        { total_count: all.length, actions_caches: all.slice((page - 1) * perPage, page * perPage) },
+        link
+      )
+    }
+    const id = /^\/actions\/caches\/(\d+)$/.exec(path)?.[1]
+    if (req.method === 'DELETE' && id) {
+      const index = state.caches.findIndex((c) => c.id === Number(id))
+      if (index === -1) return send(res, 404, { message: 'Not Found' })
+      state.caches.splice(index, 1)
+      res.writeHead(204)
+      return void res.end()
     }
     send(res, 404, { message: 'Not Found' })
   }

@@ -23,6 +23,15 @@ export interface CacheStoreOptions {
 }
 
 const MODES = ['read', 'write', 'write-only', 'none']
+const RUN_SUFFIX = /^\d{1,20}-\d{1,10}$/
+
+/** Whether `key` has exactly the shape this action writes: `<state-key>/<run id>-<attempt>`. */
+export function isStateKey(stateKey: string, key: string): boolean {
+  return key.startsWith(`${stateKey}/`) && RUN_SUFFIX.test(key.slice(stateKey.length + 1))
+}
+
+/** A key that anything may have written, clipped and made one line for the log. */
+const shown = (key: string) => key.replace(/[^\x20-\x7e]/g, '?').slice(0, 120)
 
 /**
  * State in the Actions cache. Each run saves under a key of its own and restores the newest entry by
@@ -55,46 +64,72 @@ export class CacheStateStore implements StateStore {
       : 'the Actions cache service is not available here (outside GitHub Actions, set state-path instead)'
   }
 
+  private get ownKey(): string {
+    return `${this.prefix}${this.options.runId}-${this.options.runAttempt}`
+  }
+
+  /**
+   * The key is looked up first (no download) and only a key of the exact shape this action writes is
+   * restored, by that exact key: an entry that something else saved under the prefix is never extracted.
+   */
   async load(): Promise<Loaded> {
     const blocked = this.modeForbids('read') ?? this.unavailable()
     if (blocked) return { kind: 'none', reason: blocked }
     await rm(dirname(this.file), { recursive: true, force: true })
-    let key: string | undefined
     try {
-      key = await cache.restoreCache(
-        [CACHE_STATE_FILE],
-        `${this.prefix}${this.options.runId}-${this.options.runAttempt}`,
-        [this.prefix]
-      )
+      return await this.restoreExactKey()
     } catch (error) {
-      return { kind: 'none', reason: `the cache could not be read (${(error as Error).message})` }
-    }
-    if (key === undefined) {
-      return {
-        kind: 'none',
-        reason: `no cache entry starts with '${this.prefix}' (a first run, an entry unused for 7 days and evicted, or a cache service failure reported above)`
-      }
-    }
-    try {
-      return loadedFrom(await readFile(this.file, 'utf8'), `cache entry '${key}'`)
-    } catch (error) {
-      return { kind: 'invalid', reason: `cache entry '${key}' held no readable state (${(error as Error).message})` }
+      return { kind: 'none', reason: `the cache could not be read (${(error as Error).message})`, outage: 'certain' }
     } finally {
       await rm(dirname(this.file), { recursive: true, force: true })
     }
   }
 
+  private async restoreExactKey(): Promise<Loaded> {
+    const key = await cache.restoreCache([CACHE_STATE_FILE], this.ownKey, [this.prefix], { lookupOnly: true })
+    if (key === undefined) {
+      return {
+        kind: 'none',
+        reason: `no cache entry starts with '${this.prefix}' (a first run, an entry unused for 7 days and evicted, or a cache service failure reported above)`,
+        outage: 'possible'
+      }
+    }
+    if (!isStateKey(this.options.stateKey, key)) {
+      return {
+        kind: 'invalid',
+        reason: `the newest cache entry under '${this.prefix}' is '${shown(key)}', which is not a key this action writes ('${this.prefix}<run id>-<attempt>'), so it was not restored`
+      }
+    }
+    // No restore keys: a prefix match here could be another entry than the one just checked.
+    const restored = await cache.restoreCache([CACHE_STATE_FILE], key)
+    if (restored !== key) {
+      return {
+        kind: 'none',
+        reason: `cache entry '${key}' was found but could not be restored (a cache service failure, reported above)`,
+        outage: 'certain'
+      }
+    }
+    let text: string
+    try {
+      text = await readFile(this.file, 'utf8')
+    } catch (error) {
+      return { kind: 'invalid', reason: `cache entry '${key}' held no readable state (${(error as Error).message})` }
+    }
+    return loadedFrom(text, `cache entry '${key}'`)
+  }
+
   async save(state: WatchState): Promise<Saved> {
     const blocked = this.modeForbids('write') ?? this.unavailable()
     if (blocked) return { ok: false, reason: blocked }
-    const key = `${this.prefix}${this.options.runId}-${this.options.runAttempt}`
+    const key = this.ownKey
     try {
-      await writeAtomically(this.file, serializeState(state))
+      const text = serializeState(state)
+      await writeAtomically(this.file, text)
       const id = await cache.saveCache([CACHE_STATE_FILE], key)
       // saveCache logs and returns -1 on everything but validation errors.
       return id === -1
         ? { ok: false, reason: `the cache did not take entry '${key}' (see the cache warning above)` }
-        : { ok: true, where: `cache entry '${key}'` }
+        : { ok: true, where: `cache entry '${key}'`, bytes: Buffer.byteLength(text) }
     } catch (error) {
       return { ok: false, reason: `cache entry '${key}' could not be saved (${(error as Error).message})` }
     } finally {

@@ -4,12 +4,16 @@ import { parseState, serializeState, type WatchState } from './state.js'
 
 export type Loaded =
   | { kind: 'restored'; state: WatchState; from: string; migratedFrom?: number }
-  /** Nothing to restore: a first run, an evicted entry, an unreachable store. */
-  | { kind: 'none'; reason: string }
+  /**
+   * Nothing restored: a first run, an evicted entry, an unreachable store. `outage` is `certain` when the
+   * store failed, `possible` when it cannot tell a failure from a miss (the cache toolkit only logs).
+   */
+  | { kind: 'none'; reason: string; outage?: 'possible' | 'certain' }
   /** Something was there but cannot be trusted. */
   | { kind: 'invalid'; reason: string }
 
-export type Saved = { ok: true; where: string } | { ok: false; reason: string }
+/** `bytes`: the size of the state document saved. */
+export type Saved = { ok: true; where: string; bytes: number } | { ok: false; reason: string }
 
 /** Where the watch keeps its memory between runs (the Actions cache, or a file). */
 export interface StateStore {
@@ -46,8 +50,9 @@ export class FileStateStore implements StateStore {
 
   async save(state: WatchState): Promise<Saved> {
     try {
-      await writeAtomically(this.path, serializeState(state))
-      return { ok: true, where: this.path }
+      const text = serializeState(state)
+      await writeAtomically(this.path, text)
+      return { ok: true, where: this.path, bytes: Buffer.byteLength(text) }
     } catch (error) {
       return { ok: false, reason: `the state file ${this.path} could not be written (${(error as Error).message})` }
     }
