@@ -11,7 +11,7 @@ export const modules = {
 /* harmony export */   graphScope: () => (/* binding */ graphScope)
 /* harmony export */ });
 /* unused harmony export OIDC_AUDIENCE */
-/* harmony import */ var _azure_msal_node__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2669);
+/* harmony import */ var _azure_msal_node__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6094);
 /* harmony import */ var _email_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(569);
 /* harmony import */ var _https_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4123);
 

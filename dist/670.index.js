@@ -360,7 +360,7 @@ async function openTransport(config, options) {
     if (config.transport === 'smtp' && !config.smtp.oauth2)
         return new SmtpTransport(config.smtp, options);
     // msal is loaded only by those who sign in with an Entra app.
-    const { EntraTokens, EXCHANGE_SMTP_SCOPE, graphScope } = await Promise.all(/* import() */[__webpack_require__.e(88), __webpack_require__.e(669), __webpack_require__.e(162)]).then(__webpack_require__.bind(__webpack_require__, 4162));
+    const { EntraTokens, EXCHANGE_SMTP_SCOPE, graphScope } = await Promise.all(/* import() */[__webpack_require__.e(88), __webpack_require__.e(94), __webpack_require__.e(162)]).then(__webpack_require__.bind(__webpack_require__, 4162));
     const tokens = new EntraTokens(config.entra, {
         ca: options.ca,
         timeoutMs: options.timeoutMs ?? 30000,
