@@ -33,6 +33,8 @@ export async function withRetry<T>(
     policy: RetryPolicy
     isTransient: (error: unknown) => boolean
     onRetry?: (error: unknown, attempt: number, delayMs: number) => void
+    /** The wait the server asked for (Retry-After), used instead of the backoff when given. */
+    askedDelay?: (error: unknown) => number | undefined
     clock?: Clock
   }
 ): Promise<T> {
@@ -42,7 +44,7 @@ export async function withRetry<T>(
       return await attempt()
     } catch (error) {
       if (n >= options.policy.maxAttempts || !options.isTransient(error)) throw error
-      const delayMs = backoffDelay(n, options.policy)
+      const delayMs = options.askedDelay?.(error) ?? backoffDelay(n, options.policy)
       options.onRetry?.(error, n, delayMs)
       await clock.sleep(delayMs)
     }

@@ -65,6 +65,22 @@ function explain(error: unknown, doing: string, config: IssueConfig): IssueError
   return new IssueError(`GitHub failed ${doing} in ${repo}${e.status ? ` (${e.status} ${reason})` : `: ${reason}`}.`)
 }
 
+/**
+ * The convictions that no recent issue records (by id and verdict, so that a verdict change is new), and
+ * those that one does. When every one is recorded, `record` is the issue that records the first.
+ */
+export function notYetRecorded(
+  convictions: Conviction[],
+  recorded: RecordedBatch[]
+): { fresh: Conviction[]; recordedHere: Conviction[]; record?: RecordedBatch } {
+  const seen = new Set(recorded.flatMap((r) => r.convictions.map(key)))
+  const fresh = convictions.filter((c) => !seen.has(key(c)))
+  const recordedHere = convictions.filter((c) => seen.has(key(c)))
+  if (fresh.length > 0 || convictions.length === 0) return { fresh, recordedHere }
+  const record = recorded.find((r) => r.convictions.some((c) => key(c) === key(convictions[0])))
+  return { fresh, recordedHere, record }
+}
+
 /** Issues as the audit trail: one per batch of convictions, never two for the same batch. */
 export class IssueChannel {
   private readonly octokit: ReturnType<typeof getOctokit>
@@ -156,12 +172,8 @@ export class IssueChannel {
   /** Opens the batch's issue, leaving out what recent issues already record; none when nothing is left. */
   async open(batch: IssueBatch): Promise<IssueOutcome> {
     if (batch.convictions.length === 0) return { created: false, description: 'Nothing new, so no issue.' }
-    const recorded = await this.recorded()
-    const seen = new Set(recorded.flatMap((r) => r.convictions.map(key)))
-    const fresh = batch.convictions.filter((c) => !seen.has(key(c)))
-    const recordedHere = batch.convictions.filter((c) => seen.has(key(c)))
-    if (fresh.length === 0) {
-      const record = recorded.find((r) => r.convictions.some((c) => key(c) === key(batch.convictions[0])))!
+    const { fresh, recordedHere, record } = notYetRecorded(batch.convictions, await this.recorded())
+    if (record) {
       return {
         created: false,
         url: record.url,

@@ -18,6 +18,8 @@ export interface Row {
   /** The verdict told before, when this is a verdict change. */
   previousVerdict?: Clean
   retro: boolean
+  /** Still in the inbox: see `needsAction`. */
+  actionNeeded: boolean
   techniques: Clean
   remediation: Clean
 }
@@ -46,6 +48,12 @@ function describeRemediation(remediation: Cleaned<Remediation> | undefined): Cle
   return display`moved to ${FOLDER_NAMES[folder] ?? folder} ${how}`
 }
 
+/** ETD did not move it, or moved it back to the inbox: it still waits for the person it was aimed at. */
+export function needsAction(message: EtdMessage): boolean {
+  const folder = message.remediation?.folder
+  return !folder || folder.toLowerCase() === 'inbox'
+}
+
 type Displayed = Cleaned<EtdMessage & { previousVerdict?: string }>
 
 function row(m: Displayed): Row {
@@ -58,6 +66,7 @@ function row(m: Displayed): Row {
     verdict: label(m.verdict),
     previousVerdict: m.previousVerdict === undefined ? undefined : label(m.previousVerdict),
     retro: m.retro,
+    actionNeeded: needsAction(m),
     techniques: joinClean(m.techniques.map((t) => t.type)),
     remediation: describeRemediation(m.remediation)
   }
@@ -118,6 +127,8 @@ export interface BatchTotals {
   total: number
   /** Of those, verdict changes of messages told before. */
   changes: number
+  /** Of those, messages still in the inbox: someone must act on them. */
+  actionNeeded: number
   /** Verdict label → count. */
   verdicts: Map<string, number>
   /** Monitored mailbox → count. */
@@ -125,7 +136,7 @@ export interface BatchTotals {
 }
 
 export function emptyTotals(): BatchTotals {
-  return { total: 0, changes: 0, verdicts: new Map(), mailboxes: new Map() }
+  return { total: 0, changes: 0, actionNeeded: 0, verdicts: new Map(), mailboxes: new Map() }
 }
 
 /** Counts one conviction into `totals` (`by` -1 takes it out again). */
@@ -142,6 +153,7 @@ export function countInto(
   }
   totals.total += by
   if (conviction.previousVerdict !== undefined) totals.changes += by
+  if (needsAction(conviction)) totals.actionNeeded += by
   bump(totals.verdicts, verdictLabel(conviction.verdict))
   for (const mailbox of groupKeys(conviction, rule)) bump(totals.mailboxes, mailbox)
 }
