@@ -55,6 +55,8 @@ async function watch(webhooks: string[], count = 600) {
       mailboxes: '',
       lookback: '2d',
       notify: 'both',
+      'notify-mailbox-owners': 'true',
+      'email-max-rows': '1000',
       'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
       'smtp-ca': (await certificate()).cert,
       'email-from': 'etd@example.com',
@@ -115,6 +117,32 @@ describe('webhooks through run()', () => {
     expect(slack.blocks.length).toBeLessThanOrEqual(50)
 
     const lead = `${inInbox.toLocaleString('en-US')} convictions still in the inbox: action needed`
+    // Every channel leads with them, then lists them first.
+    const inboxRow = /no action taken|left in the inbox/
+    const digest = smtp!.received.find((r) => r.envelopeTo.includes('soc@example.com'))!.mail.text!
+    expect(digest.indexOf(lead)).toBeLessThan(digest.indexOf('== '))
+    // In each mailbox they come first, and mailboxes that have any come before those that have none.
+    const urgency = digest
+      .split('\n== ')
+      .slice(1)
+      .map((group) => group.split('\n').filter((line) => line.startsWith('  Remediation: ')))
+      .map((rows) => rows.map((line) => (inboxRow.test(line) ? 0 : 1)))
+    for (const rows of urgency) expect(rows).toEqual([...rows].sort())
+    const firsts = urgency.map((rows) => rows[0])
+    expect(firsts).toEqual([...firsts].sort())
+    expect(firsts[0]).toBe(0)
+    const issue = github!.issues[0]
+    expect(issue.labels).toContain('action-needed')
+    expect(issue.body.indexOf(lead)).toBeLessThan(issue.body.indexOf('### '))
+    const issueFirsts = issue.body
+      .split('\n### ')
+      .slice(1)
+      .map((group) => (inboxRow.test(group.split('\n').find((line) => line.startsWith('| 20')) ?? '') ? 0 : 1))
+    expect(issueFirsts).toEqual([...issueFirsts].sort())
+    expect(issueFirsts[0]).toBe(0)
+    expect(result.summary.indexOf(lead)).toBeLessThan(result.summary.indexOf('<h3>'))
+    const owners = smtp!.received.filter((r) => !r.envelopeTo.includes('soc@example.com'))
+    expect(owners.some((r) => /still in your inbox: delete/.test(r.mail.text ?? ''))).toBe(true)
     expect(webex.markdown.split('\n\n')[1]).toContain(lead)
     expect(slack.text).toContain(lead)
     // Hostile senders and subjects are in this traffic: none reaches a platform in its live syntax.

@@ -6,7 +6,7 @@ import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
 import { buildIssue } from './issue-body.js'
 import { parseMarker, type MarkedConviction } from './marker.js'
-import { totalsWithout, type BatchTotals } from './rows.js'
+import { totalsOf, totalsWithout, type BatchTotals } from './rows.js'
 
 export interface RecordedBatch {
   number: number
@@ -42,6 +42,8 @@ export class IssueError extends Error {
 /** How many recent batches are checked for duplicates and, without state, for what was told. */
 const RECENT_ISSUES = 100
 const LABEL_COLOR = 'b60205'
+/** Added when any conviction is still in an inbox, so that a label filter finds what needs a person. */
+export const ACTION_NEEDED_LABEL = 'action-needed'
 const key = (c: { id: string; verdict: string }) => `${c.id} ${c.verdict}`
 
 function explain(error: unknown, doing: string, config: IssueConfig): IssueError {
@@ -145,9 +147,9 @@ export class IssueChannel {
     return this.recent
   }
 
-  private async ensureLabels(): Promise<void> {
+  private async ensureLabels(labels: string[]): Promise<void> {
     const { owner, repo } = this.config
-    for (const name of this.config.labels) {
+    for (const name of labels) {
       try {
         await this.octokit.rest.issues.getLabel({ owner, repo, name })
       } catch (error) {
@@ -181,8 +183,10 @@ export class IssueChannel {
         description: `Already recorded in issue #${record.number}, so no new issue.`
       }
     }
-    await this.ensureLabels()
-    const totals = batch.totals && totalsWithout(batch.totals, recordedHere, batch.rule)
+    const totals = batch.totals ? totalsWithout(batch.totals, recordedHere, batch.rule) : totalsOf(fresh, batch.rule)
+    const labels =
+      totals.actionNeeded > 0 ? [...new Set([...this.config.labels, ACTION_NEEDED_LABEL])] : this.config.labels
+    await this.ensureLabels(labels)
     const content = buildIssue({ ...batch, convictions: fresh, totals, runUrl: this.config.runUrl })
     try {
       const { data } = await this.octokit.rest.issues.create({
@@ -190,7 +194,7 @@ export class IssueChannel {
         repo: this.config.repo,
         title: content.title,
         body: content.body,
-        labels: this.config.labels,
+        labels,
         ...(this.config.assignees.length > 0 ? { assignees: this.config.assignees } : {})
       })
       const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : ''

@@ -97,18 +97,27 @@ export function groupKeys(message: EtdMessage, rule: MatchRule): string[] {
   return mailboxes.length > 0 ? mailboxes : ['(no mailbox)']
 }
 
-/** Messages by monitored mailbox, mailboxes in order of address; a message in two sits in both. */
+/** Those still in the inbox first, each part in its own order. */
+export function actionFirst<T extends EtdMessage>(messages: T[]): T[] {
+  return [...messages.filter(needsAction), ...messages.filter((m) => !needsAction(m))]
+}
+
+/**
+ * Messages by monitored mailbox, a message in two sitting in both. Mailboxes with a message still in the
+ * inbox come first, and in each mailbox those messages; otherwise in order of address, and as given.
+ */
 export function groupByMailbox<T extends EtdMessage>(messages: T[], rule: MatchRule): Array<MailboxGroup<T>> {
   const groups = new Map<string, T[]>()
-  for (const message of messages) {
+  for (const message of actionFirst(messages)) {
     for (const mailbox of groupKeys(message, rule)) {
       const group = groups.get(mailbox)
       if (group) group.push(message)
       else groups.set(mailbox, [message])
     }
   }
+  const urgent = (grouped: T[]) => (needsAction(grouped[0]) ? 0 : 1)
   return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a, x], [b, y]) => urgent(x) - urgent(y) || a.localeCompare(b))
     .map(([address, grouped]) => ({ address, label: clean(address), messages: grouped }))
 }
 
@@ -194,6 +203,10 @@ export function batchHeadline(totals: BatchTotals): string {
     .filter(Boolean)
     .join(', ')
 }
+
+/** The line every channel leads with when any conviction is still in an inbox. */
+export const actionNeededLine = (totals: BatchTotals) =>
+  totals.actionNeeded > 0 ? `${plural(totals.actionNeeded, 'conviction')} still in the inbox: action needed` : undefined
 
 /** `BEC (retro, was spam)`: the verdict with what a reader should notice about it. */
 export function verdictNote(row: Row): Clean {

@@ -1,5 +1,5 @@
 import type { Conviction } from '../../state/dedupe.js'
-import { batchHeadline, displayTime, plural, toRow, type BatchTotals, type Row } from '../rows.js'
+import { actionFirst, batchHeadline, displayTime, plural, toRow, type BatchTotals, type Row } from '../rows.js'
 
 /** What every webhook renderer is given: pure data, so that each renders without a server. */
 export interface WebhookBatch {
@@ -21,18 +21,11 @@ export interface Rendered {
 export const title = (totals: BatchTotals) =>
   `ETD verdict watch: ${totals.total > 0 ? batchHeadline(totals) : 'nothing new'}`
 
-/** The lead line when any conviction still sits in an inbox. */
-export const actionLine = (totals: BatchTotals) =>
-  totals.actionNeeded > 0 ? `${plural(totals.actionNeeded, 'conviction')} still in the inbox: action needed` : undefined
-
 export const windowLine = (window: WebhookBatch['window']) =>
   `Messages received ${displayTime(new Date(window.start).toISOString())} to ${displayTime(new Date(window.end).toISOString())}`
 
 /** The rows to show, those still in the inbox first (otherwise in ETD's order). */
-export function rowsActionFirst(convictions: Conviction[]): Row[] {
-  const rows = convictions.map(toRow)
-  return [...rows.filter((r) => r.actionNeeded), ...rows.filter((r) => !r.actionNeeded)]
-}
+export const rowsActionFirst = (convictions: Conviction[]): Row[] => actionFirst(convictions).map(toRow)
 
 /** Where the convictions left out are: the run's page when there is one, else the report on the runner. */
 export function leftOutLine(omitted: number, batch: WebhookBatch): string | undefined {

@@ -1,14 +1,6 @@
 import type { Clean } from '../../etd/clean.js'
-import { verdictNote, type Row } from '../rows.js'
-import {
-  actionLine,
-  leftOutLine,
-  renderFitting,
-  title,
-  windowLine,
-  type Rendered,
-  type WebhookBatch
-} from './content.js'
+import { actionNeededLine, verdictNote, type Row } from '../rows.js'
+import { leftOutLine, renderFitting, title, windowLine, type Rendered, type WebhookBatch } from './content.js'
 
 /** Slack's limits: blocks per message, characters per section text, characters of a header. */
 export const MAX_SLACK_BLOCKS = 50
@@ -50,7 +42,7 @@ function rowSection(row: Row) {
 }
 
 function message(batch: WebhookBatch, rows: Row[], omitted: number) {
-  const action = actionLine(batch.totals)
+  const action = actionNeededLine(batch.totals)
   const leftOut = leftOutLine(omitted, batch)
   const heading = title(batch.totals)
   return {

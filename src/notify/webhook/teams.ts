@@ -1,7 +1,6 @@
 import type { Clean } from '../../etd/clean.js'
-import { verdictNote, type Row } from '../rows.js'
+import { actionNeededLine, verdictNote, type Row } from '../rows.js'
 import {
-  actionLine,
   jsonBytes,
   leftOutLine,
   renderFitting,
@@ -50,7 +49,7 @@ function rowContainer(row: Row) {
 }
 
 function card(batch: WebhookBatch, rows: Row[], omitted: number) {
-  const action = actionLine(batch.totals)
+  const action = actionNeededLine(batch.totals)
   const leftOut = leftOutLine(omitted, batch)
   return {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

@@ -1,8 +1,7 @@
 import type { Clean } from '../../etd/clean.js'
 import { inertMarkdown } from '../markdown.js'
-import { verdictNote, type Row } from '../rows.js'
+import { actionNeededLine, verdictNote, type Row } from '../rows.js'
 import {
-  actionLine,
   leftOutLine,
   renderFitting,
   title,
@@ -28,7 +27,7 @@ function rowLine(row: Row): string {
 }
 
 function markdown(batch: WebhookBatch, rows: Row[], omitted: number): string {
-  const action = actionLine(batch.totals)
+  const action = actionNeededLine(batch.totals)
   const leftOut = leftOutLine(omitted, batch)
   return [
     `**${words(title(batch.totals))}**  \n${words(windowLine(batch.window))}`,
