@@ -3,7 +3,8 @@ import { marked } from 'marked'
 import { createRequire } from 'node:module'
 import { parseWebhooks } from '../src/config/webhook.js'
 import { notYetRecorded } from '../src/notify/issue-channel.js'
-import { totalsOf } from '../src/notify/rows.js'
+import { BatchCollector } from '../src/notify/batch.js'
+import { groupByMailbox, totalsOf } from '../src/notify/rows.js'
 import type { WebhookBatch } from '../src/notify/webhook/content.js'
 import { renderJson } from '../src/notify/webhook/json.js'
 import { MAX_SLACK_BLOCKS, MAX_SLACK_SECTION_TEXT, renderSlack } from '../src/notify/webhook/slack.js'
@@ -274,6 +275,45 @@ describe('still in the inbox first', () => {
     }
     const json = renderJson(mixed).payload as { totals: { actionNeeded: number } }
     expect(json.totals.actionNeeded).toBe(2)
+  })
+})
+
+describe('still in the inbox first, in the grouped channels and the collector', () => {
+  const moved = (id: string, mailbox: string) => conviction(id, { mailboxes: [mailbox] })
+  const inbox = (id: string, mailbox: string) =>
+    conviction(id, { mailboxes: [mailbox], remediation: { folder: 'Inbox' } })
+
+  it('puts mailboxes with any first, and in each mailbox those', () => {
+    const groups = groupByMailbox(
+      [
+        moved('m1', 'a@x.example'),
+        moved('m2', 'b@x.example'),
+        inbox('i1', 'b@x.example'),
+        moved('m3', 'c@x.example'),
+        inbox('i2', 'c@x.example')
+      ],
+      RULE
+    )
+    expect(groups.map((g) => [g.address, g.messages.map((m) => m.id)])).toEqual([
+      ['b@x.example', ['i1', 'm2']],
+      ['c@x.example', ['i2', 'm3']],
+      ['a@x.example', ['m1']]
+    ])
+  })
+
+  it('keeps those first when it cannot keep them all, and counts them all', () => {
+    const collector = new BatchCollector(RULE, 2)
+    for (const c of [
+      moved('m1', 'a@x.example'),
+      moved('m2', 'a@x.example'),
+      inbox('i1', 'a@x.example'),
+      inbox('i2', 'a@x.example'),
+      inbox('i3', 'a@x.example')
+    ]) {
+      collector.add(c)
+    }
+    expect(collector.result.convictions.map((c) => c.id)).toEqual(['i1', 'i2'])
+    expect(collector.result.totals).toMatchObject({ total: 5, actionNeeded: 3 })
   })
 })
 
