@@ -10,6 +10,7 @@ import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
 import { startGitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink } from '../src/simulator/mail-sink.js'
+import { startWebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { startSimulator } from '../src/simulator/server.js'
 
 const { values } = parseArgs({
@@ -26,6 +27,7 @@ const DAY = 86_400_000
 const SMTP_USER = { user: 'demo', pass: 'demo-app-password' }
 
 await rm(join(out, 'emails'), { recursive: true, force: true })
+await rm(join(out, 'webhooks'), { recursive: true, force: true })
 if (values.fresh) await rm(join(out, 'state.json'), { force: true })
 await mkdir(join(out, 'emails'), { recursive: true })
 const sim = await startSimulator({
@@ -33,6 +35,8 @@ const sim = await startSimulator({
 })
 const sink = await startMailSink({ auth: SMTP_USER })
 const github = await startGitHubApi()
+const hooks = await startWebhookReceiver()
+const FORMATS = ['teams', 'webex', 'slack', 'json']
 
 const inputs: Record<string, string> = {
   'etd-base-url': sim.url,
@@ -52,6 +56,7 @@ const inputs: Record<string, string> = {
   'email-from': 'ETD Verdict Watch <etd-watch@example.com>',
   'email-to': 'soc@example.com',
   'notify-mailbox-owners': 'true',
+  'webhook-url': FORMATS.map((format) => `${format}=${hooks.url}/${format}`).join('\n'),
   'dry-run': String(values['dry-run']),
   'report-path': join(out, 'report.json'),
   'state-path': join(out, 'state.json')
@@ -64,7 +69,7 @@ await writeFile(process.env.GITHUB_OUTPUT, '')
 await writeFile(process.env.GITHUB_STEP_SUMMARY, '')
 
 console.log(
-  `ETD simulator on ${sim.url} (${sim.messages.length} messages over 3 days), SMTP on 127.0.0.1:${sink.port}, GitHub API on ${github.url}\n`
+  `ETD simulator on ${sim.url} (${sim.messages.length} messages over 3 days), SMTP on 127.0.0.1:${sink.port}, GitHub API on ${github.url}, webhooks on ${hooks.url}\n`
 )
 const { run } = await import('../src/main.js')
 try {
@@ -73,6 +78,7 @@ try {
   await sim.close()
   await sink.close()
   await github.close()
+  await hooks.close()
 }
 
 const outputs = await readFile(process.env.GITHUB_OUTPUT, 'utf8')
@@ -97,5 +103,11 @@ for (const issue of github.issues) {
   console.log(`  ${join(out, 'issue.md')}  (#${issue.number} ${issue.title})`)
 }
 for (const file of files) console.log(`  ${file}`)
+if (hooks.received.length > 0) await mkdir(join(out, 'webhooks'), { recursive: true })
+for (const { path, body } of hooks.received) {
+  const file = join(out, 'webhooks', `${path.slice(1)}.json`)
+  await writeFile(file, `${JSON.stringify(body, null, 2)}\n`)
+  console.log(`  ${file}  (posted to the local ${path.slice(1)} webhook receiver)`)
+}
 if (files.length === 0 && !values['dry-run'])
   console.log('  no email: nothing new since the last run (npm run demo -- --fresh starts over)')

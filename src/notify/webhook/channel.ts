@@ -2,6 +2,7 @@ import { join, dirname } from 'node:path'
 import { writeAtomically } from '../../common/files.js'
 import type { WebhookFormat, WebhookTarget } from '../../config/webhook.js'
 import type { Channel } from '../channel.js'
+import { count } from '../format.js'
 import { plural } from '../rows.js'
 import type { Rendered, WebhookBatch } from './content.js'
 import { renderJson } from './json.js'
@@ -40,7 +41,7 @@ export function webhookChannel(target: WebhookTarget, context: WebhookContext): 
         runUrl: context.runUrl
       })
       const shown = batch.totals.total - omitted
-      const leftOut = omitted > 0 ? ` (${plural(omitted, 'more')} left out for its size limit)` : ''
+      const leftOut = omitted > 0 ? ` (${count(omitted)} more left out for its size limit)` : ''
       if (context.dryRun) {
         const path = join(dirname(context.reportPath), 'webhooks', dryRunFile(target))
         await writeAtomically(path, `${JSON.stringify(payload, null, 2)}\n`)
