@@ -141,6 +141,10 @@ describe('webhooks through run()', () => {
     expect(issueFirsts).toEqual([...issueFirsts].sort())
     expect(issueFirsts[0]).toBe(0)
     expect(result.summary.indexOf(lead)).toBeLessThan(result.summary.indexOf('<h3>'))
+    for (const text of [result.summary, issue.body]) {
+      expect(text).toContain('```mermaid\npie showData title Convictions by verdict\n')
+      expect(text).toContain('```mermaid\npie showData title Convictions by mailbox\n')
+    }
     const owners = smtp!.received.filter((r) => !r.envelopeTo.includes('soc@example.com'))
     expect(owners.some((r) => /still in your inbox: delete/.test(r.mail.text ?? ''))).toBe(true)
     expect(webex.markdown.split('\n\n')[1]).toContain(lead)

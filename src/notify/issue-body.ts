@@ -1,5 +1,6 @@
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
+import { batchCharts } from './chart.js'
 import { inertCode, inertMarkdown } from './markdown.js'
 import { formatMarker } from './marker.js'
 import {
@@ -75,6 +76,8 @@ export function buildIssue(input: IssueInput): IssueContent {
     '',
     ...input.notes.map((note) => `- ${note}`),
     ...(input.runUrl ? [`- Workflow run: ${input.runUrl}`] : []),
+    '',
+    batchCharts(totals),
     ''
   ].join('\n')
 

@@ -3,6 +3,7 @@ import type { EtdMessage } from '../etd/types.js'
 import type { MatchRule } from '../match/matcher.js'
 import { isTold, type Disposition } from '../state/dedupe.js'
 import type { Batch } from './batch.js'
+import { batchCharts } from './chart.js'
 import { escapeHtml } from './escape.js'
 import { count } from './format.js'
 import { actionNeededLine, needsAction, plural, toRow, verdictNote } from './rows.js'
@@ -124,5 +125,7 @@ export function renderSummary(input: SummaryInput): string {
       `<p>${inline(`${plural(matched.total - shown, 'more matched message')} not shown here (of ${count(matched.total)}); the report at ${input.reportPath} lists every one.`)}</p>`
     )
   }
-  return lines.join('\n')
+  // Markdown after the HTML, past the blank line that ends it: counts and sanitised labels only.
+  const charts = batchCharts(batch.totals)
+  return charts ? `${lines.join('\n')}\n\n${charts}\n` : lines.join('\n')
 }
