@@ -38,7 +38,7 @@ afterEach(async () => {
 })
 
 /** One run over two days of realistic traffic (hostile text included), telling email, issue and webhooks. */
-async function watch(webhooks: string[], count = 600) {
+async function watch(webhooks: string[], count = 600, extra: Record<string, string> = {}) {
   dir = await mkdtemp(join(tmpdir(), 'etd-webhooks-'))
   const messages = generateMessages({ seed: 3, count, start: T0 - 2 * 86_400_000, end: T0 - 600_000 })
   sim = await startSimulator({ messages, clock: () => T0, rateLimit: false })
@@ -64,7 +64,8 @@ async function watch(webhooks: string[], count = 600) {
       'github-token': github.token,
       'webhook-url': webhooks.join('\n'),
       'state-path': join(dir, 'state.json'),
-      'report-path': join(dir, 'report.json')
+      'report-path': join(dir, 'report.json'),
+      ...extra
     },
     { dir, env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` } }
   )
@@ -155,6 +156,17 @@ describe('webhooks through run()', () => {
     expect(JSON.stringify(teams)).not.toMatch(/https?:\/\/[^"]*evil/)
     expect(unmasked(result.log)).not.toContain(SECRET_PATH)
     expect(result.summary).not.toContain(SECRET_PATH)
+  }, 60_000)
+
+  it('on a dry run writes each payload beside the report and posts nothing', async () => {
+    receiver = await startWebhookReceiver()
+    const result = await watch([`slack=${receiver.url}/slack/${SECRET_PATH}`], 100, { 'dry-run': 'true' })
+    expect(result.failed).toBe(false)
+    expect(receiver.attempts).toEqual([])
+    const written = JSON.parse(await readFile(join(dir, 'webhooks', 'slack-webhook-1.json'), 'utf8')) as {
+      blocks: unknown[]
+    }
+    expect(written.blocks.length).toBeGreaterThan(2)
   }, 60_000)
 
   it('retries 429 and 5xx, waiting as Retry-After says', async () => {
