@@ -5,6 +5,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run } from '../src/main.js'
+import { postWebhook } from '../src/notify/webhook/post.js'
 import type { Report } from '../src/report/report.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
@@ -79,6 +80,26 @@ const unmasked = (log: string) =>
     .join('\n')
 
 const all = (r: WebhookReceiver) => ['teams', 'webex', 'slack', 'json'].map((f) => `${f}=${r.url}/${f}/${SECRET_PATH}`)
+
+describe('postWebhook', () => {
+  it('retries a receiver that is not there, and names it without its URL', async () => {
+    receiver = await startWebhookReceiver()
+    const url = `${receiver.url}/json/${SECRET_PATH}`
+    await receiver.close()
+    receiver = undefined
+    const retries: string[] = []
+    const posting = postWebhook(
+      { format: 'json', url, label: 'JSON webhook 3' },
+      {},
+      {
+        policy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+        onRetry: (reason) => retries.push(reason)
+      }
+    )
+    await expect(posting).rejects.toThrow(/^JSON webhook 3 not reachable \(ECONNREFUSED\)\.$/)
+    expect(retries).toHaveLength(2)
+  })
+})
 
 describe('webhooks through run()', () => {
   it('posts each format to its receiver, within its limits, hostile text inert, still-in-the-inbox first', async () => {

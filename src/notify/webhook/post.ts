@@ -38,9 +38,12 @@ async function postOnce(target: WebhookTarget, body: string): Promise<void> {
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)
     })
   } catch (error) {
-    // fetch's errors can quote the URL: only their kind is told.
+    // fetch's errors can quote the URL: only their kind and code are told.
+    const code = (error as { cause?: { code?: unknown } }).cause?.code
     const why =
-      (error as Error).name === 'TimeoutError' ? `no answer in ${WEBHOOK_TIMEOUT_MS / 1000}s` : 'not reachable'
+      (error as Error).name === 'TimeoutError'
+        ? `no answer in ${WEBHOOK_TIMEOUT_MS / 1000}s`
+        : `not reachable${typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : ''}`
     throw new WebhookError(`${target.label} ${why}.`)
   }
   const text = await response.text().catch(() => '')
