@@ -20,6 +20,22 @@ import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction } from './helpers/action-run.js'
 
+/**
+ * The summary's HTML, which must hold no blank line (it would end the HTML block and let the rest render
+ * as markdown), without the mermaid charts that follow it on purpose.
+ */
+function htmlPart(summary: string): string {
+  const charts = summary.indexOf('\n\n```mermaid\n')
+  expect(
+    summary
+      .slice(charts + 2)
+      .split('\n')
+      .filter((line) => line.startsWith('    '))
+      .every((l) => /^ {4}"[^"#;<>`]*" : \d+$/.test(l))
+  ).toBe(true)
+  return charts === -1 ? summary : summary.slice(0, charts)
+}
+
 describe('clean', () => {
   it.each([
     ['"https://login.evil.example/reset"@evil.example', '"hxxps://login[.]evil[.]example/reset"@evil[.]example'],
@@ -116,7 +132,7 @@ describe('every channel shows every string from ETD cleaned', () => {
     expect(digest.html).toContain('&quot;hxxps://login[.]evil[.]example/reset&quot;@evil[.]example')
     expect(notices[0].text).toContain('<"hxxps://login[.]evil[.]example/reset"@evil[.]example x@evil[.]example It was')
     // GitHub ends an HTML block at a blank line; the rest of the summary would render as markdown.
-    expect(summary).not.toMatch(/\n\s*\n/)
+    expect(htmlPart(summary)).not.toMatch(/\n\s*\n/)
     const html = await marked.parse(issue.body, { gfm: true })
     expect(html).not.toMatch(/<a |<img|<script/i)
   })
@@ -179,6 +195,6 @@ describe('hostile senders served by the simulator, end to end', () => {
     expect(smtp.received.length).toBeGreaterThan(2)
     expect(github.issues).toHaveLength(1)
     for (const output of outputs) expectInert(output)
-    expect(result.summary).not.toMatch(/\n\s*\n/)
+    expect(htmlPart(result.summary)).not.toMatch(/\n\s*\n/)
   })
 })

@@ -55,6 +55,7 @@ function limitedGroups(input, totals) {
     return { groups, shown, total };
 }
 function html(input, totals, groups, leftOut) {
+    const action = (0,notify_rows/* actionNeededLine */.In)(totals);
     const cell = 'style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top"';
     const header = ['Received', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation'];
     const badge = (row) => `<span style="background:${BADGE_COLORS[row.verdict] ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${(0,notify_escape/* escapeHtml */.Z)(row.verdict)}</span>` +
@@ -78,6 +79,7 @@ function html(input, totals, groups, leftOut) {
     const body = totals.total === 0
         ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
         : `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* batchHeadline */.NV)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* verdictCounts */.US)(totals))}).</p>` +
+            (action ? `<p style="color:#b91c1c"><strong>${(0,notify_escape/* escapeHtml */.Z)(action)}</strong>: listed first.</p>` : '') +
             sections.join('') +
             (leftOut > 0
                 ? `<p>${(0,notify_rows/* plural */.LS)(leftOut, 'more row')} not shown; ${(0,notify_escape/* escapeHtml */.Z)(reportPlace(input))} lists every message.</p>`
@@ -93,6 +95,9 @@ function digest_text(input, totals, groups, leftOut) {
     if (totals.total === 0)
         return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n');
     lines.push(`${(0,notify_rows/* batchHeadline */.NV)(totals)}: ${(0,notify_rows/* verdictCounts */.US)(totals)}`, '');
+    const action = (0,notify_rows/* actionNeededLine */.In)(totals);
+    if (action)
+        lines.push(`${action}: listed first.`, '');
     for (const { label, count, rows } of groups) {
         lines.push(`== ${label} (${count})`);
         for (const r of rows) {
@@ -405,6 +410,12 @@ function buildOwnerNotices(convictions, rule, totals) {
                 : `Cisco Secure Email Threat Defense stopped ${count} dangerous messages addressed to you:`,
             ''
         ];
+        const inInbox = rows.filter((r) => r.actionNeeded).length;
+        if (inInbox > 0) {
+            lines.push(inInbox === 1
+                ? 'The first one below is still in your inbox: delete it without opening it.'
+                : `The first ${inInbox} below are still in your inbox: delete them without opening them.`, '');
+        }
         for (const r of rows) {
             lines.push(`- Received ${r.received} from ${r.sender}`);
             lines.push(`  Subject: ${r.subject}`);

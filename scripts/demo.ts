@@ -13,6 +13,7 @@ import { generateMessages } from '../src/simulator/data.js'
 import { startGitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink } from '../src/simulator/mail-sink.js'
 import { startActionsOidc, startMicrosoft } from '../src/simulator/microsoft.js'
+import { startWebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { startSimulator } from '../src/simulator/server.js'
 
 const { values } = parseArgs({
@@ -30,6 +31,7 @@ const DAY = 86_400_000
 const SMTP_USER = { user: 'demo', pass: 'demo-app-password' }
 
 await rm(join(out, 'emails'), { recursive: true, force: true })
+await rm(join(out, 'webhooks'), { recursive: true, force: true })
 if (values.fresh) await rm(join(out, 'state.json'), { force: true })
 await mkdir(join(out, 'emails'), { recursive: true })
 const sim = await startSimulator({
@@ -53,6 +55,8 @@ const emailInputs: Record<string, string> = values.graph
       'smtp-url': `smtp://${SMTP_USER.user}:${SMTP_USER.pass}@127.0.0.1:${sink.port}`,
       'smtp-ca': (await certificate()).cert
     }
+const hooks = await startWebhookReceiver()
+const FORMATS = ['teams', 'webex', 'slack', 'json']
 
 const inputs: Record<string, string> = {
   'etd-base-url': sim.url,
@@ -71,6 +75,7 @@ const inputs: Record<string, string> = {
   'email-from': 'ETD Verdict Watch <etd-watch@example.com>',
   'email-to': 'soc@example.com',
   'notify-mailbox-owners': 'true',
+  'webhook-url': FORMATS.map((format) => `${format}=${hooks.url}/${format}`).join('\n'),
   'dry-run': String(values['dry-run']),
   'report-path': join(out, 'report.json'),
   'state-path': join(out, 'state.json')
@@ -88,7 +93,7 @@ console.log(
     (values.graph
       ? `Entra and Graph on ${cloud.url} (sign-in with the job's OIDC token from ${oidc.env.ACTIONS_ID_TOKEN_REQUEST_URL.split('/token')[0]})`
       : `SMTP on 127.0.0.1:${sink.port}`) +
-    `, GitHub API on ${github.url}\n`
+    `, GitHub API on ${github.url}, webhooks on ${hooks.url}\n`
 )
 const { run } = await import('../src/main.js')
 try {
@@ -99,6 +104,7 @@ try {
   await sim.close()
   await sink.close()
   await github.close()
+  await hooks.close()
 }
 
 const outputs = await readFile(process.env.GITHUB_OUTPUT, 'utf8')
@@ -130,5 +136,11 @@ for (const issue of github.issues) {
   console.log(`  ${join(out, 'issue.md')}  (#${issue.number} ${issue.title})`)
 }
 for (const file of files) console.log(`  ${file}`)
+if (hooks.received.length > 0) await mkdir(join(out, 'webhooks'), { recursive: true })
+for (const { path, body } of hooks.received) {
+  const file = join(out, 'webhooks', `${path.slice(1)}.json`)
+  await writeFile(file, `${JSON.stringify(body, null, 2)}\n`)
+  console.log(`  ${file}  (posted to the local ${path.slice(1)} webhook receiver)`)
+}
 if (files.length === 0 && !values['dry-run'])
   console.log('  no email: nothing new since the last run (npm run demo -- --fresh starts over)')

@@ -6,7 +6,8 @@ import { EtdClient, EtdError } from './etd/client.js'
 import { entriesFromMarkers } from './notify/marker.js'
 import type { IssueChannel } from './notify/issue-channel.js'
 import { BatchCollector, type Batch } from './notify/batch.js'
-import { notifyAll, type Delivery } from './notify/notify.js'
+import { notifyAll, type Delivery } from './notify/channel.js'
+import { channelsFor } from './notify/notify.js'
 import { MatchedRows, renderSummary } from './notify/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanResult } from './search/find.js'
@@ -27,7 +28,8 @@ const SECRET_INPUTS = [
   'smtp-url',
   'github-token',
   'graph-client-secret',
-  'graph-certificate'
+  'graph-certificate',
+  'webhook-url'
 ]
 const iso = (millis: number) => new Date(millis).toISOString()
 
@@ -50,9 +52,15 @@ function readConfig(): Config {
       for (const line of value.split(/\r?\n/))
         if (line.trim().length > 8 && !line.startsWith('-----')) core.setSecret(line.trim())
   }
+  // Each webhook URL on its own too: a log line may show one without the others.
+  for (const line of core.getInput('webhook-url').split('\n')) {
+    const url = line.trim().replace(/^[a-z]+=/i, '')
+    if (url) core.setSecret(url)
+  }
   const config = parseConfig((name) => core.getInput(name), process.env)
   // The password as decoded from smtp-url differs from its URL-encoded form.
   if (config.email?.smtp?.password) core.setSecret(config.email.smtp.password)
+  for (const webhook of config.webhooks) core.setSecret(webhook.url)
   return config
 }
 
@@ -266,7 +274,7 @@ async function knownFromIssues(issues: IssueChannel | undefined): Promise<Map<st
 }
 
 function setDeliveryOutputs(delivery: Delivery): void {
-  core.setOutput('notified', delivery.email?.sent === true || delivery.issue?.created === true)
+  core.setOutput('notified', delivery.notified)
   core.setOutput('email-message-id', delivery.email?.messageId ?? '')
   core.setOutput('issue-url', delivery.issue?.url ?? '')
   core.setOutput('issue-number', delivery.issue?.number ?? '')
@@ -374,22 +382,19 @@ export async function run(options: RunOptions = {}): Promise<void> {
     core.setOutput('etd-requests', requests)
     core.setOutput('matched-count', found.scan.matched)
     core.setOutput('new-count', told)
+    core.setOutput('action-needed-count', found.batch.totals.actionNeeded)
     core.setOutput('window-start', iso(window.start))
     core.setOutput('window-end', iso(window.end))
     core.setOutput('report-path', config.reportPath)
 
-    const delivery = await notifyAll(
-      config,
-      issues,
-      { ...found.batch, window },
-      {
-        onRetry: (reason, attempt, delayMs) =>
-          core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`),
-        maskSecret: (value) => core.setSecret(value),
-        getIdToken: (audience) => core.getIDToken(audience),
-        ca: options.emailCa
-      }
-    )
+    const channels = channelsFor(config, issues, {
+      onRetry: (reason, attempt, delayMs) =>
+        core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`),
+      maskSecret: (value) => core.setSecret(value),
+      getIdToken: (audience) => core.getIDToken(audience),
+      ca: options.emailCa
+    })
+    const delivery = await notifyAll(channels, { ...found.batch, window })
     setDeliveryOutputs(delivery)
 
     const ledger = (delivered: boolean) =>

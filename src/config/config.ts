@@ -8,8 +8,9 @@ import { InputError } from './errors.js'
 import { boolean, integer, oneOf, required, type InputReader } from './inputs.js'
 import { parseList } from './lists.js'
 import { parseEmailConfig, type EmailConfig } from './email.js'
-import { parseIssueConfig, type IssueConfig } from './issue.js'
+import { parseIssueConfig, runUrlOf, type IssueConfig } from './issue.js'
 import type { GitHubAccess } from '../state/prune.js'
+import { parseWebhooks, type WebhookTarget } from './webhook.js'
 
 const REGIONS = ['us', 'de', 'au', 'in', 'ae', 'beta'] as const
 export const NOTIFY_MODES = ['email', 'issue', 'both', 'none'] as const
@@ -49,6 +50,10 @@ export interface Config {
   email?: EmailConfig
   /** Present when notify opens issues. */
   issue?: IssueConfig
+  /** Chat and SOAR webhooks, told besides `notify`. */
+  webhooks: WebhookTarget[]
+  /** This workflow run, where the summary and the report are; absent outside Actions. */
+  runUrl?: string
   dryRun: boolean
   reportPath: string
 }
@@ -64,7 +69,8 @@ function duration(input: InputReader, name: string, fallback: string, allowZero:
   return value
 }
 
-function isLoopback(hostname: string): boolean {
+/** Plain http is allowed only to this machine: the simulator, a test receiver. */
+export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 
@@ -180,6 +186,8 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     notify,
     email: notify === 'email' || notify === 'both' ? parseEmailConfig(input) : undefined,
     issue: notify === 'issue' || notify === 'both' ? parseIssueConfig(input, env) : undefined,
+    webhooks: parseWebhooks(input),
+    runUrl: runUrlOf(env, env.GITHUB_REPOSITORY),
     dryRun: boolean(input, 'dry-run', false),
     reportPath: input('report-path').trim() || join(env.RUNNER_TEMP || tmpdir(), 'etd-verdict-watch', 'report.json')
   }

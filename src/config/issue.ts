@@ -43,7 +43,6 @@ export function parseIssueConfig(input: InputReader, env: NodeJS.ProcessEnv): Is
       `Input 'issue-author' is '${author}'; expected the login that opens the issues, such as github-actions[bot] or my-app[bot].`
     )
   }
-  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
   return {
     token,
     owner: match[1],
@@ -52,6 +51,12 @@ export function parseIssueConfig(input: InputReader, env: NodeJS.ProcessEnv): Is
     assignees,
     author,
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-    runUrl: env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined
+    runUrl: runUrlOf(env, repository)
   }
+}
+
+/** This workflow run's page, when running in Actions. */
+export function runUrlOf(env: NodeJS.ProcessEnv, repository: string | undefined): string | undefined {
+  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
+  return env.GITHUB_RUN_ID && repository ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined
 }

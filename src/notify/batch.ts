@@ -1,6 +1,6 @@
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
-import { countInto, emptyTotals, type BatchTotals } from './rows.js'
+import { countInto, emptyTotals, needsAction, type BatchTotals } from './rows.js'
 
 /** What this run tells: the convictions the channels may show, and counts of them all. */
 export interface Batch {
@@ -10,11 +10,14 @@ export interface Batch {
 }
 
 /**
- * Collects the run's convictions as they stream past: every one is counted, the first `keep` are kept
- * for the channels to show (the most any channel shows), and the rest are left to the report.
+ * Collects the run's convictions as they stream past: every one is counted, and `keep` are kept for the
+ * channels to show (the most any channel shows), those still in the inbox before any other; the rest are
+ * left to the report.
  */
 export class BatchCollector {
-  private readonly batch: Batch = { convictions: [], totals: emptyTotals() }
+  private readonly totals = emptyTotals()
+  private readonly actionNeeded: Conviction[] = []
+  private readonly others: Conviction[] = []
 
   constructor(
     private readonly rule: MatchRule,
@@ -22,11 +25,13 @@ export class BatchCollector {
   ) {}
 
   add(conviction: Conviction): void {
-    countInto(this.batch.totals, conviction, this.rule)
-    if (this.batch.convictions.length < this.keep) this.batch.convictions.push(conviction)
+    countInto(this.totals, conviction, this.rule)
+    const kept = needsAction(conviction) ? this.actionNeeded : this.others
+    if (kept.length < this.keep) kept.push(conviction)
   }
 
+  /** Still in the inbox first, each part in ETD's order. */
   get result(): Batch {
-    return this.batch
+    return { convictions: [...this.actionNeeded, ...this.others].slice(0, this.keep), totals: this.totals }
   }
 }

@@ -3,6 +3,7 @@ import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
 import { escapeHtml } from './escape.js'
 import {
+  actionNeededLine,
   batchHeadline,
   groupByMailbox,
   plural,
@@ -77,6 +78,7 @@ function limitedGroups(input: DigestInput, totals: BatchTotals): { groups: Group
 }
 
 function html(input: DigestInput, totals: BatchTotals, groups: Group[], leftOut: number): string {
+  const action = actionNeededLine(totals)
   const cell = 'style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top"'
   const header = ['Received', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation']
   const badge = (row: Row) =>
@@ -108,6 +110,7 @@ function html(input: DigestInput, totals: BatchTotals, groups: Group[], leftOut:
     totals.total === 0
       ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
       : `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${escapeHtml(batchHeadline(totals))} (${escapeHtml(verdictCounts(totals))}).</p>` +
+        (action ? `<p style="color:#b91c1c"><strong>${escapeHtml(action)}</strong>: listed first.</p>` : '') +
         sections.join('') +
         (leftOut > 0
           ? `<p>${plural(leftOut, 'more row')} not shown; ${escapeHtml(reportPlace(input))} lists every message.</p>`
@@ -125,6 +128,8 @@ function text(input: DigestInput, totals: BatchTotals, groups: Group[], leftOut:
   const lines = ['ETD verdict watch', `Window ${windowText(input.window)}`, '']
   if (totals.total === 0) return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n')
   lines.push(`${batchHeadline(totals)}: ${verdictCounts(totals)}`, '')
+  const action = actionNeededLine(totals)
+  if (action) lines.push(`${action}: listed first.`, '')
   for (const { label, count, rows } of groups) {
     lines.push(`== ${label} (${count})`)
     for (const r of rows) {

@@ -1,8 +1,10 @@
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
+import { batchCharts } from './chart.js'
 import { inertCode, inertMarkdown } from './markdown.js'
 import { formatMarker } from './marker.js'
 import {
+  actionNeededLine,
   batchHeadline,
   groupByMailbox,
   plural,
@@ -65,13 +67,17 @@ export function buildIssue(input: IssueInput): IssueContent {
   const maxLength = input.maxLength ?? MAX_BODY
   const totals = input.totals ?? totalsOf(input.convictions, input.rule)
   const marker = formatMarker(input.convictions, maxLength / 4)
+  const action = actionNeededLine(totals)
   const intro = [
     `## ${batchHeadline(totals)} (${verdictCounts(totals)})`,
     '',
+    ...(action ? [`> [!WARNING]\n> **${action}**: listed first.`, ''] : []),
     `Cisco Secure Email Threat Defense convicted these messages to watched mailboxes in the window ${utc(input.window.start)} to ${utc(input.window.end)}.`,
     '',
     ...input.notes.map((note) => `- ${note}`),
     ...(input.runUrl ? [`- Workflow run: ${input.runUrl}`] : []),
+    '',
+    batchCharts(totals),
     ''
   ].join('\n')
 

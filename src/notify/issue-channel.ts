@@ -6,7 +6,7 @@ import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../state/dedupe.js'
 import { buildIssue } from './issue-body.js'
 import { parseMarker, type MarkedConviction } from './marker.js'
-import { totalsWithout, type BatchTotals } from './rows.js'
+import { totalsOf, totalsWithout, type BatchTotals } from './rows.js'
 
 export interface RecordedBatch {
   number: number
@@ -42,6 +42,8 @@ export class IssueError extends Error {
 /** How many recent batches are checked for duplicates and, without state, for what was told. */
 const RECENT_ISSUES = 100
 const LABEL_COLOR = 'b60205'
+/** Added when any conviction is still in an inbox, so that a label filter finds what needs a person. */
+export const ACTION_NEEDED_LABEL = 'action-needed'
 const key = (c: { id: string; verdict: string }) => `${c.id} ${c.verdict}`
 
 function explain(error: unknown, doing: string, config: IssueConfig): IssueError {
@@ -63,6 +65,22 @@ function explain(error: unknown, doing: string, config: IssueConfig): IssueError
   if (e.status === 404)
     return new IssueError(`GitHub found no repository ${repo}, or github-token cannot see it, while ${doing} (404).`)
   return new IssueError(`GitHub failed ${doing} in ${repo}${e.status ? ` (${e.status} ${reason})` : `: ${reason}`}.`)
+}
+
+/**
+ * The convictions that no recent issue records (by id and verdict, so that a verdict change is new), and
+ * those that one does. When every one is recorded, `record` is the issue that records the first.
+ */
+export function notYetRecorded(
+  convictions: Conviction[],
+  recorded: RecordedBatch[]
+): { fresh: Conviction[]; recordedHere: Conviction[]; record?: RecordedBatch } {
+  const seen = new Set(recorded.flatMap((r) => r.convictions.map(key)))
+  const fresh = convictions.filter((c) => !seen.has(key(c)))
+  const recordedHere = convictions.filter((c) => seen.has(key(c)))
+  if (fresh.length > 0 || convictions.length === 0) return { fresh, recordedHere }
+  const record = recorded.find((r) => r.convictions.some((c) => key(c) === key(convictions[0])))
+  return { fresh, recordedHere, record }
 }
 
 /** Issues as the audit trail: one per batch of convictions, never two for the same batch. */
@@ -129,9 +147,9 @@ export class IssueChannel {
     return this.recent
   }
 
-  private async ensureLabels(): Promise<void> {
+  private async ensureLabels(labels: string[]): Promise<void> {
     const { owner, repo } = this.config
-    for (const name of this.config.labels) {
+    for (const name of labels) {
       try {
         await this.octokit.rest.issues.getLabel({ owner, repo, name })
       } catch (error) {
@@ -156,12 +174,8 @@ export class IssueChannel {
   /** Opens the batch's issue, leaving out what recent issues already record; none when nothing is left. */
   async open(batch: IssueBatch): Promise<IssueOutcome> {
     if (batch.convictions.length === 0) return { created: false, description: 'Nothing new, so no issue.' }
-    const recorded = await this.recorded()
-    const seen = new Set(recorded.flatMap((r) => r.convictions.map(key)))
-    const fresh = batch.convictions.filter((c) => !seen.has(key(c)))
-    const recordedHere = batch.convictions.filter((c) => seen.has(key(c)))
-    if (fresh.length === 0) {
-      const record = recorded.find((r) => r.convictions.some((c) => key(c) === key(batch.convictions[0])))!
+    const { fresh, recordedHere, record } = notYetRecorded(batch.convictions, await this.recorded())
+    if (record) {
       return {
         created: false,
         url: record.url,
@@ -169,8 +183,10 @@ export class IssueChannel {
         description: `Already recorded in issue #${record.number}, so no new issue.`
       }
     }
-    await this.ensureLabels()
-    const totals = batch.totals && totalsWithout(batch.totals, recordedHere, batch.rule)
+    const totals = batch.totals ? totalsWithout(batch.totals, recordedHere, batch.rule) : totalsOf(fresh, batch.rule)
+    const labels =
+      totals.actionNeeded > 0 ? [...new Set([...this.config.labels, ACTION_NEEDED_LABEL])] : this.config.labels
+    await this.ensureLabels(labels)
     const content = buildIssue({ ...batch, convictions: fresh, totals, runUrl: this.config.runUrl })
     try {
       const { data } = await this.octokit.rest.issues.create({
@@ -178,7 +194,7 @@ export class IssueChannel {
         repo: this.config.repo,
         title: content.title,
         body: content.body,
-        labels: this.config.labels,
+        labels,
         ...(this.config.assignees.length > 0 ? { assignees: this.config.assignees } : {})
       })
       const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : ''

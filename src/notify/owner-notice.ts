@@ -38,6 +38,15 @@ export function buildOwnerNotices(convictions: Conviction[], rule: MatchRule, to
           : `Cisco Secure Email Threat Defense stopped ${count} dangerous messages addressed to you:`,
         ''
       ]
+      const inInbox = rows.filter((r) => r.actionNeeded).length
+      if (inInbox > 0) {
+        lines.push(
+          inInbox === 1
+            ? 'The first one below is still in your inbox: delete it without opening it.'
+            : `The first ${inInbox} below are still in your inbox: delete them without opening them.`,
+          ''
+        )
+      }
       for (const r of rows) {
         lines.push(`- Received ${r.received} from ${r.sender}`)
         lines.push(`  Subject: ${r.subject}`)

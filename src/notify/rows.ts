@@ -18,6 +18,8 @@ export interface Row {
   /** The verdict told before, when this is a verdict change. */
   previousVerdict?: Clean
   retro: boolean
+  /** Still in the inbox: see `needsAction`. */
+  actionNeeded: boolean
   techniques: Clean
   remediation: Clean
 }
@@ -46,6 +48,12 @@ function describeRemediation(remediation: Cleaned<Remediation> | undefined): Cle
   return display`moved to ${FOLDER_NAMES[folder] ?? folder} ${how}`
 }
 
+/** ETD did not move it, or moved it back to the inbox: it still waits for the person it was aimed at. */
+export function needsAction(message: EtdMessage): boolean {
+  const folder = message.remediation?.folder
+  return !folder || folder.toLowerCase() === 'inbox'
+}
+
 type Displayed = Cleaned<EtdMessage & { previousVerdict?: string }>
 
 function row(m: Displayed): Row {
@@ -58,6 +66,7 @@ function row(m: Displayed): Row {
     verdict: label(m.verdict),
     previousVerdict: m.previousVerdict === undefined ? undefined : label(m.previousVerdict),
     retro: m.retro,
+    actionNeeded: needsAction(m),
     techniques: joinClean(m.techniques.map((t) => t.type)),
     remediation: describeRemediation(m.remediation)
   }
@@ -88,18 +97,27 @@ export function groupKeys(message: EtdMessage, rule: MatchRule): string[] {
   return mailboxes.length > 0 ? mailboxes : ['(no mailbox)']
 }
 
-/** Messages by monitored mailbox, mailboxes in order of address; a message in two sits in both. */
+/** Those still in the inbox first, each part in its own order. */
+export function actionFirst<T extends EtdMessage>(messages: T[]): T[] {
+  return [...messages.filter(needsAction), ...messages.filter((m) => !needsAction(m))]
+}
+
+/**
+ * Messages by monitored mailbox, a message in two sitting in both. Mailboxes with a message still in the
+ * inbox come first, and in each mailbox those messages; otherwise in order of address, and as given.
+ */
 export function groupByMailbox<T extends EtdMessage>(messages: T[], rule: MatchRule): Array<MailboxGroup<T>> {
   const groups = new Map<string, T[]>()
-  for (const message of messages) {
+  for (const message of actionFirst(messages)) {
     for (const mailbox of groupKeys(message, rule)) {
       const group = groups.get(mailbox)
       if (group) group.push(message)
       else groups.set(mailbox, [message])
     }
   }
+  const urgent = (grouped: T[]) => (needsAction(grouped[0]) ? 0 : 1)
   return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a, x], [b, y]) => urgent(x) - urgent(y) || a.localeCompare(b))
     .map(([address, grouped]) => ({ address, label: clean(address), messages: grouped }))
 }
 
@@ -118,6 +136,8 @@ export interface BatchTotals {
   total: number
   /** Of those, verdict changes of messages told before. */
   changes: number
+  /** Of those, messages still in the inbox: someone must act on them. */
+  actionNeeded: number
   /** Verdict label → count. */
   verdicts: Map<string, number>
   /** Monitored mailbox → count. */
@@ -125,7 +145,7 @@ export interface BatchTotals {
 }
 
 export function emptyTotals(): BatchTotals {
-  return { total: 0, changes: 0, verdicts: new Map(), mailboxes: new Map() }
+  return { total: 0, changes: 0, actionNeeded: 0, verdicts: new Map(), mailboxes: new Map() }
 }
 
 /** Counts one conviction into `totals` (`by` -1 takes it out again). */
@@ -142,6 +162,7 @@ export function countInto(
   }
   totals.total += by
   if (conviction.previousVerdict !== undefined) totals.changes += by
+  if (needsAction(conviction)) totals.actionNeeded += by
   bump(totals.verdicts, verdictLabel(conviction.verdict))
   for (const mailbox of groupKeys(conviction, rule)) bump(totals.mailboxes, mailbox)
 }
@@ -182,6 +203,10 @@ export function batchHeadline(totals: BatchTotals): string {
     .filter(Boolean)
     .join(', ')
 }
+
+/** The line every channel leads with when any conviction is still in an inbox. */
+export const actionNeededLine = (totals: BatchTotals) =>
+  totals.actionNeeded > 0 ? `${plural(totals.actionNeeded, 'conviction')} still in the inbox: action needed` : undefined
 
 /** `BEC (retro, was spam)`: the verdict with what a reader should notice about it. */
 export function verdictNote(row: Row): Clean {

@@ -1,11 +1,12 @@
 import { clean } from '../etd/clean.js'
 import type { EtdMessage } from '../etd/types.js'
 import type { MatchRule } from '../match/matcher.js'
-import type { Disposition } from '../state/dedupe.js'
+import { isTold, type Disposition } from '../state/dedupe.js'
 import type { Batch } from './batch.js'
+import { batchCharts } from './chart.js'
 import { escapeHtml } from './escape.js'
 import { count } from './format.js'
-import { plural, toRow, verdictNote } from './rows.js'
+import { actionNeededLine, needsAction, plural, toRow, verdictNote } from './rows.js'
 
 /** GitHub drops a step summary over 1 MiB (and shows an error instead): stay well under it. */
 export const SUMMARY_MAX_BYTES = 1024 * 1024
@@ -46,6 +47,12 @@ export interface SummaryInput {
   notes: string[]
   /** Where the report that lists every match is. */
   reportPath: string
+}
+
+/** Told and still in the inbox first: someone must act on those. */
+function urgentFirst(rows: MatchedRow[]): MatchedRow[] {
+  const urgent = (r: MatchedRow) => isTold(r.disposition) && needsAction(r.message)
+  return [...rows.filter(urgent), ...rows.filter((r) => !urgent(r))]
 }
 
 const DISPOSITION_TEXT: Record<Disposition, string> = {
@@ -92,6 +99,8 @@ export function renderSummary(input: SummaryInput): string {
     ...input.notes.map((n) => `<p>${inline(n)}</p>`)
   ]
   if (matched.total === 0) return [...lines, '<p>Nothing matched.</p>'].join('\n')
+  const action = actionNeededLine(batch.totals)
+  if (action) lines.push(`<p><strong>${inline(action)}</strong>: listed first.</p>`)
   if (batch.totals.total > 0) {
     lines.push('<h3>Told in this run</h3>')
     lines.push(table(['Verdict', 'Count'], byCount(cleanKeys(batch.totals.verdicts))))
@@ -102,7 +111,7 @@ export function renderSummary(input: SummaryInput): string {
   let size = Buffer.byteLength(lines.join('\n')) + head.length + 1024
   let shown = 0
   const rows: string[] = []
-  for (const { message, disposition, previousVerdict } of matched.rows) {
+  for (const { message, disposition, previousVerdict } of urgentFirst(matched.rows)) {
     const r = toRow({ ...message, previousVerdict })
     const row = `<tr>${cells('td', [r.received, r.mailboxes, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation, DISPOSITION_TEXT[disposition]])}</tr>`
     size += Buffer.byteLength(row)
@@ -116,5 +125,7 @@ export function renderSummary(input: SummaryInput): string {
       `<p>${inline(`${plural(matched.total - shown, 'more matched message')} not shown here (of ${count(matched.total)}); the report at ${input.reportPath} lists every one.`)}</p>`
     )
   }
-  return lines.join('\n')
+  // Markdown after the HTML, past the blank line that ends it: counts and sanitised labels only.
+  const charts = batchCharts(batch.totals)
+  return charts ? `${lines.join('\n')}\n\n${charts}\n` : lines.join('\n')
 }

@@ -1,0 +1,227 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { run } from '../src/main.js'
+import { postWebhook } from '../src/notify/webhook/post.js'
+import type { Report } from '../src/report/report.js'
+import { certificate } from '../src/simulator/certificate.js'
+import { generateMessages } from '../src/simulator/data.js'
+import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
+import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { startSimulator, type Simulator } from '../src/simulator/server.js'
+import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
+import { runAction } from './helpers/action-run.js'
+
+const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as {
+  AdaptiveCard: new () => { parse(json: unknown, context: unknown): void }
+  SerializationContext: new () => { eventCount: number }
+}
+
+const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
+const SECRET_PATH = 'k3y-7f9c2d'
+
+let sim: Simulator | undefined
+let github: GitHubApi | undefined
+let smtp: MailSink | undefined
+let receiver: WebhookReceiver | undefined
+let dir = ''
+
+afterEach(async () => {
+  await sim?.close()
+  await github?.close()
+  await smtp?.close()
+  await receiver?.close()
+  sim = github = smtp = receiver = undefined
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** One run over two days of realistic traffic (hostile text included), telling email, issue and webhooks. */
+async function watch(webhooks: string[], count = 600, extra: Record<string, string> = {}) {
+  dir = await mkdtemp(join(tmpdir(), 'etd-webhooks-'))
+  const messages = generateMessages({ seed: 3, count, start: T0 - 2 * 86_400_000, end: T0 - 600_000 })
+  sim = await startSimulator({ messages, clock: () => T0, rateLimit: false })
+  github = await startGitHubApi()
+  smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+  receiver ??= await startWebhookReceiver()
+  return runAction(
+    () => run({ now: () => T0 }),
+    {
+      'etd-base-url': sim.url,
+      'etd-api-key': sim.apiKey,
+      'etd-client-id': sim.clientId,
+      'etd-client-secret': sim.clientSecret,
+      mailboxes: '',
+      lookback: '2d',
+      notify: 'both',
+      'notify-mailbox-owners': 'true',
+      'email-max-rows': '1000',
+      'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
+      'smtp-ca': (await certificate()).cert,
+      'email-from': 'etd@example.com',
+      'email-to': 'soc@example.com',
+      'github-token': github.token,
+      'webhook-url': webhooks.join('\n'),
+      'state-path': join(dir, 'state.json'),
+      'report-path': join(dir, 'report.json'),
+      ...extra
+    },
+    { dir, env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` } }
+  )
+}
+
+/** The log without its add-mask commands, which the runner consumes and never shows. */
+const unmasked = (log: string) =>
+  log
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
+
+const all = (r: WebhookReceiver) => ['teams', 'webex', 'slack', 'json'].map((f) => `${f}=${r.url}/${f}/${SECRET_PATH}`)
+
+describe('postWebhook', () => {
+  it('retries a receiver that is not there, and names it without its URL', async () => {
+    receiver = await startWebhookReceiver()
+    const url = `${receiver.url}/json/${SECRET_PATH}`
+    await receiver.close()
+    receiver = undefined
+    const retries: string[] = []
+    const posting = postWebhook(
+      { format: 'json', url, label: 'JSON webhook 3' },
+      {},
+      {
+        policy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+        onRetry: (reason) => retries.push(reason)
+      }
+    )
+    await expect(posting).rejects.toThrow(/^JSON webhook 3 not reachable \(ECONNREFUSED\)\.$/)
+    expect(retries).toHaveLength(2)
+  })
+})
+
+describe('webhooks through run()', () => {
+  it('posts each format to its receiver, within its limits, hostile text inert, still-in-the-inbox first', async () => {
+    receiver = await startWebhookReceiver()
+    const result = await watch(all(receiver))
+    expect(result.failed).toBe(false)
+    expect(receiver.received.map((p) => p.path.split('/')[1])).toEqual(['teams', 'webex', 'slack', 'json'])
+    for (const post of receiver.received) expect(post.contentType).toBe('application/json')
+    const [teams, webex, slack, json] = receiver.received.map((p) => p.body) as [
+      { attachments: Array<{ content: unknown }> },
+      { markdown: string },
+      { text: string; blocks: Array<{ text?: { text: string } }> },
+      {
+        totals: { total: number; actionNeeded: number }
+        omitted: number
+        convictions: Array<{ actionNeeded: boolean }>
+      }
+    ]
+
+    // The oracle: the report lists every match with what it told and where ETD put it.
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report
+    const told = report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change')
+    const inInbox = told.filter((m) => !m.remediation?.folder || m.remediation.folder === 'inbox').length
+    expect(told.length).toBeGreaterThan(50)
+    expect(inInbox).toBeGreaterThan(0)
+    expect(result.outputs['action-needed-count']).toBe(String(inInbox))
+    expect(json.totals).toMatchObject({ total: told.length, actionNeeded: inInbox })
+    expect(json.convictions.length + json.omitted).toBe(told.length)
+    const firstMoved = json.convictions.findIndex((c) => !c.actionNeeded)
+    expect(json.convictions.slice(firstMoved).every((c) => !c.actionNeeded)).toBe(true)
+
+    const context = new AdaptiveCards.SerializationContext()
+    new AdaptiveCards.AdaptiveCard().parse(teams.attachments[0].content, context)
+    expect(context.eventCount).toBe(0)
+    expect(receiver.received[0].bytes).toBeLessThanOrEqual(28 * 1024)
+    expect(Buffer.byteLength(webex.markdown)).toBeLessThanOrEqual(7439)
+    expect(slack.blocks.length).toBeLessThanOrEqual(50)
+
+    const lead = `${inInbox.toLocaleString('en-US')} convictions still in the inbox: action needed`
+    // Every channel leads with them, then lists them first.
+    const inboxRow = /no action taken|left in the inbox/
+    const digest = smtp!.received.find((r) => r.envelopeTo.includes('soc@example.com'))!.mail.text!
+    expect(digest.indexOf(lead)).toBeLessThan(digest.indexOf('== '))
+    // In each mailbox they come first, and mailboxes that have any come before those that have none.
+    const urgency = digest
+      .split('\n== ')
+      .slice(1)
+      .map((group) => group.split('\n').filter((line) => line.startsWith('  Remediation: ')))
+      .map((rows) => rows.map((line) => (inboxRow.test(line) ? 0 : 1)))
+    for (const rows of urgency) expect(rows).toEqual([...rows].sort())
+    const firsts = urgency.map((rows) => rows[0])
+    expect(firsts).toEqual([...firsts].sort())
+    expect(firsts[0]).toBe(0)
+    const issue = github!.issues[0]
+    expect(issue.labels).toContain('action-needed')
+    expect(issue.body.indexOf(lead)).toBeLessThan(issue.body.indexOf('### '))
+    const issueFirsts = issue.body
+      .split('\n### ')
+      .slice(1)
+      .map((group) => (inboxRow.test(group.split('\n').find((line) => line.startsWith('| 20')) ?? '') ? 0 : 1))
+    expect(issueFirsts).toEqual([...issueFirsts].sort())
+    expect(issueFirsts[0]).toBe(0)
+    expect(result.summary.indexOf(lead)).toBeLessThan(result.summary.indexOf('<h3>'))
+    for (const text of [result.summary, issue.body]) {
+      expect(text).toContain('```mermaid\npie showData title Convictions by verdict\n')
+      expect(text).toContain('```mermaid\npie showData title Convictions by mailbox\n')
+    }
+    const owners = smtp!.received.filter((r) => !r.envelopeTo.includes('soc@example.com'))
+    expect(owners.some((r) => /still in your inbox: delete/.test(r.mail.text ?? ''))).toBe(true)
+    expect(webex.markdown.split('\n\n')[1]).toContain(lead)
+    expect(slack.text).toContain(lead)
+    // Hostile senders and subjects are in this traffic: none reaches a platform in its live syntax.
+    expect(webex.markdown).not.toMatch(/\]\(|<[a-z@!/]/i)
+    for (const block of slack.blocks) expect(block.text?.text ?? '').not.toMatch(/[<>]/)
+    expect(JSON.stringify(teams)).not.toMatch(/https?:\/\/[^"]*evil/)
+    expect(unmasked(result.log)).not.toContain(SECRET_PATH)
+    expect(result.summary).not.toContain(SECRET_PATH)
+  }, 60_000)
+
+  it('on a dry run writes each payload beside the report and posts nothing', async () => {
+    receiver = await startWebhookReceiver()
+    const result = await watch([`slack=${receiver.url}/slack/${SECRET_PATH}`], 100, { 'dry-run': 'true' })
+    expect(result.failed).toBe(false)
+    expect(receiver.attempts).toEqual([])
+    const written = JSON.parse(await readFile(join(dir, 'webhooks', 'slack-webhook-1.json'), 'utf8')) as {
+      blocks: unknown[]
+    }
+    expect(written.blocks.length).toBeGreaterThan(2)
+  }, 60_000)
+
+  it('retries 429 and 5xx, waiting as Retry-After says', async () => {
+    receiver = await startWebhookReceiver()
+    const path = `/slack/${SECRET_PATH}`
+    receiver.replyNext.set(path, [
+      { status: 429, body: 'rate_limited', headers: { 'retry-after': '1' } },
+      { status: 503, body: 'unavailable', headers: { 'retry-after': '0' } }
+    ])
+    const started = Date.now()
+    const result = await watch([`slack=${receiver.url}${path}`], 100)
+    expect(result.failed).toBe(false)
+    expect(receiver.attempts.map((a) => a.status)).toEqual([429, 503, 200])
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
+    expect(result.log).toContain('Slack webhook 1 answered 429: rate_limited')
+    expect(result.outputs['state-saved']).toBe('true')
+  }, 60_000)
+
+  it('a webhook refused with a 4xx fails alone: email and issue still go out, the state is not saved', async () => {
+    receiver = await startWebhookReceiver()
+    const path = `/slack/${SECRET_PATH}`
+    receiver.replyNext.set(path, [{ status: 404, body: 'no_service' }])
+    const result = await watch([`slack=${receiver.url}${path}`, `json=${receiver.url}/json/${SECRET_PATH}`], 100)
+    expect(result.failed).toBe(true)
+    expect(receiver.attempts).toEqual([
+      { path, status: 404 },
+      { path: `/json/${SECRET_PATH}`, status: 200 }
+    ])
+    expect(result.log).toMatch(/::error::Slack webhook 1 answered 404: no_service\. The report at /)
+    expect(unmasked(result.log)).not.toContain(SECRET_PATH)
+    expect(smtp!.received.length).toBeGreaterThan(0)
+    expect(github!.issues).toHaveLength(1)
+    expect(github!.issues[0].body).toContain('Slack webhook 1 failed')
+    expect(result.outputs['state-saved']).toBe('false')
+    expect(existsSync(join(dir, 'state.json'))).toBe(false)
+  }, 60_000)
+})

@@ -1,0 +1,63 @@
+import type { Conviction } from '../state/dedupe.js'
+import type { EmailOutcome } from './email-channel.js'
+import type { IssueOutcome } from './issue-channel.js'
+import type { BatchTotals } from './rows.js'
+
+export interface NotifyBatch {
+  /** What the channels may show of the batch; `totals` counts all of it. */
+  convictions: Conviction[]
+  totals: BatchTotals
+  window: { start: number; end: number }
+}
+
+/** What a channel did. */
+export interface Delivered {
+  /** One sentence, for the summary and the issue. */
+  note: string
+  /** Whether anyone was told. */
+  notified: boolean
+  email?: EmailOutcome
+  issue?: IssueOutcome
+  /** Where a dry run wrote the issue it would have opened. */
+  issuePath?: string
+}
+
+/**
+ * One way of telling people about a batch. Every channel is built from the config beforehand and
+ * varies only in how it delivers, as actions/cache's restore varies only in its state provider.
+ */
+export interface Channel {
+  /** How notes and errors name it: `Email`, `Issue`, `Slack webhook 2`. */
+  name: string
+  /** `notes` says what the channels before it did (the issue, the audit trail, repeats them). */
+  deliver(batch: NotifyBatch, notes: readonly string[]): Promise<Delivered>
+}
+
+export interface Delivery {
+  email?: EmailOutcome
+  issue?: IssueOutcome
+  notified: boolean
+  /** What each channel did, one sentence each, for the summary and the issue. */
+  notes: string[]
+  /** Channels that failed; any failure keeps the state from being saved. */
+  failures: Error[]
+  issuePath?: string
+}
+
+/** Every channel in turn, each on its own: one failing does not keep the others from trying. */
+export async function notifyAll(channels: Channel[], batch: NotifyBatch): Promise<Delivery> {
+  const delivery: Delivery = { notified: false, notes: [], failures: [] }
+  if (channels.length === 0) delivery.notes.push('Notifications are off (notify: none).')
+  for (const channel of channels) {
+    try {
+      const { note, notified, ...outcome } = await channel.deliver(batch, [...delivery.notes])
+      Object.assign(delivery, outcome)
+      delivery.notified ||= notified
+      delivery.notes.push(note)
+    } catch (error) {
+      delivery.failures.push(error as Error)
+      delivery.notes.push(`${channel.name} failed: ${(error as Error).message}`)
+    }
+  }
+  return delivery
+}

@@ -1,0 +1,70 @@
+import type { Conviction } from '../../state/dedupe.js'
+import { actionFirst, batchHeadline, displayTime, plural, toRow, type BatchTotals, type Row } from '../rows.js'
+
+/** What every webhook renderer is given: pure data, so that each renders without a server. */
+export interface WebhookBatch {
+  /** The convictions the channels may show; `totals` counts all of them. */
+  convictions: Conviction[]
+  totals: BatchTotals
+  window: { start: number; end: number }
+  reportPath: string
+  /** This workflow run, where the summary lists every conviction; absent outside Actions. */
+  runUrl?: string
+}
+
+/** A rendered payload and how many convictions it could not show. */
+export interface Rendered {
+  payload: unknown
+  omitted: number
+}
+
+export const title = (totals: BatchTotals) =>
+  `ETD verdict watch: ${totals.total > 0 ? batchHeadline(totals) : 'nothing new'}`
+
+export const windowLine = (window: WebhookBatch['window']) =>
+  `Messages received ${displayTime(new Date(window.start).toISOString())} to ${displayTime(new Date(window.end).toISOString())}`
+
+/** The rows to show, those still in the inbox first (otherwise in ETD's order). */
+export const rowsActionFirst = (convictions: Conviction[]): Row[] => actionFirst(convictions).map(toRow)
+
+/** Where the convictions left out are: the run's page when there is one, else the report on the runner. */
+export function leftOutLine(omitted: number, batch: WebhookBatch): string | undefined {
+  if (omitted === 0) return undefined
+  const where = batch.runUrl
+    ? `the run's summary and report list every one: ${batch.runUrl}`
+    : `the report at ${batch.reportPath} lists every one`
+  return `${plural(omitted, 'more conviction')} not shown here; ${where}`
+}
+
+/** The largest `k` in 0..n for which `fits(k)` holds, `fits` holding for all k up to some point. */
+export function largestFitting(n: number, fits: (k: number) => boolean): number {
+  let low = 0
+  let high = n
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2)
+    if (fits(mid)) low = mid
+    else high = mid - 1
+  }
+  return low
+}
+
+export const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8')
+
+/**
+ * Renders as many rows as fit under a limit: `render(rows, omitted)` for the first k rows, measured by
+ * `size`. With no row fitting, the payload still says how many there are and where they are.
+ */
+export function renderFitting(
+  batch: WebhookBatch,
+  render: (rows: Row[], omitted: number) => unknown,
+  size: (payload: unknown) => number,
+  limit: number
+): Rendered {
+  const rows = rowsActionFirst(batch.convictions)
+  const at = (k: number) => render(rows.slice(0, k), batch.totals.total - k)
+  const k = largestFitting(rows.length, (n) => size(at(n)) <= limit)
+  return { payload: at(k), omitted: batch.totals.total - k }
+}
+
+/** `JSON.stringify`'s size in bytes: what the platform receives. */
+export const jsonBytes = (payload: unknown) => utf8Bytes(JSON.stringify(payload))
