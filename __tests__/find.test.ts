@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { EtdClient } from '../src/etd/client.js'
+import type { MatchRule } from '../src/match/matcher.js'
+import { findMatches } from '../src/search/find.js'
+import { expectedMatches } from '../src/simulator/oracle.js'
+import type { Simulator } from '../src/simulator/server.js'
+import { DAY, simulatorWith } from './helpers/simulator.js'
+
+const NOW = Date.UTC(2026, 10, 27, 12, 0, 0)
+const RULE: MatchRule = {
+  mailboxes: ['ceo@example.com', 'cfo@example.com', '*@subsidiary.example.org'],
+  verdicts: ['bec', 'scam', 'phishing', 'malicious'],
+  techniques: []
+}
+let sim: Simulator | undefined
+
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+describe('findMatches against the simulator', () => {
+  it('searches a window longer than 32 days in spans ETD accepts, and finds what the oracle expects', async () => {
+    sim = await simulatorWith(600, { days: 75, seed: 5, now: NOW, clock: () => NOW, rateLimit: false })
+    const client = new EtdClient({
+      baseUrl: sim.url,
+      apiKey: sim.apiKey,
+      clientId: sim.clientId,
+      clientSecret: sim.clientSecret,
+      retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 }
+    })
+    const window = { start: NOW - 75 * DAY, end: NOW }
+    // The simulator answers 400 to any span over 32 days, as ETD does: one unchunked search fails.
+    const result = await findMatches((query) => client.search(query), window, RULE)
+
+    const expected = expectedMatches(sim.messages, NOW, { ...window, ...RULE, mailboxes: [...RULE.mailboxes] })
+    expect(expected.length).toBeGreaterThan(20)
+    expect(result.matched.map((m) => m.id).sort()).toEqual(expected)
+    expect(sim.stats.searches).toBeGreaterThanOrEqual(3)
+  })
+})
