@@ -76,7 +76,8 @@ async function fetchMatches(config: Config, window: SearchWindow): Promise<FindR
       core.info(
         `ETD ${n.path}: ${n.reason}; retrying in ${(n.delayMs / 1000).toFixed(1)}s (attempt ${n.attempt + 1} of ${n.maxAttempts})`
       ),
-    onPageShrink: (size) => core.warning(`ETD said a page was too large; going on with pageSize ${size}`)
+    onPageShrink: (size) => core.warning(`ETD said a page was too large; going on with pageSize ${size}`),
+    onRequest: (path) => core.debug(`ETD ${path}`)
   })
   const found = await findMatches((query) => client.search(query), window, config.rule)
   for (const reason of found.skipped.slice(0, MAX_SKIP_WARNINGS)) core.warning(`Skipped an unreadable ${reason}`)

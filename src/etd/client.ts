@@ -37,6 +37,8 @@ export interface EtdClientOptions {
   clock?: Clock
   onRetry?: (notice: RetryNotice) => void
   onPageShrink?: (pageSize: number) => void
+  /** Called as each request goes out, after the rate limiter let it: what ETD's limit counts. */
+  onRequest?: (path: string) => void
 }
 
 export interface SearchQuery {
@@ -153,6 +155,7 @@ export class EtdClient {
   private async attempt<T>(path: string, authorization: string, body: unknown): Promise<Attempt<T>> {
     let response: Response
     let text: string
+    this.options.onRequest?.(path)
     try {
       response = await fetch(`${this.options.baseUrl}${path}`, {
         method: 'POST',
