@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseConfig } from '../src/config/config.js'
 import { parseDuration } from '../src/config/duration.js'
+import { parseEmailConfig } from '../src/config/email.js'
 import { InputError } from '../src/config/errors.js'
 import { boolean, integer, oneOf } from '../src/config/inputs.js'
 import { parseIssueConfig } from '../src/config/issue.js'
@@ -240,5 +241,72 @@ describe('parseIssueConfig', () => {
         `Input 'issue-assignees' has '${bad}'; expected GitHub logins such as octocat.`
       )
     }
+  })
+})
+
+describe('parseEmailConfig edges', () => {
+  const { parsed: email, errorOf: emailError } = inputParser(parseEmailConfig, {
+    'email-from': 'etd@example.com',
+    'email-to': 'soc@example.com',
+    'smtp-host': 'smtp.example.com'
+  })
+  const viaUrl = (url: string) => ({ 'smtp-host': '', 'smtp-url': url })
+
+  it('reads address groups, and keeps display names free of quotes', () => {
+    expect(email({ 'email-to': 'SOC: a@example.com, b@example.com;' }).to).toEqual(['a@example.com', 'b@example.com'])
+    expect(email({ 'email-to': '"Sec \\"Ops\\"" <sec@example.com>' }).to).toEqual(['"Sec Ops" <sec@example.com>'])
+  })
+
+  it('names what is not an address list', () => {
+    for (const [given, named] of [
+      [',', ','],
+      ['a@b@example.com', 'a@b@example.com']
+    ]) {
+      expect(emailError({ 'email-to': given })).toBe(
+        `Input 'email-to' has '${named}'; expected addresses like security@example.com.`
+      )
+    }
+    expect(emailError({ 'email-from': '' })).toBe(
+      "Input 'email-from' is required: the sender address of notification emails."
+    )
+    expect(emailError({ 'email-from': 'a@example.com, b@example.com' })).toBe(
+      "Input 'email-from' has 2 addresses; expected one."
+    )
+    expect(emailError({ 'email-max-rows': '0' })).toBe(
+      "Input 'email-max-rows' is '0'; expected a whole number from 1 to 10000."
+    )
+    expect(emailError({ 'notify-mailbox-owners': 'yes' })).toBe(
+      "Input 'notify-mailbox-owners' is 'yes'; expected true or false."
+    )
+  })
+
+  it('explains a bad smtp-url in one line', () => {
+    expect(emailError(viaUrl('not a url'))).toBe(
+      "Input 'smtp-url' is not a URL; expected smtp://user:password@host:587 or smtps://user:password@host:465."
+    )
+    expect(emailError(viaUrl('https://mail.example.com'))).toBe(
+      "Input 'smtp-url' starts with 'https://'; expected smtp:// (STARTTLS) or smtps:// (implicit TLS)."
+    )
+    expect(emailError(viaUrl('smtp://'))).toBe("Input 'smtp-url' has no host; expected smtp://user:password@host:587.")
+  })
+
+  it('trims smtp-url, reads an IPv6 host, and ignores a blank smtp-host beside it', () => {
+    expect(email({ 'smtp-host': ' ', 'smtp-url': ' smtp://[::1]:2525 ' }).smtp).toMatchObject({
+      host: '::1',
+      port: 2525
+    })
+  })
+
+  it('trims the user name', () => {
+    expect(email({ 'smtp-username': ' alerts ', 'smtp-password': 'p' }).smtp.username).toBe('alerts')
+  })
+
+  it('explains the port and security mix-ups given as separate fields', () => {
+    expect(emailError({ 'smtp-port': '465' })).toBe(
+      "Input 'smtp-security' asks for STARTTLS on port 465, which speaks implicit TLS: use smtp-security: tls for port 465, or port 587 for STARTTLS."
+    )
+    expect(emailError({ 'smtp-security': 'tls', 'smtp-port': '587' })).toBe(
+      "Input 'smtp-security' asks for implicit TLS on port 587, which speaks STARTTLS: use smtp-security: starttls for port 587, or port 465 for implicit TLS."
+    )
   })
 })
