@@ -9,6 +9,7 @@ import { parseEmailConfig } from '../src/config/email.js'
 import { InputError } from '../src/config/errors.js'
 import { boolean, integer, oneOf } from '../src/config/inputs.js'
 import { parseIssueConfig } from '../src/config/issue.js'
+import { certificate } from '../src/simulator/certificate.js'
 import { inputParser } from './helpers/inputs.js'
 
 const SECRETS = { 'etd-api-key': 'k', 'etd-client-id': 'id', 'etd-client-secret': 's', notify: 'none' }
@@ -69,13 +70,14 @@ describe('etd-base-url edges', () => {
     for (const url of ['http://[::1]:8787', 'http://127.10.20.30', 'http://127.0.0.10:80']) {
       expect(config({ 'etd-base-url': url }).etd.baseUrl).toBe(url.replace(/:80$/, ''))
     }
-    for (const url of ['http://127.0.0.1.evil.example', 'ftp://etd.example.com']) {
+    for (const url of ['http://127.0.0.1.evil.example', 'ftp://etd.example.com', 'ftp://127.0.0.1']) {
       expect(errorOf({ 'etd-base-url': url })).toMatch(/expected an https URL without credentials or query/)
     }
   })
 
   it('trims the input and every trailing slash', () => {
     expect(config({ 'etd-base-url': ' https://etd.example/api// ' }).etd.baseUrl).toBe('https://etd.example/api')
+    expect(config({ 'etd-base-url': '  ' }).etd.baseUrl).toBe('https://api.us.etd.cisco.com')
   })
 })
 
@@ -176,7 +178,9 @@ describe('parseDuration edges', () => {
     ['2.5h', 9_000_000]
   ])('reads %p', (text, expected) => expect(parseDuration(text)).toBe(expected))
 
-  it.each(['x2h', '2hx', '2.h', '.5h', `1${'0'.repeat(400)}d`])('refuses %p', (text) => {
+  it('reads two decimals', () => expect(parseDuration('1.25h')).toBe(4_500_000))
+
+  it.each(['x2h', '2hx', '1 msecs', '2.h', '.5h', `1${'0'.repeat(400)}d`])('refuses %p', (text) => {
     expect(parseDuration(text)).toBeUndefined()
   })
 })
@@ -189,8 +193,8 @@ describe('parseIssueConfig', () => {
         {
           GITHUB_REPOSITORY: 'octo-org/watch.repo_1',
           GITHUB_RUN_ID: '42',
-          GITHUB_SERVER_URL: 'https://ghe.example/',
-          GITHUB_API_URL: 'https://ghe.example/api/v3/'
+          GITHUB_SERVER_URL: 'https://ghe.example//',
+          GITHUB_API_URL: 'https://ghe.example/api/v3//'
         }
       )
     ).toEqual({
@@ -227,6 +231,9 @@ describe('parseIssueConfig', () => {
     expect(issueError({ 'issue-labels': `ok, ${'l'.repeat(51)}` })).toBe(
       `Input 'issue-labels' has '${'l'.repeat(51)}…'; labels are at most 50 characters.`
     )
+    expect(issueError({ 'issue-labels': 'l'.repeat(70) })).toBe(
+      `Input 'issue-labels' has '${'l'.repeat(60)}…'; labels are at most 50 characters.`
+    )
   })
 
   it('reads assignees as logins, with or without @', () => {
@@ -236,7 +243,7 @@ describe('parseIssueConfig', () => {
       'dependabot[bot]'
     ])
     expect(issue({ 'issue-assignees': `a${'b'.repeat(38)}` }).assignees).toEqual([`a${'b'.repeat(38)}`])
-    for (const bad of ['bad login!', '-x', `a${'b'.repeat(39)}`, 'x[bot]y']) {
+    for (const bad of ['bad login!', 'octo@cat', '-x', `a${'b'.repeat(39)}`, 'x[bot]y']) {
       expect(issueError({ 'issue-assignees': bad })).toBe(
         `Input 'issue-assignees' has '${bad}'; expected GitHub logins such as octocat.`
       )
@@ -297,11 +304,17 @@ describe('parseEmailConfig edges', () => {
     })
   })
 
-  it('trims the user name', () => {
+  it('trims the user name and the CA, and takes a blank smtp-url for none', async () => {
     expect(email({ 'smtp-username': ' alerts ', 'smtp-password': 'p' }).smtp.username).toBe('alerts')
+    const { cert } = await certificate()
+    expect(email({ 'smtp-ca': `\n ${cert.trim()} \n` }).smtp.ca).toBe(cert.trim())
+    expect(email({ 'smtp-url': '  ' }).smtp.host).toBe('smtp.example.com')
   })
 
-  it('explains the port and security mix-ups given as separate fields', () => {
+  it('explains the port and security mix-ups', () => {
+    expect(emailError(viaUrl('smtp://mail.example.com:465'))).toBe(
+      "Input 'smtp-url' asks for STARTTLS on port 465, which speaks implicit TLS: use smtps:// for port 465, or port 587 for STARTTLS."
+    )
     expect(emailError({ 'smtp-port': '465' })).toBe(
       "Input 'smtp-security' asks for STARTTLS on port 465, which speaks implicit TLS: use smtp-security: tls for port 465, or port 587 for STARTTLS."
     )

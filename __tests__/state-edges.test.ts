@@ -26,12 +26,18 @@ describe('parseState edges', () => {
     ['no watermark', { watermark: undefined }],
     ['a numeric horizon', { horizon: T }],
     ['a time with trailing text', { watermark: `${AT} ` }],
-    ['a time with leading text', { horizon: `x${AT}` }]
+    ['a time with leading text', { horizon: `x${AT}` }],
+    ['an expanded year', { horizon: `+00${AT}` }],
+    ['a time in another format', { watermark: 'Fri, 27 Nov 2026 10:00:00 GMT' }]
   ])('refuses %s', (_case, fields) => {
     expect(parseState(doc(fields))).toEqual({
       ok: false,
       reason: 'its horizon or watermark is missing or out of order'
     })
+  })
+
+  it('refuses a document that is a JSON string', () => {
+    expect(parseState('"text"')).toEqual({ ok: false, reason: 'it is not a JSON object' })
   })
 
   it('refuses a notified list that is an array', () => {
@@ -105,6 +111,7 @@ describe('decide at the horizon', () => {
     const decision = decide(
       [
         message('at', 'bec', T),
+        message('at, verdict stamped before', 'bec', T, T - HOUR),
         message('verdict-at', 'bec', T - HOUR, T),
         message('before', 'bec', T - HOUR),
         message('after', 'bec', T + HOUR, T - HOUR)
@@ -114,6 +121,7 @@ describe('decide at the horizon', () => {
     )
     expect(Object.fromEntries(decision.dispositions)).toEqual({
       at: 'new',
+      'at, verdict stamped before': 'new',
       'verdict-at': 'new',
       before: 'before-horizon',
       after: 'new'
