@@ -1,7 +1,9 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parseAction } from '@actions/workflow-parser/actions/action-parser'
-import { readdirSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { parseConfig } from '../src/config/config.js'
@@ -105,9 +107,72 @@ describe("workflows and action.yml pass GitHub's workflow parser", () => {
     for (const secret of ['etd-api-key', 'etd-client-id', 'etd-client-secret', 'smtp-url']) {
       expect(step.with?.[secret]).toMatch(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/)
     }
-    // Third-party actions pinned to a commit.
-    for (const uses of example.matchAll(/uses: ([^\s]+)/g)) {
-      if (!uses[1].includes('etd-verdict-watch')) expect(uses[1]).toMatch(/@[0-9a-f]{40}$/)
-    }
+  })
+})
+
+/** The `uses:` of a workflow that name another repository's action, and those of them not pinned to a commit. */
+function thirdPartyActions(workflow: string): { checked: string[]; unpinned: string[] } {
+  const checked = [...workflow.matchAll(/^\s*(?:-\s+)?uses:\s*['"]?([^\s'"#]+)/gm)]
+    .map((m) => m[1])
+    .filter((uses) => !uses.startsWith('./') && !uses.startsWith('docker://') && !uses.includes('/etd-verdict-watch@'))
+  return { checked, unpinned: checked.filter((uses) => !/@[0-9a-f]{40}$/.test(uses)) }
+}
+
+describe('third-party actions are pinned to a commit', () => {
+  it.each(WORKFLOWS)('%s', (file) => {
+    expect(thirdPartyActions(readFileSync(file, 'utf8')).unpinned).toEqual([])
+  })
+
+  it('which checks real uses: lines, and catches a tag', () => {
+    const ci = thirdPartyActions(readFileSync('.github/workflows/ci.yml', 'utf8'))
+    expect(ci.checked).toContain('actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683')
+    const fixture = [
+      'steps:',
+      '  - uses: actions/checkout@v4',
+      '  - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4.4.0',
+      "  - uses: 'acme/tool@main'",
+      '  - uses: ./',
+      '  - uses: your-org/etd-verdict-watch@v1'
+    ].join('\n')
+    expect(thirdPartyActions(fixture)).toEqual({
+      checked: ['actions/checkout@v4', 'actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020', 'acme/tool@main'],
+      unpinned: ['actions/checkout@v4', 'acme/tool@main']
+    })
+  })
+})
+
+describe("ci.yml's output check", () => {
+  const ci = parse(readFileSync('.github/workflows/ci.yml', 'utf8')) as {
+    jobs: Record<string, { steps: Array<{ name?: string; run?: string }> }>
+  }
+  const script = ci.jobs.action.steps.find((s) => s.name === 'Check the outputs')!.run!
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'etd-ci-step-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  /** The step's exit code, run the way the runner runs `run:` scripts, with a report of `reported` messages. */
+  const step = (env: Record<string, string>, reported: number) => {
+    const report = join(dir, `report-${reported}.json`)
+    writeFileSync(report, JSON.stringify({ messages: Array.from({ length: reported }, (_, i) => ({ id: `m${i}` })) }))
+    return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+      env: { PATH: process.env.PATH, REPORT: report, ...env },
+      encoding: 'utf8'
+    }).status
+  }
+
+  it('passes when every match is new and reported', () => {
+    expect(step({ MATCHED: '3', NEW: '3' }, 3)).toBe(0)
+  })
+
+  it.each([
+    ['nothing matched', { MATCHED: '0', NEW: '5' }, 0],
+    ['nothing matched nor was new', { MATCHED: '0', NEW: '0' }, 0],
+    ['the outputs are empty', { MATCHED: '', NEW: '' }, 0],
+    ['fewer were new than matched', { MATCHED: '3', NEW: '2' }, 3],
+    ['the report lists another number', { MATCHED: '2', NEW: '2' }, 3]
+  ])('fails when %s', (_case, env, reported) => {
+    expect(step(env, reported)).not.toBe(0)
   })
 })

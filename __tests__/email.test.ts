@@ -8,7 +8,6 @@ import { normalizeMessage } from '../src/etd/message.js'
 import type { EtdMessage } from '../src/etd/types.js'
 import type { MatchRule } from '../src/match/matcher.js'
 import { deliverEmail, type EmailBatch } from '../src/notify/email-channel.js'
-import { displayTime, toRow } from '../src/notify/rows.js'
 import { generateMessages, renderMessage } from '../src/simulator/data.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
@@ -150,22 +149,48 @@ describe('the email digest over real SMTP', () => {
 
   it('sends each mailbox owner a plain notice with only their own messages', async () => {
     smtp = await startMailSink({ auth: AUTH })
-    const matched = convictions(15)
+    const message = (id: string, mailboxes: string[], minute: number, verdict: string): EtdMessage => ({
+      id,
+      receivedAt: `2026-11-27T09:${minute}:42.123Z`,
+      subject: `Invoice ${id}`,
+      fromAddress: 'billing@evil.example',
+      senderName: 'Billing Dept',
+      toAddresses: mailboxes,
+      mailboxes,
+      verdict,
+      retro: false,
+      manual: false,
+      techniques: [],
+      remediation: { folder: 'quarantine', automatic: true }
+    })
+    const matched = [
+      message('m1', ['ceo@example.com', 'intern@example.com'], 10, 'bec'),
+      message('m2', ['cfo@example.com'], 20, 'phishing'),
+      message('m3', ['ceo@example.com', 'cfo@example.com'], 30, 'malicious')
+    ]
     const outcome = await deliverEmail(await config({}, { notifyOwners: true }), await batch(matched), FAST)
-    const owners = [...new Set(matched.flatMap((m) => m.mailboxes))]
-    expect(outcome.ownerNotices).toBe(owners.length)
-    expect(smtp.received).toHaveLength(1 + owners.length)
-    for (const { mail, envelopeTo } of smtp.received.slice(1)) {
-      expect(envelopeTo).toHaveLength(1)
-      const owner = envelopeTo[0]
+    expect(outcome.ownerNotices).toBe(2)
+    expect(smtp.received).toHaveLength(3)
+    const notices = new Map(smtp.received.slice(1).map(({ mail, envelopeTo }) => [envelopeTo.join(','), mail]))
+    expect([...notices.keys()].sort()).toEqual(['ceo@example.com', 'cfo@example.com'])
+    for (const mail of notices.values()) {
       expect(mail.html).toBe(false)
-      expect(mail.subject).toMatch(/^\[ETD\] \d+ dangerous messages? to you (was|were) stopped$/)
-      const own = matched.filter((m) => m.mailboxes.includes(owner))
-      // Exactly their own messages: as many entries as they have, each of theirs present.
-      expect(mail.text?.match(/^- Received /gm)).toHaveLength(own.length)
-      for (const m of own)
-        expect(mail.text).toContain(`- Received ${displayTime(m.receivedAt)} from ${toRow(m).sender}`)
+      expect(mail.subject).toBe('[ETD] 2 dangerous messages to you were stopped')
     }
+    const entries = (owner: string) => notices.get(owner)!.text!.match(/^- Received .*$/gm)
+    expect(entries('ceo@example.com')).toEqual([
+      '- Received 2026-11-27 09:10 UTC from Billing Dept <billing@evil[.]example>',
+      '- Received 2026-11-27 09:30 UTC from Billing Dept <billing@evil[.]example>'
+    ])
+    expect(entries('cfo@example.com')).toEqual([
+      '- Received 2026-11-27 09:20 UTC from Billing Dept <billing@evil[.]example>',
+      '- Received 2026-11-27 09:30 UTC from Billing Dept <billing@evil[.]example>'
+    ])
+    const ceo = notices.get('ceo@example.com')!.text!
+    expect(ceo).toContain(
+      '  Subject: Invoice m1\n  It was identified as a BEC threat and moved to quarantine automatically.'
+    )
+    expect(ceo).not.toContain('Invoice m2')
   })
 
   it('sends no email when nothing matched, unless email-when-empty asks for an all-clear', async () => {
@@ -203,7 +228,8 @@ describe('the email digest over real SMTP', () => {
     expect(outcome.sent).toBe(false)
     expect(smtp.connections).toBe(0)
     const parsed = await simpleParser(await readFile(outcome.emlPath!))
-    expect(parsed.subject).toBe(`[ETD] 3 new convictions: ${parsed.subject?.split(': ')[1]}`)
+    // The three are (seed 9) a phishing and two scams: most frequent first.
+    expect(parsed.subject).toBe('[ETD] 3 new convictions: 2 scam, 1 phishing')
     expect(parsed.html).toContain(`ETD id ${matched[0].id}`)
   })
 })
@@ -254,6 +280,15 @@ describe('email failures, each explained', () => {
     )
     expect(message).not.toContain('wrong-password')
     expect(smtp.connections).toBe(1)
+  })
+
+  it("reports a 5xx refusal with the server's reply and without retrying", async () => {
+    smtp = await startMailSink({ auth: AUTH })
+    smtp.refuseConnections = [554]
+    expect(await failure(await config())).toMatch(/^The SMTP server at 127\.0\.0\.1:\d+ refused the email: .*554/)
+    // A retry would have found the server willing: the one attempt is what keeps a permanent refusal permanent.
+    expect(smtp.connections).toBe(1)
+    expect(smtp.received).toHaveLength(0)
   })
 
   it('does not trust a certificate it has no CA for', async () => {

@@ -29,10 +29,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function setUp(count = 400, seed = 12): Promise<void> {
+async function setUp(count = 400, seed = 12, until = T0 - 10 * 60_000): Promise<void> {
   dir = await mkdtemp(join(tmpdir(), 'etd-issues-'))
   sim = await startSimulator({
-    messages: generateMessages({ seed, count, start: T0 - 2 * 86_400_000, end: T0 - 10 * 60_000 }),
+    messages: generateMessages({ seed, count, start: T0 - 2 * 86_400_000, end: until }),
     clock: () => clock,
     rateLimit: false
   })
@@ -178,12 +178,45 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     expect(github!.issues).toHaveLength(2)
   })
 
+  it('opens no duplicate when a failed save brings back an older state', async () => {
+    // Messages keep arriving after T0, so that the run three hours later has a batch of its own.
+    await setUp(400, 12, T0 + 2 * HOUR)
+    const statePath = join(dir, 'state.json')
+    await runAt(T0)
+    const before = await readFile(statePath, 'utf8')
+    const later = await runAt(T0 + 3 * HOUR)
+    expect(later.failed).toBe(false)
+    expect(github!.issues.map((i) => i.number)).toEqual([1, 2])
+    // Had that run's save failed, the next run would restore the state from before it.
+    await writeFile(statePath, before)
+    const rerun = await runAt(T0 + 3 * HOUR)
+    expect(rerun.failed).toBe(false)
+    expect(rerun.outputs['state-restored']).toBe('true')
+    expect(creates()).toHaveLength(2)
+    expect(rerun.outputs['issue-number']).toBe('2')
+    expect(rerun.summary).toContain('Already recorded in issue #2, so no new issue.')
+  })
+
+  it('goes on when another run creates a label between its read and its create', async () => {
+    await setUp()
+    // The read says `security` is missing; by the create it exists, and GitHub answers 422 already_exists.
+    github!.failRequests = [{ request: 'GET /repos/acme/etd-watch/labels/security', status: 404 }]
+    const result = await runAt(T0)
+    expect(result.failed).toBe(false)
+    // etd-verdict-watch, security (answered 422) and action-needed (some convictions are still in the inbox).
+    expect(github!.requests.filter((r) => r === 'POST /repos/acme/etd-watch/labels')).toHaveLength(3)
+    expect(github!.issues).toHaveLength(1)
+    expect(github!.issues[0].labels).toEqual(['etd-verdict-watch', 'security', 'action-needed'])
+  })
+
   it('makes hostile subjects and sender names inert: no mention, reference, image or live link', async () => {
     await setUp(900, 3)
     await runAt(T0)
     const { body } = github!.issues[0]
     const html = await marked.parse(body, { gfm: true })
     const links = [...html.matchAll(/<a [^>]*href="([^"]*)"/g)].map((m) => m[1])
+    // The run link is the one link; every() alone would pass on a body with no links at all.
+    expect(links.length).toBeGreaterThan(0)
     expect(links.every((href) => href === 'https://github.example/acme/etd-watch/actions/runs/4242')).toBe(true)
     expect(html).not.toMatch(/<(img|script|iframe|details)[\s>]/i)
     // GitHub pings @user and @org/team and links #123 when @ or # is followed directly by a name or number.

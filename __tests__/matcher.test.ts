@@ -48,6 +48,10 @@ describe('matches', () => {
     expect(matches(message({ mailboxes: ['dave@sub.subsidiary.example.org'] }), RULE)).toBe(false)
   })
 
+  it('matches a listed address exactly, never as a suffix', () => {
+    expect(matches(message({ mailboxes: ['xcfo@example.com'] }), RULE)).toBe(false)
+  })
+
   it('matches any of several mailboxes, and every mailbox when none are listed', () => {
     expect(matches(message({ mailboxes: ['x@example.com', 'cfo@example.com'] }), RULE)).toBe(true)
     expect(matches(message({ mailboxes: [] }), RULE)).toBe(false)

@@ -15,6 +15,8 @@ import { parseMarker } from '../src/notify/marker.js'
 
 const { values } = parseArgs({ options: { node: { type: 'string', default: process.execPath } } })
 const node = values.node!
+// A hung bundle must fail the smoke test, not hang CI: the bundle's run takes seconds.
+const TIMEOUT_MS = 120_000
 const dir = await mkdtemp(join(tmpdir(), 'etd-smoke-'))
 let passed = 0
 let failed = 0
@@ -37,15 +39,21 @@ async function action(
   env.GITHUB_OUTPUT = outputFile
   env.RUNNER_TEMP = dir
   Object.assign(env, extraEnv)
-  const child = spawn(node, ['dist/index.js'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(node, ['dist/index.js'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: TIMEOUT_MS,
+    killSignal: 'SIGKILL'
+  })
   let stdout = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  if (code === null) stdout += `\n(killed: no exit within ${TIMEOUT_MS / 1000}s)`
   return { code, stdout, outputs: await readFile(outputFile, 'utf8') }
 }
 
 const version = await new Promise<string>((resolve) => {
-  const child = spawn(node, ['--version'])
+  const child = spawn(node, ['--version'], { timeout: TIMEOUT_MS, killSignal: 'SIGKILL' })
   let out = ''
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
   child.on('close', () => resolve(out.trim()))

@@ -184,7 +184,8 @@ function etdClient(config: Config, clock: Clock | undefined): EtdClient {
       core.info(
         `ETD ${n.path}: ${n.reason}; retrying in ${(n.delayMs / 1000).toFixed(1)}s (attempt ${n.attempt + 1} of ${n.maxAttempts})`
       ),
-    onPageShrink: (size) => core.warning(`ETD said a page was too large; going on with pageSize ${size}`)
+    onPageShrink: (size) => core.warning(`ETD said a page was too large; going on with pageSize ${size}`),
+    onRequest: (path) => core.debug(`ETD ${path}`)
   })
 }
 

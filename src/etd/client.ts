@@ -38,6 +38,8 @@ export interface EtdClientOptions {
   clock?: Clock
   onRetry?: (notice: RetryNotice) => void
   onPageShrink?: (pageSize: number) => void
+  /** Called as each request goes out, after the rate limiter let it: what ETD's limit counts. */
+  onRequest?: (path: string) => void
 }
 
 export interface RequestCount {
@@ -162,6 +164,7 @@ export class EtdClient {
     let response: Response
     let text: string
     this.requests[path === TOKEN_PATH ? 'token' : 'search']++
+    this.options.onRequest?.(path)
     try {
       response = await fetch(url, {
         method: 'POST',

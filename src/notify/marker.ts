@@ -18,7 +18,7 @@ export interface MarkedConviction {
 
 /** The marker, at most `maxLength` characters: a huge batch records as many as fit (the state has all). */
 export function formatMarker(convictions: MarkedConviction[], maxLength = Infinity): string {
-  let length = OPEN.length + CLOSE.length + 2
+  let length = OPEN.length + CLOSE.length + 1
   const lines: string[] = []
   for (const c of convictions) {
     const line = `${c.id} ${c.verdict} ${c.receivedAt}`

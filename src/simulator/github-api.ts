@@ -47,6 +47,8 @@ export interface GitHubApi {
   labels: Map<string, { name: string; color: string; description: string }>
   /** Statuses answered, once each, to the next requests; 403 answers as a secondary rate limit. */
   failNext: number[]
+  /** A status answered once to one request, such as `GET /repos/acme/etd-watch/labels/x`. */
+  failRequests: Array<{ request: string; status: number }>
   /** The token lacks issues: write, as with a workflow `permissions:` block that does not grant it. */
   readOnly: boolean
   caches: SimCacheEntry[]
@@ -85,6 +87,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     issues: [] as SimIssue[],
     labels: new Map((options.labels ?? []).map((name) => [name, { name, color: 'ededed', description: '' }])),
     failNext: [] as number[],
+    failRequests: [] as Array<{ request: string; status: number }>,
     readOnly: false,
     caches: options.caches ?? [],
     actions: 'write' as 'none' | 'read' | 'write',
@@ -108,6 +111,11 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       )
     }
     if (failure !== undefined) return send(res, failure, { message: 'Server Error' })
+    const planned = state.failRequests.findIndex((f) => f.request === `${req.method} ${url.pathname}`)
+    if (planned >= 0) {
+      const [{ status }] = state.failRequests.splice(planned, 1)
+      return send(res, status, { message: status === 404 ? 'Not Found' : 'Server Error' })
+    }
 
     const prefix = `/repos/${owner}/${repo}`
     if (!url.pathname.startsWith(`${prefix}/`)) return send(res, 404, { message: 'Not Found' })

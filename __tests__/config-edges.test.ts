@@ -1,0 +1,341 @@
+// The edges of input parsing that mutation testing showed unguarded: each expectation is the documented
+// behaviour (README, action.yml), written out.
+import { describe, expect, it } from '@jest/globals'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseConfig } from '../src/config/config.js'
+import { parseDuration } from '../src/config/duration.js'
+import { parseEmailConfig } from '../src/config/email.js'
+import { InputError } from '../src/config/errors.js'
+import { boolean, integer, oneOf } from '../src/config/inputs.js'
+import { parseIssueConfig } from '../src/config/issue.js'
+import { certificate } from '../src/simulator/certificate.js'
+import { inputParser } from './helpers/inputs.js'
+
+const SECRETS = { 'etd-api-key': 'k', 'etd-client-id': 'id', 'etd-client-secret': 's', notify: 'none' }
+const ISSUE = { 'github-token': 'ghs_x', repository: 'acme/etd-watch' }
+const EMAIL = { 'smtp-host': 'smtp.example.com', 'email-from': 'etd@example.com', 'email-to': 'soc@example.com' }
+const config = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+  inputParser((input) => parseConfig(input, env), SECRETS).parsed(inputs)
+const { errorOf } = inputParser((input) => parseConfig(input), SECRETS)
+const issue = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+  inputParser((input) => parseIssueConfig(input, env), ISSUE).parsed(inputs)
+const issueError = (inputs: Record<string, string>) =>
+  inputParser((input) => parseIssueConfig(input, {}), ISSUE).errorOf(inputs)
+
+describe('where the state lives', () => {
+  const ref = (file: string) => ({ GITHUB_WORKFLOW_REF: `acme/etd-watch/.github/workflows/${file}@refs/heads/main` })
+
+  it('is the state-path file when one is given, whatever state-key says', () => {
+    expect(config({ 'state-path': ' /var/lib/etd/state.json ', 'state-key': 'k' }).state).toEqual({
+      kind: 'file',
+      path: '/var/lib/etd/state.json'
+    })
+  })
+
+  it('is the cache under state-key, which must be a plain name of at most 200 characters', () => {
+    expect(config({ 'state-key': ' tenant-emea.v1_a ' }).state).toEqual({
+      kind: 'cache',
+      prune: false,
+      key: 'tenant-emea.v1_a'
+    })
+    expect(config({ 'state-key': 'k'.repeat(200) }).state).toEqual({
+      kind: 'cache',
+      prune: false,
+      key: 'k'.repeat(200)
+    })
+    for (const bad of ['a/b', 'b/', '/b', 'a b', 'k'.repeat(201)]) {
+      expect(errorOf({ 'state-key': bad })).toBe(
+        `Input 'state-key' is '${bad}'; expected letters, digits, '.', '_' or '-' (at most 200).`
+      )
+    }
+  })
+
+  it('defaults to a key of the workflow file and the job', () => {
+    const key = (env: NodeJS.ProcessEnv) => config({}, env).state
+    expect(key({ ...ref('etd-watch.yml'), GITHUB_JOB: 'watch' })).toEqual({
+      kind: 'cache',
+      prune: false,
+      key: 'etd-verdict-watch-etd-watch-watch'
+    })
+    expect(key({ ...ref('ETD Watch.yaml'), GITHUB_JOB: '--Watch_EMEA--' })).toEqual({
+      kind: 'cache',
+      prune: false,
+      key: 'etd-verdict-watch-etd-watch-watch-emea'
+    })
+    expect(key({ ...ref('nightly'), GITHUB_JOB: 'j' })).toEqual({
+      kind: 'cache',
+      prune: false,
+      key: 'etd-verdict-watch-nightly-j'
+    })
+    expect(key({ GITHUB_WORKFLOW: 'Nightly ETD' })).toEqual({
+      kind: 'cache',
+      prune: false,
+      key: 'etd-verdict-watch-nightly-etd-watch'
+    })
+    expect(key({})).toEqual({ kind: 'cache', prune: false, key: 'etd-verdict-watch-local-watch' })
+    expect(key({ GITHUB_JOB: '***' })).toEqual({ kind: 'cache', prune: false, key: 'etd-verdict-watch-local-x' })
+    const long = key({ GITHUB_JOB: 'j'.repeat(300) })
+    expect(long).toEqual({ kind: 'cache', prune: false, key: `etd-verdict-watch-local-${'j'.repeat(176)}` })
+  })
+})
+
+describe('etd-base-url edges', () => {
+  it('allows plain http on loopback only, in each of its spellings', () => {
+    for (const url of ['http://[::1]:8787', 'http://127.10.20.30', 'http://127.0.0.10:80']) {
+      expect(config({ 'etd-base-url': url }).etd.baseUrl).toBe(url.replace(/:80$/, ''))
+    }
+    for (const url of ['http://127.0.0.1.evil.example', 'ftp://etd.example.com', 'ftp://127.0.0.1']) {
+      expect(errorOf({ 'etd-base-url': url })).toMatch(/expected an https URL without credentials or query/)
+    }
+  })
+
+  it('trims the input and every trailing slash', () => {
+    expect(config({ 'etd-base-url': ' https://etd.example/api// ' }).etd.baseUrl).toBe('https://etd.example/api')
+    expect(config({ 'etd-base-url': '  ' }).etd.baseUrl).toBe('https://api.us.etd.cisco.com')
+  })
+})
+
+describe('other parseConfig edges', () => {
+  it('names the input in each message, as given but trimmed', () => {
+    expect(errorOf({ lookback: ' soon ' })).toBe(
+      "Input 'lookback' is 'soon'; expected a duration such as 90s, 65m, 2h or 7d."
+    )
+    expect(errorOf({ 'etd-client-id': '' })).toBe(
+      "Input 'etd-client-id' is required: the ETD API client ID, from a repository secret."
+    )
+    expect(errorOf({ rescan: 'x' })).toBe("Input 'rescan' is 'x'; expected a duration such as 90s, 65m, 2h or 7d.")
+  })
+
+  it('rescans 24 hours unless told, and may rescan nothing', () => {
+    expect(config({}).rescanMs).toBe(86_400_000)
+    expect(config({ rescan: '0' }).rescanMs).toBe(0)
+  })
+
+  it('refuses mailbox patterns with spaces or more than an address', () => {
+    for (const bad of ['a b@example.com', 'ceo@example.com x', 'ceo@@example.com']) {
+      expect(errorOf({ mailboxes: bad })).toBe(
+        `Input 'mailboxes' has '${bad}'; expected addresses like ceo@example.com or *@example.com.`
+      )
+    }
+  })
+
+  it('configures the channels notify asks for, and only those', () => {
+    const both = config({ notify: 'both', ...EMAIL, ...ISSUE })
+    expect(both.email?.to).toEqual(['soc@example.com'])
+    expect(both.issue?.repo).toBe('etd-watch')
+    const issueOnly = config({ notify: ' Issue ', ...EMAIL, ...ISSUE })
+    expect(issueOnly.email).toBeUndefined()
+    expect(issueOnly.issue?.owner).toBe('acme')
+    const emailOnly = config({ notify: 'email', ...EMAIL, ...ISSUE })
+    expect(emailOnly.issue).toBeUndefined()
+    expect(emailOnly.email?.from).toBe('etd@example.com')
+  })
+
+  it('reads dry-run and report-path', () => {
+    expect(config({ 'dry-run': 'true' }).dryRun).toBe(true)
+    expect(config({ 'report-path': ' /tmp/r.json ' }).reportPath).toBe('/tmp/r.json')
+    expect(config({}).reportPath).toBe(join(tmpdir(), 'etd-verdict-watch', 'report.json'))
+  })
+})
+
+describe('input readers', () => {
+  const reader = (value: string) => () => value
+
+  it('reads YAML booleans, trimmed, and names anything else', () => {
+    for (const yes of ['true', 'True', 'TRUE', ' true ']) expect(boolean(reader(yes), 'dry-run', false)).toBe(true)
+    for (const no of ['false', 'False', 'FALSE', ' false ']) expect(boolean(reader(no), 'dry-run', true)).toBe(false)
+    expect(boolean(reader(''), 'dry-run', true)).toBe(true)
+    expect(() => boolean(reader('yes'), 'dry-run', false)).toThrow(
+      new InputError("Input 'dry-run' is 'yes'; expected true or false.")
+    )
+  })
+
+  it('reads whole numbers within their bounds, inclusive', () => {
+    const read = (value: string) => integer(reader(value), 'email-max-rows', 200, 1, 10000)
+    expect(read('')).toBe(200)
+    expect(read(' 1 ')).toBe(1)
+    expect(read('10000')).toBe(10000)
+    for (const bad of ['0', '10001', '5x', 'x5', '1.5', '-3']) {
+      expect(() => read(bad)).toThrow(
+        new InputError(`Input 'email-max-rows' is '${bad}'; expected a whole number from 1 to 10000.`)
+      )
+    }
+  })
+
+  it('reads a choice trimmed and case-insensitively', () => {
+    expect(oneOf(reader(' BOTH '), 'notify', ['email', 'both'], 'email')).toBe('both')
+  })
+
+  it('throws InputError, which the action shows as one line', () => {
+    expect(new InputError('x').name).toBe('InputError')
+  })
+})
+
+describe('parseDuration edges', () => {
+  it.each([
+    ['500ms', 500],
+    ['0s', 0],
+    ['2 secs', 2000],
+    ['1 second', 1000],
+    ['3 seconds', 3000],
+    ['1 minute', 60_000],
+    ['10 minutes', 600_000],
+    ['1 hr', 3_600_000],
+    ['2 hrs', 7_200_000],
+    ['1 hour', 3_600_000],
+    ['3 hours', 10_800_000],
+    ['1 day', 86_400_000],
+    ['2 days', 172_800_000],
+    ['2w', 1_209_600_000],
+    ['1 week', 604_800_000],
+    ['2 weeks', 1_209_600_000],
+    ['2.5h', 9_000_000]
+  ])('reads %p', (text, expected) => expect(parseDuration(text)).toBe(expected))
+
+  it('reads two decimals', () => expect(parseDuration('1.25h')).toBe(4_500_000))
+
+  it.each(['x2h', '2hx', '1 msecs', '2.h', '.5h', `1${'0'.repeat(400)}d`])('refuses %p', (text) => {
+    expect(parseDuration(text)).toBeUndefined()
+  })
+})
+
+describe('parseIssueConfig', () => {
+  it('reads the repository from the input or the workflow, and links the run', () => {
+    expect(
+      issue(
+        { repository: '' },
+        {
+          GITHUB_REPOSITORY: 'octo-org/watch.repo_1',
+          GITHUB_RUN_ID: '42',
+          GITHUB_SERVER_URL: 'https://ghe.example//',
+          GITHUB_API_URL: 'https://ghe.example/api/v3//'
+        }
+      )
+    ).toEqual({
+      token: 'ghs_x',
+      owner: 'octo-org',
+      repo: 'watch.repo_1',
+      labels: ['etd-verdict-watch'],
+      assignees: [],
+      apiUrl: 'https://ghe.example/api/v3',
+      runUrl: 'https://ghe.example/octo-org/watch.repo_1/actions/runs/42',
+      author: 'github-actions[bot]'
+    })
+    expect(issue({ repository: ' acme/etd-watch ' }, { GITHUB_RUN_ID: '7' })).toMatchObject({
+      apiUrl: 'https://api.github.com',
+      runUrl: 'https://github.com/acme/etd-watch/actions/runs/7'
+    })
+    expect(issue({}).runUrl).toBeUndefined()
+  })
+
+  it('names github-token and a bad repository', () => {
+    expect(issueError({ 'github-token': ' ' })).toBe(
+      "Input 'github-token' is required: a token that may open issues, for notify: issue or both (in a workflow, the default github.token)."
+    )
+    expect(issue({ repository: `${'o'.repeat(39)}/${'r'.repeat(100)}` }).repo).toBe('r'.repeat(100))
+    for (const bad of ['', 'acme', 'acme/etd/x', 'a cme/etd', `${'o'.repeat(40)}/r`, `o/${'r'.repeat(101)}`]) {
+      expect(issueError({ repository: bad })).toBe(
+        `Input 'repository' is '${bad}'; expected owner/name, such as acme/etd-watch.`
+      )
+    }
+  })
+
+  it('reads labels once each, at most 50 characters', () => {
+    expect(issue({ 'issue-labels': 'a, b\na' }).labels).toEqual(['a', 'b'])
+    expect(issue({ 'issue-labels': 'l'.repeat(50) }).labels).toEqual(['l'.repeat(50)])
+    expect(issueError({ 'issue-labels': `ok, ${'l'.repeat(51)}` })).toBe(
+      `Input 'issue-labels' has '${'l'.repeat(51)}…'; labels are at most 50 characters.`
+    )
+    expect(issueError({ 'issue-labels': 'l'.repeat(70) })).toBe(
+      `Input 'issue-labels' has '${'l'.repeat(60)}…'; labels are at most 50 characters.`
+    )
+  })
+
+  it('reads assignees as logins, with or without @', () => {
+    expect(issue({ 'issue-assignees': '@octocat, security-lead\ndependabot[bot]' }).assignees).toEqual([
+      'octocat',
+      'security-lead',
+      'dependabot[bot]'
+    ])
+    expect(issue({ 'issue-assignees': `a${'b'.repeat(38)}` }).assignees).toEqual([`a${'b'.repeat(38)}`])
+    for (const bad of ['bad login!', 'octo@cat', '-x', `a${'b'.repeat(39)}`, 'x[bot]y']) {
+      expect(issueError({ 'issue-assignees': bad })).toBe(
+        `Input 'issue-assignees' has '${bad}'; expected GitHub logins such as octocat.`
+      )
+    }
+  })
+})
+
+describe('parseEmailConfig edges', () => {
+  const { parsed: email, errorOf: emailError } = inputParser(parseEmailConfig, {
+    'email-from': 'etd@example.com',
+    'email-to': 'soc@example.com',
+    'smtp-host': 'smtp.example.com'
+  })
+  const viaUrl = (url: string) => ({ 'smtp-host': '', 'smtp-url': url })
+
+  it('reads address groups, and keeps display names free of quotes', () => {
+    expect(email({ 'email-to': 'SOC: a@example.com, b@example.com;' }).to).toEqual(['a@example.com', 'b@example.com'])
+    expect(email({ 'email-to': '"Sec \\"Ops\\"" <sec@example.com>' }).to).toEqual(['"Sec Ops" <sec@example.com>'])
+  })
+
+  it('names what is not an address list', () => {
+    for (const [given, named] of [
+      [',', ','],
+      ['a@b@example.com', 'a@b@example.com']
+    ]) {
+      expect(emailError({ 'email-to': given })).toBe(
+        `Input 'email-to' has '${named}'; expected addresses like security@example.com.`
+      )
+    }
+    expect(emailError({ 'email-from': '' })).toBe(
+      "Input 'email-from' is required: the sender address of notification emails."
+    )
+    expect(emailError({ 'email-from': 'a@example.com, b@example.com' })).toBe(
+      "Input 'email-from' has 2 addresses; expected one."
+    )
+    expect(emailError({ 'email-max-rows': '0' })).toBe(
+      "Input 'email-max-rows' is '0'; expected a whole number from 1 to 10000."
+    )
+    expect(emailError({ 'notify-mailbox-owners': 'yes' })).toBe(
+      "Input 'notify-mailbox-owners' is 'yes'; expected true or false."
+    )
+  })
+
+  it('explains a bad smtp-url in one line', () => {
+    expect(emailError(viaUrl('not a url'))).toBe(
+      "Input 'smtp-url' is not a URL; expected smtp://user:password@host:587 or smtps://user:password@host:465, and percent-encode / ? # @ : and % in the user name and password (as %2F %3F %23 %40 %3A %25)."
+    )
+    expect(emailError(viaUrl('https://mail.example.com'))).toBe(
+      "Input 'smtp-url' starts with 'https://'; expected smtp:// (STARTTLS) or smtps:// (implicit TLS)."
+    )
+    expect(emailError(viaUrl('smtp://'))).toBe("Input 'smtp-url' has no host; expected smtp://user:password@host:587.")
+  })
+
+  it('trims smtp-url, reads an IPv6 host, and ignores a blank smtp-host beside it', () => {
+    expect(email({ 'smtp-host': ' ', 'smtp-url': ' smtp://[::1]:2525 ' }).smtp).toMatchObject({
+      host: '::1',
+      port: 2525
+    })
+  })
+
+  it('trims the user name and the CA, and takes a blank smtp-url for none', async () => {
+    expect(email({ 'smtp-username': ' alerts ', 'smtp-password': 'p' }).smtp?.username).toBe('alerts')
+    const { cert } = await certificate()
+    expect(email({ 'smtp-ca': `\n ${cert.trim()} \n` }).smtp?.ca).toBe(cert.trim())
+    expect(email({ 'smtp-url': '  ' }).smtp?.host).toBe('smtp.example.com')
+  })
+
+  it('explains the port and security mix-ups', () => {
+    expect(emailError(viaUrl('smtp://mail.example.com:465'))).toBe(
+      "Input 'smtp-url' asks for STARTTLS on port 465, which speaks implicit TLS: use smtps:// for port 465, or port 587 for STARTTLS."
+    )
+    expect(emailError({ 'smtp-port': '465' })).toBe(
+      "Input 'smtp-security' asks for STARTTLS on port 465, which speaks implicit TLS: use smtp-security: tls for port 465, or port 587 for STARTTLS."
+    )
+    expect(emailError({ 'smtp-security': 'tls', 'smtp-port': '587' })).toBe(
+      "Input 'smtp-security' asks for implicit TLS on port 587, which speaks STARTTLS: use smtp-security: starttls for port 587, or port 465 for implicit TLS."
+    )
+  })
+})

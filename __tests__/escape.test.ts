@@ -1,0 +1,10 @@
+import { describe, expect, it } from '@jest/globals'
+import { escapeHtml } from '../src/notify/escape.js'
+
+describe('escapeHtml', () => {
+  it('escapes the five characters that matter in content and attributes', () => {
+    expect(escapeHtml(`<a href="x" title='y'>Tom & Jerry</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;Tom &amp; Jerry&lt;/a&gt;'
+    )
+  })
+})

@@ -1,0 +1,177 @@
+// Edges of the state document and of what is told, that mutation testing showed unguarded.
+import { describe, expect, it } from '@jest/globals'
+import type { EtdMessage } from '../src/etd/types.js'
+import { advanceState, classify, outcomeOf } from '../src/state/dedupe.js'
+import { parseState, serializeState } from '../src/state/state.js'
+
+const T = Date.UTC(2026, 10, 27, 10, 0, 0)
+const HOUR = 3_600_000
+const AT = '2026-11-27T10:00:00Z'
+
+const doc = (fields: Record<string, unknown>) =>
+  JSON.stringify({ version: 2, horizon: AT, watermark: AT, notified: {}, ...fields })
+const entry = (fields: Record<string, unknown> = {}) => ({ v: 'bec', r: AT, n: AT, ...fields })
+
+describe('parseState edges', () => {
+  it('accepts times with or without milliseconds, and a watermark equal to the horizon', () => {
+    const parsed = parseState(doc({ horizon: '2026-11-27T10:00:00.250Z', watermark: '2026-11-27T10:00:00.250Z' }))
+    expect(parsed).toEqual({
+      ok: true,
+      state: { version: 2, horizon: T + 250, watermark: T + 250, notified: new Map() }
+    })
+  })
+
+  it.each([
+    ['no horizon', { horizon: undefined }],
+    ['no watermark', { watermark: undefined }],
+    ['a numeric horizon', { horizon: T }],
+    ['a time with trailing text', { watermark: `${AT} ` }],
+    ['a time with leading text', { horizon: `x${AT}` }],
+    ['an expanded year', { horizon: `+00${AT}` }],
+    ['a time in another format', { watermark: 'Fri, 27 Nov 2026 10:00:00 GMT' }]
+  ])('refuses %s', (_case, fields) => {
+    expect(parseState(doc(fields))).toEqual({
+      ok: false,
+      reason: 'its horizon or watermark is missing or out of order'
+    })
+  })
+
+  it('refuses a document that is a JSON string', () => {
+    expect(parseState('"text"')).toEqual({ ok: false, reason: 'it is not a JSON object' })
+  })
+
+  it('refuses a notified list that is an array', () => {
+    expect(parseState(doc({ notified: [] }))).toEqual({ ok: false, reason: 'its notified list is missing' })
+  })
+
+  it('accepts ids up to 200 characters', () => {
+    const parsed = parseState(doc({ notified: { ['i'.repeat(200)]: entry() } }))
+    expect(parsed.ok && [...parsed.state.notified.keys()]).toEqual(['i'.repeat(200)])
+  })
+
+  it.each([
+    ['an empty id', '', entry(), '""'],
+    ['an id over 200 characters', 'i'.repeat(201), entry(), JSON.stringify('i'.repeat(60))],
+    ['a verdict that is not a string', 'x', entry({ v: 4 }), '"x"'],
+    ['no time told', 'x', entry({ n: undefined }), '"x"'],
+    ['an entry that is not an object', 'x', 'bec', '"x"']
+  ])('refuses an entry with %s, naming it briefly', (_case, id, value, named) => {
+    expect(parseState(doc({ notified: { [id]: value } }))).toEqual({
+      ok: false,
+      reason: `its entry for ${named} is malformed`
+    })
+  })
+})
+
+describe('serializeState', () => {
+  it('writes a small stable document, one line per entry', () => {
+    const notified = new Map([
+      ['a', { verdict: 'bec', receivedAt: T, notifiedAt: T + 1000 }],
+      ['b', { verdict: 'spam', receivedAt: T, notifiedAt: T }]
+    ])
+    expect(serializeState({ version: 2, horizon: T, watermark: T + HOUR, notified: new Map() })).toBe(
+      '{\n  "version": 2,\n  "horizon": "2026-11-27T10:00:00.000Z",\n  "watermark": "2026-11-27T11:00:00.000Z",\n  "notified": {}\n}\n'
+    )
+    expect(serializeState({ version: 2, horizon: T, watermark: T, notified })).toBe(
+      [
+        '{',
+        '  "version": 2,',
+        '  "horizon": "2026-11-27T10:00:00.000Z",',
+        '  "watermark": "2026-11-27T10:00:00.000Z",',
+        '  "notified": {',
+        '    "a": {"v":"bec","r":"2026-11-27T10:00:00.000Z","n":"2026-11-27T10:00:01.000Z"},',
+        '    "b": {"v":"spam","r":"2026-11-27T10:00:00.000Z","n":"2026-11-27T10:00:00.000Z"}',
+        '  }',
+        '}',
+        ''
+      ].join('\n')
+    )
+  })
+})
+
+function message(id: string, verdict: string, receivedAt: number, verdictAt?: number): EtdMessage {
+  return {
+    id,
+    receivedAt: new Date(receivedAt).toISOString(),
+    ...(verdictAt === undefined ? {} : { verdictAt: new Date(verdictAt).toISOString() }),
+    subject: '',
+    fromAddress: 'x@evil.example',
+    senderName: '',
+    toAddresses: [],
+    mailboxes: ['ceo@example.com'],
+    verdict,
+    retro: false,
+    manual: false,
+    techniques: []
+  }
+}
+
+describe('classify at the horizon', () => {
+  it('tells a message received at the horizon, or given its verdict there, as new', () => {
+    const cases = [
+      message('at', 'bec', T),
+      message('at, verdict stamped before', 'bec', T, T - HOUR),
+      message('verdict-at', 'bec', T - HOUR, T),
+      message('before', 'bec', T - HOUR),
+      message('after', 'bec', T + HOUR, T - HOUR)
+    ]
+    expect(Object.fromEntries(cases.map((m) => [m.id, classify(m, new Map(), T).disposition]))).toEqual({
+      at: 'new',
+      'at, verdict stamped before': 'new',
+      'verdict-at': 'new',
+      before: 'before-horizon',
+      after: 'new'
+    })
+  })
+})
+
+describe('advanceState edges', () => {
+  const window = { start: T - 24 * HOUR, end: T }
+  const advance = (
+    known: Map<string, { verdict: string; receivedAt: number; notifiedAt: number }>,
+    matched: EtdMessage[],
+    watermark?: number
+  ) =>
+    advanceState(known, {
+      horizon: T - 48 * HOUR,
+      window,
+      outcomes: matched.map((m) => outcomeOf(m, classify(m, known, T - 48 * HOUR).disposition)),
+      now: T + 60_000,
+      watermark,
+      keepFrom: window.start,
+      ledger: {}
+    })
+
+  it('keeps an entry received exactly at the window start', () => {
+    const known = new Map([['edge', { verdict: 'bec', receivedAt: window.start, notifiedAt: T - HOUR }]])
+    expect([...advance(known, []).notified.keys()]).toEqual(['edge'])
+  })
+
+  it('records a verdict change as told now', () => {
+    const known = new Map([['c', { verdict: 'spam', receivedAt: T - HOUR, notifiedAt: T - HOUR }]])
+    expect(advance(known, [message('c', 'bec', T - HOUR)]).notified.get('c')).toEqual({
+      verdict: 'bec',
+      receivedAt: T - HOUR,
+      notifiedAt: T + 60_000
+    })
+  })
+
+  it('remembers nothing of a message it did not tell', () => {
+    const old = message('old', 'bec', T - 2 * HOUR)
+    const next = advanceState(new Map(), {
+      horizon: T,
+      window,
+      outcomes: [outcomeOf(old, classify(old, new Map(), T).disposition)],
+      now: T,
+      keepFrom: window.start,
+      ledger: {}
+    })
+    expect(next.notified.size).toBe(0)
+  })
+
+  it('never moves the watermark back', () => {
+    expect(advance(new Map(), [], T + HOUR).watermark).toBe(T + HOUR)
+    expect(advance(new Map(), [], T - HOUR).watermark).toBe(T)
+    expect(advance(new Map(), []).watermark).toBe(T)
+  })
+})
