@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   IssueChannel: () => (/* binding */ IssueChannel)
 });
 
-// UNUSED EXPORTS: IssueError
+// UNUSED EXPORTS: ACTION_NEEDED_LABEL, IssueError, notYetRecorded
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
 var github = __webpack_require__(1758);
@@ -261,8 +261,8 @@ throttling.VERSION = VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-// EXTERNAL MODULE: ./src/notify/issue-body.ts + 1 modules
-var issue_body = __webpack_require__(6861);
+// EXTERNAL MODULE: ./src/notify/issue-body.ts
+var issue_body = __webpack_require__(2287);
 // EXTERNAL MODULE: ./src/notify/marker.ts
 var marker = __webpack_require__(6995);
 // EXTERNAL MODULE: ./src/notify/rows.ts
@@ -284,6 +284,8 @@ class IssueError extends Error {
 /** How many recent batches are checked for duplicates and, without state, for what was told. */
 const RECENT_ISSUES = 100;
 const LABEL_COLOR = 'b60205';
+/** Added when any conviction is still in an inbox, so that a label filter finds what needs a person. */
+const ACTION_NEEDED_LABEL = 'action-needed';
 const key = (c) => `${c.id} ${c.verdict}`;
 function explain(error, doing, config) {
     const e = error;
@@ -299,6 +301,19 @@ function explain(error, doing, config) {
     if (e.status === 404)
         return new IssueError(`GitHub found no repository ${repo}, or github-token cannot see it, while ${doing} (404).`);
     return new IssueError(`GitHub failed ${doing} in ${repo}${e.status ? ` (${e.status} ${reason})` : `: ${reason}`}.`);
+}
+/**
+ * The convictions that no recent issue records (by id and verdict, so that a verdict change is new), and
+ * those that one does. When every one is recorded, `record` is the issue that records the first.
+ */
+function notYetRecorded(convictions, recorded) {
+    const seen = new Set(recorded.flatMap((r) => r.convictions.map(key)));
+    const fresh = convictions.filter((c) => !seen.has(key(c)));
+    const recordedHere = convictions.filter((c) => seen.has(key(c)));
+    if (fresh.length > 0 || convictions.length === 0)
+        return { fresh, recordedHere };
+    const record = recorded.find((r) => r.convictions.some((c) => key(c) === key(convictions[0])));
+    return { fresh, recordedHere, record };
 }
 /** Issues as the audit trail: one per batch of convictions, never two for the same batch. */
 class IssueChannel {
@@ -353,9 +368,9 @@ class IssueChannel {
         });
         return this.recent;
     }
-    async ensureLabels() {
+    async ensureLabels(labels) {
         const { owner, repo } = this.config;
-        for (const name of this.config.labels) {
+        for (const name of labels) {
             try {
                 await this.octokit.rest.issues.getLabel({ owner, repo, name });
             }
@@ -383,12 +398,8 @@ class IssueChannel {
     async open(batch) {
         if (batch.convictions.length === 0)
             return { created: false, description: 'Nothing new, so no issue.' };
-        const recorded = await this.recorded();
-        const seen = new Set(recorded.flatMap((r) => r.convictions.map(key)));
-        const fresh = batch.convictions.filter((c) => !seen.has(key(c)));
-        const recordedHere = batch.convictions.filter((c) => seen.has(key(c)));
-        if (fresh.length === 0) {
-            const record = recorded.find((r) => r.convictions.some((c) => key(c) === key(batch.convictions[0])));
+        const { fresh, recordedHere, record } = notYetRecorded(batch.convictions, await this.recorded());
+        if (record) {
             return {
                 created: false,
                 url: record.url,
@@ -396,8 +407,9 @@ class IssueChannel {
                 description: `Already recorded in issue #${record.number}, so no new issue.`
             };
         }
-        await this.ensureLabels();
-        const totals = batch.totals && (0,rows/* totalsWithout */.qv)(batch.totals, recordedHere, batch.rule);
+        const totals = batch.totals ? (0,rows/* totalsWithout */.qv)(batch.totals, recordedHere, batch.rule) : (0,rows/* totalsOf */.vA)(fresh, batch.rule);
+        const labels = totals.actionNeeded > 0 ? [...new Set([...this.config.labels, ACTION_NEEDED_LABEL])] : this.config.labels;
+        await this.ensureLabels(labels);
         const content = (0,issue_body/* buildIssue */.yz)({ ...batch, convictions: fresh, totals, runUrl: this.config.runUrl });
         try {
             const { data } = await this.octokit.rest.issues.create({
@@ -405,7 +417,7 @@ class IssueChannel {
                 repo: this.config.repo,
                 title: content.title,
                 body: content.body,
-                labels: this.config.labels,
+                labels,
                 ...(this.config.assignees.length > 0 ? { assignees: this.config.assignees } : {})
             });
             const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : '';
