@@ -68,6 +68,8 @@ describe('state document', () => {
   it.each([
     ['not json', 'it is not JSON'],
     ['[1]', 'it is not a JSON object'],
+    ['null', 'it is not a JSON object'],
+    ['42', 'it is not a JSON object'],
     ['{"version": 3}', 'its version 3 is not 1 or 2'],
     [
       '{"version": 2, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z", "requests": {"day": "tomorrow", "count": 1}, "notified": {}}',
