@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { isStateKey } from '../src/state/cache-store.js'
+import { isStateKey } from '../src/state/key.js'
 import { prunable } from '../src/state/prune.js'
 
 describe('the state key shape', () => {

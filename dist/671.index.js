@@ -6,8 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   CacheStateStore: () => (/* binding */ CacheStateStore),
-/* harmony export */   Z: () => (/* binding */ isStateKey)
+/* harmony export */   CacheStateStore: () => (/* binding */ CacheStateStore)
 /* harmony export */ });
 /* unused harmony export CACHE_STATE_FILE */
 /* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1691);
@@ -16,8 +15,10 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _common_files_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8994);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6708);
+/* harmony import */ var _key_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3950);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6708);
 /* harmony import */ var _store_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6992);
+
 
 
 
@@ -30,11 +31,6 @@ export const modules = {
  */
 const CACHE_STATE_FILE = '.etd-verdict-watch/state.json';
 const MODES = ['read', 'write', 'write-only', 'none'];
-const RUN_SUFFIX = /^\d{1,20}-\d{1,10}$/;
-/** Whether `key` has exactly the shape this action writes: `<state-key>/<run id>-<attempt>`. */
-function isStateKey(stateKey, key) {
-    return key.startsWith(`${stateKey}/`) && RUN_SUFFIX.test(key.slice(stateKey.length + 1));
-}
 /** A key that anything may have written, clipped and made one line for the log. */
 const shown = (key) => key.replace(/[^\x20-\x7e]/g, '?').slice(0, 120);
 /**
@@ -97,7 +93,7 @@ class CacheStateStore {
                 outage: 'possible'
             };
         }
-        if (!isStateKey(this.options.stateKey, key)) {
+        if (!(0,_key_js__WEBPACK_IMPORTED_MODULE_5__/* .isStateKey */ .Z)(this.options.stateKey, key)) {
             return {
                 kind: 'invalid',
                 reason: `the newest cache entry under '${this.prefix}' is '${shown(key)}', which is not a key this action writes ('${this.prefix}<run id>-<attempt>'), so it was not restored`
@@ -127,7 +123,7 @@ class CacheStateStore {
             return { ok: false, reason: blocked };
         const key = this.ownKey;
         try {
-            const text = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .serializeState */ .sU)(state);
+            const text = (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .serializeState */ .sU)(state);
             await (0,_common_files_js__WEBPACK_IMPORTED_MODULE_3__/* .writeAtomically */ .v)(this.file, text);
             const id = await _actions_cache__WEBPACK_IMPORTED_MODULE_0__/* .saveCache */ .Io([CACHE_STATE_FILE], key);
             // saveCache logs and returns -1 on everything but validation errors.
@@ -142,6 +138,22 @@ class CacheStateStore {
             await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(this.file), { recursive: true, force: true });
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 3950:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ isStateKey)
+/* harmony export */ });
+// The cache keys of the state, apart from the cache client: pruning checks them too.
+const RUN_SUFFIX = /^\d{1,20}-\d{1,10}$/;
+/** Whether `key` has exactly the shape this action writes: `<state-key>/<run id>-<attempt>`. */
+function isStateKey(stateKey, key) {
+    return key.startsWith(`${stateKey}/`) && RUN_SUFFIX.test(key.slice(stateKey.length + 1));
 }
 
 

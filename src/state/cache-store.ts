@@ -2,6 +2,7 @@ import * as cache from '@actions/cache'
 import { readFile, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { writeAtomically } from '../common/files.js'
+import { isStateKey } from './key.js'
 import { serializeState, type WatchState } from './state.js'
 import { loadedFrom, type Loaded, type Saved, type StateStore } from './store.js'
 
@@ -23,12 +24,6 @@ export interface CacheStoreOptions {
 }
 
 const MODES = ['read', 'write', 'write-only', 'none']
-const RUN_SUFFIX = /^\d{1,20}-\d{1,10}$/
-
-/** Whether `key` has exactly the shape this action writes: `<state-key>/<run id>-<attempt>`. */
-export function isStateKey(stateKey: string, key: string): boolean {
-  return key.startsWith(`${stateKey}/`) && RUN_SUFFIX.test(key.slice(stateKey.length + 1))
-}
 
 /** A key that anything may have written, clipped and made one line for the log. */
 const shown = (key: string) => key.replace(/[^\x20-\x7e]/g, '?').slice(0, 120)

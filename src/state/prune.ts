@@ -1,6 +1,6 @@
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
-import { isStateKey } from './cache-store.js'
+import { isStateKey } from './key.js'
 
 /** Where the repository's Actions caches are listed and deleted (GITHUB_API_URL, the workflow token). */
 export interface GitHubAccess {
