@@ -2,7 +2,9 @@
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
 import { advanceState, classify, outcomeOf } from '../src/state/dedupe.js'
-import { parseState, serializeState } from '../src/state/state.js'
+import { parseState, serializeState, type WatchState } from '../src/state/state.js'
+
+const stateText = (state: WatchState) => [...serializeState(state)].join('')
 
 const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const HOUR = 3_600_000
@@ -69,10 +71,10 @@ describe('serializeState', () => {
       ['a', { verdict: 'bec', receivedAt: T, notifiedAt: T + 1000 }],
       ['b', { verdict: 'spam', receivedAt: T, notifiedAt: T }]
     ])
-    expect(serializeState({ version: 2, horizon: T, watermark: T + HOUR, notified: new Map() })).toBe(
+    expect(stateText({ version: 2, horizon: T, watermark: T + HOUR, notified: new Map() })).toBe(
       '{\n  "version": 2,\n  "horizon": "2026-11-27T10:00:00.000Z",\n  "watermark": "2026-11-27T11:00:00.000Z",\n  "notified": {}\n}\n'
     )
-    expect(serializeState({ version: 2, horizon: T, watermark: T, notified })).toBe(
+    expect(stateText({ version: 2, horizon: T, watermark: T, notified })).toBe(
       [
         '{',
         '  "version": 2,',
@@ -86,6 +88,30 @@ describe('serializeState', () => {
         ''
       ].join('\n')
     )
+  })
+
+  it('writes a large state in chunks that join into one document, every entry once and in order', () => {
+    const notified = new Map(
+      Array.from({ length: 2501 }, (_, i) => [`m${i}`, { verdict: 'phishing', receivedAt: T + i, notifiedAt: T }])
+    )
+    const chunks = [...serializeState({ version: 2, horizon: T, watermark: T, notified })]
+    // Header, three chunks of 1,000, 1,000 and 501 entries, and the closing lines: never the whole at once.
+    expect(chunks).toHaveLength(5)
+    const text = chunks.join('')
+    const lines = text.split('\n')
+    expect(lines.filter((line) => line.startsWith('    "m'))).toHaveLength(2501)
+    expect(lines[5]).toBe('    "m0": {"v":"phishing","r":"2026-11-27T10:00:00.000Z","n":"2026-11-27T10:00:00.000Z"},')
+    expect(lines[1005]).toBe(
+      '    "m1000": {"v":"phishing","r":"2026-11-27T10:00:01.000Z","n":"2026-11-27T10:00:00.000Z"},'
+    )
+    expect(lines.slice(-4)).toEqual([
+      '    "m2500": {"v":"phishing","r":"2026-11-27T10:00:02.500Z","n":"2026-11-27T10:00:00.000Z"}',
+      '  }',
+      '}',
+      ''
+    ])
+    const parsed = parseState(text)
+    expect(parsed.ok && parsed.state.notified.size).toBe(2501)
   })
 })
 

@@ -3,6 +3,8 @@ import type { EtdMessage } from '../src/etd/types.js'
 import { advanceState, classify, type Outcome } from '../src/state/dedupe.js'
 import { parseState, serializeState, untrustedTimes, type WatchState } from '../src/state/state.js'
 
+const stateText = (state: WatchState) => [...serializeState(state)].join('')
+
 const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const HOUR = 3_600_000
 
@@ -36,7 +38,7 @@ const STATE: WatchState = {
 
 describe('state document', () => {
   it('round-trips through its text form', () => {
-    const text = serializeState(STATE)
+    const text = stateText(STATE)
     expect(parseState(text)).toEqual({ ok: true, state: STATE })
     expect(text).toContain('"a": {"v":"bec","r":"2026-11-27T09:00:00.000Z","n":"2026-11-27T09:01:00.000Z"}')
     expect(text).toContain('"requests": {"day":"2026-11-27","count":75}')

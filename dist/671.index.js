@@ -123,13 +123,12 @@ class CacheStateStore {
             return { ok: false, reason: blocked };
         const key = this.ownKey;
         try {
-            const text = (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .serializeState */ .sU)(state);
-            await (0,_common_files_js__WEBPACK_IMPORTED_MODULE_3__/* .writeAtomically */ .v)(this.file, text);
+            const bytes = await (0,_common_files_js__WEBPACK_IMPORTED_MODULE_3__/* .writeAtomically */ .v)(this.file, (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .serializeState */ .sU)(state));
             const id = await _actions_cache__WEBPACK_IMPORTED_MODULE_0__/* .saveCache */ .Io([CACHE_STATE_FILE], key);
             // saveCache logs and returns -1 on everything but validation errors.
             return id === -1
                 ? { ok: false, reason: `the cache did not take entry '${key}' (see the cache warning above)` }
-                : { ok: true, where: `cache entry '${key}'`, bytes: Buffer.byteLength(text) };
+                : { ok: true, where: `cache entry '${key}'`, bytes };
         }
         catch (error) {
             return { ok: false, reason: `cache entry '${key}' could not be saved (${error.message})` };

@@ -118,13 +118,12 @@ export class CacheStateStore implements StateStore {
     if (blocked) return { ok: false, reason: blocked }
     const key = this.ownKey
     try {
-      const text = serializeState(state)
-      await writeAtomically(this.file, text)
+      const bytes = await writeAtomically(this.file, serializeState(state))
       const id = await cache.saveCache([CACHE_STATE_FILE], key)
       // saveCache logs and returns -1 on everything but validation errors.
       return id === -1
         ? { ok: false, reason: `the cache did not take entry '${key}' (see the cache warning above)` }
-        : { ok: true, where: `cache entry '${key}'`, bytes: Buffer.byteLength(text) }
+        : { ok: true, where: `cache entry '${key}'`, bytes }
     } catch (error) {
       return { ok: false, reason: `cache entry '${key}' could not be saved (${(error as Error).message})` }
     } finally {

@@ -164,26 +164,40 @@ export function untrustedTimes(state: WatchState, now: number): string | undefin
   return undefined
 }
 
-/** One line per entry keeps diffs of the state file readable; short keys keep it small. */
-export function serializeState(state: WatchState): string {
-  const entries = [...state.notified].map(
-    ([id, e]) =>
-      `    ${JSON.stringify(id)}: ${JSON.stringify({ v: e.verdict, r: iso(e.receivedAt), n: iso(e.notifiedAt) })}`
-  )
+/** Entries per chunk of the serialized state: big enough to write fast, small enough to stay flat. */
+const ENTRIES_PER_CHUNK = 1000
+
+/**
+ * The state document in chunks, so that a state of any size is written without being held whole.
+ * One line per entry keeps diffs of the state file readable; short keys keep it small.
+ */
+export function* serializeState(state: WatchState): Generator<string> {
   const optional = [
     state.deepScanAt === undefined ? undefined : `  "deepScanAt": "${iso(state.deepScanAt)}",`,
     state.savedAt === undefined ? undefined : `  "savedAt": "${iso(state.savedAt)}",`,
     state.requests === undefined ? undefined : `  "requests": ${JSON.stringify(state.requests)},`,
     state.ratePerHour === undefined ? undefined : `  "ratePerHour": ${JSON.stringify(state.ratePerHour)},`
   ].filter((line) => line !== undefined)
-  return [
+  yield [
     '{',
     `  "version": ${STATE_VERSION},`,
     `  "horizon": "${iso(state.horizon)}",`,
     `  "watermark": "${iso(state.watermark)}",`,
     ...optional,
-    `  "notified": {${entries.length ? `\n${entries.join(',\n')}\n  ` : ''}}`,
-    '}',
-    ''
+    '  "notified": {'
   ].join('\n')
+  let lines: string[] = []
+  let first = true
+  for (const [id, e] of state.notified) {
+    lines.push(
+      `    ${JSON.stringify(id)}: ${JSON.stringify({ v: e.verdict, r: iso(e.receivedAt), n: iso(e.notifiedAt) })}`
+    )
+    if (lines.length === ENTRIES_PER_CHUNK) {
+      yield `${first ? '\n' : ',\n'}${lines.join(',\n')}`
+      first = false
+      lines = []
+    }
+  }
+  if (lines.length > 0) yield `${first ? '\n' : ',\n'}${lines.join(',\n')}`
+  yield `${state.notified.size > 0 ? '\n  ' : ''}}\n}\n`
 }

@@ -50,9 +50,8 @@ export class FileStateStore implements StateStore {
 
   async save(state: WatchState): Promise<Saved> {
     try {
-      const text = serializeState(state)
-      await writeAtomically(this.path, text)
-      return { ok: true, where: this.path, bytes: Buffer.byteLength(text) }
+      const bytes = await writeAtomically(this.path, serializeState(state))
+      return { ok: true, where: this.path, bytes }
     } catch (error) {
       return { ok: false, reason: `the state file ${this.path} could not be written (${(error as Error).message})` }
     }
