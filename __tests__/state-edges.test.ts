@@ -1,8 +1,8 @@
 // Edges of the state document and of what is told, that mutation testing showed unguarded.
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
-import { advanceState, classify, outcomeOf } from '../src/state/dedupe.js'
-import { parseState, serializeState, type WatchState } from '../src/state/state.js'
+import { advanceState, changeOf, classify } from '../src/state/dedupe.js'
+import { parseState, serializeState, type NotifiedEntry, type WatchState } from '../src/state/state.js'
 
 const stateText = (state: WatchState) => [...serializeState(state)].join('')
 
@@ -151,18 +151,45 @@ describe('classify at the horizon', () => {
   })
 })
 
+/** The changes of a run, decided as main decides them: classified, then changed. */
+function changesOf(known: Map<string, NotifiedEntry>, matched: EtdMessage[], horizon: number, now: number) {
+  const changes = new Map<string, NotifiedEntry>()
+  for (const m of matched) {
+    const change = changeOf(m, classify(m, known, horizon).disposition, known, now)
+    if (change) changes.set(m.id, change)
+  }
+  return changes
+}
+
+describe('changeOf', () => {
+  const known = new Map([['k', { verdict: 'phishing', receivedAt: T - HOUR, notifiedAt: T - HOUR }]])
+
+  it('changes nothing for a message told before with the same verdict, or one before the horizon', () => {
+    expect(changeOf(message('k', 'phishing', T - HOUR), 'already-notified', known, T)).toBeUndefined()
+    expect(changeOf(message('x', 'bec', T - 9 * HOUR), 'before-horizon', known, T)).toBeUndefined()
+  })
+
+  it('keeps when a milder verdict was told, and stamps what is told now', () => {
+    expect(changeOf(message('k', 'spam', T - HOUR), 'already-notified', known, T)).toEqual({
+      verdict: 'spam',
+      receivedAt: T - HOUR,
+      notifiedAt: T - HOUR
+    })
+    expect(changeOf(message('n', 'bec', T - 2 * HOUR), 'new', known, T + 5)).toEqual({
+      verdict: 'bec',
+      receivedAt: T - 2 * HOUR,
+      notifiedAt: T + 5
+    })
+  })
+})
+
 describe('advanceState edges', () => {
   const window = { start: T - 24 * HOUR, end: T }
-  const advance = (
-    known: Map<string, { verdict: string; receivedAt: number; notifiedAt: number }>,
-    matched: EtdMessage[],
-    watermark?: number
-  ) =>
+  const advance = (known: Map<string, NotifiedEntry>, matched: EtdMessage[], watermark?: number) =>
     advanceState(known, {
       horizon: T - 48 * HOUR,
       window,
-      outcomes: matched.map((m) => outcomeOf(m, classify(m, known, T - 48 * HOUR).disposition)),
-      now: T + 60_000,
+      changes: changesOf(known, matched, T - 48 * HOUR, T + 60_000),
       watermark,
       keepFrom: window.start,
       ledger: {}
@@ -187,8 +214,7 @@ describe('advanceState edges', () => {
     const next = advanceState(new Map(), {
       horizon: T,
       window,
-      outcomes: [outcomeOf(old, classify(old, new Map(), T).disposition)],
-      now: T,
+      changes: changesOf(new Map(), [old], T, T),
       keepFrom: window.start,
       ledger: {}
     })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
-import { advanceState, classify, type Outcome } from '../src/state/dedupe.js'
+import { advanceState, changeOf, classify } from '../src/state/dedupe.js'
 import { parseState, serializeState, untrustedTimes, type WatchState } from '../src/state/state.js'
 
 const stateText = (state: WatchState) => [...serializeState(state)].join('')
@@ -173,15 +173,17 @@ describe('advanceState', () => {
         ['gone', { verdict: 'bec', receivedAt: T - 48 * HOUR, notifiedAt: T - 48 * HOUR }]
       ])
     }
-    const outcomes: Outcome[] = [
-      { id: 'a', verdict: 'spam', receivedAt: T - HOUR, disposition: 'already-notified' },
-      { id: 'b', verdict: 'phishing', receivedAt: T - 30 * 60_000, disposition: 'new' }
-    ]
+    const now = T + 2 * HOUR
+    const a = message('a', 'spam', T - HOUR)
+    const b = message('b', 'phishing', T - 30 * 60_000)
+    const changes = new Map([
+      ['a', changeOf(a, 'already-notified', previous.notified, now)!],
+      ['b', changeOf(b, 'new', previous.notified, now)!]
+    ])
     const next = advanceState(previous.notified, {
       horizon: previous.horizon,
       window: { start: T - 25 * HOUR, end: T + HOUR },
-      outcomes,
-      now: T + 2 * HOUR,
+      changes,
       watermark: previous.watermark,
       keepFrom: T - 25 * HOUR,
       ledger: { savedAt: T + 2 * HOUR }

@@ -11,7 +11,7 @@ import { channelsFor } from './notify/notify.js'
 import { MatchedRows, renderSummary } from './notify/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanResult } from './search/find.js'
-import { advanceState, classify, isTold, outcomeOf, type Outcome } from './state/dedupe.js'
+import { advanceState, changeOf, classify, isTold } from './state/dedupe.js'
 import { untrustedTimes, utcDay, type NotifiedEntry, type WatchState } from './state/state.js'
 import type { StateEntries, StateEntry } from './state/prune.js'
 import { FileStateStore, type Loaded, type StateStore } from './state/store.js'
@@ -203,8 +203,8 @@ interface Found {
   /** What this run tells. */
   batch: Batch
   matched: MatchedRows
-  /** What the state keeps of every matched message. */
-  outcomes: Outcome[]
+  /** What this run changes in the remembered convictions, by message id. */
+  changes: Map<string, NotifiedEntry>
 }
 
 /**
@@ -222,7 +222,7 @@ async function findConvictions(
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
   const batch = new BatchCollector(config.rule, Math.min(KEEP_FOR_CHANNELS, Math.max(config.email?.maxRows ?? 0, 1000)))
   const matched = new MatchedRows()
-  const outcomes: Outcome[] = []
+  const changes = new Map<string, NotifiedEntry>()
   let scan: ScanResult
   try {
     scan = await scanWindow(
@@ -232,7 +232,8 @@ async function findConvictions(
       async (message) => {
         const { disposition, previousVerdict } = classify(message, known, horizon)
         await report.add({ ...message, notice: disposition, previousVerdict })
-        outcomes.push(outcomeOf(message, disposition))
+        const change = changeOf(message, disposition, known, now)
+        if (change) changes.set(message.id, change)
         matched.add(message, disposition, previousVerdict)
         if (isTold(disposition)) batch.add({ ...message, previousVerdict })
       }
@@ -255,7 +256,7 @@ async function findConvictions(
     core.warning(`Skipped ${scan.skipped.length - MAX_SKIP_WARNINGS} more unreadable messages`)
   }
   core.info(`${scan.scanned} messages in ${scan.pages} pages, ${scan.matched} matched`)
-  return { scan, batch: batch.result, matched, outcomes }
+  return { scan, batch: batch.result, matched, changes }
 }
 
 /**
@@ -405,8 +406,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
         advanceState(known, {
           horizon,
           window,
-          outcomes: found.outcomes,
-          now: now(),
+          changes: found.changes,
           watermark: previous?.watermark,
           keepFrom: window.end - Math.max(config.rescanMs, FRESH_OVERLAP_MS),
           ledger: ledger(true)

@@ -9,14 +9,6 @@ export interface Conviction extends EtdMessage {
 
 export type Disposition = 'new' | 'verdict-change' | 'already-notified' | 'before-horizon'
 
-/** What the state needs of each matched message: small, so that a large window stays cheap. */
-export interface Outcome {
-  id: string
-  verdict: string
-  receivedAt: number
-  disposition: Disposition
-}
-
 // How bad a verdict is; a change is told when it is no better than what was told before.
 const SEVERITY: Record<string, number> = {
   neutral: 0,
@@ -53,23 +45,33 @@ export function classify(
 
 export const isTold = (disposition: Disposition) => disposition === 'new' || disposition === 'verdict-change'
 
-/** The outcome the state keeps of a classified message. */
-export function outcomeOf(message: EtdMessage, disposition: Disposition): Outcome {
-  return { id: message.id, verdict: message.verdict, receivedAt: ms(message.receivedAt)!, disposition }
+/**
+ * What a classified message changes in the remembered convictions, decided as it arrives so that nothing
+ * but the entry itself is kept: a told one is remembered as told `now`; a milder verdict of one told before
+ * is remembered silently, so that a later turn for the worse is told again; anything else changes nothing.
+ */
+export function changeOf(
+  message: EtdMessage,
+  disposition: Disposition,
+  known: ReadonlyMap<string, NotifiedEntry>,
+  now: number
+): NotifiedEntry | undefined {
+  if (isTold(disposition)) return { verdict: message.verdict, receivedAt: ms(message.receivedAt)!, notifiedAt: now }
+  const old = known.get(message.id)
+  return old !== undefined && old.verdict !== message.verdict ? { ...old, verdict: message.verdict } : undefined
 }
 
 /**
  * The state after a fully successful run: the window's end as the watermark, what was known (the restored
- * state, or the issues' records) and what was told now, without messages received before `keepFrom`,
- * where no later window reaches.
+ * state, or the issues' records) without messages received before `keepFrom`, where no later window
+ * reaches, and this run's changes.
  */
 export function advanceState(
   known: ReadonlyMap<string, NotifiedEntry>,
   run: {
     horizon: number
     window: { start: number; end: number }
-    outcomes: Iterable<Outcome>
-    now: number
+    changes: ReadonlyMap<string, NotifiedEntry>
     watermark?: number
     keepFrom: number
     ledger: Ledger
@@ -77,15 +79,7 @@ export function advanceState(
 ): WatchState {
   const notified = new Map<string, NotifiedEntry>()
   for (const [id, entry] of known) if (entry.receivedAt >= run.keepFrom) notified.set(id, entry)
-  for (const { id, verdict, receivedAt, disposition } of run.outcomes) {
-    const old = notified.get(id)
-    if (isTold(disposition)) {
-      notified.set(id, { verdict, receivedAt, notifiedAt: run.now })
-    } else if (old !== undefined && old.verdict !== verdict) {
-      // A milder verdict is remembered silently, so that a later turn for the worse is told again.
-      notified.set(id, { ...old, verdict })
-    }
-  }
+  for (const [id, entry] of run.changes) notified.set(id, entry)
   return {
     version: STATE_VERSION,
     horizon: run.horizon,
