@@ -42,14 +42,19 @@ function inboxWarning(inInbox: number): { subject: string; first: string } {
   }
 }
 
-function listRows(lines: string[], rows: Row[]): void {
+/** The rows, and a count of those of `of` that are not among them. */
+function listRows(lines: string[], rows: Row[], of: number, where = ''): void {
   for (const r of rows) {
     lines.push(`- Received ${r.received} from ${r.sender}`)
     lines.push(`  Subject: ${r.subject}`)
     lines.push(`  It was ${sentence(r.verdict, r.remediation)}.`)
     lines.push('')
   }
+  if (of > rows.length) lines.push(`${plural(of - rows.length, 'more message')}${where} not listed here.`, '')
 }
+
+const stopped = (n: number, also: boolean) =>
+  `Cisco Secure Email Threat Defense ${also ? 'also ' : ''}stopped ${n === 1 ? 'a' : `${count(n)}${also ? ' more' : ''}`} dangerous message${n === 1 ? '' : 's'} addressed to you:`
 
 /**
  * One short plain-text email per monitored mailbox, listing only that mailbox's own messages: those still
@@ -72,42 +77,26 @@ export function buildOwnerNotices(
       const messages = kept.get(address) ?? []
       const inInbox = totals?.mailboxesActionNeeded.get(address) ?? messages.filter(needsAction).length
       const rows = messages.slice(0, OWNER_NOTICE_MAX_ROWS).map(toRow)
-      const inboxRows = rows.filter((r) => r.actionNeeded)
       const movedRows = rows.filter((r) => !r.actionNeeded)
       const lines: string[] = []
-      let subject: string
+      let subject = `[ETD] ${plural(total, 'dangerous message')} to you ${total === 1 ? 'was' : 'were'} stopped`
       if (inInbox > 0) {
         const warning = inboxWarning(inInbox)
         subject = warning.subject
         lines.push(warning.first, whomToAsk(options), '', `Still in your inbox (${count(inInbox)}):`, '')
-        listRows(lines, inboxRows)
-        if (inInbox > inboxRows.length)
-          lines.push(`${plural(inInbox - inboxRows.length, 'more message')} still in your inbox, not listed here.`, '')
-        const moved = total - inInbox
-        if (moved > 0) {
-          lines.push(
-            moved === 1
-              ? 'Cisco Secure Email Threat Defense also stopped a dangerous message addressed to you:'
-              : `Cisco Secure Email Threat Defense also stopped ${count(moved)} more dangerous messages addressed to you:`,
-            ''
-          )
-          listRows(lines, movedRows)
-          if (moved > movedRows.length)
-            lines.push(`${plural(moved - movedRows.length, 'more message')} not listed here.`, '')
+        listRows(
+          lines,
+          rows.filter((r) => r.actionNeeded),
+          inInbox,
+          ' still in your inbox,'
+        )
+        if (total > inInbox) {
+          lines.push(stopped(total - inInbox, true), '')
+          listRows(lines, movedRows, total - inInbox)
         }
       } else {
-        subject = `[ETD] ${plural(total, 'dangerous message')} to you ${total === 1 ? 'was' : 'were'} stopped`
-        lines.push(
-          'Hello,',
-          '',
-          total === 1
-            ? 'Cisco Secure Email Threat Defense stopped a dangerous message addressed to you:'
-            : `Cisco Secure Email Threat Defense stopped ${count(total)} dangerous messages addressed to you:`,
-          ''
-        )
-        listRows(lines, movedRows)
-        if (total > movedRows.length)
-          lines.push(`${plural(total - movedRows.length, 'more message')} not listed here.`, '')
+        lines.push('Hello,', '', stopped(total, false), '')
+        listRows(lines, movedRows, total)
       }
       lines.push(
         'Do not reply to the sender, open its attachments or follow its links. If you were expecting one of these',
