@@ -105,7 +105,15 @@ export function renderSummary(input: SummaryInput): string {
       r.remediation,
       DISPOSITION_TEXT[disposition]
     ])
-  let size = Buffer.byteLength(lines.join('\n')) + 2 * head.join('').length + 2048
+  const told =
+    batch.totals.total > 0
+      ? [
+          '<h3>Told in this run</h3>',
+          table(['Verdict', 'Count'], byCount(cleanKeys(batch.totals.verdicts))),
+          table(['Mailbox', 'Count'], byCount(cleanKeys(batch.totals.mailboxes)))
+        ]
+      : []
+  let size = Buffer.byteLength([...lines, ...told].join('\n')) + 2 * head.join('').length + 2048
   const fits = (row: string) => (size += Buffer.byteLength(row)) <= SUMMARY_BUDGET
   // Told and still in the inbox, first: someone must act on those. The batch kept them before any other.
   const action = actionNeededLine(batch.totals)
@@ -125,11 +133,7 @@ export function renderSummary(input: SummaryInput): string {
       )
     }
   }
-  if (batch.totals.total > 0) {
-    lines.push('<h3>Told in this run</h3>')
-    lines.push(table(['Verdict', 'Count'], byCount(cleanKeys(batch.totals.verdicts))))
-    lines.push(table(['Mailbox', 'Count'], byCount(cleanKeys(batch.totals.mailboxes))))
-  }
+  lines.push(...told)
   lines.push(action ? '<h3>Matched in the window, besides those</h3>' : '<h3>Matched in the window</h3>')
   let shown = shownFirst.size
   const rows: string[] = []
