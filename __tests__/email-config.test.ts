@@ -125,6 +125,21 @@ describe('parseEmailConfig', () => {
       "Input 'email-when-empty' is 'yes'; expected true or false."
     )
   })
+
+  it('reads a Reply-To and a contact for owner notices, refusing what is not an address or not one line', () => {
+    expect(email({ 'smtp-host': 'h' })).toMatchObject({ replyTo: undefined, ownerContact: undefined })
+    expect(
+      email({ 'smtp-host': 'h', 'email-reply-to': 'SOC <soc@example.com>', 'owner-notice-contact': ' IT desk, x4444 ' })
+    ).toMatchObject({ replyTo: '"SOC" <soc@example.com>', ownerContact: 'IT desk, x4444' })
+    expect(errorOf({ 'smtp-host': 'h', 'email-reply-to': 'the SOC' })).toBe(
+      "Input 'email-reply-to' has 'the SOC'; expected addresses like security@example.com."
+    )
+    const oneLine =
+      'Input \'owner-notice-contact\' must be one line of at most 200 printable characters, such as security@example.com or "the IT desk, extension 4444".'
+    expect(errorOf({ 'smtp-host': 'h', 'owner-notice-contact': 'Call us\nBcc: all@example.com' })).toBe(oneLine)
+    expect(errorOf({ 'smtp-host': 'h', 'owner-notice-contact': 'x'.repeat(201) })).toBe(oneLine)
+    expect(errorOf({ 'smtp-host': 'h', 'owner-notice-contact': 'ask \u202eusrever' })).toBe(oneLine)
+  })
 })
 
 describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {

@@ -22,6 +22,7 @@ function conviction(id: string, verdict: string, extra: Partial<Conviction> = {}
     retro: false,
     manual: false,
     techniques: [],
+    remediation: { folder: 'quarantine', automatic: true },
     ...extra
   }
 }
@@ -115,7 +116,7 @@ describe('issue title and body', () => {
     })
     expect(body.length).toBeLessThanOrEqual(4000)
     expect(omitted).toBeGreaterThan(20)
-    expect(body).toContain(`> ${omitted} more rows did not fit in this issue`)
+    expect(body).toContain(`> ${omitted} more rows not shown here: they did not fit in this issue`)
     expect(body.match(/^\| 2026/gm)).toHaveLength(50 - omitted)
   })
 })

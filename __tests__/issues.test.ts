@@ -87,7 +87,7 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     const inInbox = told.filter((m) => !m.remediation?.folder || m.remediation.folder === 'inbox')
     expect(inInbox.length).toBeGreaterThan(0)
     expect(issue.labels).toEqual(['etd-verdict-watch', 'security', 'action-needed'])
-    expect(issue.body).toContain(`**${inInbox.length} convictions still in the inbox: action needed**`)
+    expect(issue.body).toContain(`## Still in the inbox: ${inInbox.length} — act on these`)
     expect(github!.labels.get('etd-verdict-watch')?.color).toBe('b60205')
     expect(issue.assignees).toEqual(['octocat'])
     expect(issue.title).toMatch(
@@ -234,7 +234,7 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     const [issue] = github!.issues
     expect(issue.body.length).toBeLessThanOrEqual(65536)
     expect(issue.body).toMatch(
-      /\n> \d+ more rows did not fit in this issue \(GitHub's limit is 65536 characters\); the JSON report of the run lists all \d+ convictions\.\n$/
+      /\n> \d+ more rows not shown here( \(\d+ of them still in the inbox\))?: they did not fit in this issue \(GitHub's limit is 65536 characters\); the JSON report of the run lists all \d+ convictions\.\n$/
     )
     expect(result.summary).toMatch(/rows left out for GitHub&#39;s size limit/)
   })

@@ -184,8 +184,10 @@ describe('Teams', () => {
     expect(cardErrors(card)).toEqual([])
     const shown = elements(card, 'Container').length
     expect(shown + omitted).toBe(500)
+    // Every third of the 500 (167) is still in the inbox, and the card has room for fewer than that.
+    expect(shown).toBeLessThan(167)
     expect(strings(card).join('\n')).toContain(
-      `${omitted} more convictions not shown here; the report at /tmp/etd/report.json`
+      `${omitted} more convictions not shown here (${167 - shown} of them still in the inbox); the report at /tmp/etd/report.json`
     )
   })
 })
@@ -252,29 +254,57 @@ describe('Slack', () => {
 })
 
 describe('still in the inbox first', () => {
+  // Three mailboxes; ETD left two messages where they were (one moved back to the inbox, one never moved).
   const mixed = batch([
-    conviction('movedA'),
-    conviction('inboxA', { remediation: { folder: 'inbox' } }),
-    conviction('movedB'),
-    conviction('untouchedA', { remediation: undefined })
+    conviction('movedCeo', { mailboxes: ['ceo@example.com'] }),
+    conviction('inboxCfo', { mailboxes: ['cfo@example.com'], remediation: { folder: 'inbox' } }),
+    conviction('movedCfo', { mailboxes: ['cfo@example.com'], remediation: { folder: 'trash' } }),
+    conviction('untouchedPay', { mailboxes: ['pay@example.com'], remediation: undefined }),
+    conviction('movedPay', { mailboxes: ['pay@example.com'] })
   ])
+  const ids = (text: string) => text.match(/\b(?:moved|inbox|untouched)[A-Z][a-z]+\b/g) ?? []
 
-  it('counts them and lists them first in every format', () => {
-    expect(mixed.totals.actionNeeded).toBe(2)
-    const order = (text: string) => ['inboxA', 'untouchedA', 'movedA', 'movedB'].map((id) => text.indexOf(id))
-    const ascending = (positions: number[]) => {
-      expect(positions.every((p) => p >= 0)).toBe(true)
-      expect([...positions].sort((a, b) => a - b)).toEqual(positions)
+  it.each([
+    ['Teams', renderTeams],
+    ['Webex', renderWebex],
+    ['Slack', renderSlack]
+  ])('%s leads with how many, lists exactly those, then the rest under its own heading', (_, render) => {
+    const text = JSON.stringify(render(mixed).payload)
+    const lead = text.indexOf('Still in the inbox: 2 — act on these')
+    const rest = text.indexOf('Moved out of the inbox: 3')
+    expect(lead).toBeGreaterThan(-1)
+    expect(rest).toBeGreaterThan(lead)
+    expect(ids(text.slice(0, lead))).toEqual([])
+    expect(ids(text.slice(lead, rest))).toEqual(['inboxCfo', 'untouchedPay'])
+    expect(ids(text.slice(rest))).toEqual(['movedCeo', 'movedCfo', 'movedPay'])
+  })
+
+  it('json carries actionNeeded first: the count and exactly those convictions', () => {
+    const payload = renderJson(mixed).payload as {
+      actionNeeded: { count: number; convictions: Array<{ id: string }>; omitted: number }
+      convictions: Array<{ id: string }>
+      totals: { actionNeeded: number }
     }
-    for (const render of [renderTeams, renderWebex, renderSlack, renderJson]) {
-      const text = JSON.stringify(render(mixed).payload)
-      ascending(order(text))
-      const lead = text.indexOf('2 convictions still in the inbox: action needed')
-      if (render !== renderJson) expect(lead).toBeGreaterThan(-1)
-      if (render !== renderJson) expect(lead).toBeLessThan(text.indexOf('inboxA'))
-    }
-    const json = renderJson(mixed).payload as { totals: { actionNeeded: number } }
-    expect(json.totals.actionNeeded).toBe(2)
+    expect(Object.keys(payload)[0]).toBe('actionNeeded')
+    expect(payload.actionNeeded.count).toBe(2)
+    expect(payload.actionNeeded.omitted).toBe(0)
+    expect(payload.actionNeeded.convictions.map((c) => c.id)).toEqual(['inboxCfo', 'untouchedPay'])
+    expect(payload.convictions.map((c) => c.id)).toEqual(['movedCeo', 'movedCfo', 'movedPay'])
+    expect(payload.totals.actionNeeded).toBe(2)
+  })
+
+  it('says how many of those did not fit when they alone overflow a limit', () => {
+    const many = batch(
+      Array.from({ length: 60 }, (_, i) => conviction(`inbox${i}`, { remediation: { folder: 'inbox' } }))
+    )
+    const { payload, omitted } = renderSlack(many)
+    const { blocks } = payload as { blocks: Array<{ text?: { text: string }; elements?: Array<{ text: string }> }> }
+    expect(blocks.length).toBe(MAX_SLACK_BLOCKS)
+    expect(blocks[2].text?.text).toBe(':warning: *Still in the inbox: 60 — act on these*')
+    expect(omitted).toBe(60 - (MAX_SLACK_BLOCKS - 4))
+    expect(blocks.at(-1)?.elements?.[0].text).toBe(
+      `${omitted} more convictions not shown here (${omitted} of them still in the inbox); the report at /tmp/etd/report.json lists every one`
+    )
   })
 })
 

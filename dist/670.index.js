@@ -38,51 +38,74 @@ function digestSubject(totals) {
         return '[ETD] All clear: no new convictions';
     return `[ETD] ${(0,notify_rows/* batchHeadline */.NV)(totals)}: ${(0,notify_rows/* verdictCounts */.US)(totals)}`;
 }
-/** Rows grouped by mailbox, cut after `maxRows` rows in all; `total` counts every row of the batch. */
-function limitedGroups(input, totals) {
-    const total = [...totals.mailboxes.values()].reduce((sum, n) => sum + n, 0);
-    let budget = input.maxRows;
+/**
+ * Those still in the inbox first, then the rest grouped by mailbox, cut after `maxRows` rows in all; what
+ * is left out is counted from `totals`, the whole batch.
+ */
+function limitedSections(input, totals) {
+    const { inbox, rest } = (0,notify_rows/* splitActionNeeded */._Y)(input.convictions);
+    const inboxRows = inbox.slice(0, input.maxRows).map(notify_rows/* toRow */.IL);
+    let budget = input.maxRows - inboxRows.length;
     let shown = 0;
     const groups = [];
-    for (const { address, label, messages } of (0,notify_rows/* groupByMailbox */.t$)(input.convictions, input.rule)) {
+    for (const { address, label, messages } of (0,notify_rows/* groupByMailbox */.t$)(rest, input.rule)) {
         if (budget <= 0)
             break;
         const rows = messages.slice(0, budget).map(notify_rows/* toRow */.IL);
-        groups.push({ label, count: totals.mailboxes.get(address) ?? messages.length, rows });
+        groups.push({ label, count: (0,notify_rows/* movedInMailbox */.NY)(totals, address), rows });
         budget -= rows.length;
         shown += rows.length;
     }
-    return { groups, shown, total };
+    const restTotal = [...totals.mailboxes.keys()].reduce((sum, mailbox) => sum + (0,notify_rows/* movedInMailbox */.NY)(totals, mailbox), 0);
+    const inboxLeftOut = totals.actionNeeded - inboxRows.length;
+    return { inbox: inboxRows, groups, leftOut: inboxLeftOut + restTotal - shown, inboxLeftOut };
 }
-function html(input, totals, groups, leftOut) {
-    const action = (0,notify_rows/* actionNeededLine */.In)(totals);
-    const cell = 'style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top"';
-    const header = ['Received', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation'];
-    const badge = (row) => `<span style="background:${BADGE_COLORS[row.verdict] ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${(0,notify_escape/* escapeHtml */.Z)(row.verdict)}</span>` +
-        (row.retro ? ' <em>retro</em>' : '') +
-        (row.previousVerdict ? ` <em>was ${(0,notify_escape/* escapeHtml */.Z)(row.previousVerdict)}</em>` : '');
-    const sections = groups.map(({ label, count, rows }) => `<h3 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(label)} (${count})</h3>` +
-        `<table style="border-collapse:collapse;font-size:13px"><tr>${header.map((h) => `<th ${cell}>${h}</th>`).join('')}</tr>` +
+const CELL = 'style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top"';
+const badge = (row) => `<span style="background:${BADGE_COLORS[row.verdict] ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${(0,notify_escape/* escapeHtml */.Z)(row.verdict)}</span>` +
+    (row.retro ? ' <em>retro</em>' : '') +
+    (row.previousVerdict ? ` <em>was ${(0,notify_escape/* escapeHtml */.Z)(row.previousVerdict)}</em>` : '');
+/** A table of rows; `withMailboxes` for the leading section, whose rows are in no mailbox group. */
+function tableHtml(rows, withMailboxes) {
+    const header = [
+        'Received',
+        ...(withMailboxes ? ['Mailboxes'] : []),
+        'From',
+        'Subject',
+        'Verdict',
+        'Techniques',
+        'Remediation'
+    ];
+    return (`<table style="border-collapse:collapse;font-size:13px"><tr>${header.map((h) => `<th ${CELL}>${h}</th>`).join('')}</tr>` +
         rows
             .map((r) => `<tr>${[
             (0,notify_escape/* escapeHtml */.Z)(r.received),
+            ...(withMailboxes ? [(0,notify_escape/* escapeHtml */.Z)(r.mailboxes)] : []),
             (0,notify_escape/* escapeHtml */.Z)(r.sender),
             `${(0,notify_escape/* escapeHtml */.Z)(r.subject)}<br><small style="color:#6b7280">ETD id ${(0,notify_escape/* escapeHtml */.Z)(r.id)}</small>`,
             badge(r),
             (0,notify_escape/* escapeHtml */.Z)(r.techniques),
             (0,notify_escape/* escapeHtml */.Z)(r.remediation)
         ]
-            .map((v) => `<td ${cell}>${v}</td>`)
+            .map((v) => `<td ${CELL}>${v}</td>`)
             .join('')}</tr>`)
             .join('') +
         '</table>');
+}
+function html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
+    const action = (0,notify_rows/* actionNeededLine */.In)(totals);
+    const moved = (0,notify_rows/* movedLine */.av)(totals);
+    const sections = groups.map(({ label, count, rows }) => `<h3 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(label)} (${count})</h3>` + tableHtml(rows, false));
     const body = totals.total === 0
         ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
-        : `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* batchHeadline */.NV)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* verdictCounts */.US)(totals))}).</p>` +
-            (action ? `<p style="color:#b91c1c"><strong>${(0,notify_escape/* escapeHtml */.Z)(action)}</strong>: listed first.</p>` : '') +
+        : (action
+            ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${(0,notify_escape/* escapeHtml */.Z)(action)}</h2>` +
+                (inbox.length > 0 ? tableHtml(inbox, true) : '')
+            : '') +
+            `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* batchHeadline */.NV)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* verdictCounts */.US)(totals))}).</p>` +
+            (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(moved)}</h2>` : '') +
             sections.join('') +
             (leftOut > 0
-                ? `<p>${(0,notify_rows/* plural */.LS)(leftOut, 'more row')} not shown; ${(0,notify_escape/* escapeHtml */.Z)(reportPlace(input))} lists every message.</p>`
+                ? `<p>${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut))}; ${(0,notify_escape/* escapeHtml */.Z)(reportPlace(input))} lists every message.</p>`
                 : '');
     return ('<!doctype html><html><head><meta charset="utf-8"></head>' +
         '<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
@@ -90,39 +113,45 @@ function html(input, totals, groups, leftOut) {
         body +
         '</body></html>');
 }
-function digest_text(input, totals, groups, leftOut) {
+function textRows(lines, rows, withMailboxes) {
+    for (const r of rows) {
+        lines.push(`- ${r.received}  ${(0,notify_rows/* verdictNote */.gG)(r)}  from ${r.sender}`);
+        if (withMailboxes)
+            lines.push(`  To: ${r.mailboxes}`);
+        lines.push(`  Subject: ${r.subject}`);
+        if (r.techniques)
+            lines.push(`  Techniques: ${r.techniques}`);
+        lines.push(`  Remediation: ${r.remediation}`);
+        lines.push(`  ETD id: ${r.id}`);
+    }
+    lines.push('');
+}
+function digest_text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
     const lines = ['ETD verdict watch', `Window ${windowText(input.window)}`, ''];
     if (totals.total === 0)
         return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n');
-    lines.push(`${(0,notify_rows/* batchHeadline */.NV)(totals)}: ${(0,notify_rows/* verdictCounts */.US)(totals)}`, '');
     const action = (0,notify_rows/* actionNeededLine */.In)(totals);
-    if (action)
-        lines.push(`${action}: listed first.`, '');
+    if (action) {
+        lines.push(`== ${action}`);
+        textRows(lines, inbox, true);
+    }
+    lines.push(`${(0,notify_rows/* batchHeadline */.NV)(totals)}: ${(0,notify_rows/* verdictCounts */.US)(totals)}`, '');
+    const moved = (0,notify_rows/* movedLine */.av)(totals);
+    if (moved && groups.length > 0)
+        lines.push(`== ${moved}`, '');
     for (const { label, count, rows } of groups) {
         lines.push(`== ${label} (${count})`);
-        for (const r of rows) {
-            lines.push(`- ${r.received}  ${(0,notify_rows/* verdictNote */.gG)(r)}  from ${r.sender}`);
-            lines.push(`  Subject: ${r.subject}`);
-            if (r.techniques)
-                lines.push(`  Techniques: ${r.techniques}`);
-            lines.push(`  Remediation: ${r.remediation}`);
-            lines.push(`  ETD id: ${r.id}`);
-        }
-        lines.push('');
+        textRows(lines, rows, false);
     }
     if (leftOut > 0)
-        lines.push(`${(0,notify_rows/* plural */.LS)(leftOut, 'more row')} not shown; ${reportPlace(input)} lists every message.`, '');
+        lines.push(`${(0,notify_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut)}; ${reportPlace(input)} lists every message.`, '');
     return lines.join('\n');
 }
 /** The administrator's digest: HTML with every message string escaped, and a plain-text twin. */
 function buildDigest(input) {
     const totals = input.totals ?? (0,notify_rows/* totalsOf */.vA)(input.convictions, input.rule);
-    const { groups, shown, total } = limitedGroups(input, totals);
-    return {
-        subject: digestSubject(totals),
-        html: html(input, totals, groups, total - shown),
-        text: digest_text(input, totals, groups, total - shown)
-    };
+    const sections = limitedSections(input, totals);
+    return { subject: digestSubject(totals), html: html(input, totals, sections), text: digest_text(input, totals, sections) };
 }
 
 // EXTERNAL MODULE: ./src/notify/email.ts
@@ -380,7 +409,10 @@ async function openTransport(config, options) {
     return new GraphTransport(config.graphEndpoint, config.fromAddress, accessToken, options);
 }
 
+// EXTERNAL MODULE: ./src/notify/format.ts
+var format = __webpack_require__(6090);
 ;// CONCATENATED MODULE: ./src/notify/owner-notice.ts
+
 
 /** What ETD did, said to the person the message was aimed at. */
 function sentence(verdict, remediation) {
@@ -389,47 +421,68 @@ function sentence(verdict, remediation) {
 }
 /** A notice lists at most this many of the owner's messages; the rest are counted. */
 const OWNER_NOTICE_MAX_ROWS = 25;
+function whomToAsk(options) {
+    if (options.contact)
+        return `Questions: ${options.contact}`;
+    return options.replyTo ? 'Questions: reply to this email.' : 'Questions: ask your security team.';
+}
+/** The first line and the subject when messages are still in the inbox: the truth first, then what to do. */
+function inboxWarning(inInbox) {
+    const one = inInbox === 1;
+    const them = one ? 'it' : 'them';
+    return {
+        subject: `[ETD] ${(0,notify_rows/* plural */.LS)(inInbox, 'dangerous message')} ${one ? 'is' : 'are'} still in your inbox — do not open ${them}`,
+        first: `${one ? 'A dangerous message addressed to you is' : `${(0,format/* count */.U)(inInbox)} dangerous messages addressed to you are`} still in your inbox. ` +
+            `Do not open ${them}, do not reply, and do not follow links or open attachments: delete ${them}, or report ${them} as phishing.`
+    };
+}
+/** The rows, and a count of those of `of` that are not among them. */
+function listRows(lines, rows, of, where = '') {
+    for (const r of rows) {
+        lines.push(`- Received ${r.received} from ${r.sender}`);
+        lines.push(`  Subject: ${r.subject}`);
+        lines.push(`  It was ${sentence(r.verdict, r.remediation)}.`);
+        lines.push('');
+    }
+    if (of > rows.length)
+        lines.push(`${(0,notify_rows/* plural */.LS)(of - rows.length, 'more message')}${where} not listed here.`, '');
+}
+const stopped = (n, also) => `Cisco Secure Email Threat Defense ${also ? 'also ' : ''}stopped ${n === 1 ? 'a' : `${(0,format/* count */.U)(n)}${also ? ' more' : ''}`} dangerous message${n === 1 ? '' : 's'} addressed to you:`;
 /**
- * One short plain-text email per monitored mailbox, listing only that mailbox's own messages. The
- * subject carries no attacker text. With `totals`, every mailbox it counts gets a notice with its full
- * count, even when the run kept none of its rows.
+ * One short plain-text email per monitored mailbox, listing only that mailbox's own messages: those still
+ * in the inbox first, and then the subject and first line say so. The subject carries no attacker text.
+ * With `totals`, every mailbox it counts gets a notice with its full counts, even when the run kept none
+ * of its rows.
  */
-function buildOwnerNotices(convictions, rule, totals) {
+function buildOwnerNotices(convictions, rule, totals, options = {}) {
     const kept = new Map((0,notify_rows/* groupByMailbox */.t$)(convictions, rule).map((g) => [g.address, g.messages]));
     const counts = totals?.mailboxes ?? new Map([...kept].map(([address, messages]) => [address, messages.length]));
     return [...counts]
         .filter(([address]) => address.includes('@'))
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([address, count]) => {
-        const rows = (kept.get(address) ?? []).slice(0, OWNER_NOTICE_MAX_ROWS).map(notify_rows/* toRow */.IL);
-        const lines = [
-            'Hello,',
-            '',
-            count === 1
-                ? 'Cisco Secure Email Threat Defense stopped a dangerous message addressed to you:'
-                : `Cisco Secure Email Threat Defense stopped ${count} dangerous messages addressed to you:`,
-            ''
-        ];
-        const inInbox = rows.filter((r) => r.actionNeeded).length;
+        .map(([address, total]) => {
+        const messages = kept.get(address) ?? [];
+        const inInbox = totals?.mailboxesActionNeeded.get(address) ?? messages.filter(notify_rows/* needsAction */.U$).length;
+        const rows = messages.slice(0, OWNER_NOTICE_MAX_ROWS).map(notify_rows/* toRow */.IL);
+        const movedRows = rows.filter((r) => !r.actionNeeded);
+        const lines = [];
+        let subject = `[ETD] ${(0,notify_rows/* plural */.LS)(total, 'dangerous message')} to you ${total === 1 ? 'was' : 'were'} stopped`;
         if (inInbox > 0) {
-            lines.push(inInbox === 1
-                ? 'The first one below is still in your inbox: delete it without opening it.'
-                : `The first ${inInbox} below are still in your inbox: delete them without opening them.`, '');
+            const warning = inboxWarning(inInbox);
+            subject = warning.subject;
+            lines.push(warning.first, whomToAsk(options), '', `Still in your inbox (${(0,format/* count */.U)(inInbox)}):`, '');
+            listRows(lines, rows.filter((r) => r.actionNeeded), inInbox, ' still in your inbox,');
+            if (total > inInbox) {
+                lines.push(stopped(total - inInbox, true), '');
+                listRows(lines, movedRows, total - inInbox);
+            }
         }
-        for (const r of rows) {
-            lines.push(`- Received ${r.received} from ${r.sender}`);
-            lines.push(`  Subject: ${r.subject}`);
-            lines.push(`  It was ${sentence(r.verdict, r.remediation)}.`);
-            lines.push('');
+        else {
+            lines.push('Hello,', '', stopped(total, false), '');
+            listRows(lines, movedRows, total);
         }
-        if (count > rows.length)
-            lines.push(`${(0,notify_rows/* plural */.LS)(count - rows.length, 'more message')} not listed here.`, '');
-        lines.push('Do not reply to the sender, open its attachments or follow its links. If you were expecting one of these', 'messages, or if the sender asked you for money, credentials or urgency, contact your security team.', '', 'This notice was sent automatically by ETD verdict watch.');
-        return {
-            to: address,
-            subject: `[ETD] ${(0,notify_rows/* plural */.LS)(count, 'dangerous message')} to you ${count === 1 ? 'was' : 'were'} stopped`,
-            text: `${lines.join('\n')}\n`
-        };
+        lines.push('Do not reply to the sender, open its attachments or follow its links. If you were expecting one of these', 'messages, or if the sender asked you for money, credentials or urgency, contact your security team.', ...(inInbox > 0 ? [] : [whomToAsk(options)]), '', 'This notice was sent automatically by ETD verdict watch.');
+        return { to: address, subject, text: `${lines.join('\n')}\n` };
     });
 }
 
@@ -452,6 +505,7 @@ function digestMail(config, batch) {
     });
     return {
         to: config.to,
+        replyTo: config.replyTo,
         subject: digest.subject,
         text: digest.text,
         html: digest.html,
@@ -463,8 +517,10 @@ function digestMail(config, batch) {
 function ownerMails(config, batch) {
     if (!config.notifyOwners)
         return [];
-    return buildOwnerNotices(batch.convictions, batch.rule, batch.totals).map((n) => ({
+    const options = { contact: config.ownerContact, replyTo: config.replyTo !== undefined };
+    return buildOwnerNotices(batch.convictions, batch.rule, batch.totals, options).map((n) => ({
         to: [n.to],
+        replyTo: config.replyTo,
         subject: n.subject,
         text: n.text
     }));

@@ -51,6 +51,10 @@ export interface EmailConfig {
   maxRows: number
   whenEmpty: boolean
   notifyOwners: boolean
+  /** The Reply-To of every email sent (`email-reply-to`), one or more addresses. */
+  replyTo?: string
+  /** Whom mailbox owners ask, named in each notice (`owner-notice-contact`). */
+  ownerContact?: string
 }
 
 const DEFAULT_PORT: Record<SmtpSecurity, number> = { starttls: 587, tls: 465, none: 25 }
@@ -65,6 +69,20 @@ function addresses(input: InputReader, name: string, what: string): string[] {
     )
   }
   return parsed.map((a) => (a.name ? `"${a.name.replace(/["\\]/g, '')}" <${a.address}>` : a.address))
+}
+
+const MAX_CONTACT_CHARS = 200
+
+/** Our own words, but shown to every owner: one printable line, short enough for a notice. */
+function contact(input: InputReader): string | undefined {
+  const given = input('owner-notice-contact').trim()
+  if (given === '') return undefined
+  if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(given) || [...given].length > MAX_CONTACT_CHARS) {
+    throw new InputError(
+      `Input 'owner-notice-contact' must be one line of at most ${MAX_CONTACT_CHARS} printable characters, such as security@example.com or "the IT desk, extension 4444".`
+    )
+  }
+  return given
 }
 
 const ENCODE_HINT = 'percent-encode / ? # @ : and % in the user name and password (as %2F %3F %23 %40 %3A %25)'
@@ -291,6 +309,11 @@ export function parseEmailConfig(input: InputReader): EmailConfig {
     to: addresses(input, 'email-to', 'who receives the digest, one or more addresses'),
     maxRows: integer(input, 'email-max-rows', 200, 1, 10000),
     whenEmpty: boolean(input, 'email-when-empty', false),
-    notifyOwners: boolean(input, 'notify-mailbox-owners', false)
+    notifyOwners: boolean(input, 'notify-mailbox-owners', false),
+    replyTo:
+      input('email-reply-to').trim() === ''
+        ? undefined
+        : addresses(input, 'email-reply-to', 'where replies to our emails go').join(', '),
+    ownerContact: contact(input)
   }
 }

@@ -6,7 +6,10 @@ import {
   actionNeededLine,
   batchHeadline,
   groupByMailbox,
-  plural,
+  leftOutCount,
+  movedInMailbox,
+  movedLine,
+  splitActionNeeded,
   toRow,
   totalsOf,
   verdictCounts,
@@ -56,64 +59,102 @@ function digestSubject(totals: BatchTotals): string {
 
 interface Group {
   label: Clean
-  /** All of the mailbox's convictions, shown or not. */
+  /** All of the mailbox's convictions in this part, shown or not. */
   count: number
   rows: Row[]
 }
 
-/** Rows grouped by mailbox, cut after `maxRows` rows in all; `total` counts every row of the batch. */
-function limitedGroups(input: DigestInput, totals: BatchTotals): { groups: Group[]; shown: number; total: number } {
-  const total = [...totals.mailboxes.values()].reduce((sum, n) => sum + n, 0)
-  let budget = input.maxRows
+interface Sections {
+  /** Still in the inbox, shown first and once each (with the mailboxes they are in). */
+  inbox: Row[]
+  /** The rest, by mailbox. */
+  groups: Group[]
+  /** Rows not shown, and how many of them are still in the inbox. */
+  leftOut: number
+  inboxLeftOut: number
+}
+
+/**
+ * Those still in the inbox first, then the rest grouped by mailbox, cut after `maxRows` rows in all; what
+ * is left out is counted from `totals`, the whole batch.
+ */
+function limitedSections(input: DigestInput, totals: BatchTotals): Sections {
+  const { inbox, rest } = splitActionNeeded(input.convictions)
+  const inboxRows = inbox.slice(0, input.maxRows).map(toRow)
+  let budget = input.maxRows - inboxRows.length
   let shown = 0
   const groups: Group[] = []
-  for (const { address, label, messages } of groupByMailbox(input.convictions, input.rule)) {
+  for (const { address, label, messages } of groupByMailbox(rest, input.rule)) {
     if (budget <= 0) break
     const rows = messages.slice(0, budget).map(toRow)
-    groups.push({ label, count: totals.mailboxes.get(address) ?? messages.length, rows })
+    groups.push({ label, count: movedInMailbox(totals, address), rows })
     budget -= rows.length
     shown += rows.length
   }
-  return { groups, shown, total }
+  const restTotal = [...totals.mailboxes.keys()].reduce((sum, mailbox) => sum + movedInMailbox(totals, mailbox), 0)
+  const inboxLeftOut = totals.actionNeeded - inboxRows.length
+  return { inbox: inboxRows, groups, leftOut: inboxLeftOut + restTotal - shown, inboxLeftOut }
 }
 
-function html(input: DigestInput, totals: BatchTotals, groups: Group[], leftOut: number): string {
+const CELL = 'style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top"'
+
+const badge = (row: Row) =>
+  `<span style="background:${BADGE_COLORS[row.verdict] ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${escapeHtml(row.verdict)}</span>` +
+  (row.retro ? ' <em>retro</em>' : '') +
+  (row.previousVerdict ? ` <em>was ${escapeHtml(row.previousVerdict)}</em>` : '')
+
+/** A table of rows; `withMailboxes` for the leading section, whose rows are in no mailbox group. */
+function tableHtml(rows: Row[], withMailboxes: boolean): string {
+  const header = [
+    'Received',
+    ...(withMailboxes ? ['Mailboxes'] : []),
+    'From',
+    'Subject',
+    'Verdict',
+    'Techniques',
+    'Remediation'
+  ]
+  return (
+    `<table style="border-collapse:collapse;font-size:13px"><tr>${header.map((h) => `<th ${CELL}>${h}</th>`).join('')}</tr>` +
+    rows
+      .map(
+        (r) =>
+          `<tr>${[
+            escapeHtml(r.received),
+            ...(withMailboxes ? [escapeHtml(r.mailboxes)] : []),
+            escapeHtml(r.sender),
+            `${escapeHtml(r.subject)}<br><small style="color:#6b7280">ETD id ${escapeHtml(r.id)}</small>`,
+            badge(r),
+            escapeHtml(r.techniques),
+            escapeHtml(r.remediation)
+          ]
+            .map((v) => `<td ${CELL}>${v}</td>`)
+            .join('')}</tr>`
+      )
+      .join('') +
+    '</table>'
+  )
+}
+
+function html(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut, inboxLeftOut }: Sections): string {
   const action = actionNeededLine(totals)
-  const cell = 'style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top"'
-  const header = ['Received', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation']
-  const badge = (row: Row) =>
-    `<span style="background:${BADGE_COLORS[row.verdict] ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${escapeHtml(row.verdict)}</span>` +
-    (row.retro ? ' <em>retro</em>' : '') +
-    (row.previousVerdict ? ` <em>was ${escapeHtml(row.previousVerdict)}</em>` : '')
+  const moved = movedLine(totals)
   const sections = groups.map(
     ({ label, count, rows }) =>
-      `<h3 style="margin:16px 0 4px">${escapeHtml(label)} (${count})</h3>` +
-      `<table style="border-collapse:collapse;font-size:13px"><tr>${header.map((h) => `<th ${cell}>${h}</th>`).join('')}</tr>` +
-      rows
-        .map(
-          (r) =>
-            `<tr>${[
-              escapeHtml(r.received),
-              escapeHtml(r.sender),
-              `${escapeHtml(r.subject)}<br><small style="color:#6b7280">ETD id ${escapeHtml(r.id)}</small>`,
-              badge(r),
-              escapeHtml(r.techniques),
-              escapeHtml(r.remediation)
-            ]
-              .map((v) => `<td ${cell}>${v}</td>`)
-              .join('')}</tr>`
-        )
-        .join('') +
-      '</table>'
+      `<h3 style="margin:16px 0 4px">${escapeHtml(label)} (${count})</h3>` + tableHtml(rows, false)
   )
   const body =
     totals.total === 0
       ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
-      : `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${escapeHtml(batchHeadline(totals))} (${escapeHtml(verdictCounts(totals))}).</p>` +
-        (action ? `<p style="color:#b91c1c"><strong>${escapeHtml(action)}</strong>: listed first.</p>` : '') +
+      : (action
+          ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${escapeHtml(action)}</h2>` +
+            (inbox.length > 0 ? tableHtml(inbox, true) : '')
+          : '') +
+        `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${escapeHtml(batchHeadline(totals))} (${escapeHtml(verdictCounts(totals))}).</p>` +
+        (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${escapeHtml(moved)}</h2>` : '') +
         sections.join('') +
         (leftOut > 0
-          ? `<p>${plural(leftOut, 'more row')} not shown; ${escapeHtml(reportPlace(input))} lists every message.</p>`
+          ? `<p>${escapeHtml(leftOutCount(leftOut, inboxLeftOut))}; ${escapeHtml(reportPlace(input))} lists every message.</p>`
           : '')
   return (
     '<!doctype html><html><head><meta charset="utf-8"></head>' +
@@ -124,35 +165,40 @@ function html(input: DigestInput, totals: BatchTotals, groups: Group[], leftOut:
   )
 }
 
-function text(input: DigestInput, totals: BatchTotals, groups: Group[], leftOut: number): string {
+function textRows(lines: string[], rows: Row[], withMailboxes: boolean): void {
+  for (const r of rows) {
+    lines.push(`- ${r.received}  ${verdictNote(r)}  from ${r.sender}`)
+    if (withMailboxes) lines.push(`  To: ${r.mailboxes}`)
+    lines.push(`  Subject: ${r.subject}`)
+    if (r.techniques) lines.push(`  Techniques: ${r.techniques}`)
+    lines.push(`  Remediation: ${r.remediation}`)
+    lines.push(`  ETD id: ${r.id}`)
+  }
+  lines.push('')
+}
+
+function text(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut, inboxLeftOut }: Sections): string {
   const lines = ['ETD verdict watch', `Window ${windowText(input.window)}`, '']
   if (totals.total === 0) return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n')
-  lines.push(`${batchHeadline(totals)}: ${verdictCounts(totals)}`, '')
   const action = actionNeededLine(totals)
-  if (action) lines.push(`${action}: listed first.`, '')
+  if (action) {
+    lines.push(`== ${action}`)
+    textRows(lines, inbox, true)
+  }
+  lines.push(`${batchHeadline(totals)}: ${verdictCounts(totals)}`, '')
+  const moved = movedLine(totals)
+  if (moved && groups.length > 0) lines.push(`== ${moved}`, '')
   for (const { label, count, rows } of groups) {
     lines.push(`== ${label} (${count})`)
-    for (const r of rows) {
-      lines.push(`- ${r.received}  ${verdictNote(r)}  from ${r.sender}`)
-      lines.push(`  Subject: ${r.subject}`)
-      if (r.techniques) lines.push(`  Techniques: ${r.techniques}`)
-      lines.push(`  Remediation: ${r.remediation}`)
-      lines.push(`  ETD id: ${r.id}`)
-    }
-    lines.push('')
+    textRows(lines, rows, false)
   }
-  if (leftOut > 0)
-    lines.push(`${plural(leftOut, 'more row')} not shown; ${reportPlace(input)} lists every message.`, '')
+  if (leftOut > 0) lines.push(`${leftOutCount(leftOut, inboxLeftOut)}; ${reportPlace(input)} lists every message.`, '')
   return lines.join('\n')
 }
 
 /** The administrator's digest: HTML with every message string escaped, and a plain-text twin. */
 export function buildDigest(input: DigestInput): Digest {
   const totals = input.totals ?? totalsOf(input.convictions, input.rule)
-  const { groups, shown, total } = limitedGroups(input, totals)
-  return {
-    subject: digestSubject(totals),
-    html: html(input, totals, groups, total - shown),
-    text: text(input, totals, groups, total - shown)
-  }
+  const sections = limitedSections(input, totals)
+  return { subject: digestSubject(totals), html: html(input, totals, sections), text: text(input, totals, sections) }
 }

@@ -46,6 +46,7 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
   })
   return {
     to: config.to,
+    replyTo: config.replyTo,
     subject: digest.subject,
     text: digest.text,
     html: digest.html,
@@ -58,8 +59,10 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
 
 function ownerMails(config: EmailConfig, batch: EmailBatch): Mail[] {
   if (!config.notifyOwners) return []
-  return buildOwnerNotices(batch.convictions, batch.rule, batch.totals).map((n) => ({
+  const options = { contact: config.ownerContact, replyTo: config.replyTo !== undefined }
+  return buildOwnerNotices(batch.convictions, batch.rule, batch.totals, options).map((n) => ({
     to: [n.to],
+    replyTo: config.replyTo,
     subject: n.subject,
     text: n.text
   }))

@@ -5,6 +5,8 @@ export interface Mail {
   to: string[]
   subject: string
   text: string
+  /** Where replies go, when not to the sender. */
+  replyTo?: string
   html?: string
   attachments?: Array<{ filename: string; content: string; contentType: string }>
 }

@@ -7,12 +7,16 @@ import {
   actionNeededLine,
   batchHeadline,
   groupByMailbox,
-  plural,
+  leftOutCount,
+  movedInMailbox,
+  movedLine,
+  splitActionNeeded,
   toRow,
   totalsOf,
   verdictCounts,
   verdictNote,
-  type BatchTotals
+  type BatchTotals,
+  type Row
 } from './rows.js'
 
 export interface IssueInput {
@@ -57,21 +61,37 @@ export function issueTitle(totals: BatchTotals, window: { start: number; end: nu
 
 const HEADER =
   '| Received | From | Subject | Verdict | Techniques | Remediation | ETD id |\n| --- | --- | --- | --- | --- | --- | --- |'
+/** The leading section's rows are in no mailbox group: they name their mailboxes. */
+const INBOX_HEADER =
+  '| Received | Mailboxes | From | Subject | Verdict | Techniques | Remediation | ETD id |\n| --- | --- | --- | --- | --- | --- | --- | --- |'
+
+function tableRow(r: Row, withMailboxes: boolean): string {
+  const cells = [
+    r.received,
+    ...(withMailboxes ? [r.mailboxes] : []),
+    r.sender,
+    r.subject,
+    verdictNote(r),
+    r.techniques,
+    r.remediation
+  ]
+  return `| ${cells.map(inertMarkdown).join(' | ')} | ${inertCode(r.id)} |\n`
+}
 
 /**
- * The audit-trail issue: the digest's facts as markdown tables grouped by mailbox, the window, what the
- * other channels did, and a hidden marker of the batch. Attacker text is inert; rows that do not fit
- * GitHub's body limit are counted, never silently dropped.
+ * The audit-trail issue: those still in the inbox first, then the rest as markdown tables grouped by
+ * mailbox, the window, what the other channels did, and a hidden marker of the batch. Attacker text is
+ * inert; rows that do not fit GitHub's body limit are counted, never silently dropped.
  */
 export function buildIssue(input: IssueInput): IssueContent {
   const maxLength = input.maxLength ?? MAX_BODY
   const totals = input.totals ?? totalsOf(input.convictions, input.rule)
   const marker = formatMarker(input.convictions, maxLength / 4)
   const action = actionNeededLine(totals)
+  const moved = movedLine(totals)
+  const headline = `## ${batchHeadline(totals)} (${verdictCounts(totals)})\n`
   const intro = [
-    `## ${batchHeadline(totals)} (${verdictCounts(totals)})`,
     '',
-    ...(action ? [`> [!WARNING]\n> **${action}**: listed first.`, ''] : []),
     `Cisco Secure Email Threat Defense convicted these messages to watched mailboxes in the window ${utc(input.window.start)} to ${utc(input.window.end)}.`,
     '',
     ...input.notes.map((note) => `- ${note}`),
@@ -81,29 +101,42 @@ export function buildIssue(input: IssueInput): IssueContent {
     ''
   ].join('\n')
 
-  const groups = groupByMailbox(input.convictions, input.rule)
-  // A message in two watched mailboxes has a row in each.
-  const rows = [...totals.mailboxes.values()].reduce((n, count) => n + count, 0)
-  let shown = 0
-  let body = `${marker}\n${intro}`
+  const { inbox, rest } = splitActionNeeded(input.convictions)
+  let body = `${marker}\n${headline}`
   // Room for the closing note, whatever it says.
   const budget = maxLength - 300
-  outer: for (const { address, label, messages: convictions } of groups) {
-    const count = totals.mailboxes.get(address) ?? convictions.length
+  let inboxShown = 0
+  if (action) {
+    body += `\n## ${action}\n\n> [!WARNING]\n> Nobody has moved these out of the inbox yet: someone must act on them.\n\n${INBOX_HEADER}\n`
+    for (const conviction of inbox) {
+      const row = tableRow(toRow(conviction), true)
+      // The intro follows the section: its room is kept.
+      if (body.length + row.length + intro.length > budget) break
+      body += row
+      inboxShown++
+    }
+  }
+  body += intro
+  let shown = 0
+  if (moved && rest.length > 0 && body.length + moved.length + 8 <= budget) body += `\n## ${moved}\n`
+  outer: for (const { address, label, messages: convictions } of groupByMailbox(rest, input.rule)) {
+    const count = movedInMailbox(totals, address)
     const section = `\n### ${inertMarkdown(label)} (${count})\n\n${HEADER}\n`
     if (body.length + section.length > budget) break
     body += section
     for (const conviction of convictions) {
-      const r = toRow(conviction)
-      const row = `| ${[r.received, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation].map(inertMarkdown).join(' | ')} | ${inertCode(r.id)} |\n`
+      const row = tableRow(toRow(conviction), false)
       if (body.length + row.length > budget) break outer
       body += row
       shown++
     }
   }
-  const omitted = rows - shown
+  // A message in two watched mailboxes has a row in each of their groups, and one in the leading section.
+  const restRows = [...totals.mailboxes.keys()].reduce((n, mailbox) => n + movedInMailbox(totals, mailbox), 0)
+  const inboxLeftOut = totals.actionNeeded - inboxShown
+  const omitted = inboxLeftOut + restRows - shown
   if (omitted > 0) {
-    body += `\n> ${plural(omitted, 'more row')} did not fit in this issue (GitHub's limit is ${maxLength} characters); the JSON report of the run lists all ${totals.total} convictions.\n`
+    body += `\n> ${leftOutCount(omitted, inboxLeftOut)}: they did not fit in this issue (GitHub's limit is ${maxLength} characters); the JSON report of the run lists all ${totals.total} convictions.\n`
   }
   return { title: issueTitle(totals, input.window), body, omitted }
 }

@@ -97,9 +97,18 @@ export function groupKeys(message: EtdMessage, rule: MatchRule): string[] {
   return mailboxes.length > 0 ? mailboxes : ['(no mailbox)']
 }
 
+/** Those still in the inbox, and the rest, each part in its own order. */
+export function splitActionNeeded<T extends EtdMessage>(messages: T[]): { inbox: T[]; rest: T[] } {
+  const inbox: T[] = []
+  const rest: T[] = []
+  for (const message of messages) (needsAction(message) ? inbox : rest).push(message)
+  return { inbox, rest }
+}
+
 /** Those still in the inbox first, each part in its own order. */
 export function actionFirst<T extends EtdMessage>(messages: T[]): T[] {
-  return [...messages.filter(needsAction), ...messages.filter((m) => !needsAction(m))]
+  const { inbox, rest } = splitActionNeeded(messages)
+  return [...inbox, ...rest]
 }
 
 /**
@@ -142,10 +151,19 @@ export interface BatchTotals {
   verdicts: Map<string, number>
   /** Monitored mailbox → count. */
   mailboxes: Map<string, number>
+  /** Monitored mailbox → count of its convictions still in the inbox. */
+  mailboxesActionNeeded: Map<string, number>
 }
 
 export function emptyTotals(): BatchTotals {
-  return { total: 0, changes: 0, actionNeeded: 0, verdicts: new Map(), mailboxes: new Map() }
+  return {
+    total: 0,
+    changes: 0,
+    actionNeeded: 0,
+    verdicts: new Map(),
+    mailboxes: new Map(),
+    mailboxesActionNeeded: new Map()
+  }
 }
 
 /** Counts one conviction into `totals` (`by` -1 takes it out again). */
@@ -162,9 +180,13 @@ export function countInto(
   }
   totals.total += by
   if (conviction.previousVerdict !== undefined) totals.changes += by
-  if (needsAction(conviction)) totals.actionNeeded += by
+  const inbox = needsAction(conviction)
+  if (inbox) totals.actionNeeded += by
   bump(totals.verdicts, verdictLabel(conviction.verdict))
-  for (const mailbox of groupKeys(conviction, rule)) bump(totals.mailboxes, mailbox)
+  for (const mailbox of groupKeys(conviction, rule)) {
+    bump(totals.mailboxes, mailbox)
+    if (inbox) bump(totals.mailboxesActionNeeded, mailbox)
+  }
 }
 
 /** The totals without some of their convictions. */
@@ -173,7 +195,12 @@ export function totalsWithout(
   removed: Array<EtdMessage & { previousVerdict?: string }>,
   rule: MatchRule
 ): BatchTotals {
-  const left = { ...totals, verdicts: new Map(totals.verdicts), mailboxes: new Map(totals.mailboxes) }
+  const left = {
+    ...totals,
+    verdicts: new Map(totals.verdicts),
+    mailboxes: new Map(totals.mailboxes),
+    mailboxesActionNeeded: new Map(totals.mailboxesActionNeeded)
+  }
   for (const conviction of removed) countInto(left, conviction, rule, -1)
   return left
 }
@@ -204,9 +231,25 @@ export function batchHeadline(totals: BatchTotals): string {
     .join(', ')
 }
 
-/** The line every channel leads with when any conviction is still in an inbox. */
+/**
+ * The heading of the section every channel leads with when any conviction is still in an inbox: the
+ * count, then (in each channel) the list.
+ */
 export const actionNeededLine = (totals: BatchTotals) =>
-  totals.actionNeeded > 0 ? `${plural(totals.actionNeeded, 'conviction')} still in the inbox: action needed` : undefined
+  totals.actionNeeded > 0 ? `Still in the inbox: ${count(totals.actionNeeded)} — act on these` : undefined
+
+/** The heading of the rest, after that section; none when nothing is in an inbox. */
+export const movedLine = (totals: BatchTotals) =>
+  totals.actionNeeded > 0 ? `Moved out of the inbox: ${count(totals.total - totals.actionNeeded)}` : undefined
+
+/** A mailbox's convictions that are not in its inbox: those its group lists after the leading section. */
+export const movedInMailbox = (totals: BatchTotals, mailbox: string) =>
+  (totals.mailboxes.get(mailbox) ?? 0) - (totals.mailboxesActionNeeded.get(mailbox) ?? 0)
+
+/** `12 more rows not shown here (3 of them still in the inbox)`: what a channel left out, the urgent named. */
+export function leftOutCount(leftOut: number, inboxLeftOut: number, one = 'more row'): string {
+  return `${plural(leftOut, one)} not shown here${inboxLeftOut > 0 ? ` (${count(inboxLeftOut)} of them still in the inbox)` : ''}`
+}
 
 /** `BEC (retro, was spam)`: the verdict with what a reader should notice about it. */
 export function verdictNote(row: Row): Clean {

@@ -6,7 +6,7 @@ import type { Batch } from './batch.js'
 import { batchCharts } from './chart.js'
 import { escapeHtml } from './escape.js'
 import { count } from './format.js'
-import { actionNeededLine, needsAction, plural, toRow, verdictNote } from './rows.js'
+import { actionNeededLine, plural, splitActionNeeded, toRow, verdictNote, type Row } from './rows.js'
 
 /** GitHub drops a step summary over 1 MiB (and shows an error instead): stay well under it. */
 export const SUMMARY_MAX_BYTES = 1024 * 1024
@@ -47,12 +47,6 @@ export interface SummaryInput {
   notes: string[]
   /** Where the report that lists every match is. */
   reportPath: string
-}
-
-/** Told and still in the inbox first: someone must act on those. */
-function urgentFirst(rows: MatchedRow[]): MatchedRow[] {
-  const urgent = (r: MatchedRow) => isTold(r.disposition) && needsAction(r.message)
-  return [...rows.filter(urgent), ...rows.filter((r) => !urgent(r))]
 }
 
 const DISPOSITION_TEXT: Record<Disposition, string> = {
@@ -99,27 +93,58 @@ export function renderSummary(input: SummaryInput): string {
     ...input.notes.map((n) => `<p>${inline(n)}</p>`)
   ]
   if (matched.total === 0) return [...lines, '<p>Nothing matched.</p>'].join('\n')
+  const head = ['Received', 'Mailboxes', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation', 'Status']
+  const cellsOf = (r: Row, disposition: Disposition) =>
+    cells('td', [
+      r.received,
+      r.mailboxes,
+      r.sender,
+      r.subject,
+      verdictNote(r),
+      r.techniques,
+      r.remediation,
+      DISPOSITION_TEXT[disposition]
+    ])
+  const told =
+    batch.totals.total > 0
+      ? [
+          '<h3>Told in this run</h3>',
+          table(['Verdict', 'Count'], byCount(cleanKeys(batch.totals.verdicts))),
+          table(['Mailbox', 'Count'], byCount(cleanKeys(batch.totals.mailboxes)))
+        ]
+      : []
+  let size = Buffer.byteLength([...lines, ...told].join('\n')) + 2 * head.join('').length + 2048
+  const fits = (row: string) => (size += Buffer.byteLength(row)) <= SUMMARY_BUDGET
+  // Told and still in the inbox, first: someone must act on those. The batch kept them before any other.
   const action = actionNeededLine(batch.totals)
-  if (action) lines.push(`<p><strong>${inline(action)}</strong>: listed first.</p>`)
-  if (batch.totals.total > 0) {
-    lines.push('<h3>Told in this run</h3>')
-    lines.push(table(['Verdict', 'Count'], byCount(cleanKeys(batch.totals.verdicts))))
-    lines.push(table(['Mailbox', 'Count'], byCount(cleanKeys(batch.totals.mailboxes))))
+  const shownFirst = new Set<string>()
+  if (action) {
+    const rows: string[] = []
+    for (const conviction of splitActionNeeded(batch.convictions).inbox) {
+      const row = `<tr>${cellsOf(toRow(conviction), conviction.previousVerdict === undefined ? 'new' : 'verdict-change')}</tr>`
+      if (!fits(row)) break
+      rows.push(row)
+      shownFirst.add(conviction.id)
+    }
+    lines.push(`<h3>${inline(action)}</h3>`, `<table><tr>${cells('th', head)}</tr>${rows.join('')}</table>`)
+    if (rows.length < batch.totals.actionNeeded) {
+      lines.push(
+        `<p>${inline(`${plural(batch.totals.actionNeeded - rows.length, 'more')} still in the inbox not shown here; the report at ${input.reportPath} lists every one.`)}</p>`
+      )
+    }
   }
-  lines.push('<h3>Matched in the window</h3>')
-  const head = `<table><tr>${cells('th', ['Received', 'Mailboxes', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation', 'Status'])}</tr>`
-  let size = Buffer.byteLength(lines.join('\n')) + head.length + 1024
-  let shown = 0
+  lines.push(...told)
+  lines.push(action ? '<h3>Matched in the window, besides those</h3>' : '<h3>Matched in the window</h3>')
+  let shown = shownFirst.size
   const rows: string[] = []
-  for (const { message, disposition, previousVerdict } of urgentFirst(matched.rows)) {
-    const r = toRow({ ...message, previousVerdict })
-    const row = `<tr>${cells('td', [r.received, r.mailboxes, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation, DISPOSITION_TEXT[disposition]])}</tr>`
-    size += Buffer.byteLength(row)
-    if (size > SUMMARY_BUDGET) break
+  for (const { message, disposition, previousVerdict } of matched.rows) {
+    if (isTold(disposition) && shownFirst.has(message.id)) continue
+    const row = `<tr>${cellsOf(toRow({ ...message, previousVerdict }), disposition)}</tr>`
+    if (!fits(row)) break
     rows.push(row)
     shown++
   }
-  lines.push(`${head}${rows.join('')}</table>`)
+  lines.push(`<table><tr>${cells('th', head)}</tr>${rows.join('')}</table>`)
   if (shown < matched.total) {
     lines.push(
       `<p>${inline(`${plural(matched.total - shown, 'more matched message')} not shown here (of ${count(matched.total)}); the report at ${input.reportPath} lists every one.`)}</p>`

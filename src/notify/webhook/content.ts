@@ -1,5 +1,5 @@
 import type { Conviction } from '../../state/dedupe.js'
-import { actionFirst, batchHeadline, displayTime, plural, toRow, type BatchTotals, type Row } from '../rows.js'
+import { actionFirst, batchHeadline, displayTime, leftOutCount, toRow, type BatchTotals, type Row } from '../rows.js'
 
 /** What every webhook renderer is given: pure data, so that each renders without a server. */
 export interface WebhookBatch {
@@ -27,13 +27,34 @@ export const windowLine = (window: WebhookBatch['window']) =>
 /** The rows to show, those still in the inbox first (otherwise in ETD's order). */
 export const rowsActionFirst = (convictions: Conviction[]): Row[] => actionFirst(convictions).map(toRow)
 
+/** What a payload shows: those still in the inbox under their own heading first, then the rest. */
+export interface Shown {
+  inbox: Row[]
+  moved: Row[]
+  /** Convictions not shown, and how many of them are still in the inbox. */
+  omitted: number
+  inboxOmitted: number
+}
+
+/** The first rows of an action-first list, split where those still in the inbox end. */
+function shown(rows: Row[], totals: BatchTotals): Shown {
+  const split = rows.findIndex((row) => !row.actionNeeded)
+  const inbox = split === -1 ? rows : rows.slice(0, split)
+  return {
+    inbox,
+    moved: split === -1 ? [] : rows.slice(split),
+    omitted: totals.total - rows.length,
+    inboxOmitted: totals.actionNeeded - inbox.length
+  }
+}
+
 /** Where the convictions left out are: the run's page when there is one, else the report on the runner. */
-export function leftOutLine(omitted: number, batch: WebhookBatch): string | undefined {
+export function leftOutLine({ omitted, inboxOmitted }: Shown, batch: WebhookBatch): string | undefined {
   if (omitted === 0) return undefined
   const where = batch.runUrl
     ? `the run's summary and report list every one: ${batch.runUrl}`
     : `the report at ${batch.reportPath} lists every one`
-  return `${plural(omitted, 'more conviction')} not shown here; ${where}`
+  return `${leftOutCount(omitted, inboxOmitted, 'more conviction')}; ${where}`
 }
 
 /** The largest `k` in 0..n for which `fits(k)` holds, `fits` holding for all k up to some point. */
@@ -51,17 +72,18 @@ export function largestFitting(n: number, fits: (k: number) => boolean): number 
 export const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8')
 
 /**
- * Renders as many rows as fit under a limit: `render(rows, omitted)` for the first k rows, measured by
+ * Renders as many rows as fit under a limit: `render` of the first k rows (those still in the inbox
+ * first), measured by
  * `size`. With no row fitting, the payload still says how many there are and where they are.
  */
 export function renderFitting(
   batch: WebhookBatch,
-  render: (rows: Row[], omitted: number) => unknown,
+  render: (shown: Shown) => unknown,
   size: (payload: unknown) => number,
   limit: number
 ): Rendered {
   const rows = rowsActionFirst(batch.convictions)
-  const at = (k: number) => render(rows.slice(0, k), batch.totals.total - k)
+  const at = (k: number) => render(shown(rows.slice(0, k), batch.totals))
   const k = largestFitting(rows.length, (n) => size(at(n)) <= limit)
   return { payload: at(k), omitted: batch.totals.total - k }
 }

@@ -1,6 +1,14 @@
 import type { Clean } from '../../etd/clean.js'
-import { actionNeededLine, verdictNote, type Row } from '../rows.js'
-import { leftOutLine, renderFitting, title, windowLine, type Rendered, type WebhookBatch } from './content.js'
+import { actionNeededLine, movedLine, verdictNote, type Row } from '../rows.js'
+import {
+  leftOutLine,
+  renderFitting,
+  title,
+  windowLine,
+  type Rendered,
+  type Shown,
+  type WebhookBatch
+} from './content.js'
 
 /** Slack's limits: blocks per message, characters per section text, characters of a header. */
 export const MAX_SLACK_BLOCKS = 50
@@ -41,17 +49,20 @@ function rowSection(row: Row) {
   }
 }
 
-function message(batch: WebhookBatch, rows: Row[], omitted: number) {
+function message(batch: WebhookBatch, shown: Shown) {
   const action = actionNeededLine(batch.totals)
-  const leftOut = leftOutLine(omitted, batch)
+  const moved = movedLine(batch.totals)
+  const leftOut = leftOutLine(shown, batch)
   const heading = title(batch.totals)
   return {
     text: inertSlack(action ? `${heading} (${action})` : heading),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: clip(heading, MAX_SLACK_HEADER_TEXT) } },
-      ...(action ? [{ type: 'section', text: mrkdwn(`:warning: *${inertSlack(action)}*`) }] : []),
       { type: 'context', elements: [mrkdwn(inertSlack(windowLine(batch.window)))] },
-      ...rows.map(rowSection),
+      ...(action ? [{ type: 'section', text: mrkdwn(`:warning: *${inertSlack(action)}*`) }] : []),
+      ...shown.inbox.map(rowSection),
+      ...(moved && shown.moved.length > 0 ? [{ type: 'section', text: mrkdwn(`*${inertSlack(moved)}*`) }] : []),
+      ...shown.moved.map(rowSection),
       ...(leftOut ? [{ type: 'context', elements: [mrkdwn(inertSlack(leftOut))] }] : [])
     ]
   }
@@ -61,7 +72,7 @@ function message(batch: WebhookBatch, rows: Row[], omitted: number) {
 export function renderSlack(batch: WebhookBatch): Rendered {
   return renderFitting(
     batch,
-    (rows, omitted) => message(batch, rows, omitted),
+    (shown) => message(batch, shown),
     (payload) => (payload as { blocks: unknown[] }).blocks.length,
     MAX_SLACK_BLOCKS
   )

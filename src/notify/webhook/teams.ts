@@ -1,5 +1,5 @@
 import type { Clean } from '../../etd/clean.js'
-import { actionNeededLine, verdictNote, type Row } from '../rows.js'
+import { actionNeededLine, movedLine, verdictNote, type Row } from '../rows.js'
 import {
   jsonBytes,
   leftOutLine,
@@ -7,6 +7,7 @@ import {
   title,
   windowLine,
   type Rendered,
+  type Shown,
   type WebhookBatch
 } from './content.js'
 
@@ -48,9 +49,10 @@ function rowContainer(row: Row) {
   }
 }
 
-function card(batch: WebhookBatch, rows: Row[], omitted: number) {
+function card(batch: WebhookBatch, shown: Shown) {
   const action = actionNeededLine(batch.totals)
-  const leftOut = leftOutLine(omitted, batch)
+  const moved = movedLine(batch.totals)
+  const leftOut = leftOutLine(shown, batch)
   return {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
@@ -60,7 +62,9 @@ function card(batch: WebhookBatch, rows: Row[], omitted: number) {
       { type: 'TextBlock', text: title(batch.totals), weight: 'Bolder', size: 'Medium', wrap: true },
       { type: 'TextBlock', text: windowLine(batch.window), isSubtle: true, wrap: true, spacing: 'None' },
       ...(action ? [{ type: 'TextBlock', text: action, color: 'Attention', weight: 'Bolder', wrap: true }] : []),
-      ...rows.map(rowContainer),
+      ...shown.inbox.map(rowContainer),
+      ...(moved && shown.moved.length > 0 ? [{ type: 'TextBlock', text: moved, weight: 'Bolder', wrap: true }] : []),
+      ...shown.moved.map(rowContainer),
       ...(leftOut ? [{ type: 'RichTextBlock', separator: true, inlines: [run(leftOut, { isSubtle: true })] }] : [])
     ],
     ...(batch.runUrl ? { actions: [{ type: 'Action.OpenUrl', title: 'Open the run', url: batch.runUrl }] } : {})
@@ -71,13 +75,13 @@ function card(batch: WebhookBatch, rows: Row[], omitted: number) {
 export function renderTeams(batch: WebhookBatch): Rendered {
   return renderFitting(
     batch,
-    (rows, omitted) => ({
+    (shown) => ({
       type: 'message',
       attachments: [
         {
           contentType: 'application/vnd.microsoft.card.adaptive',
           contentUrl: null,
-          content: card(batch, rows, omitted)
+          content: card(batch, shown)
         }
       ]
     }),

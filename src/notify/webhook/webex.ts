@@ -1,6 +1,6 @@
 import type { Clean } from '../../etd/clean.js'
 import { inertMarkdown } from '../markdown.js'
-import { actionNeededLine, verdictNote, type Row } from '../rows.js'
+import { actionNeededLine, movedLine, verdictNote, type Row } from '../rows.js'
 import {
   leftOutLine,
   renderFitting,
@@ -8,6 +8,7 @@ import {
   utf8Bytes,
   windowLine,
   type Rendered,
+  type Shown,
   type WebhookBatch
 } from './content.js'
 
@@ -26,13 +27,16 @@ function rowLine(row: Row): string {
   )
 }
 
-function markdown(batch: WebhookBatch, rows: Row[], omitted: number): string {
+function markdown(batch: WebhookBatch, shown: Shown): string {
   const action = actionNeededLine(batch.totals)
-  const leftOut = leftOutLine(omitted, batch)
+  const moved = movedLine(batch.totals)
+  const leftOut = leftOutLine(shown, batch)
   return [
     `**${words(title(batch.totals))}**  \n${words(windowLine(batch.window))}`,
     ...(action ? [`**⚠️ ${words(action)}**`] : []),
-    ...(rows.length > 0 ? [rows.map(rowLine).join('\n')] : []),
+    ...(shown.inbox.length > 0 ? [shown.inbox.map(rowLine).join('\n')] : []),
+    ...(moved && shown.moved.length > 0 ? [`**${words(moved)}**`] : []),
+    ...(shown.moved.length > 0 ? [shown.moved.map(rowLine).join('\n')] : []),
     ...(leftOut ? [words(leftOut)] : [])
   ].join('\n\n')
 }
@@ -41,7 +45,7 @@ function markdown(batch: WebhookBatch, rows: Row[], omitted: number): string {
 export function renderWebex(batch: WebhookBatch): Rendered {
   return renderFitting(
     batch,
-    (rows, omitted) => ({ markdown: markdown(batch, rows, omitted) }),
+    (shown) => ({ markdown: markdown(batch, shown) }),
     (payload) => utf8Bytes((payload as { markdown: string }).markdown),
     MAX_WEBEX_MARKDOWN_BYTES
   )
