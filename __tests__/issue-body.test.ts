@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { clean } from '../src/etd/clean.js'
-import { buildIssue, issueTitle, windowLabel } from '../src/notify/issue-body.js'
+import { buildIssue, issueTitle } from '../src/notify/issue-body.js'
 import { totalsOf } from '../src/notify/rows.js'
 import { inertMarkdown } from '../src/notify/markdown.js'
 import { entriesFromMarkers, formatMarker, parseMarker } from '../src/notify/marker.js'
-import type { Conviction } from '../src/state/dedupe.js'
+import type { Conviction } from '../src/etd/types.js'
 
 const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const HOUR = 3_600_000
@@ -81,10 +81,12 @@ describe('issue title and body', () => {
       conviction('c', 'phishing', { previousVerdict: 'spam' })
     ]
     const rule = { mailboxes: [], verdicts: ['bec', 'phishing'], techniques: [] }
-    expect(issueTitle(totalsOf(batch, rule), { start: T, end: T + HOUR })).toBe(
+    expect(issueTitle(totalsOf(batch, rule), { start: T, end: T + HOUR }, 'UTC')).toBe(
       'ETD: 2 new convictions, 1 verdict change (2 BEC, 1 phishing) 2026-11-27 10:00–11:00 UTC'
     )
-    expect(windowLabel({ start: T - 12 * HOUR, end: T })).toBe('2026-11-26 22:00 – 2026-11-27 10:00 UTC')
+    expect(issueTitle(totalsOf(batch, rule), { start: T - 12 * HOUR, end: T }, 'UTC')).toMatch(
+      / 2026-11-26 22:00 – 2026-11-27 10:00 UTC$/
+    )
   })
 
   it('groups rows by mailbox and flags verdict changes', () => {
@@ -95,6 +97,7 @@ describe('issue title and body', () => {
       ],
       rule: { mailboxes: [], verdicts: ['bec', 'phishing'], techniques: [] },
       window: { start: T, end: T + HOUR },
+      timeZone: 'UTC',
       notes: ['Digest emailed to soc@example.com.']
     })
     expect(omitted).toBe(0)
@@ -110,6 +113,7 @@ describe('issue title and body', () => {
       convictions: many,
       rule: { mailboxes: [], verdicts: ['bec'], techniques: [] },
       window: { start: T, end: T + HOUR },
+      timeZone: 'UTC',
       notes: [],
       maxLength: 4000
     })

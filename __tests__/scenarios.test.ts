@@ -223,7 +223,7 @@ describe('several runs in a row, state in a file', () => {
     const result = await runAt(T0, { lookback: '120d' })
     expect(result.failed).toBe(true)
     expect(result.log).toContain(
-      '::error::ETD refused the window 2026-08-23T09:00:01.000Z to 2026-11-20T08:55:00.000Z as an invalid date ' +
+      '::error::ETD refused the window 2026-08-23 09:00 – 2026-11-20 08:55 UTC as an invalid date ' +
         "range (it searches no further back than 90 days): check input 'lookback' and the runner's clock."
     )
   })

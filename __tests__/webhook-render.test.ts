@@ -10,7 +10,7 @@ import { renderJson } from '../src/notify/webhook/json.js'
 import { MAX_SLACK_BLOCKS, MAX_SLACK_SECTION_TEXT, renderSlack } from '../src/notify/webhook/slack.js'
 import { MAX_TEAMS_PAYLOAD_BYTES, renderTeams } from '../src/notify/webhook/teams.js'
 import { MAX_WEBEX_MARKDOWN_BYTES, renderWebex } from '../src/notify/webhook/webex.js'
-import type { Conviction } from '../src/state/dedupe.js'
+import type { Conviction } from '../src/etd/types.js'
 
 // The package's ESM build imports without file extensions, which Node refuses; its UMD build loads.
 const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as {
@@ -54,6 +54,7 @@ function batch(convictions: Conviction[], extra: Partial<WebhookBatch> = {}): We
     convictions,
     totals: totalsOf(convictions, RULE),
     window: WINDOW,
+    timeZone: 'UTC',
     reportPath: '/tmp/etd/report.json',
     ...extra
   }

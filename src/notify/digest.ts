@@ -1,19 +1,10 @@
 import type { Clean } from '../etd/clean.js'
 import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../state/dedupe.js'
+import type { Conviction } from '../etd/types.js'
+import type { SearchWindow } from '../window/plan.js'
 import { escapeHtml } from './escape.js'
-import {
-  actionNeededLine,
-  batchHeadline,
-  groupByMailbox,
-  plural,
-  toRow,
-  totalsOf,
-  verdictCounts,
-  verdictNote,
-  type BatchTotals,
-  type Row
-} from './rows.js'
+import { batchHeadline, formatWindow, plural, verdictCounts } from './format.js'
+import { actionNeededLine, groupByMailbox, toRow, totalsOf, verdictNote, type BatchTotals, type Row } from './rows.js'
 
 export interface DigestInput {
   /** What this run tells: new convictions and verdict changes, or as many of them as the run kept. */
@@ -21,7 +12,8 @@ export interface DigestInput {
   /** Counts of the whole batch, when `convictions` holds only part of it. */
   totals?: BatchTotals
   rule: MatchRule
-  window: { start: number; end: number }
+  window: SearchWindow
+  timeZone: string
   maxRows: number
   /** The attachment that lists every message, named where rows are left out; absent when not attached. */
   reportName?: string
@@ -42,9 +34,6 @@ const BADGE_COLORS: Record<string, string> = {
   graymail: '#6b7280',
   neutral: '#15803d'
 }
-
-const windowText = (w: { start: number; end: number }) =>
-  `${new Date(w.start).toISOString().replace('.000Z', 'Z')} to ${new Date(w.end).toISOString().replace('.000Z', 'Z')}`
 
 const reportPlace = (input: DigestInput) =>
   input.reportName ? `the attached ${input.reportName}` : "the run's JSON report (too large to attach)"
@@ -69,7 +58,7 @@ function limitedGroups(input: DigestInput, totals: BatchTotals): { groups: Group
   const groups: Group[] = []
   for (const { address, label, messages } of groupByMailbox(input.convictions, input.rule)) {
     if (budget <= 0) break
-    const rows = messages.slice(0, budget).map(toRow)
+    const rows = messages.slice(0, budget).map((m) => toRow(m, input.timeZone))
     groups.push({ label, count: totals.mailboxes.get(address) ?? messages.length, rows })
     budget -= rows.length
     shown += rows.length
@@ -118,14 +107,14 @@ function html(input: DigestInput, totals: BatchTotals, groups: Group[], leftOut:
   return (
     '<!doctype html><html><head><meta charset="utf-8"></head>' +
     '<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
-    `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${windowText(input.window)}</p>` +
+    `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${formatWindow(input.window, input.timeZone)}</p>` +
     body +
     '</body></html>'
   )
 }
 
 function text(input: DigestInput, totals: BatchTotals, groups: Group[], leftOut: number): string {
-  const lines = ['ETD verdict watch', `Window ${windowText(input.window)}`, '']
+  const lines = ['ETD verdict watch', `Window ${formatWindow(input.window, input.timeZone)}`, '']
   if (totals.total === 0) return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n')
   lines.push(`${batchHeadline(totals)}: ${verdictCounts(totals)}`, '')
   const action = actionNeededLine(totals)

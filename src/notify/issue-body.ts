@@ -1,19 +1,11 @@
 import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../state/dedupe.js'
+import type { Conviction } from '../etd/types.js'
+import type { SearchWindow } from '../window/plan.js'
 import { batchCharts } from './chart.js'
-import { inertCode, inertMarkdown } from './markdown.js'
+import { batchHeadline, formatWindow, plural, verdictCounts } from './format.js'
+import { inertCode, inertMarkdown, ownAddress } from './markdown.js'
 import { formatMarker } from './marker.js'
-import {
-  actionNeededLine,
-  batchHeadline,
-  groupByMailbox,
-  plural,
-  toRow,
-  totalsOf,
-  verdictCounts,
-  verdictNote,
-  type BatchTotals
-} from './rows.js'
+import { actionNeededLine, groupByMailbox, toRow, totalsOf, verdictNote, type BatchTotals } from './rows.js'
 
 export interface IssueInput {
   /** The batch's convictions, or as many of them as the run kept. */
@@ -21,7 +13,8 @@ export interface IssueInput {
   /** Counts of the whole batch, when `convictions` holds only part of it. */
   totals?: BatchTotals
   rule: MatchRule
-  window: { start: number; end: number }
+  window: SearchWindow
+  timeZone: string
   /** What the other channels did, for the audit trail. */
   notes: string[]
   runUrl?: string
@@ -39,19 +32,8 @@ export interface IssueContent {
 const MAX_BODY = 65_536
 const MAX_TITLE = 250
 
-const utc = (millis: number) => new Date(millis).toISOString()
-
-/** `2026-11-27 10:00–11:00 UTC`, or both dates when the window spans midnight. */
-export function windowLabel(window: { start: number; end: number }): string {
-  const [startDay, startTime] = [utc(window.start).slice(0, 10), utc(window.start).slice(11, 16)]
-  const [endDay, endTime] = [utc(window.end).slice(0, 10), utc(window.end).slice(11, 16)]
-  return startDay === endDay
-    ? `${startDay} ${startTime}–${endTime} UTC`
-    : `${startDay} ${startTime} – ${endDay} ${endTime} UTC`
-}
-
-export function issueTitle(totals: BatchTotals, window: { start: number; end: number }): string {
-  const title = `ETD: ${batchHeadline(totals)} (${verdictCounts(totals)}) ${windowLabel(window)}`
+export function issueTitle(totals: BatchTotals, window: SearchWindow, timeZone: string): string {
+  const title = `ETD: ${batchHeadline(totals)} (${verdictCounts(totals)}) ${formatWindow(window, timeZone)}`
   return title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title
 }
 
@@ -72,7 +54,7 @@ export function buildIssue(input: IssueInput): IssueContent {
     `## ${batchHeadline(totals)} (${verdictCounts(totals)})`,
     '',
     ...(action ? [`> [!WARNING]\n> **${action}**: listed first.`, ''] : []),
-    `Cisco Secure Email Threat Defense convicted these messages to watched mailboxes in the window ${utc(input.window.start)} to ${utc(input.window.end)}.`,
+    `Cisco Secure Email Threat Defense convicted these messages to watched mailboxes in the window ${formatWindow(input.window, input.timeZone)}.`,
     '',
     ...input.notes.map((note) => `- ${note}`),
     ...(input.runUrl ? [`- Workflow run: ${input.runUrl}`] : []),
@@ -90,11 +72,12 @@ export function buildIssue(input: IssueInput): IssueContent {
   const budget = maxLength - 300
   outer: for (const { address, label, messages: convictions } of groups) {
     const count = totals.mailboxes.get(address) ?? convictions.length
-    const section = `\n### ${inertMarkdown(label)} (${count})\n\n${HEADER}\n`
+    const heading = ownAddress(address, input.rule.mailboxes) ?? inertMarkdown(label)
+    const section = `\n### ${heading} (${count})\n\n${HEADER}\n`
     if (body.length + section.length > budget) break
     body += section
     for (const conviction of convictions) {
-      const r = toRow(conviction)
+      const r = toRow(conviction, input.timeZone)
       const row = `| ${[r.received, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation].map(inertMarkdown).join(' | ')} | ${inertCode(r.id)} |\n`
       if (body.length + row.length > budget) break outer
       body += row
@@ -105,5 +88,5 @@ export function buildIssue(input: IssueInput): IssueContent {
   if (omitted > 0) {
     body += `\n> ${plural(omitted, 'more row')} did not fit in this issue (GitHub's limit is ${maxLength} characters); the JSON report of the run lists all ${totals.total} convictions.\n`
   }
-  return { title: issueTitle(totals, input.window), body, omitted }
+  return { title: issueTitle(totals, input.window, input.timeZone), body, omitted }
 }

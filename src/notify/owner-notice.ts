@@ -1,6 +1,7 @@
 import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../state/dedupe.js'
-import { groupByMailbox, plural, toRow, type BatchTotals } from './rows.js'
+import type { Conviction } from '../etd/types.js'
+import { plural } from './format.js'
+import { groupByMailbox, toRow, type BatchTotals } from './rows.js'
 
 export interface OwnerNotice {
   to: string
@@ -22,14 +23,19 @@ export const OWNER_NOTICE_MAX_ROWS = 25
  * subject carries no attacker text. With `totals`, every mailbox it counts gets a notice with its full
  * count, even when the run kept none of its rows.
  */
-export function buildOwnerNotices(convictions: Conviction[], rule: MatchRule, totals?: BatchTotals): OwnerNotice[] {
+export function buildOwnerNotices(
+  convictions: Conviction[],
+  rule: MatchRule,
+  timeZone: string,
+  totals?: BatchTotals
+): OwnerNotice[] {
   const kept = new Map(groupByMailbox(convictions, rule).map((g) => [g.address, g.messages]))
   const counts = totals?.mailboxes ?? new Map([...kept].map(([address, messages]) => [address, messages.length]))
   return [...counts]
     .filter(([address]) => address.includes('@'))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([address, count]) => {
-      const rows = (kept.get(address) ?? []).slice(0, OWNER_NOTICE_MAX_ROWS).map(toRow)
+      const rows = (kept.get(address) ?? []).slice(0, OWNER_NOTICE_MAX_ROWS).map((m) => toRow(m, timeZone))
       const lines = [
         'Hello,',
         '',

@@ -5,8 +5,9 @@ import { isTold, type Disposition } from '../state/dedupe.js'
 import type { Batch } from './batch.js'
 import { batchCharts } from './chart.js'
 import { escapeHtml } from './escape.js'
-import { count } from './format.js'
-import { actionNeededLine, needsAction, plural, toRow, verdictNote } from './rows.js'
+import type { SearchWindow } from '../window/plan.js'
+import { count, formatWindow, plural } from './format.js'
+import { actionNeededLine, needsAction, toRow, verdictNote } from './rows.js'
 
 /** GitHub drops a step summary over 1 MiB (and shows an error instead): stay well under it. */
 export const SUMMARY_MAX_BYTES = 1024 * 1024
@@ -34,7 +35,8 @@ export class MatchedRows {
 }
 
 export interface SummaryInput {
-  window: { start: number; end: number }
+  window: SearchWindow
+  timeZone: string
   matched: MatchedRows
   /** What this run told. */
   batch: Batch
@@ -81,8 +83,6 @@ const byCount = (counts: Iterable<[string, number]>) =>
 const cleanKeys = (counts: Map<string, number>): Array<[string, number]> =>
   [...counts].map(([key, n]) => [clean(key), n])
 
-const iso = (millis: number) => new Date(millis).toISOString().replace('.000Z', 'Z')
-
 /**
  * The job summary: HTML in which every string from a message is escaped, under GitHub's 1 MiB at any
  * number of matches: the table of matches stops where the budget ends, and says how many it left out.
@@ -92,7 +92,7 @@ export function renderSummary(input: SummaryInput): string {
   const byDisposition = byCount([...matched.dispositions].map(([d, n]) => [DISPOSITION_TEXT[d], n]))
   const lines = [
     '<h2>ETD verdict watch</h2>',
-    `<p>Window ${iso(input.window.start)} to ${iso(input.window.end)}: ${input.scanned} messages scanned, ` +
+    `<p>Window ${formatWindow(input.window, input.timeZone)}: ${input.scanned} messages scanned, ` +
       `${matched.total} matched${input.released > 0 ? `, ${input.released} released by an administrator` : ''}` +
       `${input.skipped > 0 ? `, ${input.skipped} unreadable skipped` : ''}` +
       `${byDisposition.length > 0 ? ` (${byDisposition.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}.</p>`,
@@ -112,7 +112,7 @@ export function renderSummary(input: SummaryInput): string {
   let shown = 0
   const rows: string[] = []
   for (const { message, disposition, previousVerdict } of urgentFirst(matched.rows)) {
-    const r = toRow({ ...message, previousVerdict })
+    const r = toRow({ ...message, previousVerdict }, input.timeZone)
     const row = `<tr>${cells('td', [r.received, r.mailboxes, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation, DISPOSITION_TEXT[disposition]])}</tr>`
     size += Buffer.byteLength(row)
     if (size > SUMMARY_BUDGET) break

@@ -50,7 +50,7 @@ function message(batch: WebhookBatch, rows: Row[], omitted: number) {
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: clip(heading, MAX_SLACK_HEADER_TEXT) } },
       ...(action ? [{ type: 'section', text: mrkdwn(`:warning: *${inertSlack(action)}*`) }] : []),
-      { type: 'context', elements: [mrkdwn(inertSlack(windowLine(batch.window)))] },
+      { type: 'context', elements: [mrkdwn(inertSlack(windowLine(batch)))] },
       ...rows.map(rowSection),
       ...(leftOut ? [{ type: 'context', elements: [mrkdwn(inertSlack(leftOut))] }] : [])
     ]

@@ -58,7 +58,7 @@ function card(batch: WebhookBatch, rows: Row[], omitted: number) {
     msteams: { width: 'Full' },
     body: [
       { type: 'TextBlock', text: title(batch.totals), weight: 'Bolder', size: 'Medium', wrap: true },
-      { type: 'TextBlock', text: windowLine(batch.window), isSubtle: true, wrap: true, spacing: 'None' },
+      { type: 'TextBlock', text: windowLine(batch), isSubtle: true, wrap: true, spacing: 'None' },
       ...(action ? [{ type: 'TextBlock', text: action, color: 'Attention', weight: 'Bolder', wrap: true }] : []),
       ...rows.map(rowContainer),
       ...(leftOut ? [{ type: 'RichTextBlock', separator: true, inlines: [run(leftOut, { isSubtle: true })] }] : [])
