@@ -182,6 +182,7 @@ function etdClient(config: Config, clock: Clock | undefined): EtdClient {
     ...config.etd,
     clock,
     limiter: config.etd.paced ? undefined : unpacedLimiter(),
+    timeZone: config.timeZone,
     maskSecret: (value) => core.setSecret(value),
     onRetry: (n) =>
       core.info(
