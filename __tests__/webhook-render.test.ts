@@ -318,6 +318,28 @@ describe('still in the inbox first, in the grouped channels and the collector', 
   })
 })
 
+describe('times in the watch time-zone', () => {
+  it('show the window and each row in the zone, named, on every chat platform', async () => {
+    // 27 November: New York is on EST, UTC-5.
+    const zoned = batch([conviction('a')], { timeZone: 'America/New_York' })
+    const window = 'Messages received 2026-11-27 04:00–05:00 America/New_York'
+    const teams = strings(renderTeams(zoned).payload)
+    expect(teams).toContain(window)
+    expect(teams).toContain(' · 2026-11-27 04:50 America/New_York · cfo@example[.]com')
+    const webex = await marked.parse((renderWebex(zoned).payload as { markdown: string }).markdown)
+    expect(webex).toContain(window)
+    expect(webex).toContain('2026-11-27 04:50 America/New_York')
+    const slack = strings(renderSlack(zoned).payload).join('\n')
+    expect(slack).toContain(window)
+    expect(slack).toContain('2026-11-27 04:50 America/New_York')
+  })
+
+  it('leave the json window as ISO-8601 UTC data', () => {
+    const { payload } = renderJson(batch([conviction('a')], { timeZone: 'America/New_York' }))
+    expect(payload).toMatchObject({ window: { start: '2026-11-27T09:00:00.000Z', end: '2026-11-27T10:00:00.000Z' } })
+  })
+})
+
 describe('json', () => {
   it('is the batch as data: counts of all, the rows, what was left out', () => {
     const { payload, omitted } = renderJson(batch([conviction('a', { verdict: 'phishing' }), conviction('b')]))
