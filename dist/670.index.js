@@ -17,9 +17,12 @@ var promises_ = __webpack_require__(1455);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/notify/escape.ts
 var notify_escape = __webpack_require__(3242);
+// EXTERNAL MODULE: ./src/notify/format.ts
+var format = __webpack_require__(6090);
 // EXTERNAL MODULE: ./src/notify/rows.ts
 var notify_rows = __webpack_require__(796);
 ;// CONCATENATED MODULE: ./src/notify/digest.ts
+
 
 
 const BADGE_COLORS = {
@@ -31,12 +34,11 @@ const BADGE_COLORS = {
     graymail: '#6b7280',
     neutral: '#15803d'
 };
-const windowText = (w) => `${new Date(w.start).toISOString().replace('.000Z', 'Z')} to ${new Date(w.end).toISOString().replace('.000Z', 'Z')}`;
 const reportPlace = (input) => input.reportName ? `the attached ${input.reportName}` : "the run's JSON report (too large to attach)";
 function digestSubject(totals) {
     if (totals.total === 0)
         return '[ETD] All clear: no new convictions';
-    return `[ETD] ${(0,notify_rows/* batchHeadline */.NV)(totals)}: ${(0,notify_rows/* verdictCounts */.US)(totals)}`;
+    return `[ETD] ${(0,format/* batchHeadline */.NV)(totals)}: ${(0,format/* verdictCounts */.US)(totals)}`;
 }
 /** Rows grouped by mailbox, cut after `maxRows` rows in all; `total` counts every row of the batch. */
 function limitedGroups(input, totals) {
@@ -47,7 +49,7 @@ function limitedGroups(input, totals) {
     for (const { address, label, messages } of (0,notify_rows/* groupByMailbox */.t$)(input.convictions, input.rule)) {
         if (budget <= 0)
             break;
-        const rows = messages.slice(0, budget).map(notify_rows/* toRow */.IL);
+        const rows = messages.slice(0, budget).map((m) => (0,notify_rows/* toRow */.IL)(m, input.timeZone));
         groups.push({ label, count: totals.mailboxes.get(address) ?? messages.length, rows });
         budget -= rows.length;
         shown += rows.length;
@@ -78,23 +80,23 @@ function html(input, totals, groups, leftOut) {
         '</table>');
     const body = totals.total === 0
         ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
-        : `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* batchHeadline */.NV)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* verdictCounts */.US)(totals))}).</p>` +
+        : `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,format/* batchHeadline */.NV)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,format/* verdictCounts */.US)(totals))}).</p>` +
             (action ? `<p style="color:#b91c1c"><strong>${(0,notify_escape/* escapeHtml */.Z)(action)}</strong>: listed first.</p>` : '') +
             sections.join('') +
             (leftOut > 0
-                ? `<p>${(0,notify_rows/* plural */.LS)(leftOut, 'more row')} not shown; ${(0,notify_escape/* escapeHtml */.Z)(reportPlace(input))} lists every message.</p>`
+                ? `<p>${(0,format/* plural */.LS)(leftOut, 'more row')} not shown; ${(0,notify_escape/* escapeHtml */.Z)(reportPlace(input))} lists every message.</p>`
                 : '');
     return ('<!doctype html><html><head><meta charset="utf-8"></head>' +
         '<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
-        `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${windowText(input.window)}</p>` +
+        `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}</p>` +
         body +
         '</body></html>');
 }
 function digest_text(input, totals, groups, leftOut) {
-    const lines = ['ETD verdict watch', `Window ${windowText(input.window)}`, ''];
+    const lines = ['ETD verdict watch', `Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}`, ''];
     if (totals.total === 0)
         return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n');
-    lines.push(`${(0,notify_rows/* batchHeadline */.NV)(totals)}: ${(0,notify_rows/* verdictCounts */.US)(totals)}`, '');
+    lines.push(`${(0,format/* batchHeadline */.NV)(totals)}: ${(0,format/* verdictCounts */.US)(totals)}`, '');
     const action = (0,notify_rows/* actionNeededLine */.In)(totals);
     if (action)
         lines.push(`${action}: listed first.`, '');
@@ -111,7 +113,7 @@ function digest_text(input, totals, groups, leftOut) {
         lines.push('');
     }
     if (leftOut > 0)
-        lines.push(`${(0,notify_rows/* plural */.LS)(leftOut, 'more row')} not shown; ${reportPlace(input)} lists every message.`, '');
+        lines.push(`${(0,format/* plural */.LS)(leftOut, 'more row')} not shown; ${reportPlace(input)} lists every message.`, '');
     return lines.join('\n');
 }
 /** The administrator's digest: HTML with every message string escaped, and a plain-text twin. */
@@ -382,6 +384,7 @@ async function openTransport(config, options) {
 
 ;// CONCATENATED MODULE: ./src/notify/owner-notice.ts
 
+
 /** What ETD did, said to the person the message was aimed at. */
 function sentence(verdict, remediation) {
     const article = /^[aeiou]/i.test(verdict) ? 'an' : 'a';
@@ -394,14 +397,14 @@ const OWNER_NOTICE_MAX_ROWS = 25;
  * subject carries no attacker text. With `totals`, every mailbox it counts gets a notice with its full
  * count, even when the run kept none of its rows.
  */
-function buildOwnerNotices(convictions, rule, totals) {
+function buildOwnerNotices(convictions, rule, timeZone, totals) {
     const kept = new Map((0,notify_rows/* groupByMailbox */.t$)(convictions, rule).map((g) => [g.address, g.messages]));
     const counts = totals?.mailboxes ?? new Map([...kept].map(([address, messages]) => [address, messages.length]));
     return [...counts]
         .filter(([address]) => address.includes('@'))
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([address, count]) => {
-        const rows = (kept.get(address) ?? []).slice(0, OWNER_NOTICE_MAX_ROWS).map(notify_rows/* toRow */.IL);
+        const rows = (kept.get(address) ?? []).slice(0, OWNER_NOTICE_MAX_ROWS).map((m) => (0,notify_rows/* toRow */.IL)(m, timeZone));
         const lines = [
             'Hello,',
             '',
@@ -423,11 +426,11 @@ function buildOwnerNotices(convictions, rule, totals) {
             lines.push('');
         }
         if (count > rows.length)
-            lines.push(`${(0,notify_rows/* plural */.LS)(count - rows.length, 'more message')} not listed here.`, '');
+            lines.push(`${(0,format/* plural */.LS)(count - rows.length, 'more message')} not listed here.`, '');
         lines.push('Do not reply to the sender, open its attachments or follow its links. If you were expecting one of these', 'messages, or if the sender asked you for money, credentials or urgency, contact your security team.', '', 'This notice was sent automatically by ETD verdict watch.');
         return {
             to: address,
-            subject: `[ETD] ${(0,notify_rows/* plural */.LS)(count, 'dangerous message')} to you ${count === 1 ? 'was' : 'were'} stopped`,
+            subject: `[ETD] ${(0,format/* plural */.LS)(count, 'dangerous message')} to you ${count === 1 ? 'was' : 'were'} stopped`,
             text: `${lines.join('\n')}\n`
         };
     });
@@ -447,6 +450,7 @@ function digestMail(config, batch) {
         totals: batch.totals,
         rule: batch.rule,
         window: batch.window,
+        timeZone: batch.timeZone,
         maxRows: config.maxRows,
         reportName: batch.reportJson === undefined ? undefined : REPORT_NAME
     });
@@ -463,7 +467,7 @@ function digestMail(config, batch) {
 function ownerMails(config, batch) {
     if (!config.notifyOwners)
         return [];
-    return buildOwnerNotices(batch.convictions, batch.rule, batch.totals).map((n) => ({
+    return buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals).map((n) => ({
         to: [n.to],
         subject: n.subject,
         text: n.text
