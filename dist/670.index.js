@@ -129,8 +129,8 @@ function buildDigest(input) {
 
 // EXTERNAL MODULE: ./src/notify/email.ts
 var email = __webpack_require__(569);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __webpack_require__(3838);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 6 modules
+var core = __webpack_require__(6251);
 // EXTERNAL MODULE: ./src/common/retry.ts
 var retry = __webpack_require__(9183);
 // EXTERNAL MODULE: ./src/notify/email/https.ts
