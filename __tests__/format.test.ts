@@ -112,5 +112,7 @@ describe('counts and headlines', () => {
     expect(verdictCounts(totals)).toBe('3 BEC, 1 malicious, 1 phishing, 1 scam')
     expect(batchHeadline({ ...totals, total: 1, changes: 1 })).toBe('1 verdict change')
     expect(batchHeadline({ ...totals, total: 1, changes: 0 })).toBe('1 new conviction')
+    const large = { ...totals, total: 1234, changes: 0, verdicts: new Map([['BEC', 1234]]) }
+    expect(`${batchHeadline(large)}: ${verdictCounts(large)}`).toBe('1,234 new convictions: 1,234 BEC')
   })
 })

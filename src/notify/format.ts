@@ -66,7 +66,7 @@ export function formatWindow(window: SearchWindow, timeZone: string): string {
 export function verdictCounts(totals: BatchTotals): string {
   return [...totals.verdicts]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([verdict, n]) => `${n} ${verdict}`)
+    .map(([verdict, n]) => `${count(n)} ${verdict}`)
     .join(', ')
 }
 
