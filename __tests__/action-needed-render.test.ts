@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { buildDigest } from '../src/notify/digest.js'
 import { buildIssue } from '../src/notify/issue-body.js'
 import { buildOwnerNotices } from '../src/notify/owner-notice.js'
-import type { Conviction } from '../src/state/dedupe.js'
+import type { Conviction } from '../src/etd/types.js'
 
 const T = Date.UTC(2026, 10, 28, 10, 0, 0)
 const WINDOW = { start: T - 3_600_000, end: T }
@@ -34,7 +34,7 @@ const ids = (text: string) => [...text.matchAll(/Subject (\w+)/g)].map((m) => m[
 
 describe('when those still in the inbox alone exceed a channel cap', () => {
   it('the digest shows the first of them and says how many of them it left out', () => {
-    const { text } = buildDigest({ convictions: BATCH, rule: RULE, window: WINDOW, maxRows: 2 })
+    const { text } = buildDigest({ convictions: BATCH, rule: RULE, window: WINDOW, maxRows: 2, timeZone: 'UTC' })
     expect(ids(text)).toEqual(['inbox0', 'inbox1'])
     expect(text).toContain('== Still in the inbox: 10 — act on these\n')
     expect(text).toContain(
@@ -44,7 +44,14 @@ describe('when those still in the inbox alone exceed a channel cap', () => {
   })
 
   it('the issue does the same within its body limit', () => {
-    const { body, omitted } = buildIssue({ convictions: BATCH, rule: RULE, window: WINDOW, notes: [], maxLength: 2600 })
+    const { body, omitted } = buildIssue({
+      convictions: BATCH,
+      rule: RULE,
+      window: WINDOW,
+      notes: [],
+      maxLength: 2600,
+      timeZone: 'UTC'
+    })
     expect(body.length).toBeLessThanOrEqual(2600)
     const shown = ids(body)
     expect(shown.length).toBeGreaterThan(0)
@@ -56,7 +63,7 @@ describe('when those still in the inbox alone exceed a channel cap', () => {
 
   it('an owner notice counts those of its own it could not list', () => {
     const many = Array.from({ length: 30 }, (_, i) => conviction(`inbox${i}`, 'a@example.com'))
-    const [notice] = buildOwnerNotices([...many, conviction('moved', 'a@example.com', 'junk')], RULE)
+    const [notice] = buildOwnerNotices([...many, conviction('moved', 'a@example.com', 'junk')], RULE, 'UTC')
     expect(notice.subject).toBe('[ETD] 30 dangerous messages are still in your inbox — do not open them')
     expect(ids(notice.text)).toEqual(many.slice(0, 25).map((c) => c.id))
     expect(notice.text).toContain('5 more messages still in your inbox, not listed here.')

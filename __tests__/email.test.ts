@@ -78,6 +78,7 @@ async function batch(matched: EtdMessage[], dryRun = false): Promise<EmailBatch>
     convictions: matched,
     rule: RULE,
     window: { start: NOW - 86_400_000, end: NOW },
+    timeZone: 'UTC',
     reportJson: JSON.stringify({ messages: matched }),
     reportPath: join(dir, 'report.json'),
     dryRun

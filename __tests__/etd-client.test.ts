@@ -169,7 +169,7 @@ describe('EtdClient against the simulator', () => {
     await expect(allPages(client(sim, { clock, retry: { ...FAST_RETRY, maxAttempts: 2 } }))).rejects.toThrow(
       'ETD /v1/messages/search still answered 429 "Limit exceeded" after 2 attempts: the tenant\'s daily quota ' +
         'of 10,000 requests, shared by every integration of the tenant, is probably spent. It resets with ' +
-        "ETD's next day (about 2026-11-28T00:00Z); until then ETD refuses every integration of the tenant."
+        "ETD's next day (about 2026-11-28 00:00 UTC); until then ETD refuses every integration of the tenant."
     )
   })
 

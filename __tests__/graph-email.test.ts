@@ -66,6 +66,7 @@ async function batch(matched: EtdMessage[], reportJson = JSON.stringify({ messag
     convictions: matched,
     rule: RULE,
     window: { start: NOW - 86_400_000, end: NOW },
+    timeZone: 'UTC',
     reportJson,
     reportPath: join(dir, 'report.json'),
     dryRun: false

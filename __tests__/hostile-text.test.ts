@@ -108,13 +108,21 @@ describe('every channel shows every string from ETD cleaned', () => {
   const window = { start: Date.UTC(2026, 10, 27, 9), end: Date.UTC(2026, 10, 27, 11) }
 
   it('in the digest, the owner notices, the issue and the job summary', async () => {
-    const digest = buildDigest({ convictions: [message], rule, window, maxRows: 10, reportName: 'r.json' })
-    const notices = buildOwnerNotices([message], rule)
-    const issue = buildIssue({ convictions: [message], rule, window, notes: [] })
+    const digest = buildDigest({
+      convictions: [message],
+      rule,
+      window,
+      timeZone: 'UTC',
+      maxRows: 10,
+      reportName: 'r.json'
+    })
+    const notices = buildOwnerNotices([message], rule, 'UTC')
+    const issue = buildIssue({ convictions: [message], rule, window, timeZone: 'UTC', notes: [] })
     const matched = new MatchedRows()
     matched.add(message, 'new')
     const summary = renderSummary({
       window,
+      timeZone: 'UTC',
       matched,
       batch: { convictions: [message], totals: totalsOf([message], rule) },
       reportPath: '/tmp/report.json',

@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
+import { marked } from 'marked'
 import { clean } from '../src/etd/clean.js'
-import { buildIssue, issueTitle, windowLabel } from '../src/notify/issue-body.js'
+import { buildIssue, issueTitle } from '../src/notify/issue-body.js'
 import { totalsOf } from '../src/notify/rows.js'
-import { inertMarkdown } from '../src/notify/markdown.js'
+import { inertMarkdown, ownAddress } from '../src/notify/markdown.js'
 import { entriesFromMarkers, formatMarker, parseMarker } from '../src/notify/marker.js'
-import type { Conviction } from '../src/state/dedupe.js'
+import type { Conviction } from '../src/etd/types.js'
 
 const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const HOUR = 3_600_000
@@ -82,10 +83,12 @@ describe('issue title and body', () => {
       conviction('c', 'phishing', { previousVerdict: 'spam' })
     ]
     const rule = { mailboxes: [], verdicts: ['bec', 'phishing'], techniques: [] }
-    expect(issueTitle(totalsOf(batch, rule), { start: T, end: T + HOUR })).toBe(
+    expect(issueTitle(totalsOf(batch, rule), { start: T, end: T + HOUR }, 'UTC')).toBe(
       'ETD: 2 new convictions, 1 verdict change (2 BEC, 1 phishing) 2026-11-27 10:00–11:00 UTC'
     )
-    expect(windowLabel({ start: T - 12 * HOUR, end: T })).toBe('2026-11-26 22:00 – 2026-11-27 10:00 UTC')
+    expect(issueTitle(totalsOf(batch, rule), { start: T - 12 * HOUR, end: T }, 'UTC')).toMatch(
+      / 2026-11-26 22:00 – 2026-11-27 10:00 UTC$/
+    )
   })
 
   it('groups rows by mailbox and flags verdict changes', () => {
@@ -96,6 +99,7 @@ describe('issue title and body', () => {
       ],
       rule: { mailboxes: [], verdicts: ['bec', 'phishing'], techniques: [] },
       window: { start: T, end: T + HOUR },
+      timeZone: 'UTC',
       notes: ['Digest emailed to soc@example.com.']
     })
     expect(omitted).toBe(0)
@@ -111,6 +115,7 @@ describe('issue title and body', () => {
       convictions: many,
       rule: { mailboxes: [], verdicts: ['bec'], techniques: [] },
       window: { start: T, end: T + HOUR },
+      timeZone: 'UTC',
       notes: [],
       maxLength: 4000
     })
@@ -118,5 +123,57 @@ describe('issue title and body', () => {
     expect(omitted).toBeGreaterThan(20)
     expect(body).toContain(`> ${omitted} more rows not shown here: they did not fit in this issue`)
     expect(body.match(/^\| 2026/gm)).toHaveLength(50 - omitted)
+  })
+})
+
+describe('mailbox headings', () => {
+  const hostile = conviction('h-1', 'bec', {
+    mailboxes: ['ceo@example.com', 'eve@example.org'],
+    senderName: '@admin <img src=x onerror=alert(1)>',
+    fromAddress: '"[click](https://evil.example/x)"@evil.example',
+    subject: '`ceo@example.com` @admin #1'
+  })
+  const issue = (watched: string[]) =>
+    buildIssue({
+      convictions: [hostile],
+      rule: { mailboxes: watched, verdicts: ['bec'], techniques: [] },
+      window: { start: T, end: T + HOUR },
+      timeZone: 'UTC',
+      notes: []
+    }).body
+
+  it('show a watched address verbatim in a code span, where GitHub neither mentions nor links', async () => {
+    const body = issue(['ceo@example.com', '*@example.org'])
+    expect(body).toContain('\n### `ceo@example.com` (1)\n')
+    const html = await marked.parse(body, { gfm: true })
+    expect(html).toContain('<h3><code>ceo@example.com</code> (1)</h3>')
+  })
+
+  it('keep every other mailbox inert: one matched by a domain pattern, or any when all are watched', () => {
+    expect(issue(['ceo@example.com', '*@example.org'])).toContain('\n### eve@\u200bexample\\[\\.\\]org (1)\n')
+    const all = issue([])
+    expect(all).toContain('\n### ceo@\u200bexample\\[\\.\\]com (1)\n')
+    expect(all).not.toContain('ceo@example.com')
+  })
+
+  it('leave the attacker text of the rows inert beside them', async () => {
+    const body = issue(['ceo@example.com'])
+    const row = body.split('\n').find((line) => line.startsWith('| 2026\\-11\\-27 10:00 UTC |'))
+    expect(row).toBe(
+      '| 2026\\-11\\-27 10:00 UTC | @\u200badmin &lt;img src=x onerror=alert\\(1\\)&gt; &lt;&quot;\\[click\\]\\(hxxps://evil\\[\\.\\]example/x\\)&quot;@\u200bevil\\[\\.\\]example&gt; | \\`ceo@\u200bexample\\[\\.\\]com\\` @\u200badmin \\#\u200b1 | BEC |  | no action taken | `h-1` |'
+    )
+    const html = await marked.parse(body, { gfm: true })
+    expect(html).not.toMatch(/<(img|a)[\s>]/)
+    // The one verbatim address is the heading's.
+    expect(body.split('ceo@example.com')).toHaveLength(2)
+  })
+
+  it('are never a code span that the address itself could end or break', () => {
+    expect(ownAddress('ceo@example.com', ['ceo@example.com'])).toBe('`ceo@example.com`')
+    expect(ownAddress('CEO@Example.com', ['ceo@example.com'])).toBe('`ceo@example.com`')
+    expect(ownAddress('a`b@example.com', ['a`b@example.com'])).toBeUndefined()
+    expect(ownAddress('a\u202eb@example.com', ['a\u202eb@example.com'])).toBeUndefined()
+    expect(ownAddress('*@example.com', ['*@example.com'])).toBeUndefined()
+    expect(ownAddress('ceo@example.com.evil.example', ['ceo@example.com'])).toBeUndefined()
   })
 })

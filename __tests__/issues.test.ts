@@ -209,7 +209,7 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     expect(github!.issues[0].labels).toEqual(['etd-verdict-watch', 'security', 'action-needed'])
   })
 
-  it('makes hostile subjects and sender names inert: no mention, reference, image or live link', async () => {
+  it('makes hostile subjects and sender names inert: no mention, reference, image or live link; its own mailboxes stay searchable', async () => {
     await setUp(900, 3)
     await runAt(T0)
     const { body } = github!.issues[0]
@@ -225,6 +225,11 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     expect(body).toContain('@\u200bceo')
     expect(body).toContain('hxxps://login\\[\\.\\]evil\\[\\.\\]example')
     expect(body).toContain('&lt;script&gt;')
+    // A watched address is ours: verbatim in a code span, so that a search for it finds the issue. One that
+    // only a domain pattern matched came from ETD, and stays inert.
+    expect(body).toMatch(/^### `ceo@example\.com` \(\d+\)$/m)
+    expect(html).toMatch(/<h3><code>ceo@example\.com<\/code> \(\d+\)<\/h3>/)
+    expect(body).toMatch(/^### carol@\u200bsubsidiary\\\[\\\.\\\]example\\\[\\\.\\\]org \(\d+\)$/m)
   })
 
   it('cuts an oversize body within GitHub limits and counts what was left out', async () => {

@@ -112,6 +112,7 @@ describe('the job summary at its worst', () => {
     }
     const summary = renderSummary({
       window: { start: NOW - HOUR, end: NOW },
+      timeZone: 'UTC',
       matched,
       batch: { convictions: [], totals: totalsOf([], rule) },
       rule,

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { Clock } from '../src/common/rate-limiter.js'
 import { run } from '../src/main.js'
 import type { Report } from '../src/report/report.js'
+import type { SearchWindow } from '../src/window/plan.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { backgroundConvictions, type SimMessage, type VerdictEvent } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
@@ -57,7 +58,7 @@ interface RunRecord {
   failed: boolean
   log: string
   requests: number
-  window: { start: number; end: number }
+  window: SearchWindow
   told: string[]
 }
 

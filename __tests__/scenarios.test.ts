@@ -108,6 +108,21 @@ describe('several runs in a row, state in a file', () => {
     expect((await runAt(T0 + 2 * HOUR)).notices).toEqual([])
   })
 
+  it('shows every time in the summary and the log in the time-zone input, the zone named; outputs stay UTC', async () => {
+    await watch([message('m1', T0 - 30 * MINUTE, [5000, 'phishing'])])
+    const run = await runAt(T0, { 'time-zone': 'europe/zurich' })
+    expect(run.failed).toBe(false)
+    // 20 November: Zurich is on CET, UTC+1.
+    expect(run.log).toContain('Searching ETD for messages received 2026-11-20 08:55–09:55 Europe/Zurich')
+    expect(run.summary).toContain('<p>Window 2026-11-20 08:55–09:55 Europe/Zurich: 1 messages scanned')
+    expect(run.summary).toContain('<td>2026-11-20 09:30 Europe/Zurich</td>')
+    expect(run.summary).toContain('deep rescan next due 15:55 Europe/Zurich.</p>')
+    expect(run.summary).toContain('watermark 2026-11-20 09:55 Europe/Zurich,')
+    expect(run.summary).not.toMatch(/\d\d:\d\d(:\d\d)?(\.\d+)?Z|UTC/)
+    expect(run.outputs['window-start']).toBe('2026-11-20T07:55:00.000Z')
+    expect(run.outputs['window-end']).toBe('2026-11-20T08:55:00.000Z')
+  })
+
   it('notifies once a retro verdict on a message older than lookback but inside rescan', async () => {
     await watch([message('retro', T0 + 10 * MINUTE, [2000, 'neutral'], [3 * HOUR, 'phishing', true])])
     const everyRun = { 'rescan-every': '0' }
@@ -223,7 +238,7 @@ describe('several runs in a row, state in a file', () => {
     const result = await runAt(T0, { lookback: '120d' })
     expect(result.failed).toBe(true)
     expect(result.log).toContain(
-      '::error::ETD refused the window 2026-08-23T09:00:01.000Z to 2026-11-20T08:55:00.000Z as an invalid date ' +
+      '::error::ETD refused the window 2026-08-23 09:00 – 2026-11-20 08:55 UTC as an invalid date ' +
         "range (it searches no further back than 90 days): check input 'lookback' and the runner's clock."
     )
   })

@@ -10,7 +10,7 @@ import { renderJson } from '../src/notify/webhook/json.js'
 import { MAX_SLACK_BLOCKS, MAX_SLACK_SECTION_TEXT, renderSlack } from '../src/notify/webhook/slack.js'
 import { MAX_TEAMS_PAYLOAD_BYTES, renderTeams } from '../src/notify/webhook/teams.js'
 import { MAX_WEBEX_MARKDOWN_BYTES, renderWebex } from '../src/notify/webhook/webex.js'
-import type { Conviction } from '../src/state/dedupe.js'
+import type { Conviction } from '../src/etd/types.js'
 
 // The package's ESM build imports without file extensions, which Node refuses; its UMD build loads.
 const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as {
@@ -54,6 +54,7 @@ function batch(convictions: Conviction[], extra: Partial<WebhookBatch> = {}): We
     convictions,
     totals: totalsOf(convictions, RULE),
     window: WINDOW,
+    timeZone: 'UTC',
     reportPath: '/tmp/etd/report.json',
     ...extra
   }
@@ -344,6 +345,28 @@ describe('still in the inbox first, in the grouped channels and the collector', 
     }
     expect(collector.result.convictions.map((c) => c.id)).toEqual(['i1', 'i2'])
     expect(collector.result.totals).toMatchObject({ total: 5, actionNeeded: 3 })
+  })
+})
+
+describe('times in the watch time-zone', () => {
+  it('show the window and each row in the zone, named, on every chat platform', async () => {
+    // 27 November: New York is on EST, UTC-5.
+    const zoned = batch([conviction('a')], { timeZone: 'America/New_York' })
+    const window = 'Messages received 2026-11-27 04:00–05:00 America/New_York'
+    const teams = strings(renderTeams(zoned).payload)
+    expect(teams).toContain(window)
+    expect(teams).toContain(' · 2026-11-27 04:50 America/New_York · cfo@example[.]com')
+    const webex = await marked.parse((renderWebex(zoned).payload as { markdown: string }).markdown)
+    expect(webex).toContain(window)
+    expect(webex).toContain('2026-11-27 04:50 America/New_York')
+    const slack = strings(renderSlack(zoned).payload).join('\n')
+    expect(slack).toContain(window)
+    expect(slack).toContain('2026-11-27 04:50 America/New_York')
+  })
+
+  it('leave the json window as ISO-8601 UTC data', () => {
+    const { payload } = renderJson(batch([conviction('a')], { timeZone: 'America/New_York' }))
+    expect(payload).toMatchObject({ window: { start: '2026-11-27T09:00:00.000Z', end: '2026-11-27T10:00:00.000Z' } })
   })
 })
 

@@ -410,7 +410,7 @@ class IssueChannel {
         const totals = batch.totals ? (0,rows/* totalsWithout */.qv)(batch.totals, recordedHere, batch.rule) : (0,rows/* totalsOf */.vA)(fresh, batch.rule);
         const labels = totals.actionNeeded > 0 ? [...new Set([...this.config.labels, ACTION_NEEDED_LABEL])] : this.config.labels;
         await this.ensureLabels(labels);
-        const content = (0,issue_body/* buildIssue */.yz)({ ...batch, convictions: fresh, totals, runUrl: this.config.runUrl });
+        const content = (0,issue_body/* buildIssue */.y)({ ...batch, convictions: fresh, totals, runUrl: this.config.runUrl });
         try {
             const { data } = await this.octokit.rest.issues.create({
                 owner: this.config.owner,

@@ -15,7 +15,7 @@ import { advanceState, changeOf, classify, isTold } from './state/dedupe.js'
 import { untrustedTimes, utcDay, type NotifiedEntry, type WatchState } from './state/state.js'
 import type { StateEntries, StateEntry } from './state/prune.js'
 import { FileStateStore, type Loaded, type StateStore } from './state/store.js'
-import { clockTime, count } from './notify/format.js'
+import { clockTime, count, formatTime, formatWindow } from './notify/format.js'
 import { tallyRequests } from './window/budget.js'
 import { FRESH_OVERLAP_MS, ledgerAfter, nextDeepRescan, planSearch, type SearchPlan } from './window/plan.js'
 
@@ -31,6 +31,7 @@ const SECRET_INPUTS = [
   'graph-certificate',
   'webhook-url'
 ]
+/** The outputs are for machines: ISO-8601 UTC. Everything a person reads goes through notify/format.ts. */
 const iso = (millis: number) => new Date(millis).toISOString()
 
 export interface RunOptions {
@@ -88,7 +89,8 @@ async function stateStore(config: Config): Promise<StateStore> {
 async function restoreState(
   store: StateStore,
   entries: StateEntries | undefined,
-  now: number
+  now: number,
+  timeZone: string
 ): Promise<{ state?: WatchState; notes: string[] }> {
   const loaded = await store.load()
   if (loaded.kind === 'restored') {
@@ -99,7 +101,7 @@ async function restoreState(
         core.info(`The state was written in format ${loaded.migratedFrom}; it is saved in the current format.`)
       }
       core.info(
-        `Restored state from ${loaded.from}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered`
+        `Restored state from ${loaded.from}: watermark ${formatTime(state.watermark, timeZone)}, ${state.notified.size} convictions remembered`
       )
       return { state, notes: [] }
     }
@@ -147,9 +149,10 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
       intervalMs: previous?.savedAt !== undefined && previous.savedAt < now ? now - previous.savedAt : undefined
     }
   })
+  const zone = config.timeZone
   if (plan.clampedFrom !== undefined) {
     core.warning(
-      `ETD keeps 90 days: the window starts at ${iso(plan.window.start)} instead of ${iso(plan.clampedFrom)}`
+      `ETD keeps 90 days: the window starts at ${formatTime(plan.window.start, zone)} instead of ${formatTime(plan.clampedFrom, zone)}`
     )
   }
   const { deep } = plan
@@ -158,19 +161,19 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
     core.warning(
       `Deep rescan postponed: it needs about ${count(deep.estimate)} ETD requests and only ` +
         `${count(deep.available)} of today's daily-request-budget of ${budget} are left for it after the fresh ` +
-        `windows. It runs at the first run after ${clockTime(deep.retryAt, now)}; retro verdicts on older ` +
+        `windows. It runs at the first run after ${clockTime(deep.retryAt, now, zone)}; retro verdicts on older ` +
         'messages wait until then.'
     )
   } else if (deep.kind === 'cut') {
     core.warning(
-      `Deep rescan cut to the messages after ${iso(deep.start)} instead of ${iso(deep.wantedStart)}: the whole ` +
+      `Deep rescan cut to the messages after ${formatTime(deep.start, zone)} instead of ${formatTime(deep.wantedStart, zone)}: the whole ` +
         `rescan range needs about ${count(deep.estimate)} ETD requests, more than a daily-request-budget of ` +
         `${budget} leaves after the fresh windows. Raise daily-request-budget or shorten rescan.`
     )
   } else if (deep.kind === 'full') {
-    core.info(`Deep rescan due: searching again from ${iso(plan.window.start)} for verdicts given late`)
+    core.info(`Deep rescan due: searching again from ${formatTime(plan.window.start, zone)} for verdicts given late`)
   }
-  core.info(`Searching ETD from ${iso(plan.window.start)} to ${iso(plan.window.end)}`)
+  core.info(`Searching ETD for messages received ${formatWindow(plan.window, zone)}`)
   return plan
 }
 
@@ -179,6 +182,7 @@ function etdClient(config: Config, clock: Clock | undefined): EtdClient {
     ...config.etd,
     clock,
     limiter: config.etd.paced ? undefined : unpacedLimiter(),
+    timeZone: config.timeZone,
     maskSecret: (value) => core.setSecret(value),
     onRetry: (n) =>
       core.info(
@@ -242,7 +246,7 @@ async function findConvictions(
     await report.discard()
     if (error instanceof EtdError && error.status === 400 && /date ?range/i.test(error.message)) {
       throw new Error(
-        `ETD refused the window ${iso(plan.window.start)} to ${iso(plan.window.end)} as an invalid date range ` +
+        `ETD refused the window ${formatWindow(plan.window, config.timeZone)} as an invalid date range ` +
           `(it searches no further back than 90 days): check ${START_INPUT[plan.startSetBy]} and the runner's clock.`,
         { cause: error }
       )
@@ -313,7 +317,7 @@ async function saveState(
   if (result.ok) {
     return {
       ok: true,
-      note: `State saved to ${result.where}: watermark ${iso(state.watermark)}, ${state.notified.size} convictions remembered, ${result.bytes} bytes.`
+      note: `State saved to ${result.where}: watermark ${formatTime(state.watermark, config.timeZone)}, ${state.notified.size} convictions remembered, ${result.bytes} bytes.`
     }
   }
   const note = `State not saved: ${result.reason}. The next run will tell this run's convictions again.`
@@ -330,7 +334,7 @@ function accounting(config: Config, plan: SearchPlan, client: EtdClient, today: 
       : 'deep rescan next due'
   return (
     `ETD: ${count(token + search)} requests this run (${count(token)} token, ${count(search)} search); ` +
-    `${count(today)} of ${count(config.dailyRequestBudget)} today; ${deep} ${clockTime(nextDeepRescan(plan, config.rescanEveryMs), now)}.`
+    `${count(today)} of ${count(config.dailyRequestBudget)} today; ${deep} ${clockTime(nextDeepRescan(plan, config.rescanEveryMs), now, config.timeZone)}.`
   )
 }
 
@@ -369,7 +373,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const store = await stateStore(config)
     const entries = await stateEntries(config)
     const issues = config.issue && !config.dryRun ? await issueChannel(config.issue) : undefined
-    const restored = await restoreState(store, entries, now())
+    const restored = await restoreState(store, entries, now(), config.timeZone)
     const previous = restored.state
     core.setOutput('state-restored', previous !== undefined)
     const known = previous?.notified ?? (await knownFromIssues(issues))
@@ -396,7 +400,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       getIdToken: (audience) => core.getIDToken(audience),
       ca: options.emailCa
     })
-    const delivery = await notifyAll(channels, { ...found.batch, window })
+    const delivery = await notifyAll(channels, { ...found.batch, window, timeZone: config.timeZone })
     setDeliveryOutputs(delivery)
 
     const ledger = (delivered: boolean) =>
@@ -426,6 +430,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     await writeSummary(
       renderSummary({
         window,
+        timeZone: config.timeZone,
         matched: found.matched,
         batch: found.batch,
         rule: config.rule,

@@ -56,6 +56,8 @@ export interface Config {
   runUrl?: string
   dryRun: boolean
   reportPath: string
+  /** IANA zone, canonical spelling, in which every channel and the log show times. */
+  timeZone: string
 }
 
 const MAILBOX = /^(\*|[^\s@]+)@[^\s@]+$/
@@ -116,6 +118,18 @@ function verdicts(input: InputReader): string[] {
     throw new InputError(`Input 'verdicts' has '${bad}'; expected any of ${KNOWN_VERDICTS.join(', ')}.`)
   }
   return [...new Set(list)]
+}
+
+/** `time-zone`: an IANA name that this Node knows, in its canonical spelling (`europe/zurich` → `Europe/Zurich`). */
+function timeZone(input: InputReader): string {
+  const given = input('time-zone').trim() || 'UTC'
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: given }).resolvedOptions().timeZone
+  } catch {
+    throw new InputError(
+      `Input 'time-zone' is '${given}'; expected an IANA time zone such as UTC, Europe/Zurich or America/New_York.`
+    )
+  }
 }
 
 const STATE_KEY = /^[A-Za-z0-9._-]{1,200}$/
@@ -189,6 +203,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     webhooks: parseWebhooks(input),
     runUrl: runUrlOf(env, env.GITHUB_REPOSITORY),
     dryRun: boolean(input, 'dry-run', false),
-    reportPath: input('report-path').trim() || join(env.RUNNER_TEMP || tmpdir(), 'etd-verdict-watch', 'report.json')
+    reportPath: input('report-path').trim() || join(env.RUNNER_TEMP || tmpdir(), 'etd-verdict-watch', 'report.json'),
+    timeZone: timeZone(input)
   }
 }

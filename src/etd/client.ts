@@ -2,6 +2,8 @@ import { formatEtdTime } from './message.js'
 import { RateLimiter, realClock, type Clock } from '../common/rate-limiter.js'
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, RETRYABLE_STATUS, type RetryPolicy } from '../common/retry.js'
 import { MAX_PAGE_SIZE, TENANT_DAILY_QUOTA } from './limits.js'
+import { count, formatTime } from '../notify/format.js'
+import { nextUtcMidnight } from '../window/budget.js'
 import type { RawMessage, SearchResponse } from './types.js'
 
 /** A failure talking to ETD, worded for the person reading the workflow log. */
@@ -38,6 +40,8 @@ export interface EtdClientOptions {
   clock?: Clock
   onRetry?: (notice: RetryNotice) => void
   onPageShrink?: (pageSize: number) => void
+  /** The IANA zone in which errors name times (when the daily quota resets); UTC when not given. */
+  timeZone?: string
   /** Called as each request goes out, after the rate limiter let it: what ETD's limit counts. */
   onRequest?: (path: string) => void
 }
@@ -150,7 +154,10 @@ export class EtdClient {
       // No answer, or a broken one (a 2xx that is not JSON), is as transient as a 503.
       const retryable = result.status === undefined || result.status < 300 || RETRYABLE_STATUS.has(result.status)
       if (!retryable || attempt >= this.retry.maxAttempts) {
-        throw new EtdError(describeFailure(path, result, attempt, this.clock.now()), result.status)
+        throw new EtdError(
+          describeFailure(path, result, attempt, this.clock.now(), this.options.timeZone ?? 'UTC'),
+          result.status
+        )
       }
       if (result.status === 429) this.limiter.drain()
       const delayMs = Math.min(result.retryAfterMs ?? backoffDelay(attempt, this.retry), this.retry.maxDelayMs * 4)
@@ -242,16 +249,16 @@ function describeFailure(
   path: string,
   { status, reason }: { status?: number; reason: string },
   attempts: number,
-  now: number
+  now: number,
+  timeZone: string
 ): string {
   const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
   if (status === undefined) return `ETD ${path} could not be reached${tries}: ${reason}`
   if (status === 429) {
-    const midnight = new Date(Math.floor(now / 86_400_000) * 86_400_000 + 86_400_000).toISOString()
     return (
       `ETD ${path} still answered 429 "${reason}"${tries}: the tenant's daily quota of ` +
-      `${TENANT_DAILY_QUOTA.toLocaleString('en-US')} requests, shared by every integration of the tenant, ` +
-      `is probably spent. It resets with ETD's next day (about ${midnight.slice(0, 16)}Z); until then ETD ` +
+      `${count(TENANT_DAILY_QUOTA)} requests, shared by every integration of the tenant, ` +
+      `is probably spent. It resets with ETD's next day (about ${formatTime(nextUtcMidnight(now), timeZone)}); until then ETD ` +
       `refuses every integration of the tenant.`
     )
   }

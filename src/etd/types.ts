@@ -71,3 +71,8 @@ export interface EtdMessage {
   techniques: Technique[]
   remediation?: Remediation
 }
+
+/** A conviction to tell people about; `previousVerdict` marks a verdict change of one told before. */
+export interface Conviction extends EtdMessage {
+  previousVerdict?: string
+}

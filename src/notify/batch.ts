@@ -1,5 +1,5 @@
 import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../state/dedupe.js'
+import type { Conviction } from '../etd/types.js'
 import { countInto, emptyTotals, needsAction, type BatchTotals } from './rows.js'
 
 /** What this run tells: the convictions the channels may show, and counts of them all. */

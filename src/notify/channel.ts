@@ -1,13 +1,16 @@
-import type { Conviction } from '../state/dedupe.js'
+import type { Conviction } from '../etd/types.js'
 import type { EmailOutcome } from './email-channel.js'
 import type { IssueOutcome } from './issue-channel.js'
+import type { SearchWindow } from '../window/plan.js'
 import type { BatchTotals } from './rows.js'
 
 export interface NotifyBatch {
   /** What the channels may show of the batch; `totals` counts all of it. */
   convictions: Conviction[]
   totals: BatchTotals
-  window: { start: number; end: number }
+  window: SearchWindow
+  /** The watch's `time-zone`, in which every channel shows times. */
+  timeZone: string
 }
 
 /** What a channel did. */

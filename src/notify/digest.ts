@@ -1,10 +1,11 @@
 import type { Clean } from '../etd/clean.js'
 import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../state/dedupe.js'
+import type { Conviction } from '../etd/types.js'
+import type { SearchWindow } from '../window/plan.js'
 import { escapeHtml } from './escape.js'
+import { batchHeadline, formatWindow, verdictCounts } from './format.js'
 import {
   actionNeededLine,
-  batchHeadline,
   groupByMailbox,
   leftOutCount,
   movedInMailbox,
@@ -12,7 +13,6 @@ import {
   splitActionNeeded,
   toRow,
   totalsOf,
-  verdictCounts,
   verdictNote,
   type BatchTotals,
   type Row
@@ -24,7 +24,8 @@ export interface DigestInput {
   /** Counts of the whole batch, when `convictions` holds only part of it. */
   totals?: BatchTotals
   rule: MatchRule
-  window: { start: number; end: number }
+  window: SearchWindow
+  timeZone: string
   maxRows: number
   /** The attachment that lists every message, named where rows are left out; absent when not attached. */
   reportName?: string
@@ -45,9 +46,6 @@ const BADGE_COLORS: Record<string, string> = {
   graymail: '#6b7280',
   neutral: '#15803d'
 }
-
-const windowText = (w: { start: number; end: number }) =>
-  `${new Date(w.start).toISOString().replace('.000Z', 'Z')} to ${new Date(w.end).toISOString().replace('.000Z', 'Z')}`
 
 const reportPlace = (input: DigestInput) =>
   input.reportName ? `the attached ${input.reportName}` : "the run's JSON report (too large to attach)"
@@ -80,13 +78,13 @@ interface Sections {
  */
 function limitedSections(input: DigestInput, totals: BatchTotals): Sections {
   const { inbox, rest } = splitActionNeeded(input.convictions)
-  const inboxRows = inbox.slice(0, input.maxRows).map(toRow)
+  const inboxRows = inbox.slice(0, input.maxRows).map((m) => toRow(m, input.timeZone))
   let budget = input.maxRows - inboxRows.length
   let shown = 0
   const groups: Group[] = []
   for (const { address, label, messages } of groupByMailbox(rest, input.rule)) {
     if (budget <= 0) break
-    const rows = messages.slice(0, budget).map(toRow)
+    const rows = messages.slice(0, budget).map((m) => toRow(m, input.timeZone))
     groups.push({ label, count: movedInMailbox(totals, address), rows })
     budget -= rows.length
     shown += rows.length
@@ -159,7 +157,7 @@ function html(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut,
   return (
     '<!doctype html><html><head><meta charset="utf-8"></head>' +
     '<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
-    `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${windowText(input.window)}</p>` +
+    `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${formatWindow(input.window, input.timeZone)}</p>` +
     body +
     '</body></html>'
   )
@@ -178,7 +176,7 @@ function textRows(lines: string[], rows: Row[], withMailboxes: boolean): void {
 }
 
 function text(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut, inboxLeftOut }: Sections): string {
-  const lines = ['ETD verdict watch', `Window ${windowText(input.window)}`, '']
+  const lines = ['ETD verdict watch', `Window ${formatWindow(input.window, input.timeZone)}`, '']
   if (totals.total === 0) return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n')
   const action = actionNeededLine(totals)
   if (action) {

@@ -2,11 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { EmailConfig } from '../config/email.js'
 import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../state/dedupe.js'
+import type { Conviction } from '../etd/types.js'
 import { buildDigest } from './digest.js'
 import { EmailError, renderEml, type EmailOptions, type Mail, type MailTransport, type RenderedMail } from './email.js'
 import { openTransport } from './email/transport.js'
 import { buildOwnerNotices } from './owner-notice.js'
+import type { SearchWindow } from '../window/plan.js'
 import type { BatchTotals } from './rows.js'
 
 export interface EmailBatch {
@@ -15,7 +16,8 @@ export interface EmailBatch {
   /** Counts of the whole batch, when `convictions` holds only part of it. */
   totals?: BatchTotals
   rule: MatchRule
-  window: { start: number; end: number }
+  window: SearchWindow
+  timeZone: string
   /** The JSON report, attached so that nothing is lost to the row limit; absent when too large to attach. */
   reportJson?: string
   reportPath: string
@@ -41,6 +43,7 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
     totals: batch.totals,
     rule: batch.rule,
     window: batch.window,
+    timeZone: batch.timeZone,
     maxRows: config.maxRows,
     reportName: batch.reportJson === undefined ? undefined : REPORT_NAME
   })
@@ -60,7 +63,7 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
 function ownerMails(config: EmailConfig, batch: EmailBatch): Mail[] {
   if (!config.notifyOwners) return []
   const options = { contact: config.ownerContact, replyTo: config.replyTo !== undefined }
-  return buildOwnerNotices(batch.convictions, batch.rule, batch.totals, options).map((n) => ({
+  return buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, options).map((n) => ({
     to: [n.to],
     replyTo: config.replyTo,
     subject: n.subject,

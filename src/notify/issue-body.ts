@@ -1,11 +1,12 @@
 import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../state/dedupe.js'
+import type { Conviction } from '../etd/types.js'
+import type { SearchWindow } from '../window/plan.js'
 import { batchCharts } from './chart.js'
-import { inertCode, inertMarkdown } from './markdown.js'
+import { batchHeadline, formatWindow, verdictCounts } from './format.js'
+import { inertCode, inertMarkdown, ownAddress } from './markdown.js'
 import { formatMarker } from './marker.js'
 import {
   actionNeededLine,
-  batchHeadline,
   groupByMailbox,
   leftOutCount,
   movedInMailbox,
@@ -13,7 +14,6 @@ import {
   splitActionNeeded,
   toRow,
   totalsOf,
-  verdictCounts,
   verdictNote,
   type BatchTotals,
   type Row
@@ -25,7 +25,8 @@ export interface IssueInput {
   /** Counts of the whole batch, when `convictions` holds only part of it. */
   totals?: BatchTotals
   rule: MatchRule
-  window: { start: number; end: number }
+  window: SearchWindow
+  timeZone: string
   /** What the other channels did, for the audit trail. */
   notes: string[]
   runUrl?: string
@@ -43,19 +44,8 @@ export interface IssueContent {
 const MAX_BODY = 65_536
 const MAX_TITLE = 250
 
-const utc = (millis: number) => new Date(millis).toISOString()
-
-/** `2026-11-27 10:00–11:00 UTC`, or both dates when the window spans midnight. */
-export function windowLabel(window: { start: number; end: number }): string {
-  const [startDay, startTime] = [utc(window.start).slice(0, 10), utc(window.start).slice(11, 16)]
-  const [endDay, endTime] = [utc(window.end).slice(0, 10), utc(window.end).slice(11, 16)]
-  return startDay === endDay
-    ? `${startDay} ${startTime}–${endTime} UTC`
-    : `${startDay} ${startTime} – ${endDay} ${endTime} UTC`
-}
-
-export function issueTitle(totals: BatchTotals, window: { start: number; end: number }): string {
-  const title = `ETD: ${batchHeadline(totals)} (${verdictCounts(totals)}) ${windowLabel(window)}`
+export function issueTitle(totals: BatchTotals, window: SearchWindow, timeZone: string): string {
+  const title = `ETD: ${batchHeadline(totals)} (${verdictCounts(totals)}) ${formatWindow(window, timeZone)}`
   return title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title
 }
 
@@ -92,7 +82,7 @@ export function buildIssue(input: IssueInput): IssueContent {
   const headline = `## ${batchHeadline(totals)} (${verdictCounts(totals)})\n`
   const intro = [
     '',
-    `Cisco Secure Email Threat Defense convicted these messages to watched mailboxes in the window ${utc(input.window.start)} to ${utc(input.window.end)}.`,
+    `Cisco Secure Email Threat Defense convicted these messages to watched mailboxes in the window ${formatWindow(input.window, input.timeZone)}.`,
     '',
     ...input.notes.map((note) => `- ${note}`),
     ...(input.runUrl ? [`- Workflow run: ${input.runUrl}`] : []),
@@ -109,7 +99,7 @@ export function buildIssue(input: IssueInput): IssueContent {
   if (action) {
     body += `\n## ${action}\n\n> [!WARNING]\n> Nobody has moved these out of the inbox yet: someone must act on them.\n\n${INBOX_HEADER}\n`
     for (const conviction of inbox) {
-      const row = tableRow(toRow(conviction), true)
+      const row = tableRow(toRow(conviction, input.timeZone), true)
       // The intro follows the section: its room is kept.
       if (body.length + row.length + intro.length > budget) break
       body += row
@@ -121,11 +111,12 @@ export function buildIssue(input: IssueInput): IssueContent {
   if (moved && rest.length > 0 && body.length + moved.length + 8 <= budget) body += `\n## ${moved}\n`
   outer: for (const { address, label, messages: convictions } of groupByMailbox(rest, input.rule)) {
     const count = movedInMailbox(totals, address)
-    const section = `\n### ${inertMarkdown(label)} (${count})\n\n${HEADER}\n`
+    const heading = ownAddress(address, input.rule.mailboxes) ?? inertMarkdown(label)
+    const section = `\n### ${heading} (${count})\n\n${HEADER}\n`
     if (body.length + section.length > budget) break
     body += section
     for (const conviction of convictions) {
-      const row = tableRow(toRow(conviction), false)
+      const row = tableRow(toRow(conviction, input.timeZone), false)
       if (body.length + row.length > budget) break outer
       body += row
       shown++
@@ -138,5 +129,5 @@ export function buildIssue(input: IssueInput): IssueContent {
   if (omitted > 0) {
     body += `\n> ${leftOutCount(omitted, inboxLeftOut)}: they did not fit in this issue (GitHub's limit is ${maxLength} characters); the JSON report of the run lists all ${totals.total} convictions.\n`
   }
-  return { title: issueTitle(totals, input.window), body, omitted }
+  return { title: issueTitle(totals, input.window, input.timeZone), body, omitted }
 }

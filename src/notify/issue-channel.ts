@@ -3,10 +3,11 @@ import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import type { IssueConfig } from '../config/issue.js'
 import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../state/dedupe.js'
+import type { Conviction } from '../etd/types.js'
 import { buildIssue } from './issue-body.js'
 import { parseMarker, type MarkedConviction } from './marker.js'
 import { totalsOf, totalsWithout, type BatchTotals } from './rows.js'
+import type { SearchWindow } from '../window/plan.js'
 
 export interface RecordedBatch {
   number: number
@@ -27,7 +28,8 @@ export interface IssueBatch {
   /** Counts of the whole batch, when `convictions` holds only part of it. */
   totals?: BatchTotals
   rule: MatchRule
-  window: { start: number; end: number }
+  window: SearchWindow
+  timeZone: string
   notes: string[]
 }
 

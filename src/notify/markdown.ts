@@ -24,3 +24,14 @@ export function inertMarkdown(text: Clean): string {
 export function inertCode(text: Clean): string {
   return `\`${text.replace(/[`|]/g, '')}\``
 }
+
+/**
+ * A mailbox that the workflow itself watches, as a code span: verbatim, so that the issue can be searched
+ * for it, and inert, since GitHub neither mentions nor links inside a code span. Only an address equal to
+ * a configured one counts (ETD's text is the attacker's), and only one that nothing could end the span
+ * in: no backtick (valid in a local part), no space, control or invisible character. `undefined` else.
+ */
+export function ownAddress(mailbox: string, watched: readonly string[]): string | undefined {
+  const ours = watched.find((address) => !address.startsWith('*@') && address === mailbox.toLowerCase())
+  return ours !== undefined && /^[^\s`\p{C}]+$/u.test(ours) ? `\`${ours}\`` : undefined
+}

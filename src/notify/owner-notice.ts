@@ -1,7 +1,7 @@
 import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../state/dedupe.js'
-import { count } from './format.js'
-import { groupByMailbox, needsAction, plural, toRow, type BatchTotals, type Row } from './rows.js'
+import type { Conviction } from '../etd/types.js'
+import { count, plural } from './format.js'
+import { groupByMailbox, needsAction, toRow, type BatchTotals, type Row } from './rows.js'
 
 export interface OwnerNotice {
   to: string
@@ -65,6 +65,7 @@ const stopped = (n: number, also: boolean) =>
 export function buildOwnerNotices(
   convictions: Conviction[],
   rule: MatchRule,
+  timeZone: string,
   totals?: BatchTotals,
   options: OwnerNoticeOptions = {}
 ): OwnerNotice[] {
@@ -76,7 +77,7 @@ export function buildOwnerNotices(
     .map(([address, total]) => {
       const messages = kept.get(address) ?? []
       const inInbox = totals?.mailboxesActionNeeded.get(address) ?? messages.filter(needsAction).length
-      const rows = messages.slice(0, OWNER_NOTICE_MAX_ROWS).map(toRow)
+      const rows = messages.slice(0, OWNER_NOTICE_MAX_ROWS).map((m) => toRow(m, timeZone))
       const movedRows = rows.filter((r) => !r.actionNeeded)
       const lines: string[] = []
       let subject = `[ETD] ${plural(total, 'dangerous message')} to you ${total === 1 ? 'was' : 'were'} stopped`

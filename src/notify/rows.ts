@@ -1,7 +1,7 @@
 import { clean, cleanAll, display, joinClean, type Clean, type Cleaned } from '../etd/clean.js'
 import type { EtdMessage, Remediation } from '../etd/types.js'
 import { verdictLabel } from '../etd/verdicts.js'
-import { count } from './format.js'
+import { count, formatTime, plural } from './format.js'
 import { mailboxMatches, type MatchRule } from '../match/matcher.js'
 
 /**
@@ -32,11 +32,6 @@ const FOLDER_NAMES: Record<string, Clean> = {
   inbox: display`the inbox`
 }
 
-/** `2026-11-27 10:00 UTC`: what a person reads; the report keeps the exact time. */
-export function displayTime(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
-}
-
 const label = (verdict: Clean) => clean(verdictLabel(verdict))
 
 /** What ETD did with the message, in words: "moved to quarantine automatically". */
@@ -56,10 +51,11 @@ export function needsAction(message: EtdMessage): boolean {
 
 type Displayed = Cleaned<EtdMessage & { previousVerdict?: string }>
 
-function row(m: Displayed): Row {
+function row(m: Displayed, timeZone: string): Row {
   return {
     id: m.id,
-    received: clean(displayTime(m.receivedAt)),
+    // The report keeps the exact time; a person reads the minute in the watch's zone.
+    received: clean(formatTime(Date.parse(m.receivedAt), timeZone)),
     mailboxes: joinClean(m.mailboxes),
     sender: m.senderName ? display`${m.senderName} <${m.fromAddress}>` : m.fromAddress,
     subject: m.subject || display`(no subject)`,
@@ -73,8 +69,8 @@ function row(m: Displayed): Row {
 }
 
 /** A message's display values, read from its cleaned view (every string in it cleaned, new fields too). */
-export function toRow(message: EtdMessage & { previousVerdict?: string }): Row {
-  return row(cleanAll(message))
+export function toRow(message: EtdMessage & { previousVerdict?: string }, timeZone: string): Row {
+  return row(cleanAll(message), timeZone)
 }
 
 export interface MailboxGroup<T> {
@@ -212,25 +208,6 @@ export function totalsOf(convictions: Array<EtdMessage & { previousVerdict?: str
   return totals
 }
 
-/** `2 BEC, 1 phishing`, most frequent first. */
-export function verdictCounts(totals: BatchTotals): string {
-  return [...totals.verdicts]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([verdict, n]) => `${n} ${verdict}`)
-    .join(', ')
-}
-
-/** What the batch holds: `3 new convictions`, `2 new convictions, 1 verdict change`. */
-export function batchHeadline(totals: BatchTotals): string {
-  const fresh = totals.total - totals.changes
-  return [
-    fresh > 0 ? plural(fresh, 'new conviction') : '',
-    totals.changes > 0 ? plural(totals.changes, 'verdict change') : ''
-  ]
-    .filter(Boolean)
-    .join(', ')
-}
-
 /**
  * The heading of the section every channel leads with when any conviction is still in an inbox: the
  * count, then (in each channel) the list.
@@ -257,5 +234,3 @@ export function verdictNote(row: Row): Clean {
   const given = notes.filter((note): note is Clean => note !== '')
   return given.length > 0 ? display`${row.verdict} (${joinClean(given)})` : row.verdict
 }
-
-export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`

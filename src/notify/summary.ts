@@ -5,8 +5,9 @@ import { isTold, type Disposition } from '../state/dedupe.js'
 import type { Batch } from './batch.js'
 import { batchCharts } from './chart.js'
 import { escapeHtml } from './escape.js'
-import { count } from './format.js'
-import { actionNeededLine, plural, splitActionNeeded, toRow, verdictNote, type Row } from './rows.js'
+import type { SearchWindow } from '../window/plan.js'
+import { count, formatWindow, plural } from './format.js'
+import { actionNeededLine, splitActionNeeded, toRow, verdictNote, type Row } from './rows.js'
 
 /** GitHub drops a step summary over 1 MiB (and shows an error instead): stay well under it. */
 export const SUMMARY_MAX_BYTES = 1024 * 1024
@@ -34,7 +35,8 @@ export class MatchedRows {
 }
 
 export interface SummaryInput {
-  window: { start: number; end: number }
+  window: SearchWindow
+  timeZone: string
   matched: MatchedRows
   /** What this run told. */
   batch: Batch
@@ -75,8 +77,6 @@ const byCount = (counts: Iterable<[string, number]>) =>
 const cleanKeys = (counts: Map<string, number>): Array<[string, number]> =>
   [...counts].map(([key, n]) => [clean(key), n])
 
-const iso = (millis: number) => new Date(millis).toISOString().replace('.000Z', 'Z')
-
 /**
  * The job summary: HTML in which every string from a message is escaped, under GitHub's 1 MiB at any
  * number of matches: the table of matches stops where the budget ends, and says how many it left out.
@@ -86,7 +86,7 @@ export function renderSummary(input: SummaryInput): string {
   const byDisposition = byCount([...matched.dispositions].map(([d, n]) => [DISPOSITION_TEXT[d], n]))
   const lines = [
     '<h2>ETD verdict watch</h2>',
-    `<p>Window ${iso(input.window.start)} to ${iso(input.window.end)}: ${input.scanned} messages scanned, ` +
+    `<p>Window ${formatWindow(input.window, input.timeZone)}: ${input.scanned} messages scanned, ` +
       `${matched.total} matched${input.released > 0 ? `, ${input.released} released by an administrator` : ''}` +
       `${input.skipped > 0 ? `, ${input.skipped} unreadable skipped` : ''}` +
       `${byDisposition.length > 0 ? ` (${byDisposition.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}.</p>`,
@@ -121,7 +121,7 @@ export function renderSummary(input: SummaryInput): string {
   if (action) {
     const rows: string[] = []
     for (const conviction of splitActionNeeded(batch.convictions).inbox) {
-      const row = `<tr>${cellsOf(toRow(conviction), conviction.previousVerdict === undefined ? 'new' : 'verdict-change')}</tr>`
+      const row = `<tr>${cellsOf(toRow(conviction, input.timeZone), conviction.previousVerdict === undefined ? 'new' : 'verdict-change')}</tr>`
       if (!fits(row)) break
       rows.push(row)
       shownFirst.add(conviction.id)
@@ -139,7 +139,7 @@ export function renderSummary(input: SummaryInput): string {
   const rows: string[] = []
   for (const { message, disposition, previousVerdict } of matched.rows) {
     if (isTold(disposition) && shownFirst.has(message.id)) continue
-    const row = `<tr>${cellsOf(toRow({ ...message, previousVerdict }), disposition)}</tr>`
+    const row = `<tr>${cellsOf(toRow({ ...message, previousVerdict }, input.timeZone), disposition)}</tr>`
     if (!fits(row)) break
     rows.push(row)
     shown++

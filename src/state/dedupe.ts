@@ -1,11 +1,7 @@
 import type { EtdMessage } from '../etd/types.js'
 import { parseEtdTime } from '../etd/message.js'
+import type { SearchWindow } from '../window/plan.js'
 import { STATE_VERSION, type Ledger, type NotifiedEntry, type WatchState } from './state.js'
-
-/** A conviction to tell people about; `previousVerdict` marks a verdict change of one told before. */
-export interface Conviction extends EtdMessage {
-  previousVerdict?: string
-}
 
 export type Disposition = 'new' | 'verdict-change' | 'already-notified' | 'before-horizon'
 
@@ -70,7 +66,7 @@ export function advanceState(
   known: ReadonlyMap<string, NotifiedEntry>,
   run: {
     horizon: number
-    window: { start: number; end: number }
+    window: SearchWindow
     changes: ReadonlyMap<string, NotifiedEntry>
     watermark?: number
     keepFrom: number

@@ -1,12 +1,15 @@
-import type { Conviction } from '../../state/dedupe.js'
-import { actionFirst, batchHeadline, displayTime, leftOutCount, toRow, type BatchTotals, type Row } from '../rows.js'
+import type { Conviction } from '../../etd/types.js'
+import type { SearchWindow } from '../../window/plan.js'
+import { batchHeadline, formatWindow } from '../format.js'
+import { actionFirst, leftOutCount, toRow, type BatchTotals, type Row } from '../rows.js'
 
 /** What every webhook renderer is given: pure data, so that each renders without a server. */
 export interface WebhookBatch {
   /** The convictions the channels may show; `totals` counts all of them. */
   convictions: Conviction[]
   totals: BatchTotals
-  window: { start: number; end: number }
+  window: SearchWindow
+  timeZone: string
   reportPath: string
   /** This workflow run, where the summary lists every conviction; absent outside Actions. */
   runUrl?: string
@@ -21,11 +24,11 @@ export interface Rendered {
 export const title = (totals: BatchTotals) =>
   `ETD verdict watch: ${totals.total > 0 ? batchHeadline(totals) : 'nothing new'}`
 
-export const windowLine = (window: WebhookBatch['window']) =>
-  `Messages received ${displayTime(new Date(window.start).toISOString())} to ${displayTime(new Date(window.end).toISOString())}`
+export const windowLine = (batch: WebhookBatch) => `Messages received ${formatWindow(batch.window, batch.timeZone)}`
 
 /** The rows to show, those still in the inbox first (otherwise in ETD's order). */
-export const rowsActionFirst = (convictions: Conviction[]): Row[] => actionFirst(convictions).map(toRow)
+export const rowsActionFirst = (convictions: Conviction[], timeZone: string): Row[] =>
+  actionFirst(convictions).map((c) => toRow(c, timeZone))
 
 /** What a payload shows: those still in the inbox under their own heading first, then the rest. */
 export interface Shown {
@@ -82,7 +85,7 @@ export function renderFitting(
   size: (payload: unknown) => number,
   limit: number
 ): Rendered {
-  const rows = rowsActionFirst(batch.convictions)
+  const rows = rowsActionFirst(batch.convictions, batch.timeZone)
   const at = (k: number) => render(shown(rows.slice(0, k), batch.totals))
   const k = largestFitting(rows.length, (n) => size(at(n)) <= limit)
   return { payload: at(k), omitted: batch.totals.total - k }

@@ -58,7 +58,7 @@ function message(batch: WebhookBatch, shown: Shown) {
     text: inertSlack(action ? `${heading} (${action})` : heading),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: clip(heading, MAX_SLACK_HEADER_TEXT) } },
-      { type: 'context', elements: [mrkdwn(inertSlack(windowLine(batch.window)))] },
+      { type: 'context', elements: [mrkdwn(inertSlack(windowLine(batch)))] },
       ...(action ? [{ type: 'section', text: mrkdwn(`:warning: *${inertSlack(action)}*`) }] : []),
       ...shown.inbox.map(rowSection),
       ...(moved && shown.moved.length > 0 ? [{ type: 'section', text: mrkdwn(`*${inertSlack(moved)}*`) }] : []),

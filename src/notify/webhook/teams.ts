@@ -60,7 +60,7 @@ function card(batch: WebhookBatch, shown: Shown) {
     msteams: { width: 'Full' },
     body: [
       { type: 'TextBlock', text: title(batch.totals), weight: 'Bolder', size: 'Medium', wrap: true },
-      { type: 'TextBlock', text: windowLine(batch.window), isSubtle: true, wrap: true, spacing: 'None' },
+      { type: 'TextBlock', text: windowLine(batch), isSubtle: true, wrap: true, spacing: 'None' },
       ...(action ? [{ type: 'TextBlock', text: action, color: 'Attention', weight: 'Bolder', wrap: true }] : []),
       ...shown.inbox.map(rowContainer),
       ...(moved && shown.moved.length > 0 ? [{ type: 'TextBlock', text: moved, weight: 'Bolder', wrap: true }] : []),
