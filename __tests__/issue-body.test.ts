@@ -160,7 +160,7 @@ describe('mailbox headings', () => {
     const body = issue(['ceo@example.com'])
     const row = body.split('\n').find((line) => line.startsWith('| 2026\\-11\\-27 10:00 UTC |'))
     expect(row).toBe(
-      '| 2026\\-11\\-27 10:00 UTC | @\u200badmin &lt;img src=x onerror=alert\\(1\\)&gt; &lt;&quot;\\[click\\]\\(hxxps://evil\\[\\.\\]example/x\\)&quot;@\u200bevil\\[\\.\\]example&gt; | \\`ceo@\u200bexample\\[\\.\\]com\\` @\u200badmin \\#\u200b1 | BEC |  | no action taken | `h-1` |'
+      '| 2026\\-11\\-27 10:00 UTC | @\u200badmin &lt;img src=x onerror=alert\\(1\\)&gt; &lt;&quot;\\[click\\]\\(hxxps://evil\\[\\.\\]example/x\\)&quot;@\u200bevil\\[\\.\\]example&gt; | \\`ceo@\u200bexample\\[\\.\\]com\\` @\u200badmin \\#\u200b1 | BEC |  | moved to quarantine automatically | `h-1` |'
     )
     const html = await marked.parse(body, { gfm: true })
     expect(html).not.toMatch(/<(img|a)[\s>]/)

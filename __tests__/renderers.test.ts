@@ -95,8 +95,8 @@ describe('the digest', () => {
   it('stops at email-max-rows and says how many rows the attached report still has', () => {
     const { text, html } = digest(2)
     expect(text).not.toContain('== cfo@')
-    expect(text.endsWith('\n\n1 more row not shown; the attached report.json lists every message.\n')).toBe(true)
-    expect(html).toContain('<p>1 more row not shown; the attached report.json lists every message.</p>')
+    expect(text.endsWith('\n\n1 more row not shown here; the attached report.json lists every message.\n')).toBe(true)
+    expect(html).toContain('<p>1 more row not shown here; the attached report.json lists every message.</p>')
   })
 
   it('escapes every message string in the HTML part and defangs its links', () => {
@@ -137,6 +137,7 @@ describe('the owner notices', () => {
         '',
         'Do not reply to the sender, open its attachments or follow its links. If you were expecting one of these',
         'messages, or if the sender asked you for money, credentials or urgency, contact your security team.',
+        'Questions: ask your security team.',
         '',
         'This notice was sent automatically by ETD verdict watch.',
         ''
