@@ -10,7 +10,7 @@ import type { Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { startAzurite, type Azurite } from './helpers/azurite.js'
 import { startCacheServiceV2, type CacheServiceV2 } from './helpers/cache-service-v2.js'
-import { simulatorWith } from './helpers/simulator.js'
+import { simulatorWith, etdInputs } from './helpers/simulator.js'
 
 // The cache as github.com runs it: twirp calls, SAS-signed URLs, the archive in Azure Blob (Azurite).
 let sim: Simulator
@@ -52,6 +52,8 @@ function cacheEnv(runId: number, extra: Record<string, string> = {}): Record<str
     GITHUB_RUN_ID: String(runId),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_WORKSPACE: workspace,
+    // @actions/cache's own temp folder, else it is made under $HOME and left there.
+    RUNNER_TEMP: join(workspace, '.runner-temp'),
     GITHUB_WORKFLOW_REF: 'acme/etd-watch/.github/workflows/etd-watch.yml@refs/heads/main',
     GITHUB_JOB: 'watch',
     ...extra
@@ -62,10 +64,7 @@ function action(runId: number, extra: Record<string, string> = {}, inputs: Recor
   return runAction(
     run,
     {
-      'etd-base-url': sim.url,
-      'etd-api-key': sim.apiKey,
-      'etd-client-id': sim.clientId,
-      'etd-client-secret': sim.clientSecret,
+      ...etdInputs(sim),
       'github-token': github.token,
       notify: 'none',
       lookback: '1d',

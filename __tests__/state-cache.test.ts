@@ -8,7 +8,7 @@ import { CACHE_STATE_FILE } from '../src/state/cache-store.js'
 import type { Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { startCacheServer, type CacheServer } from './helpers/cache-server.js'
-import { simulatorWith } from './helpers/simulator.js'
+import { simulatorWith, etdInputs } from './helpers/simulator.js'
 
 let sim: Simulator
 let cacheServer: CacheServer
@@ -43,6 +43,8 @@ function cacheEnv(runId: number, extra: Record<string, string> = {}): Record<str
     GITHUB_RUN_ID: String(runId),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_WORKSPACE: workspace,
+    // @actions/cache's own temp folder, else it is made under $HOME and left there.
+    RUNNER_TEMP: join(workspace, '.runner-temp'),
     GITHUB_WORKFLOW_REF: 'acme/etd-watch/.github/workflows/etd-watch.yml@refs/heads/main',
     GITHUB_JOB: 'watch',
     ...extra
@@ -53,10 +55,7 @@ function action(runId: number, extra: Record<string, string> = {}): Promise<Acti
   return runAction(
     run,
     {
-      'etd-base-url': sim.url,
-      'etd-api-key': sim.apiKey,
-      'etd-client-id': sim.clientId,
-      'etd-client-secret': sim.clientSecret,
+      ...etdInputs(sim),
       notify: 'none',
       lookback: '1d'
     },
