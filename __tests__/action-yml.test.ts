@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { parseConfig } from '../src/config/config.js'
+import { SECRET_INPUTS } from '../src/main.js'
 
 interface ActionYml {
   inputs: Record<string, { description: string; required: boolean; default?: string }>
@@ -53,6 +54,79 @@ describe('action.yml', () => {
       expect(output.description.length).toBeGreaterThan(10)
       expect(readme).toContain(`| \`${name}\``)
     }
+  })
+})
+
+/** Every input name parseConfig reads, over configurations that together take each branch that reads one. */
+function inputsRead(): Set<string> {
+  const etd = { 'etd-api-key': 'k', 'etd-client-id': 'i', 'etd-client-secret': 's' }
+  const mail = { 'email-from': 'etd@example.com', 'email-to': 'soc@example.com' }
+  const configurations: Array<Record<string, string>> = [
+    {
+      ...etd,
+      ...mail,
+      notify: 'both',
+      'github-token': 't',
+      repository: 'acme/watch',
+      'smtp-host': 'smtp.example.com',
+      'webhook-url': 'json=https://hooks.example.com/x'
+    },
+    { ...etd, ...mail, 'smtp-host': '127.0.0.1', 'smtp-security': 'none', 'smtp-username': 'u', 'smtp-password': 'p' },
+    {
+      ...etd,
+      ...mail,
+      'email-transport': 'graph',
+      'graph-tenant-id': '00000000-0000-0000-0000-000000000000',
+      'graph-client-id': '00000000-0000-0000-0000-000000000000',
+      'graph-client-secret': 'x'
+    }
+  ]
+  const read = new Set<string>()
+  for (const values of configurations) {
+    try {
+      parseConfig((name) => {
+        read.add(name)
+        return values[name] ?? ''
+      }, {})
+    } catch {
+      // A refused configuration has still read what it read.
+    }
+  }
+  return read
+}
+
+/** The output names the sources set literally, and the setOutput calls that name theirs otherwise. */
+function outputsSet(): { names: Set<string>; unnamed: number } {
+  const text = files('src')
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n')
+  return {
+    names: new Set([...text.matchAll(/\bsetOutput\(\s*'([^']+)'/g)].map((m) => m[1])),
+    unnamed: [...text.matchAll(/\bsetOutput\((?!\s*'[^']+')/g)].length
+  }
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]
+  )
+}
+
+describe('the names in action.yml are the names in the code', () => {
+  it('inputs, both ways', () => {
+    const read = [...inputsRead()].sort()
+    expect(read).toEqual(Object.keys(action.inputs).sort())
+  })
+
+  it('secret inputs masked by run() are inputs of action.yml', () => {
+    expect(SECRET_INPUTS.filter((name) => !(name in action.inputs))).toEqual([])
+  })
+
+  it('outputs, both ways', () => {
+    const { names, unnamed } = outputsSet()
+    // Every call names its output literally, so that this list is complete.
+    expect(unnamed).toBe(0)
+    expect([...names].sort()).toEqual(Object.keys(action.outputs).sort())
   })
 })
 

@@ -22,7 +22,7 @@ import { tallyRequests } from './window/budget.js'
 import { FRESH_OVERLAP_MS, ledgerAfter, nextDeepRescan, planSearch, type SearchPlan } from './window/plan.js'
 
 const MAX_SKIP_WARNINGS = 20
-const SECRET_INPUTS = [
+export const SECRET_INPUTS = [
   'etd-api-key',
   'etd-client-id',
   'etd-client-secret',
@@ -36,7 +36,7 @@ const SECRET_INPUTS = [
 const iso = (millis: number) => new Date(millis).toISOString()
 
 export interface RunOptions {
-  /** The runner's environment: the entry point passes process.env, tests their own. */
+  /** The runner's environment, passed in by the entry point (tests pass their own). */
   env: NodeJS.ProcessEnv
   /** The clock that plans the window and stamps the state; tests move it between runs. */
   now?: () => number
