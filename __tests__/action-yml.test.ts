@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { Ajv } from 'ajv'
 import { parseConfig } from '../src/config/config.js'
 import { SECRET_INPUTS } from '../src/main.js'
 
@@ -180,6 +181,57 @@ describe("workflows and action.yml pass GitHub's workflow parser", () => {
     const step = job.steps.find((s) => s.uses?.includes('etd-verdict-watch'))!
     for (const secret of ['etd-api-key', 'etd-client-id', 'etd-client-secret', 'smtp-url']) {
       expect(step.with?.[secret]).toMatch(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/)
+    }
+  })
+})
+
+const validDependabot = new Ajv({ allErrors: true, strictRequired: false }).compile(
+  JSON.parse(readFileSync('__tests__/schemas/dependabot.json', 'utf8')) as object
+)
+
+/** Schema errors of a dependabot.yml, as `path message` lines. */
+function lintDependabot(content: string): string[] {
+  if (validDependabot(parse(content))) return []
+  return (validDependabot.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+}
+
+describe('.github/dependabot.yml', () => {
+  const content = readFileSync('.github/dependabot.yml', 'utf8')
+
+  it("passes Dependabot's schema", () => {
+    expect(lintDependabot(content)).toEqual([])
+  })
+
+  it('which catches a misspelt key, an unknown interval and a bad update type', () => {
+    const broken = [
+      'version: 2',
+      'updates:',
+      '  - package-ecosystem: npm',
+      '    directory: /',
+      '    schedule:',
+      '      interval: biweekly',
+      '    groups:',
+      '      all:',
+      '        update-types: [minor, patches]',
+      '    open-pull-request-limit: 5'
+    ].join('\n')
+    expect(lintDependabot(broken)).toEqual(
+      expect.arrayContaining([
+        '/updates/0 must NOT have additional properties',
+        '/updates/0/schedule/interval must be equal to one of the allowed values',
+        '/updates/0/groups/all/update-types/1 must be equal to one of the allowed values'
+      ])
+    )
+  })
+
+  it('updates npm and GitHub Actions weekly, grouped', () => {
+    const { updates } = parse(content) as {
+      updates: Array<{ 'package-ecosystem': string; schedule: { interval: string }; groups?: object }>
+    }
+    expect(updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm'])
+    for (const update of updates) {
+      expect(update.schedule.interval).toBe('weekly')
+      expect(Object.keys(update.groups ?? {}).length).toBeGreaterThan(0)
     }
   })
 })
