@@ -6,6 +6,7 @@ import type { ParsedMail } from 'mailparser'
 import { run } from '../src/main.js'
 import { certificate } from '../src/simulator/certificate.js'
 import type { SimMessage } from '../src/simulator/data.js'
+import { etdInputs } from './helpers/simulator.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
@@ -64,12 +65,9 @@ beforeAll(async () => {
   smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
   receiver = await startWebhookReceiver()
   result = await runAction(
-    () => run({ now: () => T0 }),
+    ({ env }) => run({ env, now: () => T0 }),
     {
-      'etd-base-url': sim.url,
-      'etd-api-key': sim.apiKey,
-      'etd-client-id': sim.clientId,
-      'etd-client-secret': sim.clientSecret,
+      ...etdInputs(sim),
       mailboxes: 'ceo@example.com, cfo@example.com, pay@example.com',
       verdicts: 'phishing',
       lookback: '2h',

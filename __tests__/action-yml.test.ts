@@ -6,7 +6,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { Ajv } from 'ajv'
 import { parseConfig } from '../src/config/config.js'
+import { SECRET_INPUTS } from '../src/main.js'
 
 interface ActionYml {
   inputs: Record<string, { description: string; required: boolean; default?: string }>
@@ -53,6 +55,74 @@ describe('action.yml', () => {
       expect(output.description.length).toBeGreaterThan(10)
       expect(readme).toContain(`| \`${name}\``)
     }
+  })
+})
+
+/** Every input name parseConfig reads, over configurations that together take each branch that reads one. */
+function inputsRead(): Set<string> {
+  const etd = { 'etd-api-key': 'k', 'etd-client-id': 'i', 'etd-client-secret': 's' }
+  const mail = { 'email-from': 'etd@example.com', 'email-to': 'soc@example.com' }
+  const configurations: Array<Record<string, string>> = [
+    {
+      ...etd,
+      ...mail,
+      notify: 'both',
+      'github-token': 't',
+      repository: 'acme/watch',
+      'smtp-host': 'smtp.example.com',
+      'webhook-url': 'json=https://hooks.example.com/x'
+    },
+    { ...etd, ...mail, 'smtp-host': '127.0.0.1', 'smtp-security': 'none', 'smtp-username': 'u', 'smtp-password': 'p' },
+    {
+      ...etd,
+      ...mail,
+      'email-transport': 'graph',
+      'graph-tenant-id': '00000000-0000-0000-0000-000000000000',
+      'graph-client-id': '00000000-0000-0000-0000-000000000000',
+      'graph-client-secret': 'x'
+    }
+  ]
+  const read = new Set<string>()
+  for (const values of configurations) {
+    try {
+      parseConfig((name) => {
+        read.add(name)
+        return values[name] ?? ''
+      }, {})
+    } catch {
+      // A refused configuration has still read what it read.
+    }
+  }
+  return read
+}
+
+/** The output names the sources set literally, and the setOutput calls that name theirs otherwise. */
+function outputsSet(): { names: Set<string>; unnamed: number } {
+  const text = readdirSync('src', { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => readFileSync(join('src', file), 'utf8'))
+    .join('\n')
+  return {
+    names: new Set([...text.matchAll(/\bsetOutput\(\s*'([^']+)'/g)].map((m) => m[1])),
+    unnamed: [...text.matchAll(/\bsetOutput\((?!\s*'[^']+')/g)].length
+  }
+}
+
+describe('the names in action.yml are the names in the code', () => {
+  it('inputs, both ways', () => {
+    const read = [...inputsRead()].sort()
+    expect(read).toEqual(Object.keys(action.inputs).sort())
+  })
+
+  it('secret inputs masked by run() are inputs of action.yml', () => {
+    expect(SECRET_INPUTS.filter((name) => !(name in action.inputs))).toEqual([])
+  })
+
+  it('outputs, both ways', () => {
+    const { names, unnamed } = outputsSet()
+    // Every call names its output literally, so that this list is complete.
+    expect(unnamed).toBe(0)
+    expect([...names].sort()).toEqual(Object.keys(action.outputs).sort())
   })
 })
 
@@ -106,6 +176,57 @@ describe("workflows and action.yml pass GitHub's workflow parser", () => {
     const step = job.steps.find((s) => s.uses?.includes('etd-verdict-watch'))!
     for (const secret of ['etd-api-key', 'etd-client-id', 'etd-client-secret', 'smtp-url']) {
       expect(step.with?.[secret]).toMatch(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/)
+    }
+  })
+})
+
+const validDependabot = new Ajv({ allErrors: true, strictRequired: false }).compile(
+  JSON.parse(readFileSync('__tests__/schemas/dependabot.json', 'utf8')) as object
+)
+
+/** Schema errors of a dependabot.yml, as `path message` lines. */
+function lintDependabot(content: string): string[] {
+  if (validDependabot(parse(content))) return []
+  return (validDependabot.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+}
+
+describe('.github/dependabot.yml', () => {
+  const content = readFileSync('.github/dependabot.yml', 'utf8')
+
+  it("passes Dependabot's schema", () => {
+    expect(lintDependabot(content)).toEqual([])
+  })
+
+  it('which catches a misspelt key, an unknown interval and a bad update type', () => {
+    const broken = [
+      'version: 2',
+      'updates:',
+      '  - package-ecosystem: npm',
+      '    directory: /',
+      '    schedule:',
+      '      interval: biweekly',
+      '    groups:',
+      '      all:',
+      '        update-types: [minor, patches]',
+      '    open-pull-request-limit: 5'
+    ].join('\n')
+    expect(lintDependabot(broken)).toEqual(
+      expect.arrayContaining([
+        '/updates/0 must NOT have additional properties',
+        '/updates/0/schedule/interval must be equal to one of the allowed values',
+        '/updates/0/groups/all/update-types/1 must be equal to one of the allowed values'
+      ])
+    )
+  })
+
+  it('updates npm and GitHub Actions weekly, grouped', () => {
+    const { updates } = parse(content) as {
+      updates: Array<{ 'package-ecosystem': string; schedule: { interval: string }; groups?: object }>
+    }
+    expect(updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm'])
+    for (const update of updates) {
+      expect(update.schedule.interval).toBe('weekly')
+      expect(Object.keys(update.groups ?? {}).length).toBeGreaterThan(0)
     }
   })
 })

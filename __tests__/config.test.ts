@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseConfig } from '../src/config/config.js'
+import { describeConfig } from '../src/config/describe.js'
 import { parseDuration } from '../src/config/duration.js'
+import { InputError } from '../src/config/errors.js'
 import { inputParser } from './helpers/inputs.js'
 
 const SECRETS = { 'etd-api-key': 'k', 'etd-client-id': 'id', 'etd-client-secret': 's', notify: 'none' }
@@ -195,5 +199,133 @@ describe('parseConfig', () => {
       "Input 'state-prune' needs github-token and repository (owner/name) to delete old cache entries."
     )
     expect(errorOf({ 'state-prune': 'yes' })).toBe("Input 'state-prune' is 'yes'; expected true or false.")
+  })
+})
+
+describe("parseConfig reads the runner's environment", () => {
+  const runner = (env: NodeJS.ProcessEnv) => config({}, env).runner
+  const envError = (env: NodeJS.ProcessEnv) => {
+    try {
+      config({}, env)
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError)
+      return (error as Error).message
+    }
+    throw new Error('expected an InputError')
+  }
+
+  it('outside Actions: no run id, attempt 1, the working folder, no summary, no cache mode, nothing to warn', () => {
+    expect(runner({})).toEqual({ runAttempt: 1, workspace: process.cwd(), warnings: [] })
+  })
+
+  it('in Actions: every variable in its typed field', () => {
+    expect(
+      runner({
+        GITHUB_RUN_ID: '16549876012',
+        GITHUB_RUN_ATTEMPT: '3',
+        GITHUB_WORKSPACE: '/home/runner/work/watch/watch',
+        ACTIONS_CACHE_MODE: 'read',
+        GITHUB_STEP_SUMMARY: '/home/runner/work/_temp/_runner_file_commands/step_summary_1',
+        RUNNER_TEMP: '/home/runner/work/_temp'
+      })
+    ).toEqual({
+      runId: '16549876012',
+      runAttempt: 3,
+      workspace: '/home/runner/work/watch/watch',
+      cacheMode: 'read',
+      summaryPath: '/home/runner/work/_temp/_runner_file_commands/step_summary_1',
+      temp: '/home/runner/work/_temp',
+      warnings: []
+    })
+  })
+
+  it.each([
+    ['GITHUB_RUN_ID', 'abc', 'a whole number from 1'],
+    ['GITHUB_RUN_ID', '0', 'a whole number from 1'],
+    ['GITHUB_RUN_ID', '-4', 'a whole number from 1'],
+    ['GITHUB_RUN_ID', '12 ', 'a whole number from 1'],
+    ['GITHUB_RUN_ATTEMPT', 'second', 'a whole number from 1'],
+    ['GITHUB_RUN_ATTEMPT', '1.5', 'a whole number from 1'],
+    ['GITHUB_WORKSPACE', 'work/watch', 'an absolute path'],
+    ['GITHUB_STEP_SUMMARY', 'summary.md', 'an absolute path'],
+    ['RUNNER_TEMP', './tmp', 'an absolute path']
+  ])('refuses %s=%p in one line naming the variable', (name, value, expected) => {
+    expect(envError({ [name]: value })).toBe(
+      `Environment variable ${name} is '${value}'; expected ${expected} (the runner sets it).`
+    )
+  })
+
+  it('shows at most 100 characters of a bad value', () => {
+    expect(envError({ GITHUB_RUN_ID: 'x'.repeat(500) })).toBe(
+      `Environment variable GITHUB_RUN_ID is '${'x'.repeat(100)}'; expected a whole number from 1 (the runner sets it).`
+    )
+  })
+
+  it('treats an empty variable as unset', () => {
+    expect(runner({ GITHUB_RUN_ID: '', GITHUB_RUN_ATTEMPT: '', GITHUB_WORKSPACE: '', RUNNER_TEMP: '' })).toEqual(
+      runner({})
+    )
+  })
+
+  it('normalises a workspace path', () => {
+    expect(runner({ GITHUB_WORKSPACE: '/home/runner/work/a/../watch/' }).workspace).toBe('/home/runner/work/watch')
+  })
+
+  it.each([
+    ['read', 'read'],
+    ['write', 'write'],
+    [' Write-Only ', 'write-only'],
+    ['NONE', 'none']
+  ])('takes ACTIONS_CACHE_MODE=%p as %p', (value, mode) => {
+    expect(runner({ ACTIONS_CACHE_MODE: value })).toMatchObject({ cacheMode: mode, warnings: [] })
+  })
+
+  it('ignores an unknown ACTIONS_CACHE_MODE with a warning, reading and writing as usual', () => {
+    expect(runner({ ACTIONS_CACHE_MODE: 'sometimes' })).toEqual({
+      runAttempt: 1,
+      workspace: process.cwd(),
+      warnings: [
+        "ACTIONS_CACHE_MODE 'sometimes' is none of read, write, write-only, none: the cache is read and written as usual."
+      ]
+    })
+  })
+
+  it('puts the default report under RUNNER_TEMP, else under the OS temp folder', () => {
+    expect(config({}, { RUNNER_TEMP: '/runner/tmp' }).reportPath).toBe('/runner/tmp/etd-verdict-watch/report.json')
+    expect(config({}, {}).reportPath).toBe(join(tmpdir(), 'etd-verdict-watch', 'report.json'))
+  })
+})
+
+describe('describeConfig, for the debug log', () => {
+  it('hides every credential field and any value that contains a secret input', () => {
+    const c = config(
+      {
+        notify: 'email',
+        'smtp-url': 'smtp://alerts:pw-1@smtp.example.com:587',
+        'email-from': 'etd@example.com',
+        'email-to': 'soc@example.com',
+        'webhook-url': 'json=https://hooks.example.com/x',
+        mailboxes: 'ceo@example.com'
+      },
+      { GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'acme/watch' }
+    )
+    const shown = JSON.parse(describeConfig(c, ['acme/watch'])) as {
+      etd: unknown
+      email: { smtp: unknown }
+      webhooks: unknown[]
+      runUrl: string
+      rule: { mailboxes: string[] }
+    }
+    expect(shown.etd).toEqual({
+      baseUrl: 'https://api.us.etd.cisco.com',
+      apiKey: '(hidden)',
+      clientId: '(hidden)',
+      clientSecret: '(hidden)',
+      paced: true
+    })
+    expect(shown.email.smtp).toMatchObject({ host: 'smtp.example.com', username: 'alerts', password: '(hidden)' })
+    expect(shown.webhooks[0]).toMatchObject({ format: 'json', url: '(hidden)' })
+    expect(shown.runUrl).toBe('(hidden)')
+    expect(shown.rule.mailboxes).toEqual(['ceo@example.com'])
   })
 })

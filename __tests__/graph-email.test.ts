@@ -18,7 +18,7 @@ import { run } from '../src/main.js'
 import { certificate } from '../src/simulator/certificate.js'
 import type { Simulator } from '../src/simulator/server.js'
 import { runAction } from './helpers/action-run.js'
-import { simulatorWith } from './helpers/simulator.js'
+import { simulatorWith, etdInputs } from './helpers/simulator.js'
 import { generateMessages, renderMessage } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startActionsOidc, startMicrosoft, type ActionsOidc, type MicrosoftCloud } from '../src/simulator/microsoft.js'
@@ -406,12 +406,9 @@ describe('run() with Graph: nothing secret anywhere', () => {
       const dir = await mkdtemp(join(tmpdir(), 'etd-graph-run-'))
       dirs.push(dir)
       const result = await runAction(
-        async () => run({ emailCa: (await certificate()).cert }),
+        async ({ env }) => run({ env, emailCa: (await certificate()).cert }),
         {
-          'etd-base-url': sim.url,
-          'etd-api-key': sim.apiKey,
-          'etd-client-id': sim.clientId,
-          'etd-client-secret': sim.clientSecret,
+          ...etdInputs(sim),
           mailboxes: 'ceo@example.com, cfo@example.com',
           lookback: '2d',
           notify: 'email',

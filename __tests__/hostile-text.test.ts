@@ -19,6 +19,7 @@ import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction } from './helpers/action-run.js'
+import { etdInputs } from './helpers/simulator.js'
 
 /**
  * The summary's HTML, which must hold no blank line (it would end the HTML block and let the rest render
@@ -168,12 +169,9 @@ describe('hostile senders served by the simulator, end to end', () => {
     github = await startGitHubApi()
     smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
     const result = await runAction(
-      () => run({ now: () => T0 }),
+      ({ env }) => run({ env, now: () => T0 }),
       {
-        'etd-base-url': sim.url,
-        'etd-api-key': sim.apiKey,
-        'etd-client-id': sim.clientId,
-        'etd-client-secret': sim.clientSecret,
+        ...etdInputs(sim),
         mailboxes: '',
         lookback: '2d',
         notify: 'both',

@@ -12,6 +12,7 @@ import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
+import { etdInputs } from './helpers/simulator.js'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
@@ -42,12 +43,9 @@ async function setUp(count = 400, seed = 12, until = T0 - 10 * 60_000): Promise<
 async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
   clock = at
   return runAction(
-    () => run({ now: () => clock }),
+    ({ env }) => run({ env, now: () => clock }),
     {
-      'etd-base-url': sim!.url,
-      'etd-api-key': sim!.apiKey,
-      'etd-client-id': sim!.clientId,
-      'etd-client-secret': sim!.clientSecret,
+      ...etdInputs(sim!),
       mailboxes: 'ceo@example.com, cfo@example.com, *@subsidiary.example.org',
       lookback: '2d',
       notify: 'issue',

@@ -12,6 +12,7 @@ import { backgroundConvictions } from '../src/simulator/data.js'
 import { expectedMatches } from '../src/simulator/oracle.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
+import { etdInputs } from './helpers/simulator.js'
 
 // A window of 24,000 matches (a week's backfill, a mass campaign, an empty `mailboxes` on a large
 // tenant): every output keeps to its limit and says what it left out, and the report has them all.
@@ -35,12 +36,9 @@ describe(`a window of ${MATCHES.toLocaleString('en-US')} matches`, () => {
       rateLimit: false
     })
     result = await runAction(
-      () => run({ now: () => clock, etdClock }),
+      ({ env }) => run({ env, now: () => clock, etdClock }),
       {
-        'etd-base-url': sim.url,
-        'etd-api-key': sim.apiKey,
-        'etd-client-id': sim.clientId,
-        'etd-client-secret': sim.clientSecret,
+        ...etdInputs(sim),
         notify: 'none',
         lookback: '3h',
         'state-path': join(dir, 'state.json'),

@@ -6,34 +6,24 @@ import { run } from '../src/main.js'
 import { expectedMatches } from '../src/simulator/oracle.js'
 import type { SimMessage } from '../src/simulator/data.js'
 import type { Simulator } from '../src/simulator/server.js'
-import { removeDir, runAction, type ActionResult } from './helpers/action-run.js'
-import { simulatorWith } from './helpers/simulator.js'
+import { runAction, type ActionResult } from './helpers/action-run.js'
+import { simulatorWith, etdInputs } from './helpers/simulator.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { startGitHubApi } from '../src/simulator/github-api.js'
 
 let sim: Simulator | undefined
 let smtp: MailSink | undefined
-const dirs: string[] = []
 
 afterEach(async () => {
   await sim?.close()
   await smtp?.close()
   sim = undefined
   smtp = undefined
-  await Promise.all(dirs.splice(0).map(removeDir))
 })
 
-async function action(inputs: Record<string, string>): Promise<ActionResult> {
-  const result = await runAction(run, {
-    'etd-base-url': sim!.url,
-    'etd-api-key': sim!.apiKey,
-    'etd-client-id': sim!.clientId,
-    'etd-client-secret': sim!.clientSecret,
-    notify: 'none',
-    ...inputs
-  })
-  dirs.push(result.dir)
-  return result
+async function action(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionResult> {
+  return runAction(run, { ...etdInputs(sim!), notify: 'none', ...inputs }, { env })
 }
 
 /** Log lines other than the masking commands, which carry the secrets by design. */
@@ -163,6 +153,89 @@ describe('run() against the simulator', () => {
     expect(visible).not.toContain('not-the-secret-4711')
     expect(visible).not.toContain(sim.apiKey)
     expect(visible).not.toMatch(/\n\s+at /)
+  })
+})
+
+describe('the log', () => {
+  /** The `::group::` names in the order they opened, each closed before the next opened. */
+  const groups = (log: string) => {
+    const names: string[] = []
+    let open: string | undefined
+    for (const line of log.split('\n')) {
+      if (line.startsWith('::group::')) {
+        expect(open).toBeUndefined()
+        open = line.slice('::group::'.length)
+        names.push(open)
+      } else if (line === '::endgroup::') {
+        expect(open).toBeDefined()
+        open = undefined
+      }
+    }
+    expect(open).toBeUndefined()
+    return names
+  }
+
+  it('puts each phase of a run in a group of its own', async () => {
+    sim = await simulatorWith(50)
+    const result = await action({ lookback: '1d' })
+    expect(result.failed).toBe(false)
+    expect(groups(result.log)).toEqual(['Inputs', 'State restore', 'Plan', 'ETD fetch', 'Notify', 'State save'])
+    // What a phase says stands inside its group.
+    const plan = result.log.slice(result.log.indexOf('::group::Plan'), result.log.indexOf('::group::ETD fetch'))
+    expect(plan).toContain('Searching ETD from ')
+  })
+
+  it('shows the resolved config at debug level without any secret', async () => {
+    sim = await simulatorWith(10)
+    const github = await startGitHubApi({ token: 'ghp_token4444' })
+    const secrets = {
+      'etd-api-key': 'etd-key-1111',
+      'etd-client-id': 'etd-client-2222',
+      'etd-client-secret': 'etd-secret-3333',
+      'github-token': github.token,
+      'smtp-url': 'smtps://alerts%40example.com:pass%2F5555@smtp.example.com:465',
+      'webhook-url': 'json=https://hooks.example.com/secret-path-6666'
+    }
+    const result = await action(
+      {
+        ...secrets,
+        notify: 'both',
+        repository: `${github.owner}/${github.repo}`,
+        'email-from': 'etd@example.com',
+        'email-to': 'soc@example.com',
+        mailboxes: 'ceo@example.com'
+      },
+      { GITHUB_API_URL: github.url }
+    ).finally(() => github.close())
+    // The simulator refuses these credentials: the config is shown before ETD is asked.
+    expect(result.failed).toBe(true)
+    const debug = result.log.split('\n').find((line) => line.startsWith('::debug::Resolved config: '))!
+    const shown = JSON.parse(debug.slice('::debug::Resolved config: '.length).replace(/%0A/g, '\n')) as {
+      rule: { mailboxes: string[] }
+      etd: { apiKey: string }
+      email: { smtp: { host: string; password: string } }
+    }
+    expect(shown.rule.mailboxes).toEqual(['ceo@example.com'])
+    expect(shown.email.smtp.host).toBe('smtp.example.com')
+    expect(shown.etd.apiKey).toBe('(hidden)')
+    expect(shown.email.smtp.password).toBe('(hidden)')
+    const visible = visibleLog(result.log)
+    for (const secret of [...Object.values(secrets), 'pass/5555', 'https://hooks.example.com/secret-path-6666']) {
+      expect(visible).not.toContain(secret)
+    }
+  })
+
+  it('shows the stack of a failure at debug level only, never in the error line', async () => {
+    sim = await simulatorWith(10)
+    const result = await action({ 'etd-client-secret': 'wrong' })
+    expect(result.failed).toBe(true)
+    const lines = result.log.split('\n')
+    const error = lines.filter((line) => line.startsWith('::error::'))
+    expect(error).toHaveLength(1)
+    expect(error[0]).not.toMatch(/ at |%0A/)
+    // Commands carry newlines as %0A: the stack is one debug line naming the code it came through.
+    const stack = lines.find((line) => line.startsWith('::debug::') && line.includes('answered 401'))
+    expect(stack).toMatch(/%0A +at .*src\/etd\/client\.ts:\d+/)
   })
 })
 

@@ -12,6 +12,7 @@ import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { expectedMatches } from '../src/simulator/oracle.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction } from './helpers/action-run.js'
+import { etdInputs } from './helpers/simulator.js'
 
 // A simulated day of 10-minute runs against a tenant with about 13,000 convictions a day, of which a
 // handful reach the watched mailbox; the ETD client's pacing sleeps on the simulated clock.
@@ -65,12 +66,9 @@ interface RunRecord {
 async function runAt(at: number, sim: Simulator, dir: string, inputs: Record<string, string>): Promise<RunRecord> {
   clock = at
   const result = await runAction(
-    () => run({ now: () => clock, etdClock }),
+    ({ env }) => run({ env, now: () => clock, etdClock }),
     {
-      'etd-base-url': sim.url,
-      'etd-api-key': sim.apiKey,
-      'etd-client-id': sim.clientId,
-      'etd-client-secret': sim.clientSecret,
+      ...etdInputs(sim),
       mailboxes: 'ceo@example.com',
       lookback: '1h',
       rescan: '24h',

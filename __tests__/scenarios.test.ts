@@ -9,6 +9,7 @@ import type { SimMessage, VerdictEvent } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction } from './helpers/action-run.js'
+import { etdInputs } from './helpers/simulator.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -66,12 +67,9 @@ interface Outcome {
 async function runAt(at: number, inputs: Record<string, string> = {}): Promise<Outcome> {
   clock = at
   const result = await runAction(
-    () => run({ now: () => clock }),
+    ({ env }) => run({ env, now: () => clock }),
     {
-      'etd-base-url': sim!.url,
-      'etd-api-key': sim!.apiKey,
-      'etd-client-id': sim!.clientId,
-      'etd-client-secret': sim!.clientSecret,
+      ...etdInputs(sim!),
       mailboxes: 'ceo@example.com',
       notify: 'none',
       lookback: '1h',

@@ -3,7 +3,11 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 
 const run = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/simulator/cli.ts', ...args], { timeout: 30_000 })
+  promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/simulator/cli.ts', ...args], {
+    timeout: 30_000,
+    // tsx would otherwise keep a compile cache in the OS temp folder.
+    env: { ...process.env, TSX_DISABLE_CACHE: '1' }
+  })
 
 describe('npm run simulator', () => {
   it('prints its usage for --help and exits 0, serving nothing', async () => {

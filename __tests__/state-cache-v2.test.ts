@@ -10,7 +10,7 @@ import type { Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { startAzurite, type Azurite } from './helpers/azurite.js'
 import { startCacheServiceV2, type CacheServiceV2 } from './helpers/cache-service-v2.js'
-import { simulatorWith } from './helpers/simulator.js'
+import { simulatorWith, etdInputs } from './helpers/simulator.js'
 
 // The cache as github.com runs it: twirp calls, SAS-signed URLs, the archive in Azure Blob (Azurite).
 let sim: Simulator
@@ -18,6 +18,7 @@ let azurite: Azurite
 let service: CacheServiceV2
 let github: GitHubApi
 let workspace: string
+let runnerTemp: string
 const home = process.cwd()
 const KEY = 'etd-verdict-watch-etd-watch-watch'
 
@@ -32,12 +33,14 @@ afterEach(async () => {
   process.chdir(home)
   await Promise.all([service?.close(), github?.close()])
   await rm(workspace, { recursive: true, force: true })
+  await rm(runnerTemp, { recursive: true, force: true })
 })
 
 async function fresh(): Promise<void> {
   github = await startGitHubApi()
   service = await startCacheServiceV2(azurite, { entries: github.caches })
   workspace = await mkdtemp(join(tmpdir(), 'etd-workspace-'))
+  runnerTemp = await mkdtemp(join(tmpdir(), 'etd-runner-temp-'))
   process.chdir(workspace)
 }
 
@@ -52,6 +55,8 @@ function cacheEnv(runId: number, extra: Record<string, string> = {}): Record<str
     GITHUB_RUN_ID: String(runId),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_WORKSPACE: workspace,
+    // @actions/cache's own temp folder, else it is made under $HOME and left there.
+    RUNNER_TEMP: runnerTemp,
     GITHUB_WORKFLOW_REF: 'acme/etd-watch/.github/workflows/etd-watch.yml@refs/heads/main',
     GITHUB_JOB: 'watch',
     ...extra
@@ -62,10 +67,7 @@ function action(runId: number, extra: Record<string, string> = {}, inputs: Recor
   return runAction(
     run,
     {
-      'etd-base-url': sim.url,
-      'etd-api-key': sim.apiKey,
-      'etd-client-id': sim.clientId,
-      'etd-client-secret': sim.clientSecret,
+      ...etdInputs(sim),
       'github-token': github.token,
       notify: 'none',
       lookback: '1d',
@@ -241,6 +243,8 @@ describe('state in the Actions cache, v2 protocol with blobs in Azurite, through
     expect(result.outputs['state-saved']).toBe('true')
     expect(keys().sort()).toEqual([...others.map((o) => o.key), `${KEY}/803-1`, `${KEY}/804-1`, `${KEY}/805-1`].sort())
     expect(result.summary).toMatch(/Pruning: 2 older state entries deleted \(\d+ bytes\); this watch keeps 3/)
+    // The deletes are logged in a group of their own, the last one.
+    expect(result.log.slice(result.log.lastIndexOf('::group::'))).toMatch(/^::group::Prune\n(.*\n)*::endgroup::/)
     expect(github.requests.filter((r) => r.startsWith('DELETE'))).toHaveLength(2)
     expect(restoredFrom(await action(806))).toBe(`${KEY}/805-1`)
   })

@@ -8,11 +8,12 @@ import { CACHE_STATE_FILE } from '../src/state/cache-store.js'
 import type { Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { startCacheServer, type CacheServer } from './helpers/cache-server.js'
-import { simulatorWith } from './helpers/simulator.js'
+import { simulatorWith, etdInputs } from './helpers/simulator.js'
 
 let sim: Simulator
 let cacheServer: CacheServer
 let workspace: string
+let runnerTemp: string
 const home = process.cwd()
 
 beforeAll(async () => {
@@ -27,11 +28,13 @@ afterEach(async () => {
   process.chdir(home)
   await cacheServer?.close()
   await rm(workspace, { recursive: true, force: true })
+  await rm(runnerTemp, { recursive: true, force: true })
 })
 
 async function fresh(): Promise<void> {
   cacheServer = await startCacheServer()
   workspace = await mkdtemp(join(tmpdir(), 'etd-workspace-'))
+  runnerTemp = await mkdtemp(join(tmpdir(), 'etd-runner-temp-'))
   // @actions/cache archives paths relative to the working directory, which is the workspace in Actions.
   process.chdir(workspace)
 }
@@ -43,6 +46,8 @@ function cacheEnv(runId: number, extra: Record<string, string> = {}): Record<str
     GITHUB_RUN_ID: String(runId),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_WORKSPACE: workspace,
+    // @actions/cache's own temp folder, else it is made under $HOME and left there.
+    RUNNER_TEMP: runnerTemp,
     GITHUB_WORKFLOW_REF: 'acme/etd-watch/.github/workflows/etd-watch.yml@refs/heads/main',
     GITHUB_JOB: 'watch',
     ...extra
@@ -53,10 +58,7 @@ function action(runId: number, extra: Record<string, string> = {}): Promise<Acti
   return runAction(
     run,
     {
-      'etd-base-url': sim.url,
-      'etd-api-key': sim.apiKey,
-      'etd-client-id': sim.clientId,
-      'etd-client-secret': sim.clientSecret,
+      ...etdInputs(sim),
       notify: 'none',
       lookback: '1d'
     },
@@ -111,6 +113,20 @@ describe('state in the Actions cache, through the real @actions/cache over HTTP'
     expect(result.log).toMatch(/::warning::State not saved: the cache did not take entry '.*\/301-1'/)
     expect(result.summary).toContain('State not saved')
     expect(cacheServer.entries.filter((e) => e.committed)).toHaveLength(0)
+  })
+
+  it('without GITHUB_RUN_ID, names the entry after the time and says so', async () => {
+    await fresh()
+    const before = Date.now()
+    const result = await action(0, { GITHUB_RUN_ID: '' })
+    expect(result.outputs['state-saved']).toBe('true')
+    const [key] = cacheServer.entries.map((e) => e.key)
+    const stamp = Number(new RegExp(`^${KEY}/(\\d+)-1$`).exec(key)?.[1])
+    expect(stamp).toBeGreaterThanOrEqual(before)
+    expect(stamp).toBeLessThanOrEqual(Date.now())
+    expect(result.log).toContain(
+      `::warning::GITHUB_RUN_ID is not set (not in GitHub Actions?): this run's state entry is named after the time, ${stamp}.`
+    )
   })
 
   it('respects ACTIONS_CACHE_MODE', async () => {

@@ -14,6 +14,7 @@ import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { runAction } from './helpers/action-run.js'
+import { etdInputs } from './helpers/simulator.js'
 
 const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as {
   AdaptiveCard: new () => { parse(json: unknown, context: unknown): void }
@@ -47,12 +48,9 @@ async function watch(webhooks: string[], count = 600, extra: Record<string, stri
   smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
   receiver ??= await startWebhookReceiver()
   return runAction(
-    () => run({ now: () => T0 }),
+    ({ env }) => run({ env, now: () => T0 }),
     {
-      'etd-base-url': sim.url,
-      'etd-api-key': sim.apiKey,
-      'etd-client-id': sim.clientId,
-      'etd-client-secret': sim.clientSecret,
+      ...etdInputs(sim),
       mailboxes: '',
       lookback: '2d',
       notify: 'both',

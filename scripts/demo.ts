@@ -97,7 +97,7 @@ console.log(
 )
 const { run } = await import('../src/main.js')
 try {
-  await run({ emailCa: (await certificate()).cert })
+  await run({ env: process.env, emailCa: (await certificate()).cert })
 } finally {
   await cloud.close()
   await oidc.close()

@@ -72,7 +72,7 @@ for (; now < realNow; now += interval) {
   const lines: string[] = []
   process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write
   try {
-    await run({ now: () => now })
+    await run({ env: process.env, now: () => now })
   } finally {
     process.stdout.write = write
   }

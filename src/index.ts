@@ -1,3 +1,4 @@
 import { run } from './main.js'
 
-await run()
+// The one place besides the config that touches the environment: everything below gets it passed in.
+await run({ env: process.env })

@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
+import { appendFile } from 'node:fs/promises'
 import { parseConfig, type Config } from './config/config.js'
+import { describeConfig } from './config/describe.js'
 import type { IssueConfig } from './config/issue.js'
 import { unpacedLimiter, type Clock } from './common/rate-limiter.js'
 import { EtdClient, EtdError } from './etd/client.js'
@@ -20,7 +22,7 @@ import { tallyRequests } from './window/budget.js'
 import { FRESH_OVERLAP_MS, ledgerAfter, nextDeepRescan, planSearch, type SearchPlan } from './window/plan.js'
 
 const MAX_SKIP_WARNINGS = 20
-const SECRET_INPUTS = [
+export const SECRET_INPUTS = [
   'etd-api-key',
   'etd-client-id',
   'etd-client-secret',
@@ -35,6 +37,8 @@ const SECRET_INPUTS = [
 const iso = (millis: number) => new Date(millis).toISOString()
 
 export interface RunOptions {
+  /** The runner's environment, passed in by the entry point (tests pass their own). */
+  env: NodeJS.ProcessEnv
   /** The clock that plans the window and stamps the state; tests move it between runs. */
   now?: () => number
   /** Paces the ETD client and times its retries; a simulated one lets a day of runs pass in seconds. */
@@ -43,25 +47,32 @@ export interface RunOptions {
   emailCa?: string
 }
 
-function readConfig(): Config {
+function readConfig(env: NodeJS.ProcessEnv): Config {
+  const secrets: string[] = []
+  const mask = (value: string) => {
+    core.setSecret(value)
+    secrets.push(value)
+  }
   // Masked before validation can echo anything back.
   for (const name of SECRET_INPUTS) {
     const value = core.getInput(name)
-    if (value) core.setSecret(value)
+    if (value) mask(value)
     // A PEM is masked line by line too, so that no line of the private key can show on its own.
     if (value.includes('\n'))
       for (const line of value.split(/\r?\n/))
-        if (line.trim().length > 8 && !line.startsWith('-----')) core.setSecret(line.trim())
+        if (line.trim().length > 8 && !line.startsWith('-----')) mask(line.trim())
   }
   // Each webhook URL on its own too: a log line may show one without the others.
   for (const line of core.getInput('webhook-url').split('\n')) {
     const url = line.trim().replace(/^[a-z]+=/i, '')
-    if (url) core.setSecret(url)
+    if (url) mask(url)
   }
-  const config = parseConfig((name) => core.getInput(name), process.env)
+  const config = parseConfig((name) => core.getInput(name), env)
   // The password as decoded from smtp-url differs from its URL-encoded form.
-  if (config.email?.smtp?.password) core.setSecret(config.email.smtp.password)
-  for (const webhook of config.webhooks) core.setSecret(webhook.url)
+  if (config.email?.smtp?.password) mask(config.email.smtp.password)
+  for (const webhook of config.webhooks) mask(webhook.url)
+  core.debug(`Resolved config: ${describeConfig(config, secrets)}`)
+  for (const warning of config.runner.warnings) core.warning(warning)
   return config
 }
 
@@ -73,16 +84,23 @@ async function stateEntries(config: Config): Promise<StateEntries | undefined> {
 }
 
 /** The Actions cache client is loaded only when the state lives there. */
-async function stateStore(config: Config): Promise<StateStore> {
+async function stateStore(config: Config, now: number): Promise<StateStore> {
   if (config.state.kind === 'file') return new FileStateStore(config.state.path)
-  const env = process.env
+  const { runner } = config
+  // Outside Actions (a test's cache service) a key of its own per run still has to be unique.
+  const runId = runner.runId ?? String(now)
+  if (runner.runId === undefined) {
+    core.warning(
+      `GITHUB_RUN_ID is not set (not in GitHub Actions?): this run's state entry is named after the time, ${runId}.`
+    )
+  }
   const { CacheStateStore } = await import('./state/cache-store.js')
   return new CacheStateStore({
     stateKey: config.state.key,
-    runId: env.GITHUB_RUN_ID || String(Date.now()),
-    runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    mode: env.ACTIONS_CACHE_MODE ?? ''
+    runId,
+    runAttempt: String(runner.runAttempt),
+    workspace: runner.workspace,
+    mode: runner.cacheMode ?? ''
   })
 }
 
@@ -357,31 +375,34 @@ async function issueChannel(config: IssueConfig): Promise<IssueChannel> {
   return new IssueChannel(config, { onRetry: (reason) => core.info(reason) })
 }
 
-/** Outside Actions (a crontab, the demo) there is no job summary to write to. */
-async function writeSummary(html: string): Promise<void> {
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(html).write()
+/** Outside Actions (a crontab) there is no job summary to write to. */
+async function writeSummary(config: Config, html: string): Promise<void> {
+  if (config.runner.summaryPath) await appendFile(config.runner.summaryPath, html)
 }
 
 /**
  * The action: inputs → config → state restored → window planned → ETD pages → matches → new
  * convictions → report → notifications → state saved → summary and outputs.
  */
-export async function run(options: RunOptions = {}): Promise<void> {
+export async function run(options: RunOptions): Promise<void> {
   const now = options.now ?? Date.now
   try {
-    const config = readConfig()
-    const store = await stateStore(config)
-    const entries = await stateEntries(config)
-    const issues = config.issue && !config.dryRun ? await issueChannel(config.issue) : undefined
-    const restored = await restoreState(store, entries, now(), config.timeZone)
+    const config = await core.group('Inputs', async () => readConfig(options.env))
+    const { store, entries, issues, restored, known } = await core.group('State restore', async () => {
+      const store = await stateStore(config, now())
+      const entries = await stateEntries(config)
+      const issues = config.issue && !config.dryRun ? await issueChannel(config.issue) : undefined
+      const restored = await restoreState(store, entries, now(), config.timeZone)
+      core.setOutput('state-restored', restored.state !== undefined)
+      const known = restored.state?.notified ?? (await knownFromIssues(issues))
+      return { store, entries, issues, restored, known }
+    })
     const previous = restored.state
-    core.setOutput('state-restored', previous !== undefined)
-    const known = previous?.notified ?? (await knownFromIssues(issues))
-    const plan = planSearchWindow(config, now(), previous)
+    const plan = await core.group('Plan', async () => planSearchWindow(config, now(), previous))
     const { window } = plan
     const horizon = previous?.horizon ?? window.start
     const client = etdClient(config, options.etdClock)
-    const found = await findConvictions(client, plan, config, known, horizon, now())
+    const found = await core.group('ETD fetch', () => findConvictions(client, plan, config, known, horizon, now()))
     const requests = client.requests.token + client.requests.search
     const told = found.batch.totals.total
     core.info(`${told} to tell: new convictions and verdict changes`)
@@ -393,33 +414,39 @@ export async function run(options: RunOptions = {}): Promise<void> {
     core.setOutput('window-end', iso(window.end))
     core.setOutput('report-path', config.reportPath)
 
-    const channels = channelsFor(config, issues, {
-      onRetry: (reason, attempt, delayMs) =>
-        core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`),
-      maskSecret: (value) => core.setSecret(value),
-      getIdToken: (audience) => core.getIDToken(audience),
-      ca: options.emailCa
+    const delivery = await core.group('Notify', async () => {
+      const channels = channelsFor(config, issues, {
+        onRetry: (reason, attempt, delayMs) =>
+          core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`),
+        maskSecret: (value) => core.setSecret(value),
+        getIdToken: (audience) => core.getIDToken(audience),
+        ca: options.emailCa
+      })
+      return notifyAll(channels, { ...found.batch, window, timeZone: config.timeZone })
     })
-    const delivery = await notifyAll(channels, { ...found.batch, window, timeZone: config.timeZone })
     setDeliveryOutputs(delivery)
 
     const ledger = (delivered: boolean) =>
       ledgerAfter(plan, previous, { now: now(), requests, scanned: found.scan.scanned, delivered })
-    const saved = await saveState(store, config, delivery, {
-      whole: () =>
-        advanceState(known, {
-          horizon,
-          window,
-          changes: found.changes,
-          watermark: previous?.watermark,
-          keepFrom: window.end - Math.max(config.rescanMs, FRESH_OVERLAP_MS),
-          ledger: ledger(true)
-        }),
-      ledgerOnly: previous && { ...previous, ...ledger(false) }
-    })
+    const saved = await core.group('State save', () =>
+      saveState(store, config, delivery, {
+        whole: () =>
+          advanceState(known, {
+            horizon,
+            window,
+            changes: found.changes,
+            watermark: previous?.watermark,
+            keepFrom: window.end - Math.max(config.rescanMs, FRESH_OVERLAP_MS),
+            ledger: ledger(true)
+          }),
+        ledgerOnly: previous && { ...previous, ...ledger(false) }
+      })
+    )
     core.setOutput('state-saved', saved.ok)
     const pruned =
-      saved.ok && entries && config.state.kind === 'cache' && config.state.prune ? await pruneState(entries) : undefined
+      saved.ok && entries && config.state.kind === 'cache' && config.state.prune
+        ? await core.group('Prune', () => pruneState(entries))
+        : undefined
     const notes = [
       accounting(config, plan, client, tallyRequests(previous?.requests, now(), requests).count, now()),
       ...delivery.notes,
@@ -428,6 +455,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       ...(previous ? [] : ['No earlier state was restored: this run searched the lookback window.', ...restored.notes])
     ]
     await writeSummary(
+      config,
       renderSummary({
         window,
         timeZone: config.timeZone,
@@ -448,6 +476,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     }
     for (const note of notes) core.info(note)
   } catch (error) {
+    // The stack is for whoever turns on debug logging; the error line stays one line.
+    if (error instanceof Error && error.stack) core.debug(error.stack)
     core.setFailed(error instanceof Error ? error.message : String(error))
   }
 }

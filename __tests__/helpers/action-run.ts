@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { jest } from '@jest/globals'
+import { afterAll, jest } from '@jest/globals'
 
 export interface ActionResult {
   outputs: Record<string, string>
@@ -26,19 +26,29 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs
 }
 
+/** The folders runAction made itself, removed after the test file that asked for them. */
+const made: string[] = []
+afterAll(async () => {
+  await Promise.all(made.splice(0).map(removeDir))
+})
+
 /**
  * Runs the action's `run()` in-process as the runner would: inputs as INPUT_* variables, outputs and
  * summary to files. Stdout is captured, not replaced, so the toolkit writes exactly what it would.
  */
 export async function runAction(
-  run: () => Promise<void>,
+  run: (options: { env: NodeJS.ProcessEnv }) => Promise<void>,
   inputs: Record<string, string>,
   options: { dir?: string; env?: Record<string, string> } = {}
 ): Promise<ActionResult> {
-  const workDir = options.dir ?? (await mkdtemp(join(tmpdir(), 'etd-action-')))
-  const outputFile = join(workDir, `output-${Date.now()}`)
-  // The toolkit remembers the summary path from its first write, so every run in a process shares one file.
-  const summaryFile = join(tmpdir(), `etd-summary-${process.pid}.html`)
+  let workDir = options.dir
+  if (workDir === undefined) {
+    workDir = await mkdtemp(join(tmpdir(), 'etd-action-'))
+    made.push(workDir)
+  }
+  const stamp = Date.now()
+  const outputFile = join(workDir, `output-${stamp}`)
+  const summaryFile = join(workDir, `summary-${stamp}.html`)
   await writeFile(outputFile, '')
   await writeFile(summaryFile, '')
   const saved = { ...process.env }
@@ -55,7 +65,7 @@ export async function runAction(
   })
   const exitCode = process.exitCode
   try {
-    await run()
+    await run({ env: process.env })
   } finally {
     spy.mockRestore()
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]

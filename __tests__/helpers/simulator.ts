@@ -15,3 +15,15 @@ export function simulatorWith(
     generateMessages({ seed: options.seed ?? 7, count, start: now - (options.days ?? 1) * DAY, end: now - 10 * 60_000 })
   return startSimulator({ ...options, messages })
 }
+
+/** The inputs that point the action at `sim` with its credentials; a test spreads its own after them. */
+export function etdInputs(
+  sim: Pick<Simulator, 'url' | 'apiKey' | 'clientId' | 'clientSecret'>
+): Record<string, string> {
+  return {
+    'etd-base-url': sim.url,
+    'etd-api-key': sim.apiKey,
+    'etd-client-id': sim.clientId,
+    'etd-client-secret': sim.clientSecret
+  }
+}

@@ -43,7 +43,7 @@ async function runAt(
   const write = process.stdout.write.bind(process.stdout)
   process.stdout.write = ((chunk: string) => log.push(String(chunk)) > 0) as typeof process.stdout.write
   try {
-    await run({ now: () => clock, etdClock })
+    await run({ env: process.env, now: () => clock, etdClock })
   } finally {
     process.stdout.write = write
   }

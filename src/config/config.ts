@@ -11,6 +11,7 @@ import { parseEmailConfig, type EmailConfig } from './email.js'
 import { parseIssueConfig, runUrlOf, type IssueConfig } from './issue.js'
 import type { GitHubAccess } from '../state/prune.js'
 import { parseWebhooks, type WebhookTarget } from './webhook.js'
+import { parseRunnerConfig, type RunnerConfig } from './runner.js'
 
 const REGIONS = ['us', 'de', 'au', 'in', 'ae', 'beta'] as const
 export const NOTIFY_MODES = ['email', 'issue', 'both', 'none'] as const
@@ -58,6 +59,8 @@ export interface Config {
   reportPath: string
   /** IANA zone, canonical spelling, in which every channel and the log show times. */
   timeZone: string
+  /** The run, workspace, cache mode and summary file, from the runner's environment. */
+  runner: RunnerConfig
 }
 
 const MAILBOX = /^(\*|[^\s@]+)@[^\s@]+$/
@@ -184,6 +187,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
   }
   const etd: EtdConfig = { ...endpoint, paced: isPaced(endpoint.baseUrl, env) }
   const notify = oneOf(input, 'notify', NOTIFY_MODES, 'email')
+  const runner = parseRunnerConfig(env)
   return {
     etd,
     rule: {
@@ -203,7 +207,8 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     webhooks: parseWebhooks(input),
     runUrl: runUrlOf(env, env.GITHUB_REPOSITORY),
     dryRun: boolean(input, 'dry-run', false),
-    reportPath: input('report-path').trim() || join(env.RUNNER_TEMP || tmpdir(), 'etd-verdict-watch', 'report.json'),
-    timeZone: timeZone(input)
+    reportPath: input('report-path').trim() || join(runner.temp ?? tmpdir(), 'etd-verdict-watch', 'report.json'),
+    timeZone: timeZone(input),
+    runner
   }
 }
