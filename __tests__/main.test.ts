@@ -182,7 +182,7 @@ describe('the log', () => {
     expect(groups(result.log)).toEqual(['Inputs', 'State restore', 'Plan', 'ETD fetch', 'Notify', 'State save'])
     // What a phase says stands inside its group.
     const plan = result.log.slice(result.log.indexOf('::group::Plan'), result.log.indexOf('::group::ETD fetch'))
-    expect(plan).toContain('Searching ETD from ')
+    expect(plan).toContain('Searching ETD for messages received ')
   })
 
   it('shows the resolved config at debug level without any secret', async () => {
