@@ -349,7 +349,10 @@ async function pruneState(entries: StateEntries): Promise<string> {
 /** Octokit is loaded only when issues are opened. */
 async function issueChannel(config: IssueConfig): Promise<IssueChannel> {
   const { IssueChannel } = await import('./notify/issue-channel.js')
-  return new IssueChannel(config, { onRetry: (reason) => core.info(reason) })
+  return new IssueChannel(config, {
+    onRetry: (reason) => core.info(reason),
+    onWarning: (message) => core.warning(message)
+  })
 }
 
 /** Outside Actions (a crontab, the demo) there is no job summary to write to. */

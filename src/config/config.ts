@@ -18,6 +18,8 @@ export type NotifyMode = (typeof NOTIFY_MODES)[number]
 
 export interface EtdConfig {
   baseUrl: string
+  /** The etd-region that chose `baseUrl`; absent when etd-base-url set it. */
+  region?: string
   apiKey: string
   clientId: string
   clientSecret: string
@@ -79,9 +81,12 @@ function isPaced(baseUrl: string, env: NodeJS.ProcessEnv): boolean {
   return env.ETD_VERDICT_WATCH_UNPACED !== '1' || !isLoopback(new URL(baseUrl).hostname)
 }
 
-function baseUrl(input: InputReader): string {
+function etdEndpoint(input: InputReader): { baseUrl: string; region?: string } {
   const given = input('etd-base-url').trim()
-  if (given === '') return `https://api.${oneOf(input, 'etd-region', REGIONS, 'us')}.etd.cisco.com`
+  if (given === '') {
+    const region = oneOf(input, 'etd-region', REGIONS, 'us')
+    return { baseUrl: `https://api.${region}.etd.cisco.com`, region }
+  }
   let url: URL
   try {
     url = new URL(given)
@@ -96,7 +101,7 @@ function baseUrl(input: InputReader): string {
       `Input 'etd-base-url' is '${url.origin}'; expected an https URL without credentials or query (http only for loopback).`
     )
   }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
+  return { baseUrl: `${url.origin}${url.pathname}`.replace(/\/+$/, '') }
 }
 
 function mailboxes(input: InputReader): string[] {
@@ -166,7 +171,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     apiKey: required(input, 'etd-api-key', 'the ETD API key, from a repository secret'),
     clientId: required(input, 'etd-client-id', 'the ETD API client ID, from a repository secret'),
     clientSecret: required(input, 'etd-client-secret', 'the ETD API client secret, from a repository secret'),
-    baseUrl: baseUrl(input)
+    ...etdEndpoint(input)
   }
   const etd: EtdConfig = { ...endpoint, paced: isPaced(endpoint.baseUrl, env) }
   const notify = oneOf(input, 'notify', NOTIFY_MODES, 'email')

@@ -27,6 +27,8 @@ export interface RetryNotice {
 
 export interface EtdClientOptions {
   baseUrl: string
+  /** The etd-region that chose `baseUrl`, named when the credentials are refused. */
+  region?: string
   apiKey: string
   clientId: string
   clientSecret: string
@@ -150,7 +152,7 @@ export class EtdClient {
       // No answer, or a broken one (a 2xx that is not JSON), is as transient as a 503.
       const retryable = result.status === undefined || result.status < 300 || RETRYABLE_STATUS.has(result.status)
       if (!retryable || attempt >= this.retry.maxAttempts) {
-        throw new EtdError(describeFailure(path, result, attempt, this.clock.now()), result.status)
+        throw new EtdError(describeFailure(path, result, attempt, this.clock.now(), this.options), result.status)
       }
       if (result.status === 429) this.limiter.drain()
       const delayMs = Math.min(result.retryAfterMs ?? backoffDelay(attempt, this.retry), this.retry.maxDelayMs * 4)
@@ -238,11 +240,26 @@ function errorMessage(text: string, statusText: string): string {
   return message.length > 300 ? `${message.slice(0, 300)}…` : message
 }
 
+/**
+ * Credentials are per region: the right ones sent to another region's host are refused just the same, so
+ * the hint names where they went as well as which secrets.
+ */
+function refusedCredentials(
+  secrets: string,
+  { baseUrl, region }: Pick<EtdClientOptions, 'baseUrl' | 'region'>
+): string {
+  const host = new URL(baseUrl).host
+  return region === undefined
+    ? `. ETD refused the credentials at ${host} (etd-base-url): check etd-base-url as well as ${secrets}.`
+    : `. ETD refused the credentials at ${host} (region ${region}): check etd-region (your tenant's region) as well as ${secrets}.`
+}
+
 function describeFailure(
   path: string,
   { status, reason }: { status?: number; reason: string },
   attempts: number,
-  now: number
+  now: number,
+  endpoint: Pick<EtdClientOptions, 'baseUrl' | 'region'>
 ): string {
   const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
   if (status === undefined) return `ETD ${path} could not be reached${tries}: ${reason}`
@@ -259,9 +276,9 @@ function describeFailure(
     status >= 300 && status < 400
       ? ' (check etd-base-url)'
       : status === 403
-        ? ' (check etd-api-key)'
+        ? refusedCredentials('etd-api-key', endpoint)
         : status === 401 && path === TOKEN_PATH
-          ? ' (check etd-client-id and etd-client-secret)'
+          ? refusedCredentials('etd-client-id and etd-client-secret', endpoint)
           : ''
   return `ETD ${path} answered ${status}${tries}: ${reason}${hint}`
 }
