@@ -3,10 +3,12 @@ import { parseConfig, type Config } from './config/config.js'
 import type { IssueConfig } from './config/issue.js'
 import { unpacedLimiter, type Clock } from './common/rate-limiter.js'
 import { EtdClient, EtdError } from './etd/client.js'
+import { techniqueWarnings } from './etd/techniques.js'
 import { entriesFromMarkers } from './notify/marker.js'
 import type { IssueChannel } from './notify/issue-channel.js'
 import { BatchCollector, type Batch } from './notify/batch.js'
-import { notifyAll, type Delivery } from './notify/channel.js'
+import { announceAll, notifyAll, type Channel, type Delivery } from './notify/channel.js'
+import { heartbeatAfter } from './notify/heartbeat.js'
 import { channelsFor } from './notify/notify.js'
 import { MatchedRows, renderSummary } from './notify/summary.js'
 import { ReportWriter } from './report/report.js'
@@ -221,7 +223,7 @@ async function findConvictions(
 ): Promise<Found> {
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
   const batch = new BatchCollector(config.rule, Math.min(KEEP_FOR_CHANNELS, Math.max(config.email?.maxRows ?? 0, 1000)))
-  const matched = new MatchedRows()
+  const matched = new MatchedRows(config.rule.mailboxes)
   const outcomes: Outcome[] = []
   let scan: ScanResult
   try {
@@ -355,6 +357,19 @@ async function issueChannel(config: IssueConfig): Promise<IssueChannel> {
   })
 }
 
+/** `heartbeat: daily`: the "all quiet" line to every channel that takes one; what happened joins the delivery. */
+async function sendHeartbeat(config: Config, channels: Channel[], line: string, delivery: Delivery): Promise<void> {
+  if (config.dryRun) {
+    delivery.notes.push(`Dry run: the heartbeat "${line}" was not sent.`)
+    return
+  }
+  const sent = await announceAll(channels, line)
+  if (sent.notes.length === 0) delivery.notes.push(`Heartbeat "${line}" not sent: only email and webhooks take it.`)
+  delivery.notes.push(...sent.notes)
+  delivery.failures.push(...sent.failures)
+  delivery.notified ||= sent.notified
+}
+
 /** Outside Actions (a crontab, the demo) there is no job summary to write to. */
 async function writeSummary(html: string): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(html).write()
@@ -368,6 +383,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const now = options.now ?? Date.now
   try {
     const config = readConfig()
+    for (const warning of techniqueWarnings(config.rule.techniques)) core.warning(warning)
     const store = await stateStore(config)
     const entries = await stateEntries(config)
     const issues = config.issue && !config.dryRun ? await issueChannel(config.issue) : undefined
@@ -399,6 +415,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
       ca: options.emailCa
     })
     const delivery = await notifyAll(channels, { ...found.batch, window })
+    const heartbeat =
+      config.heartbeat === 'daily'
+        ? heartbeatAfter(previous?.heartbeat, { now: now(), told, mailboxes: config.rule.mailboxes })
+        : undefined
+    if (heartbeat?.line) await sendHeartbeat(config, channels, heartbeat.line, delivery)
     setDeliveryOutputs(delivery)
 
     const ledger = (delivered: boolean) =>
@@ -412,7 +433,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
           now: now(),
           watermark: previous?.watermark,
           keepFrom: window.end - Math.max(config.rescanMs, FRESH_OVERLAP_MS),
-          ledger: ledger(true)
+          ledger: { ...ledger(true), heartbeat: heartbeat?.next }
         }),
       ledgerOnly: previous && { ...previous, ...ledger(false) }
     })

@@ -15,6 +15,7 @@ import { parseWebhooks, type WebhookTarget } from './webhook.js'
 const REGIONS = ['us', 'de', 'au', 'in', 'ae', 'beta'] as const
 export const NOTIFY_MODES = ['email', 'issue', 'both', 'none'] as const
 export type NotifyMode = (typeof NOTIFY_MODES)[number]
+const HEARTBEATS = ['off', 'daily'] as const
 
 export interface EtdConfig {
   baseUrl: string
@@ -56,6 +57,8 @@ export interface Config {
   webhooks: WebhookTarget[]
   /** This workflow run, where the summary and the report are; absent outside Actions. */
   runUrl?: string
+  /** `daily`: one "all quiet" line a UTC day to the channels when nothing was told. */
+  heartbeat: (typeof HEARTBEATS)[number]
   dryRun: boolean
   reportPath: string
 }
@@ -193,6 +196,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     issue: notify === 'issue' || notify === 'both' ? parseIssueConfig(input, env) : undefined,
     webhooks: parseWebhooks(input),
     runUrl: runUrlOf(env, env.GITHUB_REPOSITORY),
+    heartbeat: oneOf(input, 'heartbeat', HEARTBEATS, 'off'),
     dryRun: boolean(input, 'dry-run', false),
     reportPath: input('report-path').trim() || join(env.RUNNER_TEMP || tmpdir(), 'etd-verdict-watch', 'report.json')
   }

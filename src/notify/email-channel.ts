@@ -149,3 +149,16 @@ export async function deliverEmail(
     transport.close()
   }
 }
+
+/** One short plain email of the watch's own (the daily heartbeat) to the digest's recipients. */
+export async function emailLine(config: EmailConfig, line: string, options: EmailOptions = {}): Promise<string> {
+  const transport = await openTransport(config, options)
+  try {
+    await transport.send(
+      await renderEml(config.from, { to: config.to, subject: `[ETD] ${line}`, text: line }, 'windows')
+    )
+  } finally {
+    transport.close()
+  }
+  return `Email: "${line}" sent to ${config.to.join(', ')}.`
+}
