@@ -9,6 +9,10 @@ import type { IssueChannel } from './notify/issue-channel.js'
 import { BatchCollector, type Batch } from './notify/batch.js'
 import { announceAll, notifyAll, type Channel, type Delivery } from './notify/channel.js'
 import { heartbeatAfter } from './notify/heartbeat.js'
+import type { EmailOptions } from './notify/email.js'
+import { escapeHtml } from './notify/escape.js'
+import { totalsOf } from './notify/rows.js'
+import { testConviction } from './notify/test-conviction.js'
 import { channelsFor } from './notify/notify.js'
 import { MatchedRows, renderSummary } from './notify/summary.js'
 import { ReportWriter } from './report/report.js'
@@ -370,6 +374,47 @@ async function sendHeartbeat(config: Config, channels: Channel[], line: string, 
   delivery.notified ||= sent.notified
 }
 
+function channelOptions(options: RunOptions): EmailOptions {
+  return {
+    onRetry: (reason, attempt, delayMs) =>
+      core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`),
+    maskSecret: (value) => core.setSecret(value),
+    getIdToken: (audience) => core.getIDToken(audience),
+    ca: options.emailCa
+  }
+}
+
+/**
+ * `send-test`: proves the setup before a real phish does. One token request checks the ETD credentials;
+ * then one synthetic conviction marked [TEST] goes through every configured channel. No mailbox data is
+ * read, and the state is neither restored nor saved.
+ */
+async function sendTest(config: Config, options: RunOptions, now: number): Promise<void> {
+  const client = etdClient(config, options.etdClock)
+  await client.checkCredentials()
+  core.setOutput('etd-requests', client.requests.token)
+  core.info(`ETD took the credentials (${count(client.requests.token)} token request); no mailbox data was read.`)
+  const conviction = testConviction(now, config.rule)
+  const window = { start: now - FRESH_OVERLAP_MS, end: now }
+  const report = await ReportWriter.open(config.reportPath, now, window)
+  await report.add({ ...conviction, notice: 'new' })
+  await report.close({ newCount: 1 })
+  const issues = config.issue && !config.dryRun ? await issueChannel(config.issue) : undefined
+  const channels = channelsFor(config, issues, channelOptions(options))
+  const delivery = await notifyAll(channels, {
+    convictions: [conviction],
+    totals: totalsOf([conviction], config.rule),
+    window,
+    test: true
+  })
+  setDeliveryOutputs(delivery)
+  core.setOutput('state-saved', false)
+  const notes = [...delivery.notes, 'Send test: the state was neither read nor saved.']
+  await writeSummary(`<h2>ETD verdict watch: send test</h2>\n${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('\n')}`)
+  if (delivery.failures.length > 0) throw new Error(`Send test: ${delivery.failures.map((f) => f.message).join(' ')}`)
+  for (const note of notes) core.info(note)
+}
+
 /** Outside Actions (a crontab, the demo) there is no job summary to write to. */
 async function writeSummary(html: string): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(html).write()
@@ -384,6 +429,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   try {
     const config = readConfig()
     for (const warning of techniqueWarnings(config.rule.techniques)) core.warning(warning)
+    if (config.sendTest) return await sendTest(config, options, now())
     const store = await stateStore(config)
     const entries = await stateEntries(config)
     const issues = config.issue && !config.dryRun ? await issueChannel(config.issue) : undefined
@@ -407,13 +453,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     core.setOutput('window-end', iso(window.end))
     core.setOutput('report-path', config.reportPath)
 
-    const channels = channelsFor(config, issues, {
-      onRetry: (reason, attempt, delayMs) =>
-        core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`),
-      maskSecret: (value) => core.setSecret(value),
-      getIdToken: (audience) => core.getIDToken(audience),
-      ca: options.emailCa
-    })
+    const channels = channelsFor(config, issues, channelOptions(options))
     const delivery = await notifyAll(channels, { ...found.batch, window })
     const heartbeat =
       config.heartbeat === 'daily'

@@ -59,6 +59,8 @@ export interface Config {
   runUrl?: string
   /** `daily`: one "all quiet" line a UTC day to the channels when nothing was told. */
   heartbeat: (typeof HEARTBEATS)[number]
+  /** Check the ETD credentials and send one synthetic conviction through every channel; nothing else. */
+  sendTest: boolean
   dryRun: boolean
   reportPath: string
 }
@@ -197,6 +199,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     webhooks: parseWebhooks(input),
     runUrl: runUrlOf(env, env.GITHUB_REPOSITORY),
     heartbeat: oneOf(input, 'heartbeat', HEARTBEATS, 'off'),
+    sendTest: boolean(input, 'send-test', false),
     dryRun: boolean(input, 'dry-run', false),
     reportPath: input('report-path').trim() || join(env.RUNNER_TEMP || tmpdir(), 'etd-verdict-watch', 'report.json')
   }

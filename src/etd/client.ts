@@ -121,6 +121,11 @@ export class EtdClient {
     }
   }
 
+  /** One token request: whether ETD takes the credentials, without reading any mailbox data. */
+  async checkCredentials(): Promise<void> {
+    await this.accessToken()
+  }
+
   private accessToken(): Promise<string> {
     this.token ??= this.call<{ accessToken?: unknown }>(TOKEN_PATH).then((answer) => {
       if (typeof answer.accessToken !== 'string' || answer.accessToken === '') {

@@ -8,6 +8,8 @@ export interface NotifyBatch {
   convictions: Conviction[]
   totals: BatchTotals
   window: { start: number; end: number }
+  /** send-test's synthetic conviction: every title says [TEST]. */
+  test?: boolean
 }
 
 /** What a channel did. */

@@ -20,6 +20,8 @@ export interface EmailBatch {
   reportJson?: string
   reportPath: string
   dryRun: boolean
+  /** send-test: the subject says [TEST], and no mailbox owner is written to. */
+  test?: boolean
 }
 
 export interface EmailOutcome {
@@ -46,7 +48,7 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
   })
   return {
     to: config.to,
-    subject: digest.subject,
+    subject: `${batch.test ? '[TEST] ' : ''}${digest.subject}`,
     text: digest.text,
     html: digest.html,
     attachments:
@@ -57,7 +59,7 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
 }
 
 function ownerMails(config: EmailConfig, batch: EmailBatch): Mail[] {
-  if (!config.notifyOwners) return []
+  if (!config.notifyOwners || batch.test) return []
   return buildOwnerNotices(batch.convictions, batch.rule, batch.totals).map((n) => ({
     to: [n.to],
     subject: n.subject,

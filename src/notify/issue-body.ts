@@ -25,6 +25,8 @@ export interface IssueInput {
   /** What the other channels did, for the audit trail. */
   notes: string[]
   runUrl?: string
+  /** send-test: the title says [TEST]. */
+  test?: boolean
   /** GitHub's limit on issue bodies. */
   maxLength?: number
 }
@@ -105,5 +107,5 @@ export function buildIssue(input: IssueInput): IssueContent {
   if (omitted > 0) {
     body += `\n> ${plural(omitted, 'more row')} did not fit in this issue (GitHub's limit is ${maxLength} characters); the JSON report of the run lists all ${totals.total} convictions.\n`
   }
-  return { title: issueTitle(totals, input.window), body, omitted }
+  return { title: `${input.test ? '[TEST] ' : ''}${issueTitle(totals, input.window)}`, body, omitted }
 }

@@ -29,6 +29,7 @@ export interface IssueBatch {
   rule: MatchRule
   window: { start: number; end: number }
   notes: string[]
+  test?: boolean
 }
 
 /** A failure of the GitHub API, worded for the workflow log. */

@@ -27,6 +27,7 @@ export function renderJson(batch: WebhookBatch): Rendered {
       },
       convictions: rows,
       omitted,
+      ...(batch.test ? { test: true } : {}),
       runUrl: batch.runUrl ?? null,
       reportPath: batch.reportPath
     }),

@@ -44,7 +44,7 @@ function rowSection(row: Row) {
 function message(batch: WebhookBatch, rows: Row[], omitted: number) {
   const action = actionNeededLine(batch.totals)
   const leftOut = leftOutLine(omitted, batch)
-  const heading = title(batch.totals)
+  const heading = title(batch.totals, batch.test)
   return {
     text: inertSlack(action ? `${heading} (${action})` : heading),
     blocks: [

@@ -57,7 +57,7 @@ function card(batch: WebhookBatch, rows: Row[], omitted: number) {
     version: ADAPTIVE_CARD_VERSION,
     msteams: { width: 'Full' },
     body: [
-      { type: 'TextBlock', text: title(batch.totals), weight: 'Bolder', size: 'Medium', wrap: true },
+      { type: 'TextBlock', text: title(batch.totals, batch.test), weight: 'Bolder', size: 'Medium', wrap: true },
       { type: 'TextBlock', text: windowLine(batch.window), isSubtle: true, wrap: true, spacing: 'None' },
       ...(action ? [{ type: 'TextBlock', text: action, color: 'Attention', weight: 'Bolder', wrap: true }] : []),
       ...rows.map(rowContainer),

@@ -30,7 +30,7 @@ function markdown(batch: WebhookBatch, rows: Row[], omitted: number): string {
   const action = actionNeededLine(batch.totals)
   const leftOut = leftOutLine(omitted, batch)
   return [
-    `**${words(title(batch.totals))}**  \n${words(windowLine(batch.window))}`,
+    `**${words(title(batch.totals, batch.test))}**  \n${words(windowLine(batch.window))}`,
     ...(action ? [`**⚠️ ${words(action)}**`] : []),
     ...(rows.length > 0 ? [rows.map(rowLine).join('\n')] : []),
     ...(leftOut ? [words(leftOut)] : [])
