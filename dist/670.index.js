@@ -8,7 +8,8 @@ export const modules = {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  deliverEmail: () => (/* binding */ deliverEmail)
+  deliverEmail: () => (/* binding */ deliverEmail),
+  emailLine: () => (/* binding */ emailLine)
 });
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -277,10 +278,17 @@ function transportOptions(smtp, timeoutMs, accessToken) {
         debug: false
     };
 }
-/** 4xx replies and dropped connections pass; authentication, 5xx and TLS set-up do not. */
+/** An untrusted, expired or misnamed certificate: the same on every attempt. A server's reply is not one. */
+function isCertificateFailure(e) {
+    if (e.responseCode !== undefined)
+        return false;
+    return (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME/.test(e.originalCode ?? '') ||
+        /certificate|self[- ]signed|unable to verify/i.test(e.message ?? ''));
+}
+/** 4xx replies and dropped connections pass; authentication, 5xx, TLS set-up and certificates do not. */
 function isTransientSmtpFailure(error) {
     const e = error;
-    if (e.code === 'EAUTH' || e.code === 'ETLS' || misconfiguration(e) !== undefined)
+    if (e.code === 'EAUTH' || e.code === 'ETLS' || isCertificateFailure(e) || misconfiguration(e) !== undefined)
         return false;
     if (e.responseCode !== undefined)
         return e.responseCode >= 400 && e.responseCode < 500;
@@ -319,8 +327,8 @@ function explainSmtpError(error, smtp) {
     if (e.code === 'ETLS' || e.command === 'STARTTLS') {
         return `Email via ${where} failed: the server did not complete STARTTLS (${reply}), and smtp-security: starttls never falls back to plain text.`;
     }
-    if (/certificate|self[- ]signed|CERT_|unable to verify/i.test(reply)) {
-        return `Email via ${where} failed: the server's certificate is not trusted (${reply}). For a private CA, pass its PEM as smtp-ca.`;
+    if (isCertificateFailure(e)) {
+        return `Email via ${where} failed: the server's certificate is not trusted (${reply}); not retried, as it would fail the same way. For a private or self-signed CA, pass its PEM as smtp-ca.`;
     }
     if (e.responseCode !== undefined)
         return `The SMTP server at ${where} refused the email: ${reply}`;
@@ -452,7 +460,7 @@ function digestMail(config, batch) {
     });
     return {
         to: config.to,
-        subject: digest.subject,
+        subject: `${batch.test ? '[TEST] ' : ''}${digest.subject}`,
         text: digest.text,
         html: digest.html,
         attachments: batch.convictions.length > 0 && batch.reportJson !== undefined
@@ -461,7 +469,7 @@ function digestMail(config, batch) {
     };
 }
 function ownerMails(config, batch) {
-    if (!config.notifyOwners)
+    if (!config.notifyOwners || batch.test)
         return [];
     return buildOwnerNotices(batch.convictions, batch.rule, batch.totals).map((n) => ({
         to: [n.to],
@@ -537,6 +545,17 @@ async function deliverEmail(config, batch, options = {}) {
     finally {
         transport.close();
     }
+}
+/** One short plain email of the watch's own (the daily heartbeat) to the digest's recipients. */
+async function emailLine(config, line, options = {}) {
+    const transport = await openTransport(config, options);
+    try {
+        await transport.send(await (0,email/* renderEml */.Z)(config.from, { to: config.to, subject: `[ETD] ${line}`, text: line }, 'windows'));
+    }
+    finally {
+        transport.close();
+    }
+    return `Email: "${line}" sent to ${config.to.join(', ')}.`;
 }
 
 
