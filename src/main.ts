@@ -399,6 +399,7 @@ async function sendTest(config: Config, options: RunOptions, now: number): Promi
   const report = await ReportWriter.open(config.reportPath, now, window)
   await report.add({ ...conviction, notice: 'new' })
   await report.close({ newCount: 1 })
+  core.setOutput('report-path', config.reportPath)
   const issues = config.issue && !config.dryRun ? await issueChannel(config.issue) : undefined
   const channels = channelsFor(config, issues, channelOptions(options))
   const delivery = await notifyAll(channels, {
