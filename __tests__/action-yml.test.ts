@@ -165,15 +165,22 @@ describe("workflows and action.yml pass GitHub's workflow parser", () => {
       concurrency: { group: string; 'cancel-in-progress': boolean }
       jobs: Record<
         string,
-        { permissions?: Record<string, string>; steps: Array<{ uses?: string; with?: Record<string, string> }> }
+        {
+          permissions?: Record<string, string>
+          steps: Array<{ uses?: string; if?: string; with?: Record<string, string> }>
+        }
       >
     }
     expect(workflow.permissions).toEqual({ contents: 'read' })
     expect(workflow.concurrency['cancel-in-progress']).toBe(false)
-    expect(Object.keys(workflow.on.workflow_dispatch.inputs).sort()).toEqual(['dry-run', 'lookback'])
+    expect(Object.keys(workflow.on.workflow_dispatch.inputs).sort()).toEqual(['dry-run', 'lookback', 'send-test'])
     const job = Object.values(workflow.jobs)[0]
     expect(job.permissions).toEqual({ contents: 'read', issues: 'write' })
     const step = job.steps.find((s) => s.uses?.includes('etd-verdict-watch'))!
+    expect(step.with?.['send-test']).toBe('${{ inputs.send-test || false }}')
+    // A dry run's files live under RUNNER_TEMP, deleted after the job: uploaded where the report goes.
+    const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))
+    expect(upload).toMatchObject({ if: 'inputs.dry-run', with: { path: '${{ runner.temp }}/etd-verdict-watch/' } })
     for (const secret of ['etd-api-key', 'etd-client-id', 'etd-client-secret', 'smtp-url']) {
       expect(step.with?.[secret]).toMatch(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/)
     }

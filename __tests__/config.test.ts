@@ -71,6 +71,9 @@ describe('parseConfig', () => {
   it('maps regions to hosts, Europe to de', () => {
     expect(config({ 'etd-region': 'de' }).etd.baseUrl).toBe('https://api.de.etd.cisco.com')
     expect(config({ 'etd-region': 'BETA' }).etd.baseUrl).toBe('https://api.beta.etd.cisco.com')
+    // Kept to name in a refusal of the credentials: the wrong region refuses them too.
+    expect(config({ 'etd-region': 'de' }).etd.region).toBe('de')
+    expect(config({}).etd.region).toBe('us')
     expect(errorOf({ 'etd-region': 'eu' })).toBe(
       "Input 'etd-region' is 'eu'; expected one of us, de, au, in, ae, beta."
     )
@@ -80,6 +83,7 @@ describe('parseConfig', () => {
     expect(config({ 'etd-base-url': 'https://etd.proxy.example/api/', 'etd-region': 'au' }).etd.baseUrl).toBe(
       'https://etd.proxy.example/api'
     )
+    expect(config({ 'etd-base-url': 'https://etd.proxy.example/api/', 'etd-region': 'au' }).etd.region).toBeUndefined()
     expect(config({ 'etd-base-url': 'http://127.0.0.1:8080' }).etd.baseUrl).toBe('http://127.0.0.1:8080')
     expect(config({ 'etd-base-url': 'http://localhost:9' }).etd.baseUrl).toBe('http://localhost:9')
     expect(errorOf({ 'etd-base-url': 'http://etd.example.com' })).toMatch(

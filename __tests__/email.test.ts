@@ -297,11 +297,30 @@ describe('email failures, each explained', () => {
     expect(smtp.received).toHaveLength(0)
   })
 
-  it('does not trust a certificate it has no CA for', async () => {
-    smtp = await startMailSink({ auth: AUTH })
-    expect(await failure(await config({ ca: undefined }))).toMatch(
-      /certificate is not trusted .*pass its PEM as smtp-ca\.$/
-    )
-    expect(smtp.received).toHaveLength(0)
-  })
+  it.each([
+    ['STARTTLS', false],
+    ['implicit TLS', true]
+  ])(
+    'does not trust a self-signed certificate it has no CA for (%s): one line, one attempt',
+    async (_name, implicitTls) => {
+      smtp = await startMailSink({ auth: AUTH, implicitTls })
+      const security = implicitTls ? 'tls' : 'starttls'
+      const retries: string[] = []
+      const message = await deliverEmail(await config({ ca: undefined, security }), await batch(convictions(1)), {
+        ...FAST,
+        onRetry: (reason) => retries.push(reason)
+      }).then(
+        () => 'expected a failure',
+        (e: Error) => e.message
+      )
+      expect(message).toBe(
+        `Email via 127.0.0.1:${smtp.port} failed: the server's certificate is not trusted (self-signed certificate); ` +
+          'not retried, as it would fail the same way. For a private or self-signed CA, pass its PEM as smtp-ca.'
+      )
+      // FAST allows 3 attempts: a certificate does not change between them.
+      expect(retries).toEqual([])
+      if (!implicitTls) expect(smtp.connections).toBe(1)
+      expect(smtp.received).toHaveLength(0)
+    }
+  )
 })

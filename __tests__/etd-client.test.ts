@@ -181,13 +181,22 @@ describe('EtdClient against the simulator', () => {
     )
   })
 
-  it('reports a wrong API key or client secret at once, with what to check', async () => {
+  it('reports a wrong API key or client secret at once, naming the host and region as well as the secrets', async () => {
     sim = await simulatorWith(5, { rateLimit: false })
-    await expect(allPages(client(sim, { apiKey: 'wrong' }))).rejects.toThrow(
-      'ETD /v1/oauth/token answered 403: Forbidden (check etd-api-key)'
+    const host = new URL(sim.url).host
+    // Credentials are per region: the right ones sent to another region's host are refused the same way.
+    await expect(allPages(client(sim, { apiKey: 'wrong', region: 'de' }))).rejects.toThrow(
+      `ETD /v1/oauth/token answered 403: Forbidden. ETD refused the credentials at ${host} (region de): ` +
+        "check etd-region (your tenant's region) as well as etd-api-key."
     )
-    await expect(allPages(client(sim, { clientSecret: 'wrong' }))).rejects.toThrow(
-      'ETD /v1/oauth/token answered 401: Unauthorized: invalid client credentials (check etd-client-id and etd-client-secret)'
+    await expect(allPages(client(sim, { clientSecret: 'wrong', region: 'us' }))).rejects.toThrow(
+      'ETD /v1/oauth/token answered 401: Unauthorized: invalid client credentials. ETD refused the credentials at ' +
+        `${host} (region us): check etd-region (your tenant's region) as well as etd-client-id and etd-client-secret.`
+    )
+    // Without a region, etd-base-url chose the host.
+    await expect(allPages(client(sim, { apiKey: 'wrong' }))).rejects.toThrow(
+      `ETD /v1/oauth/token answered 403: Forbidden. ETD refused the credentials at ${host} (etd-base-url): ` +
+        'check etd-base-url as well as etd-api-key.'
     )
     expect(sim.stats.tokens).toBe(0)
   })

@@ -107,6 +107,25 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     expect(result.summary).toContain(`Issue #1 opened: ${issue.html_url}.`)
   })
 
+  it('opens the issue unassigned, with a warning naming the login, when GitHub refuses an assignee (422)', async () => {
+    await setUp()
+    const result = await runAt(T0, { 'issue-assignees': 'octocat, no-such-user' })
+    expect(result.failed).toBe(false)
+    // GitHub refused the first try: the second, unassigned, is the one issue there is.
+    expect(creates()).toHaveLength(2)
+    expect(github!.issues).toHaveLength(1)
+    expect(github!.issues[0].assignees).toEqual([])
+    const warning =
+      "Issue #1: GitHub refused to assign it to 'no-such-user' (422), so it was opened unassigned: check " +
+      'issue-assignees (logins that may be assigned issues in acme/etd-watch).'
+    expect(result.log).toContain(`::warning::${warning}\n`)
+    expect(result.outputs['issue-number']).toBe('1')
+    expect(result.outputs['state-saved']).toBe('true')
+    expect(result.summary).toContain(
+      `Issue #1 opened: ${github!.issues[0].html_url}. GitHub refused to assign it to &#39;no-such-user&#39; (422)`
+    )
+  })
+
   it('opens no issue when nothing is new', async () => {
     await setUp()
     await runAt(T0)

@@ -146,7 +146,8 @@ describe('run() against the simulator', () => {
     expect(result.failed).toBe(true)
     const errors = result.log.split('\n').filter((line) => line.startsWith('::error::'))
     expect(errors).toEqual([
-      '::error::ETD /v1/oauth/token answered 401: Unauthorized: invalid client credentials (check etd-client-id and etd-client-secret)'
+      '::error::ETD /v1/oauth/token answered 401: Unauthorized: invalid client credentials. ETD refused the credentials ' +
+        `at ${new URL(sim.url).host} (etd-base-url): check etd-base-url as well as etd-client-id and etd-client-secret.`
     ])
     expect(result.log).toContain('::add-mask::not-the-secret-4711')
     const visible = visibleLog(result.log)

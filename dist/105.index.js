@@ -25,7 +25,7 @@ function isStateKey(stateKey, key) {
 /* harmony export */   StateEntries: () => (/* binding */ StateEntries)
 /* harmony export */ });
 /* unused harmony export prunable */
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1758);
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2270);
 /* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9735);
 /* harmony import */ var _key_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3950);
 

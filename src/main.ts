@@ -5,10 +5,16 @@ import { describeConfig } from './config/describe.js'
 import type { IssueConfig } from './config/issue.js'
 import { unpacedLimiter, type Clock } from './common/rate-limiter.js'
 import { EtdClient, EtdError } from './etd/client.js'
+import { techniqueWarnings } from './etd/techniques.js'
 import { entriesFromMarkers } from './notify/marker.js'
 import type { IssueChannel } from './notify/issue-channel.js'
 import { BatchCollector, type Batch } from './notify/batch.js'
-import { notifyAll, type Delivery } from './notify/channel.js'
+import { announceAll, notifyAll, type Channel, type Delivery } from './notify/channel.js'
+import { heartbeatAfter } from './notify/heartbeat.js'
+import type { EmailOptions } from './notify/email.js'
+import { escapeHtml } from './notify/escape.js'
+import { totalsOf } from './notify/rows.js'
+import { testConviction } from './notify/test-conviction.js'
 import { channelsFor } from './notify/notify.js'
 import { MatchedRows, renderSummary } from './notify/summary.js'
 import { ReportWriter } from './report/report.js'
@@ -19,7 +25,14 @@ import type { StateEntries, StateEntry } from './state/prune.js'
 import { FileStateStore, type Loaded, type StateStore } from './state/store.js'
 import { clockTime, count, formatTime, formatWindow } from './notify/format.js'
 import { tallyRequests } from './window/budget.js'
-import { FRESH_OVERLAP_MS, ledgerAfter, nextDeepRescan, planSearch, type SearchPlan } from './window/plan.js'
+import {
+  FRESH_OVERLAP_MS,
+  ledgerAfter,
+  nextDeepRescan,
+  planSearch,
+  type SearchPlan,
+  type SearchWindow
+} from './window/plan.js'
 
 const MAX_SKIP_WARNINGS = 20
 export const SECRET_INPUTS = [
@@ -243,7 +256,7 @@ async function findConvictions(
 ): Promise<Found> {
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
   const batch = new BatchCollector(config.rule, Math.min(KEEP_FOR_CHANNELS, Math.max(config.email?.maxRows ?? 0, 1000)))
-  const matched = new MatchedRows()
+  const matched = new MatchedRows(config.rule.mailboxes)
   const changes = new Map<string, NotifiedEntry>()
   let scan: ScanResult
   try {
@@ -372,7 +385,69 @@ async function pruneState(entries: StateEntries): Promise<string> {
 /** Octokit is loaded only when issues are opened. */
 async function issueChannel(config: IssueConfig): Promise<IssueChannel> {
   const { IssueChannel } = await import('./notify/issue-channel.js')
-  return new IssueChannel(config, { onRetry: (reason) => core.info(reason) })
+  return new IssueChannel(config, {
+    onRetry: (reason) => core.info(reason),
+    onWarning: (message) => core.warning(message)
+  })
+}
+
+/** `heartbeat: daily`: the "all quiet" line to every channel that takes one; what happened joins the delivery. */
+async function sendHeartbeat(config: Config, channels: Channel[], line: string, delivery: Delivery): Promise<void> {
+  if (config.dryRun) {
+    delivery.notes.push(`Dry run: the heartbeat "${line}" was not sent.`)
+    return
+  }
+  const sent = await announceAll(channels, line)
+  if (sent.notes.length === 0) delivery.notes.push(`Heartbeat "${line}" not sent: only email and webhooks take it.`)
+  delivery.notes.push(...sent.notes)
+  delivery.failures.push(...sent.failures)
+  delivery.notified ||= sent.notified
+}
+
+function channelOptions(options: RunOptions): EmailOptions {
+  return {
+    onRetry: (reason, attempt, delayMs) =>
+      core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`),
+    maskSecret: (value) => core.setSecret(value),
+    getIdToken: (audience) => core.getIDToken(audience),
+    ca: options.emailCa
+  }
+}
+
+/**
+ * `send-test`: proves the setup before a real phish does. One token request checks the ETD credentials;
+ * then one synthetic conviction marked [TEST] goes through every configured channel. No mailbox data is
+ * read, and the state is neither restored nor saved.
+ */
+async function sendTest(config: Config, options: RunOptions, now: number): Promise<void> {
+  const client = etdClient(config, options.etdClock)
+  await client.checkCredentials()
+  core.setOutput('etd-requests', client.requests.token)
+  core.info(`ETD took the credentials (${count(client.requests.token)} token request); no mailbox data was read.`)
+  const conviction = testConviction(now, config.rule)
+  const window: SearchWindow = { start: now - FRESH_OVERLAP_MS, end: now }
+  const report = await ReportWriter.open(config.reportPath, now, window)
+  await report.add({ ...conviction, notice: 'new' })
+  await report.close({ newCount: 1 })
+  core.setOutput('report-path', config.reportPath)
+  const issues = config.issue && !config.dryRun ? await issueChannel(config.issue) : undefined
+  const channels = channelsFor(config, issues, channelOptions(options))
+  const delivery = await notifyAll(channels, {
+    convictions: [conviction],
+    totals: totalsOf([conviction], config.rule),
+    window,
+    timeZone: config.timeZone,
+    test: true
+  })
+  setDeliveryOutputs(delivery)
+  core.setOutput('state-saved', false)
+  const notes = [...delivery.notes, 'Send test: the state was neither read nor saved.']
+  await writeSummary(
+    config,
+    `<h2>ETD verdict watch: send test</h2>\n${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('\n')}`
+  )
+  if (delivery.failures.length > 0) throw new Error(`Send test: ${delivery.failures.map((f) => f.message).join(' ')}`)
+  for (const note of notes) core.info(note)
 }
 
 /** Outside Actions (a crontab) there is no job summary to write to. */
@@ -387,7 +462,12 @@ async function writeSummary(config: Config, html: string): Promise<void> {
 export async function run(options: RunOptions): Promise<void> {
   const now = options.now ?? Date.now
   try {
-    const config = await core.group('Inputs', async () => readConfig(options.env))
+    const config = await core.group('Inputs', async () => {
+      const config = readConfig(options.env)
+      for (const warning of techniqueWarnings(config.rule.techniques)) core.warning(warning)
+      return config
+    })
+    if (config.sendTest) return await sendTest(config, options, now())
     const { store, entries, issues, restored, known } = await core.group('State restore', async () => {
       const store = await stateStore(config, now())
       const entries = await stateEntries(config)
@@ -414,15 +494,20 @@ export async function run(options: RunOptions): Promise<void> {
     core.setOutput('window-end', iso(window.end))
     core.setOutput('report-path', config.reportPath)
 
-    const delivery = await core.group('Notify', async () => {
-      const channels = channelsFor(config, issues, {
-        onRetry: (reason, attempt, delayMs) =>
-          core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`),
-        maskSecret: (value) => core.setSecret(value),
-        getIdToken: (audience) => core.getIDToken(audience),
-        ca: options.emailCa
-      })
-      return notifyAll(channels, { ...found.batch, window, timeZone: config.timeZone })
+    const { delivery, heartbeat } = await core.group('Notify', async () => {
+      const channels = channelsFor(config, issues, channelOptions(options))
+      const delivery = await notifyAll(channels, { ...found.batch, window, timeZone: config.timeZone })
+      const heartbeat =
+        config.heartbeat === 'daily'
+          ? heartbeatAfter(previous?.heartbeat, {
+              now: now(),
+              told,
+              mailboxes: config.rule.mailboxes,
+              timeZone: config.timeZone
+            })
+          : undefined
+      if (heartbeat?.line) await sendHeartbeat(config, channels, heartbeat.line, delivery)
+      return { delivery, heartbeat }
     })
     setDeliveryOutputs(delivery)
 
@@ -437,7 +522,7 @@ export async function run(options: RunOptions): Promise<void> {
             changes: found.changes,
             watermark: previous?.watermark,
             keepFrom: window.end - Math.max(config.rescanMs, FRESH_OVERLAP_MS),
-            ledger: ledger(true)
+            ledger: { ...ledger(true), heartbeat: heartbeat?.next }
           }),
         ledgerOnly: previous && { ...previous, ...ledger(false) }
       })

@@ -16,9 +16,12 @@ import { parseRunnerConfig, type RunnerConfig } from './runner.js'
 const REGIONS = ['us', 'de', 'au', 'in', 'ae', 'beta'] as const
 export const NOTIFY_MODES = ['email', 'issue', 'both', 'none'] as const
 export type NotifyMode = (typeof NOTIFY_MODES)[number]
+const HEARTBEATS = ['off', 'daily'] as const
 
 export interface EtdConfig {
   baseUrl: string
+  /** The etd-region that chose `baseUrl`; absent when etd-base-url set it. */
+  region?: string
   apiKey: string
   clientId: string
   clientSecret: string
@@ -55,6 +58,10 @@ export interface Config {
   webhooks: WebhookTarget[]
   /** This workflow run, where the summary and the report are; absent outside Actions. */
   runUrl?: string
+  /** `daily`: one "all quiet" line a UTC day to the channels when nothing was told. */
+  heartbeat: (typeof HEARTBEATS)[number]
+  /** Check the ETD credentials and send one synthetic conviction through every channel; nothing else. */
+  sendTest: boolean
   dryRun: boolean
   reportPath: string
   /** IANA zone, canonical spelling, in which every channel and the log show times. */
@@ -84,9 +91,12 @@ function isPaced(baseUrl: string, env: NodeJS.ProcessEnv): boolean {
   return env.ETD_VERDICT_WATCH_UNPACED !== '1' || !isLoopback(new URL(baseUrl).hostname)
 }
 
-function baseUrl(input: InputReader): string {
+function etdEndpoint(input: InputReader): { baseUrl: string; region?: string } {
   const given = input('etd-base-url').trim()
-  if (given === '') return `https://api.${oneOf(input, 'etd-region', REGIONS, 'us')}.etd.cisco.com`
+  if (given === '') {
+    const region = oneOf(input, 'etd-region', REGIONS, 'us')
+    return { baseUrl: `https://api.${region}.etd.cisco.com`, region }
+  }
   let url: URL
   try {
     url = new URL(given)
@@ -101,7 +111,7 @@ function baseUrl(input: InputReader): string {
       `Input 'etd-base-url' is '${url.origin}'; expected an https URL without credentials or query (http only for loopback).`
     )
   }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
+  return { baseUrl: `${url.origin}${url.pathname}`.replace(/\/+$/, '') }
 }
 
 function mailboxes(input: InputReader): string[] {
@@ -183,7 +193,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     apiKey: required(input, 'etd-api-key', 'the ETD API key, from a repository secret'),
     clientId: required(input, 'etd-client-id', 'the ETD API client ID, from a repository secret'),
     clientSecret: required(input, 'etd-client-secret', 'the ETD API client secret, from a repository secret'),
-    baseUrl: baseUrl(input)
+    ...etdEndpoint(input)
   }
   const etd: EtdConfig = { ...endpoint, paced: isPaced(endpoint.baseUrl, env) }
   const notify = oneOf(input, 'notify', NOTIFY_MODES, 'email')
@@ -206,6 +216,8 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     issue: notify === 'issue' || notify === 'both' ? parseIssueConfig(input, env) : undefined,
     webhooks: parseWebhooks(input),
     runUrl: runUrlOf(env, env.GITHUB_REPOSITORY),
+    heartbeat: oneOf(input, 'heartbeat', HEARTBEATS, 'off'),
+    sendTest: boolean(input, 'send-test', false),
     dryRun: boolean(input, 'dry-run', false),
     reportPath: input('report-path').trim() || join(runner.temp ?? tmpdir(), 'etd-verdict-watch', 'report.json'),
     timeZone: timeZone(input),

@@ -29,6 +29,8 @@ export interface RetryNotice {
 
 export interface EtdClientOptions {
   baseUrl: string
+  /** The etd-region that chose `baseUrl`, named when the credentials are refused. */
+  region?: string
   apiKey: string
   clientId: string
   clientSecret: string
@@ -123,6 +125,11 @@ export class EtdClient {
     }
   }
 
+  /** One token request: whether ETD takes the credentials, without reading any mailbox data. */
+  async checkCredentials(): Promise<void> {
+    await this.accessToken()
+  }
+
   private accessToken(): Promise<string> {
     this.token ??= this.call<{ accessToken?: unknown }>(TOKEN_PATH).then((answer) => {
       if (typeof answer.accessToken !== 'string' || answer.accessToken === '') {
@@ -154,10 +161,7 @@ export class EtdClient {
       // No answer, or a broken one (a 2xx that is not JSON), is as transient as a 503.
       const retryable = result.status === undefined || result.status < 300 || RETRYABLE_STATUS.has(result.status)
       if (!retryable || attempt >= this.retry.maxAttempts) {
-        throw new EtdError(
-          describeFailure(path, result, attempt, this.clock.now(), this.options.timeZone ?? 'UTC'),
-          result.status
-        )
+        throw new EtdError(describeFailure(path, result, attempt, this.clock.now(), this.options), result.status)
       }
       if (result.status === 429) this.limiter.drain()
       const delayMs = Math.min(result.retryAfterMs ?? backoffDelay(attempt, this.retry), this.retry.maxDelayMs * 4)
@@ -245,12 +249,26 @@ function errorMessage(text: string, statusText: string): string {
   return message.length > 300 ? `${message.slice(0, 300)}…` : message
 }
 
+/**
+ * Credentials are per region: the right ones sent to another region's host are refused just the same, so
+ * the hint names where they went as well as which secrets.
+ */
+function refusedCredentials(
+  secrets: string,
+  { baseUrl, region }: Pick<EtdClientOptions, 'baseUrl' | 'region'>
+): string {
+  const host = new URL(baseUrl).host
+  return region === undefined
+    ? `. ETD refused the credentials at ${host} (etd-base-url): check etd-base-url as well as ${secrets}.`
+    : `. ETD refused the credentials at ${host} (region ${region}): check etd-region (your tenant's region) as well as ${secrets}.`
+}
+
 function describeFailure(
   path: string,
   { status, reason }: { status?: number; reason: string },
   attempts: number,
   now: number,
-  timeZone: string
+  endpoint: Pick<EtdClientOptions, 'baseUrl' | 'region' | 'timeZone'>
 ): string {
   const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
   if (status === undefined) return `ETD ${path} could not be reached${tries}: ${reason}`
@@ -258,7 +276,7 @@ function describeFailure(
     return (
       `ETD ${path} still answered 429 "${reason}"${tries}: the tenant's daily quota of ` +
       `${count(TENANT_DAILY_QUOTA)} requests, shared by every integration of the tenant, ` +
-      `is probably spent. It resets with ETD's next day (about ${formatTime(nextUtcMidnight(now), timeZone)}); until then ETD ` +
+      `is probably spent. It resets with ETD's next day (about ${formatTime(nextUtcMidnight(now), endpoint.timeZone ?? 'UTC')}); until then ETD ` +
       `refuses every integration of the tenant.`
     )
   }
@@ -266,9 +284,9 @@ function describeFailure(
     status >= 300 && status < 400
       ? ' (check etd-base-url)'
       : status === 403
-        ? ' (check etd-api-key)'
+        ? refusedCredentials('etd-api-key', endpoint)
         : status === 401 && path === TOKEN_PATH
-          ? ' (check etd-client-id and etd-client-secret)'
+          ? refusedCredentials('etd-client-id and etd-client-secret', endpoint)
           : ''
   return `ETD ${path} answered ${status}${tries}: ${reason}${hint}`
 }

@@ -11,6 +11,8 @@ export interface NotifyBatch {
   window: SearchWindow
   /** The watch's `time-zone`, in which every channel shows times. */
   timeZone: string
+  /** send-test's synthetic conviction: every title says [TEST]. */
+  test?: boolean
 }
 
 /** What a channel did. */
@@ -34,6 +36,8 @@ export interface Channel {
   name: string
   /** `notes` says what the channels before it did (the issue, the audit trail, repeats them). */
   deliver(batch: NotifyBatch, notes: readonly string[]): Promise<Delivered>
+  /** Sends one line of the watch's own (the daily heartbeat); says what it did. Issues take none. */
+  announce?(line: string): Promise<string>
 }
 
 export interface Delivery {
@@ -63,4 +67,23 @@ export async function notifyAll(channels: Channel[], batch: NotifyBatch): Promis
     }
   }
   return delivery
+}
+
+/** One line to every channel that takes one, each on its own; a failure counts as a channel's failure. */
+export async function announceAll(
+  channels: Channel[],
+  line: string
+): Promise<Pick<Delivery, 'notes' | 'failures' | 'notified'>> {
+  const result = { notes: [] as string[], failures: [] as Error[], notified: false }
+  for (const channel of channels) {
+    if (!channel.announce) continue
+    try {
+      result.notes.push(await channel.announce(line))
+      result.notified = true
+    } catch (error) {
+      result.failures.push(error as Error)
+      result.notes.push(`${channel.name} failed: ${(error as Error).message}`)
+    }
+  }
+  return result
 }

@@ -22,6 +22,8 @@ export interface EmailBatch {
   reportJson?: string
   reportPath: string
   dryRun: boolean
+  /** send-test: the subject says [TEST], and no mailbox owner is written to. */
+  test?: boolean
 }
 
 export interface EmailOutcome {
@@ -50,7 +52,7 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
   return {
     to: config.to,
     replyTo: config.replyTo,
-    subject: digest.subject,
+    subject: `${batch.test ? '[TEST] ' : ''}${digest.subject}`,
     text: digest.text,
     html: digest.html,
     attachments:
@@ -61,7 +63,7 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
 }
 
 function ownerMails(config: EmailConfig, batch: EmailBatch): Mail[] {
-  if (!config.notifyOwners) return []
+  if (!config.notifyOwners || batch.test) return []
   const options = { contact: config.ownerContact, replyTo: config.replyTo !== undefined }
   return buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, options).map((n) => ({
     to: [n.to],
@@ -154,4 +156,17 @@ export async function deliverEmail(
   } finally {
     transport.close()
   }
+}
+
+/** One short plain email of the watch's own (the daily heartbeat) to the digest's recipients. */
+export async function emailLine(config: EmailConfig, line: string, options: EmailOptions = {}): Promise<string> {
+  const transport = await openTransport(config, options)
+  try {
+    await transport.send(
+      await renderEml(config.from, { to: config.to, subject: `[ETD] ${line}`, text: line }, 'windows')
+    )
+  } finally {
+    transport.close()
+  }
+  return `Email: "${line}" sent to ${config.to.join(', ')}.`
 }

@@ -30,6 +30,8 @@ export interface IssueInput {
   /** What the other channels did, for the audit trail. */
   notes: string[]
   runUrl?: string
+  /** send-test: the title says [TEST]. */
+  test?: boolean
   /** GitHub's limit on issue bodies. */
   maxLength?: number
 }
@@ -129,5 +131,5 @@ export function buildIssue(input: IssueInput): IssueContent {
   if (omitted > 0) {
     body += `\n> ${leftOutCount(omitted, inboxLeftOut)}: they did not fit in this issue (GitHub's limit is ${maxLength} characters); the JSON report of the run lists all ${totals.total} convictions.\n`
   }
-  return { title: issueTitle(totals, input.window, input.timeZone), body, omitted }
+  return { title: `${input.test ? '[TEST] ' : ''}${issueTitle(totals, input.window, input.timeZone)}`, body, omitted }
 }

@@ -31,6 +31,7 @@ export interface IssueBatch {
   window: SearchWindow
   timeZone: string
   notes: string[]
+  test?: boolean
 }
 
 /** A failure of the GitHub API, worded for the workflow log. */
@@ -70,6 +71,19 @@ function explain(error: unknown, doing: string, config: IssueConfig): IssueError
 }
 
 /**
+ * The logins a 422 names as not assignable (GitHub: `{field: 'assignees', code: 'invalid', value}`), or
+ * every configured one when it names none; undefined for any other failure.
+ */
+function refusedAssignees(error: unknown, assignees: string[]): string[] | undefined {
+  const e = error as { status?: number; response?: { data?: { errors?: Array<{ field?: string; value?: unknown }> } } }
+  if (e.status !== 422 || assignees.length === 0) return undefined
+  const about = (e.response?.data?.errors ?? []).filter((d) => d.field === 'assignees' || d.field === 'assignee')
+  if (about.length === 0) return undefined
+  const named = about.flatMap((d) => (typeof d.value === 'string' && assignees.includes(d.value) ? [d.value] : []))
+  return named.length > 0 ? named : assignees
+}
+
+/**
  * The convictions that no recent issue records (by id and verdict, so that a verdict change is new), and
  * those that one does. When every one is recorded, `record` is the issue that records the first.
  */
@@ -92,7 +106,7 @@ export class IssueChannel {
 
   constructor(
     private readonly config: IssueConfig,
-    options: { onRetry?: (reason: string) => void } = {}
+    private readonly options: { onRetry?: (reason: string) => void; onWarning?: (message: string) => void } = {}
   ) {
     this.octokit = getOctokit(
       config.token,
@@ -101,11 +115,11 @@ export class IssueChannel {
         throttle: {
           // Secondary limits: wait as told, a few times; primary: only when the reset is near.
           onSecondaryRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) => {
-            options.onRetry?.(`GitHub's secondary rate limit; retrying in ${after}s`)
+            this.options.onRetry?.(`GitHub's secondary rate limit; retrying in ${after}s`)
             return retryCount < 3
           },
           onRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) => {
-            options.onRetry?.(`GitHub's rate limit; retrying in ${after}s`)
+            this.options.onRetry?.(`GitHub's rate limit; retrying in ${after}s`)
             return retryCount < 1 && after <= 60
           }
         }
@@ -190,24 +204,43 @@ export class IssueChannel {
       totals.actionNeeded > 0 ? [...new Set([...this.config.labels, ACTION_NEEDED_LABEL])] : this.config.labels
     await this.ensureLabels(labels)
     const content = buildIssue({ ...batch, convictions: fresh, totals, runUrl: this.config.runUrl })
+    const issue = { owner: this.config.owner, repo: this.config.repo, title: content.title, body: content.body, labels }
+    const { data, unassigned } = await this.create(issue)
+    const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : ''
+    return {
+      created: true,
+      url: data.html_url,
+      number: data.number,
+      description: `Issue #${data.number} opened: ${data.html_url}${omitted}.${unassigned ? ` ${unassigned}` : ''}`
+    }
+  }
+
+  /**
+   * Creates the issue with the assignees; when GitHub refuses one of them (422), creates it unassigned and
+   * warns: a login that cannot be assigned must not cost the audit trail.
+   */
+  private async create(issue: { owner: string; repo: string; title: string; body: string; labels: string[] }) {
+    const { assignees } = this.config
     try {
       const { data } = await this.octokit.rest.issues.create({
-        owner: this.config.owner,
-        repo: this.config.repo,
-        title: content.title,
-        body: content.body,
-        labels,
-        ...(this.config.assignees.length > 0 ? { assignees: this.config.assignees } : {})
+        ...issue,
+        ...(assignees.length > 0 ? { assignees } : {})
       })
-      const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : ''
-      return {
-        created: true,
-        url: data.html_url,
-        number: data.number,
-        description: `Issue #${data.number} opened: ${data.html_url}${omitted}.`
-      }
+      return { data }
     } catch (error) {
-      throw explain(error, 'opening the issue', this.config)
+      const refused = refusedAssignees(error, assignees)
+      if (refused === undefined) throw explain(error, 'opening the issue', this.config)
+      let data
+      try {
+        ;({ data } = await this.octokit.rest.issues.create(issue))
+      } catch (retryError) {
+        throw explain(retryError, 'opening the issue', this.config)
+      }
+      const unassigned =
+        `GitHub refused to assign it to ${refused.map((login) => `'${login}'`).join(', ')} (422), so it was opened ` +
+        `unassigned: check issue-assignees (logins that may be assigned issues in ${issue.owner}/${issue.repo}).`
+      this.options.onWarning?.(`Issue #${data.number}: ${unassigned}`)
+      return { data, unassigned }
     }
   }
 }

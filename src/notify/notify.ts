@@ -34,6 +34,10 @@ function emailChannel(config: Config, email: NonNullable<Config['email']>, optio
         options
       )
       return { note: outcome.description, notified: outcome.sent, email: outcome }
+    },
+    async announce(line) {
+      const { emailLine } = await import('./email-channel.js')
+      return emailLine(email, line, options)
     }
   }
 }

@@ -1,6 +1,6 @@
 import { clean } from '../etd/clean.js'
 import type { EtdMessage } from '../etd/types.js'
-import type { MatchRule } from '../match/matcher.js'
+import { mailboxMatches, type MatchRule } from '../match/matcher.js'
 import { isTold, type Disposition } from '../state/dedupe.js'
 import type { Batch } from './batch.js'
 import { batchCharts } from './chart.js'
@@ -21,14 +21,29 @@ interface MatchedRow {
   previousVerdict?: string
 }
 
-/** The matched messages as they stream past: every one counted by disposition, the first few kept. */
+/**
+ * The matched messages as they stream past: every one counted by disposition, the first few kept, and
+ * the watched mailboxes (patterns of the `mailboxes` input) that none of them was for.
+ */
 export class MatchedRows {
   readonly rows: MatchedRow[] = []
   readonly dispositions = new Map<Disposition, number>()
   total = 0
+  private readonly unmatched: Set<string>
+
+  constructor(watched: readonly string[] = []) {
+    this.unmatched = new Set(watched)
+  }
+
+  /** The watched mailboxes that no matched message was for, in the input's order. */
+  get quiet(): string[] {
+    return [...this.unmatched]
+  }
 
   add(message: EtdMessage, disposition: Disposition, previousVerdict?: string): void {
     this.total++
+    for (const pattern of this.unmatched)
+      if (message.mailboxes.some((mailbox) => mailboxMatches(mailbox, pattern))) this.unmatched.delete(pattern)
     this.dispositions.set(disposition, (this.dispositions.get(disposition) ?? 0) + 1)
     if (this.rows.length < SUMMARY_MAX_ROWS) this.rows.push({ message, disposition, previousVerdict })
   }
@@ -92,6 +107,12 @@ export function renderSummary(input: SummaryInput): string {
       `${byDisposition.length > 0 ? ` (${byDisposition.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}.</p>`,
     ...input.notes.map((n) => `<p>${inline(n)}</p>`)
   ]
+  const quiet = matched.quiet
+  if (quiet.length > 0) {
+    lines.push(
+      `<p>${inline(`${plural(quiet.length, 'watched mailbox', 'watched mailboxes')} matched nothing in the window: ${quiet.join(', ')}.`)}</p>`
+    )
+  }
   if (matched.total === 0) return [...lines, '<p>Nothing matched.</p>'].join('\n')
   const head = ['Received', 'Mailboxes', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation', 'Status']
   const cellsOf = (r: Row, disposition: Disposition) =>

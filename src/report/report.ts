@@ -64,9 +64,15 @@ export class ReportWriter {
     await rename(this.partial, this.path)
   }
 
-  /** Leaves no partial file behind after a failed run. */
+  /**
+   * Leaves no partial file behind after a failed run. Ended, not destroyed: destroying the stream under a
+   * write still on its way to disk raises ERR_STREAM_DESTROYED as an uncaught error, hiding why the run failed.
+   */
   async discard(): Promise<void> {
-    this.out.destroy()
+    if (!this.out.destroyed) {
+      this.out.end()
+      await once(this.out, 'close').catch(() => undefined)
+    }
     await rm(this.partial, { force: true })
   }
 

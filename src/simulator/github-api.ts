@@ -194,15 +194,10 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
           { resource: 'Label', code: 'invalid', field: 'labels', message: `label ${unknownLabel} does not exist` }
         ])
       const unknownUser = assignees.find((a) => !users.has(a))
+      // As GitHub answers a login that does not exist or may not be assigned here: no message, the value.
       if (unknownUser)
         return invalid(res, 'Validation Failed', [
-          {
-            resource: 'Issue',
-            code: 'invalid',
-            field: 'assignees',
-            value: unknownUser,
-            message: `${unknownUser} cannot be assigned`
-          }
+          { value: unknownUser, resource: 'Issue', field: 'assignees', code: 'invalid' }
         ])
       const number = state.issues.length + 1
       const issue: SimIssue = {

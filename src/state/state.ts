@@ -18,12 +18,21 @@ export interface WatchState {
   requests?: RequestTally
   /** Messages per hour that ETD returned for the verdict filter lately: what a deep rescan will cost. */
   ratePerHour?: number
+  /** With `heartbeat: daily`: the runs and convictions since the last "all quiet" line. */
+  heartbeat?: HeartbeatTally
   /** ETD id → what was last told about the message. */
   notified: Map<string, NotifiedEntry>
 }
 
-/** What the state keeps of a run besides the convictions: the rescan, budget and rate bookkeeping. */
-export type Ledger = Pick<WatchState, 'deepScanAt' | 'savedAt' | 'requests' | 'ratePerHour'>
+/** What the state keeps of a run besides the convictions: the rescan, budget, rate and heartbeat bookkeeping. */
+export type Ledger = Pick<WatchState, 'deepScanAt' | 'savedAt' | 'requests' | 'ratePerHour' | 'heartbeat'>
+
+export interface HeartbeatTally {
+  /** When the last heartbeat was due (or counting began): one a UTC day. */
+  since: number
+  runs: number
+  convictions: number
+}
 
 export interface RequestTally {
   /** The UTC day, YYYY-MM-DD. */
@@ -94,6 +103,14 @@ function parseV2Fields(data: Record<string, unknown>): Partial<WatchState> | und
   return fields
 }
 
+/** Added within format 2, optional: absent in older states. `null` when present but malformed. */
+function parseHeartbeat(beat: unknown): HeartbeatTally | undefined | null {
+  if (beat === undefined) return undefined
+  const since = isRecord(beat) ? time(beat.since) : undefined
+  if (!isRecord(beat) || since === undefined || !isCount(beat.runs) || !isCount(beat.convictions)) return null
+  return { since, runs: beat.runs, convictions: beat.convictions }
+}
+
 /**
  * Parses a saved state, migrating version 1 (which had no rescan, budget or rate fields: a deep rescan is
  * then due at once, as version 1 did on every run). Anything unexpected makes the whole state invalid,
@@ -117,6 +134,8 @@ export function parseState(text: string): Parsed {
   }
   const added = data.version === 1 ? {} : parseV2Fields(data)
   if (added === undefined) return { ok: false, reason: 'its rescan, request or rate fields are malformed' }
+  const heartbeat = parseHeartbeat(data.heartbeat)
+  if (heartbeat === null) return { ok: false, reason: 'its heartbeat is malformed' }
   if (!isRecord(data.notified)) return { ok: false, reason: 'its notified list is missing' }
   const entries = Object.entries(data.notified)
   if (entries.length > MAX_ENTRIES) return { ok: false, reason: `it has more than ${MAX_ENTRIES} entries` }
@@ -137,7 +156,14 @@ export function parseState(text: string): Parsed {
     }
     notified.set(id, { verdict, receivedAt, notifiedAt })
   }
-  const state: WatchState = { version: STATE_VERSION, horizon, watermark, ...added, notified }
+  const state: WatchState = {
+    version: STATE_VERSION,
+    horizon,
+    watermark,
+    ...added,
+    ...(heartbeat ? { heartbeat } : {}),
+    notified
+  }
   return data.version === 1 ? { ok: true, state, migratedFrom: 1 } : { ok: true, state }
 }
 
@@ -152,7 +178,8 @@ export function untrustedTimes(state: WatchState, now: number): string | undefin
     ['horizon', state.horizon],
     ['watermark', state.watermark],
     ['last deep rescan', state.deepScanAt],
-    ['save time', state.savedAt]
+    ['save time', state.savedAt],
+    ['last heartbeat', state.heartbeat?.since]
   ]
   const future = times.find(([, at]) => at !== undefined && at > latest)
   if (future) return `its ${future[0]} ${iso(future[1]!)} lies in the future`
@@ -176,7 +203,10 @@ export function* serializeState(state: WatchState): Generator<string> {
     state.deepScanAt === undefined ? undefined : `  "deepScanAt": "${iso(state.deepScanAt)}",`,
     state.savedAt === undefined ? undefined : `  "savedAt": "${iso(state.savedAt)}",`,
     state.requests === undefined ? undefined : `  "requests": ${JSON.stringify(state.requests)},`,
-    state.ratePerHour === undefined ? undefined : `  "ratePerHour": ${JSON.stringify(state.ratePerHour)},`
+    state.ratePerHour === undefined ? undefined : `  "ratePerHour": ${JSON.stringify(state.ratePerHour)},`,
+    state.heartbeat === undefined
+      ? undefined
+      : `  "heartbeat": ${JSON.stringify({ ...state.heartbeat, since: iso(state.heartbeat.since) })},`
   ].filter((line) => line !== undefined)
   yield [
     '{',

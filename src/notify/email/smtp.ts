@@ -13,6 +13,8 @@ interface SmtpFailure {
   response?: string
   command?: string
   message?: string
+  /** Node's own code for a failed TLS handshake, such as DEPTH_ZERO_SELF_SIGNED_CERT. */
+  originalCode?: string
 }
 
 function transportOptions(smtp: SmtpConfig, timeoutMs: number, accessToken?: string): SMTPTransport.Options {
@@ -42,10 +44,20 @@ function transportOptions(smtp: SmtpConfig, timeoutMs: number, accessToken?: str
   }
 }
 
-/** 4xx replies and dropped connections pass; authentication, 5xx and TLS set-up do not. */
+/** An untrusted, expired or misnamed certificate: the same on every attempt. A server's reply is not one. */
+function isCertificateFailure(e: SmtpFailure): boolean {
+  if (e.responseCode !== undefined) return false
+  return (
+    /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME/.test(e.originalCode ?? '') ||
+    /certificate|self[- ]signed|unable to verify/i.test(e.message ?? '')
+  )
+}
+
+/** 4xx replies and dropped connections pass; authentication, 5xx, TLS set-up and certificates do not. */
 function isTransientSmtpFailure(error: unknown): boolean {
   const e = error as SmtpFailure
-  if (e.code === 'EAUTH' || e.code === 'ETLS' || misconfiguration(e) !== undefined) return false
+  if (e.code === 'EAUTH' || e.code === 'ETLS' || isCertificateFailure(e) || misconfiguration(e) !== undefined)
+    return false
   if (e.responseCode !== undefined) return e.responseCode >= 400 && e.responseCode < 500
   return ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ECONNRESET', 'EDNS'].includes(e.code ?? '')
 }
@@ -86,8 +98,8 @@ function explainSmtpError(error: unknown, smtp: SmtpConfig): string {
   if (e.code === 'ETLS' || e.command === 'STARTTLS') {
     return `Email via ${where} failed: the server did not complete STARTTLS (${reply}), and smtp-security: starttls never falls back to plain text.`
   }
-  if (/certificate|self[- ]signed|CERT_|unable to verify/i.test(reply)) {
-    return `Email via ${where} failed: the server's certificate is not trusted (${reply}). For a private CA, pass its PEM as smtp-ca.`
+  if (isCertificateFailure(e)) {
+    return `Email via ${where} failed: the server's certificate is not trusted (${reply}); not retried, as it would fail the same way. For a private or self-signed CA, pass its PEM as smtp-ca.`
   }
   if (e.responseCode !== undefined) return `The SMTP server at ${where} refused the email: ${reply}`
   return `Email via ${where} failed: ${reply}`

@@ -5,6 +5,7 @@ import type { Channel } from '../channel.js'
 import { count, plural } from '../format.js'
 import type { Rendered, WebhookBatch } from './content.js'
 import { renderJson } from './json.js'
+import { LINE_RENDERERS } from './line.js'
 import { postWebhook } from './post.js'
 import { renderSlack } from './slack.js'
 import { renderTeams } from './teams.js'
@@ -48,6 +49,10 @@ export function webhookChannel(target: WebhookTarget, context: WebhookContext): 
       }
       await postWebhook(target, payload, { onRetry: context.onRetry })
       return { note: `${target.label}: ${plural(shown, 'conviction')} posted${leftOut}.`, notified: true }
+    },
+    async announce(line) {
+      await postWebhook(target, LINE_RENDERERS[target.format](line), { onRetry: context.onRetry })
+      return `${target.label}: "${line}" posted.`
     }
   }
 }

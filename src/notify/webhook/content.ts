@@ -13,6 +13,8 @@ export interface WebhookBatch {
   reportPath: string
   /** This workflow run, where the summary lists every conviction; absent outside Actions. */
   runUrl?: string
+  /** send-test: the title says [TEST]. */
+  test?: boolean
 }
 
 /** A rendered payload and how many convictions it could not show. */
@@ -21,8 +23,8 @@ export interface Rendered {
   omitted: number
 }
 
-export const title = (totals: BatchTotals) =>
-  `ETD verdict watch: ${totals.total > 0 ? batchHeadline(totals) : 'nothing new'}`
+export const title = (totals: BatchTotals, test = false) =>
+  `${test ? '[TEST] ' : ''}ETD verdict watch: ${totals.total > 0 ? batchHeadline(totals) : 'nothing new'}`
 
 export const windowLine = (batch: WebhookBatch) => `Messages received ${formatWindow(batch.window, batch.timeZone)}`
 

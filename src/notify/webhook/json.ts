@@ -29,6 +29,7 @@ export function renderJson(batch: WebhookBatch): Rendered {
       },
       convictions: shown.moved,
       omitted: shown.omitted,
+      ...(batch.test ? { test: true } : {}),
       runUrl: batch.runUrl ?? null,
       reportPath: batch.reportPath
     }),

@@ -53,7 +53,7 @@ function message(batch: WebhookBatch, shown: Shown) {
   const action = actionNeededLine(batch.totals)
   const moved = movedLine(batch.totals)
   const leftOut = leftOutLine(shown, batch)
-  const heading = title(batch.totals)
+  const heading = title(batch.totals, batch.test)
   return {
     text: inertSlack(action ? `${heading} (${action})` : heading),
     blocks: [

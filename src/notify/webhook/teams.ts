@@ -59,7 +59,7 @@ function card(batch: WebhookBatch, shown: Shown) {
     version: ADAPTIVE_CARD_VERSION,
     msteams: { width: 'Full' },
     body: [
-      { type: 'TextBlock', text: title(batch.totals), weight: 'Bolder', size: 'Medium', wrap: true },
+      { type: 'TextBlock', text: title(batch.totals, batch.test), weight: 'Bolder', size: 'Medium', wrap: true },
       { type: 'TextBlock', text: windowLine(batch), isSubtle: true, wrap: true, spacing: 'None' },
       ...(action ? [{ type: 'TextBlock', text: action, color: 'Attention', weight: 'Bolder', wrap: true }] : []),
       ...shown.inbox.map(rowContainer),

@@ -32,7 +32,7 @@ function markdown(batch: WebhookBatch, shown: Shown): string {
   const moved = movedLine(batch.totals)
   const leftOut = leftOutLine(shown, batch)
   return [
-    `**${words(title(batch.totals))}**  \n${words(windowLine(batch))}`,
+    `**${words(title(batch.totals, batch.test))}**  \n${words(windowLine(batch))}`,
     ...(action ? [`**⚠️ ${words(action)}**`] : []),
     ...(shown.inbox.length > 0 ? [shown.inbox.map(rowLine).join('\n')] : []),
     ...(moved && shown.moved.length > 0 ? [`**${words(moved)}**`] : []),

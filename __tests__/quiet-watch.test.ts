@@ -1,0 +1,263 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { unknownTechniques } from '../src/etd/techniques.js'
+import { run } from '../src/main.js'
+import { etdInputs } from './helpers/simulator.js'
+import { heartbeatAfter } from '../src/notify/heartbeat.js'
+import { certificate } from '../src/simulator/certificate.js'
+import { generateMessages } from '../src/simulator/data.js'
+import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { startSimulator, type Simulator } from '../src/simulator/server.js'
+import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
+import { parseState, serializeState, untrustedTimes } from '../src/state/state.js'
+import { runAction } from './helpers/action-run.js'
+
+const HOUR = 3_600_000
+const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
+
+describe('technique names ETD does not use', () => {
+  it('are found case-insensitively, with the known name a typo was probably meant to be', () => {
+    expect(unknownTechniques(['qr code', 'Malicious URL', 'sender NAME impersonation'])).toEqual([])
+    expect(unknownTechniques(['qr-code', 'QRcode', 'shortend url', 'Brand impersonaton'])).toEqual([
+      { given: 'qr-code', suggestion: 'QR code' },
+      { given: 'QRcode', suggestion: 'QR code' },
+      { given: 'shortend url', suggestion: 'Shortened URL' },
+      { given: 'Brand impersonaton', suggestion: 'Brand impersonation' }
+    ])
+    // Nothing near: no guess, and the name is kept (ETD's list is open-ended).
+    expect(unknownTechniques(['deepfake voice', 'x'])).toEqual([{ given: 'deepfake voice' }, { given: 'x' }])
+  })
+})
+
+describe('heartbeatAfter', () => {
+  const mailboxes = ['ceo@example.com', '*@payroll.example.com']
+
+  it('is due at once without a tally, counting this run', () => {
+    expect(heartbeatAfter(undefined, { now: T0, told: 0, mailboxes, timeZone: 'UTC' })).toEqual({
+      line: 'All quiet: 1 run since 2026-11-27 10:00 UTC, 2 mailboxes watched, 0 convictions.',
+      next: { since: T0, runs: 0, convictions: 0 }
+    })
+  })
+
+  it('counts the runs of the day, and is due again with the first run of the next UTC day', () => {
+    const sameDay = heartbeatAfter(
+      { since: T0, runs: 0, convictions: 0 },
+      { now: T0 + 13 * HOUR, told: 0, mailboxes, timeZone: 'UTC' }
+    )
+    expect(sameDay).toEqual({ next: { since: T0, runs: 1, convictions: 0 } })
+    // 14:00 + 10 h is 00:00 on the 28th.
+    const nextDay = heartbeatAfter(
+      { since: T0, runs: 143, convictions: 0 },
+      { now: T0 + 14 * HOUR, told: 0, mailboxes: [], timeZone: 'UTC' }
+    )
+    expect(nextDay).toEqual({
+      line: 'All quiet: 144 runs since 2026-11-27 10:00 UTC, every mailbox watched, 0 convictions.',
+      next: { since: T0 + 14 * HOUR, runs: 0, convictions: 0 }
+    })
+  })
+
+  it('is not sent after a day with convictions, nor on a run that tells some', () => {
+    const told = { since: T0, runs: 5, convictions: 2 }
+    expect(heartbeatAfter(told, { now: T0 + 20 * HOUR, told: 0, mailboxes, timeZone: 'UTC' })).toEqual({
+      next: { since: T0 + 20 * HOUR, runs: 0, convictions: 0 }
+    })
+    expect(heartbeatAfter(undefined, { now: T0, told: 3, mailboxes, timeZone: 'UTC' }).line).toBeUndefined()
+    expect(
+      heartbeatAfter({ since: T0, runs: 0, convictions: 0 }, { now: T0 + HOUR, told: 4, mailboxes, timeZone: 'UTC' })
+        .next
+    ).toEqual({
+      since: T0,
+      runs: 1,
+      convictions: 4
+    })
+  })
+})
+
+describe('the heartbeat in the state', () => {
+  const OLD = JSON.stringify({
+    version: 2,
+    horizon: '2026-11-26T10:00:00.000Z',
+    watermark: '2026-11-27T09:55:00.000Z',
+    savedAt: '2026-11-27T09:55:00.000Z',
+    notified: { 'id-1': { v: 'bec', r: '2026-11-27T08:00:00.000Z', n: '2026-11-27T09:00:00.000Z' } }
+  })
+
+  it('is optional in format 2: a state written before it still reads, without one', () => {
+    const parsed = parseState(OLD)
+    expect(parsed.ok).toBe(true)
+    if (!parsed.ok) return
+    expect(parsed.migratedFrom).toBeUndefined()
+    expect(parsed.state.heartbeat).toBeUndefined()
+    expect(parsed.state.notified.get('id-1')?.verdict).toBe('bec')
+    expect(serializeState(parsed.state)).not.toContain('heartbeat')
+  })
+
+  it('survives a save and a load, and is checked like every other field', () => {
+    const parsed = parseState(OLD)
+    if (!parsed.ok) throw new Error(parsed.reason)
+    const state = { ...parsed.state, heartbeat: { since: T0, runs: 7, convictions: 1 } }
+    const text = [...serializeState(state)].join('')
+    expect(text).toContain('"heartbeat": {"since":"2026-11-27T10:00:00.000Z","runs":7,"convictions":1},')
+    const again = parseState(text)
+    expect(again.ok && again.state.heartbeat).toEqual({ since: T0, runs: 7, convictions: 1 })
+    const data = JSON.parse(OLD) as Record<string, unknown>
+    for (const bad of [
+      { since: 'yesterday', runs: 1, convictions: 0 },
+      { since: '2026-11-27T10:00:00.000Z', runs: -1, convictions: 0 },
+      'daily'
+    ]) {
+      expect(parseState(JSON.stringify({ ...data, heartbeat: bad }))).toEqual({
+        ok: false,
+        reason: 'its heartbeat is malformed'
+      })
+    }
+    expect(untrustedTimes({ ...state, heartbeat: { since: T0 + 2 * HOUR, runs: 0, convictions: 0 } }, T0)).toBe(
+      'its last heartbeat 2026-11-27T12:00:00.000Z lies in the future'
+    )
+  })
+})
+
+describe('a quiet watch, against the simulator, an SMTP server and a webhook receiver', () => {
+  let sim: Simulator | undefined
+  let smtp: MailSink | undefined
+  let receiver: WebhookReceiver | undefined
+  let dir = ''
+  let clock = T0
+
+  afterEach(async () => {
+    await sim?.close()
+    await smtp?.close()
+    await receiver?.close()
+    sim = smtp = receiver = undefined
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  async function setUp(): Promise<void> {
+    dir = await mkdtemp(join(tmpdir(), 'etd-quiet-'))
+    const messages = generateMessages({ seed: 21, count: 2000, start: T0 - 2 * 86_400_000, end: T0 + 3 * 86_400_000 })
+    sim = await startSimulator({ messages, clock: () => clock, rateLimit: false })
+    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    receiver = await startWebhookReceiver()
+  }
+
+  async function runAt(at: number, inputs: Record<string, string> = {}) {
+    clock = at
+    return runAction(
+      ({ env }) => run({ env, now: () => clock }),
+      {
+        ...etdInputs(sim!),
+        // Nobody at this domain gets mail in the simulator: every run is quiet.
+        mailboxes: 'ceo@quiet.example, *@quiet.example',
+        lookback: '1h',
+        notify: 'email',
+        heartbeat: 'daily',
+        'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
+        'smtp-ca': (await certificate()).cert,
+        'email-from': 'etd@example.com',
+        'email-to': 'soc@example.com',
+        'webhook-url': `json=${receiver!.url}/json/hook`,
+        'state-path': join(dir, 'state.json'),
+        'report-path': join(dir, 'report.json'),
+        ...inputs
+      },
+      { dir }
+    )
+  }
+
+  const heartbeats = () => smtp!.received.map((r) => r.mail.subject)
+
+  it('sends one "all quiet" line a UTC day to email and webhooks, and none on a day with convictions', async () => {
+    await setUp()
+    const first = await runAt(T0)
+    expect(first.failed).toBe(false)
+    const line = 'All quiet: 1 run since 2026-11-27 10:00 UTC, 2 mailboxes watched, 0 convictions.'
+    expect(heartbeats()).toEqual([`[ETD] ${line}`])
+    expect(smtp!.received[0].mail.text?.trim()).toBe(line)
+    expect(smtp!.received[0].envelopeTo).toEqual(['soc@example.com'])
+    expect(receiver!.received.map((p) => p.body)).toEqual([
+      { source: 'etd-verdict-watch', event: 'heartbeat', text: line }
+    ])
+    expect(first.outputs.notified).toBe('true')
+
+    // The rest of the day: quiet, and silent.
+    for (let hour = 1; hour <= 13; hour++) expect((await runAt(T0 + hour * HOUR)).failed).toBe(false)
+    expect(heartbeats()).toHaveLength(1)
+    expect(receiver!.received).toHaveLength(1)
+
+    // The first run after midnight UTC counts the runs since the last line.
+    await runAt(T0 + 14 * HOUR + 5 * 60_000)
+    expect(heartbeats()).toEqual([
+      `[ETD] ${line}`,
+      '[ETD] All quiet: 14 runs since 2026-11-27 10:00 UTC, 2 mailboxes watched, 0 convictions.'
+    ])
+    expect(receiver!.received).toHaveLength(2)
+
+    // A day with convictions needs no heartbeat: the digest went out.
+    const busy = await runAt(T0 + 15 * HOUR, { mailboxes: '' })
+    expect(Number(busy.outputs['new-count'])).toBeGreaterThan(0)
+    const digests = smtp!.received.length
+    expect(smtp!.received.at(-1)?.mail.subject).toMatch(/^\[ETD\] \d+ new conviction/)
+    await runAt(T0 + 38 * HOUR + 5 * 60_000, { mailboxes: 'ceo@quiet.example, *@quiet.example' })
+    expect(smtp!.received).toHaveLength(digests)
+  })
+
+  it('sends it with an older state that has no heartbeat yet, and does not send it on a dry run', async () => {
+    await setUp()
+    await writeFile(
+      join(dir, 'state.json'),
+      JSON.stringify({
+        version: 2,
+        horizon: '2026-11-26T10:00:00.000Z',
+        watermark: '2026-11-27T08:55:00.000Z',
+        savedAt: '2026-11-27T08:55:00.000Z',
+        notified: {}
+      })
+    )
+    const dry = await runAt(T0, { 'dry-run': 'true' })
+    expect(dry.failed).toBe(false)
+    expect(smtp!.received).toHaveLength(0)
+    expect(dry.summary).toContain('Dry run: the heartbeat &quot;All quiet: 1 run since 2026-11-27 10:00 UTC')
+    const beat = await runAt(T0)
+    expect(beat.outputs['state-restored']).toBe('true')
+    expect(heartbeats()).toEqual([
+      '[ETD] All quiet: 1 run since 2026-11-27 10:00 UTC, 2 mailboxes watched, 0 convictions.'
+    ])
+    expect(JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')).heartbeat).toEqual({
+      since: '2026-11-27T10:00:00.000Z',
+      runs: 0,
+      convictions: 0
+    })
+  })
+
+  it('warns about technique names ETD does not use, and lists the watched mailboxes that matched nothing', async () => {
+    await setUp()
+    const result = await runAt(T0, {
+      mailboxes: 'ceo@example.com, cfo@example.com, ghost@example.com, *@quiet.example',
+      lookback: '2d',
+      techniques: 'QR-code, Malicious URL, deepfake voice',
+      heartbeat: 'off'
+    })
+    expect(result.failed).toBe(false)
+    expect(result.log).toContain(
+      "::warning::Input 'techniques' has 'qr-code', which is not a technique ETD is known to report, so it may match nothing: did you mean 'QR code'?\n"
+    )
+    expect(result.log).toContain(
+      "::warning::Input 'techniques' has 'deepfake voice', which is not a technique ETD is known to report, so it may match nothing; it is kept, as ETD adds techniques over time.\n"
+    )
+    expect(result.log).not.toContain("has 'malicious url'")
+    // The oracle: which watched mailboxes a matched message was for, from the report.
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
+      messages: Array<{ mailboxes: string[] }>
+    }
+    const hit = new Set(report.messages.flatMap((m) => m.mailboxes))
+    expect(hit.has('ceo@example.com')).toBe(true)
+    const quiet = ['cfo@example.com', 'ghost@example.com', '*@quiet.example'].filter((m) => !hit.has(m))
+    expect(quiet).toContain('ghost@example.com')
+    expect(result.summary).toContain(`watched mailboxes matched nothing in the window: ${quiet.join(', ')}.`)
+    expect(result.summary).not.toMatch(/matched nothing in the window: [^<]*ceo@example\.com/)
+    // No heartbeat when it is off.
+    expect(smtp!.received.every((r) => !/All quiet/.test(r.mail.subject ?? ''))).toBe(true)
+  })
+})

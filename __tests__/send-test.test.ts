@@ -1,0 +1,157 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { run } from '../src/main.js'
+import { etdInputs } from './helpers/simulator.js'
+import { certificate } from '../src/simulator/certificate.js'
+import { generateMessages } from '../src/simulator/data.js'
+import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
+import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { startSimulator, type Simulator } from '../src/simulator/server.js'
+import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
+import { runAction, type ActionResult } from './helpers/action-run.js'
+import { startCacheServer, type CacheServer } from './helpers/cache-server.js'
+
+const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
+const home = process.cwd()
+
+let sim: Simulator | undefined
+let smtp: MailSink | undefined
+let github: GitHubApi | undefined
+let receiver: WebhookReceiver | undefined
+let cacheServer: CacheServer | undefined
+let workspace = ''
+
+afterEach(async () => {
+  process.chdir(home)
+  await sim?.close()
+  await smtp?.close()
+  await github?.close()
+  await receiver?.close()
+  await cacheServer?.close()
+  sim = smtp = github = receiver = cacheServer = undefined
+  await rm(workspace, { recursive: true, force: true })
+})
+
+async function setUp(): Promise<void> {
+  workspace = await mkdtemp(join(tmpdir(), 'etd-send-test-'))
+  // @actions/cache archives paths relative to the working directory, which is the workspace in Actions.
+  process.chdir(workspace)
+  const messages = generateMessages({ seed: 8, count: 400, start: T0 - 2 * 86_400_000, end: T0 - 600_000 })
+  sim = await startSimulator({ messages, clock: () => T0, rateLimit: false })
+  smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+  github = await startGitHubApi()
+  receiver = await startWebhookReceiver()
+  cacheServer = await startCacheServer()
+}
+
+async function watch(runId: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
+  return runAction(
+    ({ env }) => run({ env, now: () => T0 }),
+    {
+      ...etdInputs(sim!),
+      mailboxes: '*@subsidiary.example.org, ceo@example.com',
+      lookback: '2d',
+      notify: 'both',
+      'notify-mailbox-owners': 'true',
+      'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
+      'smtp-ca': (await certificate()).cert,
+      'email-from': 'etd@example.com',
+      'email-to': 'soc@example.com',
+      'github-token': github!.token,
+      'webhook-url': [`json=${receiver!.url}/json/hook`, `slack=${receiver!.url}/slack/hook`].join('\n'),
+      'report-path': join(workspace, 'out', 'report.json'),
+      ...inputs
+    },
+    {
+      dir: workspace,
+      env: {
+        ACTIONS_CACHE_URL: cacheServer!.url,
+        ACTIONS_RUNTIME_TOKEN: cacheServer!.token,
+        GITHUB_RUN_ID: String(runId),
+        GITHUB_RUN_ATTEMPT: '1',
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_WORKFLOW_REF: 'acme/etd-watch/.github/workflows/etd-watch.yml@refs/heads/main',
+        GITHUB_JOB: 'watch',
+        GITHUB_API_URL: github!.url,
+        GITHUB_REPOSITORY: `${github!.owner}/${github!.repo}`
+      }
+    }
+  )
+}
+
+describe('send-test, against the simulator, an SMTP server, a GitHub API, webhook receivers and the cache', () => {
+  it('checks the credentials with one token, tells every channel one [TEST] conviction, and leaves the state be', async () => {
+    await setUp()
+    // A real run first, so that there is state to leave alone.
+    expect((await watch(1)).outputs['state-saved']).toBe('true')
+    const before = {
+      entries: cacheServer!.entries.map((e) => e.key),
+      cacheRequests: cacheServer!.requests.length,
+      tokens: sim!.stats.tokens,
+      searches: sim!.stats.searches,
+      emails: smtp!.received.length,
+      issues: github!.issues.length,
+      posts: receiver!.received.length
+    }
+    expect(before.entries).toHaveLength(1)
+
+    const result = await watch(2, { 'send-test': 'true' })
+    expect(result.failed).toBe(false)
+    // ETD: one token request, and no search: no mailbox data was read.
+    expect(sim!.stats.tokens - before.tokens).toBe(1)
+    expect(sim!.stats.searches).toBe(before.searches)
+    expect(result.outputs['etd-requests']).toBe('1')
+    // The cache: neither read nor written.
+    expect(cacheServer!.requests).toHaveLength(before.cacheRequests)
+    expect(cacheServer!.entries.map((e) => e.key)).toEqual(before.entries)
+    expect(result.outputs['state-saved']).toBe('false')
+
+    // Email: one digest to email-to, marked [TEST]; no owner notice to the watched mailbox.
+    const mails = smtp!.received.slice(before.emails)
+    expect(mails).toHaveLength(1)
+    expect(mails[0].envelopeTo).toEqual(['soc@example.com'])
+    expect(mails[0].mail.subject).toBe('[TEST] [ETD] 1 new conviction: 1 BEC')
+    expect(mails[0].mail.text).toContain('[TEST] A synthetic conviction from etd-verdict-watch send-test')
+
+    // The issue, after the email, says [TEST] in its title and lists the conviction.
+    const issues = github!.issues.slice(before.issues)
+    expect(issues).toHaveLength(1)
+    expect(issues[0].title).toMatch(/^\[TEST\] ETD: 1 new conviction \(1 BEC\) /)
+    // Escaped as markdown, as every subject is.
+    expect(issues[0].body).toContain(
+      '| \\[TEST\\] A synthetic conviction from etd\\-verdict\\-watch send\\-test: no action needed |'
+    )
+    expect(issues[0].body).toContain('- Digest emailed to soc@example.com.')
+    expect(issues[0].labels).not.toContain('action-needed')
+    expect(result.outputs['issue-url']).toBe(issues[0].html_url)
+
+    // Each webhook: one post with the [TEST] title and the conviction.
+    const posts = receiver!.received.slice(before.posts)
+    expect(posts.map((p) => p.path)).toEqual(['/json/hook', '/slack/hook'])
+    const json = posts[0].body as { test?: boolean; convictions: Array<{ subject: string; mailboxes: string }> }
+    expect(json.test).toBe(true)
+    expect(json.convictions).toHaveLength(1)
+    expect(json.convictions[0].subject).toMatch(/^\[TEST\] A synthetic conviction/)
+    expect(JSON.stringify(posts[1].body)).toContain('[TEST] ETD verdict watch: 1 new conviction')
+    expect(result.outputs.notified).toBe('true')
+    expect(result.summary).toContain('Send test: the state was neither read nor saved.')
+
+    // The next real run picks up where the first left off: nothing new, nothing repeated.
+    const after = await watch(3)
+    expect(after.outputs['state-restored']).toBe('true')
+    expect(after.outputs['new-count']).toBe('0')
+  })
+
+  it('fails on credentials ETD refuses, before telling anyone', async () => {
+    await setUp()
+    const result = await watch(1, { 'send-test': 'true', 'etd-client-secret': 'wrong-secret-1234' })
+    expect(result.failed).toBe(true)
+    expect(result.log).toContain('::error::ETD /v1/oauth/token answered 401')
+    expect(smtp!.received).toHaveLength(0)
+    expect(github!.issues).toHaveLength(0)
+    expect(receiver!.received).toHaveLength(0)
+    expect(cacheServer!.requests).toHaveLength(0)
+  })
+})
