@@ -325,7 +325,8 @@ describe('describeConfig, for the debug log', () => {
       apiKey: '(hidden)',
       clientId: '(hidden)',
       clientSecret: '(hidden)',
-      paced: true
+      paced: true,
+      region: 'us'
     })
     expect(shown.email.smtp).toMatchObject({ host: 'smtp.example.com', username: 'alerts', password: '(hidden)' })
     expect(shown.webhooks[0]).toMatchObject({ format: 'json', url: '(hidden)' })
