@@ -1,7 +1,7 @@
 // Edges of the state document and of what is told, that mutation testing showed unguarded.
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
-import { advanceState, changeOf, classify } from '../src/state/dedupe.js'
+import { advanceState, carriedOver, changeOf, classify } from '../src/state/dedupe.js'
 import { parseState, serializeState, type NotifiedEntry, type WatchState } from '../src/state/state.js'
 
 const stateText = (state: WatchState) => [...serializeState(state)].join('')
@@ -151,14 +151,18 @@ describe('classify at the horizon', () => {
   })
 })
 
-/** The changes of a run, decided as main decides them: classified, then changed. */
-function changesOf(known: Map<string, NotifiedEntry>, matched: EtdMessage[], horizon: number, now: number) {
-  const changes = new Map<string, NotifiedEntry>()
+/** What a run remembers, decided as main decides it: carried over, then each match classified and changed. */
+function remembered(
+  known: Map<string, NotifiedEntry>,
+  matched: EtdMessage[],
+  run: { horizon: number; now: number; keepFrom: number }
+) {
+  const next = carriedOver(known, run.keepFrom)
   for (const m of matched) {
-    const change = changeOf(m, classify(m, known, horizon).disposition, known, now)
-    if (change) changes.set(m.id, change)
+    const change = changeOf(m, classify(m, known, run.horizon).disposition, known, run.now)
+    if (change) next.set(m.id, change)
   }
-  return changes
+  return next
 }
 
 describe('changeOf', () => {
@@ -186,14 +190,20 @@ describe('changeOf', () => {
 describe('advanceState edges', () => {
   const window = { start: T - 24 * HOUR, end: T }
   const advance = (known: Map<string, NotifiedEntry>, matched: EtdMessage[], watermark?: number) =>
-    advanceState(known, {
+    advanceState(remembered(known, matched, { horizon: T - 48 * HOUR, now: T + 60_000, keepFrom: window.start }), {
       horizon: T - 48 * HOUR,
       window,
-      changes: changesOf(known, matched, T - 48 * HOUR, T + 60_000),
       watermark,
-      keepFrom: window.start,
       ledger: {}
     })
+
+  it('carries over a known entry received exactly at keepFrom, and drops one a millisecond older', () => {
+    const known = new Map([
+      ['edge', { verdict: 'bec', receivedAt: window.start, notifiedAt: T - HOUR }],
+      ['older', { verdict: 'bec', receivedAt: window.start - 1, notifiedAt: T - HOUR }]
+    ])
+    expect([...carriedOver(known, window.start).keys()]).toEqual(['edge'])
+  })
 
   it('keeps an entry received exactly at the window start', () => {
     const known = new Map([['edge', { verdict: 'bec', receivedAt: window.start, notifiedAt: T - HOUR }]])
@@ -211,11 +221,9 @@ describe('advanceState edges', () => {
 
   it('remembers nothing of a message it did not tell', () => {
     const old = message('old', 'bec', T - 2 * HOUR)
-    const next = advanceState(new Map(), {
+    const next = advanceState(remembered(new Map(), [old], { horizon: T, now: T, keepFrom: window.start }), {
       horizon: T,
       window,
-      changes: changesOf(new Map(), [old], T, T),
-      keepFrom: window.start,
       ledger: {}
     })
     expect(next.notified.size).toBe(0)

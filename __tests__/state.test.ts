@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
-import { advanceState, changeOf, classify } from '../src/state/dedupe.js'
+import { advanceState, carriedOver, changeOf, classify } from '../src/state/dedupe.js'
 import { parseState, serializeState, untrustedTimes, type WatchState } from '../src/state/state.js'
 
 const stateText = (state: WatchState) => [...serializeState(state)].join('')
@@ -176,16 +176,13 @@ describe('advanceState', () => {
     const now = T + 2 * HOUR
     const a = message('a', 'spam', T - HOUR)
     const b = message('b', 'phishing', T - 30 * 60_000)
-    const changes = new Map([
-      ['a', changeOf(a, 'already-notified', previous.notified, now)!],
-      ['b', changeOf(b, 'new', previous.notified, now)!]
-    ])
-    const next = advanceState(previous.notified, {
+    const remembered = carriedOver(previous.notified, T - 25 * HOUR)
+    remembered.set('a', changeOf(a, 'already-notified', previous.notified, now)!)
+    remembered.set('b', changeOf(b, 'new', previous.notified, now)!)
+    const next = advanceState(remembered, {
       horizon: previous.horizon,
       window: { start: T - 25 * HOUR, end: T + HOUR },
-      changes,
       watermark: previous.watermark,
-      keepFrom: T - 25 * HOUR,
       ledger: { savedAt: T + 2 * HOUR }
     })
     expect(next.watermark).toBe(T + HOUR)

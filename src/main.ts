@@ -19,7 +19,7 @@ import { channelsFor } from './notify/notify.js'
 import { MatchedRows, renderSummary } from './notify/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanResult } from './search/find.js'
-import { advanceState, changeOf, classify, isTold } from './state/dedupe.js'
+import { advanceState, carriedOver, changeOf, classify, isTold } from './state/dedupe.js'
 import { untrustedTimes, utcDay, type NotifiedEntry, type WatchState } from './state/state.js'
 import type { StateEntries, StateEntry } from './state/prune.js'
 import { FileStateStore, type Loaded, type StateStore } from './state/store.js'
@@ -238,8 +238,6 @@ interface Found {
   /** What this run tells. */
   batch: Batch
   matched: MatchedRows
-  /** What this run changes in the remembered convictions, by message id. */
-  changes: Map<string, NotifiedEntry>
 }
 
 /**
@@ -251,13 +249,13 @@ async function findConvictions(
   plan: SearchPlan,
   config: Config,
   known: ReadonlyMap<string, NotifiedEntry>,
+  next: Map<string, NotifiedEntry>,
   horizon: number,
   now: number
 ): Promise<Found> {
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
   const batch = new BatchCollector(config.rule, Math.min(KEEP_FOR_CHANNELS, Math.max(config.email?.maxRows ?? 0, 1000)))
   const matched = new MatchedRows(config.rule.mailboxes)
-  const changes = new Map<string, NotifiedEntry>()
   let scan: ScanResult
   try {
     scan = await scanWindow(
@@ -268,7 +266,7 @@ async function findConvictions(
         const { disposition, previousVerdict } = classify(message, known, horizon)
         await report.add({ ...message, notice: disposition, previousVerdict })
         const change = changeOf(message, disposition, known, now)
-        if (change) changes.set(message.id, change)
+        if (change) next.set(message.id, change)
         matched.add(message, disposition, previousVerdict)
         if (isTold(disposition)) batch.add({ ...message, previousVerdict })
       }
@@ -291,7 +289,7 @@ async function findConvictions(
     core.warning(`Skipped ${scan.skipped.length - MAX_SKIP_WARNINGS} more unreadable messages`)
   }
   core.info(`${scan.scanned} messages in ${scan.pages} pages, ${scan.matched} matched`)
-  return { scan, batch: batch.result, matched, changes }
+  return { scan, batch: batch.result, matched }
 }
 
 /**
@@ -482,7 +480,11 @@ export async function run(options: RunOptions): Promise<void> {
     const { window } = plan
     const horizon = previous?.horizon ?? window.start
     const client = etdClient(config, options.etdClock)
-    const found = await core.group('ETD fetch', () => findConvictions(client, plan, config, known, horizon, now()))
+    // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
+    const next = carriedOver(known, window.end - Math.max(config.rescanMs, FRESH_OVERLAP_MS))
+    const found = await core.group('ETD fetch', () =>
+      findConvictions(client, plan, config, known, next, horizon, now())
+    )
     const requests = client.requests.token + client.requests.search
     const told = found.batch.totals.total
     core.info(`${told} to tell: new convictions and verdict changes`)
@@ -516,12 +518,10 @@ export async function run(options: RunOptions): Promise<void> {
     const saved = await core.group('State save', () =>
       saveState(store, config, delivery, {
         whole: () =>
-          advanceState(known, {
+          advanceState(next, {
             horizon,
             window,
-            changes: found.changes,
             watermark: previous?.watermark,
-            keepFrom: window.end - Math.max(config.rescanMs, FRESH_OVERLAP_MS),
             ledger: { ...ledger(true), heartbeat: heartbeat?.next }
           }),
         ledgerOnly: previous && { ...previous, ...ledger(false) }

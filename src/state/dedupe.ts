@@ -58,24 +58,21 @@ export function changeOf(
 }
 
 /**
- * The state after a fully successful run: the window's end as the watermark, what was known (the restored
- * state, or the issues' records) without messages received before `keepFrom`, where no later window
- * reaches, and this run's changes.
+ * What the next state starts from: the known convictions that a later window can still reach (received at
+ * or after `keepFrom`). The run writes each change into it as its message arrives, so that the next state
+ * is never built as a second copy of a large one.
  */
+export function carriedOver(known: ReadonlyMap<string, NotifiedEntry>, keepFrom: number): Map<string, NotifiedEntry> {
+  const next = new Map<string, NotifiedEntry>()
+  for (const [id, entry] of known) if (entry.receivedAt >= keepFrom) next.set(id, entry)
+  return next
+}
+
+/** The state after a fully successful run: the window's end as the watermark, and the convictions to remember. */
 export function advanceState(
-  known: ReadonlyMap<string, NotifiedEntry>,
-  run: {
-    horizon: number
-    window: SearchWindow
-    changes: ReadonlyMap<string, NotifiedEntry>
-    watermark?: number
-    keepFrom: number
-    ledger: Ledger
-  }
+  notified: Map<string, NotifiedEntry>,
+  run: { horizon: number; window: SearchWindow; watermark?: number; ledger: Ledger }
 ): WatchState {
-  const notified = new Map<string, NotifiedEntry>()
-  for (const [id, entry] of known) if (entry.receivedAt >= run.keepFrom) notified.set(id, entry)
-  for (const [id, entry] of run.changes) notified.set(id, entry)
   return {
     version: STATE_VERSION,
     horizon: run.horizon,
