@@ -1,5 +1,5 @@
 import type { SearchPage, SearchQuery } from '../etd/client.js'
-import { isRelease, normalizeMessage } from '../etd/message.js'
+import { isRelease, normalizeMessage, parseEtdTime } from '../etd/message.js'
 import type { EtdMessage } from '../etd/types.js'
 import { matches, type MatchRule } from '../match/matcher.js'
 import { chunkWindow, type SearchWindow } from '../window/plan.js'
@@ -22,9 +22,13 @@ const wasReleased = (message: EtdMessage, rule: MatchRule) =>
   message.originalVerdict !== undefined &&
   matches({ ...message, verdict: message.originalVerdict }, rule)
 
+/** Chunks share their boundary second: a message received within it arrives in both. */
+const BOUNDARY_MS = 1000
+
 /**
  * Searches the window chunk by chunk and hands each message the rule matches to `onMatch` as its page
- * arrives, once: nothing but the ids seen is kept, so a window of any size takes the same memory.
+ * arrives, once. Only the ids received in a chunk's last second are kept, to drop their second arrival
+ * at the start of the next chunk, so a window of any size takes the same memory.
  */
 export async function scanWindow(
   search: Search,
@@ -32,10 +36,11 @@ export async function scanWindow(
   rule: MatchRule,
   onMatch: (message: EtdMessage) => void | Promise<void>
 ): Promise<ScanResult> {
-  const seen = new Set<string>()
+  let previousEnd = new Set<string>()
   const released = new Set<string>()
   const result: ScanResult = { matched: 0, scanned: 0, pages: 0, skipped: [], released: 0 }
   for (const [start, end] of chunkWindow(window)) {
+    const atEnd = new Set<string>()
     for await (const page of search({ start, end, verdicts: rule.verdicts })) {
       result.pages++
       for (const raw of page.messages) {
@@ -46,15 +51,15 @@ export async function scanWindow(
           continue
         }
         const { message } = normalized
-        // Chunks share their boundary second, so a message there arrives twice.
-        if (seen.has(message.id)) continue
-        seen.add(message.id)
+        if (previousEnd.has(message.id)) continue
+        if (parseEtdTime(message.receivedAt)! >= end - BOUNDARY_MS) atEnd.add(message.id)
         if (matches(message, rule)) {
           result.matched++
           await onMatch(message)
         } else if (wasReleased(message, rule)) released.add(message.id)
       }
     }
+    previousEnd = atEnd
   }
   result.released = released.size
   return result
