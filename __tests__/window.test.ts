@@ -144,8 +144,8 @@ describe('budget arithmetic', () => {
 
   it('keeps enough for the fresh windows of the runs left today', () => {
     const view = { dailyBudget: 2000, usedToday: 0, ratePerHour: 540, intervalMs: 10 * MINUTE }
-    expect(reserveForRuns(view, NOW, at('2026-11-28T00:00:00Z'), 15 * MINUTE)).toBe(77 * 3)
-    expect(reserveForRuns({ ...view, intervalMs: undefined }, NOW, at('2026-11-28T00:00:00Z'), 15 * MINUTE)).toBe(0)
+    expect(reserveForRuns(view, NOW, at('2026-11-28T00:00:00Z'), 5 * MINUTE)).toBe(77 * 3)
+    expect(reserveForRuns({ ...view, intervalMs: undefined }, NOW, at('2026-11-28T00:00:00Z'), 5 * MINUTE)).toBe(0)
   })
 })
 
