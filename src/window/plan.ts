@@ -91,11 +91,8 @@ function planDeep(now: number, settings: WindowSettings, memory: PlanMemory, fre
  */
 export function planSearch(now: number, settings: WindowSettings, memory: PlanMemory): SearchPlan {
   const end = wholeSecond(now - settings.settleDelayMs)
-  const freshStart = Math.min(
-    end,
-    wholeSecond(
-      memory.watermark === undefined ? end - settings.lookbackMs : Math.min(memory.watermark, end) - FRESH_OVERLAP_MS
-    )
+  const freshStart = wholeSecond(
+    memory.watermark === undefined ? end - settings.lookbackMs : Math.min(memory.watermark, end) - FRESH_OVERLAP_MS
   )
   const fresh = { start: freshStart, end }
   const deep = planDeep(now, settings, memory, fresh)
