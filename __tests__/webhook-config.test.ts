@@ -92,7 +92,11 @@ describe('webhook-url', () => {
 
   it.each([
     ['a prefix with text before it', 'xjson=https://soar.example.com/x', /line 1 is not a URL/],
-    ['a retired connector host itself', 'https://webhook.office.com/webhookb2/x', /line 1 is a retired /],
+    [
+      'a retired connector host itself',
+      'https://webhook.office.com/webhookb2/x',
+      "Input 'webhook-url' line 1 is a retired Office 365 connector URL (webhook.office.com); in Teams, open the channel's Workflows, add 'Send webhook alerts to a channel', and use the URL it gives."
+    ],
     ['plain http to a host that is not loopback', 'json=http://10.0.0.1/x', /line 1 is not https/],
     ['another scheme on loopback', 'json=ftp://127.0.0.1/x', /line 1 is not https/],
     [

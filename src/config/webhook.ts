@@ -51,7 +51,7 @@ export function parseWebhooks(input: InputReader): WebhookTarget[] {
     const prefixed = LINE_FORMAT.exec(line)
     let url: URL
     try {
-      url = new URL(prefixed ? prefixed[2].trim() : line)
+      url = new URL(prefixed ? prefixed[2] : line) // URL drops the spaces around it
     } catch {
       throw new InputError(`${where} is not a URL; expected an https webhook URL.`)
     }
