@@ -34,6 +34,13 @@ describe('planSearch without state', () => {
     // 89 days before now, rounded to the second, plus one second.
     expect(plan.window.start).toBe(at('2026-08-30T11:07:31Z'))
   })
+
+  it('says nothing of clamping when the lookback reaches exactly the oldest start', () => {
+    const lookbackMs = at('2026-11-27T11:07:30Z') - at('2026-08-30T11:07:31Z')
+    const plan = planSearch(NOW, { ...settings, lookbackMs, settleDelayMs: 0 }, { budget: noBudgetHistory })
+    expect(plan.window.start).toBe(at('2026-08-30T11:07:31Z'))
+    expect(plan.clampedFrom).toBeUndefined()
+  })
 })
 
 describe('planSearch with state', () => {
@@ -189,6 +196,7 @@ describe('budget arithmetic', () => {
     const view = { dailyBudget: 2000, usedToday: 0, ratePerHour: 540, intervalMs: 10 * MINUTE }
     expect(reserveForRuns(view, NOW, at('2026-11-28T00:00:00Z'), 5 * MINUTE)).toBe(77 * 3)
     expect(reserveForRuns({ ...view, intervalMs: undefined }, NOW, at('2026-11-28T00:00:00Z'), 5 * MINUTE)).toBe(0)
+    expect(reserveForRuns({ ...view, ratePerHour: undefined }, NOW, at('2026-11-28T00:00:00Z'), 5 * MINUTE)).toBe(0)
   })
 })
 
@@ -220,6 +228,12 @@ describe('ledgerAfter', () => {
     const run = { now: NOW, requests: 3, scanned: 0, delivered: true }
     const first = planSearch(NOW, settings, { budget: noBudgetHistory })
     expect(ledgerAfter(first, undefined, run).deepScanAt).toBe(END)
+    expect(ledgerAfter(first, undefined, { ...run, delivered: false })).toEqual({
+      deepScanAt: undefined,
+      savedAt: NOW,
+      requests: { day: '2026-11-27', count: 3 },
+      ratePerHour: 0
+    })
     const budget = { ratePerHour: 540, intervalMs: 10 * MINUTE }
     const watermark = END - 10 * MINUTE
     const cut = planSearch(
