@@ -9,6 +9,10 @@ const BASE = { 'email-from': 'ETD Watch <etd@example.com>', 'email-to': 'soc@exa
 
 const { parsed: email, errorOf } = inputParser(parseEmailConfig, BASE)
 
+// An RSA key takes a second or more to make: one certificate for the tests that need one.
+let rsaCertificate: ReturnType<typeof generate> | undefined
+const rsa = () => (rsaCertificate ??= generate(undefined, { keySize: 2048 }))
+
 describe('parseEmailConfig', () => {
   it('reads smtp:// as STARTTLS and smtps:// as implicit TLS, with decoded credentials', () => {
     expect(email({ 'smtp-url': 'smtp://alerts%40example.com:p%40ss@mail.example.com' }).smtp).toEqual({
@@ -169,7 +173,7 @@ describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
     expect(errorOf({ ...APP, 'graph-certificate': `${ec.cert}\n${ec.key}` })).toMatch(
       /^Input 'graph-certificate' has a key of type ec, and Entra takes RSA only;/
     )
-    const { cert, private: key } = await generate(undefined, { keySize: 2048 })
+    const { cert, private: key } = await rsa()
     const config = email({ ...APP, 'graph-certificate': `${cert}\n${key}` })
     expect(config.entra!.credential).toMatchObject({
       kind: 'certificate',
@@ -183,7 +187,7 @@ describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
   })
 
   it('takes the key in PKCS#1 form after the certificate, and hands it on as PKCS#8', async () => {
-    const { cert, private: key } = await generate(undefined, { keySize: 2048 })
+    const { cert, private: key } = await rsa()
     const pkcs1 = createPrivateKey(key).export({ type: 'pkcs1', format: 'pem' }).toString()
     expect(pkcs1).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/)
     const credential = email({ ...APP, 'graph-certificate': `intro\n${pkcs1}\n${cert}\ntrailer` }).entra!.credential
