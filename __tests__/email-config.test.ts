@@ -30,6 +30,18 @@ describe('parseEmailConfig', () => {
     })
   })
 
+  it('reads an smtp:// URL without credentials as none', () => {
+    expect(email({ 'smtp-url': 'smtp://mail.example.com' }).smtp).toEqual({
+      host: 'mail.example.com',
+      port: 587,
+      security: 'starttls',
+      username: undefined,
+      password: undefined,
+      ca: undefined
+    })
+    expect(email({ 'smtp-url': 'smtp://mail.example.com' }).smtp).not.toHaveProperty('username', '')
+  })
+
   it('reads the separate fields, with the port following the security', () => {
     expect(
       email({ 'smtp-host': 'mail.example.com', 'smtp-security': 'tls', 'smtp-username': 'u', 'smtp-password': 'p' })
@@ -262,6 +274,17 @@ describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
       'https://graph.microsoft.us//v1'
     )
     expect(email({ ...app, 'graph-authority': 'https://login.example' }).entra!.authority).toBe('https://login.example')
+  })
+
+  it('treats blank inputs as not given', () => {
+    const app = { ...APP, 'graph-federated': 'true' }
+    const config = email({ ...app, 'smtp-url': ' ', 'smtp-host': ' ', 'graph-certificate': ' ', 'graph-endpoint': ' ' })
+    expect(config.transport).toBe('graph')
+    expect(config.entra!.credential).toEqual({ kind: 'federated' })
+    expect(config.graphEndpoint).toBe('https://graph.microsoft.com')
+    expect(errorOf({ 'graph-tenant-id': 'contoso', 'graph-federated': 'true', 'email-transport': 'graph' })).toBe(
+      "Input 'graph-client-id' is required: the Entra app's application (client) ID (email-transport is graph)."
+    )
   })
 
   it('refuses OAuth2 over plain text, and more than one sender', () => {
