@@ -353,6 +353,7 @@ describe('the GitHub access of state-prune', () => {
       prune: true,
       github: { token: 't', owner: 'acme', repo: 'etd-watch', apiUrl: 'https://ghe.example/api/v3' }
     })
+    expect(config(prune).state).toMatchObject({ github: { apiUrl: 'https://api.github.com' } })
   })
 
   it.each([

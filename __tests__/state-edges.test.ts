@@ -217,6 +217,7 @@ describe('parseState of the format 2 fields', () => {
     ['a request day that is a list', { requests: { day: ['2026-11-27'], count: 1 } }],
     ['a request day with text before it', { requests: { day: 'x2026-11-27', count: 1 } }],
     ['a request day with text after it', { requests: { day: '2026-11-27x', count: 1 } }],
+    ['a request day with an expanded year', { requests: { day: '+002026-11-27', count: 1 } }],
     ['a request day that is no date', { requests: { day: '2026-13-45', count: 1 } }],
     ['no request count', { requests: { day: '2026-11-27' } }],
     ['a request count in text', { requests: { day: '2026-11-27', count: '3' } }],
