@@ -339,3 +339,37 @@ describe('parseEmailConfig edges', () => {
     )
   })
 })
+
+describe('the GitHub access of state-prune', () => {
+  const prune = { 'state-prune': 'true', 'github-token': 't', repository: 'acme/etd-watch' }
+  const refusal = "Input 'state-prune' needs github-token and repository (owner/name) to delete old cache entries."
+
+  it('reads the repository input alone, trimmed, and the API URL without trailing slashes', () => {
+    expect(
+      config({ ...prune, repository: ' acme/etd-watch ' }, { GITHUB_API_URL: 'https://ghe.example/api/v3//' }).state
+    ).toEqual({
+      kind: 'cache',
+      key: 'etd-verdict-watch-local-watch',
+      prune: true,
+      github: { token: 't', owner: 'acme', repo: 'etd-watch', apiUrl: 'https://ghe.example/api/v3' }
+    })
+    expect(config(prune).state).toMatchObject({ github: { apiUrl: 'https://api.github.com' } })
+  })
+
+  it.each([
+    ['a blank token', { 'github-token': '   ' }],
+    ['a repository with more than two parts', { repository: 'acme/etd-watch/extra' }],
+    ['a repository without an owner', { repository: '/etd-watch' }]
+  ])('refuses %s', (_case, inputs) => {
+    expect(errorOf({ ...prune, ...inputs })).toBe(refusal)
+  })
+})
+
+describe('issue-author', () => {
+  it('is trimmed, and loses only a leading @', () => {
+    expect(issue({ 'issue-author': ' @octocat ' }).author).toBe('octocat')
+    expect(issueError({ 'issue-author': 'octo@cat' })).toBe(
+      "Input 'issue-author' is 'octo@cat'; expected the login that opens the issues, such as github-actions[bot] or my-app[bot]."
+    )
+  })
+})

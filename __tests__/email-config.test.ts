@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { X509Certificate } from 'node:crypto'
+import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { generate } from 'selfsigned'
 import { parseEmailConfig } from '../src/config/email.js'
 import { inputParser } from './helpers/inputs.js'
@@ -8,6 +8,10 @@ import { certificate } from '../src/simulator/certificate.js'
 const BASE = { 'email-from': 'ETD Watch <etd@example.com>', 'email-to': 'soc@example.com' }
 
 const { parsed: email, errorOf } = inputParser(parseEmailConfig, BASE)
+
+// An RSA key takes a second or more to make: one certificate for the tests that need one.
+let rsaCertificate: ReturnType<typeof generate> | undefined
+const rsa = () => (rsaCertificate ??= generate(undefined, { keySize: 2048 }))
 
 describe('parseEmailConfig', () => {
   it('reads smtp:// as STARTTLS and smtps:// as implicit TLS, with decoded credentials', () => {
@@ -24,6 +28,18 @@ describe('parseEmailConfig', () => {
       port: 2525,
       security: 'starttls'
     })
+  })
+
+  it('reads an smtp:// URL without credentials as none', () => {
+    expect(email({ 'smtp-url': 'smtp://mail.example.com' }).smtp).toEqual({
+      host: 'mail.example.com',
+      port: 587,
+      security: 'starttls',
+      username: undefined,
+      password: undefined,
+      ca: undefined
+    })
+    expect(email({ 'smtp-url': 'smtp://mail.example.com' }).smtp).not.toHaveProperty('username', '')
   })
 
   it('reads the separate fields, with the port following the security', () => {
@@ -184,7 +200,7 @@ describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
     expect(errorOf({ ...APP, 'graph-certificate': `${ec.cert}\n${ec.key}` })).toMatch(
       /^Input 'graph-certificate' has a key of type ec, and Entra takes RSA only;/
     )
-    const { cert, private: key } = await generate(undefined, { keySize: 2048 })
+    const { cert, private: key } = await rsa()
     const config = email({ ...APP, 'graph-certificate': `${cert}\n${key}` })
     expect(config.entra!.credential).toMatchObject({
       kind: 'certificate',
@@ -195,6 +211,105 @@ describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
     const mismatch = errorOf({ ...APP, 'graph-certificate': `${cert}\n${other.private}` })
     expect(mismatch).toMatch(/^Input 'graph-certificate' has a private key that does not belong to its certificate;/)
     expect(mismatch).not.toContain('PRIVATE KEY-----\n')
+  })
+
+  it('takes the key in PKCS#1 form after the certificate, and hands it on as PKCS#8', async () => {
+    const { cert, private: key } = await rsa()
+    const pkcs1 = createPrivateKey(key).export({ type: 'pkcs1', format: 'pem' }).toString()
+    expect(pkcs1).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/)
+    const credential = email({ ...APP, 'graph-certificate': `intro\n${pkcs1}\n${cert}\ntrailer` }).entra!.credential
+    expect(credential).toMatchObject({ kind: 'certificate' })
+    const { privateKey } = credential as { privateKey: string }
+    expect(privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END PRIVATE KEY-----\n$/)
+    expect(createPrivateKey(privateKey).export({ type: 'pkcs1', format: 'pem' }).toString()).toBe(pkcs1)
+    expect(errorOf({ ...APP, 'graph-certificate': pkcs1 })).toBe(
+      "Input 'graph-certificate' has no certificate; expected the PEM certificate and its private key (-----BEGIN PRIVATE KEY-----) together."
+    )
+    const garbled = `-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n${pkcs1}`
+    expect(errorOf({ ...APP, 'graph-certificate': garbled })).toMatch(/^Input 'graph-certificate' is not readable;/)
+  })
+
+  it('takes a client secret alone, and refuses two credentials by name', () => {
+    expect(email({ ...APP, 'graph-client-secret': ' s3cret ' }).entra!.credential).toEqual({
+      kind: 'secret',
+      secret: 's3cret'
+    })
+    expect(errorOf({ ...APP, 'graph-client-secret': 's3cret', 'graph-certificate': 'x' })).toBe(
+      "Inputs 'graph-client-secret' and 'graph-certificate' are both set; set one credential for the Entra app."
+    )
+    expect(errorOf({ ...APP, 'graph-certificate': 'x', 'graph-federated': 'true' })).toBe(
+      "Inputs 'graph-certificate' and 'graph-federated' are both set; set one credential for the Entra app."
+    )
+  })
+
+  it.each([
+    ['a leading dot', '.contoso.com'],
+    ['a path after it', 'contoso.com/../common'],
+    ['a space', 'contoso com'],
+    ['an underscore', 'contoso_tenant']
+  ])('refuses a tenant ID with %s', (_case, tenant) => {
+    expect(errorOf({ ...APP, 'graph-tenant-id': tenant, 'graph-federated': 'true' })).toBe(
+      "Input 'graph-tenant-id' is not an Entra ID; expected a GUID such as 00000000-0000-0000-0000-000000000000."
+    )
+  })
+
+  it('takes tenant and client IDs of letters, digits, dots and hyphens', () => {
+    const entra = email({
+      ...APP,
+      'graph-tenant-id': 'Contoso-1.onmicrosoft.com',
+      'graph-client-id': '0',
+      'graph-federated': 'true'
+    }).entra!
+    expect([entra.tenantId, entra.clientId]).toEqual(['Contoso-1.onmicrosoft.com', '0'])
+  })
+
+  it('chooses SMTP whenever an SMTP server is set, and Graph only with a tenant', () => {
+    const app = { ...APP, 'graph-federated': 'true' }
+    expect(email({ ...app, 'smtp-url': 'smtp://mail.example.com' }).transport).toBe('smtp')
+    expect(email({ ...app, 'graph-tenant-id': ' ', 'email-transport': '', 'smtp-host': 'h' }).transport).toBe('smtp')
+    expect(errorOf({ 'graph-tenant-id': ' ', 'graph-federated': 'true' })).toMatch(/^Input 'smtp-host' is required/)
+    expect(email({ ...app, 'smtp-host': 'h', 'email-transport': 'graph' }).transport).toBe('graph')
+  })
+
+  it.each([
+    ['a query', 'https://graph.microsoft.us/?x=1', 'https://graph.microsoft.us'],
+    ['a fragment', 'https://graph.microsoft.us/#x', 'https://graph.microsoft.us'],
+    ['a user name', 'https://u@graph.microsoft.us', 'https://graph.microsoft.us'],
+    ['a password', 'https://:p@graph.microsoft.us', 'https://graph.microsoft.us'],
+    ['no URL', 'graph.microsoft.us', 'graph.microsoft.us']
+  ])('refuses a Graph endpoint with %s, naming no more than its origin', (_case, given, shown) => {
+    expect(errorOf({ ...APP, 'graph-federated': 'true', 'graph-endpoint': given })).toBe(
+      `Input 'graph-endpoint' is '${shown}'; expected an https URL without credentials or query, such as https://graph.microsoft.com.`
+    )
+  })
+
+  it('keeps the path of an endpoint, without trailing slashes', () => {
+    const app = { ...APP, 'graph-federated': 'true' }
+    expect(email({ ...app, 'graph-endpoint': ' https://Graph.Microsoft.us//v1// ' }).graphEndpoint).toBe(
+      'https://graph.microsoft.us//v1'
+    )
+    expect(email({ ...app, 'graph-authority': 'https://login.example' }).entra!.authority).toBe('https://login.example')
+  })
+
+  it('treats blank inputs as not given', () => {
+    const app = { ...APP, 'graph-federated': 'true' }
+    const config = email({ ...app, 'smtp-url': ' ', 'smtp-host': ' ', 'graph-certificate': ' ', 'graph-endpoint': ' ' })
+    expect(config.transport).toBe('graph')
+    expect(config.entra!.credential).toEqual({ kind: 'federated' })
+    expect(config.graphEndpoint).toBe('https://graph.microsoft.com')
+    expect(errorOf({ 'graph-tenant-id': 'contoso', 'graph-federated': 'true', 'email-transport': 'graph' })).toBe(
+      "Input 'graph-client-id' is required: the Entra app's application (client) ID (email-transport is graph)."
+    )
+  })
+
+  it('refuses OAuth2 over plain text, and more than one sender', () => {
+    const oauth = { ...APP, 'graph-federated': 'true', 'smtp-host': 'h', 'smtp-auth': 'oauth2' }
+    expect(errorOf({ ...oauth, 'smtp-security': 'none' })).toBe(
+      "Input 'smtp-auth' is oauth2, which needs starttls or tls."
+    )
+    expect(errorOf({ ...oauth, 'email-from': 'a@example.com, b@example.com' })).toBe(
+      "Input 'email-from' has 2 addresses; expected one."
+    )
   })
 
   it('takes only https for the authority and the Graph endpoint', () => {

@@ -3,7 +3,7 @@ import { marked } from 'marked'
 import { clean } from '../src/etd/clean.js'
 import { buildIssue, issueTitle } from '../src/notify/issue-body.js'
 import { totalsOf } from '../src/notify/rows.js'
-import { inertMarkdown, ownAddress } from '../src/notify/markdown.js'
+import { inertCode, inertMarkdown, ownAddress } from '../src/notify/markdown.js'
 import { entriesFromMarkers, formatMarker, parseMarker } from '../src/notify/marker.js'
 import type { Conviction } from '../src/etd/types.js'
 
@@ -33,6 +33,13 @@ describe('inertMarkdown', () => {
     expect(inertMarkdown(clean('@ceo @org/team #12 GH-7 <img src=x> [a](b) **x** | y'))).toBe(
       '@\u200bceo @\u200borg/team \\#\u200b12 GH\u200b\\-7 &lt;img src=x&gt; \\[a\\]\\(b\\) \\*\\*x\\*\\* \\| y'
     )
+  })
+})
+
+describe('inertCode', () => {
+  it('wraps an id in one code span, dropping every backtick and pipe that would end it', () => {
+    expect(inertCode(clean('a`b|c``d||e'))).toBe('`abcde`')
+    expect(inertCode(clean('<AAMk-42_x@y>'))).toBe('`<AAMk-42_x@y>`')
   })
 })
 

@@ -2,7 +2,14 @@
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
 import { advanceState, carriedOver, changeOf, classify } from '../src/state/dedupe.js'
-import { parseState, serializeState, type NotifiedEntry, type WatchState } from '../src/state/state.js'
+import {
+  parseState,
+  serializeState,
+  untrustedTimes,
+  utcDay,
+  type NotifiedEntry,
+  type WatchState
+} from '../src/state/state.js'
 
 const stateText = (state: WatchState) => [...serializeState(state)].join('')
 
@@ -233,5 +240,121 @@ describe('advanceState edges', () => {
     expect(advance(new Map(), [], T + HOUR).watermark).toBe(T + HOUR)
     expect(advance(new Map(), [], T - HOUR).watermark).toBe(T)
     expect(advance(new Map(), []).watermark).toBe(T)
+  })
+})
+
+describe('parseState of the format 2 fields', () => {
+  const MALFORMED = { ok: false, reason: 'its rescan, request or rate fields are malformed' }
+  const fieldsOf = (fields: Record<string, unknown>) => {
+    const parsed = parseState(doc(fields))
+    return parsed.ok ? { ...parsed.state, notified: undefined } : parsed
+  }
+
+  it('reads each field at its limits', () => {
+    expect(
+      fieldsOf({
+        deepScanAt: '2026-11-27T04:00:00Z',
+        savedAt: '2026-11-27T10:05:00.500Z',
+        requests: { day: '2026-11-27', count: 10_000_000 },
+        ratePerHour: 10_000_000
+      })
+    ).toEqual({
+      version: 2,
+      horizon: T,
+      watermark: T,
+      deepScanAt: T - 6 * HOUR,
+      savedAt: T + 300_500,
+      requests: { day: '2026-11-27', count: 10_000_000 },
+      ratePerHour: 10_000_000,
+      notified: undefined
+    })
+    expect(fieldsOf({ requests: { day: '2026-11-27', count: 0 }, ratePerHour: 0 })).toMatchObject({
+      requests: { day: '2026-11-27', count: 0 },
+      ratePerHour: 0
+    })
+    expect(fieldsOf({ ratePerHour: 0.25 })).toMatchObject({ ratePerHour: 0.25 })
+  })
+
+  it.each([
+    ['a rescan time that is no time', { deepScanAt: 'soon' }],
+    ['a numeric save time', { savedAt: T }],
+    ['a request tally that is no object', { requests: 75 }],
+    ['a request tally that is null', { requests: null }],
+    ['a request tally that is a list', { requests: ['2026-11-27', 75] }],
+    ['a request day that is a list', { requests: { day: ['2026-11-27'], count: 1 } }],
+    ['a request day with text before it', { requests: { day: 'x2026-11-27', count: 1 } }],
+    ['a request day with text after it', { requests: { day: '2026-11-27x', count: 1 } }],
+    ['a request day with an expanded year', { requests: { day: '+002026-11-27', count: 1 } }],
+    ['a request day that is no date', { requests: { day: '2026-13-45', count: 1 } }],
+    ['no request count', { requests: { day: '2026-11-27' } }],
+    ['a request count in text', { requests: { day: '2026-11-27', count: '3' } }],
+    ['a negative request count', { requests: { day: '2026-11-27', count: -1 } }],
+    ['a fractional request count', { requests: { day: '2026-11-27', count: 1.5 } }],
+    ['a request count over ten million', { requests: { day: '2026-11-27', count: 10_000_001 } }],
+    ['a rate in text', { ratePerHour: '5' }],
+    ['a negative rate', { ratePerHour: -0.01 }],
+    ['a rate over ten million', { ratePerHour: 10_000_001 }],
+    ['a rate that is null', { ratePerHour: null }]
+  ])('refuses %s', (_case, fields) => {
+    expect(parseState(doc(fields))).toEqual(MALFORMED)
+  })
+
+  it('refuses a horizon that is a list holding a time', () => {
+    expect(parseState(doc({ horizon: [AT] }))).toEqual({
+      ok: false,
+      reason: 'its horizon or watermark is missing or out of order'
+    })
+  })
+
+  it('ignores what a format 1 document cannot have held', () => {
+    const v1 = parseState(doc({ version: 1, deepScanAt: AT, requests: 'junk', ratePerHour: -1 }))
+    expect(v1).toEqual({
+      ok: true,
+      migratedFrom: 1,
+      state: { version: 2, horizon: T, watermark: T, notified: new Map() }
+    })
+  })
+})
+
+describe('utcDay', () => {
+  it('is the UTC date alone', () => {
+    expect(utcDay(Date.UTC(2026, 10, 27, 23, 59, 59, 999))).toBe('2026-11-27')
+    expect(utcDay(Date.UTC(2026, 10, 28))).toBe('2026-11-28')
+  })
+})
+
+describe('untrustedTimes at the edge of clock skew', () => {
+  const now = T
+  const latest = T + 5 * 60_000
+  const state = (fields: Partial<WatchState>): WatchState => ({
+    version: 2,
+    horizon: T - HOUR,
+    watermark: T - HOUR,
+    notified: new Map(),
+    ...fields
+  })
+  const told = (id: string, receivedAt: number, notifiedAt: number) =>
+    new Map([[id, { verdict: 'bec', receivedAt, notifiedAt }]])
+
+  it('trusts times up to five minutes ahead', () => {
+    expect(
+      untrustedTimes(
+        state({ watermark: latest, deepScanAt: latest, savedAt: latest, notified: told('a', latest, latest) }),
+        now
+      )
+    ).toBeUndefined()
+  })
+
+  it('distrusts a save time in the future', () => {
+    expect(untrustedTimes(state({ savedAt: latest + 1 }), now)).toBe(
+      'its save time 2026-11-27T10:05:00.001Z lies in the future'
+    )
+  })
+
+  it('distrusts an entry received in the future, naming its id briefly', () => {
+    const id = `${'i'.repeat(60)}${'j'.repeat(20)}`
+    expect(untrustedTimes(state({ notified: told(id, latest + 1, T) }), now)).toBe(
+      `its entry for "${'i'.repeat(60)}" has a time in the future`
+    )
   })
 })

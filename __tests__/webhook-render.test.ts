@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
 import { createRequire } from 'node:module'
-import { parseWebhooks } from '../src/config/webhook.js'
 import { notYetRecorded } from '../src/notify/issue-channel.js'
 import { BatchCollector } from '../src/notify/batch.js'
 import { groupByMailbox, totalsOf } from '../src/notify/rows.js'
@@ -94,56 +93,6 @@ function cardErrors(card: unknown): string[] {
   new AdaptiveCards.AdaptiveCard().parse(card, context)
   return Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i).message)
 }
-
-describe('webhook-url', () => {
-  const secret = 'sig=TOPSECRET'
-  const parse = (url: string, format = '') =>
-    parseWebhooks((name) => (name === 'webhook-url' ? url : name === 'webhook-format' ? format : ''))
-
-  it('detects the platform from the host, or takes it from the line or webhook-format', () => {
-    expect(
-      parse(
-        [
-          `https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?${secret}`,
-          `https://default1234.56.environment.api.powerplatform.com/powerautomate/automations/direct/workflows/x?${secret}`,
-          'https://webexapis.com/v1/webhooks/incoming/Y2lzY29zcGFyazovL3Vz',
-          'https://hooks.slack.com/services/T000/B000/XXXX',
-          'json=https://soar.example.com/hooks/etd',
-          'slack=http://127.0.0.1:8080/slack'
-        ].join('\n')
-      ).map((t) => [t.format, t.label])
-    ).toEqual([
-      ['teams', 'Teams webhook 1'],
-      ['teams', 'Teams webhook 2'],
-      ['webex', 'Webex webhook 3'],
-      ['slack', 'Slack webhook 4'],
-      ['json', 'JSON webhook 5'],
-      ['slack', 'Slack webhook 6']
-    ])
-    expect(parse('https://soar.example.com/x', 'json')[0].format).toBe('json')
-  })
-
-  it.each([
-    [`https://acme.webhook.office.com/webhookb2/x/IncomingWebhook/${secret}`, /line 1 is a retired .*Workflows/],
-    [`http://soar.example.com/x?${secret}`, /line 1 is not https/],
-    [`https://soar.example.com/x?${secret}`, /line 1 is not a Teams Workflows, Webex or Slack .*webhook-format/],
-    [`https://user:${secret}@[bad`, /line 1 is not a URL/]
-  ])('refuses %s in one line that never shows the URL', (url, message) => {
-    let error: Error | undefined
-    try {
-      parse(url)
-    } catch (e) {
-      error = e as Error
-    }
-    expect(error?.message).toMatch(message)
-    expect(error?.message).not.toContain('TOPSECRET')
-    expect(error?.message).not.toContain('\n')
-  })
-
-  it('refuses an unknown webhook-format', () => {
-    expect(() => parse('https://hooks.slack.com/services/x', 'discord')).toThrow(/webhook-format.*teams, webex/)
-  })
-})
 
 describe('Teams', () => {
   it('is a message with one valid Adaptive Card', () => {

@@ -34,6 +34,13 @@ describe('planSearch without state', () => {
     // 89 days before now, rounded to the second, plus one second.
     expect(plan.window.start).toBe(at('2026-08-30T11:07:31Z'))
   })
+
+  it('says nothing of clamping when the lookback reaches exactly the oldest start', () => {
+    const lookbackMs = at('2026-11-27T11:07:30Z') - at('2026-08-30T11:07:31Z')
+    const plan = planSearch(NOW, { ...settings, lookbackMs, settleDelayMs: 0 }, { budget: noBudgetHistory })
+    expect(plan.window.start).toBe(at('2026-08-30T11:07:31Z'))
+    expect(plan.clampedFrom).toBeUndefined()
+  })
 })
 
 describe('planSearch with state', () => {
@@ -115,7 +122,50 @@ describe('planSearch with state', () => {
       { ...settings, rescanMs: 0 },
       { watermark: NOW + HOUR, deepScanAt: END, budget: noBudgetHistory }
     )
-    expect(plan.window.start).toBeLessThanOrEqual(plan.window.end)
+    expect(plan.window).toEqual({ start: at('2026-11-27T10:57:30Z'), end: END })
+  })
+
+  it('needs no extra request when the rescan range lies within the fresh window', () => {
+    const budget = { usedToday: 1999, ratePerHour: 540, intervalMs: 10 * MINUTE }
+    for (const rescanMs of [15 * MINUTE, 10 * MINUTE]) {
+      const plan = planSearch(NOW, { ...settings, rescanMs }, { watermark, budget })
+      expect(plan.deep).toEqual({ kind: 'full', start: END - rescanMs, estimate: 0 })
+      expect(plan.window).toEqual({ start: at('2026-11-27T10:47:30Z'), end: END })
+      expect(plan.startSetBy).toBe('watermark')
+    }
+  })
+
+  describe('at the edges of the budget (129 pages wanted, 3 for this run, 77 runs x 3 to midnight)', () => {
+    const budget = { ratePerHour: 540, intervalMs: 10 * MINUTE }
+    const deepOf = (dailyRequestBudget: number, usedToday: number) =>
+      planSearch(NOW, { ...settings, dailyRequestBudget }, { watermark, budget: { ...budget, usedToday } }).deep
+    const wantedStart = at('2026-11-26T11:02:30Z')
+    const retryAt = at('2026-11-28T00:00:00Z')
+
+    it('runs in full when what is left is exactly what it needs', () => {
+      // 2000 - 1637 - 3 - 231 = 129.
+      expect(deepOf(2000, 1637)).toEqual({ kind: 'full', start: wantedStart, estimate: 129 })
+      expect(deepOf(2000, 1638)).toEqual({ kind: 'postponed', estimate: 129, available: 128, retryAt })
+    })
+
+    it('is postponed, not cut, when a whole day holds exactly what it needs', () => {
+      // A day: 561 - 144 runs x 3 = 129; left today: 561 - 300 - 3 - 231 = 27.
+      expect(deepOf(561, 300)).toEqual({ kind: 'postponed', estimate: 129, available: 27, retryAt })
+      // One less, and it is cut: 27 pages of 100 at 540 an hour are 5h (plus the rounding to a second).
+      expect(deepOf(560, 299)).toEqual({
+        kind: 'cut',
+        start: at('2026-11-27T05:47:30Z'),
+        wantedStart,
+        estimate: 129,
+        available: 27
+      })
+    })
+
+    it('is postponed when nothing is left today, even though no day could hold it', () => {
+      // 500 - 266 - 3 - 231 = 0; with 300 used, 34 short.
+      expect(deepOf(500, 266)).toEqual({ kind: 'postponed', estimate: 129, available: 0, retryAt })
+      expect(deepOf(500, 300)).toEqual({ kind: 'postponed', estimate: 129, available: 0, retryAt })
+    })
   })
 })
 
@@ -144,8 +194,9 @@ describe('budget arithmetic', () => {
 
   it('keeps enough for the fresh windows of the runs left today', () => {
     const view = { dailyBudget: 2000, usedToday: 0, ratePerHour: 540, intervalMs: 10 * MINUTE }
-    expect(reserveForRuns(view, NOW, at('2026-11-28T00:00:00Z'), 15 * MINUTE)).toBe(77 * 3)
-    expect(reserveForRuns({ ...view, intervalMs: undefined }, NOW, at('2026-11-28T00:00:00Z'), 15 * MINUTE)).toBe(0)
+    expect(reserveForRuns(view, NOW, at('2026-11-28T00:00:00Z'), 5 * MINUTE)).toBe(77 * 3)
+    expect(reserveForRuns({ ...view, intervalMs: undefined }, NOW, at('2026-11-28T00:00:00Z'), 5 * MINUTE)).toBe(0)
+    expect(reserveForRuns({ ...view, ratePerHour: undefined }, NOW, at('2026-11-28T00:00:00Z'), 5 * MINUTE)).toBe(0)
   })
 })
 
@@ -171,6 +222,33 @@ describe('ledgerAfter', () => {
       ratePerHour: 540
     })
     expect(ledgerAfter(plan, previous, { ...run, delivered: false }).deepScanAt).toBe(previous.deepScanAt)
+  })
+
+  it('counts a first run and a cut rescan as deep, not one that is not due or postponed', () => {
+    const run = { now: NOW, requests: 3, scanned: 0, delivered: true }
+    const first = planSearch(NOW, settings, { budget: noBudgetHistory })
+    expect(ledgerAfter(first, undefined, run).deepScanAt).toBe(END)
+    expect(ledgerAfter(first, undefined, { ...run, delivered: false })).toEqual({
+      deepScanAt: undefined,
+      savedAt: NOW,
+      requests: { day: '2026-11-27', count: 3 },
+      ratePerHour: 0
+    })
+    const budget = { ratePerHour: 540, intervalMs: 10 * MINUTE }
+    const watermark = END - 10 * MINUTE
+    const cut = planSearch(
+      NOW,
+      { ...settings, dailyRequestBudget: 500 },
+      { watermark, budget: { ...budget, usedToday: 240 } }
+    )
+    expect(cut.deep.kind).toBe('cut')
+    expect(ledgerAfter(cut, previous, run).deepScanAt).toBe(END)
+    const postponed = planSearch(NOW, settings, { watermark, budget: { ...budget, usedToday: 1700 } })
+    expect(postponed.deep.kind).toBe('postponed')
+    expect(ledgerAfter(postponed, previous, run).deepScanAt).toBe(previous.deepScanAt)
+    const notDue = planSearch(NOW, settings, { watermark, deepScanAt: END - HOUR, budget: noBudgetHistory })
+    expect(notDue.deep.kind).toBe('not-due')
+    expect(ledgerAfter(notDue, previous, run).deepScanAt).toBe(previous.deepScanAt)
   })
 })
 

@@ -175,12 +175,7 @@ function checkPairing(smtp: SmtpConfig, viaUrl: boolean): void {
 function httpsUrl(input: InputReader, name: string, fallback: string): string {
   const given = input(name).trim()
   if (given === '') return fallback
-  let url: URL | undefined
-  try {
-    url = new URL(given)
-  } catch {
-    url = undefined
-  }
+  const url = URL.canParse(given) ? new URL(given) : undefined
   if (!url || url.protocol !== 'https:' || url.username || url.password || url.search || url.hash) {
     throw new InputError(
       `Input '${name}' is '${url?.origin ?? given}'; expected an https URL without credentials or query, such as ${fallback}.`

@@ -19,7 +19,7 @@ const under = (hostname: string, domain: string) => hostname === domain || hostn
 
 /** The format a host speaks, when it is one of the platforms'. */
 export function detectFormat(url: URL): WebhookFormat | undefined {
-  const host = url.hostname.toLowerCase()
+  const host = url.hostname // URL lowercases it
   if (['logic.azure.com', 'powerautomate.com', 'powerplatform.com'].some((d) => under(host, d))) return 'teams'
   if (host === 'webexapis.com' && url.pathname.startsWith('/v1/webhooks/incoming/')) return 'webex'
   if (host === 'hooks.slack.com') return 'slack'
@@ -51,11 +51,11 @@ export function parseWebhooks(input: InputReader): WebhookTarget[] {
     const prefixed = LINE_FORMAT.exec(line)
     let url: URL
     try {
-      url = new URL(prefixed ? prefixed[2].trim() : line)
+      url = new URL(prefixed ? prefixed[2] : line) // URL drops the spaces around it
     } catch {
       throw new InputError(`${where} is not a URL; expected an https webhook URL.`)
     }
-    if (under(url.hostname.toLowerCase(), 'webhook.office.com')) throw new InputError(`${where} ${LEGACY_TEAMS}`)
+    if (under(url.hostname, 'webhook.office.com')) throw new InputError(`${where} ${LEGACY_TEAMS}`)
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
       throw new InputError(`${where} is not https; webhooks take https only (http only for loopback).`)
     }

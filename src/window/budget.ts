@@ -27,10 +27,10 @@ export interface BudgetView {
  * Requests to keep for the fresh windows of the runs still to come before `until`: each makes a token
  * request and searches one interval (plus its overlap).
  */
-export function reserveForRuns(view: BudgetView, now: number, until: number, freshSpanMs: number): number {
+export function reserveForRuns(view: BudgetView, now: number, until: number, overlapMs: number): number {
   if (view.ratePerHour === undefined || view.intervalMs === undefined) return 0
   const runs = Math.floor((until - now) / view.intervalMs)
-  return runs * (1 + searchRequests(view.ratePerHour, freshSpanMs))
+  return runs * (1 + searchRequests(view.ratePerHour, view.intervalMs + overlapMs))
 }
 
 /** What one run adds to the day's tally: a new UTC day starts from zero. */

@@ -69,14 +69,13 @@ function planDeep(now: number, settings: WindowSettings, memory: PlanMemory, fre
   if (start >= fresh.start) return { kind: 'full', start, estimate: 0 }
   if (rate === undefined) return { kind: 'full', start }
   const view = { ...memory.budget, dailyBudget: settings.dailyRequestBudget }
-  const freshSpan = (view.intervalMs ?? 0) + FRESH_OVERLAP_MS
   const thisRun = 1 + searchRequests(rate, fresh.end - fresh.start)
   const midnight = nextUtcMidnight(now)
   const available =
-    settings.dailyRequestBudget - view.usedToday - thisRun - reserveForRuns(view, now, midnight, freshSpan)
+    settings.dailyRequestBudget - view.usedToday - thisRun - reserveForRuns(view, now, midnight, FRESH_OVERLAP_MS)
   const estimate = searchRequests(rate, fresh.start - start)
   if (estimate <= available) return { kind: 'full', start, estimate }
-  const dayCapacity = settings.dailyRequestBudget - reserveForRuns(view, midnight, midnight + DAY, freshSpan)
+  const dayCapacity = settings.dailyRequestBudget - reserveForRuns(view, midnight, midnight + DAY, FRESH_OVERLAP_MS)
   if (estimate <= dayCapacity || available <= 0) {
     return { kind: 'postponed', estimate, available: Math.max(0, available), retryAt: midnight }
   }
@@ -92,11 +91,8 @@ function planDeep(now: number, settings: WindowSettings, memory: PlanMemory, fre
  */
 export function planSearch(now: number, settings: WindowSettings, memory: PlanMemory): SearchPlan {
   const end = wholeSecond(now - settings.settleDelayMs)
-  const freshStart = Math.min(
-    end,
-    wholeSecond(
-      memory.watermark === undefined ? end - settings.lookbackMs : Math.min(memory.watermark, end) - FRESH_OVERLAP_MS
-    )
+  const freshStart = wholeSecond(
+    memory.watermark === undefined ? end - settings.lookbackMs : Math.min(memory.watermark, end) - FRESH_OVERLAP_MS
   )
   const fresh = { start: freshStart, end }
   const deep = planDeep(now, settings, memory, fresh)
