@@ -18,12 +18,21 @@ export interface RenderedMail {
   envelope: { from: string; to: string[] }
 }
 
+/** Recipients a server refused while it took the mail for the others, each with its reply. */
+export interface Refused {
+  address: string
+  reply: string
+}
+
 /** Moves rendered mail; knows nothing of digests. */
 export interface MailTransport {
   /** The largest MIME message it accepts, where it has a limit. */
   readonly maxMimeBytes?: number
-  /** Resolves once the mail is accepted; rejects with an EmailError that explains the failure. */
-  send(mail: RenderedMail): Promise<void>
+  /**
+   * Resolves once the mail is accepted, with the recipients refused when others took it (SMTP says so at
+   * RCPT TO; Graph never does); rejects with an EmailError that explains the failure.
+   */
+  send(mail: RenderedMail): Promise<Refused[] | void>
   close(): void
 }
 
