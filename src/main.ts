@@ -22,7 +22,7 @@ import { scanWindow, type ScanResult } from './search/find.js'
 import { advanceState, changeOf, classify, isTold } from './state/dedupe.js'
 import { untrustedTimes, utcDay, type NotifiedEntry, type WatchState } from './state/state.js'
 import type { StateEntries, StateEntry } from './state/prune.js'
-import type { PendingNotice } from './state/deliveries.js'
+import { pendingToSave } from './state/deliveries.js'
 import { FileStateStore, type Loaded, type StateStore } from './state/store.js'
 import { clockTime, count, formatTime, formatWindow } from './notify/format.js'
 import { tallyRequests } from './window/budget.js'
@@ -357,22 +357,6 @@ async function saveState(
   return { ok: false, note }
 }
 
-/**
- * Owner notices to send again next run. When the state is saved whole, this run's failed notices join the
- * earlier ones still failing; when only the bookkeeping is saved, this run's convictions are told again to
- * everyone next run, so only the earlier notices (as this run left them) are kept.
- */
-function pendingAfter(
-  delivery: Delivery,
-  previous: WatchState | undefined,
-  whole: boolean
-): PendingNotice[] | undefined {
-  const pending = delivery.email?.pending
-  if (!pending) return whole ? undefined : previous?.pending
-  const kept = whole ? [...pending.earlier, ...pending.fresh] : pending.earlier
-  return kept.length > 0 ? kept : undefined
-}
-
 /** One line on what this run cost the tenant's shared ETD quota, and when the deep rescan runs next. */
 function accounting(config: Config, plan: SearchPlan, client: EtdClient, today: number, now: number): string {
   const { token, search } = client.requests
@@ -545,9 +529,17 @@ export async function run(options: RunOptions): Promise<void> {
             changes: found.changes,
             watermark: previous?.watermark,
             keepFrom: window.end - Math.max(config.rescanMs, FRESH_OVERLAP_MS),
-            ledger: { ...ledger(true), heartbeat: heartbeat?.next, pending: pendingAfter(delivery, previous, true) }
+            ledger: {
+              ...ledger(true),
+              heartbeat: heartbeat?.next,
+              pending: pendingToSave(delivery.email?.pending, previous?.pending, 'whole')
+            }
           }),
-        ledgerOnly: previous && { ...previous, ...ledger(false), pending: pendingAfter(delivery, previous, false) }
+        ledgerOnly: previous && {
+          ...previous,
+          ...ledger(false),
+          pending: pendingToSave(delivery.email?.pending, previous.pending, 'ledger')
+        }
       })
     )
     core.setOutput('state-saved', saved.ok)

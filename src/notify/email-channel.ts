@@ -117,7 +117,7 @@ async function sendNotice(
     await transport.send(await renderEml(config.from, ownerMail(config, notice), 'windows'))
     return undefined
   } catch (error) {
-    if (error instanceof EmailError) return error.message
+    if (error instanceof EmailError) return /[.!?]$/.test(error.message) ? error.message : `${error.message}.`
     throw error
   }
 }

@@ -68,6 +68,28 @@ export function afterFailure(notice: PendingNotice): PendingNotice | undefined {
   return notice.attempts + 1 >= MAX_DELIVERY_ATTEMPTS ? undefined : { ...notice, attempts: notice.attempts + 1 }
 }
 
+/**
+ * The notices the state keeps: `run` is what the email channel left (undefined when it failed or is off).
+ * Saved whole, the run's convictions count as told, so its failed notices join the earlier ones still
+ * failing. Saved as bookkeeping only, the next run tells its convictions to everyone again, so only the
+ * earlier notices are kept, as this run left them, or as they were when the email channel failed.
+ */
+export function pendingToSave(
+  run: { earlier: PendingNotice[]; fresh: PendingNotice[] } | undefined,
+  previous: PendingNotice[] | undefined,
+  save: 'whole' | 'ledger'
+): PendingNotice[] | undefined {
+  const kept =
+    run === undefined
+      ? save === 'ledger'
+        ? previous
+        : undefined
+      : save === 'whole'
+        ? [...run.earlier, ...run.fresh]
+        : run.earlier
+  return kept !== undefined && kept.length > 0 ? kept : undefined
+}
+
 const isText = (value: unknown, max = MAX_TEXT): value is string => typeof value === 'string' && value.length <= max
 const isCount = (value: unknown, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max
