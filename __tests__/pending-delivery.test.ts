@@ -64,7 +64,7 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
     smtp.rejectRecipients = ['cfo@example.com', 'noc@example.com']
   }
 
-  async function runAt(at: number): Promise<ActionResult> {
+  async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
     clock = at
     return runAction(
       ({ env }) => run({ env, now: () => clock }),
@@ -79,7 +79,8 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
         'email-from': 'etd@example.com',
         'email-to': 'soc@example.com, noc@example.com',
         'state-path': join(dir, 'state.json'),
-        'report-path': join(dir, 'report.json')
+        'report-path': join(dir, 'report.json'),
+        ...inputs
       },
       { dir }
     )
@@ -165,6 +166,19 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
     await runAt(T0 + 20 * MINUTE)
     expect(recipients()).toHaveLength(4)
   })
+
+  it('drops a notice whose owner is no longer watched, with a warning, and sends it nowhere', async () => {
+    await setUp()
+    await runAt(T0)
+    smtp!.rejectRecipients = []
+    const second = await runAt(T0 + 10 * MINUTE, { mailboxes: 'ceo@example.com, cto@example.com' })
+    expect(second.failed).toBe(false)
+    expect(recipients()).toHaveLength(3)
+    expect(warnings(second)).toEqual([
+      '::warning::An undelivered notice to cfo@example.com was dropped: it is no longer a watched mailbox with notify-mailbox-owners on. Not told: convictions m-cfo.'
+    ])
+    expect(await pendingIn()).toBeUndefined()
+  })
 })
 
 describe('pending notices in the state', () => {
@@ -213,7 +227,7 @@ describe('pending notices in the state', () => {
       [[{ ...NOTICE, to: 'cfo' }], 'its pending notice 1 is malformed'],
       [[NOTICE, { ...NOTICE, attempts: 0 }], 'its pending notice 2 is malformed'],
       [[{ ...NOTICE, inbox: 31 }], 'its pending notice 1 is malformed'],
-      [[{ ...NOTICE, messages: [] }], 'its pending notice 1 is malformed'],
+      [[{ ...NOTICE, total: 0, inbox: 0 }], 'its pending notice 1 is malformed'],
       [[{ ...NOTICE, messages: [{ ...message, verdict: 'nasty' }] }], 'its pending notice 1 is malformed'],
       [[{ ...NOTICE, messages: [{ ...message, receivedAt: 'soon' }] }], 'its pending notice 1 is malformed'],
       [[{ ...NOTICE, messages: [{ ...message, remediation: { folder: 7 } }] }], 'its pending notice 1 is malformed']

@@ -8,7 +8,8 @@ import { EmailError, renderEml, type EmailOptions, type Mail, type MailTransport
 import { openTransport } from './email/transport.js'
 import { buildOwnerNotices, type OwnerNotice } from './owner-notice.js'
 import type { SearchWindow } from '../window/plan.js'
-import { emptyTotals, groupKeys, type BatchTotals } from './rows.js'
+import { emptyTotals, type BatchTotals } from './rows.js'
+import { mailboxMatches } from '../match/matcher.js'
 import {
   MAX_DELIVERY_ATTEMPTS,
   afterFailure,
@@ -93,10 +94,9 @@ const ownerMail = (config: EmailConfig, notice: OwnerNotice): Mail => ({
 
 /** An earlier run's notice built again, or none when its recipient is no longer a watched owner. */
 function retryNotice(config: EmailConfig, batch: EmailBatch, pending: PendingNotice): OwnerNotice | undefined {
-  const convictions = convictionsOf(pending)
-  if (!config.notifyOwners || batch.test || !groupKeys(convictions[0], batch.rule).includes(pending.to)) {
-    return undefined
-  }
+  const { mailboxes } = batch.rule
+  const watched = mailboxes.length === 0 || mailboxes.some((pattern) => mailboxMatches(pending.to, pattern))
+  if (!config.notifyOwners || batch.test || !watched) return undefined
   const totals: BatchTotals = {
     ...emptyTotals(),
     total: pending.total,
@@ -104,7 +104,7 @@ function retryNotice(config: EmailConfig, batch: EmailBatch, pending: PendingNot
     mailboxes: new Map([[pending.to, pending.total]]),
     mailboxesActionNeeded: new Map(pending.inbox > 0 ? [[pending.to, pending.inbox]] : [])
   }
-  return buildOwnerNotices(convictions, batch.rule, batch.timeZone, totals, noticeOptions(config))[0]
+  return buildOwnerNotices(convictionsOf(pending), batch.rule, batch.timeZone, totals, noticeOptions(config))[0]
 }
 
 /** Sends one owner notice on its own: `undefined` when delivered, else why not (naming no one else). */
@@ -240,7 +240,7 @@ export async function deliverEmail(
       const notice = retryNotice(config, batch, pending)
       if (notice === undefined) {
         warnings.push(
-          `An undelivered notice to ${pending.to} was dropped: it is no longer a watched mailbox with notify-owners on. Not told: convictions ${convictionList(pending)}.`
+          `An undelivered notice to ${pending.to} was dropped: it is no longer a watched mailbox with notify-mailbox-owners on. Not told: convictions ${convictionList(pending)}.`
         )
         continue
       }

@@ -26,7 +26,7 @@ export interface PendingNotice {
   /** How many of the owner's convictions the notice counts, and how many of them are still in the inbox. */
   total: number
   inbox: number
-  /** The messages it lists, at most 25. */
+  /** The messages it lists, at most 25 (none when the run kept none of the owner's rows). */
   messages: PendingMessage[]
 }
 
@@ -149,8 +149,7 @@ export function parsePending(value: unknown): PendingNotice[] | { reason: string
       !isCount(n.total, 10_000_000) ||
       !isCount(n.inbox, n.total) ||
       !Array.isArray(n.messages) ||
-      n.messages.length === 0 ||
-      n.messages.length > MAX_KEPT_MESSAGES
+      n.messages.length > Math.min(n.total, MAX_KEPT_MESSAGES)
     ) {
       return bad
     }
