@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run } from '../src/main.js'
+import { deliverEmail } from '../src/notify/email-channel.js'
 import { certificate } from '../src/simulator/certificate.js'
 import type { SimMessage } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
@@ -178,6 +179,68 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
       '::warning::An undelivered notice to cfo@example.com was dropped: it is no longer a watched mailbox with notify-mailbox-owners on. Not told: convictions m-cfo.'
     ])
     expect(await pendingIn()).toBeUndefined()
+  })
+})
+
+describe('owner notices when the server stops answering', () => {
+  let smtp: MailSink | undefined
+  afterEach(async () => {
+    await smtp?.close()
+    smtp = undefined
+  })
+
+  it('keeps every notice for the next run after the first one fails for good, without trying the rest', async () => {
+    smtp = await startMailSink()
+    // Three attempts (FAST below) all refused with 421: then the server counts as gone.
+    smtp.refuseConnections = [421, 421, 421, 421, 421, 421]
+    const notice = (to: string): PendingNotice => ({
+      to,
+      attempts: 1,
+      total: 1,
+      inbox: 0,
+      messages: [
+        {
+          id: `m-${to}`,
+          receivedAt: '2026-11-27T09:30:00.000Z',
+          subject: 'Invoice',
+          fromAddress: 'billing@evil.example',
+          senderName: 'Billing',
+          verdict: 'bec'
+        }
+      ]
+    })
+    const outcome = await deliverEmail(
+      {
+        transport: 'smtp',
+        graphEndpoint: 'https://graph.microsoft.com',
+        fromAddress: 'etd@example.com',
+        smtp: { host: '127.0.0.1', port: smtp.port, security: 'none' },
+        from: 'etd@example.com',
+        to: ['soc@example.com'],
+        maxRows: 200,
+        whenEmpty: false,
+        notifyOwners: true
+      },
+      {
+        convictions: [],
+        rule: { mailboxes: ['ceo@example.com', 'cfo@example.com'], verdicts: ['bec'], techniques: [] },
+        window: { start: T0 - 3_600_000, end: T0 },
+        timeZone: 'UTC',
+        reportPath: '/nonexistent/report.json',
+        dryRun: false,
+        pendingNotices: [notice('ceo@example.com'), notice('cfo@example.com')]
+      },
+      { retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 }, timeoutMs: 2000 }
+    )
+    expect(smtp.connections).toBe(3)
+    expect(outcome.sent).toBe(false)
+    expect(outcome.pending.earlier.map((p) => [p.to, p.attempts])).toEqual([
+      ['ceo@example.com', 2],
+      ['cfo@example.com', 2]
+    ])
+    expect(outcome.warnings[1]).toMatch(
+      /^The owner notice to cfo@example\.com was not delivered again: Not tried after an earlier one failed: The SMTP server at 127\.0\.0\.1:\d+ refused the email: 421 /
+    )
   })
 })
 

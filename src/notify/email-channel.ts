@@ -112,13 +112,13 @@ async function sendNotice(
   config: EmailConfig,
   transport: MailTransport,
   notice: OwnerNotice
-): Promise<string | undefined> {
+): Promise<{ reason: string; answered: boolean } | undefined> {
   try {
     await transport.send(await renderEml(config.from, ownerMail(config, notice), 'windows'))
     return undefined
   } catch (error) {
-    if (error instanceof EmailError) return /[.!?]$/.test(error.message) ? error.message : `${error.message}.`
-    throw error
+    if (!(error instanceof EmailError)) throw error
+    return { reason: /[.!?]$/.test(error.message) ? error.message : `${error.message}.`, answered: error.answered }
   }
 }
 
@@ -223,10 +223,18 @@ export async function deliverEmail(
         warnings.push(`The digest was refused for ${address}: ${reply}. It is not sent there again: check email-to.`)
       }
     }
+    // Once the server stops answering, the rest are not tried: each would wait out its retries to fail alike.
+    let down: string | undefined
+    const send = async (notice: OwnerNotice) => {
+      if (down !== undefined) return `Not tried after an earlier one failed: ${down}`
+      const failure = await sendNotice(config, transport, notice)
+      if (failure && !failure.answered) down = failure.reason
+      return failure?.reason
+    }
     let delivered = 0
     const fresh: PendingNotice[] = []
     for (const notice of owners) {
-      const failure = await sendNotice(config, transport, notice)
+      const failure = await send(notice)
       if (failure === undefined) delivered++
       else {
         fresh.push(pendingNotice(notice.to, notice.listed, notice.total, notice.inInbox))
@@ -244,7 +252,7 @@ export async function deliverEmail(
         )
         continue
       }
-      const failure = await sendNotice(config, transport, notice)
+      const failure = await send(notice)
       if (failure === undefined) {
         delivered++
         continue

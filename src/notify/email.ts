@@ -51,7 +51,11 @@ export interface EmailOptions {
 
 /** A failure to send, worded for the workflow log: what happened and what to change. */
 export class EmailError extends Error {
-  constructor(message: string) {
+  /** `answered`: the server refused this mail or a recipient of it, and may still take other mails. */
+  constructor(
+    message: string,
+    readonly answered = false
+  ) {
     super(message)
     this.name = 'EmailError'
   }

@@ -134,7 +134,9 @@ export class SmtpTransport implements MailTransport {
         reply: (e.response ?? e.message).replace(/\s+/g, ' ').trim()
       }))
     } catch (error) {
-      throw new EmailError(explainSmtpError(error, this.smtp))
+      const e = error as SmtpFailure
+      // A refused recipient, or a permanent refusal of this mail: the server is there for the next one.
+      throw new EmailError(explainSmtpError(error, this.smtp), e.command === 'RCPT TO' || (e.responseCode ?? 0) >= 500)
     }
   }
 
