@@ -8,7 +8,8 @@ export const modules = {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  deliverEmail: () => (/* binding */ deliverEmail)
+  deliverEmail: () => (/* binding */ deliverEmail),
+  emailLine: () => (/* binding */ emailLine)
 });
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -17,9 +18,12 @@ var promises_ = __webpack_require__(1455);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/notify/escape.ts
 var notify_escape = __webpack_require__(3242);
+// EXTERNAL MODULE: ./src/notify/format.ts
+var format = __webpack_require__(6090);
 // EXTERNAL MODULE: ./src/notify/rows.ts
 var notify_rows = __webpack_require__(796);
 ;// CONCATENATED MODULE: ./src/notify/digest.ts
+
 
 
 const BADGE_COLORS = {
@@ -31,12 +35,11 @@ const BADGE_COLORS = {
     graymail: '#6b7280',
     neutral: '#15803d'
 };
-const windowText = (w) => `${new Date(w.start).toISOString().replace('.000Z', 'Z')} to ${new Date(w.end).toISOString().replace('.000Z', 'Z')}`;
 const reportPlace = (input) => input.reportName ? `the attached ${input.reportName}` : "the run's JSON report (too large to attach)";
 function digestSubject(totals) {
     if (totals.total === 0)
         return '[ETD] All clear: no new convictions';
-    return `[ETD] ${(0,notify_rows/* batchHeadline */.NV)(totals)}: ${(0,notify_rows/* verdictCounts */.US)(totals)}`;
+    return `[ETD] ${(0,format/* batchHeadline */.NV)(totals)}: ${(0,format/* verdictCounts */.US)(totals)}`;
 }
 /**
  * Those still in the inbox first, then the rest grouped by mailbox, cut after `maxRows` rows in all; what
@@ -44,14 +47,14 @@ function digestSubject(totals) {
  */
 function limitedSections(input, totals) {
     const { inbox, rest } = (0,notify_rows/* splitActionNeeded */._Y)(input.convictions);
-    const inboxRows = inbox.slice(0, input.maxRows).map(notify_rows/* toRow */.IL);
+    const inboxRows = inbox.slice(0, input.maxRows).map((m) => (0,notify_rows/* toRow */.IL)(m, input.timeZone));
     let budget = input.maxRows - inboxRows.length;
     let shown = 0;
     const groups = [];
     for (const { address, label, messages } of (0,notify_rows/* groupByMailbox */.t$)(rest, input.rule)) {
         if (budget <= 0)
             break;
-        const rows = messages.slice(0, budget).map(notify_rows/* toRow */.IL);
+        const rows = messages.slice(0, budget).map((m) => (0,notify_rows/* toRow */.IL)(m, input.timeZone));
         groups.push({ label, count: (0,notify_rows/* movedInMailbox */.NY)(totals, address), rows });
         budget -= rows.length;
         shown += rows.length;
@@ -101,7 +104,7 @@ function html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
             ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${(0,notify_escape/* escapeHtml */.Z)(action)}</h2>` +
                 (inbox.length > 0 ? tableHtml(inbox, true) : '')
             : '') +
-            `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* batchHeadline */.NV)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* verdictCounts */.US)(totals))}).</p>` +
+            `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,format/* batchHeadline */.NV)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,format/* verdictCounts */.US)(totals))}).</p>` +
             (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(moved)}</h2>` : '') +
             sections.join('') +
             (leftOut > 0
@@ -109,7 +112,7 @@ function html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
                 : '');
     return ('<!doctype html><html><head><meta charset="utf-8"></head>' +
         '<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
-        `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${windowText(input.window)}</p>` +
+        `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}</p>` +
         body +
         '</body></html>');
 }
@@ -127,7 +130,7 @@ function textRows(lines, rows, withMailboxes) {
     lines.push('');
 }
 function digest_text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
-    const lines = ['ETD verdict watch', `Window ${windowText(input.window)}`, ''];
+    const lines = ['ETD verdict watch', `Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}`, ''];
     if (totals.total === 0)
         return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n');
     const action = (0,notify_rows/* actionNeededLine */.In)(totals);
@@ -135,7 +138,7 @@ function digest_text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
         lines.push(`== ${action}`);
         textRows(lines, inbox, true);
     }
-    lines.push(`${(0,notify_rows/* batchHeadline */.NV)(totals)}: ${(0,notify_rows/* verdictCounts */.US)(totals)}`, '');
+    lines.push(`${(0,format/* batchHeadline */.NV)(totals)}: ${(0,format/* verdictCounts */.US)(totals)}`, '');
     const moved = (0,notify_rows/* movedLine */.av)(totals);
     if (moved && groups.length > 0)
         lines.push(`== ${moved}`, '');
@@ -306,10 +309,17 @@ function transportOptions(smtp, timeoutMs, accessToken) {
         debug: false
     };
 }
-/** 4xx replies and dropped connections pass; authentication, 5xx and TLS set-up do not. */
+/** An untrusted, expired or misnamed certificate: the same on every attempt. A server's reply is not one. */
+function isCertificateFailure(e) {
+    if (e.responseCode !== undefined)
+        return false;
+    return (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME/.test(e.originalCode ?? '') ||
+        /certificate|self[- ]signed|unable to verify/i.test(e.message ?? ''));
+}
+/** 4xx replies and dropped connections pass; authentication, 5xx, TLS set-up and certificates do not. */
 function isTransientSmtpFailure(error) {
     const e = error;
-    if (e.code === 'EAUTH' || e.code === 'ETLS' || misconfiguration(e) !== undefined)
+    if (e.code === 'EAUTH' || e.code === 'ETLS' || isCertificateFailure(e) || misconfiguration(e) !== undefined)
         return false;
     if (e.responseCode !== undefined)
         return e.responseCode >= 400 && e.responseCode < 500;
@@ -348,8 +358,8 @@ function explainSmtpError(error, smtp) {
     if (e.code === 'ETLS' || e.command === 'STARTTLS') {
         return `Email via ${where} failed: the server did not complete STARTTLS (${reply}), and smtp-security: starttls never falls back to plain text.`;
     }
-    if (/certificate|self[- ]signed|CERT_|unable to verify/i.test(reply)) {
-        return `Email via ${where} failed: the server's certificate is not trusted (${reply}). For a private CA, pass its PEM as smtp-ca.`;
+    if (isCertificateFailure(e)) {
+        return `Email via ${where} failed: the server's certificate is not trusted (${reply}); not retried, as it would fail the same way. For a private or self-signed CA, pass its PEM as smtp-ca.`;
     }
     if (e.responseCode !== undefined)
         return `The SMTP server at ${where} refused the email: ${reply}`;
@@ -368,16 +378,23 @@ class SmtpTransport {
         this.transport = nodemailer/* default.createTransport */.Ay.createTransport(transportOptions(smtp, options.timeoutMs ?? 30000, accessToken));
         this.retry = options.retry ?? DEFAULT_EMAIL_RETRY;
     }
+    /** nodemailer resolves when any recipient took the mail, and lists the others in `rejectedErrors`. */
     async send(mail) {
         try {
-            await (0,retry/* withRetry */.bD)(() => this.transport.sendMail({ envelope: mail.envelope, raw: mail.eml }), {
+            const info = await (0,retry/* withRetry */.bD)(() => this.transport.sendMail({ envelope: mail.envelope, raw: mail.eml }), {
                 policy: this.retry,
                 isTransient: isTransientSmtpFailure,
                 onRetry: (error, attempt, delayMs) => this.options.onRetry?.(explainSmtpError(error, this.smtp), attempt, delayMs)
             });
+            return (info.rejectedErrors ?? []).map((e) => ({
+                address: e.recipient ?? '',
+                reply: (e.response ?? e.message).replace(/\s+/g, ' ').trim()
+            }));
         }
         catch (error) {
-            throw new email/* EmailError */.v(explainSmtpError(error, this.smtp));
+            const e = error;
+            // A refused recipient, or a permanent refusal of this mail: the server is there for the next one.
+            throw new email/* EmailError */.v(explainSmtpError(error, this.smtp), e.command === 'RCPT TO' || (e.responseCode ?? 0) >= 500);
         }
     }
     close() {
@@ -409,8 +426,6 @@ async function openTransport(config, options) {
     return new GraphTransport(config.graphEndpoint, config.fromAddress, accessToken, options);
 }
 
-// EXTERNAL MODULE: ./src/notify/format.ts
-var format = __webpack_require__(6090);
 ;// CONCATENATED MODULE: ./src/notify/owner-notice.ts
 
 
@@ -431,8 +446,8 @@ function inboxWarning(inInbox) {
     const one = inInbox === 1;
     const them = one ? 'it' : 'them';
     return {
-        subject: `[ETD] ${(0,notify_rows/* plural */.LS)(inInbox, 'dangerous message')} ${one ? 'is' : 'are'} still in your inbox — do not open ${them}`,
-        first: `${one ? 'A dangerous message addressed to you is' : `${(0,format/* count */.U)(inInbox)} dangerous messages addressed to you are`} still in your inbox. ` +
+        subject: `[ETD] ${(0,format/* plural */.LS)(inInbox, 'dangerous message')} ${one ? 'is' : 'are'} still in your inbox — do not open ${them}`,
+        first: `${one ? 'A dangerous message addressed to you is' : `${(0,format/* count */.U9)(inInbox)} dangerous messages addressed to you are`} still in your inbox. ` +
             `Do not open ${them}, do not reply, and do not follow links or open attachments: delete ${them}, or report ${them} as phishing.`
     };
 }
@@ -445,16 +460,16 @@ function listRows(lines, rows, of, where = '') {
         lines.push('');
     }
     if (of > rows.length)
-        lines.push(`${(0,notify_rows/* plural */.LS)(of - rows.length, 'more message')}${where} not listed here.`, '');
+        lines.push(`${(0,format/* plural */.LS)(of - rows.length, 'more message')}${where} not listed here.`, '');
 }
-const stopped = (n, also) => `Cisco Secure Email Threat Defense ${also ? 'also ' : ''}stopped ${n === 1 ? 'a' : `${(0,format/* count */.U)(n)}${also ? ' more' : ''}`} dangerous message${n === 1 ? '' : 's'} addressed to you:`;
+const stopped = (n, also) => `Cisco Secure Email Threat Defense ${also ? 'also ' : ''}stopped ${n === 1 ? 'a' : `${(0,format/* count */.U9)(n)}${also ? ' more' : ''}`} dangerous message${n === 1 ? '' : 's'} addressed to you:`;
 /**
  * One short plain-text email per monitored mailbox, listing only that mailbox's own messages: those still
  * in the inbox first, and then the subject and first line say so. The subject carries no attacker text.
  * With `totals`, every mailbox it counts gets a notice with its full counts, even when the run kept none
  * of its rows.
  */
-function buildOwnerNotices(convictions, rule, totals, options = {}) {
+function buildOwnerNotices(convictions, rule, timeZone, totals, options = {}) {
     const kept = new Map((0,notify_rows/* groupByMailbox */.t$)(convictions, rule).map((g) => [g.address, g.messages]));
     const counts = totals?.mailboxes ?? new Map([...kept].map(([address, messages]) => [address, messages.length]));
     return [...counts]
@@ -463,14 +478,15 @@ function buildOwnerNotices(convictions, rule, totals, options = {}) {
         .map(([address, total]) => {
         const messages = kept.get(address) ?? [];
         const inInbox = totals?.mailboxesActionNeeded.get(address) ?? messages.filter(notify_rows/* needsAction */.U$).length;
-        const rows = messages.slice(0, OWNER_NOTICE_MAX_ROWS).map(notify_rows/* toRow */.IL);
+        const listed = messages.slice(0, OWNER_NOTICE_MAX_ROWS);
+        const rows = listed.map((m) => (0,notify_rows/* toRow */.IL)(m, timeZone));
         const movedRows = rows.filter((r) => !r.actionNeeded);
         const lines = [];
-        let subject = `[ETD] ${(0,notify_rows/* plural */.LS)(total, 'dangerous message')} to you ${total === 1 ? 'was' : 'were'} stopped`;
+        let subject = `[ETD] ${(0,format/* plural */.LS)(total, 'dangerous message')} to you ${total === 1 ? 'was' : 'were'} stopped`;
         if (inInbox > 0) {
             const warning = inboxWarning(inInbox);
             subject = warning.subject;
-            lines.push(warning.first, whomToAsk(options), '', `Still in your inbox (${(0,format/* count */.U)(inInbox)}):`, '');
+            lines.push(warning.first, whomToAsk(options), '', `Still in your inbox (${(0,format/* count */.U9)(inInbox)}):`, '');
             listRows(lines, rows.filter((r) => r.actionNeeded), inInbox, ' still in your inbox,');
             if (total > inInbox) {
                 lines.push(stopped(total - inInbox, true), '');
@@ -482,11 +498,19 @@ function buildOwnerNotices(convictions, rule, totals, options = {}) {
             listRows(lines, movedRows, total);
         }
         lines.push('Do not reply to the sender, open its attachments or follow its links. If you were expecting one of these', 'messages, or if the sender asked you for money, credentials or urgency, contact your security team.', ...(inInbox > 0 ? [] : [whomToAsk(options)]), '', 'This notice was sent automatically by ETD verdict watch.');
-        return { to: address, subject, text: `${lines.join('\n')}\n` };
+        return { to: address, subject, text: `${lines.join('\n')}\n`, total, inInbox, listed };
     });
 }
 
+// EXTERNAL MODULE: ./src/match/matcher.ts
+var matcher = __webpack_require__(4103);
+// EXTERNAL MODULE: ./src/state/deliveries.ts
+var deliveries = __webpack_require__(3893);
 ;// CONCATENATED MODULE: ./src/notify/email-channel.ts
+
+
+
+
 
 
 
@@ -500,13 +524,14 @@ function digestMail(config, batch) {
         totals: batch.totals,
         rule: batch.rule,
         window: batch.window,
+        timeZone: batch.timeZone,
         maxRows: config.maxRows,
         reportName: batch.reportJson === undefined ? undefined : REPORT_NAME
     });
     return {
         to: config.to,
         replyTo: config.replyTo,
-        subject: digest.subject,
+        subject: `${batch.test ? '[TEST] ' : ''}${digest.subject}`,
         text: digest.text,
         html: digest.html,
         attachments: batch.convictions.length > 0 && batch.reportJson !== undefined
@@ -514,16 +539,49 @@ function digestMail(config, batch) {
             : []
     };
 }
-function ownerMails(config, batch) {
-    if (!config.notifyOwners)
+function ownerNotices(config, batch) {
+    if (!config.notifyOwners || batch.test)
         return [];
-    const options = { contact: config.ownerContact, replyTo: config.replyTo !== undefined };
-    return buildOwnerNotices(batch.convictions, batch.rule, batch.totals, options).map((n) => ({
-        to: [n.to],
-        replyTo: config.replyTo,
-        subject: n.subject,
-        text: n.text
-    }));
+    return buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, noticeOptions(config));
+}
+const noticeOptions = (config) => ({ contact: config.ownerContact, replyTo: config.replyTo !== undefined });
+const ownerMail = (config, notice) => ({
+    to: [notice.to],
+    replyTo: config.replyTo,
+    subject: notice.subject,
+    text: notice.text
+});
+/** An earlier run's notice built again, or none when its recipient is no longer a watched owner. */
+function retryNotice(config, batch, pending) {
+    const { mailboxes } = batch.rule;
+    const watched = mailboxes.length === 0 || mailboxes.some((pattern) => (0,matcher/* mailboxMatches */.E)(pending.to, pattern));
+    if (!config.notifyOwners || batch.test || !watched)
+        return undefined;
+    const totals = {
+        ...(0,notify_rows/* emptyTotals */.Tf)(),
+        total: pending.total,
+        actionNeeded: pending.inbox,
+        mailboxes: new Map([[pending.to, pending.total]]),
+        mailboxesActionNeeded: new Map(pending.inbox > 0 ? [[pending.to, pending.inbox]] : [])
+    };
+    return buildOwnerNotices((0,deliveries/* convictionsOf */.xJ)(pending), batch.rule, batch.timeZone, totals, noticeOptions(config))[0];
+}
+/** Sends one owner notice on its own: `undefined` when delivered, else why not (naming no one else). */
+async function sendNotice(config, transport, notice) {
+    try {
+        await transport.send(await (0,email/* renderEml */.Z)(config.from, ownerMail(config, notice), 'windows'));
+        return undefined;
+    }
+    catch (error) {
+        if (!(error instanceof email/* EmailError */.v))
+            throw error;
+        return { reason: /[.!?]$/.test(error.message) ? error.message : `${error.message}.`, answered: error.answered };
+    }
+}
+/** The ids a given-up notice was about, and how many more it counted. */
+function convictionList(pending) {
+    const more = pending.total - pending.messages.length;
+    return `${pending.messages.map((m) => m.id).join(', ')}${more > 0 ? ` and ${(0,format/* count */.U9)(more)} more` : ''}`;
 }
 /** A dry run writes each email as an .eml file beside the report instead of sending it. */
 async function writeDryRun(config, mails, reportPath) {
@@ -560,39 +618,118 @@ async function fitted(config, batch, transport) {
     }
     return { mail: trimmed, note: ' without the JSON report, which made it too large' };
 }
-/** The administrator's digest and, when asked, a notice to each mailbox owner. */
+/**
+ * The administrator's digest and, when asked, a notice to each mailbox owner, each sent on its own. The
+ * digest failing fails the channel before any owner is written to (the next run sends it all again). An
+ * owner notice failing does not: it is named in a warning and kept in `pending`, so that later runs send
+ * it to that owner alone, up to MAX_DELIVERY_ATTEMPTS runs; a refused digest recipient is named too.
+ */
 async function deliverEmail(config, batch, options = {}) {
-    if (batch.convictions.length === 0 && !config.whenEmpty) {
-        return { sent: false, ownerNotices: 0, description: 'Nothing new, so no email (email-when-empty is false).' };
+    const retries = batch.pendingNotices ?? [];
+    const digestDue = batch.convictions.length > 0 || config.whenEmpty;
+    const quiet = { warnings: [], pending: { earlier: [...retries], fresh: [] } };
+    if (!digestDue && (retries.length === 0 || batch.dryRun)) {
+        return {
+            sent: false,
+            ownerNotices: 0,
+            description: 'Nothing new, so no email (email-when-empty is false).',
+            ...quiet
+        };
     }
-    const digest = digestMail(config, batch);
-    const owners = ownerMails(config, batch);
+    const owners = ownerNotices(config, batch);
     if (batch.dryRun) {
-        const emlPath = await writeDryRun(config, [digest, ...owners], batch.reportPath);
+        const mails = [digestMail(config, batch), ...owners.map((notice) => ownerMail(config, notice))];
+        const emlPath = await writeDryRun(config, mails, batch.reportPath);
         return {
             sent: false,
             emlPath,
             ownerNotices: 0,
-            description: `Dry run: the digest was written to ${emlPath}, not sent.`
+            description: `Dry run: the digest was written to ${emlPath}, not sent.`,
+            ...quiet
         };
     }
     const transport = await openTransport(config, options);
     try {
-        const { mail: sent, note } = await fitted(config, batch, transport);
-        await transport.send(sent);
-        for (const mail of owners)
-            await transport.send(await (0,email/* renderEml */.Z)(config.from, mail, 'windows'));
-        const notices = owners.length > 0 ? ` and ${owners.length} mailbox owner notice${owners.length === 1 ? '' : 's'}` : '';
+        const warnings = [];
+        const said = [];
+        let messageId;
+        if (digestDue) {
+            const { mail, note } = await fitted(config, batch, transport);
+            const refused = (await transport.send(mail)) ?? [];
+            messageId = mail.messageId;
+            said.push(`Digest emailed to ${config.to.join(', ')}${note ?? ''}`);
+            for (const { address, reply } of refused) {
+                warnings.push(`The digest was refused for ${address}: ${reply}. It is not sent there again: check email-to.`);
+            }
+        }
+        // Once the server stops answering, the rest are not tried: each would wait out its retries to fail alike.
+        let down;
+        const send = async (notice) => {
+            if (down !== undefined)
+                return `Not tried after an earlier one failed: ${down}`;
+            const failure = await sendNotice(config, transport, notice);
+            if (failure && !failure.answered)
+                down = failure.reason;
+            return failure?.reason;
+        };
+        let delivered = 0;
+        const fresh = [];
+        for (const notice of owners) {
+            const failure = await send(notice);
+            if (failure === undefined)
+                delivered++;
+            else {
+                fresh.push((0,deliveries/* pendingNotice */.cX)(notice.to, notice.listed, notice.total, notice.inInbox));
+                warnings.push(`The owner notice to ${notice.to} was not delivered: ${failure} It is sent again next run (attempt 1 of ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N}).`);
+            }
+        }
+        const earlier = [];
+        for (const pending of retries) {
+            const notice = retryNotice(config, batch, pending);
+            if (notice === undefined) {
+                warnings.push(`An undelivered notice to ${pending.to} was dropped: it is no longer a watched mailbox with notify-mailbox-owners on. Not told: convictions ${convictionList(pending)}.`);
+                continue;
+            }
+            const failure = await send(notice);
+            if (failure === undefined) {
+                delivered++;
+                continue;
+            }
+            const next = (0,deliveries/* afterFailure */.HP)(pending);
+            if (next)
+                earlier.push(next);
+            warnings.push(next
+                ? `The owner notice to ${pending.to} was not delivered again: ${failure} It is sent again next run (attempt ${next.attempts} of ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N}).`
+                : `Gave up notifying ${pending.to} after ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N} attempts: ${failure} Not told: convictions ${convictionList(pending)}.`);
+        }
+        if (delivered > 0)
+            said.push(`${(0,format/* plural */.LS)(delivered, 'mailbox owner notice')} delivered`);
+        const undelivered = fresh.length + earlier.length;
+        if (undelivered > 0)
+            said.push(`${(0,format/* plural */.LS)(undelivered, 'owner notice')} to send again next run`);
         return {
-            sent: true,
-            messageId: sent.messageId,
-            ownerNotices: owners.length,
-            description: `Digest emailed to ${config.to.join(', ')}${note ?? ''}${notices}.`
+            sent: messageId !== undefined || delivered > 0,
+            messageId,
+            ownerNotices: delivered,
+            description: [`${said.join('; ') || 'No email delivered'}.`, ...warnings].join(' '),
+            warnings,
+            pending: { earlier, fresh }
         };
     }
     finally {
         transport.close();
     }
+}
+/** One short plain email of the watch's own (the daily heartbeat) to the digest's recipients. */
+async function emailLine(config, line, options = {}) {
+    const transport = await openTransport(config, options);
+    try {
+        await transport.send(await (0,email/* renderEml */.Z)(config.from, { to: config.to, subject: `[ETD] ${line}`, text: line }, 'windows'));
+    }
+    finally {
+        transport.close();
+    }
+    return `Email: "${line}" sent to ${config.to.join(', ')}.`;
 }
 
 
@@ -609,8 +746,11 @@ async function deliverEmail(config, batch, options = {}) {
 
 /** A failure to send, worded for the workflow log: what happened and what to change. */
 class EmailError extends Error {
-    constructor(message) {
+    answered;
+    /** `answered`: the server refused this mail or a recipient of it, and may still take other mails. */
+    constructor(message, answered = false) {
         super(message);
+        this.answered = answered;
         this.name = 'EmailError';
     }
 }
