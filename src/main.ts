@@ -22,6 +22,7 @@ import { scanWindow, type ScanResult } from './search/find.js'
 import { advanceState, carriedOver, changeOf, classify, isTold } from './state/dedupe.js'
 import { untrustedTimes, utcDay, type NotifiedEntry, type WatchState } from './state/state.js'
 import type { StateEntries, StateEntry } from './state/prune.js'
+import { pendingToSave } from './state/deliveries.js'
 import { FileStateStore, type Loaded, type StateStore } from './state/store.js'
 import { clockTime, count, formatTime, formatWindow } from './notify/format.js'
 import { tallyRequests } from './window/budget.js'
@@ -498,7 +499,13 @@ export async function run(options: RunOptions): Promise<void> {
 
     const { delivery, heartbeat } = await core.group('Notify', async () => {
       const channels = channelsFor(config, issues, channelOptions(options))
-      const delivery = await notifyAll(channels, { ...found.batch, window, timeZone: config.timeZone })
+      const delivery = await notifyAll(channels, {
+        ...found.batch,
+        window,
+        timeZone: config.timeZone,
+        pendingNotices: previous?.pending
+      })
+      for (const warning of delivery.email?.warnings ?? []) core.warning(warning)
       const heartbeat =
         config.heartbeat === 'daily'
           ? heartbeatAfter(previous?.heartbeat, {
@@ -522,9 +529,17 @@ export async function run(options: RunOptions): Promise<void> {
             horizon,
             window,
             watermark: previous?.watermark,
-            ledger: { ...ledger(true), heartbeat: heartbeat?.next }
+            ledger: {
+              ...ledger(true),
+              heartbeat: heartbeat?.next,
+              pending: pendingToSave(delivery.email?.pending, previous?.pending, 'whole')
+            }
           }),
-        ledgerOnly: previous && { ...previous, ...ledger(false) }
+        ledgerOnly: previous && {
+          ...previous,
+          ...ledger(false),
+          pending: pendingToSave(delivery.email?.pending, previous.pending, 'ledger')
+        }
       })
     )
     core.setOutput('state-saved', saved.ok)

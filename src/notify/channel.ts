@@ -3,6 +3,7 @@ import type { EmailOutcome } from './email-channel.js'
 import type { IssueOutcome } from './issue-channel.js'
 import type { SearchWindow } from '../window/plan.js'
 import type { BatchTotals } from './rows.js'
+import type { PendingNotice } from '../state/deliveries.js'
 
 export interface NotifyBatch {
   /** What the channels may show of the batch; `totals` counts all of it. */
@@ -13,6 +14,8 @@ export interface NotifyBatch {
   timeZone: string
   /** send-test's synthetic conviction: every title says [TEST]. */
   test?: boolean
+  /** Owner notices earlier runs could not deliver (the email channel sends them again). */
+  pendingNotices?: readonly PendingNotice[]
 }
 
 /** What a channel did. */

@@ -6,9 +6,18 @@ import type { Conviction } from '../etd/types.js'
 import { buildDigest } from './digest.js'
 import { EmailError, renderEml, type EmailOptions, type Mail, type MailTransport, type RenderedMail } from './email.js'
 import { openTransport } from './email/transport.js'
-import { buildOwnerNotices } from './owner-notice.js'
+import { buildOwnerNotices, type OwnerNotice } from './owner-notice.js'
 import type { SearchWindow } from '../window/plan.js'
-import type { BatchTotals } from './rows.js'
+import { emptyTotals, type BatchTotals } from './rows.js'
+import { mailboxMatches } from '../match/matcher.js'
+import {
+  MAX_DELIVERY_ATTEMPTS,
+  afterFailure,
+  convictionsOf,
+  pendingNotice,
+  type PendingNotice
+} from '../state/deliveries.js'
+import { count, plural } from './format.js'
 
 export interface EmailBatch {
   /** What this run tells: new convictions and verdict changes, or as many of them as the run kept. */
@@ -24,6 +33,8 @@ export interface EmailBatch {
   dryRun: boolean
   /** send-test: the subject says [TEST], and no mailbox owner is written to. */
   test?: boolean
+  /** Owner notices that earlier runs could not deliver: each sent again to its recipient alone. */
+  pendingNotices?: readonly PendingNotice[]
 }
 
 export interface EmailOutcome {
@@ -32,9 +43,14 @@ export interface EmailOutcome {
   messageId?: string
   /** Where a dry run wrote the digest. */
   emlPath?: string
+  /** Owner notices delivered, this run's and earlier ones'. */
   ownerNotices: number
   /** A sentence for the job summary. */
   description: string
+  /** One line per recipient not reached, naming the address: for the log's warnings. */
+  warnings: string[]
+  /** Owner notices to send again next run: earlier ones still failing, and this run's that failed. */
+  pending: { earlier: PendingNotice[]; fresh: PendingNotice[] }
 }
 
 const REPORT_NAME = 'etd-verdict-watch-report.json'
@@ -62,15 +78,54 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
   }
 }
 
-function ownerMails(config: EmailConfig, batch: EmailBatch): Mail[] {
+function ownerNotices(config: EmailConfig, batch: EmailBatch): OwnerNotice[] {
   if (!config.notifyOwners || batch.test) return []
-  const options = { contact: config.ownerContact, replyTo: config.replyTo !== undefined }
-  return buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, options).map((n) => ({
-    to: [n.to],
-    replyTo: config.replyTo,
-    subject: n.subject,
-    text: n.text
-  }))
+  return buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, noticeOptions(config))
+}
+
+const noticeOptions = (config: EmailConfig) => ({ contact: config.ownerContact, replyTo: config.replyTo !== undefined })
+
+const ownerMail = (config: EmailConfig, notice: OwnerNotice): Mail => ({
+  to: [notice.to],
+  replyTo: config.replyTo,
+  subject: notice.subject,
+  text: notice.text
+})
+
+/** An earlier run's notice built again, or none when its recipient is no longer a watched owner. */
+function retryNotice(config: EmailConfig, batch: EmailBatch, pending: PendingNotice): OwnerNotice | undefined {
+  const { mailboxes } = batch.rule
+  const watched = mailboxes.length === 0 || mailboxes.some((pattern) => mailboxMatches(pending.to, pattern))
+  if (!config.notifyOwners || batch.test || !watched) return undefined
+  const totals: BatchTotals = {
+    ...emptyTotals(),
+    total: pending.total,
+    actionNeeded: pending.inbox,
+    mailboxes: new Map([[pending.to, pending.total]]),
+    mailboxesActionNeeded: new Map(pending.inbox > 0 ? [[pending.to, pending.inbox]] : [])
+  }
+  return buildOwnerNotices(convictionsOf(pending), batch.rule, batch.timeZone, totals, noticeOptions(config))[0]
+}
+
+/** Sends one owner notice on its own: `undefined` when delivered, else why not (naming no one else). */
+async function sendNotice(
+  config: EmailConfig,
+  transport: MailTransport,
+  notice: OwnerNotice
+): Promise<{ reason: string; answered: boolean } | undefined> {
+  try {
+    await transport.send(await renderEml(config.from, ownerMail(config, notice), 'windows'))
+    return undefined
+  } catch (error) {
+    if (!(error instanceof EmailError)) throw error
+    return { reason: /[.!?]$/.test(error.message) ? error.message : `${error.message}.`, answered: error.answered }
+  }
+}
+
+/** The ids a given-up notice was about, and how many more it counted. */
+function convictionList(pending: PendingNotice): string {
+  const more = pending.total - pending.messages.length
+  return `${pending.messages.map((m) => m.id).join(', ')}${more > 0 ? ` and ${count(more)} more` : ''}`
 }
 
 /** A dry run writes each email as an .eml file beside the report instead of sending it. */
@@ -120,38 +175,106 @@ async function fitted(
   return { mail: trimmed, note: ' without the JSON report, which made it too large' }
 }
 
-/** The administrator's digest and, when asked, a notice to each mailbox owner. */
+/**
+ * The administrator's digest and, when asked, a notice to each mailbox owner, each sent on its own. The
+ * digest failing fails the channel before any owner is written to (the next run sends it all again). An
+ * owner notice failing does not: it is named in a warning and kept in `pending`, so that later runs send
+ * it to that owner alone, up to MAX_DELIVERY_ATTEMPTS runs; a refused digest recipient is named too.
+ */
 export async function deliverEmail(
   config: EmailConfig,
   batch: EmailBatch,
   options: EmailOptions = {}
 ): Promise<EmailOutcome> {
-  if (batch.convictions.length === 0 && !config.whenEmpty) {
-    return { sent: false, ownerNotices: 0, description: 'Nothing new, so no email (email-when-empty is false).' }
+  const retries = batch.pendingNotices ?? []
+  const digestDue = batch.convictions.length > 0 || config.whenEmpty
+  const quiet = { warnings: [], pending: { earlier: [...retries], fresh: [] } }
+  if (!digestDue && (retries.length === 0 || batch.dryRun)) {
+    return {
+      sent: false,
+      ownerNotices: 0,
+      description: 'Nothing new, so no email (email-when-empty is false).',
+      ...quiet
+    }
   }
-  const digest = digestMail(config, batch)
-  const owners = ownerMails(config, batch)
+  const owners = ownerNotices(config, batch)
   if (batch.dryRun) {
-    const emlPath = await writeDryRun(config, [digest, ...owners], batch.reportPath)
+    const mails = [digestMail(config, batch), ...owners.map((notice) => ownerMail(config, notice))]
+    const emlPath = await writeDryRun(config, mails, batch.reportPath)
     return {
       sent: false,
       emlPath,
       ownerNotices: 0,
-      description: `Dry run: the digest was written to ${emlPath}, not sent.`
+      description: `Dry run: the digest was written to ${emlPath}, not sent.`,
+      ...quiet
     }
   }
   const transport = await openTransport(config, options)
   try {
-    const { mail: sent, note } = await fitted(config, batch, transport)
-    await transport.send(sent)
-    for (const mail of owners) await transport.send(await renderEml(config.from, mail, 'windows'))
-    const notices =
-      owners.length > 0 ? ` and ${owners.length} mailbox owner notice${owners.length === 1 ? '' : 's'}` : ''
+    const warnings: string[] = []
+    const said: string[] = []
+    let messageId: string | undefined
+    if (digestDue) {
+      const { mail, note } = await fitted(config, batch, transport)
+      const refused = (await transport.send(mail)) ?? []
+      messageId = mail.messageId
+      said.push(`Digest emailed to ${config.to.join(', ')}${note ?? ''}`)
+      for (const { address, reply } of refused) {
+        warnings.push(`The digest was refused for ${address}: ${reply}. It is not sent there again: check email-to.`)
+      }
+    }
+    // Once the server stops answering, the rest are not tried: each would wait out its retries to fail alike.
+    let down: string | undefined
+    const send = async (notice: OwnerNotice) => {
+      if (down !== undefined) return `Not tried after an earlier one failed: ${down}`
+      const failure = await sendNotice(config, transport, notice)
+      if (failure && !failure.answered) down = failure.reason
+      return failure?.reason
+    }
+    let delivered = 0
+    const fresh: PendingNotice[] = []
+    for (const notice of owners) {
+      const failure = await send(notice)
+      if (failure === undefined) delivered++
+      else {
+        fresh.push(pendingNotice(notice.to, notice.listed, notice.total, notice.inInbox))
+        warnings.push(
+          `The owner notice to ${notice.to} was not delivered: ${failure} It is sent again next run (attempt 1 of ${MAX_DELIVERY_ATTEMPTS}).`
+        )
+      }
+    }
+    const earlier: PendingNotice[] = []
+    for (const pending of retries) {
+      const notice = retryNotice(config, batch, pending)
+      if (notice === undefined) {
+        warnings.push(
+          `An undelivered notice to ${pending.to} was dropped: it is no longer a watched mailbox with notify-mailbox-owners on. Not told: convictions ${convictionList(pending)}.`
+        )
+        continue
+      }
+      const failure = await send(notice)
+      if (failure === undefined) {
+        delivered++
+        continue
+      }
+      const next = afterFailure(pending)
+      if (next) earlier.push(next)
+      warnings.push(
+        next
+          ? `The owner notice to ${pending.to} was not delivered again: ${failure} It is sent again next run (attempt ${next.attempts} of ${MAX_DELIVERY_ATTEMPTS}).`
+          : `Gave up notifying ${pending.to} after ${MAX_DELIVERY_ATTEMPTS} attempts: ${failure} Not told: convictions ${convictionList(pending)}.`
+      )
+    }
+    if (delivered > 0) said.push(`${plural(delivered, 'mailbox owner notice')} delivered`)
+    const undelivered = fresh.length + earlier.length
+    if (undelivered > 0) said.push(`${plural(undelivered, 'owner notice')} to send again next run`)
     return {
-      sent: true,
-      messageId: sent.messageId,
-      ownerNotices: owners.length,
-      description: `Digest emailed to ${config.to.join(', ')}${note ?? ''}${notices}.`
+      sent: messageId !== undefined || delivered > 0,
+      messageId,
+      ownerNotices: delivered,
+      description: [`${said.join('; ') || 'No email delivered'}.`, ...warnings].join(' '),
+      warnings,
+      pending: { earlier, fresh }
     }
   } finally {
     transport.close()

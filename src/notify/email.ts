@@ -18,12 +18,21 @@ export interface RenderedMail {
   envelope: { from: string; to: string[] }
 }
 
+/** Recipients a server refused while it took the mail for the others, each with its reply. */
+export interface Refused {
+  address: string
+  reply: string
+}
+
 /** Moves rendered mail; knows nothing of digests. */
 export interface MailTransport {
   /** The largest MIME message it accepts, where it has a limit. */
   readonly maxMimeBytes?: number
-  /** Resolves once the mail is accepted; rejects with an EmailError that explains the failure. */
-  send(mail: RenderedMail): Promise<void>
+  /**
+   * Resolves once the mail is accepted, with the recipients refused when others took it (SMTP says so at
+   * RCPT TO; Graph never does); rejects with an EmailError that explains the failure.
+   */
+  send(mail: RenderedMail): Promise<Refused[] | void>
   close(): void
 }
 
@@ -42,7 +51,11 @@ export interface EmailOptions {
 
 /** A failure to send, worded for the workflow log: what happened and what to change. */
 export class EmailError extends Error {
-  constructor(message: string) {
+  /** `answered`: the server refused this mail or a recipient of it, and may still take other mails. */
+  constructor(
+    message: string,
+    readonly answered = false
+  ) {
     super(message)
     this.name = 'EmailError'
   }

@@ -7,6 +7,10 @@ export interface OwnerNotice {
   to: string
   subject: string
   text: string
+  /** What it counts and lists: kept should it have to be sent again. */
+  total: number
+  inInbox: number
+  listed: Conviction[]
 }
 
 /** What ETD did, said to the person the message was aimed at. */
@@ -77,7 +81,8 @@ export function buildOwnerNotices(
     .map(([address, total]) => {
       const messages = kept.get(address) ?? []
       const inInbox = totals?.mailboxesActionNeeded.get(address) ?? messages.filter(needsAction).length
-      const rows = messages.slice(0, OWNER_NOTICE_MAX_ROWS).map((m) => toRow(m, timeZone))
+      const listed = messages.slice(0, OWNER_NOTICE_MAX_ROWS)
+      const rows = listed.map((m) => toRow(m, timeZone))
       const movedRows = rows.filter((r) => !r.actionNeeded)
       const lines: string[] = []
       let subject = `[ETD] ${plural(total, 'dangerous message')} to you ${total === 1 ? 'was' : 'were'} stopped`
@@ -106,6 +111,6 @@ export function buildOwnerNotices(
         '',
         'This notice was sent automatically by ETD verdict watch.'
       )
-      return { to: address, subject, text: `${lines.join('\n')}\n` }
+      return { to: address, subject, text: `${lines.join('\n')}\n`, total, inInbox, listed }
     })
 }

@@ -14,6 +14,8 @@ export interface MailSink {
   received: Received[]
   /** Reply codes to refuse the next connections with, one each (421 for "try again later"). */
   refuseConnections: number[]
+  /** Addresses refused at RCPT TO with 550, as a mail server refuses an unknown or blocked mailbox. */
+  rejectRecipients: string[]
   connections: number
   close(): Promise<void>
 }
@@ -35,7 +37,12 @@ export interface MailSinkSetup {
  */
 export async function startMailSink(setup: MailSinkSetup = {}): Promise<MailSink> {
   const { key, cert } = await certificate()
-  const state: Omit<MailSink, 'port' | 'close'> = { received: [], refuseConnections: [], connections: 0 }
+  const state: Omit<MailSink, 'port' | 'close'> = {
+    received: [],
+    refuseConnections: [],
+    rejectRecipients: [],
+    connections: 0
+  }
   const options: SMTPServerOptions = {
     secure: setup.implicitTls === true,
     key,
@@ -62,6 +69,14 @@ export async function startMailSink(setup: MailSinkSetup = {}): Promise<MailSink
         return callback(null, { user: auth.username })
       }
       callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }))
+    },
+    onRcptTo(address, _session, callback) {
+      if (!state.rejectRecipients.includes(address.address.toLowerCase())) return callback()
+      callback(
+        Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: mailbox unavailable`), {
+          responseCode: 550
+        })
+      )
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = []

@@ -1,4 +1,5 @@
 import { isKnownVerdict } from '../etd/verdicts.js'
+import { parsePending, type PendingNotice } from './deliveries.js'
 
 /** The state format this version writes; older ones are migrated on load. */
 export const STATE_VERSION = 2
@@ -20,12 +21,14 @@ export interface WatchState {
   ratePerHour?: number
   /** With `heartbeat: daily`: the runs and convictions since the last "all quiet" line. */
   heartbeat?: HeartbeatTally
+  /** Owner notices that earlier runs could not deliver, retried alone (see deliveries.ts); absent when none. */
+  pending?: PendingNotice[]
   /** ETD id → what was last told about the message. */
   notified: Map<string, NotifiedEntry>
 }
 
 /** What the state keeps of a run besides the convictions: the rescan, budget, rate and heartbeat bookkeeping. */
-export type Ledger = Pick<WatchState, 'deepScanAt' | 'savedAt' | 'requests' | 'ratePerHour' | 'heartbeat'>
+export type Ledger = Pick<WatchState, 'deepScanAt' | 'savedAt' | 'requests' | 'ratePerHour' | 'heartbeat' | 'pending'>
 
 export interface HeartbeatTally {
   /** When the last heartbeat was due (or counting began): one a UTC day. */
@@ -136,6 +139,8 @@ export function parseState(text: string): Parsed {
   if (added === undefined) return { ok: false, reason: 'its rescan, request or rate fields are malformed' }
   const heartbeat = parseHeartbeat(data.heartbeat)
   if (heartbeat === null) return { ok: false, reason: 'its heartbeat is malformed' }
+  const pending = data.pending === undefined ? undefined : parsePending(data.pending)
+  if (pending !== undefined && !Array.isArray(pending)) return { ok: false, reason: pending.reason }
   if (!isRecord(data.notified)) return { ok: false, reason: 'its notified list is missing' }
   const entries = Object.entries(data.notified)
   if (entries.length > MAX_ENTRIES) return { ok: false, reason: `it has more than ${MAX_ENTRIES} entries` }
@@ -162,6 +167,7 @@ export function parseState(text: string): Parsed {
     watermark,
     ...added,
     ...(heartbeat ? { heartbeat } : {}),
+    ...(pending && pending.length > 0 ? { pending } : {}),
     notified
   }
   return data.version === 1 ? { ok: true, state, migratedFrom: 1 } : { ok: true, state }
@@ -206,7 +212,10 @@ export function* serializeState(state: WatchState): Generator<string> {
     state.ratePerHour === undefined ? undefined : `  "ratePerHour": ${JSON.stringify(state.ratePerHour)},`,
     state.heartbeat === undefined
       ? undefined
-      : `  "heartbeat": ${JSON.stringify({ ...state.heartbeat, since: iso(state.heartbeat.since) })},`
+      : `  "heartbeat": ${JSON.stringify({ ...state.heartbeat, since: iso(state.heartbeat.since) })},`,
+    state.pending === undefined || state.pending.length === 0
+      ? undefined
+      : `  "pending": [\n${state.pending.map((p) => `    ${JSON.stringify(p)}`).join(',\n')}\n  ],`
   ].filter((line) => line !== undefined)
   yield [
     '{',

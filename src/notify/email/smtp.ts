@@ -3,7 +3,7 @@ import nodemailer, { type Transporter } from 'nodemailer'
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js'
 import type { SmtpConfig } from '../../config/email.js'
 import { withRetry, type RetryPolicy } from '../../common/retry.js'
-import { EmailError, type EmailOptions, type MailTransport, type RenderedMail } from '../email.js'
+import { EmailError, type EmailOptions, type MailTransport, type Refused, type RenderedMail } from '../email.js'
 
 const DEFAULT_EMAIL_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 2000, maxDelayMs: 20000 }
 
@@ -120,16 +120,23 @@ export class SmtpTransport implements MailTransport {
     this.retry = options.retry ?? DEFAULT_EMAIL_RETRY
   }
 
-  async send(mail: RenderedMail): Promise<void> {
+  /** nodemailer resolves when any recipient took the mail, and lists the others in `rejectedErrors`. */
+  async send(mail: RenderedMail): Promise<Refused[]> {
     try {
-      await withRetry(() => this.transport.sendMail({ envelope: mail.envelope, raw: mail.eml }), {
+      const info = await withRetry(() => this.transport.sendMail({ envelope: mail.envelope, raw: mail.eml }), {
         policy: this.retry,
         isTransient: isTransientSmtpFailure,
         onRetry: (error, attempt, delayMs) =>
           this.options.onRetry?.(explainSmtpError(error, this.smtp), attempt, delayMs)
       })
+      return (info.rejectedErrors ?? []).map((e) => ({
+        address: e.recipient ?? '',
+        reply: (e.response ?? e.message).replace(/\s+/g, ' ').trim()
+      }))
     } catch (error) {
-      throw new EmailError(explainSmtpError(error, this.smtp))
+      const e = error as SmtpFailure
+      // A refused recipient, or a permanent refusal of this mail: the server is there for the next one.
+      throw new EmailError(explainSmtpError(error, this.smtp), e.command === 'RCPT TO' || (e.responseCode ?? 0) >= 500)
     }
   }
 
