@@ -32,11 +32,15 @@ describe('parseEtdTime', () => {
     expect(parseEtdTime('2024-09-09T11:00:02.123456789Z')).toBe(Date.UTC(2024, 8, 9, 11, 0, 2, 123))
     expect(parseEtdTime('2024-09-09T11:00:02.5Z')).toBe(Date.UTC(2024, 8, 9, 11, 0, 2, 500))
     expect(parseEtdTime('2024-09-09T13:00:02+02:00')).toBe(Date.UTC(2024, 8, 9, 11, 0, 2))
+    expect(parseEtdTime('2024-09-09T11:00:02.123Z')).toBe(Date.UTC(2024, 8, 9, 11, 0, 2, 123))
   })
 
-  it.each([undefined, 42, '', 'yesterday', '2024-09-09 11:00:02', '2024-13-45T99:00:00Z'])('refuses %p', (value) => {
-    expect(parseEtdTime(value)).toBeUndefined()
-  })
+  it.each([undefined, 42, '', 'yesterday', '2024-09-09 11:00:02', '2024-13-45T99:00:00Z', '2024-13-45T99:00:00.000Z'])(
+    'refuses %p',
+    (value) => {
+      expect(parseEtdTime(value)).toBeUndefined()
+    }
+  )
 
   it('formats request times in whole seconds', () => {
     expect(formatEtdTime(Date.UTC(2026, 10, 27, 10, 0, 0, 999))).toBe('2026-11-27T10:00:00Z')

@@ -269,7 +269,8 @@ async function findConvictions(
         const change = changeOf(message, disposition, known, now)
         if (change) next.set(message.id, change)
         matched.add(message, disposition, previousVerdict)
-        if (isTold(disposition)) batch.add({ ...message, previousVerdict })
+        // A copy only for a verdict change: the batch keeps a few and counts the rest.
+        if (isTold(disposition)) batch.add(previousVerdict === undefined ? message : { ...message, previousVerdict })
       }
     )
   } catch (error) {

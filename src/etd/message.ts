@@ -2,15 +2,21 @@ import { clean } from './clean.js'
 import type { EtdMessage, RawMessage, RawTechnique, RawVerdict, Remediation, Technique } from './types.js'
 
 // ETD sends up to nine fractional digits; Date.parse keeps three at most and rejects some engines' more.
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const ISO_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/
 
 /** Parses an ETD timestamp to epoch milliseconds, or `undefined` when it is not one. */
 export function parseEtdTime(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined
-  const match = ISO_TIME.exec(value.trim())
-  if (!match) return undefined
-  const [, whole, fraction = '', zone] = match
-  const millis = Date.parse(`${whole}.${fraction.padEnd(3, '0').slice(0, 3)}${zone}`)
+  // The form a normalized message carries, read several times a message, goes to Date.parse as it is.
+  let iso = value
+  if (!CANONICAL.test(value)) {
+    const match = ISO_TIME.exec(value.trim())
+    if (!match) return undefined
+    const [, whole, fraction = '', zone] = match
+    iso = `${whole}.${fraction.padEnd(3, '0').slice(0, 3)}${zone}`
+  }
+  const millis = Date.parse(iso)
   return Number.isNaN(millis) ? undefined : millis
 }
 

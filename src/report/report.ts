@@ -27,8 +27,12 @@ export interface Report {
  * The JSON report, written as pages stream in, a message a line, so that a window of any size is never
  * held whole; it takes its place at `path` only when complete (renamed from a partial file).
  */
+/** Lines are written in batches of about this many characters: one write a message costs more than the JSON. */
+const FLUSH_CHARS = 64 * 1024
+
 export class ReportWriter {
   private count = 0
+  private buffered = ''
 
   private constructor(
     private readonly path: string,
@@ -51,11 +55,13 @@ export class ReportWriter {
   }
 
   async add(message: ReportedMessage): Promise<void> {
-    await this.write(`${this.count++ === 0 ? '\n' : ',\n'}    ${JSON.stringify(message)}`)
+    this.buffered += `${this.count++ === 0 ? '\n' : ',\n'}    ${JSON.stringify(message)}`
+    if (this.buffered.length >= FLUSH_CHARS) await this.flush()
   }
 
   /** Closes the document with the counts and moves it into place. */
   async close(counts: { newCount: number }): Promise<void> {
+    await this.flush()
     await this.write(
       `${this.count > 0 ? '\n  ' : ''}],\n  "matchedCount": ${this.count},\n  "newCount": ${counts.newCount}\n}\n`
     )
@@ -74,6 +80,12 @@ export class ReportWriter {
       await once(this.out, 'close').catch(() => undefined)
     }
     await rm(this.partial, { force: true })
+  }
+
+  private async flush(): Promise<void> {
+    const text = this.buffered
+    this.buffered = ''
+    if (text) await this.write(text)
   }
 
   private async write(text: string): Promise<void> {
