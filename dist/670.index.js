@@ -378,16 +378,23 @@ class SmtpTransport {
         this.transport = nodemailer/* default.createTransport */.Ay.createTransport(transportOptions(smtp, options.timeoutMs ?? 30000, accessToken));
         this.retry = options.retry ?? DEFAULT_EMAIL_RETRY;
     }
+    /** nodemailer resolves when any recipient took the mail, and lists the others in `rejectedErrors`. */
     async send(mail) {
         try {
-            await (0,retry/* withRetry */.bD)(() => this.transport.sendMail({ envelope: mail.envelope, raw: mail.eml }), {
+            const info = await (0,retry/* withRetry */.bD)(() => this.transport.sendMail({ envelope: mail.envelope, raw: mail.eml }), {
                 policy: this.retry,
                 isTransient: isTransientSmtpFailure,
                 onRetry: (error, attempt, delayMs) => this.options.onRetry?.(explainSmtpError(error, this.smtp), attempt, delayMs)
             });
+            return (info.rejectedErrors ?? []).map((e) => ({
+                address: e.recipient ?? '',
+                reply: (e.response ?? e.message).replace(/\s+/g, ' ').trim()
+            }));
         }
         catch (error) {
-            throw new email/* EmailError */.v(explainSmtpError(error, this.smtp));
+            const e = error;
+            // A refused recipient, or a permanent refusal of this mail: the server is there for the next one.
+            throw new email/* EmailError */.v(explainSmtpError(error, this.smtp), e.command === 'RCPT TO' || (e.responseCode ?? 0) >= 500);
         }
     }
     close() {
@@ -471,7 +478,8 @@ function buildOwnerNotices(convictions, rule, timeZone, totals, options = {}) {
         .map(([address, total]) => {
         const messages = kept.get(address) ?? [];
         const inInbox = totals?.mailboxesActionNeeded.get(address) ?? messages.filter(notify_rows/* needsAction */.U$).length;
-        const rows = messages.slice(0, OWNER_NOTICE_MAX_ROWS).map((m) => (0,notify_rows/* toRow */.IL)(m, timeZone));
+        const listed = messages.slice(0, OWNER_NOTICE_MAX_ROWS);
+        const rows = listed.map((m) => (0,notify_rows/* toRow */.IL)(m, timeZone));
         const movedRows = rows.filter((r) => !r.actionNeeded);
         const lines = [];
         let subject = `[ETD] ${(0,format/* plural */.LS)(total, 'dangerous message')} to you ${total === 1 ? 'was' : 'were'} stopped`;
@@ -490,11 +498,19 @@ function buildOwnerNotices(convictions, rule, timeZone, totals, options = {}) {
             listRows(lines, movedRows, total);
         }
         lines.push('Do not reply to the sender, open its attachments or follow its links. If you were expecting one of these', 'messages, or if the sender asked you for money, credentials or urgency, contact your security team.', ...(inInbox > 0 ? [] : [whomToAsk(options)]), '', 'This notice was sent automatically by ETD verdict watch.');
-        return { to: address, subject, text: `${lines.join('\n')}\n` };
+        return { to: address, subject, text: `${lines.join('\n')}\n`, total, inInbox, listed };
     });
 }
 
+// EXTERNAL MODULE: ./src/match/matcher.ts
+var matcher = __webpack_require__(4103);
+// EXTERNAL MODULE: ./src/state/deliveries.ts
+var deliveries = __webpack_require__(3893);
 ;// CONCATENATED MODULE: ./src/notify/email-channel.ts
+
+
+
+
 
 
 
@@ -523,16 +539,49 @@ function digestMail(config, batch) {
             : []
     };
 }
-function ownerMails(config, batch) {
+function ownerNotices(config, batch) {
     if (!config.notifyOwners || batch.test)
         return [];
-    const options = { contact: config.ownerContact, replyTo: config.replyTo !== undefined };
-    return buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, options).map((n) => ({
-        to: [n.to],
-        replyTo: config.replyTo,
-        subject: n.subject,
-        text: n.text
-    }));
+    return buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, noticeOptions(config));
+}
+const noticeOptions = (config) => ({ contact: config.ownerContact, replyTo: config.replyTo !== undefined });
+const ownerMail = (config, notice) => ({
+    to: [notice.to],
+    replyTo: config.replyTo,
+    subject: notice.subject,
+    text: notice.text
+});
+/** An earlier run's notice built again, or none when its recipient is no longer a watched owner. */
+function retryNotice(config, batch, pending) {
+    const { mailboxes } = batch.rule;
+    const watched = mailboxes.length === 0 || mailboxes.some((pattern) => (0,matcher/* mailboxMatches */.E)(pending.to, pattern));
+    if (!config.notifyOwners || batch.test || !watched)
+        return undefined;
+    const totals = {
+        ...(0,notify_rows/* emptyTotals */.Tf)(),
+        total: pending.total,
+        actionNeeded: pending.inbox,
+        mailboxes: new Map([[pending.to, pending.total]]),
+        mailboxesActionNeeded: new Map(pending.inbox > 0 ? [[pending.to, pending.inbox]] : [])
+    };
+    return buildOwnerNotices((0,deliveries/* convictionsOf */.xJ)(pending), batch.rule, batch.timeZone, totals, noticeOptions(config))[0];
+}
+/** Sends one owner notice on its own: `undefined` when delivered, else why not (naming no one else). */
+async function sendNotice(config, transport, notice) {
+    try {
+        await transport.send(await (0,email/* renderEml */.Z)(config.from, ownerMail(config, notice), 'windows'));
+        return undefined;
+    }
+    catch (error) {
+        if (!(error instanceof email/* EmailError */.v))
+            throw error;
+        return { reason: /[.!?]$/.test(error.message) ? error.message : `${error.message}.`, answered: error.answered };
+    }
+}
+/** The ids a given-up notice was about, and how many more it counted. */
+function convictionList(pending) {
+    const more = pending.total - pending.messages.length;
+    return `${pending.messages.map((m) => m.id).join(', ')}${more > 0 ? ` and ${(0,format/* count */.U9)(more)} more` : ''}`;
 }
 /** A dry run writes each email as an .eml file beside the report instead of sending it. */
 async function writeDryRun(config, mails, reportPath) {
@@ -569,34 +618,102 @@ async function fitted(config, batch, transport) {
     }
     return { mail: trimmed, note: ' without the JSON report, which made it too large' };
 }
-/** The administrator's digest and, when asked, a notice to each mailbox owner. */
+/**
+ * The administrator's digest and, when asked, a notice to each mailbox owner, each sent on its own. The
+ * digest failing fails the channel before any owner is written to (the next run sends it all again). An
+ * owner notice failing does not: it is named in a warning and kept in `pending`, so that later runs send
+ * it to that owner alone, up to MAX_DELIVERY_ATTEMPTS runs; a refused digest recipient is named too.
+ */
 async function deliverEmail(config, batch, options = {}) {
-    if (batch.convictions.length === 0 && !config.whenEmpty) {
-        return { sent: false, ownerNotices: 0, description: 'Nothing new, so no email (email-when-empty is false).' };
+    const retries = batch.pendingNotices ?? [];
+    const digestDue = batch.convictions.length > 0 || config.whenEmpty;
+    const quiet = { warnings: [], pending: { earlier: [...retries], fresh: [] } };
+    if (!digestDue && (retries.length === 0 || batch.dryRun)) {
+        return {
+            sent: false,
+            ownerNotices: 0,
+            description: 'Nothing new, so no email (email-when-empty is false).',
+            ...quiet
+        };
     }
-    const digest = digestMail(config, batch);
-    const owners = ownerMails(config, batch);
+    const owners = ownerNotices(config, batch);
     if (batch.dryRun) {
-        const emlPath = await writeDryRun(config, [digest, ...owners], batch.reportPath);
+        const mails = [digestMail(config, batch), ...owners.map((notice) => ownerMail(config, notice))];
+        const emlPath = await writeDryRun(config, mails, batch.reportPath);
         return {
             sent: false,
             emlPath,
             ownerNotices: 0,
-            description: `Dry run: the digest was written to ${emlPath}, not sent.`
+            description: `Dry run: the digest was written to ${emlPath}, not sent.`,
+            ...quiet
         };
     }
     const transport = await openTransport(config, options);
     try {
-        const { mail: sent, note } = await fitted(config, batch, transport);
-        await transport.send(sent);
-        for (const mail of owners)
-            await transport.send(await (0,email/* renderEml */.Z)(config.from, mail, 'windows'));
-        const notices = owners.length > 0 ? ` and ${owners.length} mailbox owner notice${owners.length === 1 ? '' : 's'}` : '';
+        const warnings = [];
+        const said = [];
+        let messageId;
+        if (digestDue) {
+            const { mail, note } = await fitted(config, batch, transport);
+            const refused = (await transport.send(mail)) ?? [];
+            messageId = mail.messageId;
+            said.push(`Digest emailed to ${config.to.join(', ')}${note ?? ''}`);
+            for (const { address, reply } of refused) {
+                warnings.push(`The digest was refused for ${address}: ${reply}. It is not sent there again: check email-to.`);
+            }
+        }
+        // Once the server stops answering, the rest are not tried: each would wait out its retries to fail alike.
+        let down;
+        const send = async (notice) => {
+            if (down !== undefined)
+                return `Not tried after an earlier one failed: ${down}`;
+            const failure = await sendNotice(config, transport, notice);
+            if (failure && !failure.answered)
+                down = failure.reason;
+            return failure?.reason;
+        };
+        let delivered = 0;
+        const fresh = [];
+        for (const notice of owners) {
+            const failure = await send(notice);
+            if (failure === undefined)
+                delivered++;
+            else {
+                fresh.push((0,deliveries/* pendingNotice */.cX)(notice.to, notice.listed, notice.total, notice.inInbox));
+                warnings.push(`The owner notice to ${notice.to} was not delivered: ${failure} It is sent again next run (attempt 1 of ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N}).`);
+            }
+        }
+        const earlier = [];
+        for (const pending of retries) {
+            const notice = retryNotice(config, batch, pending);
+            if (notice === undefined) {
+                warnings.push(`An undelivered notice to ${pending.to} was dropped: it is no longer a watched mailbox with notify-mailbox-owners on. Not told: convictions ${convictionList(pending)}.`);
+                continue;
+            }
+            const failure = await send(notice);
+            if (failure === undefined) {
+                delivered++;
+                continue;
+            }
+            const next = (0,deliveries/* afterFailure */.HP)(pending);
+            if (next)
+                earlier.push(next);
+            warnings.push(next
+                ? `The owner notice to ${pending.to} was not delivered again: ${failure} It is sent again next run (attempt ${next.attempts} of ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N}).`
+                : `Gave up notifying ${pending.to} after ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N} attempts: ${failure} Not told: convictions ${convictionList(pending)}.`);
+        }
+        if (delivered > 0)
+            said.push(`${(0,format/* plural */.LS)(delivered, 'mailbox owner notice')} delivered`);
+        const undelivered = fresh.length + earlier.length;
+        if (undelivered > 0)
+            said.push(`${(0,format/* plural */.LS)(undelivered, 'owner notice')} to send again next run`);
         return {
-            sent: true,
-            messageId: sent.messageId,
-            ownerNotices: owners.length,
-            description: `Digest emailed to ${config.to.join(', ')}${note ?? ''}${notices}.`
+            sent: messageId !== undefined || delivered > 0,
+            messageId,
+            ownerNotices: delivered,
+            description: [`${said.join('; ') || 'No email delivered'}.`, ...warnings].join(' '),
+            warnings,
+            pending: { earlier, fresh }
         };
     }
     finally {
@@ -629,8 +746,11 @@ async function emailLine(config, line, options = {}) {
 
 /** A failure to send, worded for the workflow log: what happened and what to change. */
 class EmailError extends Error {
-    constructor(message) {
+    answered;
+    /** `answered`: the server refused this mail or a recipient of it, and may still take other mails. */
+    constructor(message, answered = false) {
         super(message);
+        this.answered = answered;
         this.name = 'EmailError';
     }
 }
