@@ -6,13 +6,13 @@ const ROOTS = ['src', 'scripts', '__tests__', '.ci', '.github']
 
 /**
  * The paths a Markdown text names in backticks that do not exist: a path under one of ROOTS (a `:line`
- * suffix allowed), or a bare `name.ts` that no source file is called.
+ * or `:from-to` suffix allowed), or a bare `name.ts` that no source file is called.
  */
 function missingPaths(markdown: string, exists: (path: string) => boolean, basenames: Set<string>): string[] {
   const named = [...markdown.matchAll(/`([^`\s]+)`/g)].map((m) => m[1])
   const underRoot = named
     .filter((name) => ROOTS.some((root) => name.startsWith(`${root}/`)))
-    .map((name) => name.replace(/:\d+$/, ''))
+    .map((name) => name.replace(/:\d+(-\d+)?$/, ''))
     .filter((path) => !exists(path))
   const bare = named.filter((name) => /^[\w.-]+\.ts$/.test(name) && !basenames.has(name))
   return [...new Set([...underRoot, ...bare])]
