@@ -1,4 +1,5 @@
 import type { RawMessage } from '../etd/types.js'
+import { KNOWN_TECHNIQUES } from '../etd/techniques.js'
 
 /** One verdict a message was given, at a time: the first on delivery, later ones retro or manual. */
 export interface VerdictEvent {
@@ -30,31 +31,8 @@ export interface SimMessage {
 
 const THREATS = ['bec', 'scam', 'phishing', 'malicious']
 
-const TECHNIQUES = [
-  'Brand impersonation',
-  'Call to action',
-  'Data input request',
-  'Disposable sender address',
-  'External admin',
-  'Fake reply',
-  'Hidden text',
-  'Link masquerade',
-  'Link visit request',
-  'Low content reputation',
-  'Malicious HTML attachment',
-  'Malicious URL',
-  'QR code',
-  'Rare sender address',
-  'Rare sender domain for recipient',
-  'References to cryptocurrency',
-  'Request for contact details',
-  'Request for credentials',
-  'Request to open attachment',
-  'Sender name impersonation',
-  'Sender name mismatch',
-  'Shortened URL',
-  'Suspicious sender domain'
-]
+/** The simulator reports the technique names ETD is known to use. */
+const TECHNIQUES = KNOWN_TECHNIQUES
 
 const DEFAULT_MAILBOXES = [
   'ceo@example.com',
