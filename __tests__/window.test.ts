@@ -14,7 +14,8 @@ const settings = {
   rescanMs: DAY,
   rescanEveryMs: 6 * HOUR,
   settleDelayMs: 5 * MINUTE,
-  dailyRequestBudget: 2000
+  dailyRequestBudget: 2000,
+  backfillMs: 0
 }
 const noBudgetHistory = { usedToday: 0 }
 

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { appendFile } from 'node:fs/promises'
 import { parseConfig, type Config } from './config/config.js'
 import { describeConfig } from './config/describe.js'
+import { formatDuration } from './config/duration.js'
 import type { IssueConfig } from './config/issue.js'
 import { unpacedLimiter, type Clock } from './common/rate-limiter.js'
 import { EtdClient, EtdError } from './etd/client.js'
@@ -27,6 +28,7 @@ import { clockTime, count, formatTime, formatWindow } from './notify/format.js'
 import { tallyRequests } from './window/budget.js'
 import {
   FRESH_OVERLAP_MS,
+  type Backfill,
   ledgerAfter,
   nextDeepRescan,
   planSearch,
@@ -173,6 +175,7 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
   const requests = previous?.requests
   const plan = planSearch(now, config, {
     watermark: previous?.watermark,
+    horizon: previous?.horizon,
     deepScanAt: previous?.deepScanAt,
     budget: {
       usedToday: requests?.day === utcDay(now) ? requests.count : 0,
@@ -181,6 +184,13 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
     }
   })
   const zone = config.timeZone
+  if (previous && config.lookbackGiven) {
+    core.warning(
+      `Input 'lookback' was ignored: the state was restored, so the search starts at its watermark ` +
+        `${formatTime(previous.watermark, zone)}. To search further back once, use input 'backfill'.`
+    )
+  }
+  if (plan.backfill) announceBackfill(config, plan.backfill, now)
   if (plan.clampedFrom !== undefined) {
     core.warning(
       `ETD keeps 90 days: the window starts at ${formatTime(plan.window.start, zone)} instead of ${formatTime(plan.clampedFrom, zone)}`
@@ -208,6 +218,36 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
   return plan
 }
 
+/** Says what a backfill costs before it runs, or why it does not. */
+function announceBackfill(config: Config, backfill: Backfill, now: number): void {
+  const zone = config.timeZone
+  const range = `Backfill of ${formatDuration(config.backfillMs)}`
+  const cost = (estimate: number) => `about ${count(estimate)} ETD requests`
+  const budget = `daily-request-budget of ${count(config.dailyRequestBudget)}`
+  switch (backfill.kind) {
+    case 'covered':
+      core.info(`${range}: nothing to do, the watch has searched since ${formatTime(backfill.since, zone)}.`)
+      return
+    case 'run':
+      core.info(
+        `${range}: ${backfill.estimate === undefined ? 'cost unknown (no run has measured the rate yet)' : cost(backfill.estimate)}, ` +
+          `searching from ${formatTime(backfill.start, zone)}; convictions already told are not told again.`
+      )
+      return
+    case 'postponed':
+      core.warning(
+        `${range} postponed: ${cost(backfill.estimate)}, and only ${count(backfill.available)} of today's ${budget} ` +
+          `are left after the runs still to come. Run it again after ${clockTime(backfill.retryAt, now, zone)}.`
+      )
+      return
+    case 'refused':
+      core.warning(
+        `${range} not run: ${cost(backfill.estimate)}, more than the ${count(Math.max(0, backfill.dayCapacity))} a ${budget} ` +
+          'leaves in a day after the scheduled runs. Choose a shorter backfill or raise daily-request-budget.'
+      )
+  }
+}
+
 function etdClient(config: Config, clock: Clock | undefined): EtdClient {
   return new EtdClient({
     ...config.etd,
@@ -226,6 +266,7 @@ function etdClient(config: Config, clock: Clock | undefined): EtdClient {
 
 const START_INPUT: Record<SearchPlan['startSetBy'], string> = {
   lookback: "input 'lookback'",
+  backfill: "input 'backfill'",
   rescan: "input 'rescan'",
   watermark: "the restored state's watermark"
 }
@@ -251,7 +292,7 @@ async function findConvictions(
   plan: SearchPlan,
   config: Config,
   known: ReadonlyMap<string, NotifiedEntry>,
-  horizon: number,
+  dedupe: { horizon: number; covered?: SearchWindow },
   now: number
 ): Promise<Found> {
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
@@ -265,7 +306,7 @@ async function findConvictions(
       plan.window,
       config.rule,
       async (message) => {
-        const { disposition, previousVerdict } = classify(message, known, horizon)
+        const { disposition, previousVerdict } = classify(message, known, dedupe.horizon, dedupe.covered)
         await report.add({ ...message, notice: disposition, previousVerdict })
         const change = changeOf(message, disposition, known, now)
         if (change) changes.set(message.id, change)
@@ -480,9 +521,17 @@ export async function run(options: RunOptions): Promise<void> {
     const previous = restored.state
     const plan = await core.group('Plan', async () => planSearchWindow(config, now(), previous))
     const { window } = plan
-    const horizon = previous?.horizon ?? window.start
+    // A backfill tells what lies before where the watch began, and moves that back; between the old
+    // horizon and what the state still remembers, earlier runs told.
+    const backfilled = previous !== undefined && plan.backfill?.kind === 'run'
+    const horizon = previous ? (backfilled ? Math.min(previous.horizon, window.start) : previous.horizon) : window.start
+    const covered = backfilled
+      ? { start: previous.horizon, end: previous.watermark - Math.max(config.rescanMs, FRESH_OVERLAP_MS) }
+      : undefined
     const client = etdClient(config, options.etdClock)
-    const found = await core.group('ETD fetch', () => findConvictions(client, plan, config, known, horizon, now()))
+    const found = await core.group('ETD fetch', () =>
+      findConvictions(client, plan, config, known, { horizon, covered }, now())
+    )
     const requests = client.requests.token + client.requests.search
     const told = found.batch.totals.total
     core.info(`${told} to tell: new convictions and verdict changes`)
