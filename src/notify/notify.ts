@@ -67,14 +67,11 @@ function dryRunIssueChannel(config: Config, runUrl: string | undefined): Channel
 }
 
 /**
- * Every configured channel. The issue goes first, so that the digest can link to it; then the email and
- * the webhooks.
+ * Every configured channel. The webhooks go first and then the issue, the audit trail, which says what
+ * they did; the email last, so that the digest can link to the issue.
  */
 export function channelsFor(config: Config, issues: IssueChannel | undefined, options: EmailOptions): Channel[] {
   const channels: Channel[] = []
-  if (config.issue && config.dryRun) channels.push(dryRunIssueChannel(config, config.issue.runUrl))
-  else if (issues) channels.push(issueChannel(config, issues))
-  if (config.email) channels.push(emailChannel(config, config.email, options))
   for (const target of config.webhooks) {
     channels.push(
       webhookChannel(target, {
@@ -85,5 +82,8 @@ export function channelsFor(config: Config, issues: IssueChannel | undefined, op
       })
     )
   }
+  if (config.issue && config.dryRun) channels.push(dryRunIssueChannel(config, config.issue.runUrl))
+  else if (issues) channels.push(issueChannel(config, issues))
+  if (config.email) channels.push(emailChannel(config, config.email, options))
   return channels
 }
