@@ -52,6 +52,7 @@ const messages = [
 
 interface Outcome {
   log: string
+  summary: string
   requests: number
   told: string[]
   window: { start: number; end: number }
@@ -84,6 +85,7 @@ async function runAt(at: number, inputs: Record<string, string> = {}): Promise<O
   if (!parsed.ok) throw new Error(parsed.reason)
   return {
     log: result.log,
+    summary: result.summary,
     requests: Number(result.outputs['etd-requests']),
     told: report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id),
     window: { start: Date.parse(report.window.start), end: Date.parse(report.window.end) },
@@ -135,6 +137,9 @@ describe('backfill after normal runs', () => {
   it('says its cost first, and makes no more requests than it said (a token and one page)', () => {
     const said = /Backfill of 7d: about (\d+) ETD requests/.exec(runs.backfill.log)
     expect(said).not.toBeNull()
+    // Before the search, and in the job summary.
+    expect(runs.backfill.log.indexOf(said![0])).toBeLessThan(runs.backfill.log.indexOf('Searching ETD for messages'))
+    expect(runs.backfill.summary).toContain(said![0])
     expect(runs.backfill.requests).toBeLessThanOrEqual(Number(said![1]))
   })
 

@@ -190,7 +190,11 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
         `${formatTime(previous.watermark, zone)}. To search further back once, use input 'backfill'.`
     )
   }
-  if (plan.backfill) announceBackfill(config, plan.backfill, now)
+  if (plan.backfill) {
+    const { warn, text } = backfillLine(config, plan.backfill, now)
+    if (warn) core.warning(text)
+    else core.info(text)
+  }
   if (plan.clampedFrom !== undefined) {
     core.warning(
       `ETD keeps 90 days: the window starts at ${formatTime(plan.window.start, zone)} instead of ${formatTime(plan.clampedFrom, zone)}`
@@ -218,33 +222,39 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
   return plan
 }
 
-/** Says what a backfill costs before it runs, or why it does not. */
-function announceBackfill(config: Config, backfill: Backfill, now: number): void {
+/** What a backfill costs before it runs, or why it does not; a warning when it does not run. */
+function backfillLine(config: Config, backfill: Backfill, now: number): { warn: boolean; text: string } {
   const zone = config.timeZone
   const range = `Backfill of ${formatDuration(config.backfillMs)}`
   const cost = (estimate: number) => `about ${count(estimate)} ETD requests`
   const budget = `daily-request-budget of ${count(config.dailyRequestBudget)}`
   switch (backfill.kind) {
     case 'covered':
-      core.info(`${range}: nothing to do, the watch has searched since ${formatTime(backfill.since, zone)}.`)
-      return
+      return {
+        warn: false,
+        text: `${range}: nothing to do, the watch has searched since ${formatTime(backfill.since, zone)}.`
+      }
     case 'run':
-      core.info(
-        `${range}: ${backfill.estimate === undefined ? 'cost unknown (no run has measured the rate yet)' : cost(backfill.estimate)}, ` +
+      return {
+        warn: false,
+        text:
+          `${range}: ${backfill.estimate === undefined ? 'cost unknown (no run has measured the rate yet)' : cost(backfill.estimate)}, ` +
           `searching from ${formatTime(backfill.start, zone)}; convictions already told are not told again.`
-      )
-      return
+      }
     case 'postponed':
-      core.warning(
-        `${range} postponed: ${cost(backfill.estimate)}, and only ${count(backfill.available)} of today's ${budget} ` +
+      return {
+        warn: true,
+        text:
+          `${range} postponed: ${cost(backfill.estimate)}, and only ${count(backfill.available)} of today's ${budget} ` +
           `are left after the runs still to come. Run it again after ${clockTime(backfill.retryAt, now, zone)}.`
-      )
-      return
+      }
     case 'refused':
-      core.warning(
-        `${range} not run: ${cost(backfill.estimate)}, more than the ${count(Math.max(0, backfill.dayCapacity))} a ${budget} ` +
+      return {
+        warn: true,
+        text:
+          `${range} not run: ${cost(backfill.estimate)}, more than the ${count(Math.max(0, backfill.dayCapacity))} a ${budget} ` +
           'leaves in a day after the scheduled runs. Choose a shorter backfill or raise daily-request-budget.'
-      )
+      }
   }
 }
 
@@ -582,6 +592,7 @@ export async function run(options: RunOptions): Promise<void> {
         ? await core.group('Prune', () => pruneState(entries))
         : undefined
     const notes = [
+      ...(plan.backfill ? [backfillLine(config, plan.backfill, now()).text] : []),
       accounting(config, plan, client, tallyRequests(previous?.requests, now(), requests).count, now()),
       ...delivery.notes,
       saved.note,
