@@ -8,7 +8,8 @@ export const modules = {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  deliverEmail: () => (/* binding */ deliverEmail)
+  deliverEmail: () => (/* binding */ deliverEmail),
+  emailLine: () => (/* binding */ emailLine)
 });
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -17,9 +18,12 @@ var promises_ = __webpack_require__(1455);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/notify/escape.ts
 var notify_escape = __webpack_require__(3242);
+// EXTERNAL MODULE: ./src/notify/format.ts
+var format = __webpack_require__(6090);
 // EXTERNAL MODULE: ./src/notify/rows.ts
 var notify_rows = __webpack_require__(796);
 ;// CONCATENATED MODULE: ./src/notify/digest.ts
+
 
 
 const BADGE_COLORS = {
@@ -31,27 +35,32 @@ const BADGE_COLORS = {
     graymail: '#6b7280',
     neutral: '#15803d'
 };
-const windowText = (w) => `${new Date(w.start).toISOString().replace('.000Z', 'Z')} to ${new Date(w.end).toISOString().replace('.000Z', 'Z')}`;
 const reportPlace = (input) => input.reportName ? `the attached ${input.reportName}` : "the run's JSON report (too large to attach)";
+/** Counts only, never attacker text; those still in the inbox first, since someone must act on them. */
 function digestSubject(totals) {
     if (totals.total === 0)
         return '[ETD] All clear: no new convictions';
-    return `[ETD] ${(0,notify_rows/* batchHeadline */.NV)(totals)}: ${(0,notify_rows/* verdictCounts */.US)(totals)}`;
+    const inbox = totals.actionNeeded > 0 ? `${(0,format/* count */.U9)(totals.actionNeeded)} still in the inbox · ` : '';
+    return `[ETD] ${inbox}${(0,format/* batchHeadline */.NV)(totals)}: ${(0,format/* verdictCounts */.US)(totals)}`;
 }
+const linkLines = (links) => [
+    ...(links?.issue ? [['Issue', links.issue]] : []),
+    ...(links?.run ? [['Workflow run', links.run]] : [])
+];
 /**
  * Those still in the inbox first, then the rest grouped by mailbox, cut after `maxRows` rows in all; what
  * is left out is counted from `totals`, the whole batch.
  */
 function limitedSections(input, totals) {
     const { inbox, rest } = (0,notify_rows/* splitActionNeeded */._Y)(input.convictions);
-    const inboxRows = inbox.slice(0, input.maxRows).map(notify_rows/* toRow */.IL);
+    const inboxRows = inbox.slice(0, input.maxRows).map((m) => (0,notify_rows/* toRow */.IL)(m, input.timeZone));
     let budget = input.maxRows - inboxRows.length;
     let shown = 0;
     const groups = [];
     for (const { address, label, messages } of (0,notify_rows/* groupByMailbox */.t$)(rest, input.rule)) {
         if (budget <= 0)
             break;
-        const rows = messages.slice(0, budget).map(notify_rows/* toRow */.IL);
+        const rows = messages.slice(0, budget).map((m) => (0,notify_rows/* toRow */.IL)(m, input.timeZone));
         groups.push({ label, count: (0,notify_rows/* movedInMailbox */.NY)(totals, address), rows });
         budget -= rows.length;
         shown += rows.length;
@@ -60,58 +69,60 @@ function limitedSections(input, totals) {
     const inboxLeftOut = totals.actionNeeded - inboxRows.length;
     return { inbox: inboxRows, groups, leftOut: inboxLeftOut + restTotal - shown, inboxLeftOut };
 }
-const CELL = 'style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top"';
 const badge = (row) => `<span style="background:${BADGE_COLORS[row.verdict] ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${(0,notify_escape/* escapeHtml */.Z)(row.verdict)}</span>` +
     (row.retro ? ' <em>retro</em>' : '') +
     (row.previousVerdict ? ` <em>was ${(0,notify_escape/* escapeHtml */.Z)(row.previousVerdict)}</em>` : '');
-/** A table of rows; `withMailboxes` for the leading section, whose rows are in no mailbox group. */
-function tableHtml(rows, withMailboxes) {
-    const header = [
-        'Received',
-        ...(withMailboxes ? ['Mailboxes'] : []),
-        'From',
-        'Subject',
-        'Verdict',
-        'Techniques',
-        'Remediation'
+const MUTED = 'color:#6b7280';
+/**
+ * One block per conviction, a label and a value a line: it reads the same at 420 px as on a desktop,
+ * where a table of six columns showed three. `withMailboxes` for the leading section, whose rows are in
+ * no mailbox group.
+ */
+function convictionHtml(r, withMailboxes) {
+    const lines = [
+        ['Received', r.received],
+        ...(withMailboxes ? [['Mailboxes', r.mailboxes]] : []),
+        ['From', r.sender],
+        ['Techniques', r.techniqueSeverities],
+        ['URLs', r.urls],
+        ['Remediation', r.remediation]
     ];
-    return (`<table style="border-collapse:collapse;font-size:13px"><tr>${header.map((h) => `<th ${CELL}>${h}</th>`).join('')}</tr>` +
-        rows
-            .map((r) => `<tr>${[
-            (0,notify_escape/* escapeHtml */.Z)(r.received),
-            ...(withMailboxes ? [(0,notify_escape/* escapeHtml */.Z)(r.mailboxes)] : []),
-            (0,notify_escape/* escapeHtml */.Z)(r.sender),
-            `${(0,notify_escape/* escapeHtml */.Z)(r.subject)}<br><small style="color:#6b7280">ETD id ${(0,notify_escape/* escapeHtml */.Z)(r.id)}</small>`,
-            badge(r),
-            (0,notify_escape/* escapeHtml */.Z)(r.techniques),
-            (0,notify_escape/* escapeHtml */.Z)(r.remediation)
-        ]
-            .map((v) => `<td ${CELL}>${v}</td>`)
-            .join('')}</tr>`)
+    return (`<div style="border:1px solid #e5e7eb;border-left:4px solid ${BADGE_COLORS[r.verdict] ?? '#374151'};border-radius:4px;padding:8px 12px;margin:8px 0">` +
+        `<div style="font-weight:600">${(0,notify_escape/* escapeHtml */.Z)(r.subject)}</div>` +
+        `<div style="margin:4px 0">${badge(r)}</div>` +
+        lines
+            .filter(([, value]) => value)
+            .map(([label, value]) => `<div><span style="${MUTED}">${label}:</span> ${(0,notify_escape/* escapeHtml */.Z)(value)}</div>`)
             .join('') +
-        '</table>');
+        `<div style="${MUTED};font-size:12px">ETD id ${(0,notify_escape/* escapeHtml */.Z)(r.id)}</div></div>`);
 }
+const blocksHtml = (rows, withMailboxes) => rows.map((r) => convictionHtml(r, withMailboxes)).join('');
 function html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
     const action = (0,notify_rows/* actionNeededLine */.In)(totals);
     const moved = (0,notify_rows/* movedLine */.av)(totals);
-    const sections = groups.map(({ label, count, rows }) => `<h3 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(label)} (${count})</h3>` + tableHtml(rows, false));
+    const sections = groups.map(({ label, count, rows }) => `<h3 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(label)} (${count})</h3>` + blocksHtml(rows, false));
     const body = totals.total === 0
         ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
         : (action
-            ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${(0,notify_escape/* escapeHtml */.Z)(action)}</h2>` +
-                (inbox.length > 0 ? tableHtml(inbox, true) : '')
+            ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${(0,notify_escape/* escapeHtml */.Z)(action)}</h2>` + blocksHtml(inbox, true)
             : '') +
-            `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* batchHeadline */.NV)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* verdictCounts */.US)(totals))}).</p>` +
+            `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,format/* batchHeadline */.NV)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,format/* verdictCounts */.US)(totals))}).</p>` +
             (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(moved)}</h2>` : '') +
             sections.join('') +
             (leftOut > 0
                 ? `<p>${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut))}; ${(0,notify_escape/* escapeHtml */.Z)(reportPlace(input))} lists every message.</p>`
                 : '');
-    return ('<!doctype html><html><head><meta charset="utf-8"></head>' +
-        '<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
-        `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${windowText(input.window)}</p>` +
+    const links = linkLines(input.links)
+        .map(([label, url]) => `${label}: <a href="${(0,notify_escape/* escapeHtml */.Z)(url)}">${(0,notify_escape/* escapeHtml */.Z)(url)}</a>`)
+        .join('<br>');
+    return ('<!doctype html><html><head><meta charset="utf-8">' +
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
+        '<body style="margin:0;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
+        '<div style="max-width:640px;margin:0 auto;padding:12px;font-size:14px;overflow-wrap:anywhere;word-break:break-word">' +
+        `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}</p>` +
+        (links ? `<p>${links}</p>` : '') +
         body +
-        '</body></html>');
+        '</div></body></html>');
 }
 function textRows(lines, rows, withMailboxes) {
     for (const r of rows) {
@@ -119,15 +130,22 @@ function textRows(lines, rows, withMailboxes) {
         if (withMailboxes)
             lines.push(`  To: ${r.mailboxes}`);
         lines.push(`  Subject: ${r.subject}`);
-        if (r.techniques)
-            lines.push(`  Techniques: ${r.techniques}`);
+        if (r.techniqueSeverities)
+            lines.push(`  Techniques: ${r.techniqueSeverities}`);
+        if (r.urls)
+            lines.push(`  URLs: ${r.urls}`);
         lines.push(`  Remediation: ${r.remediation}`);
         lines.push(`  ETD id: ${r.id}`);
     }
     lines.push('');
 }
 function digest_text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
-    const lines = ['ETD verdict watch', `Window ${windowText(input.window)}`, ''];
+    const lines = [
+        'ETD verdict watch',
+        `Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}`,
+        ...linkLines(input.links).map(([label, url]) => `${label}: ${url}`),
+        ''
+    ];
     if (totals.total === 0)
         return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n');
     const action = (0,notify_rows/* actionNeededLine */.In)(totals);
@@ -135,7 +153,7 @@ function digest_text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
         lines.push(`== ${action}`);
         textRows(lines, inbox, true);
     }
-    lines.push(`${(0,notify_rows/* batchHeadline */.NV)(totals)}: ${(0,notify_rows/* verdictCounts */.US)(totals)}`, '');
+    lines.push(`${(0,format/* batchHeadline */.NV)(totals)}: ${(0,format/* verdictCounts */.US)(totals)}`, '');
     const moved = (0,notify_rows/* movedLine */.av)(totals);
     if (moved && groups.length > 0)
         lines.push(`== ${moved}`, '');
@@ -306,10 +324,17 @@ function transportOptions(smtp, timeoutMs, accessToken) {
         debug: false
     };
 }
-/** 4xx replies and dropped connections pass; authentication, 5xx and TLS set-up do not. */
+/** An untrusted, expired or misnamed certificate: the same on every attempt. A server's reply is not one. */
+function isCertificateFailure(e) {
+    if (e.responseCode !== undefined)
+        return false;
+    return (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME/.test(e.originalCode ?? '') ||
+        /certificate|self[- ]signed|unable to verify/i.test(e.message ?? ''));
+}
+/** 4xx replies and dropped connections pass; authentication, 5xx, TLS set-up and certificates do not. */
 function isTransientSmtpFailure(error) {
     const e = error;
-    if (e.code === 'EAUTH' || e.code === 'ETLS' || misconfiguration(e) !== undefined)
+    if (e.code === 'EAUTH' || e.code === 'ETLS' || isCertificateFailure(e) || misconfiguration(e) !== undefined)
         return false;
     if (e.responseCode !== undefined)
         return e.responseCode >= 400 && e.responseCode < 500;
@@ -348,8 +373,8 @@ function explainSmtpError(error, smtp) {
     if (e.code === 'ETLS' || e.command === 'STARTTLS') {
         return `Email via ${where} failed: the server did not complete STARTTLS (${reply}), and smtp-security: starttls never falls back to plain text.`;
     }
-    if (/certificate|self[- ]signed|CERT_|unable to verify/i.test(reply)) {
-        return `Email via ${where} failed: the server's certificate is not trusted (${reply}). For a private CA, pass its PEM as smtp-ca.`;
+    if (isCertificateFailure(e)) {
+        return `Email via ${where} failed: the server's certificate is not trusted (${reply}); not retried, as it would fail the same way. For a private or self-signed CA, pass its PEM as smtp-ca.`;
     }
     if (e.responseCode !== undefined)
         return `The SMTP server at ${where} refused the email: ${reply}`;
@@ -409,8 +434,6 @@ async function openTransport(config, options) {
     return new GraphTransport(config.graphEndpoint, config.fromAddress, accessToken, options);
 }
 
-// EXTERNAL MODULE: ./src/notify/format.ts
-var format = __webpack_require__(6090);
 ;// CONCATENATED MODULE: ./src/notify/owner-notice.ts
 
 
@@ -431,8 +454,8 @@ function inboxWarning(inInbox) {
     const one = inInbox === 1;
     const them = one ? 'it' : 'them';
     return {
-        subject: `[ETD] ${(0,notify_rows/* plural */.LS)(inInbox, 'dangerous message')} ${one ? 'is' : 'are'} still in your inbox — do not open ${them}`,
-        first: `${one ? 'A dangerous message addressed to you is' : `${(0,format/* count */.U)(inInbox)} dangerous messages addressed to you are`} still in your inbox. ` +
+        subject: `[ETD] ${(0,format/* plural */.LS)(inInbox, 'dangerous message')} ${one ? 'is' : 'are'} still in your inbox — do not open ${them}`,
+        first: `${one ? 'A dangerous message addressed to you is' : `${(0,format/* count */.U9)(inInbox)} dangerous messages addressed to you are`} still in your inbox. ` +
             `Do not open ${them}, do not reply, and do not follow links or open attachments: delete ${them}, or report ${them} as phishing.`
     };
 }
@@ -445,16 +468,16 @@ function listRows(lines, rows, of, where = '') {
         lines.push('');
     }
     if (of > rows.length)
-        lines.push(`${(0,notify_rows/* plural */.LS)(of - rows.length, 'more message')}${where} not listed here.`, '');
+        lines.push(`${(0,format/* plural */.LS)(of - rows.length, 'more message')}${where} not listed here.`, '');
 }
-const stopped = (n, also) => `Cisco Secure Email Threat Defense ${also ? 'also ' : ''}stopped ${n === 1 ? 'a' : `${(0,format/* count */.U)(n)}${also ? ' more' : ''}`} dangerous message${n === 1 ? '' : 's'} addressed to you:`;
+const stopped = (n, also) => `Cisco Secure Email Threat Defense ${also ? 'also ' : ''}stopped ${n === 1 ? 'a' : `${(0,format/* count */.U9)(n)}${also ? ' more' : ''}`} dangerous message${n === 1 ? '' : 's'} addressed to you:`;
 /**
  * One short plain-text email per monitored mailbox, listing only that mailbox's own messages: those still
  * in the inbox first, and then the subject and first line say so. The subject carries no attacker text.
  * With `totals`, every mailbox it counts gets a notice with its full counts, even when the run kept none
  * of its rows.
  */
-function buildOwnerNotices(convictions, rule, totals, options = {}) {
+function buildOwnerNotices(convictions, rule, timeZone, totals, options = {}) {
     const kept = new Map((0,notify_rows/* groupByMailbox */.t$)(convictions, rule).map((g) => [g.address, g.messages]));
     const counts = totals?.mailboxes ?? new Map([...kept].map(([address, messages]) => [address, messages.length]));
     return [...counts]
@@ -463,14 +486,14 @@ function buildOwnerNotices(convictions, rule, totals, options = {}) {
         .map(([address, total]) => {
         const messages = kept.get(address) ?? [];
         const inInbox = totals?.mailboxesActionNeeded.get(address) ?? messages.filter(notify_rows/* needsAction */.U$).length;
-        const rows = messages.slice(0, OWNER_NOTICE_MAX_ROWS).map(notify_rows/* toRow */.IL);
+        const rows = messages.slice(0, OWNER_NOTICE_MAX_ROWS).map((m) => (0,notify_rows/* toRow */.IL)(m, timeZone));
         const movedRows = rows.filter((r) => !r.actionNeeded);
         const lines = [];
-        let subject = `[ETD] ${(0,notify_rows/* plural */.LS)(total, 'dangerous message')} to you ${total === 1 ? 'was' : 'were'} stopped`;
+        let subject = `[ETD] ${(0,format/* plural */.LS)(total, 'dangerous message')} to you ${total === 1 ? 'was' : 'were'} stopped`;
         if (inInbox > 0) {
             const warning = inboxWarning(inInbox);
             subject = warning.subject;
-            lines.push(warning.first, whomToAsk(options), '', `Still in your inbox (${(0,format/* count */.U)(inInbox)}):`, '');
+            lines.push(warning.first, whomToAsk(options), '', `Still in your inbox (${(0,format/* count */.U9)(inInbox)}):`, '');
             listRows(lines, rows.filter((r) => r.actionNeeded), inInbox, ' still in your inbox,');
             if (total > inInbox) {
                 lines.push(stopped(total - inInbox, true), '');
@@ -500,13 +523,15 @@ function digestMail(config, batch) {
         totals: batch.totals,
         rule: batch.rule,
         window: batch.window,
+        timeZone: batch.timeZone,
         maxRows: config.maxRows,
-        reportName: batch.reportJson === undefined ? undefined : REPORT_NAME
+        reportName: batch.reportJson === undefined ? undefined : REPORT_NAME,
+        links: batch.links
     });
     return {
         to: config.to,
         replyTo: config.replyTo,
-        subject: digest.subject,
+        subject: `${batch.test ? '[TEST] ' : ''}${digest.subject}`,
         text: digest.text,
         html: digest.html,
         attachments: batch.convictions.length > 0 && batch.reportJson !== undefined
@@ -515,10 +540,10 @@ function digestMail(config, batch) {
     };
 }
 function ownerMails(config, batch) {
-    if (!config.notifyOwners)
+    if (!config.notifyOwners || batch.test)
         return [];
     const options = { contact: config.ownerContact, replyTo: config.replyTo !== undefined };
-    return buildOwnerNotices(batch.convictions, batch.rule, batch.totals, options).map((n) => ({
+    return buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, options).map((n) => ({
         to: [n.to],
         replyTo: config.replyTo,
         subject: n.subject,
@@ -593,6 +618,17 @@ async function deliverEmail(config, batch, options = {}) {
     finally {
         transport.close();
     }
+}
+/** One short plain email of the watch's own (the daily heartbeat) to the digest's recipients. */
+async function emailLine(config, line, options = {}) {
+    const transport = await openTransport(config, options);
+    try {
+        await transport.send(await (0,email/* renderEml */.Z)(config.from, { to: config.to, subject: `[ETD] ${line}`, text: line }, 'windows'));
+    }
+    finally {
+        transport.close();
+    }
+    return `Email: "${line}" sent to ${config.to.join(', ')}.`;
 }
 
 

@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ACTION_NEEDED_LABEL, IssueError, notYetRecorded
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
-var github = __webpack_require__(1758);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 20 modules
+var github = __webpack_require__(2270);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
@@ -303,6 +303,20 @@ function explain(error, doing, config) {
     return new IssueError(`GitHub failed ${doing} in ${repo}${e.status ? ` (${e.status} ${reason})` : `: ${reason}`}.`);
 }
 /**
+ * The logins a 422 names as not assignable (GitHub: `{field: 'assignees', code: 'invalid', value}`), or
+ * every configured one when it names none; undefined for any other failure.
+ */
+function refusedAssignees(error, assignees) {
+    const e = error;
+    if (e.status !== 422 || assignees.length === 0)
+        return undefined;
+    const about = (e.response?.data?.errors ?? []).filter((d) => d.field === 'assignees' || d.field === 'assignee');
+    if (about.length === 0)
+        return undefined;
+    const named = about.flatMap((d) => (typeof d.value === 'string' && assignees.includes(d.value) ? [d.value] : []));
+    return named.length > 0 ? named : assignees;
+}
+/**
  * The convictions that no recent issue records (by id and verdict, so that a verdict change is new), and
  * those that one does. When every one is recorded, `record` is the issue that records the first.
  */
@@ -318,20 +332,22 @@ function notYetRecorded(convictions, recorded) {
 /** Issues as the audit trail: one per batch of convictions, never two for the same batch. */
 class IssueChannel {
     config;
+    options;
     octokit;
     recent;
     constructor(config, options = {}) {
         this.config = config;
+        this.options = options;
         this.octokit = (0,github/* getOctokit */.Q)(config.token, {
             baseUrl: config.apiUrl,
             throttle: {
                 // Secondary limits: wait as told, a few times; primary: only when the reset is near.
                 onSecondaryRateLimit: (after, _options, _octokit, retryCount) => {
-                    options.onRetry?.(`GitHub's secondary rate limit; retrying in ${after}s`);
+                    this.options.onRetry?.(`GitHub's secondary rate limit; retrying in ${after}s`);
                     return retryCount < 3;
                 },
                 onRateLimit: (after, _options, _octokit, retryCount) => {
-                    options.onRetry?.(`GitHub's rate limit; retrying in ${after}s`);
+                    this.options.onRetry?.(`GitHub's rate limit; retrying in ${after}s`);
                     return retryCount < 1 && after <= 60;
                 }
             }
@@ -411,25 +427,45 @@ class IssueChannel {
         const labels = totals.actionNeeded > 0 ? [...new Set([...this.config.labels, ACTION_NEEDED_LABEL])] : this.config.labels;
         await this.ensureLabels(labels);
         const content = (0,issue_body/* buildIssue */.y)({ ...batch, convictions: fresh, totals, runUrl: this.config.runUrl });
+        const issue = { owner: this.config.owner, repo: this.config.repo, title: content.title, body: content.body, labels };
+        const { data, unassigned } = await this.create(issue);
+        const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : '';
+        return {
+            created: true,
+            url: data.html_url,
+            number: data.number,
+            description: `Issue #${data.number} opened: ${data.html_url}${omitted}.${unassigned ? ` ${unassigned}` : ''}`
+        };
+    }
+    /**
+     * Creates the issue with the assignees; when GitHub refuses one of them (422), creates it unassigned and
+     * warns: a login that cannot be assigned must not cost the audit trail.
+     */
+    async create(issue) {
+        const { assignees } = this.config;
         try {
             const { data } = await this.octokit.rest.issues.create({
-                owner: this.config.owner,
-                repo: this.config.repo,
-                title: content.title,
-                body: content.body,
-                labels,
-                ...(this.config.assignees.length > 0 ? { assignees: this.config.assignees } : {})
+                ...issue,
+                ...(assignees.length > 0 ? { assignees } : {})
             });
-            const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : '';
-            return {
-                created: true,
-                url: data.html_url,
-                number: data.number,
-                description: `Issue #${data.number} opened: ${data.html_url}${omitted}.`
-            };
+            return { data };
         }
         catch (error) {
-            throw explain(error, 'opening the issue', this.config);
+            const refused = refusedAssignees(error, assignees);
+            if (refused === undefined)
+                throw explain(error, 'opening the issue', this.config);
+            let data;
+            try {
+                ;
+                ({ data } = await this.octokit.rest.issues.create(issue));
+            }
+            catch (retryError) {
+                throw explain(retryError, 'opening the issue', this.config);
+            }
+            const unassigned = `GitHub refused to assign it to ${refused.map((login) => `'${login}'`).join(', ')} (422), so it was opened ` +
+                `unassigned: check issue-assignees (logins that may be assigned issues in ${issue.owner}/${issue.repo}).`;
+            this.options.onWarning?.(`Issue #${data.number}: ${unassigned}`);
+            return { data, unassigned };
         }
     }
 }
