@@ -30,19 +30,22 @@ export async function phoneView(html: string, pngPath: string): Promise<string> 
         '<script>onload = () => { document.title = "width " + digest.contentDocument.documentElement.scrollWidth }</script>' +
         '</body></html>'
     )
-    let dom: string
     try {
-      dom = await chromium(['--virtual-time-budget=5000', '--dump-dom', `file://${frame}`])
+      const dom = await chromium(['--virtual-time-budget=5000', '--dump-dom', `file://${frame}`])
+      const width = Number(/<title>width (\d+)<\/title>/.exec(dom)?.[1])
+      await chromium(['--virtual-time-budget=5000', `--screenshot=${pngPath}`, `file://${frame}`])
+      const fits = Number.isNaN(width)
+        ? 'could not be measured'
+        : width <= WIDTH
+          ? 'fits, nothing wider than the screen'
+          : `is ${width} px wide: it scrolls sideways`
+      return `the digest at ${WIDTH} px ${fits}; screenshot ${pngPath}`
     } catch (error) {
-      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-      return missing
+      // The demo's point is the run: without a Chromium it says so and goes on.
+      return (error as NodeJS.ErrnoException).code === 'ENOENT'
         ? 'no phone-width check: Chromium is not installed (apt-get install chromium)'
         : `no phone-width check: Chromium failed (${(error as Error).message.split('\n')[0]})`
     }
-    const width = Number(/<title>width (\d+)<\/title>/.exec(dom)?.[1])
-    await chromium(['--virtual-time-budget=5000', `--screenshot=${pngPath}`, `file://${frame}`])
-    const fits = width <= WIDTH ? 'fits, nothing wider than the screen' : `is ${width} px wide: it scrolls sideways`
-    return `the digest at ${WIDTH} px ${fits}; screenshot ${pngPath}`
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
