@@ -6,6 +6,7 @@ import type { Clock } from '../src/common/rate-limiter.js'
 import { run } from '../src/main.js'
 import type { Report } from '../src/report/report.js'
 import type { SimMessage } from '../src/simulator/data.js'
+import { startGitHubApi } from '../src/simulator/github-api.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { parseState } from '../src/state/state.js'
 import { runAction } from './helpers/action-run.js'
@@ -63,7 +64,11 @@ interface Outcome {
 let sim: Simulator
 let dir: string
 
-async function runAt(at: number, inputs: Record<string, string> = {}): Promise<Outcome> {
+async function runAt(
+  at: number,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {}
+): Promise<Outcome> {
   clock = at
   const result = await runAction(
     ({ env }) => run({ env, now: () => clock, etdClock }),
@@ -77,7 +82,7 @@ async function runAt(at: number, inputs: Record<string, string> = {}): Promise<O
       'report-path': join(dir, 'report.json'),
       ...inputs
     },
-    { dir }
+    { dir, env }
   )
   expect(result.failed).toBe(false)
   const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report
@@ -167,6 +172,43 @@ describe('a backfill that does not fit in the daily budget', () => {
     } finally {
       await rm(dir, { recursive: true, force: true })
       dir = outer
+    }
+  }, 60_000)
+})
+
+describe('a backfill after the state was lost', () => {
+  it('tells nothing that the issues opened under the lost state record', async () => {
+    // The issues carry GitHub's own times: this watch's clock runs just ahead of the real one.
+    const T1 = Math.ceil(Date.now() / MINUTE) * MINUTE + 10 * MINUTE
+    const outer = { dir, sim }
+    dir = await mkdtemp(join(tmpdir(), 'etd-backfill-issues-'))
+    sim = await startSimulator({
+      messages: [
+        conviction('old-4d', T1 - 4 * DAY),
+        conviction('old-3d', T1 - 3 * DAY),
+        conviction('recent', T1 - HOUR / 2)
+      ],
+      clock: () => clock,
+      rateLimit: false
+    })
+    const github = await startGitHubApi()
+    const inputs = { notify: 'issue', 'github-token': github.token, repository: `${github.owner}/${github.repo}` }
+    const env = { GITHUB_API_URL: github.url }
+    try {
+      const first = await runAt(T1, { ...inputs, lookback: '3d' }, env)
+      expect(first.told.sort()).toEqual(['old-3d', 'recent'])
+      await rm(join(dir, 'state.json'))
+      // A new first run: its horizon is an hour back, after the conviction of 3 days ago.
+      await runAt(T1 + 10 * MINUTE, inputs, env)
+      const backfill = await runAt(T1 + 20 * MINUTE, { ...inputs, backfill: '7d' }, env)
+      expect(backfill.log).toContain('Backfill, so the markers of recent issues stand in: 2 convictions')
+      expect(backfill.told).toEqual(['old-4d'])
+      expect(github.issues).toHaveLength(2)
+    } finally {
+      await github.close()
+      await sim.close()
+      await rm(dir, { recursive: true, force: true })
+      ;({ dir, sim } = outer)
     }
   }, 60_000)
 })

@@ -347,17 +347,22 @@ async function findConvictions(
 
 /**
  * Without state, the issues are the record of what was told: their markers keep this run from telling
- * it again. Without issues, or when GitHub cannot be read, the run starts afresh.
+ * it again. A backfill reaches before the horizon, where a state lost since may have told: there they
+ * join what the state remembers. Without issues, or when GitHub cannot be read, only the state counts.
  */
-async function knownFromIssues(issues: IssueChannel | undefined): Promise<Map<string, NotifiedEntry>> {
-  if (!issues) return new Map()
+async function knownFromIssues(
+  issues: IssueChannel | undefined,
+  remembered?: ReadonlyMap<string, NotifiedEntry>
+): Promise<Map<string, NotifiedEntry>> {
+  const why = remembered ? 'Backfill' : 'No state'
+  if (!issues) return new Map(remembered)
   try {
     const known = entriesFromMarkers(await issues.recorded())
-    core.info(`No state, so the markers of recent issues stand in: ${known.size} convictions already recorded there`)
-    return known
+    core.info(`${why}, so the markers of recent issues stand in: ${known.size} convictions already recorded there`)
+    return new Map([...known, ...(remembered ?? [])])
   } catch (error) {
-    core.warning(`No state, and recent issues could not be read either: ${(error as Error).message}`)
-    return new Map()
+    core.warning(`${why}, and recent issues could not be read either: ${(error as Error).message}`)
+    return new Map(remembered)
   }
 }
 
@@ -538,9 +543,10 @@ export async function run(options: RunOptions): Promise<void> {
     const covered = backfilled
       ? { start: previous.horizon, end: previous.watermark - Math.max(config.rescanMs, FRESH_OVERLAP_MS) }
       : undefined
+    const recorded = backfilled ? await knownFromIssues(issues, known) : known
     const client = etdClient(config, options.etdClock)
     const found = await core.group('ETD fetch', () =>
-      findConvictions(client, plan, config, known, { horizon, covered }, now())
+      findConvictions(client, plan, config, recorded, { horizon, covered }, now())
     )
     const requests = client.requests.token + client.requests.search
     const told = found.batch.totals.total
