@@ -173,11 +173,19 @@ describe("workflows and action.yml pass GitHub's workflow parser", () => {
     }
     expect(workflow.permissions).toEqual({ contents: 'read' })
     expect(workflow.concurrency['cancel-in-progress']).toBe(false)
-    expect(Object.keys(workflow.on.workflow_dispatch.inputs).sort()).toEqual(['dry-run', 'lookback', 'send-test'])
+    expect(Object.keys(workflow.on.workflow_dispatch.inputs).sort()).toEqual([
+      'backfill',
+      'dry-run',
+      'lookback',
+      'send-test'
+    ])
     const job = Object.values(workflow.jobs)[0]
     expect(job.permissions).toEqual({ contents: 'read', issues: 'write' })
     const step = job.steps.find((s) => s.uses?.includes('etd-verdict-watch'))!
     expect(step.with?.['send-test']).toBe('${{ inputs.send-test || false }}')
+    // Empty on scheduled runs, so that lookback warns only when someone gave it.
+    expect(step.with?.lookback).toBe('${{ inputs.lookback }}')
+    expect(step.with?.backfill).toBe('${{ inputs.backfill }}')
     // A dry run's files live under RUNNER_TEMP, deleted after the job: uploaded where the report goes.
     const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))
     expect(upload).toMatchObject({ if: 'inputs.dry-run', with: { path: '${{ runner.temp }}/etd-verdict-watch/' } })

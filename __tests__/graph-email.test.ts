@@ -141,7 +141,7 @@ describe('Graph sendMail with an Entra app', () => {
     const mail = smtp.received[0].mail
     expect(graph.mailbox).toBe('etd-watch@example.com')
     expect(graph.mail.messageId).toBe(outcome.messageId)
-    expect(graph.mail.subject).toMatch(/^\[ETD\] 9 new convictions: /)
+    expect(graph.mail.subject).toMatch(/^\[ETD\] (\d+ still in the inbox · )?9 new convictions: /)
     expect(graph.mail.subject).toBe(mail.subject)
     expect(graph.mail.from?.text).toBe('"ETD Watch" <etd-watch@example.com>')
     expect(graph.mail.to).toEqual(mail.to)

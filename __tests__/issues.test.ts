@@ -154,7 +154,8 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     expect(first.outputs['state-saved']).toBe('false')
     expect(github!.issues).toHaveLength(1)
     expect(sink.received).toHaveLength(1)
-    expect(github!.issues[0].body).toContain('- Digest emailed to soc@example.com.')
+    // The issue is opened first, and the digest links to it.
+    expect(sink.received[0].mail.text).toContain(`Issue: ${github!.issues[0].html_url}\n`)
 
     const rerun = await runAt(T0, inputs)
     expect(rerun.failed).toBe(false)

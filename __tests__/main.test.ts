@@ -262,7 +262,11 @@ describe('run() with the email digest', () => {
     const { mail } = smtp.received[0]
     expect(result.outputs.notified).toBe('true')
     expect(result.outputs['email-message-id']).toBe(mail.messageId)
-    expect(mail.subject).toMatch(new RegExp(`^\\[ETD\\] ${result.outputs['matched-count']} new convictions: `))
+    expect(mail.subject).toMatch(
+      new RegExp(
+        `^\\[ETD\\] ${result.outputs['action-needed-count']} still in the inbox · ${result.outputs['matched-count']} new convictions: `
+      )
+    )
     expect(result.summary).toContain('Digest emailed to soc@example.com.')
   })
 
@@ -291,7 +295,7 @@ describe('run() with the email digest', () => {
     expect(smtp.connections).toBe(0)
     expect(result.outputs.notified).toBe('false')
     const eml = await readFile(result.outputs['email-path'], 'utf8')
-    expect(eml).toMatch(/^Subject: \[ETD\] \d+ new convictions: /m)
+    expect(eml).toMatch(/^Subject: =\?UTF-8\?Q\?=5BETD=5D_\d+_still_in_the_inbox/m)
     expect(result.summary).toContain('Dry run: the digest was written to')
   })
 })

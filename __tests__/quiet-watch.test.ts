@@ -198,7 +198,7 @@ describe('a quiet watch, against the simulator, an SMTP server and a webhook rec
     const busy = await runAt(T0 + 15 * HOUR, { mailboxes: '' })
     expect(Number(busy.outputs['new-count'])).toBeGreaterThan(0)
     const digests = smtp!.received.length
-    expect(smtp!.received.at(-1)?.mail.subject).toMatch(/^\[ETD\] \d+ new conviction/)
+    expect(smtp!.received.at(-1)?.mail.subject).toMatch(/^\[ETD\] (\d+ still in the inbox · )?\d+ new conviction/)
     await runAt(T0 + 38 * HOUR + 5 * 60_000, { mailboxes: 'ceo@quiet.example, *@quiet.example' })
     expect(smtp!.received).toHaveLength(digests)
   })

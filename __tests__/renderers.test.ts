@@ -103,7 +103,7 @@ describe('the digest', () => {
     const { html } = digest(10)
     expect(html).toContain('<p style="color:#4b5563">Window 2026-11-27 11:00–12:00 Europe/Zurich</p>')
     expect(html).toContain('<h3 style="margin:16px 0 4px">ceo@example[.]com (2)</h3>')
-    expect(html).toContain('Invoice &lt;b&gt;overdue&lt;/b&gt; see hxxps://pay[.]evil[.]example/x<br>')
+    expect(html).toContain('Invoice &lt;b&gt;overdue&lt;/b&gt; see hxxps://pay[.]evil[.]example/x</div>')
     expect(html).toContain('Chief Executive &lt;ceo@evil[.]example&gt;')
     expect(html).toContain('>phishing</span> <em>retro</em> <em>was spam</em>')
     expect(html).not.toMatch(/<b>|https?:|evil\.example/)

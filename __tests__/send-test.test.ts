@@ -115,7 +115,7 @@ describe('send-test, against the simulator, an SMTP server, a GitHub API, webhoo
     expect(mails[0].mail.subject).toBe('[TEST] [ETD] 1 new conviction: 1 BEC')
     expect(mails[0].mail.text).toContain('[TEST] A synthetic conviction from etd-verdict-watch send-test')
 
-    // The issue, after the email, says [TEST] in its title and lists the conviction.
+    // The issue, opened before the email, says [TEST] in its title and lists the conviction.
     const issues = github!.issues.slice(before.issues)
     expect(issues).toHaveLength(1)
     expect(issues[0].title).toMatch(/^\[TEST\] ETD: 1 new conviction \(1 BEC\) /)
@@ -123,7 +123,11 @@ describe('send-test, against the simulator, an SMTP server, a GitHub API, webhoo
     expect(issues[0].body).toContain(
       '| \\[TEST\\] A synthetic conviction from etd\\-verdict\\-watch send\\-test: no action needed |'
     )
-    expect(issues[0].body).toContain('- Digest emailed to soc@example.com.')
+    // The digest, sent after it, links to the issue and to the workflow run.
+    const runUrl = 'https://github.com/acme/etd-watch/actions/runs/2'
+    expect(issues[0].body).toContain(`- Workflow run: ${runUrl}`)
+    expect(mails[0].mail.text).toContain(`Issue: ${issues[0].html_url}\nWorkflow run: ${runUrl}\n`)
+    expect(mails[0].mail.html).toContain(`Issue: <a href="${issues[0].html_url}">`)
     expect(issues[0].labels).not.toContain('action-needed')
     expect(result.outputs['issue-url']).toBe(issues[0].html_url)
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { foldRate, reserveForRuns, searchRequests, tallyRequests } from '../src/window/budget.js'
+import { formatDuration } from '../src/config/duration.js'
 import { chunkWindow, ledgerAfter, MAX_CHUNK_MS, nextDeepRescan, planSearch } from '../src/window/plan.js'
 
 const NOW = Date.UTC(2026, 10, 27, 11, 7, 30, 250)
@@ -14,7 +15,8 @@ const settings = {
   rescanMs: DAY,
   rescanEveryMs: 6 * HOUR,
   settleDelayMs: 5 * MINUTE,
-  dailyRequestBudget: 2000
+  dailyRequestBudget: 2000,
+  backfillMs: 0
 }
 const noBudgetHistory = { usedToday: 0 }
 
@@ -166,6 +168,57 @@ describe('planSearch with state', () => {
       expect(deepOf(500, 266)).toEqual({ kind: 'postponed', estimate: 129, available: 0, retryAt })
       expect(deepOf(500, 300)).toEqual({ kind: 'postponed', estimate: 129, available: 0, retryAt })
     })
+  })
+})
+
+describe('planSearch with backfill', () => {
+  const watermark = at('2026-11-27T10:52:30Z')
+  const deepScanAt = at('2026-11-27T06:00:00Z')
+  const horizon = at('2026-11-20T00:00:00Z')
+  const backfill = { ...settings, backfillMs: 14 * DAY }
+  // 300 messages an hour: 14 days are 1,008 pages in one chunk, and a token.
+  const budget = { usedToday: 100, ratePerHour: 300, intervalMs: 10 * MINUTE }
+
+  it('is a longer lookback without state', () => {
+    const plan = planSearch(NOW, backfill, { budget: noBudgetHistory })
+    expect(plan.window.start).toBe(END - 14 * DAY)
+    expect(plan.startSetBy).toBe('backfill')
+    expect(plan.backfill).toBeUndefined()
+  })
+
+  it('reaches back 14 days with state, costed in requests, when today has room', () => {
+    const plan = planSearch(
+      NOW,
+      { ...backfill, dailyRequestBudget: 10_000 },
+      { watermark, horizon, deepScanAt, budget }
+    )
+    expect(plan.backfill).toEqual({ kind: 'run', start: END - 14 * DAY, estimate: 1009 })
+    expect(plan.window).toEqual({ start: END - 14 * DAY, end: END })
+    expect(plan.fresh.start).toBe(at('2026-11-27T10:47:30Z'))
+    expect(plan.startSetBy).toBe('backfill')
+  })
+
+  it('waits for the next UTC day when only tomorrow has room, and searches as usual today', () => {
+    // 2,000 a day less 144 fresh runs of a token and a page leaves 1,712: enough tomorrow, not today.
+    const plan = planSearch(NOW, backfill, { watermark, horizon, deepScanAt, budget: { ...budget, usedToday: 900 } })
+    expect(plan.backfill).toMatchObject({ kind: 'postponed', estimate: 1009, retryAt: at('2026-11-28T00:00:00Z') })
+    expect(plan.window.start).toBe(at('2026-11-27T10:47:30Z'))
+  })
+
+  it('does not run when no day has room for it', () => {
+    const plan = planSearch(NOW, { ...backfill, backfillMs: 60 * DAY }, { watermark, horizon, deepScanAt, budget })
+    expect(plan.backfill?.kind).toBe('refused')
+    expect(plan.window.start).toBe(at('2026-11-27T10:47:30Z'))
+  })
+
+  it('has nothing to do once the horizon lies before its start', () => {
+    const plan = planSearch(NOW, backfill, { watermark, horizon: END - 15 * DAY, deepScanAt, budget })
+    expect(plan.backfill).toEqual({ kind: 'covered', since: END - 15 * DAY })
+    expect(plan.window.start).toBe(at('2026-11-27T10:47:30Z'))
+  })
+
+  it('is named as given', () => {
+    expect([14 * DAY, 36 * HOUR, 90 * MINUTE, 45_000].map(formatDuration)).toEqual(['14d', '36h', '90m', '45s'])
   })
 })
 

@@ -15,6 +15,7 @@ import { startMailSink } from '../src/simulator/mail-sink.js'
 import { startActionsOidc, startMicrosoft } from '../src/simulator/microsoft.js'
 import { startWebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { startSimulator } from '../src/simulator/server.js'
+import { phoneView } from './phone-view.js'
 
 const { values } = parseArgs({
   options: {
@@ -82,6 +83,10 @@ const inputs: Record<string, string> = {
 }
 for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
 process.env.GITHUB_API_URL = github.url
+// A run of its own, as the runner names one: the issue and the digest link to it.
+process.env.GITHUB_SERVER_URL = 'https://github.example'
+process.env.GITHUB_REPOSITORY = `${github.owner}/${github.repo}`
+process.env.GITHUB_RUN_ID = '1'
 Object.assign(process.env, oidc.env)
 process.env.GITHUB_OUTPUT = join(out, 'outputs.txt')
 process.env.GITHUB_STEP_SUMMARY = join(out, 'summary.html')
@@ -110,6 +115,7 @@ try {
 const outputs = await readFile(process.env.GITHUB_OUTPUT, 'utf8')
 const output = (name: string) => new RegExp(`^${name}<<(.+)\\n([^]*?)\\n\\1$`, 'm').exec(outputs)?.[2] ?? '?'
 const files: string[] = []
+let digestHtml: string | undefined
 const arrived = values.graph
   ? cloud.received.map(({ raw, mail }) => ({
       raw,
@@ -121,6 +127,7 @@ for (const [i, { raw, mail, to }] of arrived.entries()) {
   const base = join(out, 'emails', `${String(i + 1).padStart(2, '0')}-${to.replace(/[^a-z0-9@.-]/gi, '_')}`)
   await writeFile(`${base}.eml`, raw)
   if (mail.html) await writeFile(`${base}.html`, mail.html)
+  if (mail.html && digestHtml === undefined) digestHtml = mail.html
   else await writeFile(`${base}.txt`, mail.text ?? '')
   files.push(`${base}.eml  (${mail.subject})`)
 }
@@ -136,6 +143,8 @@ for (const issue of github.issues) {
   console.log(`  ${join(out, 'issue.md')}  (#${issue.number} ${issue.title})`)
 }
 for (const file of files) console.log(`  ${file}`)
+await rm(join(out, 'digest-420.png'), { force: true })
+if (digestHtml !== undefined) console.log(`  ${await phoneView(digestHtml, join(out, 'digest-420.png'))}`)
 if (hooks.received.length > 0) await mkdir(join(out, 'webhooks'), { recursive: true })
 for (const { path, body } of hooks.received) {
   const file = join(out, 'webhooks', `${path.slice(1)}.json`)

@@ -115,10 +115,12 @@ try {
     `outputs:\n${run.outputs}`
   )
   const digest = sink.received[0]?.mail
+  const inbox = Number(output('action-needed-count'))
+  const inboxFirst = inbox > 0 ? `${inbox} still in the inbox · ` : ''
   check(
     'the digest arrived over STARTTLS with every match',
     sink.received.length === 1 &&
-      digest.subject?.startsWith(`[ETD] ${expected.length} new convictions: `) === true &&
+      digest.subject?.startsWith(`[ETD] ${inboxFirst}${expected.length} new convictions: `) === true &&
       expected.every((id) => digest.text?.includes(`ETD id: ${id}`)),
     `received ${sink.received.length} emails: ${sink.received.map((r) => r.mail.subject).join('; ')}`
   )

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { appendFile } from 'node:fs/promises'
 import { parseConfig, type Config } from './config/config.js'
 import { describeConfig } from './config/describe.js'
+import { formatDuration } from './config/duration.js'
 import type { IssueConfig } from './config/issue.js'
 import { unpacedLimiter, type Clock } from './common/rate-limiter.js'
 import { EtdClient, EtdError } from './etd/client.js'
@@ -28,6 +29,7 @@ import { clockTime, count, formatTime, formatWindow } from './notify/format.js'
 import { tallyRequests } from './window/budget.js'
 import {
   FRESH_OVERLAP_MS,
+  type Backfill,
   ledgerAfter,
   nextDeepRescan,
   planSearch,
@@ -174,6 +176,7 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
   const requests = previous?.requests
   const plan = planSearch(now, config, {
     watermark: previous?.watermark,
+    horizon: previous?.horizon,
     deepScanAt: previous?.deepScanAt,
     budget: {
       usedToday: requests?.day === utcDay(now) ? requests.count : 0,
@@ -182,6 +185,17 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
     }
   })
   const zone = config.timeZone
+  if (previous && config.lookbackGiven) {
+    core.warning(
+      `Input 'lookback' was ignored: the state was restored, so the search starts at its watermark ` +
+        `${formatTime(previous.watermark, zone)}. To search further back once, use input 'backfill'.`
+    )
+  }
+  if (plan.backfill) {
+    const { warn, text } = backfillLine(config, plan.backfill, now)
+    if (warn) core.warning(text)
+    else core.info(text)
+  }
   if (plan.clampedFrom !== undefined) {
     core.warning(
       `ETD keeps 90 days: the window starts at ${formatTime(plan.window.start, zone)} instead of ${formatTime(plan.clampedFrom, zone)}`
@@ -209,6 +223,42 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
   return plan
 }
 
+/** What a backfill costs before it runs, or why it does not; a warning when it does not run. */
+function backfillLine(config: Config, backfill: Backfill, now: number): { warn: boolean; text: string } {
+  const zone = config.timeZone
+  const range = `Backfill of ${formatDuration(config.backfillMs)}`
+  const cost = (estimate: number) => `about ${count(estimate)} ETD requests`
+  const budget = `daily-request-budget of ${count(config.dailyRequestBudget)}`
+  switch (backfill.kind) {
+    case 'covered':
+      return {
+        warn: false,
+        text: `${range}: nothing to do, the watch has searched since ${formatTime(backfill.since, zone)}.`
+      }
+    case 'run':
+      return {
+        warn: false,
+        text:
+          `${range}: ${backfill.estimate === undefined ? 'cost unknown (no run has measured the rate yet)' : cost(backfill.estimate)}, ` +
+          `searching from ${formatTime(backfill.start, zone)}; convictions already told are not told again.`
+      }
+    case 'postponed':
+      return {
+        warn: true,
+        text:
+          `${range} postponed: ${cost(backfill.estimate)}, and only ${count(backfill.available)} of today's ${budget} ` +
+          `are left after the runs still to come. Run it again after ${clockTime(backfill.retryAt, now, zone)}.`
+      }
+    case 'refused':
+      return {
+        warn: true,
+        text:
+          `${range} not run: ${cost(backfill.estimate)}, more than the ${count(Math.max(0, backfill.dayCapacity))} a ${budget} ` +
+          'leaves in a day after the scheduled runs. Choose a shorter backfill or raise daily-request-budget.'
+      }
+  }
+}
+
 function etdClient(config: Config, clock: Clock | undefined): EtdClient {
   return new EtdClient({
     ...config.etd,
@@ -227,6 +277,7 @@ function etdClient(config: Config, clock: Clock | undefined): EtdClient {
 
 const START_INPUT: Record<SearchPlan['startSetBy'], string> = {
   lookback: "input 'lookback'",
+  backfill: "input 'backfill'",
   rescan: "input 'rescan'",
   watermark: "the restored state's watermark"
 }
@@ -251,7 +302,7 @@ async function findConvictions(
   config: Config,
   known: ReadonlyMap<string, NotifiedEntry>,
   next: Map<string, NotifiedEntry>,
-  horizon: number,
+  dedupe: { horizon: number; covered?: SearchWindow },
   now: number
 ): Promise<Found> {
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
@@ -264,7 +315,7 @@ async function findConvictions(
       plan.window,
       config.rule,
       async (message) => {
-        const { disposition, previousVerdict } = classify(message, known, horizon)
+        const { disposition, previousVerdict } = classify(message, known, dedupe.horizon, dedupe.covered)
         await report.add({ ...message, notice: disposition, previousVerdict })
         const change = changeOf(message, disposition, known, now)
         if (change) next.set(message.id, change)
@@ -296,17 +347,22 @@ async function findConvictions(
 
 /**
  * Without state, the issues are the record of what was told: their markers keep this run from telling
- * it again. Without issues, or when GitHub cannot be read, the run starts afresh.
+ * it again. A backfill reaches before the horizon, where a state lost since may have told: there they
+ * join what the state remembers. Without issues, or when GitHub cannot be read, only the state counts.
  */
-async function knownFromIssues(issues: IssueChannel | undefined): Promise<Map<string, NotifiedEntry>> {
-  if (!issues) return new Map()
+async function knownFromIssues(
+  issues: IssueChannel | undefined,
+  remembered?: ReadonlyMap<string, NotifiedEntry>
+): Promise<Map<string, NotifiedEntry>> {
+  const why = remembered ? 'Backfill' : 'No state'
+  if (!issues) return new Map(remembered)
   try {
     const known = entriesFromMarkers(await issues.recorded())
-    core.info(`No state, so the markers of recent issues stand in: ${known.size} convictions already recorded there`)
-    return known
+    core.info(`${why}, so the markers of recent issues stand in: ${known.size} convictions already recorded there`)
+    return new Map([...known, ...(remembered ?? [])])
   } catch (error) {
-    core.warning(`No state, and recent issues could not be read either: ${(error as Error).message}`)
-    return new Map()
+    core.warning(`${why}, and recent issues could not be read either: ${(error as Error).message}`)
+    return new Map(remembered)
   }
 }
 
@@ -480,12 +536,19 @@ export async function run(options: RunOptions): Promise<void> {
     const previous = restored.state
     const plan = await core.group('Plan', async () => planSearchWindow(config, now(), previous))
     const { window } = plan
-    const horizon = previous?.horizon ?? window.start
+    // A backfill tells what lies before where the watch began, and moves that back; between the old
+    // horizon and what the state still remembers, earlier runs told.
+    const backfilled = previous !== undefined && plan.backfill?.kind === 'run'
+    const horizon = previous ? (backfilled ? Math.min(previous.horizon, window.start) : previous.horizon) : window.start
+    const covered = backfilled
+      ? { start: previous.horizon, end: previous.watermark - Math.max(config.rescanMs, FRESH_OVERLAP_MS) }
+      : undefined
+    const recorded = backfilled ? await knownFromIssues(issues, known) : known
     const client = etdClient(config, options.etdClock)
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
     const next = carriedOver(known, window.end - Math.max(config.rescanMs, FRESH_OVERLAP_MS))
     const found = await core.group('ETD fetch', () =>
-      findConvictions(client, plan, config, known, next, horizon, now())
+      findConvictions(client, plan, config, recorded, next, { horizon, covered }, now())
     )
     const requests = client.requests.token + client.requests.search
     const told = found.batch.totals.total
@@ -549,6 +612,7 @@ export async function run(options: RunOptions): Promise<void> {
         ? await core.group('Prune', () => pruneState(entries))
         : undefined
     const notes = [
+      ...(plan.backfill ? [backfillLine(config, plan.backfill, now()).text] : []),
       accounting(config, plan, client, tallyRequests(previous?.requests, now(), requests).count, now()),
       ...delivery.notes,
       saved.note,

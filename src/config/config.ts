@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { TENANT_DAILY_QUOTA } from '../etd/limits.js'
+import { MAX_AGE_MS, TENANT_DAILY_QUOTA } from '../etd/limits.js'
 import { DEFAULT_VERDICTS, isKnownVerdict, KNOWN_VERDICTS } from '../etd/verdicts.js'
 import type { MatchRule } from '../match/matcher.js'
 import { parseDuration } from './duration.js'
@@ -41,6 +41,10 @@ export interface Config {
   etd: EtdConfig
   rule: MatchRule
   lookbackMs: number
+  /** Whether `lookback` was given: with a restored state it does nothing, and the run says so. */
+  lookbackGiven: boolean
+  /** `backfill`: search this far back once, even with state; 0 for none. */
+  backfillMs: number
   /** How far before the last watermark each run searches again, for verdicts given late. */
   rescanMs: number
   /** How often the deep rescan over `rescanMs` runs; 0 runs it every time. */
@@ -77,6 +81,17 @@ function duration(input: InputReader, name: string, fallback: string, allowZero:
   const value = parseDuration(given)
   if (value === undefined || (!allowZero && value === 0)) {
     throw new InputError(`Input '${name}' is '${given}'; expected a duration such as 90s, 65m, 2h or 7d.`)
+  }
+  return value
+}
+
+/** `backfill`: at most what ETD keeps, since a search further back is refused. */
+function backfill(input: InputReader): number {
+  const value = duration(input, 'backfill', '0', true)
+  if (value > MAX_AGE_MS) {
+    throw new InputError(
+      `Input 'backfill' is '${input('backfill').trim()}'; expected at most 90d, since ETD keeps messages for 90 days.`
+    )
   }
   return value
 }
@@ -206,6 +221,8 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
       techniques: parseList(input('techniques').toLowerCase())
     },
     lookbackMs: duration(input, 'lookback', '1h', false),
+    lookbackGiven: input('lookback').trim() !== '',
+    backfillMs: backfill(input),
     rescanMs: duration(input, 'rescan', '24h', true),
     rescanEveryMs: duration(input, 'rescan-every', '6h', true),
     settleDelayMs: duration(input, 'settle-delay', '5m', true),

@@ -11,3 +11,16 @@ export function parseDuration(text: string): number | undefined {
   const value = ms(trimmed as ms.StringValue)
   return Number.isFinite(value) && value >= 0 ? value : undefined
 }
+
+const UNITS: Array<[string, number]> = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000]
+]
+
+/** A duration the way the inputs take it, in the largest unit that says it exactly: `14d`, `36h`, `90s`. */
+export function formatDuration(millis: number): string {
+  const [unit, size] = UNITS.find(([, size]) => millis % size === 0) ?? ['ms', 1]
+  return `${millis / size}${unit}`
+}

@@ -16,6 +16,8 @@ export interface NotifyBatch {
   test?: boolean
   /** Owner notices earlier runs could not deliver (the email channel sends them again). */
   pendingNotices?: readonly PendingNotice[]
+  /** The issue an earlier channel opened (or found) for this batch, for the later ones to link to. */
+  issueUrl?: string
 }
 
 /** What a channel did. */
@@ -60,7 +62,10 @@ export async function notifyAll(channels: Channel[], batch: NotifyBatch): Promis
   if (channels.length === 0) delivery.notes.push('Notifications are off (notify: none).')
   for (const channel of channels) {
     try {
-      const { note, notified, ...outcome } = await channel.deliver(batch, [...delivery.notes])
+      const issueUrl = delivery.issue?.url
+      const { note, notified, ...outcome } = await channel.deliver(issueUrl ? { ...batch, issueUrl } : batch, [
+        ...delivery.notes
+      ])
       Object.assign(delivery, outcome)
       delivery.notified ||= notified
       delivery.notes.push(note)

@@ -3,7 +3,7 @@ import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../etd/types.js'
 import type { SearchWindow } from '../window/plan.js'
 import { escapeHtml } from './escape.js'
-import { batchHeadline, formatWindow, verdictCounts } from './format.js'
+import { batchHeadline, count, formatWindow, verdictCounts } from './format.js'
 import {
   actionNeededLine,
   groupByMailbox,
@@ -29,6 +29,15 @@ export interface DigestInput {
   maxRows: number
   /** The attachment that lists every message, named where rows are left out; absent when not attached. */
   reportName?: string
+  links?: DigestLinks
+}
+
+/** Where to read on: ours, from GitHub, never from ETD. */
+export interface DigestLinks {
+  /** The issue opened for this batch (or the earlier one that records it). */
+  issue?: string
+  /** This workflow run: its summary and report. */
+  run?: string
 }
 
 export interface Digest {
@@ -50,10 +59,17 @@ const BADGE_COLORS: Record<string, string> = {
 const reportPlace = (input: DigestInput) =>
   input.reportName ? `the attached ${input.reportName}` : "the run's JSON report (too large to attach)"
 
+/** Counts only, never attacker text; those still in the inbox first, since someone must act on them. */
 function digestSubject(totals: BatchTotals): string {
   if (totals.total === 0) return '[ETD] All clear: no new convictions'
-  return `[ETD] ${batchHeadline(totals)}: ${verdictCounts(totals)}`
+  const inbox = totals.actionNeeded > 0 ? `${count(totals.actionNeeded)} still in the inbox · ` : ''
+  return `[ETD] ${inbox}${batchHeadline(totals)}: ${verdictCounts(totals)}`
 }
+
+const linkLines = (links: DigestLinks | undefined): Array<[string, string]> => [
+  ...(links?.issue ? [['Issue', links.issue] as [string, string]] : []),
+  ...(links?.run ? [['Workflow run', links.run] as [string, string]] : [])
+]
 
 interface Group {
   label: Clean
@@ -94,59 +110,53 @@ function limitedSections(input: DigestInput, totals: BatchTotals): Sections {
   return { inbox: inboxRows, groups, leftOut: inboxLeftOut + restTotal - shown, inboxLeftOut }
 }
 
-const CELL = 'style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top"'
-
 const badge = (row: Row) =>
   `<span style="background:${BADGE_COLORS[row.verdict] ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${escapeHtml(row.verdict)}</span>` +
   (row.retro ? ' <em>retro</em>' : '') +
   (row.previousVerdict ? ` <em>was ${escapeHtml(row.previousVerdict)}</em>` : '')
 
-/** A table of rows; `withMailboxes` for the leading section, whose rows are in no mailbox group. */
-function tableHtml(rows: Row[], withMailboxes: boolean): string {
-  const header = [
-    'Received',
-    ...(withMailboxes ? ['Mailboxes'] : []),
-    'From',
-    'Subject',
-    'Verdict',
-    'Techniques',
-    'Remediation'
+const MUTED = 'color:#6b7280'
+
+/**
+ * One block per conviction, a label and a value a line: it reads the same at 420 px as on a desktop,
+ * where a table of six columns showed three. `withMailboxes` for the leading section, whose rows are in
+ * no mailbox group.
+ */
+function convictionHtml(r: Row, withMailboxes: boolean): string {
+  const lines: Array<[string, string]> = [
+    ['Received', r.received],
+    ...(withMailboxes ? [['Mailboxes', r.mailboxes] as [string, string]] : []),
+    ['From', r.sender],
+    ['Techniques', r.techniqueSeverities],
+    ['URLs', r.urls],
+    ['Remediation', r.remediation]
   ]
   return (
-    `<table style="border-collapse:collapse;font-size:13px"><tr>${header.map((h) => `<th ${CELL}>${h}</th>`).join('')}</tr>` +
-    rows
-      .map(
-        (r) =>
-          `<tr>${[
-            escapeHtml(r.received),
-            ...(withMailboxes ? [escapeHtml(r.mailboxes)] : []),
-            escapeHtml(r.sender),
-            `${escapeHtml(r.subject)}<br><small style="color:#6b7280">ETD id ${escapeHtml(r.id)}</small>`,
-            badge(r),
-            escapeHtml(r.techniques),
-            escapeHtml(r.remediation)
-          ]
-            .map((v) => `<td ${CELL}>${v}</td>`)
-            .join('')}</tr>`
-      )
+    `<div style="border:1px solid #e5e7eb;border-left:4px solid ${BADGE_COLORS[r.verdict] ?? '#374151'};border-radius:4px;padding:8px 12px;margin:8px 0">` +
+    `<div style="font-weight:600">${escapeHtml(r.subject)}</div>` +
+    `<div style="margin:4px 0">${badge(r)}</div>` +
+    lines
+      .filter(([, value]) => value)
+      .map(([label, value]) => `<div><span style="${MUTED}">${label}:</span> ${escapeHtml(value)}</div>`)
       .join('') +
-    '</table>'
+    `<div style="${MUTED};font-size:12px">ETD id ${escapeHtml(r.id)}</div></div>`
   )
 }
+
+const blocksHtml = (rows: Row[], withMailboxes: boolean) => rows.map((r) => convictionHtml(r, withMailboxes)).join('')
 
 function html(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut, inboxLeftOut }: Sections): string {
   const action = actionNeededLine(totals)
   const moved = movedLine(totals)
   const sections = groups.map(
     ({ label, count, rows }) =>
-      `<h3 style="margin:16px 0 4px">${escapeHtml(label)} (${count})</h3>` + tableHtml(rows, false)
+      `<h3 style="margin:16px 0 4px">${escapeHtml(label)} (${count})</h3>` + blocksHtml(rows, false)
   )
   const body =
     totals.total === 0
       ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
       : (action
-          ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${escapeHtml(action)}</h2>` +
-            (inbox.length > 0 ? tableHtml(inbox, true) : '')
+          ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${escapeHtml(action)}</h2>` + blocksHtml(inbox, true)
           : '') +
         `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${escapeHtml(batchHeadline(totals))} (${escapeHtml(verdictCounts(totals))}).</p>` +
         (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${escapeHtml(moved)}</h2>` : '') +
@@ -154,12 +164,18 @@ function html(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut,
         (leftOut > 0
           ? `<p>${escapeHtml(leftOutCount(leftOut, inboxLeftOut))}; ${escapeHtml(reportPlace(input))} lists every message.</p>`
           : '')
+  const links = linkLines(input.links)
+    .map(([label, url]) => `${label}: <a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`)
+    .join('<br>')
   return (
-    '<!doctype html><html><head><meta charset="utf-8"></head>' +
-    '<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
+    '<!doctype html><html><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
+    '<body style="margin:0;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
+    '<div style="max-width:640px;margin:0 auto;padding:12px;font-size:14px;overflow-wrap:anywhere;word-break:break-word">' +
     `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${formatWindow(input.window, input.timeZone)}</p>` +
+    (links ? `<p>${links}</p>` : '') +
     body +
-    '</body></html>'
+    '</div></body></html>'
   )
 }
 
@@ -168,7 +184,8 @@ function textRows(lines: string[], rows: Row[], withMailboxes: boolean): void {
     lines.push(`- ${r.received}  ${verdictNote(r)}  from ${r.sender}`)
     if (withMailboxes) lines.push(`  To: ${r.mailboxes}`)
     lines.push(`  Subject: ${r.subject}`)
-    if (r.techniques) lines.push(`  Techniques: ${r.techniques}`)
+    if (r.techniqueSeverities) lines.push(`  Techniques: ${r.techniqueSeverities}`)
+    if (r.urls) lines.push(`  URLs: ${r.urls}`)
     lines.push(`  Remediation: ${r.remediation}`)
     lines.push(`  ETD id: ${r.id}`)
   }
@@ -176,7 +193,12 @@ function textRows(lines: string[], rows: Row[], withMailboxes: boolean): void {
 }
 
 function text(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut, inboxLeftOut }: Sections): string {
-  const lines = ['ETD verdict watch', `Window ${formatWindow(input.window, input.timeZone)}`, '']
+  const lines = [
+    'ETD verdict watch',
+    `Window ${formatWindow(input.window, input.timeZone)}`,
+    ...linkLines(input.links).map(([label, url]) => `${label}: ${url}`),
+    ''
+  ]
   if (totals.total === 0) return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n')
   const action = actionNeededLine(totals)
   if (action) {

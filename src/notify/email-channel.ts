@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import type { EmailConfig } from '../config/email.js'
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../etd/types.js'
-import { buildDigest } from './digest.js'
+import { buildDigest, type DigestLinks } from './digest.js'
 import { EmailError, renderEml, type EmailOptions, type Mail, type MailTransport, type RenderedMail } from './email.js'
 import { openTransport } from './email/transport.js'
 import { buildOwnerNotices, type OwnerNotice } from './owner-notice.js'
@@ -35,6 +35,8 @@ export interface EmailBatch {
   test?: boolean
   /** Owner notices that earlier runs could not deliver: each sent again to its recipient alone. */
   pendingNotices?: readonly PendingNotice[]
+  /** The issue and the workflow run, linked from the digest. */
+  links?: DigestLinks
 }
 
 export interface EmailOutcome {
@@ -63,7 +65,8 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
     window: batch.window,
     timeZone: batch.timeZone,
     maxRows: config.maxRows,
-    reportName: batch.reportJson === undefined ? undefined : REPORT_NAME
+    reportName: batch.reportJson === undefined ? undefined : REPORT_NAME,
+    links: batch.links
   })
   return {
     to: config.to,

@@ -29,7 +29,8 @@ function emailChannel(config: Config, email: NonNullable<Config['email']>, optio
           rule: config.rule,
           reportJson: await attachableReport(config.reportPath),
           reportPath: config.reportPath,
-          dryRun: config.dryRun
+          dryRun: config.dryRun,
+          links: { issue: batch.issueUrl, run: config.runUrl }
         },
         options
       )
@@ -66,12 +67,11 @@ function dryRunIssueChannel(config: Config, runUrl: string | undefined): Channel
 }
 
 /**
- * Every configured channel. Email goes first and the issue, the audit trail, last, so that it can say
- * what the others did.
+ * Every configured channel. The webhooks go first and then the issue, the audit trail, which says what
+ * they did; the email last, so that the digest can link to the issue.
  */
 export function channelsFor(config: Config, issues: IssueChannel | undefined, options: EmailOptions): Channel[] {
   const channels: Channel[] = []
-  if (config.email) channels.push(emailChannel(config, config.email, options))
   for (const target of config.webhooks) {
     channels.push(
       webhookChannel(target, {
@@ -84,5 +84,6 @@ export function channelsFor(config: Config, issues: IssueChannel | undefined, op
   }
   if (config.issue && config.dryRun) channels.push(dryRunIssueChannel(config, config.issue.runUrl))
   else if (issues) channels.push(issueChannel(config, issues))
+  if (config.email) channels.push(emailChannel(config, config.email, options))
   return channels
 }

@@ -21,6 +21,10 @@ export interface Row {
   /** Still in the inbox: see `needsAction`. */
   actionNeeded: boolean
   techniques: Clean
+  /** Each technique with the severity ETD gave it, where it gave one: `QR code (high)`. */
+  techniqueSeverities: Clean
+  /** The links ETD names under a URL technique (`Malicious URL`), defanged like any ETD text. */
+  urls: Clean
   remediation: Clean
 }
 
@@ -64,6 +68,10 @@ function row(m: Displayed, timeZone: string): Row {
     retro: m.retro,
     actionNeeded: needsAction(m),
     techniques: joinClean(m.techniques.map((t) => t.type)),
+    techniqueSeverities: joinClean(m.techniques.map((t) => (t.severity ? display`${t.type} (${t.severity})` : t.type))),
+    urls: joinClean([
+      ...new Set(m.techniques.filter((t) => /\burl\b/i.test(t.type) && t.description).map((t) => t.description!))
+    ]),
     remediation: describeRemediation(m.remediation)
   }
 }

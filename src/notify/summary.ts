@@ -70,7 +70,8 @@ const DISPOSITION_TEXT: Record<Disposition, string> = {
   new: 'new',
   'verdict-change': 'verdict change',
   'already-notified': 'already notified',
-  'before-horizon': 'before the watch began'
+  'before-horizon': 'before the watch began',
+  covered: 'told by an earlier run'
 }
 
 /**

@@ -3,7 +3,7 @@ import { parseEtdTime } from '../etd/message.js'
 import type { SearchWindow } from '../window/plan.js'
 import { STATE_VERSION, type Ledger, type NotifiedEntry, type WatchState } from './state.js'
 
-export type Disposition = 'new' | 'verdict-change' | 'already-notified' | 'before-horizon'
+export type Disposition = 'new' | 'verdict-change' | 'already-notified' | 'before-horizon' | 'covered'
 
 // How bad a verdict is; a change is told when it is no better than what was told before.
 const SEVERITY: Record<string, number> = {
@@ -21,17 +21,22 @@ const ms = (iso: string | undefined) => (iso === undefined ? undefined : parseEt
 /**
  * Whether to tell about a matched message: yes when never told, or when its verdict changed to one at
  * least as bad. A message from before the horizon counts only when its verdict was given after it (a
- * retro verdict).
+ * retro verdict). A backfill passes `covered`: where earlier runs searched but the state no longer
+ * remembers, an unknown message was told then (or is a verdict given after the rescan passed it, which
+ * cannot be told apart), and is not told again.
  */
 export function classify(
   message: EtdMessage,
   previous: ReadonlyMap<string, NotifiedEntry>,
-  horizon: number
+  horizon: number,
+  covered?: SearchWindow
 ): { disposition: Disposition; previousVerdict?: string } {
   const told = previous.get(message.id)
   if (told === undefined) {
-    const verdictAt = ms(message.verdictAt) ?? ms(message.receivedAt)!
-    return { disposition: ms(message.receivedAt)! < horizon && verdictAt < horizon ? 'before-horizon' : 'new' }
+    const receivedAt = ms(message.receivedAt)!
+    if (covered && receivedAt >= covered.start && receivedAt < covered.end) return { disposition: 'covered' }
+    const verdictAt = ms(message.verdictAt) ?? receivedAt
+    return { disposition: receivedAt < horizon && verdictAt < horizon ? 'before-horizon' : 'new' }
   }
   if (told.verdict !== message.verdict && severity(message.verdict) >= severity(told.verdict)) {
     return { disposition: 'verdict-change', previousVerdict: told.verdict }

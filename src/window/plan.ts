@@ -24,11 +24,15 @@ export interface WindowSettings {
   rescanEveryMs: number
   settleDelayMs: number
   dailyRequestBudget: number
+  /** `backfill`: search this far back once, even with state; 0 for none. */
+  backfillMs: number
 }
 
 /** What the restored state tells the planner. */
 export interface PlanMemory {
   watermark?: number
+  /** Where the watch began searching: a backfill that starts no earlier has nothing left to search. */
+  horizon?: number
   /** End of the last deep rescan's window. */
   deepScanAt?: number
   budget: Omit<BudgetView, 'dailyBudget'>
@@ -45,18 +49,43 @@ export type DeepRescan =
   /** Would never fit in a day's budget: its newest part that fits, from `start` instead of `wantedStart`. */
   | { kind: 'cut'; start: number; wantedStart: number; estimate: number; available: number }
 
+export type Backfill =
+  /** The watch has searched from `since` (its horizon), before the backfill's start: nothing to do. */
+  | { kind: 'covered'; since: number }
+  /** Searched this run from `start`; `estimate` (requests) is undefined until a run has measured the rate. */
+  | { kind: 'run'; start: number; estimate?: number }
+  /** Does not fit in what is left of today's budget, but would tomorrow, from `retryAt`. */
+  | { kind: 'postponed'; start: number; estimate: number; available: number; retryAt: number }
+  /** Would not fit in a whole day's budget. */
+  | { kind: 'refused'; start: number; estimate: number; dayCapacity: number }
+
 export interface SearchPlan {
   /** The one window searched: the fresh window, extended back when a deep rescan runs. */
   window: SearchWindow
   fresh: SearchWindow
   deep: DeepRescan
+  /** With `backfill` and a restored state: what became of it. */
+  backfill?: Backfill
   /** The input that set the window's start, for explaining a date range ETD refuses. */
-  startSetBy: 'lookback' | 'rescan' | 'watermark'
+  startSetBy: 'lookback' | 'rescan' | 'watermark' | 'backfill'
   /** The start that was wanted, when it lay beyond what ETD keeps and was moved forward. */
   clampedFrom?: number
 }
 
 const wholeSecond = (millis: number) => Math.floor(millis / 1000) * 1000
+
+/**
+ * Requests left for extra searching: today's after the runs still to come before midnight, and a whole
+ * day's after its runs (what could ever fit).
+ */
+function budgetRoom(now: number, settings: WindowSettings, memory: PlanMemory): { today: number; day: number } {
+  const view = { ...memory.budget, dailyBudget: settings.dailyRequestBudget }
+  const midnight = nextUtcMidnight(now)
+  return {
+    today: settings.dailyRequestBudget - view.usedToday - reserveForRuns(view, now, midnight, FRESH_OVERLAP_MS),
+    day: settings.dailyRequestBudget - reserveForRuns(view, midnight, midnight + DAY, FRESH_OVERLAP_MS)
+  }
+}
 
 /** Whether the deep rescan runs, and how far back, within what the day's budget has left. */
 function planDeep(now: number, settings: WindowSettings, memory: PlanMemory, fresh: SearchWindow): DeepRescan {
@@ -68,19 +97,34 @@ function planDeep(now: number, settings: WindowSettings, memory: PlanMemory, fre
   const rate = memory.budget.ratePerHour
   if (start >= fresh.start) return { kind: 'full', start, estimate: 0 }
   if (rate === undefined) return { kind: 'full', start }
-  const view = { ...memory.budget, dailyBudget: settings.dailyRequestBudget }
-  const thisRun = 1 + searchRequests(rate, fresh.end - fresh.start)
-  const midnight = nextUtcMidnight(now)
-  const available =
-    settings.dailyRequestBudget - view.usedToday - thisRun - reserveForRuns(view, now, midnight, FRESH_OVERLAP_MS)
+  const room = budgetRoom(now, settings, memory)
+  const available = room.today - (1 + searchRequests(rate, fresh.end - fresh.start))
   const estimate = searchRequests(rate, fresh.start - start)
   if (estimate <= available) return { kind: 'full', start, estimate }
-  const dayCapacity = settings.dailyRequestBudget - reserveForRuns(view, midnight, midnight + DAY, FRESH_OVERLAP_MS)
-  if (estimate <= dayCapacity || available <= 0) {
-    return { kind: 'postponed', estimate, available: Math.max(0, available), retryAt: midnight }
+  if (estimate <= room.day || available <= 0) {
+    return { kind: 'postponed', estimate, available: Math.max(0, available), retryAt: nextUtcMidnight(now) }
   }
   const spanThatFits = ((available * MAX_PAGE_SIZE) / rate) * HOUR
   return { kind: 'cut', start: wholeSecond(fresh.start - spanThatFits), wantedStart: start, estimate, available }
+}
+
+/**
+ * `backfill` with a restored state: the whole range once, costed first (a token and every page of the
+ * window, at the rate the state keeps) against what today's budget leaves after the runs still to come.
+ * Once the watch's horizon reaches back past its start, there is nothing left to search.
+ */
+function planBackfill(now: number, settings: WindowSettings, memory: PlanMemory, window: SearchWindow): Backfill {
+  const { start } = window
+  if (memory.horizon !== undefined && start >= memory.horizon) return { kind: 'covered', since: memory.horizon }
+  const rate = memory.budget.ratePerHour
+  if (rate === undefined) return { kind: 'run', start }
+  const estimate = 1 + chunkWindow(window).reduce((sum, [from, to]) => sum + searchRequests(rate, to - from), 0)
+  const room = budgetRoom(now, settings, memory)
+  if (estimate <= room.today) return { kind: 'run', start, estimate }
+  if (estimate <= room.day) {
+    return { kind: 'postponed', start, estimate, available: Math.max(0, room.today), retryAt: nextUtcMidnight(now) }
+  }
+  return { kind: 'refused', start, estimate, dayCapacity: room.day }
 }
 
 /**
@@ -91,20 +135,37 @@ function planDeep(now: number, settings: WindowSettings, memory: PlanMemory, fre
  */
 export function planSearch(now: number, settings: WindowSettings, memory: PlanMemory): SearchPlan {
   const end = wholeSecond(now - settings.settleDelayMs)
+  const oldest = wholeSecond(now - MAX_AGE_MS) + 1000
+  const clamp = (t: number) => Math.max(t, oldest)
+  // Without state there is nothing to keep from telling again: a backfill is a longer lookback.
+  const lookbackMs = Math.max(settings.lookbackMs, settings.backfillMs)
   const freshStart = wholeSecond(
-    memory.watermark === undefined ? end - settings.lookbackMs : Math.min(memory.watermark, end) - FRESH_OVERLAP_MS
+    memory.watermark === undefined ? end - lookbackMs : Math.min(memory.watermark, end) - FRESH_OVERLAP_MS
   )
   const fresh = { start: freshStart, end }
   const deep = planDeep(now, settings, memory, fresh)
   const deepStart = deep.kind === 'full' || deep.kind === 'cut' ? deep.start : end
-  const wanted = Math.min(freshStart, deepStart)
-  const startSetBy = memory.watermark === undefined ? 'lookback' : deepStart < freshStart ? 'rescan' : 'watermark'
-  const oldest = wholeSecond(now - MAX_AGE_MS) + 1000
-  const clamp = (t: number) => Math.max(t, oldest)
+  const backfillStart = wholeSecond(end - settings.backfillMs)
+  const backfill =
+    settings.backfillMs > 0 && memory.watermark !== undefined
+      ? planBackfill(now, settings, memory, { start: clamp(backfillStart), end })
+      : undefined
+  const wanted = Math.min(freshStart, deepStart, backfill?.kind === 'run' ? backfillStart : end)
+  const startSetBy =
+    memory.watermark === undefined
+      ? settings.backfillMs > settings.lookbackMs
+        ? 'backfill'
+        : 'lookback'
+      : backfill?.kind === 'run' && backfillStart <= Math.min(freshStart, deepStart)
+        ? 'backfill'
+        : deepStart < freshStart
+          ? 'rescan'
+          : 'watermark'
   return {
     window: { start: clamp(wanted), end },
     fresh: { start: clamp(freshStart), end },
     deep,
+    ...(backfill ? { backfill } : {}),
     startSetBy,
     ...(wanted < oldest ? { clampedFrom: wanted } : {})
   }
