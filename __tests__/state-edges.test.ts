@@ -97,6 +97,36 @@ describe('serializeState', () => {
     )
   })
 
+  it('writes the heartbeat and pending notices only when there are any, one line per notice', () => {
+    const bare = { version: 2 as const, horizon: T, watermark: T, notified: new Map() }
+    const none = stateText({ ...bare, pending: [] })
+    expect(none).not.toContain('"heartbeat"')
+    expect(none).not.toContain('"pending"')
+    const message = {
+      id: 'p-1',
+      receivedAt: '2026-11-27T10:00:00.000Z',
+      subject: 'Hi',
+      fromAddress: 'x@evil.example',
+      senderName: 'X',
+      verdict: 'bec'
+    }
+    const text = stateText({
+      ...bare,
+      heartbeat: { since: T, runs: 3, convictions: 0 },
+      pending: [
+        { to: 'cfo@example.com', attempts: 1, total: 1, inbox: 0, messages: [message] },
+        { to: 'cto@example.com', attempts: 2, total: 4, inbox: 1, messages: [] }
+      ]
+    })
+    expect(text).toContain('\n  "heartbeat": {"since":"2026-11-27T10:00:00.000Z","runs":3,"convictions":0},\n')
+    expect(text).toContain(
+      '\n  "pending": [\n' +
+        '    {"to":"cfo@example.com","attempts":1,"total":1,"inbox":0,"messages":[{"id":"p-1","receivedAt":"2026-11-27T10:00:00.000Z","subject":"Hi","fromAddress":"x@evil.example","senderName":"X","verdict":"bec"}]},\n' +
+        '    {"to":"cto@example.com","attempts":2,"total":4,"inbox":1,"messages":[]}\n' +
+        '  ],\n'
+    )
+  })
+
   it('writes a large state in chunks that join into one document, every entry once and in order', () => {
     const notified = new Map(
       Array.from({ length: 2501 }, (_, i) => [`m${i}`, { verdict: 'phishing', receivedAt: T + i, notifiedAt: T }])
