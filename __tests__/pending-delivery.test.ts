@@ -72,7 +72,6 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
       {
         ...etdInputs(sim!),
         mailboxes: 'ceo@example.com, cfo@example.com, cto@example.com',
-        lookback: '1h',
         notify: 'email',
         'notify-mailbox-owners': 'true',
         'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
