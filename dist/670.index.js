@@ -36,11 +36,17 @@ const BADGE_COLORS = {
     neutral: '#15803d'
 };
 const reportPlace = (input) => input.reportName ? `the attached ${input.reportName}` : "the run's JSON report (too large to attach)";
+/** Counts only, never attacker text; those still in the inbox first, since someone must act on them. */
 function digestSubject(totals) {
     if (totals.total === 0)
         return '[ETD] All clear: no new convictions';
-    return `[ETD] ${(0,format/* batchHeadline */.NV)(totals)}: ${(0,format/* verdictCounts */.US)(totals)}`;
+    const inbox = totals.actionNeeded > 0 ? `${(0,format/* count */.U9)(totals.actionNeeded)} still in the inbox · ` : '';
+    return `[ETD] ${inbox}${(0,format/* batchHeadline */.NV)(totals)}: ${(0,format/* verdictCounts */.US)(totals)}`;
 }
+const linkLines = (links) => [
+    ...(links?.issue ? [['Issue', links.issue]] : []),
+    ...(links?.run ? [['Workflow run', links.run]] : [])
+];
 /**
  * Those still in the inbox first, then the rest grouped by mailbox, cut after `maxRows` rows in all; what
  * is left out is counted from `totals`, the whole batch.
@@ -63,46 +69,42 @@ function limitedSections(input, totals) {
     const inboxLeftOut = totals.actionNeeded - inboxRows.length;
     return { inbox: inboxRows, groups, leftOut: inboxLeftOut + restTotal - shown, inboxLeftOut };
 }
-const CELL = 'style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top"';
 const badge = (row) => `<span style="background:${BADGE_COLORS[row.verdict] ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${(0,notify_escape/* escapeHtml */.Z)(row.verdict)}</span>` +
     (row.retro ? ' <em>retro</em>' : '') +
     (row.previousVerdict ? ` <em>was ${(0,notify_escape/* escapeHtml */.Z)(row.previousVerdict)}</em>` : '');
-/** A table of rows; `withMailboxes` for the leading section, whose rows are in no mailbox group. */
-function tableHtml(rows, withMailboxes) {
-    const header = [
-        'Received',
-        ...(withMailboxes ? ['Mailboxes'] : []),
-        'From',
-        'Subject',
-        'Verdict',
-        'Techniques',
-        'Remediation'
+const MUTED = 'color:#6b7280';
+/**
+ * One block per conviction, a label and a value a line: it reads the same at 420 px as on a desktop,
+ * where a table of six columns showed three. `withMailboxes` for the leading section, whose rows are in
+ * no mailbox group.
+ */
+function convictionHtml(r, withMailboxes) {
+    const lines = [
+        ['Received', r.received],
+        ...(withMailboxes ? [['Mailboxes', r.mailboxes]] : []),
+        ['From', r.sender],
+        ['Techniques', r.techniqueSeverities],
+        ['URLs', r.urls],
+        ['Remediation', r.remediation]
     ];
-    return (`<table style="border-collapse:collapse;font-size:13px"><tr>${header.map((h) => `<th ${CELL}>${h}</th>`).join('')}</tr>` +
-        rows
-            .map((r) => `<tr>${[
-            (0,notify_escape/* escapeHtml */.Z)(r.received),
-            ...(withMailboxes ? [(0,notify_escape/* escapeHtml */.Z)(r.mailboxes)] : []),
-            (0,notify_escape/* escapeHtml */.Z)(r.sender),
-            `${(0,notify_escape/* escapeHtml */.Z)(r.subject)}<br><small style="color:#6b7280">ETD id ${(0,notify_escape/* escapeHtml */.Z)(r.id)}</small>`,
-            badge(r),
-            (0,notify_escape/* escapeHtml */.Z)(r.techniques),
-            (0,notify_escape/* escapeHtml */.Z)(r.remediation)
-        ]
-            .map((v) => `<td ${CELL}>${v}</td>`)
-            .join('')}</tr>`)
+    return (`<div style="border:1px solid #e5e7eb;border-left:4px solid ${BADGE_COLORS[r.verdict] ?? '#374151'};border-radius:4px;padding:8px 12px;margin:8px 0">` +
+        `<div style="font-weight:600">${(0,notify_escape/* escapeHtml */.Z)(r.subject)}</div>` +
+        `<div style="margin:4px 0">${badge(r)}</div>` +
+        lines
+            .filter(([, value]) => value)
+            .map(([label, value]) => `<div><span style="${MUTED}">${label}:</span> ${(0,notify_escape/* escapeHtml */.Z)(value)}</div>`)
             .join('') +
-        '</table>');
+        `<div style="${MUTED};font-size:12px">ETD id ${(0,notify_escape/* escapeHtml */.Z)(r.id)}</div></div>`);
 }
+const blocksHtml = (rows, withMailboxes) => rows.map((r) => convictionHtml(r, withMailboxes)).join('');
 function html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
     const action = (0,notify_rows/* actionNeededLine */.In)(totals);
     const moved = (0,notify_rows/* movedLine */.av)(totals);
-    const sections = groups.map(({ label, count, rows }) => `<h3 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(label)} (${count})</h3>` + tableHtml(rows, false));
+    const sections = groups.map(({ label, count, rows }) => `<h3 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(label)} (${count})</h3>` + blocksHtml(rows, false));
     const body = totals.total === 0
         ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
         : (action
-            ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${(0,notify_escape/* escapeHtml */.Z)(action)}</h2>` +
-                (inbox.length > 0 ? tableHtml(inbox, true) : '')
+            ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${(0,notify_escape/* escapeHtml */.Z)(action)}</h2>` + blocksHtml(inbox, true)
             : '') +
             `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,format/* batchHeadline */.NV)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,format/* verdictCounts */.US)(totals))}).</p>` +
             (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(moved)}</h2>` : '') +
@@ -110,11 +112,17 @@ function html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
             (leftOut > 0
                 ? `<p>${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut))}; ${(0,notify_escape/* escapeHtml */.Z)(reportPlace(input))} lists every message.</p>`
                 : '');
-    return ('<!doctype html><html><head><meta charset="utf-8"></head>' +
-        '<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
+    const links = linkLines(input.links)
+        .map(([label, url]) => `${label}: <a href="${(0,notify_escape/* escapeHtml */.Z)(url)}">${(0,notify_escape/* escapeHtml */.Z)(url)}</a>`)
+        .join('<br>');
+    return ('<!doctype html><html><head><meta charset="utf-8">' +
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
+        '<body style="margin:0;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
+        '<div style="max-width:640px;margin:0 auto;padding:12px;font-size:14px;overflow-wrap:anywhere;word-break:break-word">' +
         `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}</p>` +
+        (links ? `<p>${links}</p>` : '') +
         body +
-        '</body></html>');
+        '</div></body></html>');
 }
 function textRows(lines, rows, withMailboxes) {
     for (const r of rows) {
@@ -122,15 +130,22 @@ function textRows(lines, rows, withMailboxes) {
         if (withMailboxes)
             lines.push(`  To: ${r.mailboxes}`);
         lines.push(`  Subject: ${r.subject}`);
-        if (r.techniques)
-            lines.push(`  Techniques: ${r.techniques}`);
+        if (r.techniqueSeverities)
+            lines.push(`  Techniques: ${r.techniqueSeverities}`);
+        if (r.urls)
+            lines.push(`  URLs: ${r.urls}`);
         lines.push(`  Remediation: ${r.remediation}`);
         lines.push(`  ETD id: ${r.id}`);
     }
     lines.push('');
 }
 function digest_text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
-    const lines = ['ETD verdict watch', `Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}`, ''];
+    const lines = [
+        'ETD verdict watch',
+        `Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}`,
+        ...linkLines(input.links).map(([label, url]) => `${label}: ${url}`),
+        ''
+    ];
     if (totals.total === 0)
         return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n');
     const action = (0,notify_rows/* actionNeededLine */.In)(totals);
@@ -526,7 +541,8 @@ function digestMail(config, batch) {
         window: batch.window,
         timeZone: batch.timeZone,
         maxRows: config.maxRows,
-        reportName: batch.reportJson === undefined ? undefined : REPORT_NAME
+        reportName: batch.reportJson === undefined ? undefined : REPORT_NAME,
+        links: batch.links
     });
     return {
         to: config.to,
