@@ -222,6 +222,80 @@ describe('planSearch with backfill', () => {
   })
 })
 
+describe('planSearch with backfill at its edges', () => {
+  const watermark = at('2026-11-27T10:52:30Z')
+  const deepScanAt = at('2026-11-27T06:00:00Z')
+  const horizon = at('2026-11-20T00:00:00Z')
+  const backfill = { ...settings, backfillMs: 14 * DAY }
+  // No run interval known, so nothing is kept back for later runs: today has the budget less what was used.
+  // 14 days at 300 an hour are 100,800 messages: 1,008 pages and a token.
+  const plan = (dailyRequestBudget: number, usedToday: number) =>
+    planSearch(
+      NOW,
+      { ...backfill, dailyRequestBudget },
+      { watermark, horizon, deepScanAt, budget: { usedToday, ratePerHour: 300 } }
+    )
+
+  it('runs when its cost is exactly what today has left, and waits when one request short', () => {
+    expect(plan(1109, 100).backfill).toEqual({ kind: 'run', start: END - 14 * DAY, estimate: 1009 })
+    expect(plan(1108, 100).backfill).toEqual({
+      kind: 'postponed',
+      start: END - 14 * DAY,
+      estimate: 1009,
+      available: 1008,
+      retryAt: at('2026-11-28T00:00:00Z')
+    })
+  })
+
+  it('waits when a whole day has exactly its cost, and says none is left today when the day is overspent', () => {
+    expect(plan(1009, 500).backfill?.kind).toBe('postponed')
+    expect(plan(1500, 1600).backfill).toMatchObject({ kind: 'postponed', available: 0 })
+    expect(plan(1008, 0).backfill).toEqual({
+      kind: 'refused',
+      start: END - 14 * DAY,
+      estimate: 1009,
+      dayCapacity: 1008
+    })
+  })
+
+  it('runs uncosted when the state knows no rate yet', () => {
+    const unknown = planSearch(NOW, backfill, { watermark, horizon, deepScanAt, budget: { usedToday: 0 } })
+    expect(unknown.backfill).toEqual({ kind: 'run', start: END - 14 * DAY })
+  })
+
+  it('has nothing to do when the horizon is exactly its start', () => {
+    const done = planSearch(NOW, backfill, { watermark, horizon: END - 14 * DAY, deepScanAt, budget: { usedToday: 0 } })
+    expect(done.backfill).toEqual({ kind: 'covered', since: END - 14 * DAY })
+  })
+
+  it('is no backfill at all when not asked for', () => {
+    expect(planSearch(NOW, settings, { watermark, horizon, deepScanAt, budget: { usedToday: 0 } })).not.toHaveProperty(
+      'backfill'
+    )
+  })
+
+  it('names what set the start: the backfill only when it runs and reaches furthest back', () => {
+    // Without state, a backfill no longer than lookback leaves lookback in charge.
+    expect(planSearch(NOW, { ...settings, backfillMs: HOUR }, { budget: noBudgetHistory }).startSetBy).toBe('lookback')
+    // Put off to tomorrow: today's window starts at the watermark.
+    expect(plan(1108, 100).startSetBy).toBe('watermark')
+    // With the deep rescan due (a day back) and the watch begun 6 hours ago, a 12-hour backfill runs inside it: the rescan set the start;
+    // a one-day backfill starts exactly where the rescan does, and is named.
+    const due = {
+      watermark,
+      horizon: END - 6 * HOUR,
+      deepScanAt: at('2026-11-26T00:00:00Z'),
+      budget: { usedToday: 0, ratePerHour: 300 }
+    }
+    const inside = planSearch(NOW, { ...settings, backfillMs: 12 * HOUR, dailyRequestBudget: 10_000 }, due)
+    expect(inside.backfill?.kind).toBe('run')
+    expect(inside.startSetBy).toBe('rescan')
+    expect(planSearch(NOW, { ...settings, backfillMs: DAY, dailyRequestBudget: 10_000 }, due).startSetBy).toBe(
+      'backfill'
+    )
+  })
+})
+
 describe('budget arithmetic', () => {
   it('counts full pages, one at least', () => {
     expect(searchRequests(540, 10 * MINUTE)).toBe(1)
