@@ -3,7 +3,6 @@ import { appendFile } from 'node:fs/promises'
 import { parseConfig, type Config } from './config/config.js'
 import { describeConfig } from './config/describe.js'
 import { formatDuration } from './config/duration.js'
-import type { IssueConfig } from './config/issue.js'
 import { unpacedLimiter, type Clock } from './common/rate-limiter.js'
 import { EtdClient, EtdError } from './etd/client.js'
 import { techniqueWarnings } from './etd/techniques.js'
@@ -438,10 +437,11 @@ async function pruneState(entries: StateEntries): Promise<string> {
   }
 }
 
-/** Octokit is loaded only when issues are opened. */
-async function issueChannel(config: IssueConfig): Promise<IssueChannel> {
+/** Octokit is loaded only when issues are opened; a dry run writes the issue to a file instead. */
+async function issueChannel(config: Config): Promise<IssueChannel | undefined> {
+  if (!config.issue || config.dryRun) return undefined
   const { IssueChannel } = await import('./notify/issue-channel.js')
-  return new IssueChannel(config, {
+  return new IssueChannel(config.issue, {
     onRetry: (reason) => core.info(reason),
     onWarning: (message) => core.warning(message)
   })
@@ -486,7 +486,7 @@ async function sendTest(config: Config, options: RunOptions, now: number): Promi
   await report.add({ ...conviction, notice: 'new' })
   await report.close({ newCount: 1 })
   core.setOutput('report-path', config.reportPath)
-  const issues = config.issue && !config.dryRun ? await issueChannel(config.issue) : undefined
+  const issues = await issueChannel(config)
   const channels = channelsFor(config, issues, channelOptions(options))
   const delivery = await notifyAll(channels, {
     convictions: [conviction],
@@ -527,7 +527,7 @@ export async function run(options: RunOptions): Promise<void> {
     const { store, entries, issues, restored, known } = await core.group('State restore', async () => {
       const store = await stateStore(config, now())
       const entries = await stateEntries(config)
-      const issues = config.issue && !config.dryRun ? await issueChannel(config.issue) : undefined
+      const issues = await issueChannel(config)
       const restored = await restoreState(store, entries, now(), config.timeZone)
       core.setOutput('state-restored', restored.state !== undefined)
       const known = restored.state?.notified ?? (await knownFromIssues(issues))
@@ -540,13 +540,13 @@ export async function run(options: RunOptions): Promise<void> {
     // horizon and what the state still remembers, earlier runs told.
     const backfilled = previous !== undefined && plan.backfill?.kind === 'run'
     const horizon = previous ? (backfilled ? Math.min(previous.horizon, window.start) : previous.horizon) : window.start
-    const covered = backfilled
-      ? { start: previous.horizon, end: previous.watermark - Math.max(config.rescanMs, FRESH_OVERLAP_MS) }
-      : undefined
+    // How far back a later window reaches: what the state must remember, and what earlier runs told.
+    const reach = Math.max(config.rescanMs, FRESH_OVERLAP_MS)
+    const covered = backfilled ? { start: previous.horizon, end: previous.watermark - reach } : undefined
     const recorded = backfilled ? await knownFromIssues(issues, known) : known
     const client = etdClient(config, options.etdClock)
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
-    const next = carriedOver(known, window.end - Math.max(config.rescanMs, FRESH_OVERLAP_MS))
+    const next = carriedOver(known, window.end - reach)
     const found = await core.group('ETD fetch', () =>
       findConvictions(client, plan, config, recorded, next, { horizon, covered }, now())
     )

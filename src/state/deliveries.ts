@@ -30,6 +30,21 @@ export interface PendingNotice {
   messages: PendingMessage[]
 }
 
+/** What the state keeps of a message for a retry, and nothing more. */
+function keptMessage(m: PendingMessage): PendingMessage {
+  return {
+    id: m.id,
+    receivedAt: m.receivedAt,
+    subject: m.subject,
+    fromAddress: m.fromAddress,
+    senderName: m.senderName,
+    verdict: m.verdict,
+    ...(m.remediation?.folder === undefined
+      ? {}
+      : { remediation: { folder: m.remediation.folder, automatic: m.remediation.automatic } })
+  }
+}
+
 /** A notice to `to` about `messages` that failed on its first attempt. */
 export function pendingNotice(to: string, messages: EtdMessage[], total: number, inbox: number): PendingNotice {
   return {
@@ -37,17 +52,7 @@ export function pendingNotice(to: string, messages: EtdMessage[], total: number,
     attempts: 1,
     total,
     inbox,
-    messages: messages.slice(0, MAX_KEPT_MESSAGES).map((m) => ({
-      id: m.id,
-      receivedAt: m.receivedAt,
-      subject: m.subject,
-      fromAddress: m.fromAddress,
-      senderName: m.senderName,
-      verdict: m.verdict,
-      ...(m.remediation?.folder === undefined
-        ? {}
-        : { remediation: { folder: m.remediation.folder, automatic: m.remediation.automatic } })
-    }))
+    messages: messages.slice(0, MAX_KEPT_MESSAGES).map(keptMessage)
   }
 }
 
@@ -116,19 +121,7 @@ function parseMessage(value: unknown): PendingMessage | undefined {
   ) {
     return undefined
   }
-  return {
-    id: m.id,
-    receivedAt: m.receivedAt,
-    subject: m.subject,
-    fromAddress: m.fromAddress,
-    senderName: m.senderName,
-    verdict: m.verdict,
-    ...(remediation
-      ? {
-          remediation: { folder: remediation.folder as string, automatic: remediation.automatic as boolean | undefined }
-        }
-      : {})
-  }
+  return keptMessage(m as unknown as PendingMessage)
 }
 
 /** The state's `pending` list, or why it cannot be believed. Added within format 2: absent in older states. */
