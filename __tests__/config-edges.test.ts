@@ -8,7 +8,7 @@ import { parseDuration } from '../src/config/duration.js'
 import { parseEmailConfig } from '../src/config/email.js'
 import { InputError } from '../src/config/errors.js'
 import { boolean, integer, oneOf } from '../src/config/inputs.js'
-import { parseIssueConfig } from '../src/config/issue.js'
+import { parseIssueConfig, runUrlOf } from '../src/config/issue.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { inputParser } from './helpers/inputs.js'
 
@@ -219,14 +219,19 @@ describe('parseIssueConfig', () => {
       labels: ['etd-verdict-watch'],
       assignees: [],
       apiUrl: 'https://ghe.example/api/v3',
-      runUrl: 'https://ghe.example/octo-org/watch.repo_1/actions/runs/42',
       author: 'github-actions[bot]'
     })
     expect(issue({ repository: ' acme/etd-watch ' }, { GITHUB_RUN_ID: '7' })).toMatchObject({
-      apiUrl: 'https://api.github.com',
-      runUrl: 'https://github.com/acme/etd-watch/actions/runs/7'
+      owner: 'acme',
+      apiUrl: 'https://api.github.com'
     })
-    expect(issue({}).runUrl).toBeUndefined()
+    // The run's page belongs to the repository the workflow runs in, whichever one the issues go to.
+    expect(runUrlOf({ GITHUB_RUN_ID: '42', GITHUB_SERVER_URL: 'https://ghe.example//' }, 'octo-org/watch.repo_1')).toBe(
+      'https://ghe.example/octo-org/watch.repo_1/actions/runs/42'
+    )
+    expect(runUrlOf({ GITHUB_RUN_ID: '7' }, 'acme/etd-watch')).toBe('https://github.com/acme/etd-watch/actions/runs/7')
+    expect(runUrlOf({}, 'acme/etd-watch')).toBeUndefined()
+    expect(runUrlOf({ GITHUB_RUN_ID: '7' }, undefined)).toBeUndefined()
   })
 
   it('names github-token and a bad repository', () => {

@@ -443,7 +443,8 @@ async function issueChannel(config: Config): Promise<IssueChannel | undefined> {
   const { IssueChannel } = await import('./notify/issue-channel.js')
   return new IssueChannel(config.issue, {
     onRetry: (reason) => core.info(reason),
-    onWarning: (message) => core.warning(message)
+    onWarning: (message) => core.warning(message),
+    runUrl: config.runUrl
   })
 }
 

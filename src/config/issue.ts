@@ -12,8 +12,6 @@ export interface IssueConfig {
   author: string
   /** GITHUB_API_URL: api.github.com, or a GitHub Enterprise Server's. */
   apiUrl: string
-  /** This workflow run, linked from each issue. */
-  runUrl?: string
 }
 
 const REPOSITORY = /^([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100})$/
@@ -50,8 +48,7 @@ export function parseIssueConfig(input: InputReader, env: NodeJS.ProcessEnv): Is
     labels: [...new Set(labels)],
     assignees,
     author,
-    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-    runUrl: runUrlOf(env, repository)
+    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
   }
 }
 

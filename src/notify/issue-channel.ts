@@ -106,7 +106,12 @@ export class IssueChannel {
 
   constructor(
     private readonly config: IssueConfig,
-    private readonly options: { onRetry?: (reason: string) => void; onWarning?: (message: string) => void } = {}
+    private readonly options: {
+      onRetry?: (reason: string) => void
+      onWarning?: (message: string) => void
+      /** This workflow run's page, linked from the issue. */
+      runUrl?: string
+    } = {}
   ) {
     this.octokit = getOctokit(
       config.token,
@@ -203,7 +208,7 @@ export class IssueChannel {
     const labels =
       totals.actionNeeded > 0 ? [...new Set([...this.config.labels, ACTION_NEEDED_LABEL])] : this.config.labels
     await this.ensureLabels(labels)
-    const content = buildIssue({ ...batch, convictions: fresh, totals, runUrl: this.config.runUrl })
+    const content = buildIssue({ ...batch, convictions: fresh, totals, runUrl: this.options.runUrl })
     const issue = { owner: this.config.owner, repo: this.config.repo, title: content.title, body: content.body, labels }
     const { data, unassigned } = await this.create(issue)
     const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : ''

@@ -54,11 +54,11 @@ function issueChannel(config: Config, issues: IssueChannel): Channel {
 }
 
 /** A dry run writes the issue it would open beside the report. */
-function dryRunIssueChannel(config: Config, runUrl: string | undefined): Channel {
+function dryRunIssueChannel(config: Config): Channel {
   return {
     name: 'Issue',
     async deliver(batch, notes) {
-      const content = buildIssue({ ...batch, rule: config.rule, notes: [...notes], runUrl })
+      const content = buildIssue({ ...batch, rule: config.rule, notes: [...notes], runUrl: config.runUrl })
       const issuePath = join(dirname(config.reportPath), 'issue.md')
       await writeAtomically(issuePath, `# ${content.title}\n\n${content.body}`)
       return { note: `Dry run: the issue was written to ${issuePath}, not opened.`, notified: false, issuePath }
@@ -82,7 +82,7 @@ export function channelsFor(config: Config, issues: IssueChannel | undefined, op
       })
     )
   }
-  if (config.issue && config.dryRun) channels.push(dryRunIssueChannel(config, config.issue.runUrl))
+  if (config.issue && config.dryRun) channels.push(dryRunIssueChannel(config))
   else if (issues) channels.push(issueChannel(config, issues))
   if (config.email) channels.push(emailChannel(config, config.email, options))
   return channels
