@@ -40,7 +40,10 @@ describe('batchCharts', () => {
     })
     const lines = charts.split('\n')
     expect(lines.filter((line) => line === '```')).toHaveLength(2)
-    for (const line of lines.filter((l) => l.startsWith('    '))) expect(line).toMatch(/^ {4}"[^"#;<>`]*" : \d+$/)
+    const slices = lines.filter((l) => l.startsWith('    '))
+    // One slice in each pie: the verdict and the hostile mailbox, neither dropped.
+    expect(slices).toHaveLength(2)
+    for (const line of slices) expect(line).toMatch(/^ {4}"[^"#;<>`]*" : \d+$/)
   })
 
   it('draws nothing for an empty batch', () => {

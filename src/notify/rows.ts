@@ -134,13 +134,6 @@ export function groupByMailbox<T extends EtdMessage>(messages: T[], rule: MatchR
     .map(([address, grouped]) => ({ address, label: clean(address), messages: grouped }))
 }
 
-/** How often each key occurs, most frequent first, ties in alphabetical order. */
-export function tally(keys: string[]): Array<[string, number]> {
-  const counts = new Map<string, number>()
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1)
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-}
-
 /**
  * What a whole batch holds, when the channels are given only the convictions they can show: counted as
  * the convictions stream past, so that every headline and "N more" speaks of all of them.
