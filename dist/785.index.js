@@ -426,7 +426,7 @@ class IssueChannel {
         const totals = batch.totals ? (0,rows/* totalsWithout */.qv)(batch.totals, recordedHere, batch.rule) : (0,rows/* totalsOf */.vA)(fresh, batch.rule);
         const labels = totals.actionNeeded > 0 ? [...new Set([...this.config.labels, ACTION_NEEDED_LABEL])] : this.config.labels;
         await this.ensureLabels(labels);
-        const content = (0,issue_body/* buildIssue */.y)({ ...batch, convictions: fresh, totals, runUrl: this.config.runUrl });
+        const content = (0,issue_body/* buildIssue */.y)({ ...batch, convictions: fresh, totals, runUrl: this.options.runUrl });
         const issue = { owner: this.config.owner, repo: this.config.repo, title: content.title, body: content.body, labels };
         const { data, unassigned } = await this.create(issue);
         const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : '';
