@@ -89,11 +89,9 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
-  await sim.close()
-  await github.close()
-  await smtp.close()
-  await receiver.close()
-  await rm(dir, { recursive: true, force: true })
+  // Whatever beforeAll got to start is stopped, and the folder goes even when it failed partway.
+  await Promise.allSettled([sim?.close(), github?.close(), smtp?.close(), receiver?.close()])
+  if (dir) await rm(dir, { recursive: true, force: true })
 })
 
 /** The message ids a channel shows, in the order it shows them. */

@@ -211,6 +211,10 @@ describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
     const mismatch = errorOf({ ...APP, 'graph-certificate': `${cert}\n${other.private}` })
     expect(mismatch).toMatch(/^Input 'graph-certificate' has a private key that does not belong to its certificate;/)
     expect(mismatch).not.toContain('PRIVATE KEY-----\n')
+    // Nor any line of the key's body.
+    const keyBody = other.private.split('\n').filter((line) => line.length > 8 && !line.startsWith('-----'))
+    expect(keyBody.length).toBeGreaterThan(10)
+    for (const line of keyBody) expect(mismatch).not.toContain(line)
   })
 
   it('takes the key in PKCS#1 form after the certificate, and hands it on as PKCS#8', async () => {
