@@ -326,3 +326,79 @@ describe('retro verdicts at every phase of the deep rescans, scaled down', () =>
     expect(toldAt('plain')).toEqual([-8 * MINUTE])
   })
 })
+
+describe('a manual run a minute after a scheduled one', () => {
+  // Five scheduled runs 10 minutes apart at 13,000 convictions a day, then a workflow_dispatch run about a
+  // minute after the last one saved. Learned from that gap, the cron would be a minute: some 1,400 runs to
+  // midnight at 2 requests, more than the whole daily-request-budget of 2,000.
+  // Delivered 3 hours before, its verdict given between the last scheduled run and the manual one.
+  const retro = message('retro-between', 'ceo@example.com', T0 - 3 * HOUR, [
+    [2000, 'neutral'],
+    [3 * HOUR + 40 * MINUTE + 30_000, 'phishing']
+  ])
+  let sim: Simulator
+
+  /** The scheduled runs, then the manual one at `manualAt` with `manual` inputs: its record and the saved state. */
+  async function manualRun(inputs: Record<string, string>, manual: Record<string, string>, manualAt: number) {
+    const dir = await mkdtemp(join(tmpdir(), 'etd-manual-'))
+    try {
+      for (let at = T0; at < manualAt; at += 10 * MINUTE) {
+        expect((await runAt(at, sim, dir, { notify: 'none', ...inputs })).failed).toBe(false)
+      }
+      const run = await runAt(
+        manualAt,
+        sim,
+        dir,
+        { notify: 'none', ...inputs, ...manual },
+        {
+          GITHUB_EVENT_NAME: 'workflow_dispatch'
+        }
+      )
+      const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { scheduledRuns: string[] }
+      return { run, state }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      messages: [...backgroundConvictions(T0 - 3 * DAY, T0 + HOUR, CONVICTIONS_PER_DAY), retro],
+      clock: () => clock,
+      rateLimit: false
+    })
+  })
+
+  afterAll(async () => {
+    await sim?.close()
+  })
+
+  it('runs a backfill the budget affords, and leaves the cadence to the scheduled runs', async () => {
+    const manualAt = T0 + 41 * MINUTE
+    const { run, state } = await manualRun({}, { backfill: '2d' }, manualAt)
+    expect(run.failed).toBe(false)
+    // Two days at 13,000 a day are 260 pages, well inside what 2,000 leaves after 139 runs of 2.
+    const said = /Backfill of 2d: about (\d+) ETD requests, searching from/.exec(run.log)
+    expect(Number(said?.[1])).toBeGreaterThan(260)
+    expect(Number(said?.[1])).toBeLessThan(300)
+    expect(run.window.start).toBe(manualAt - 5 * MINUTE - 2 * DAY)
+    expect(state.scheduledRuns).toEqual(
+      ['00:00', '00:10', '00:20', '00:30', '00:40'].map((t) => `2026-11-20T${t}:00.000Z`)
+    )
+  })
+
+  it('runs a deep rescan that is due instead of postponing it', async () => {
+    // Due 41 minutes after the first run's window: not at 00:40, at 00:41.
+    const { run } = await manualRun({ 'rescan-every': '41m' }, {}, T0 + 41 * MINUTE)
+    expect(run.log).toContain('Deep rescan due')
+    expect(run.log).not.toContain('postponed')
+    expect(run.told).toEqual(['retro-between'])
+  })
+
+  it('with rescan-every 0, finds the retro verdicts it is asked to find', async () => {
+    // Every scheduled run is a deep rescan, which at 2 requests a second saves about a minute after it starts.
+    const { run } = await manualRun({ 'rescan-every': '0' }, {}, T0 + 42 * MINUTE)
+    expect(run.log).toContain('Deep rescan due')
+    expect(run.told).toEqual(['retro-between'])
+  })
+})

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { foldRate, reserveForRuns, searchRequests, tallyRequests } from '../src/window/budget.js'
+import {
+  cronInterval,
+  foldRate,
+  reserveForRuns,
+  scheduledRunsWith,
+  searchRequests,
+  tallyRequests
+} from '../src/window/budget.js'
 import { formatDuration } from '../src/config/duration.js'
 import { chunkWindow, ledgerAfter, MAX_CHUNK_MS, nextDeepRescan, planSearch } from '../src/window/plan.js'
 
@@ -337,6 +344,39 @@ describe('budget arithmetic', () => {
   })
 })
 
+describe('the cadence of the scheduled runs', () => {
+  const runsAt = (...minutes: number[]) => minutes.map((m) => NOW + m * MINUTE)
+
+  it('is the median gap, which one late, dropped or bunched run does not move', () => {
+    expect(cronInterval(runsAt(0, 10, 20, 30))).toBe(10 * MINUTE)
+    // Late by 7 minutes, then the next on time: gaps 17 and 3 among tens.
+    expect(cronInterval(runsAt(0, 10, 27, 30, 40, 50))).toBe(10 * MINUTE)
+    // One dropped: a gap of 20 among tens.
+    expect(cronInterval(runsAt(0, 10, 30, 40, 50))).toBe(10 * MINUTE)
+    // An even count of gaps: the mean of the middle two.
+    expect(cronInterval(runsAt(0, 10, 30))).toBe(15 * MINUTE)
+    expect(cronInterval(runsAt(0, 60))).toBe(HOUR)
+  })
+
+  it("is never under GitHub's 5 minutes, and is 5 minutes until two scheduled runs are known", () => {
+    expect(cronInterval(runsAt(0, 1, 2, 3))).toBe(5 * MINUTE)
+    expect(cronInterval(runsAt(0, 5))).toBe(5 * MINUTE)
+    expect(cronInterval(runsAt(0, 6))).toBe(6 * MINUTE)
+    expect(cronInterval(runsAt(0))).toBe(5 * MINUTE)
+    expect(cronInterval([])).toBe(5 * MINUTE)
+  })
+
+  it('adds a scheduled run, keeping the last eight, and leaves a manual run out', () => {
+    const eight = runsAt(-80, -70, -60, -50, -40, -30, -20, -10)
+    expect(scheduledRunsWith(eight, NOW, true)).toEqual([...eight.slice(1), NOW])
+    expect(scheduledRunsWith(eight, NOW, false)).toEqual(eight)
+    expect(scheduledRunsWith(undefined, NOW, true)).toEqual([NOW])
+    expect(scheduledRunsWith(undefined, NOW, false)).toEqual([])
+    // A clock set back: what seems to come after this run is dropped, so that the times stay in order.
+    expect(scheduledRunsWith(runsAt(-20, -10, 0, 2), NOW, true)).toEqual(runsAt(-20, -10, 0))
+  })
+})
+
 describe('ledgerAfter', () => {
   const previous = {
     deepScanAt: at('2026-11-27T05:02:30Z'),
@@ -352,7 +392,7 @@ describe('ledgerAfter', () => {
     })
     expect(plan.deep.kind).toBe('full')
     // The window spans 30 hours, from a day before the last deep rescan: 540 an hour.
-    const run = { now: NOW, requests: 131, scanned: 16_200, scheduled: false }
+    const run = { now: NOW, requests: 131, scanned: 16_200, scheduledRuns: [] }
     expect(ledgerAfter(plan, previous, { ...run, delivered: true })).toEqual({
       deepScanAt: END,
       savedAt: NOW,
@@ -364,7 +404,7 @@ describe('ledgerAfter', () => {
   })
 
   it('counts a first run and a cut rescan as deep, not one that is not due or postponed', () => {
-    const run = { now: NOW, requests: 3, scanned: 0, delivered: true, scheduled: false }
+    const run = { now: NOW, requests: 3, scanned: 0, delivered: true, scheduledRuns: [] }
     const first = planSearch(NOW, settings, { budget: noBudgetHistory })
     expect(ledgerAfter(first, undefined, run).deepScanAt).toBe(END)
     expect(ledgerAfter(first, undefined, { ...run, delivered: false })).toEqual({

@@ -174,7 +174,12 @@ async function outageNote(loaded: Loaded, entries: StateEntries | undefined): Pr
   return `Suspicious: the cache lists ${listed.length} state entries of this watch, but none was restored: the cache service failed (see its warning above). ${standIn}`
 }
 
-function planSearchWindow(config: Config, now: number, previous: WatchState | undefined): SearchPlan {
+function planSearchWindow(
+  config: Config,
+  now: number,
+  previous: WatchState | undefined,
+  scheduledRuns: number[]
+): SearchPlan {
   const requests = previous?.requests
   const plan = planSearch(now, config, {
     watermark: previous?.watermark,
@@ -183,8 +188,7 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
     budget: {
       usedToday: requests?.day === utcDay(now) ? requests.count : 0,
       ratePerHour: previous?.ratePerHour,
-      // Only scheduled runs tell the cadence: a manual run a minute after one is no one-minute cron.
-      intervalMs: cronInterval(scheduledRunsWith(previous?.scheduledRuns, now, scheduledRun(config.runner)))
+      intervalMs: cronInterval(scheduledRuns)
     }
   })
   const zone = config.timeZone
@@ -539,7 +543,9 @@ export async function run(options: RunOptions): Promise<void> {
       return { store, entries, issues, restored, known }
     })
     const previous = restored.state
-    const plan = await core.group('Plan', async () => planSearchWindow(config, now(), previous))
+    // Only scheduled runs tell the cadence, by when they start: a manual run a minute after one is no one-minute cron.
+    const scheduledRuns = scheduledRunsWith(previous?.scheduledRuns, now(), scheduledRun(config.runner))
+    const plan = await core.group('Plan', async () => planSearchWindow(config, now(), previous, scheduledRuns))
     const { window } = plan
     // A backfill tells what lies before where the watch began, and moves that back; between the old
     // horizon and what the state still remembers, earlier runs told.
@@ -599,7 +605,7 @@ export async function run(options: RunOptions): Promise<void> {
         requests,
         scanned: found.scan.scanned,
         delivered,
-        scheduled: scheduledRun(config.runner)
+        scheduledRuns
       })
     const saved = await core.group('State save', () =>
       saveState(store, config, delivery, {

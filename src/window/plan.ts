@@ -1,14 +1,6 @@
 import { MAX_AGE_MS as ETD_MAX_AGE_MS, MAX_PAGE_SIZE, MAX_SPAN_MS } from '../etd/limits.js'
 import type { Ledger } from '../state/state.js'
-import {
-  foldRate,
-  nextUtcMidnight,
-  reserveForRuns,
-  scheduledRunsWith,
-  searchRequests,
-  tallyRequests,
-  type BudgetView
-} from './budget.js'
+import { foldRate, nextUtcMidnight, reserveForRuns, searchRequests, tallyRequests, type BudgetView } from './budget.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -233,13 +225,12 @@ export function deepScanAfter(plan: SearchPlan, previous: number | undefined, de
 export function ledgerAfter(
   plan: SearchPlan,
   previous: Ledger | undefined,
-  run: { now: number; requests: number; scanned: number; delivered: boolean; scheduled: boolean }
+  run: { now: number; requests: number; scanned: number; delivered: boolean; scheduledRuns: number[] }
 ): Ledger {
-  const scheduledRuns = scheduledRunsWith(previous?.scheduledRuns, run.now, run.scheduled)
   return {
     deepScanAt: deepScanAfter(plan, previous?.deepScanAt, run.delivered),
     savedAt: run.now,
-    scheduledRuns: scheduledRuns.length > 0 ? scheduledRuns : undefined,
+    scheduledRuns: run.scheduledRuns.length > 0 ? run.scheduledRuns : undefined,
     requests: tallyRequests(previous?.requests, run.now, run.requests),
     ratePerHour: foldRate(previous?.ratePerHour, run.scanned, plan.window.end - plan.window.start)
   }
