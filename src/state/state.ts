@@ -15,7 +15,7 @@ export interface WatchState {
   deepScanAt?: number
   /** When this state was saved. */
   savedAt?: number
-  /** When the last few scheduled runs saved, oldest first: their gaps tell how often the watch runs. */
+  /** When the last few scheduled runs started, oldest first: their gaps tell how often the watch runs. */
   scheduledRuns?: number[]
   /** ETD requests this watch made on one UTC day, against `daily-request-budget`. */
   requests?: RequestTally

@@ -150,8 +150,8 @@ function planBackfill(now: number, settings: WindowSettings, memory: PlanMemory,
 /**
  * The window of one run. The fresh window always runs: from the watermark (less an overlap) to
  * `now - settle`, or `lookback` before that without state. When the deep rescan is due and the budget
- * allows, the window reaches `rescan` before the last deep rescan instead, so that verdicts given late are seen. In whole
- * seconds (what ETD is sent), the start clamped to what ETD still answers for.
+ * allows, the window reaches `rescan` before the last deep rescan instead, so that verdicts given late are
+ * seen. In whole seconds (what ETD is sent), the start clamped to what ETD still answers for.
  */
 export function planSearch(now: number, settings: WindowSettings, memory: PlanMemory): SearchPlan {
   const end = wholeSecond(now - settings.settleDelayMs)
