@@ -5,6 +5,7 @@ import { parseConfig } from '../src/config/config.js'
 import { describeConfig } from '../src/config/describe.js'
 import { parseDuration } from '../src/config/duration.js'
 import { InputError } from '../src/config/errors.js'
+import { scheduledRun } from '../src/config/runner.js'
 import { inputParser } from './helpers/inputs.js'
 
 const SECRETS = { 'etd-api-key': 'k', 'etd-client-id': 'id', 'etd-client-secret': 's', notify: 'none' }
@@ -43,7 +44,7 @@ describe('parseConfig', () => {
     expect(c.lookbackMs).toBe(3_600_000)
     expect(c.settleDelayMs).toBe(300_000)
     expect(c.rescanMs).toBe(24 * 3_600_000)
-    expect(c.rescanEveryMs).toBe(6 * 3_600_000)
+    expect(c.rescanEveryMs).toBe(8 * 3_600_000)
     expect(c.dailyRequestBudget).toBe(2000)
     expect(c.notify).toBe('email')
     expect(c.dryRun).toBe(false)
@@ -230,7 +231,8 @@ describe("parseConfig reads the runner's environment", () => {
         GITHUB_WORKSPACE: '/home/runner/work/watch/watch',
         ACTIONS_CACHE_MODE: 'read',
         GITHUB_STEP_SUMMARY: '/home/runner/work/_temp/_runner_file_commands/step_summary_1',
-        RUNNER_TEMP: '/home/runner/work/_temp'
+        RUNNER_TEMP: '/home/runner/work/_temp',
+        GITHUB_EVENT_NAME: 'workflow_dispatch'
       })
     ).toEqual({
       runId: '16549876012',
@@ -239,8 +241,18 @@ describe("parseConfig reads the runner's environment", () => {
       cacheMode: 'read',
       summaryPath: '/home/runner/work/_temp/_runner_file_commands/step_summary_1',
       temp: '/home/runner/work/_temp',
+      event: 'workflow_dispatch',
       warnings: []
     })
+  })
+
+  it('counts a scheduled run, and a run outside Actions (a crontab), as one that tells the cadence', () => {
+    expect(scheduledRun(runner({ GITHUB_EVENT_NAME: 'schedule' }))).toBe(true)
+    expect(scheduledRun(runner({ GITHUB_EVENT_NAME: '' }))).toBe(true)
+    expect(scheduledRun(runner({}))).toBe(true)
+    for (const event of ['workflow_dispatch', 'repository_dispatch', 'push', 'Schedule']) {
+      expect(scheduledRun(runner({ GITHUB_EVENT_NAME: event }))).toBe(false)
+    }
   })
 
   it.each([

@@ -101,7 +101,7 @@ describe('several runs in a row, state in a file', () => {
     expect(second.outputs['new-count']).toBe('1')
     expect(second.outputs['etd-requests']).toBe('2')
     expect(second.summary).toContain(
-      '<p>ETD: 2 requests this run (1 token, 1 search); 4 of 2,000 today; deep rescan next due 14:55 UTC.</p>'
+      '<p>ETD: 2 requests this run (1 token, 1 search); 4 of 2,000 today; deep rescan next due 16:55 UTC.</p>'
     )
     expect((await runAt(T0 + 2 * HOUR)).notices).toEqual([])
   })
@@ -114,7 +114,7 @@ describe('several runs in a row, state in a file', () => {
     expect(run.log).toContain('Searching ETD for messages received 2026-11-20 08:55–09:55 Europe/Zurich')
     expect(run.summary).toContain('<p>Window 2026-11-20 08:55–09:55 Europe/Zurich: 1 messages scanned')
     expect(run.summary).toContain('<td>2026-11-20 09:30 Europe/Zurich</td>')
-    expect(run.summary).toContain('deep rescan next due 15:55 Europe/Zurich.</p>')
+    expect(run.summary).toContain('deep rescan next due 17:55 Europe/Zurich.</p>')
     expect(run.summary).toContain('watermark 2026-11-20 09:55 Europe/Zurich,')
     expect(run.summary).not.toMatch(/\d\d:\d\d(:\d\d)?(\.\d+)?Z|UTC/)
     expect(run.outputs['window-start']).toBe('2026-11-20T07:55:00.000Z')
@@ -266,10 +266,13 @@ describe('several runs in a row, state in a file', () => {
     expect(after).toEqual({
       ...before,
       savedAt: after.savedAt,
+      scheduledRuns: after.scheduledRuns,
       requests: after.requests,
       ratePerHour: after.ratePerHour
     })
     expect(after.savedAt).toBe('2026-11-20T10:00:00.000Z')
+    // The failed run was a scheduled run all the same: it tells the cadence.
+    expect(after.scheduledRuns).toEqual(['2026-11-20T09:00:00.000Z', '2026-11-20T10:00:00.000Z'])
     expect(after.requests).toEqual({ day: '2026-11-20', count: 4 })
 
     const retried = await runAt(T0 + 2 * HOUR, await email('right'))

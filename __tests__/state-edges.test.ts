@@ -346,6 +346,68 @@ describe('parseState of the format 2 fields', () => {
   })
 })
 
+describe('parseState of the scheduled run times', () => {
+  const runs = (...times: string[]) => times.map((t) => `2026-11-27T${t}Z`)
+  const MALFORMED = { ok: false, reason: 'its scheduled run times are malformed' }
+
+  it('reads up to eight, oldest first, and writes them back the same', () => {
+    const eight = runs(
+      '09:00:00',
+      '09:10:00',
+      '09:20:00',
+      '09:30:00',
+      '09:40:00',
+      '09:50:00',
+      '09:55:00',
+      '10:00:00.250'
+    )
+    const parsed = parseState(doc({ scheduledRuns: eight }))
+    expect(parsed.ok && parsed.state.scheduledRuns).toEqual([
+      T - HOUR,
+      T - 50 * 60_000,
+      T - 40 * 60_000,
+      T - 30 * 60_000,
+      T - 20 * 60_000,
+      T - 10 * 60_000,
+      T - 5 * 60_000,
+      T + 250
+    ])
+    expect(parsed.ok && parseState(stateText(parsed.state))).toEqual(parsed)
+    // None kept: nothing written, nothing read.
+    expect(stateText({ version: 2, horizon: T, watermark: T, scheduledRuns: [], notified: new Map() })).not.toContain(
+      'scheduledRuns'
+    )
+    expect(parseState(doc({ scheduledRuns: [] }))).toEqual(parseState(doc({})))
+  })
+
+  it.each([
+    ['a time alone', runs('10:00:00')[0]],
+    ['an object', { 0: runs('10:00:00')[0] }],
+    ['null', null],
+    [
+      'nine times',
+      runs('09:00:00', '09:01:00', '09:02:00', '09:03:00', '09:04:00', '09:05:00', '09:06:00', '09:07:00', '09:08:00')
+    ],
+    ['a number among them', [...runs('09:00:00'), T]],
+    ['a time that is no time', [...runs('09:00:00'), 'later']],
+    ['the same time twice', runs('09:00:00', '09:00:00')],
+    ['times out of order', runs('09:10:00', '09:00:00')]
+  ])('refuses %s', (_case, scheduledRuns) => {
+    expect(parseState(doc({ scheduledRuns }))).toEqual(MALFORMED)
+  })
+
+  it('distrusts a scheduled run in the future, as any other time', () => {
+    const state: WatchState = {
+      version: 2,
+      horizon: T,
+      watermark: T,
+      scheduledRuns: [T, T + HOUR],
+      notified: new Map()
+    }
+    expect(untrustedTimes(state, T)).toBe('its last scheduled run 2026-11-27T11:00:00.000Z lies in the future')
+  })
+})
+
 describe('utcDay', () => {
   it('is the UTC date alone', () => {
     expect(utcDay(Date.UTC(2026, 10, 27, 23, 59, 59, 999))).toBe('2026-11-27')

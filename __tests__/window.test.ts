@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { foldRate, reserveForRuns, searchRequests, tallyRequests } from '../src/window/budget.js'
+import {
+  cronInterval,
+  foldRate,
+  reserveForRuns,
+  scheduledRunsWith,
+  searchRequests,
+  tallyRequests
+} from '../src/window/budget.js'
 import { formatDuration } from '../src/config/duration.js'
 import { chunkWindow, ledgerAfter, MAX_CHUNK_MS, nextDeepRescan, planSearch } from '../src/window/plan.js'
 
@@ -57,17 +64,18 @@ describe('planSearch with state', () => {
     expect(nextDeepRescan(plan, settings.rescanEveryMs)).toBe(at('2026-11-27T12:00:00Z'))
   })
 
-  it('reaches back over the whole rescan range when the deep rescan is due', () => {
+  it('reaches back the rescan range from the last deep rescan when the next is due', () => {
     const deepScanAt = at('2026-11-27T05:02:30Z')
     const plan = planSearch(NOW, settings, {
       watermark,
       deepScanAt,
       budget: { usedToday: 500, ratePerHour: 540, intervalMs: 10 * MINUTE }
     })
-    expect(plan.window).toEqual({ start: at('2026-11-26T11:02:30Z'), end: END })
+    // A day before the last deep rescan: a verdict given a day after delivery, just after it, is still seen.
+    expect(plan.window).toEqual({ start: at('2026-11-26T05:02:30Z'), end: END })
     expect(plan.fresh).toEqual({ start: at('2026-11-27T10:47:30Z'), end: END })
-    // 23h45m at 540 an hour: 12,825 messages, 129 pages.
-    expect(plan.deep).toEqual({ kind: 'full', start: at('2026-11-26T11:02:30Z'), estimate: 129 })
+    // 29h45m at 540 an hour: 16,065 messages, 161 pages.
+    expect(plan.deep).toEqual({ kind: 'full', start: at('2026-11-26T05:02:30Z'), estimate: 161 })
     expect(plan.startSetBy).toBe('rescan')
     expect(nextDeepRescan(plan, settings.rescanEveryMs)).toBe(at('2026-11-27T17:02:30Z'))
   })
@@ -150,17 +158,30 @@ describe('planSearch with state', () => {
       expect(deepOf(2000, 1638)).toEqual({ kind: 'postponed', estimate: 129, available: 128, retryAt })
     })
 
-    it('is postponed, not cut, when a whole day holds exactly what it needs', () => {
-      // A day: 561 - 144 runs x 3 = 129; left today: 561 - 300 - 3 - 231 = 27.
-      expect(deepOf(561, 300)).toEqual({ kind: 'postponed', estimate: 129, available: 27, retryAt })
+    it('is postponed, not cut, when the first run of a new day holds exactly what it needs', () => {
+      // That run: 564 - 144 runs x 3 - its own 3 = 129; left today: 564 - 303 - 3 - 231 = 27.
+      expect(deepOf(564, 303)).toEqual({ kind: 'postponed', estimate: 129, available: 27, retryAt })
       // One less, and it is cut: 27 pages of 100 at 540 an hour are 5h (plus the rounding to a second).
-      expect(deepOf(560, 299)).toEqual({
+      expect(deepOf(563, 302)).toEqual({
         kind: 'cut',
         start: at('2026-11-27T05:47:30Z'),
         wantedStart,
         estimate: 129,
         available: 27
       })
+    })
+
+    it('is postponed only if it still fits then, when its window has grown by the hours it waited', () => {
+      const deepOf = (dailyRequestBudget: number) =>
+        planSearch(
+          NOW,
+          { ...settings, dailyRequestBudget },
+          { watermark, deepScanAt: at('2026-11-27T05:02:30Z'), budget: { ...budget, usedToday: 300 } }
+        ).deep
+      // 161 pages now; at midnight 42h37m30s from a day before the last deep rescan: 231 pages, which
+      // 666 - 144 runs x 3 - 3 holds.
+      expect(deepOf(666)).toEqual({ kind: 'postponed', estimate: 161, available: 132, retryAt })
+      expect(deepOf(665)).toMatchObject({ kind: 'cut', estimate: 161, available: 131 })
     })
 
     it('is postponed when nothing is left today, even though no day could hold it', () => {
@@ -279,14 +300,10 @@ describe('planSearch with backfill at its edges', () => {
     expect(planSearch(NOW, { ...settings, backfillMs: HOUR }, { budget: noBudgetHistory }).startSetBy).toBe('lookback')
     // Put off to tomorrow: today's window starts at the watermark.
     expect(plan(1108, 100).startSetBy).toBe('watermark')
-    // With the deep rescan due (a day back) and the watch begun 6 hours ago, a 12-hour backfill runs inside it: the rescan set the start;
-    // a one-day backfill starts exactly where the rescan does, and is named.
-    const due = {
-      watermark,
-      horizon: END - 6 * HOUR,
-      deepScanAt: at('2026-11-26T00:00:00Z'),
-      budget: { usedToday: 0, ratePerHour: 300 }
-    }
+    // With the deep rescan due (a day back: none has run since an upgrade) and the watch begun 6 hours ago, a
+    // 12-hour backfill runs inside it: the rescan set the start; a one-day backfill starts exactly where the
+    // rescan does, and is named.
+    const due = { watermark, horizon: END - 6 * HOUR, budget: { usedToday: 0, ratePerHour: 300 } }
     const inside = planSearch(NOW, { ...settings, backfillMs: 12 * HOUR, dailyRequestBudget: 10_000 }, due)
     expect(inside.backfill?.kind).toBe('run')
     expect(inside.startSetBy).toBe('rescan')
@@ -327,6 +344,39 @@ describe('budget arithmetic', () => {
   })
 })
 
+describe('the cadence of the scheduled runs', () => {
+  const runsAt = (...minutes: number[]) => minutes.map((m) => NOW + m * MINUTE)
+
+  it('is the median gap, which one late, dropped or bunched run does not move', () => {
+    expect(cronInterval(runsAt(0, 10, 20, 30))).toBe(10 * MINUTE)
+    // Late by 7 minutes, then the next on time: gaps 17 and 3 among tens.
+    expect(cronInterval(runsAt(0, 10, 27, 30, 40, 50))).toBe(10 * MINUTE)
+    // One dropped: a gap of 20 among tens.
+    expect(cronInterval(runsAt(0, 10, 30, 40, 50))).toBe(10 * MINUTE)
+    // An even count of gaps: the mean of the middle two.
+    expect(cronInterval(runsAt(0, 10, 30))).toBe(15 * MINUTE)
+    expect(cronInterval(runsAt(0, 60))).toBe(HOUR)
+  })
+
+  it("is never under GitHub's 5 minutes, and is 5 minutes until two scheduled runs are known", () => {
+    expect(cronInterval(runsAt(0, 1, 2, 3))).toBe(5 * MINUTE)
+    expect(cronInterval(runsAt(0, 5))).toBe(5 * MINUTE)
+    expect(cronInterval(runsAt(0, 6))).toBe(6 * MINUTE)
+    expect(cronInterval(runsAt(0))).toBe(5 * MINUTE)
+    expect(cronInterval([])).toBe(5 * MINUTE)
+  })
+
+  it('adds a scheduled run, keeping the last eight, and leaves a manual run out', () => {
+    const eight = runsAt(-80, -70, -60, -50, -40, -30, -20, -10)
+    expect(scheduledRunsWith(eight, NOW, true)).toEqual([...eight.slice(1), NOW])
+    expect(scheduledRunsWith(eight, NOW, false)).toEqual(eight)
+    expect(scheduledRunsWith(undefined, NOW, true)).toEqual([NOW])
+    expect(scheduledRunsWith(undefined, NOW, false)).toEqual([])
+    // A clock set back: what seems to come after this run is dropped, so that the times stay in order.
+    expect(scheduledRunsWith(runsAt(-20, -10, 0, 2), NOW, true)).toEqual(runsAt(-20, -10, 0))
+  })
+})
+
 describe('ledgerAfter', () => {
   const previous = {
     deepScanAt: at('2026-11-27T05:02:30Z'),
@@ -341,10 +391,12 @@ describe('ledgerAfter', () => {
       budget: { usedToday: 70, ratePerHour: 540 }
     })
     expect(plan.deep.kind).toBe('full')
-    const run = { now: NOW, requests: 131, scanned: 12_960 }
+    // The window spans 30 hours, from a day before the last deep rescan: 540 an hour.
+    const run = { now: NOW, requests: 131, scanned: 16_200, scheduledRuns: [] }
     expect(ledgerAfter(plan, previous, { ...run, delivered: true })).toEqual({
       deepScanAt: END,
       savedAt: NOW,
+      scheduledRuns: undefined,
       requests: { day: '2026-11-27', count: 201 },
       ratePerHour: 540
     })
@@ -352,12 +404,13 @@ describe('ledgerAfter', () => {
   })
 
   it('counts a first run and a cut rescan as deep, not one that is not due or postponed', () => {
-    const run = { now: NOW, requests: 3, scanned: 0, delivered: true }
+    const run = { now: NOW, requests: 3, scanned: 0, delivered: true, scheduledRuns: [] }
     const first = planSearch(NOW, settings, { budget: noBudgetHistory })
     expect(ledgerAfter(first, undefined, run).deepScanAt).toBe(END)
     expect(ledgerAfter(first, undefined, { ...run, delivered: false })).toEqual({
       deepScanAt: undefined,
       savedAt: NOW,
+      scheduledRuns: undefined,
       requests: { day: '2026-11-27', count: 3 },
       ratePerHour: 0
     })

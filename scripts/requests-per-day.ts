@@ -12,5 +12,5 @@ console.log(requestsTable(days))
 await mkdir(dirname(values.out!), { recursive: true })
 await writeFile(values.out!, `${JSON.stringify(days, null, 2)}\n`)
 console.log(
-  `\nRequests per day with the default inputs (rescan 24h, rescan-every 6h, daily-request-budget 2000); ${values.out}`
+  `\nRequests per day with the default inputs (rescan 24h, rescan-every 8h, daily-request-budget 2000); ${values.out}`
 )

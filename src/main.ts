@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { appendFile } from 'node:fs/promises'
 import { parseConfig, type Config } from './config/config.js'
 import { describeConfig } from './config/describe.js'
+import { scheduledRun } from './config/runner.js'
 import { formatDuration } from './config/duration.js'
 import { unpacedLimiter, type Clock } from './common/rate-limiter.js'
 import { EtdClient, EtdError } from './etd/client.js'
@@ -25,13 +26,15 @@ import type { StateEntries, StateEntry } from './state/prune.js'
 import { pendingToSave } from './state/deliveries.js'
 import { FileStateStore, type Loaded, type StateStore } from './state/store.js'
 import { clockTime, count, formatTime, formatWindow } from './notify/format.js'
-import { tallyRequests } from './window/budget.js'
+import { cronInterval, scheduledRunsWith, tallyRequests } from './window/budget.js'
 import {
+  deepScanAfter,
   FRESH_OVERLAP_MS,
   type Backfill,
   ledgerAfter,
   nextDeepRescan,
   planSearch,
+  reachOf,
   type SearchPlan,
   type SearchWindow
 } from './window/plan.js'
@@ -171,7 +174,12 @@ async function outageNote(loaded: Loaded, entries: StateEntries | undefined): Pr
   return `Suspicious: the cache lists ${listed.length} state entries of this watch, but none was restored: the cache service failed (see its warning above). ${standIn}`
 }
 
-function planSearchWindow(config: Config, now: number, previous: WatchState | undefined): SearchPlan {
+function planSearchWindow(
+  config: Config,
+  now: number,
+  previous: WatchState | undefined,
+  scheduledRuns: number[]
+): SearchPlan {
   const requests = previous?.requests
   const plan = planSearch(now, config, {
     watermark: previous?.watermark,
@@ -180,7 +188,7 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
     budget: {
       usedToday: requests?.day === utcDay(now) ? requests.count : 0,
       ratePerHour: previous?.ratePerHour,
-      intervalMs: previous?.savedAt !== undefined && previous.savedAt < now ? now - previous.savedAt : undefined
+      intervalMs: cronInterval(scheduledRuns)
     }
   })
   const zone = config.timeZone
@@ -206,8 +214,8 @@ function planSearchWindow(config: Config, now: number, previous: WatchState | un
     core.warning(
       `Deep rescan postponed: it needs about ${count(deep.estimate)} ETD requests and only ` +
         `${count(deep.available)} of today's daily-request-budget of ${budget} are left for it after the fresh ` +
-        `windows. It runs at the first run after ${clockTime(deep.retryAt, now, zone)}; retro verdicts on older ` +
-        'messages wait until then.'
+        `windows. It runs at the first run after ${clockTime(deep.retryAt, now, zone)}, scheduled or manual, when the ` +
+        "day's budget starts over; retro verdicts on older messages wait until then."
     )
   } else if (deep.kind === 'cut') {
     core.warning(
@@ -535,19 +543,25 @@ export async function run(options: RunOptions): Promise<void> {
       return { store, entries, issues, restored, known }
     })
     const previous = restored.state
-    const plan = await core.group('Plan', async () => planSearchWindow(config, now(), previous))
+    // Only scheduled runs tell the cadence, by when they start: a manual run a minute after one is no one-minute cron.
+    const scheduledRuns = scheduledRunsWith(previous?.scheduledRuns, now(), scheduledRun(config.runner))
+    const plan = await core.group('Plan', async () => planSearchWindow(config, now(), previous, scheduledRuns))
     const { window } = plan
     // A backfill tells what lies before where the watch began, and moves that back; between the old
     // horizon and what the state still remembers, earlier runs told.
     const backfilled = previous !== undefined && plan.backfill?.kind === 'run'
     const horizon = previous ? (backfilled ? Math.min(previous.horizon, window.start) : previous.horizon) : window.start
     // How far back a later window reaches: what the state must remember, and what earlier runs told.
-    const reach = Math.max(config.rescanMs, FRESH_OVERLAP_MS)
-    const covered = backfilled ? { start: previous.horizon, end: previous.watermark - reach } : undefined
+    const covered = backfilled
+      ? { start: previous.horizon, end: reachOf(previous.deepScanAt, previous.watermark, config.rescanMs) }
+      : undefined
     const recorded = backfilled ? await knownFromIssues(issues, known) : known
     const client = etdClient(config, options.etdClock)
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
-    const next = carriedOver(known, window.end - reach)
+    const next = carriedOver(
+      known,
+      reachOf(deepScanAfter(plan, previous?.deepScanAt, true), window.end, config.rescanMs)
+    )
     const found = await core.group('ETD fetch', () =>
       findConvictions(client, plan, config, recorded, next, { horizon, covered }, now())
     )
@@ -586,7 +600,13 @@ export async function run(options: RunOptions): Promise<void> {
     setDeliveryOutputs(delivery)
 
     const ledger = (delivered: boolean) =>
-      ledgerAfter(plan, previous, { now: now(), requests, scanned: found.scan.scanned, delivered })
+      ledgerAfter(plan, previous, {
+        now: now(),
+        requests,
+        scanned: found.scan.scanned,
+        delivered,
+        scheduledRuns
+      })
     const saved = await core.group('State save', () =>
       saveState(store, config, delivery, {
         whole: () =>

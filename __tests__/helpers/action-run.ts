@@ -57,6 +57,8 @@ export async function runAction(
   process.env.GITHUB_OUTPUT = outputFile
   process.env.GITHUB_STEP_SUMMARY = summaryFile
   process.env.RUNNER_TEMP = workDir
+  // A scheduled run, as the watch's runs are, whatever event runs the tests; a test may say otherwise.
+  process.env.GITHUB_EVENT_NAME = 'schedule'
   Object.assign(process.env, options.env)
   const chunks: string[] = []
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {

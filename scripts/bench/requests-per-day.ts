@@ -38,6 +38,8 @@ async function runAt(
   clock = at
   for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
   process.env.GITHUB_OUTPUT = join(dir, 'outputs.txt')
+  // Scheduled runs: the budget learns the cadence from them.
+  process.env.GITHUB_EVENT_NAME = 'schedule'
   await writeFile(process.env.GITHUB_OUTPUT, '')
   const log: string[] = []
   const write = process.stdout.write.bind(process.stdout)

@@ -224,7 +224,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     lookbackGiven: input('lookback').trim() !== '',
     backfillMs: backfill(input),
     rescanMs: duration(input, 'rescan', '24h', true),
-    rescanEveryMs: duration(input, 'rescan-every', '6h', true),
+    rescanEveryMs: duration(input, 'rescan-every', '8h', true),
     settleDelayMs: duration(input, 'settle-delay', '5m', true),
     dailyRequestBudget: integer(input, 'daily-request-budget', 2000, 1, TENANT_DAILY_QUOTA),
     state: stateConfig(input, env),

@@ -18,6 +18,8 @@ export interface RunnerConfig {
   summaryPath?: string
   /** RUNNER_TEMP; absent outside Actions. */
   temp?: string
+  /** GITHUB_EVENT_NAME (`schedule`, `workflow_dispatch`, …); absent outside Actions. */
+  event?: string
   /** Environment values ignored on purpose, for the log. */
   warnings: string[]
 }
@@ -41,6 +43,13 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value
 }
 
+/**
+ * Whether the run is one of the watch's scheduled runs, whose gaps tell its cadence: `on: schedule`, or a
+ * run outside Actions (a crontab). A manual run (`workflow_dispatch`) is not.
+ */
+export const scheduledRun = (runner: Pick<RunnerConfig, 'event'>) =>
+  runner.event === undefined || runner.event === 'schedule'
+
 export function parseRunnerConfig(env: NodeJS.ProcessEnv): RunnerConfig {
   const warnings: string[] = []
   const mode = env.ACTIONS_CACHE_MODE?.trim().toLowerCase() ?? ''
@@ -57,6 +66,7 @@ export function parseRunnerConfig(env: NodeJS.ProcessEnv): RunnerConfig {
     cacheMode: known ? (mode as CacheMode) : undefined,
     summaryPath: absolutePath(env, 'GITHUB_STEP_SUMMARY'),
     temp: absolutePath(env, 'RUNNER_TEMP'),
+    event: env.GITHUB_EVENT_NAME || undefined,
     warnings
   }
 }

@@ -13,8 +13,10 @@ export interface WatchState {
   watermark: number
   /** End of the window of the last deep rescan; absent until one has run (then one is due). */
   deepScanAt?: number
-  /** When this state was saved: the gap to the next run tells how often the watch runs. */
+  /** When this state was saved. */
   savedAt?: number
+  /** When the last few scheduled runs started, oldest first: their gaps tell how often the watch runs. */
+  scheduledRuns?: number[]
   /** ETD requests this watch made on one UTC day, against `daily-request-budget`. */
   requests?: RequestTally
   /** Messages per hour that ETD returned for the verdict filter lately: what a deep rescan will cost. */
@@ -28,7 +30,10 @@ export interface WatchState {
 }
 
 /** What the state keeps of a run besides the convictions: the rescan, budget, rate and heartbeat bookkeeping. */
-export type Ledger = Pick<WatchState, 'deepScanAt' | 'savedAt' | 'requests' | 'ratePerHour' | 'heartbeat' | 'pending'>
+export type Ledger = Pick<
+  WatchState,
+  'deepScanAt' | 'savedAt' | 'scheduledRuns' | 'requests' | 'ratePerHour' | 'heartbeat' | 'pending'
+>
 
 export interface HeartbeatTally {
   /** When the last heartbeat was due (or counting began): one a UTC day. */
@@ -56,6 +61,8 @@ type Parsed = { ok: true; state: WatchState; migratedFrom?: number } | { ok: fal
 const MAX_ENTRIES = 1_000_000
 const MAX_ID_LENGTH = 200
 const MAX_COUNT = 10_000_000
+/** The scheduled runs the state keeps: seven gaps, whose median one late or bunched run cannot move. */
+export const SCHEDULED_RUNS_KEPT = 8
 /** Clocks of runners and of the machine that wrote the state differ a little; more than this is a lie. */
 export const CLOCK_SKEW_MS = 5 * 60_000
 const iso = (millis: number) => new Date(millis).toISOString()
@@ -114,6 +121,15 @@ function parseHeartbeat(beat: unknown): HeartbeatTally | undefined | null {
   return { since, runs: beat.runs, convictions: beat.convictions }
 }
 
+/** Added within format 2, optional: strictly increasing times, a few. `null` when present but malformed. */
+export function parseScheduledRuns(value: unknown): number[] | undefined | null {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.length > SCHEDULED_RUNS_KEPT) return null
+  const times = value.map(time)
+  const ordered = times.every((at, i) => at !== undefined && (i === 0 || at > times[i - 1]!))
+  return ordered ? (times as number[]) : null
+}
+
 /**
  * Parses a saved state, migrating version 1 (which had no rescan, budget or rate fields: a deep rescan is
  * then due at once, as version 1 did on every run). Anything unexpected makes the whole state invalid,
@@ -139,6 +155,8 @@ export function parseState(text: string): Parsed {
   if (added === undefined) return { ok: false, reason: 'its rescan, request or rate fields are malformed' }
   const heartbeat = parseHeartbeat(data.heartbeat)
   if (heartbeat === null) return { ok: false, reason: 'its heartbeat is malformed' }
+  const scheduledRuns = parseScheduledRuns(data.scheduledRuns)
+  if (scheduledRuns === null) return { ok: false, reason: 'its scheduled run times are malformed' }
   const pending = data.pending === undefined ? undefined : parsePending(data.pending)
   if (pending !== undefined && !Array.isArray(pending)) return { ok: false, reason: pending.reason }
   if (!isRecord(data.notified)) return { ok: false, reason: 'its notified list is missing' }
@@ -167,6 +185,7 @@ export function parseState(text: string): Parsed {
     watermark,
     ...added,
     ...(heartbeat ? { heartbeat } : {}),
+    ...(scheduledRuns && scheduledRuns.length > 0 ? { scheduledRuns } : {}),
     ...(pending && pending.length > 0 ? { pending } : {}),
     notified
   }
@@ -185,6 +204,7 @@ export function untrustedTimes(state: WatchState, now: number): string | undefin
     ['watermark', state.watermark],
     ['last deep rescan', state.deepScanAt],
     ['save time', state.savedAt],
+    ['last scheduled run', state.scheduledRuns?.at(-1)],
     ['last heartbeat', state.heartbeat?.since]
   ]
   const future = times.find(([, at]) => at !== undefined && at > latest)
@@ -208,6 +228,9 @@ export function* serializeState(state: WatchState): Generator<string> {
   const optional = [
     state.deepScanAt === undefined ? undefined : `  "deepScanAt": "${iso(state.deepScanAt)}",`,
     state.savedAt === undefined ? undefined : `  "savedAt": "${iso(state.savedAt)}",`,
+    state.scheduledRuns === undefined || state.scheduledRuns.length === 0
+      ? undefined
+      : `  "scheduledRuns": ${JSON.stringify(state.scheduledRuns.map(iso))},`,
     state.requests === undefined ? undefined : `  "requests": ${JSON.stringify(state.requests)},`,
     state.ratePerHour === undefined ? undefined : `  "ratePerHour": ${JSON.stringify(state.ratePerHour)},`,
     state.heartbeat === undefined

@@ -1,7 +1,8 @@
 import { MAX_PAGE_SIZE } from '../etd/limits.js'
-import type { RequestTally } from '../state/state.js'
+import { SCHEDULED_RUNS_KEPT, type RequestTally } from '../state/state.js'
 
-const HOUR = 3_600_000
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 /** How much history the rate estimate weighs against one new sample of a window's length. */
 const RATE_MEMORY_MS = 6 * HOUR
@@ -19,8 +20,31 @@ export interface BudgetView {
   usedToday: number
   /** Messages per hour the verdict filter returns, from earlier runs; unknown before the first. */
   ratePerHour?: number
-  /** How long ago the previous run saved: the cron interval, as far as the watch can tell. */
+  /** How often the scheduled runs come (see cronInterval). */
   intervalMs?: number
+}
+
+/** GitHub never starts a scheduled workflow more often than this. */
+export const MIN_CRON_MS = 5 * MINUTE
+
+/** The recent scheduled runs, oldest first, with this run's time added when it is one of them. */
+export function scheduledRunsWith(previous: readonly number[] | undefined, now: number, scheduled: boolean): number[] {
+  if (!scheduled) return [...(previous ?? [])]
+  return [...(previous ?? []).filter((at) => at < now), now].slice(-SCHEDULED_RUNS_KEPT)
+}
+
+/**
+ * How often the watch runs: the median gap between its recent scheduled runs (GitHub delays, drops and
+ * bunches them), never under GitHub's minimum, and that minimum until two are known.
+ */
+export function cronInterval(scheduledRuns: readonly number[]): number {
+  const gaps = scheduledRuns
+    .slice(1)
+    .map((at, i) => at - scheduledRuns[i])
+    .sort((a, b) => a - b)
+  const middle = Math.floor(gaps.length / 2)
+  const median = gaps.length % 2 === 1 ? gaps[middle] : (gaps[middle - 1] + gaps[middle]) / 2
+  return gaps.length === 0 ? MIN_CRON_MS : Math.max(MIN_CRON_MS, median)
 }
 
 /**

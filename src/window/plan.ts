@@ -44,9 +44,9 @@ export type DeepRescan =
   | { kind: 'not-due'; dueAt: number }
   /** `estimate` is undefined until a run has measured how many messages ETD returns per hour. */
   | { kind: 'full'; start: number; estimate?: number }
-  /** Does not fit in what is left of today's budget; due again from `retryAt`. */
+  /** Does not fit in what is left of today's budget; the first run from `retryAt` (a new day's) runs it. */
   | { kind: 'postponed'; estimate: number; available: number; retryAt: number }
-  /** Would never fit in a day's budget: its newest part that fits, from `start` instead of `wantedStart`. */
+  /** Would not fit in a new day's budget either: its newest part that fits, from `start` instead of `wantedStart`. */
   | { kind: 'cut'; start: number; wantedStart: number; estimate: number; available: number }
 
 export type Backfill =
@@ -87,22 +87,42 @@ function budgetRoom(now: number, settings: WindowSettings, memory: PlanMemory): 
   }
 }
 
+/**
+ * Where a deep rescan starts: `rescan` before the end of the last one's window (before `end` when none
+ * ran), so that a verdict given up to `rescan` after delivery is seen whenever the deep rescan comes.
+ */
+const rescanStart = (deepScanAt: number | undefined, end: number, rescanMs: number) =>
+  Math.min(deepScanAt ?? end, end) - rescanMs
+
+/**
+ * The oldest delivery that a window after a state saved at `watermark`, with `deepScanAt`, can reach:
+ * what that state has to remember.
+ */
+export const reachOf = (deepScanAt: number | undefined, watermark: number, rescanMs: number) =>
+  Math.min(rescanStart(deepScanAt, watermark, rescanMs), watermark - FRESH_OVERLAP_MS)
+
 /** Whether the deep rescan runs, and how far back, within what the day's budget has left. */
 function planDeep(now: number, settings: WindowSettings, memory: PlanMemory, fresh: SearchWindow): DeepRescan {
   if (memory.watermark === undefined) return { kind: 'first-run' }
   if (memory.deepScanAt !== undefined && fresh.end - memory.deepScanAt < settings.rescanEveryMs) {
     return { kind: 'not-due', dueAt: memory.deepScanAt + settings.rescanEveryMs }
   }
-  const start = wholeSecond(fresh.end - settings.rescanMs)
+  const start = wholeSecond(rescanStart(memory.deepScanAt, fresh.end, settings.rescanMs))
   const rate = memory.budget.ratePerHour
   if (start >= fresh.start) return { kind: 'full', start, estimate: 0 }
   if (rate === undefined) return { kind: 'full', start }
   const room = budgetRoom(now, settings, memory)
-  const available = room.today - (1 + searchRequests(rate, fresh.end - fresh.start))
+  const freshCost = 1 + searchRequests(rate, fresh.end - fresh.start)
+  const available = room.today - freshCost
   const estimate = searchRequests(rate, fresh.start - start)
   if (estimate <= available) return { kind: 'full', start, estimate }
-  if (estimate <= room.day || available <= 0) {
-    return { kind: 'postponed', estimate, available: Math.max(0, available), retryAt: nextUtcMidnight(now) }
+  // Postponed, it runs when a new day's budget starts, if that run can afford it: its start stays where
+  // the last deep rescan leaves it, so its window has grown by then.
+  const retryAt = nextUtcMidnight(now)
+  const later = retryAt - now
+  const startThen = rescanStart(memory.deepScanAt, fresh.end + later, settings.rescanMs)
+  if (searchRequests(rate, fresh.start + later - startThen) <= room.day - freshCost || available <= 0) {
+    return { kind: 'postponed', estimate, available: Math.max(0, available), retryAt }
   }
   const spanThatFits = ((available * MAX_PAGE_SIZE) / rate) * HOUR
   return { kind: 'cut', start: wholeSecond(fresh.start - spanThatFits), wantedStart: start, estimate, available }
@@ -130,8 +150,8 @@ function planBackfill(now: number, settings: WindowSettings, memory: PlanMemory,
 /**
  * The window of one run. The fresh window always runs: from the watermark (less an overlap) to
  * `now - settle`, or `lookback` before that without state. When the deep rescan is due and the budget
- * allows, the window reaches `rescan` back instead, so that verdicts given late are seen. In whole
- * seconds (what ETD is sent), the start clamped to what ETD still answers for.
+ * allows, the window reaches `rescan` before the last deep rescan instead, so that verdicts given late are
+ * seen. In whole seconds (what ETD is sent), the start clamped to what ETD still answers for.
  */
 export function planSearch(now: number, settings: WindowSettings, memory: PlanMemory): SearchPlan {
   const end = wholeSecond(now - settings.settleDelayMs)
@@ -193,18 +213,24 @@ export function nextDeepRescan(plan: SearchPlan, rescanEveryMs: number): number 
 }
 
 /**
- * The bookkeeping a run leaves for the next: when the deep rescan last ran (only when the run's
- * convictions were all told, or its finds could be lost), the day's requests and the rate.
+ * When the deep rescan last ran, after this run: only one whose convictions were all told counts, or its
+ * finds could be lost.
  */
+export function deepScanAfter(plan: SearchPlan, previous: number | undefined, delivered: boolean): number | undefined {
+  const deepRan = plan.deep.kind === 'full' || plan.deep.kind === 'cut' || plan.deep.kind === 'first-run'
+  return deepRan && delivered ? plan.window.end : previous
+}
+
+/** The bookkeeping a run leaves for the next: the deep rescan, the scheduled runs, the day's requests and the rate. */
 export function ledgerAfter(
   plan: SearchPlan,
   previous: Ledger | undefined,
-  run: { now: number; requests: number; scanned: number; delivered: boolean }
+  run: { now: number; requests: number; scanned: number; delivered: boolean; scheduledRuns: number[] }
 ): Ledger {
-  const deepRan = plan.deep.kind === 'full' || plan.deep.kind === 'cut' || plan.deep.kind === 'first-run'
   return {
-    deepScanAt: deepRan && run.delivered ? plan.window.end : previous?.deepScanAt,
+    deepScanAt: deepScanAfter(plan, previous?.deepScanAt, run.delivered),
     savedAt: run.now,
+    scheduledRuns: run.scheduledRuns.length > 0 ? run.scheduledRuns : undefined,
     requests: tallyRequests(previous?.requests, run.now, run.requests),
     ratePerHour: foldRate(previous?.ratePerHour, run.scanned, plan.window.end - plan.window.start)
   }
