@@ -15,7 +15,7 @@ import type { EmailOptions } from './notify/email.js'
 import { escapeHtml } from './notify/escape.js'
 import { totalsOf } from './notify/rows.js'
 import { testConviction } from './notify/test-conviction.js'
-import { channelsFor } from './notify/notify.js'
+import { channelKeys, channelsFor } from './notify/notify.js'
 import { MatchedRows, renderSummary } from './notify/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanResult } from './search/find.js'
@@ -350,13 +350,15 @@ async function findConvictions(
  * join what the state remembers. Without issues, or when GitHub cannot be read, only the state counts.
  */
 async function knownFromIssues(
+  config: Config,
   issues: IssueChannel | undefined,
   remembered?: ReadonlyMap<string, NotifiedEntry>
 ): Promise<Map<string, NotifiedEntry>> {
   const why = remembered ? 'Backfill' : 'No state'
   if (!issues) return new Map(remembered)
   try {
-    const known = entriesFromMarkers(await issues.recorded())
+    // A batch that still owes a configured channel is not told: this run finishes it.
+    const known = entriesFromMarkers(await issues.recorded(), channelKeys(config))
     core.info(`${why}, so the markers of recent issues stand in: ${known.size} convictions already recorded there`)
     return new Map([...known, ...(remembered ?? [])])
   } catch (error) {
@@ -531,7 +533,7 @@ export async function run(options: RunOptions): Promise<void> {
       const issues = await issueChannel(config)
       const restored = await restoreState(store, entries, now(), config.timeZone)
       core.setOutput('state-restored', restored.state !== undefined)
-      const known = restored.state?.notified ?? (await knownFromIssues(issues))
+      const known = restored.state?.notified ?? (await knownFromIssues(config, issues))
       return { store, entries, issues, restored, known }
     })
     const previous = restored.state
@@ -544,7 +546,7 @@ export async function run(options: RunOptions): Promise<void> {
     // How far back a later window reaches: what the state must remember, and what earlier runs told.
     const reach = Math.max(config.rescanMs, FRESH_OVERLAP_MS)
     const covered = backfilled ? { start: previous.horizon, end: previous.watermark - reach } : undefined
-    const recorded = backfilled ? await knownFromIssues(issues, known) : known
+    const recorded = backfilled ? await knownFromIssues(config, issues, known) : known
     const client = etdClient(config, options.etdClock)
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
     const next = carriedOver(known, window.end - reach)

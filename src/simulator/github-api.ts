@@ -73,7 +73,7 @@ const invalid = (res: ServerResponse, message: string, errors: unknown[] = []) =
   send(res, 422, { message, errors, documentation_url: 'https://docs.github.com/rest' })
 
 /**
- * The few GitHub REST endpoints the action uses (issues list and create, labels get and create, Actions
+ * The few GitHub REST endpoints the action uses (issues list, create and edit, labels get and create, Actions
  * caches list and delete), on loopback, with GitHub's checks: token, permissions, body and title limits, unknown labels and
  * assignees, pagination, and switchable 5xx and secondary rate limits.
  */
@@ -218,6 +218,17 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         labels: labels.map((name) => ({ name })),
         assignees: assignees.map((login) => ({ login }))
       })
+    }
+    const edit = /^\/issues\/(\d+)$/.exec(path)
+    if (req.method === 'PATCH' && edit) {
+      const issue = state.issues.find((i) => i.number === Number(edit[1]))
+      if (!issue) return send(res, 404, { message: 'Not Found' })
+      const body = await readJson(req)
+      if (typeof body.body === 'string') {
+        if (body.body.length > 65536) return invalid(res, 'Validation Failed', [{ field: 'body', code: 'custom' }])
+        issue.body = body.body
+      }
+      return send(res, 200, { ...issue, user: { login: issue.user }, state: 'open' })
     }
     send(res, 404, { message: 'Not Found' })
   }
