@@ -55,6 +55,8 @@ export interface GitHubApi {
   /** The token's `actions` permission: listing caches needs read, deleting them write. */
   actions: 'none' | 'read' | 'write'
   requests: string[]
+  /** Awaited after an issue is opened or edited, before the reply: a test kills the action there. */
+  beforeReply?: (request: string) => Promise<void> | void
   close(): Promise<void>
 }
 
@@ -91,7 +93,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     readOnly: false,
     caches: options.caches ?? [],
     actions: 'write' as 'none' | 'read' | 'write',
-    requests: [] as string[]
+    requests: [] as string[],
+    beforeReply: undefined as GitHubApi['beforeReply']
   }
   let base = ''
 
@@ -211,6 +214,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         user: login
       }
       state.issues.push(issue)
+      await state.beforeReply?.(`POST ${url.pathname}`)
       return send(res, 201, {
         ...issue,
         user: { login },
@@ -228,6 +232,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         if (body.body.length > 65536) return invalid(res, 'Validation Failed', [{ field: 'body', code: 'custom' }])
         issue.body = body.body
       }
+      await state.beforeReply?.(`PATCH ${url.pathname}`)
       return send(res, 200, { ...issue, user: { login: issue.user }, state: 'open' })
     }
     send(res, 404, { message: 'Not Found' })
