@@ -201,3 +201,59 @@ describe('a run killed between two channels is finished by the next run', () => 
     expect(github!.requests).toEqual([])
   }, 120_000)
 })
+
+describe('the issue as the record of the channels', () => {
+  it('an uninterrupted run opens the issue first, then strikes each channel from its marker as it delivers', async () => {
+    const runs = await setUp('both')
+    const result = await runs.again()
+    expect(result.failed).toBe(false)
+    const writes = github!.requests.filter((r) => !r.startsWith('GET'))
+    expect(writes.filter((r) => !r.includes('/labels'))).toEqual([
+      'POST /repos/acme/etd-watch/issues',
+      'PATCH /repos/acme/etd-watch/issues/1',
+      'PATCH /repos/acme/etd-watch/issues/1'
+    ])
+    const [issue] = github!.issues
+    expect(issue.body).not.toMatch(/^owes /m)
+    // The audit trail still says what the other channels did, and not what the issue itself did.
+    expect(issue.body).toMatch(/^- Digest emailed to soc@example\.com\.$/m)
+    expect(issue.body).toMatch(/^- JSON webhook 1: \d+ convictions posted\.$/m)
+    expect(issue.body).not.toContain('Issue #1 opened')
+    const window = { start: result.outputs['window-start'], end: result.outputs['window-end'] }
+    expect(emailed()).toEqual(everyConviction(window))
+    expect(posted()).toEqual(everyConviction(window))
+  }, 60_000)
+
+  it('a channel that failed is the only one told again by the next run', async () => {
+    const runs = await setUp('both')
+    receiver!.replyNext.set('/json/hook', [{ status: 404, body: 'no such hook' }])
+    const failed = await runs.again()
+    expect(failed.failed).toBe(true)
+    expect(failed.outputs['state-saved']).toBe('false')
+    expect(github!.issues[0].body).toMatch(/^owes webhook:[0-9a-f]{12}$/m)
+    expect(github!.issues[0].body).toContain('JSON webhook 1 failed')
+
+    const result = await runs.again()
+    expect(result.failed).toBe(false)
+    expect(result.outputs['state-saved']).toBe('true')
+    const window = { start: result.outputs['window-start'], end: result.outputs['window-end'] }
+    const every = everyConviction(window)
+    expect(emailed()).toEqual(every)
+    expect(posted()).toEqual(every)
+    expect(recorded()).toEqual(every)
+    expect(result.summary).toContain(`Email had ${Object.keys(every).length} convictions of these from an earlier run.`)
+  }, 60_000)
+
+  it('when GitHub refuses to edit the marker, the run says so and still saves: the channel delivered', async () => {
+    const runs = await setUp('both')
+    github!.failRequests.push({ request: 'PATCH /repos/acme/etd-watch/issues/1', status: 404 })
+    const result = await runs.again()
+    expect(result.failed).toBe(false)
+    expect(result.outputs['state-saved']).toBe('true')
+    expect(result.log).toContain(
+      'The issue could not record that Email has the batch: GitHub found no repository acme/etd-watch, or github-token cannot see it, while recording the channels in issue #1 (404). The next run may send it there again.'
+    )
+    // The webhook's edit went through: the marker owes only the email.
+    expect(github!.issues[0].body).toMatch(/^owes email$/m)
+  }, 60_000)
+})

@@ -5,6 +5,7 @@ import type { SearchWindow } from '../window/plan.js'
 import type { BatchTotals } from './rows.js'
 import type { PendingNotice } from '../state/deliveries.js'
 import type { Ledger } from './ledger.js'
+import { plural } from './format.js'
 
 export interface NotifyBatch {
   /** What the channels may show of the batch; `totals` counts all of it. */
@@ -70,12 +71,16 @@ export async function notifyAll(channels: Channel[], batch: NotifyBatch): Promis
   const delivery: Delivery = { notified: false, notes: [], failures: [] }
   if (channels.length === 0) delivery.notes.push('Notifications are off (notify: none).')
   const ledger = channels.find((channel) => channel.ledger)?.ledger
+  // The notes of the channels after the ledger's own: the issue shows them.
+  let laterNotes = 0
   for (const channel of channels) {
     const issueUrl = delivery.issue?.url
     let given = issueUrl ? { ...batch, issueUrl } : batch
     let sent: NotifyBatch | undefined
     try {
       if (ledger && channel.key) given = await ledger.owedTo(channel.key, given)
+      const had = batch.totals.total - given.totals.total
+      if (had > 0) delivery.notes.push(`${channel.name} had ${plural(had, 'conviction')} of these from an earlier run.`)
       const { note, notified, ...outcome } = await channel.deliver(given, [...delivery.notes])
       Object.assign(delivery, outcome)
       delivery.notified ||= notified
@@ -85,8 +90,10 @@ export async function notifyAll(channels: Channel[], batch: NotifyBatch): Promis
       delivery.failures.push(error as Error)
       delivery.notes.push(`${channel.name} failed: ${(error as Error).message}`)
     }
+    if (channel.ledger) laterNotes = delivery.notes.length
     if (!ledger || !channel.key) continue
-    const unrecorded = await ledger.after({ key: channel.key, name: channel.name }, sent, delivery.notes)
+    const notes = delivery.notes.slice(laterNotes)
+    const unrecorded = await ledger.after({ key: channel.key, name: channel.name }, sent, notes)
     if (unrecorded) delivery.notes.push(unrecorded)
   }
   return delivery
