@@ -83,8 +83,7 @@ export function channelKeys(config: Config): string[] {
  */
 export function channelsFor(config: Config, issues: IssueChannel | undefined, options: EmailOptions): Channel[] {
   const channels: Channel[] = []
-  if (config.issue && config.dryRun) channels.push(dryRunIssueChannel(config))
-  else if (issues) channels.push(issueChannel(config, issues))
+  if (issues) channels.push(issueChannel(config, issues))
   if (config.email) channels.push(emailChannel(config, config.email, options))
   for (const target of config.webhooks) {
     const channel = webhookChannel(target, {
@@ -95,5 +94,7 @@ export function channelsFor(config: Config, issues: IssueChannel | undefined, op
     })
     channels.push({ ...channel, key: webhookKey(target.url) })
   }
+  // A dry run records nothing: its issue comes last, to show what the others would have done.
+  if (config.issue && config.dryRun) channels.push(dryRunIssueChannel(config))
   return channels
 }
