@@ -204,7 +204,8 @@ export class IssueChannel implements RecordStore {
   /** Opens the batch's issue, leaving out what recent issues already record; none when nothing is left. */
   async open(batch: IssueBatch): Promise<IssueOutcome> {
     if (batch.convictions.length === 0) return { created: false, description: 'Nothing new, so no issue.' }
-    const { fresh, recordedHere, record } = notYetRecorded(batch.convictions, await this.recorded())
+    const recent = await this.recorded()
+    const { fresh, recordedHere, record } = notYetRecorded(batch.convictions, recent)
     if (record) {
       return {
         created: false,
@@ -230,7 +231,7 @@ export class IssueChannel implements RecordStore {
     }
     this.opened = { record: opened, input }
     // The later channels' ledger reads it with the others.
-    ;(await this.recorded()).unshift(opened)
+    recent.unshift(opened)
     const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : ''
     return {
       created: true,
@@ -249,10 +250,10 @@ export class IssueChannel implements RecordStore {
    * issue this run opened, the body built again with the other channels' `notes` up to now.
    */
   async rewrite(record: RecordedBatch, owes: string[], notes: readonly string[]): Promise<void> {
-    const body =
-      this.opened?.record.number === record.number
-        ? buildIssue({ ...this.opened.input, notes: [...this.opened.input.notes, ...notes], owes }).body
-        : replaceMarker(record.body, formatMarker(record.convictions, Infinity, owes))
+    const input = this.openedNow(record) ? this.opened?.input : undefined
+    const body = input
+      ? buildIssue({ ...input, notes: [...input.notes, ...notes], owes }).body
+      : replaceMarker(record.body, formatMarker(record.convictions, Infinity, owes))
     if (body === undefined || body === record.body) return
     try {
       await this.octokit.rest.issues.update({
