@@ -222,6 +222,11 @@ describe('the issue as the record of the channels', () => {
     const window = { start: result.outputs['window-start'], end: result.outputs['window-end'] }
     expect(emailed()).toEqual(everyConviction(window))
     expect(posted()).toEqual(everyConviction(window))
+
+    // The next run has nothing to tell, and asks GitHub nothing.
+    const requests = github!.requests.length
+    expect((await runs.again()).outputs['new-count']).toBe('0')
+    expect(github!.requests.slice(requests)).toEqual([])
   }, 60_000)
 
   it('a channel that failed is the only one told again by the next run', async () => {

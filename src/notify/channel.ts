@@ -70,7 +70,8 @@ export interface Delivery {
 export async function notifyAll(channels: Channel[], batch: NotifyBatch): Promise<Delivery> {
   const delivery: Delivery = { notified: false, notes: [], failures: [] }
   if (channels.length === 0) delivery.notes.push('Notifications are off (notify: none).')
-  const ledger = channels.find((channel) => channel.ledger)?.ledger
+  // Nothing to tell, nothing to look up: a quiet run costs GitHub no request.
+  const ledger = batch.convictions.length > 0 ? channels.find((channel) => channel.ledger)?.ledger : undefined
   // The notes of the channels after the ledger's own: the issue shows them.
   let laterNotes = 0
   for (const channel of channels) {
