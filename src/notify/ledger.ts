@@ -14,6 +14,8 @@ import { totalsWithout } from './rows.js'
  * exactly the channels still owed: before the issue there is no record and nobody was told; after it,
  * the marker owes all the rest; after each channel's edit, the ones left. The one gap is a kill between
  * a channel's acceptance and its edit: that channel gets the batch once more (at least once, never lost).
+ * Without an issue there is no ledger: the state, saved after the last channel, is the only record, so a
+ * kill or a failure after some channels delivered makes the next run tell those again, and loses nothing.
  */
 export interface Ledger {
   /** The batch without what `channel` already has by a record; the whole batch when none can be read. */
