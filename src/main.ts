@@ -16,7 +16,7 @@ import type { EmailOptions } from './notify/email.js'
 import { escapeHtml } from './notify/escape.js'
 import { totalsOf } from './notify/rows.js'
 import { testConviction } from './notify/test-conviction.js'
-import { channelsFor } from './notify/notify.js'
+import { channelKeys, channelsFor } from './notify/notify.js'
 import { MatchedRows, renderSummary } from './notify/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanResult } from './search/find.js'
@@ -358,13 +358,15 @@ async function findConvictions(
  * join what the state remembers. Without issues, or when GitHub cannot be read, only the state counts.
  */
 async function knownFromIssues(
+  config: Config,
   issues: IssueChannel | undefined,
   remembered?: ReadonlyMap<string, NotifiedEntry>
 ): Promise<Map<string, NotifiedEntry>> {
   const why = remembered ? 'Backfill' : 'No state'
   if (!issues) return new Map(remembered)
   try {
-    const known = entriesFromMarkers(await issues.recorded())
+    // A batch that still owes a configured channel is not told: this run finishes it.
+    const known = entriesFromMarkers(await issues.recorded(), channelKeys(config))
     core.info(`${why}, so the markers of recent issues stand in: ${known.size} convictions already recorded there`)
     return new Map([...known, ...(remembered ?? [])])
   } catch (error) {
@@ -539,7 +541,7 @@ export async function run(options: RunOptions): Promise<void> {
       const issues = await issueChannel(config)
       const restored = await restoreState(store, entries, now(), config.timeZone)
       core.setOutput('state-restored', restored.state !== undefined)
-      const known = restored.state?.notified ?? (await knownFromIssues(issues))
+      const known = restored.state?.notified ?? (await knownFromIssues(config, issues))
       return { store, entries, issues, restored, known }
     })
     const previous = restored.state
@@ -555,7 +557,7 @@ export async function run(options: RunOptions): Promise<void> {
     const covered = backfilled
       ? { start: previous.horizon, end: reachOf(previous.deepScanAt, previous.watermark, config.rescanMs) }
       : undefined
-    const recorded = backfilled ? await knownFromIssues(issues, known) : known
+    const recorded = backfilled ? await knownFromIssues(config, issues, known) : known
     const client = etdClient(config, options.etdClock)
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
     const next = carriedOver(

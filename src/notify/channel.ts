@@ -4,6 +4,8 @@ import type { IssueOutcome } from './issue-channel.js'
 import type { SearchWindow } from '../window/plan.js'
 import type { BatchTotals } from './rows.js'
 import type { PendingNotice } from '../state/deliveries.js'
+import type { Ledger } from './ledger.js'
+import { plural } from './format.js'
 
 export interface NotifyBatch {
   /** What the channels may show of the batch; `totals` counts all of it. */
@@ -39,6 +41,10 @@ export interface Delivered {
 export interface Channel {
   /** How notes and errors name it: `Email`, `Issue`, `Slack webhook 2`. */
   name: string
+  /** How the ledger names it while it still owes a batch (`email`, `webhook:…`); none for the issue. */
+  key?: string
+  /** The issue channel's record of which channels have which convictions. */
+  ledger?: Ledger
   /** `notes` says what the channels before it did (the issue, the audit trail, repeats them). */
   deliver(batch: NotifyBatch, notes: readonly string[]): Promise<Delivered>
   /** Sends one line of the watch's own (the daily heartbeat); says what it did. Issues take none. */
@@ -56,23 +62,40 @@ export interface Delivery {
   issuePath?: string
 }
 
-/** Every channel in turn, each on its own: one failing does not keep the others from trying. */
+/**
+ * Every channel in turn, each on its own: one failing does not keep the others from trying. With a
+ * ledger (the issue channel's), each later channel gets only what it does not have yet, and what it
+ * delivered is recorded before the next one starts.
+ */
 export async function notifyAll(channels: Channel[], batch: NotifyBatch): Promise<Delivery> {
   const delivery: Delivery = { notified: false, notes: [], failures: [] }
   if (channels.length === 0) delivery.notes.push('Notifications are off (notify: none).')
+  // Nothing to tell, nothing to look up: a quiet run costs GitHub no request.
+  const ledger = batch.convictions.length > 0 ? channels.find((channel) => channel.ledger)?.ledger : undefined
+  // The notes of the channels after the ledger's own: the issue shows them.
+  let laterNotes = 0
   for (const channel of channels) {
+    const issueUrl = delivery.issue?.url
+    let given = issueUrl ? { ...batch, issueUrl } : batch
+    let sent: NotifyBatch | undefined
     try {
-      const issueUrl = delivery.issue?.url
-      const { note, notified, ...outcome } = await channel.deliver(issueUrl ? { ...batch, issueUrl } : batch, [
-        ...delivery.notes
-      ])
+      if (ledger && channel.key) given = await ledger.owedTo(channel.key, given)
+      const had = batch.totals.total - given.totals.total
+      if (had > 0) delivery.notes.push(`${channel.name} had ${plural(had, 'conviction')} of these from an earlier run.`)
+      const { note, notified, ...outcome } = await channel.deliver(given, [...delivery.notes])
       Object.assign(delivery, outcome)
       delivery.notified ||= notified
       delivery.notes.push(note)
+      sent = given
     } catch (error) {
       delivery.failures.push(error as Error)
       delivery.notes.push(`${channel.name} failed: ${(error as Error).message}`)
     }
+    if (channel.ledger) laterNotes = delivery.notes.length
+    if (!ledger || !channel.key) continue
+    const notes = delivery.notes.slice(laterNotes)
+    const unrecorded = await ledger.after({ key: channel.key, name: channel.name }, sent, notes)
+    if (unrecorded) delivery.notes.push(unrecorded)
   }
   return delivery
 }

@@ -34,6 +34,8 @@ export interface IssueInput {
   test?: boolean
   /** GitHub's limit on issue bodies. */
   maxLength?: number
+  /** The channels that do not have the batch yet, for the marker. */
+  owes?: string[]
 }
 
 export interface IssueContent {
@@ -78,7 +80,7 @@ function tableRow(r: Row, withMailboxes: boolean): string {
 export function buildIssue(input: IssueInput): IssueContent {
   const maxLength = input.maxLength ?? MAX_BODY
   const totals = input.totals ?? totalsOf(input.convictions, input.rule)
-  const marker = formatMarker(input.convictions, maxLength / 4)
+  const marker = formatMarker(input.convictions, maxLength / 4, input.owes)
   const action = actionNeededLine(totals)
   const moved = movedLine(totals)
   const headline = `## ${batchHeadline(totals)} (${verdictCounts(totals)})\n`

@@ -4,8 +4,9 @@ import { throttling } from '@octokit/plugin-throttling'
 import type { IssueConfig } from '../config/issue.js'
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../etd/types.js'
-import { buildIssue } from './issue-body.js'
-import { parseMarker, type MarkedConviction } from './marker.js'
+import { buildIssue, type IssueInput } from './issue-body.js'
+import type { RecordStore } from './ledger.js'
+import { formatMarker, readMarker, replaceMarker, type MarkedConviction } from './marker.js'
 import { totalsOf, totalsWithout, type BatchTotals } from './rows.js'
 import type { SearchWindow } from '../window/plan.js'
 
@@ -14,6 +15,9 @@ export interface RecordedBatch {
   url: string
   createdAt: number
   convictions: MarkedConviction[]
+  /** The channels that do not have this batch yet. */
+  owes: string[]
+  body: string
 }
 
 export interface IssueOutcome {
@@ -32,6 +36,8 @@ export interface IssueBatch {
   timeZone: string
   notes: string[]
   test?: boolean
+  /** The channels still to deliver this batch, recorded in the marker until each has. */
+  owes?: string[]
 }
 
 /** A failure of the GitHub API, worded for the workflow log. */
@@ -87,10 +93,10 @@ function refusedAssignees(error: unknown, assignees: string[]): string[] | undef
  * The convictions that no recent issue records (by id and verdict, so that a verdict change is new), and
  * those that one does. When every one is recorded, `record` is the issue that records the first.
  */
-export function notYetRecorded(
+export function notYetRecorded<R extends { convictions: MarkedConviction[] }>(
   convictions: Conviction[],
-  recorded: RecordedBatch[]
-): { fresh: Conviction[]; recordedHere: Conviction[]; record?: RecordedBatch } {
+  recorded: R[]
+): { fresh: Conviction[]; recordedHere: Conviction[]; record?: R } {
   const seen = new Set(recorded.flatMap((r) => r.convictions.map(key)))
   const fresh = convictions.filter((c) => !seen.has(key(c)))
   const recordedHere = convictions.filter((c) => seen.has(key(c)))
@@ -100,9 +106,11 @@ export function notYetRecorded(
 }
 
 /** Issues as the audit trail: one per batch of convictions, never two for the same batch. */
-export class IssueChannel {
+export class IssueChannel implements RecordStore {
   private readonly octokit: ReturnType<typeof getOctokit>
   private recent?: Promise<RecordedBatch[]>
+  /** The issue this run opened, and what it was built from: its notes are brought up to date. */
+  private opened?: { record: RecordedBatch; input: IssueInput }
 
   constructor(
     private readonly config: IssueConfig,
@@ -158,7 +166,8 @@ export class IssueChannel {
             number: issue.number,
             url: issue.html_url,
             createdAt: Date.parse(issue.created_at),
-            convictions: parseMarker(issue.body)
+            ...readMarker(issue.body),
+            body: issue.body ?? ''
           }))
       )
       .catch((error: unknown) => {
@@ -195,7 +204,8 @@ export class IssueChannel {
   /** Opens the batch's issue, leaving out what recent issues already record; none when nothing is left. */
   async open(batch: IssueBatch): Promise<IssueOutcome> {
     if (batch.convictions.length === 0) return { created: false, description: 'Nothing new, so no issue.' }
-    const { fresh, recordedHere, record } = notYetRecorded(batch.convictions, await this.recorded())
+    const recent = await this.recorded()
+    const { fresh, recordedHere, record } = notYetRecorded(batch.convictions, recent)
     if (record) {
       return {
         created: false,
@@ -208,9 +218,20 @@ export class IssueChannel {
     const labels =
       totals.actionNeeded > 0 ? [...new Set([...this.config.labels, ACTION_NEEDED_LABEL])] : this.config.labels
     await this.ensureLabels(labels)
-    const content = buildIssue({ ...batch, convictions: fresh, totals, runUrl: this.options.runUrl })
+    const input = { ...batch, convictions: fresh, totals, runUrl: this.options.runUrl }
+    const content = buildIssue(input)
     const issue = { owner: this.config.owner, repo: this.config.repo, title: content.title, body: content.body, labels }
     const { data, unassigned } = await this.create(issue)
+    const opened = {
+      number: data.number,
+      url: data.html_url,
+      createdAt: Date.parse(data.created_at),
+      ...readMarker(content.body),
+      body: content.body
+    }
+    this.opened = { record: opened, input }
+    // The later channels' ledger reads it with the others.
+    recent.unshift(opened)
     const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : ''
     return {
       created: true,
@@ -218,6 +239,33 @@ export class IssueChannel {
       number: data.number,
       description: `Issue #${data.number} opened: ${data.html_url}${omitted}.${unassigned ? ` ${unassigned}` : ''}`
     }
+  }
+
+  openedNow(record: { number: number }): boolean {
+    return this.opened?.record.number === record.number
+  }
+
+  /**
+   * Records which channels the batch of `record` still `owes`: the marker edited in place, or, for the
+   * issue this run opened, the body built again with the other channels' `notes` up to now.
+   */
+  async rewrite(record: RecordedBatch, owes: string[], notes: readonly string[]): Promise<void> {
+    const input = this.openedNow(record) ? this.opened?.input : undefined
+    const body = input
+      ? buildIssue({ ...input, notes: [...input.notes, ...notes], owes }).body
+      : replaceMarker(record.body, formatMarker(record.convictions, Infinity, owes))
+    if (body === undefined || body === record.body) return
+    try {
+      await this.octokit.rest.issues.update({
+        owner: this.config.owner,
+        repo: this.config.repo,
+        issue_number: record.number,
+        body
+      })
+    } catch (error) {
+      throw explain(error, `recording the channels in issue #${record.number}`, this.config)
+    }
+    Object.assign(record, { owes, body })
   }
 
   /**

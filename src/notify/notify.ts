@@ -6,6 +6,7 @@ import type { Channel } from './channel.js'
 import type { EmailOptions } from './email.js'
 import { buildIssue } from './issue-body.js'
 import type { IssueChannel } from './issue-channel.js'
+import { EMAIL_KEY, issueLedger, webhookKey } from './ledger.js'
 import { webhookChannel } from './webhook/channel.js'
 
 /** A report larger than this stays on the runner rather than swelling every digest. */
@@ -19,6 +20,7 @@ async function attachableReport(path: string): Promise<string | undefined> {
 function emailChannel(config: Config, email: NonNullable<Config['email']>, options: EmailOptions): Channel {
   return {
     name: 'Email',
+    key: EMAIL_KEY,
     async deliver(batch) {
       // Loaded on use: nodemailer is a large part of the bundle, and most runs send nothing.
       const { deliverEmail } = await import('./email-channel.js')
@@ -46,8 +48,10 @@ function emailChannel(config: Config, email: NonNullable<Config['email']>, optio
 function issueChannel(config: Config, issues: IssueChannel): Channel {
   return {
     name: 'Issue',
+    ledger: issueLedger(issues, config.rule),
     async deliver(batch, notes) {
-      const outcome = await issues.open({ ...batch, rule: config.rule, notes: [...notes] })
+      const owes = channelKeys(config)
+      const outcome = await issues.open({ ...batch, rule: config.rule, notes: [...notes], owes })
       return { note: outcome.description, notified: outcome.created, issue: outcome }
     }
   }
@@ -66,24 +70,31 @@ function dryRunIssueChannel(config: Config): Channel {
   }
 }
 
+/** How the issue markers name the configured channels other than the issue: those a batch can owe. */
+export function channelKeys(config: Config): string[] {
+  return [...(config.email ? [EMAIL_KEY] : []), ...config.webhooks.map((target) => webhookKey(target.url))]
+}
+
 /**
- * Every configured channel. The webhooks go first and then the issue, the audit trail, which says what
- * they did; the email last, so that the digest can link to the issue.
+ * Every configured channel. The issue goes first: its marker is the record of which channels still owe
+ * the batch (see ledger.ts), so it must exist before any other channel tells, and the digest links to
+ * it. Then the email and the webhooks, each struck from the marker once it has delivered; the issue's
+ * notes are brought up to date as they go.
  */
 export function channelsFor(config: Config, issues: IssueChannel | undefined, options: EmailOptions): Channel[] {
   const channels: Channel[] = []
-  for (const target of config.webhooks) {
-    channels.push(
-      webhookChannel(target, {
-        reportPath: config.reportPath,
-        runUrl: config.runUrl,
-        dryRun: config.dryRun,
-        onRetry: options.onRetry
-      })
-    )
-  }
-  if (config.issue && config.dryRun) channels.push(dryRunIssueChannel(config))
-  else if (issues) channels.push(issueChannel(config, issues))
+  if (issues) channels.push(issueChannel(config, issues))
   if (config.email) channels.push(emailChannel(config, config.email, options))
+  for (const target of config.webhooks) {
+    const channel = webhookChannel(target, {
+      reportPath: config.reportPath,
+      runUrl: config.runUrl,
+      dryRun: config.dryRun,
+      onRetry: options.onRetry
+    })
+    channels.push({ ...channel, key: webhookKey(target.url) })
+  }
+  // A dry run records nothing: its issue comes last, to show what the others would have done.
+  if (config.issue && config.dryRun) channels.push(dryRunIssueChannel(config))
   return channels
 }

@@ -55,6 +55,8 @@ export interface GitHubApi {
   /** The token's `actions` permission: listing caches needs read, deleting them write. */
   actions: 'none' | 'read' | 'write'
   requests: string[]
+  /** Awaited after an issue is opened or edited, before the reply: a test kills the action there. */
+  beforeReply?: (request: string) => Promise<void> | void
   close(): Promise<void>
 }
 
@@ -73,7 +75,7 @@ const invalid = (res: ServerResponse, message: string, errors: unknown[] = []) =
   send(res, 422, { message, errors, documentation_url: 'https://docs.github.com/rest' })
 
 /**
- * The few GitHub REST endpoints the action uses (issues list and create, labels get and create, Actions
+ * The few GitHub REST endpoints the action uses (issues list, create and edit, labels get and create, Actions
  * caches list and delete), on loopback, with GitHub's checks: token, permissions, body and title limits, unknown labels and
  * assignees, pagination, and switchable 5xx and secondary rate limits.
  */
@@ -91,7 +93,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     readOnly: false,
     caches: options.caches ?? [],
     actions: 'write' as 'none' | 'read' | 'write',
-    requests: [] as string[]
+    requests: [] as string[],
+    beforeReply: undefined as GitHubApi['beforeReply']
   }
   let base = ''
 
@@ -211,6 +214,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         user: login
       }
       state.issues.push(issue)
+      await state.beforeReply?.(`POST ${url.pathname}`)
       return send(res, 201, {
         ...issue,
         user: { login },
@@ -218,6 +222,18 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         labels: labels.map((name) => ({ name })),
         assignees: assignees.map((login) => ({ login }))
       })
+    }
+    const edit = /^\/issues\/(\d+)$/.exec(path)
+    if (req.method === 'PATCH' && edit) {
+      const issue = state.issues.find((i) => i.number === Number(edit[1]))
+      if (!issue) return send(res, 404, { message: 'Not Found' })
+      const body = await readJson(req)
+      if (typeof body.body === 'string') {
+        if (body.body.length > 65536) return invalid(res, 'Validation Failed', [{ field: 'body', code: 'custom' }])
+        issue.body = body.body
+      }
+      await state.beforeReply?.(`PATCH ${url.pathname}`)
+      return send(res, 200, { ...issue, user: { login: issue.user }, state: 'open' })
     }
     send(res, 404, { message: 'Not Found' })
   }

@@ -17,6 +17,8 @@ export interface MailSink {
   /** Addresses refused at RCPT TO with 550, as a mail server refuses an unknown or blocked mailbox. */
   rejectRecipients: string[]
   connections: number
+  /** Awaited once a message is kept, before the server answers it: a test kills the sender there. */
+  beforeReply?: () => Promise<void> | void
   close(): Promise<void>
 }
 
@@ -41,7 +43,8 @@ export async function startMailSink(setup: MailSinkSetup = {}): Promise<MailSink
     received: [],
     refuseConnections: [],
     rejectRecipients: [],
-    connections: 0
+    connections: 0,
+    beforeReply: undefined
   }
   const options: SMTPServerOptions = {
     secure: setup.implicitTls === true,
@@ -86,8 +89,9 @@ export async function startMailSink(setup: MailSinkSetup = {}): Promise<MailSink
         simpleParser(raw)
           .then((mail) => {
             state.received.push({ raw, mail, envelopeTo: session.envelope.rcptTo.map((r) => r.address) })
-            callback()
+            return state.beforeReply?.()
           })
+          .then(() => callback())
           .catch(callback)
       })
     }
