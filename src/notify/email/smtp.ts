@@ -17,7 +17,8 @@ interface SmtpFailure {
   originalCode?: string
 }
 
-function transportOptions(smtp: SmtpConfig, timeoutMs: number, accessToken?: string): SMTPTransport.Options {
+function transportOptions(smtp: SmtpConfig, options: EmailOptions, accessToken?: string): SMTPTransport.Options {
+  const timeoutMs = options.timeoutMs ?? 30000
   return {
     host: smtp.host,
     port: smtp.port,
@@ -34,7 +35,7 @@ function transportOptions(smtp: SmtpConfig, timeoutMs: number, accessToken?: str
     tls: {
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',
-      ...(smtp.ca ? { ca: [...rootCertificates, smtp.ca] } : {})
+      ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {})
     },
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
@@ -99,7 +100,7 @@ function explainSmtpError(error: unknown, smtp: SmtpConfig): string {
     return `Email via ${where} failed: the server did not complete STARTTLS (${reply}), and smtp-security: starttls never falls back to plain text.`
   }
   if (isCertificateFailure(e)) {
-    return `Email via ${where} failed: the server's certificate is not trusted (${reply}); not retried, as it would fail the same way. For a private or self-signed CA, pass its PEM as smtp-ca.`
+    return `Email via ${where} failed: the server's certificate is not trusted (${reply}); not retried, as it would fail the same way. For a private or self-signed CA, set NODE_EXTRA_CA_CERTS on the step to its PEM file.`
   }
   if (e.responseCode !== undefined) return `The SMTP server at ${where} refused the email: ${reply}`
   return `Email via ${where} failed: ${reply}`
@@ -116,7 +117,7 @@ export class SmtpTransport implements MailTransport {
     private readonly options: EmailOptions = {},
     accessToken?: string
   ) {
-    this.transport = nodemailer.createTransport(transportOptions(smtp, options.timeoutMs ?? 30000, accessToken))
+    this.transport = nodemailer.createTransport(transportOptions(smtp, options, accessToken))
     this.retry = options.retry ?? DEFAULT_EMAIL_RETRY
   }
 
