@@ -7,7 +7,7 @@ export class InputError extends Error {
 
   constructor(problems: string | readonly string[]) {
     const lines = typeof problems === 'string' ? [problems] : problems
-    super(lines.length === 1 ? lines[0] : [`${lines.length} inputs need fixing:`, ...lines].join('\n'))
+    super(lines.length === 1 ? lines[0] : [`${lines.length} problems with the inputs:`, ...lines].join('\n'))
     this.name = 'InputError'
     this.problems = lines
   }
