@@ -65,24 +65,21 @@ beforeAll(async () => {
   smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
   receiver = await startWebhookReceiver()
   result = await runAction(
-    ({ env }) => run({ env, now: () => T0 }),
+    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => T0 }),
     {
       ...etdInputs(sim),
       mailboxes: 'ceo@example.com, cfo@example.com, pay@example.com',
       verdicts: 'phishing',
-      lookback: '2h',
-      notify: 'both',
-      'notify-mailbox-owners': 'true',
-      'owner-notice-contact': 'security@example.com, extension 4444',
+      backfill: '2h',
+      notify: 'email, issue, webhook',
+      'owner-notices': 'true',
       'email-reply-to': 'SOC <soc@example.com>',
       'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
-      'smtp-ca': (await certificate()).cert,
       'email-from': 'etd@example.com',
       'email-to': 'soc@example.com',
       'github-token': github.token,
       'webhook-url': ['teams', 'webex', 'slack', 'json'].map((f) => `${f}=${receiver.url}/${f}/x`).join('\n'),
-      'state-path': join(dir, 'state.json'),
-      'report-path': join(dir, 'report.json')
+      'state-path': join(dir, 'state.json')
     },
     { dir, env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` } }
   )
