@@ -289,7 +289,7 @@ describe('email failures, each explained', () => {
     smtp = await startMailSink({ auth: AUTH })
     const message = await failure(await config({ password: 'wrong-password' }))
     expect(message).toMatch(
-      /^SMTP authentication failed at 127\.0\.0\.1:\d+: .*535 5\.7\.8 Authentication credentials invalid.*Check smtp-username and smtp-password/
+      /^SMTP authentication failed at 127\.0\.0\.1:\d+: .*535 5\.7\.8 Authentication credentials invalid.*Check the user name and password in smtp-url/
     )
     expect(message).not.toContain('wrong-password')
     expect(smtp.connections).toBe(1)

@@ -358,7 +358,9 @@ describe('SMTP with OAuth2 (XOAUTH2) and the retired Basic auth', () => {
             'email-to': 'soc@example.com'
           })[name] ?? ''
       )
-      const error = await deliverEmail(config, await batch(convictions(1)), FAST).catch((e: Error) => e)
+      const error = await deliverEmail(config, await batch(convictions(1)), { ...FAST, ca: cert }).catch(
+        (e: Error) => e
+      )
       expect((error as Error).message).toMatch(
         /5\.7\.30 .*Microsoft 365 has retired passwords \(Basic authentication\) for SMTP: remove smtp-url and set graph-tenant-id and graph-client-id .*add \?auth=oauth2 to smtp-url/
       )

@@ -172,10 +172,10 @@ describe('hostile senders served by the simulator, end to end', () => {
       async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => T0 }),
       {
         ...etdInputs(sim),
-        mailboxes: '',
+        mailboxes: '*@example.com, *@subsidiary.example.org',
         backfill: '2d',
         notify: 'email, issue',
-        'owner-notices': 'true',
+        'owner-notices': 'include-domains',
         'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
         'email-from': 'etd@example.com',
         'email-to': 'soc@example.com',

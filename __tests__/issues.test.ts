@@ -291,7 +291,7 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     const result = await runAt(T0, { 'github-token': '' })
     expect(result.failed).toBe(true)
     expect(result.log).toContain(
-      "::error::Input 'github-token' is required: a token that may open issues, for notify: issue or both (in a workflow, the default github.token)."
+      "::error::Input 'github-token' is required: a token that may open issues (in a workflow, the default github.token)."
     )
   })
 

@@ -40,8 +40,7 @@ describe('run() against the simulator', () => {
     const inputs = {
       mailboxes: 'CEO@example.com, cfo@example.com\n*@subsidiary.example.org',
       verdicts: 'bec,phishing,malicious',
-      backfill: '3d',
-      'settle-delay': '5m'
+      backfill: '3d'
     }
     const result = await action(inputs)
     expect(result.failed).toBe(false)

@@ -60,7 +60,6 @@ async function watch(runId: number, inputs: Record<string, string> = {}): Promis
       'email-to': 'soc@example.com',
       'github-token': github!.token,
       'webhook-url': [`json=${receiver!.url}/json/hook`, `slack=${receiver!.url}/slack/hook`].join('\n'),
-      'report-path': join(workspace, 'out', 'report.json'),
       ...inputs
     },
     {

@@ -39,6 +39,6 @@ export const REMOVED_INPUTS: Readonly<Record<string, string>> = {
 /** One line for each removed or renamed input that was given; its value is never shown (it may be a secret). */
 export function checkRemovedInputs(input: InputReader, problems: Problems): void {
   for (const [name, instead] of Object.entries(REMOVED_INPUTS)) {
-    if (input(name).trim() !== '') problems.add(`Input '${name}' was removed in v1: ${instead}.`)
+    if (input(name).trim() !== '') problems.add(`Input '${name}' was removed in v1; ${instead}.`)
   }
 }
