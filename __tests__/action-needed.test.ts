@@ -159,7 +159,7 @@ describe('still in the inbox first, in every channel, through the real servers',
     expect(lines[0]).toBe(
       '2 dangerous messages addressed to you are still in your inbox. Do not open them, do not reply, and do not follow links or open attachments: delete them, or report them as phishing.'
     )
-    expect(lines[1]).toBe('Questions: security@example.com, extension 4444')
+    expect(lines[1]).toBe('Questions: "SOC" <soc@example.com>')
     expect(shownIds(cfo.text!)).toEqual(['untouchedcfo', 'inboxcfo', 'movedcfo'])
     expect(cfo.replyTo?.value).toEqual([{ address: 'soc@example.com', name: 'SOC' }])
 
@@ -173,7 +173,7 @@ describe('still in the inbox first, in every channel, through the real servers',
     // Nothing of the CEO's is in the inbox: the notice says they were stopped, and still whom to ask.
     const ceo = mailTo('ceo@example.com')
     expect(ceo.subject).toBe('[ETD] 2 dangerous messages to you were stopped')
-    expect(ceo.text).toContain('Questions: security@example.com, extension 4444')
+    expect(ceo.text).toContain('Questions: "SOC" <soc@example.com>')
     expect(ceo.text).not.toContain('still in your inbox')
     expect(mailTo('soc@example.com').replyTo?.value).toEqual([{ address: 'soc@example.com', name: 'SOC' }])
   })

@@ -151,6 +151,17 @@ describe('parseConfig', () => {
     )
   })
 
+  it('refuses a near miss of a known technique with the name meant, and keeps an unknown one', () => {
+    expect(errorOf({ techniques: 'QR-code, Malicious URL, Sender name impersonaton, deepfake voice' })).toBe(
+      [
+        '2 problems with the inputs:',
+        "Input 'techniques' has 'qr-code', which is not a technique ETD reports, so it would match nothing. Did you mean 'QR code'?",
+        "Input 'techniques' has 'sender name impersonaton', which is not a technique ETD reports, so it would match nothing. Did you mean 'Sender name impersonation'?"
+      ].join('\n')
+    )
+    expect(config({ techniques: 'deepfake voice' }).rule.techniques).toEqual(['deepfake voice'])
+  })
+
   it('lower-cases techniques for case-insensitive matching', () => {
     expect(config({ techniques: 'QR code\nSender name impersonation' }).rule.techniques).toEqual([
       'qr code',

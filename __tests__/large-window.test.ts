@@ -78,7 +78,7 @@ describe(`a window of ${MATCHES.toLocaleString('en-US')} matches`, () => {
     const shown = (result.summary.match(/<td>new<\/td><\/tr>/g) ?? []).length
     expect(shown).toBeGreaterThan(100)
     expect(result.summary).toContain(
-      `${(MATCHES - shown).toLocaleString('en-US')} more matched messages not shown here (of 24,000); the report at ${join(dir, 'report.json')} lists every one.`
+      `${(MATCHES - shown).toLocaleString('en-US')} more matched messages not shown here (of 24,000); the report at ${join(dir, 'etd-verdict-watch', 'report.json')} lists every one.`
     )
   })
 

@@ -231,11 +231,11 @@ describe('several runs in a row, state in a file', () => {
     dir = await mkdtemp(join(tmpdir(), 'etd-scenario-'))
     // ETD's clock two days ahead of the runner's: the window's start is then past ETD's 90 days.
     sim = await startSimulator({ messages: [], clock: () => clock + 2 * 24 * HOUR, rateLimit: false })
-    const result = await runAt(T0, { backfill: '120d' })
+    const result = await runAt(T0, { backfill: '89d' })
     expect(result.failed).toBe(true)
     expect(result.log).toContain(
       '::error::ETD refused the window 2026-08-23 09:00 – 2026-11-20 08:55 UTC as an invalid date ' +
-        "range (it searches no further back than 90 days): check input 'lookback' and the runner's clock."
+        "range (it searches no further back than 90 days): check input 'backfill' and the runner's clock."
     )
   })
 

@@ -51,10 +51,10 @@ async function watch(webhooks: string[], count = 600, extra: Record<string, stri
     async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => T0 }),
     {
       ...etdInputs(sim),
-      mailboxes: '',
+      mailboxes: '*@example.com, *@subsidiary.example.org',
       backfill: '2d',
       notify: 'email, issue, webhook',
-      'owner-notices': 'true',
+      'owner-notices': 'include-domains',
       'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
       'email-from': 'etd@example.com',
       'email-to': 'soc@example.com',
@@ -173,7 +173,7 @@ describe('webhooks through run()', () => {
     const result = await watch([`slack=${receiver.url}/slack/${SECRET_PATH}`], 100, { 'dry-run': 'true' })
     expect(result.failed).toBe(false)
     expect(receiver.attempts).toEqual([])
-    const written = JSON.parse(await readFile(join(dir, 'webhooks', 'slack-webhook-1.json'), 'utf8')) as {
+    const written = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'webhooks', 'slack-webhook-1.json'), 'utf8')) as {
       blocks: unknown[]
     }
     expect(written.blocks.length).toBeGreaterThan(2)
