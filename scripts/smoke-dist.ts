@@ -63,7 +63,7 @@ console.log(`dist/index.js under Node ${version}`)
 const bare = await action({})
 check(
   'with no inputs it fails with the missing-input message',
-  bare.code === 1 && bare.stdout.includes("::error::Input 'etd-api-key' is required"),
+  bare.code === 1 && /^::error::.*Input 'etd-api-key' is required/m.test(bare.stdout),
   bare.stdout
 )
 

@@ -322,8 +322,10 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     techniques: check(() => techniques(input))
   }
   const heartbeat = check(() => oneOf(input, 'heartbeat', HEARTBEATS, 'off'))
-  const notify = check(() => notifyChannels(input)) ?? []
-  for (const problem of unusedSettings(input, notify)) problems.add(problem)
+  const listed = check(() => notifyChannels(input))
+  // A notify that is wrong already says so: what it would leave unused is not a second problem.
+  for (const problem of listed ? unusedSettings(input, listed) : []) problems.add(problem)
+  const notify = listed ?? []
   const email = notify.includes('email')
     ? check(() => parseEmailConfig(input, { whenEmpty: heartbeat === 'every-run' }))
     : undefined
