@@ -173,7 +173,9 @@ describe('webhooks through run()', () => {
     const result = await watch([`slack=${receiver.url}/slack/${SECRET_PATH}`], 100, { 'dry-run': 'true' })
     expect(result.failed).toBe(false)
     expect(receiver.attempts).toEqual([])
-    const written = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'webhooks', 'slack-webhook-1.json'), 'utf8')) as {
+    const written = JSON.parse(
+      await readFile(join(dir, 'etd-verdict-watch', 'webhooks', 'slack-webhook-1.json'), 'utf8')
+    ) as {
       blocks: unknown[]
     }
     expect(written.blocks.length).toBeGreaterThan(2)
