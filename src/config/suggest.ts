@@ -10,7 +10,7 @@ export function nearest(
   aliases: Readonly<Record<string, string>> = {}
 ): string | undefined {
   const typed = given.trim().toLowerCase()
-  if (typed === '' || known.length === 0) return undefined
+  if (typed === '') return undefined
   if (Object.hasOwn(aliases, typed)) return aliases[typed]
   const lower = known.map((k) => k.toLowerCase())
   const best = closest(typed, lower)
