@@ -183,8 +183,10 @@ export function graphCloud(input: InputReader): { authority: string; graph: stri
   if (named) return named
   const [authority, graph, ...rest] = given.split(/\s+/).map(httpsUrl)
   if (authority && graph && rest.length === 0) return { authority, graph }
+  // An @ may stand after credentials in a URL: then nothing of it is shown.
+  const shown = given.includes('@') ? 'not a cloud' : `'${given.slice(0, 200)}'`
   throw new InputError(
-    `Input 'graph-cloud' is '${given.slice(0, 200)}'; expected one of ${Object.keys(CLOUDS).join(', ')}, or two https URLs "authority graph".`
+    `Input 'graph-cloud' is ${shown}; expected one of ${Object.keys(CLOUDS).join(', ')}, or two https URLs "authority graph".`
   )
 }
 
