@@ -65,24 +65,21 @@ beforeAll(async () => {
   smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
   receiver = await startWebhookReceiver()
   result = await runAction(
-    ({ env }) => run({ env, now: () => T0 }),
+    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => T0 }),
     {
       ...etdInputs(sim),
       mailboxes: 'ceo@example.com, cfo@example.com, pay@example.com',
       verdicts: 'phishing',
-      lookback: '2h',
-      notify: 'both',
-      'notify-mailbox-owners': 'true',
-      'owner-notice-contact': 'security@example.com, extension 4444',
+      backfill: '2h',
+      notify: 'email, issue, webhook',
+      'owner-notices': 'true',
       'email-reply-to': 'SOC <soc@example.com>',
       'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
-      'smtp-ca': (await certificate()).cert,
       'email-from': 'etd@example.com',
       'email-to': 'soc@example.com',
       'github-token': github.token,
       'webhook-url': ['teams', 'webex', 'slack', 'json'].map((f) => `${f}=${receiver.url}/${f}/x`).join('\n'),
-      'state-path': join(dir, 'state.json'),
-      'report-path': join(dir, 'report.json')
+      'state-path': join(dir, 'state.json')
     },
     { dir, env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` } }
   )
@@ -162,7 +159,7 @@ describe('still in the inbox first, in every channel, through the real servers',
     expect(lines[0]).toBe(
       '2 dangerous messages addressed to you are still in your inbox. Do not open them, do not reply, and do not follow links or open attachments: delete them, or report them as phishing.'
     )
-    expect(lines[1]).toBe('Questions: security@example.com, extension 4444')
+    expect(lines[1]).toBe('Questions: "SOC" <soc@example.com>')
     expect(shownIds(cfo.text!)).toEqual(['untouchedcfo', 'inboxcfo', 'movedcfo'])
     expect(cfo.replyTo?.value).toEqual([{ address: 'soc@example.com', name: 'SOC' }])
 
@@ -176,7 +173,7 @@ describe('still in the inbox first, in every channel, through the real servers',
     // Nothing of the CEO's is in the inbox: the notice says they were stopped, and still whom to ask.
     const ceo = mailTo('ceo@example.com')
     expect(ceo.subject).toBe('[ETD] 2 dangerous messages to you were stopped')
-    expect(ceo.text).toContain('Questions: security@example.com, extension 4444')
+    expect(ceo.text).toContain('Questions: "SOC" <soc@example.com>')
     expect(ceo.text).not.toContain('still in your inbox')
     expect(mailTo('soc@example.com').replyTo?.value).toEqual([{ address: 'soc@example.com', name: 'SOC' }])
   })

@@ -2,27 +2,42 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parseAction } from '@actions/workflow-parser/actions/action-parser'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { Ajv } from 'ajv'
 import { parseConfig } from '../src/config/config.js'
+import { REMOVED_INPUTS } from '../src/config/removed.js'
 import { SECRET_INPUTS } from '../src/main.js'
 
 interface ActionYml {
+  name: string
+  description: string
+  author: string
+  branding: { icon: string; color: string }
   inputs: Record<string, { description: string; required: boolean; default?: string }>
   outputs: Record<string, { description: string }>
   runs: { using: string; main: string }
 }
 
 const action = parse(readFileSync('action.yml', 'utf8')) as ActionYml
-const readme = readFileSync('README.md', 'utf8')
+/** The user documentation: the README and docs/, where the inputs table lives. */
+const docs = [
+  'README.md',
+  ...(existsSync('docs')
+    ? readdirSync('docs', { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join('docs', f))
+    : [])
+]
+  .map((file) => readFileSync(file, 'utf8'))
+  .join('\n')
 const SECRETS: Record<string, string> = {
   'etd-api-key': 'k',
   'etd-client-id': 'i',
   'etd-client-secret': 's',
-  'smtp-host': 'smtp.example.com',
+  'smtp-url': 'smtp://smtp.example.com',
   'email-from': 'etd@example.com',
   'email-to': 'soc@example.com'
 }
@@ -45,20 +60,52 @@ describe('action.yml', () => {
     expect(withDefaults).toEqual(without)
   })
 
-  it('describes every input and output, and the README documents each', () => {
+  it('describes every input and output, and the documentation has a row for each', () => {
     for (const [name, input] of Object.entries(action.inputs)) {
       expect(input.description.length).toBeGreaterThan(10)
       expect(input.required || input.default !== undefined).toBe(true)
-      expect(readme).toContain(`| \`${name}\``)
+      expect(docs).toContain(`| \`${name}\``)
     }
     for (const [name, output] of Object.entries(action.outputs)) {
       expect(output.description.length).toBeGreaterThan(10)
-      expect(readme).toContain(`| \`${name}\``)
+      expect(docs).toContain(`| \`${name}\``)
     }
+  })
+
+  it("passes the Marketplace's rules: a name, a description under 125 characters, an author, branding", () => {
+    expect(action.name).toBe('ETD Verdict Watch')
+    expect(action.description.length).toBeLessThan(125)
+    expect(action.author).toBe('etd-verdict-watch maintainers')
+    expect(action.branding).toEqual({ icon: 'shield', color: 'red' })
+  })
+
+  it('has at most 35 inputs, none of them a removed one', () => {
+    expect(Object.keys(action.inputs).length).toBeLessThanOrEqual(35)
+    expect(Object.keys(action.inputs).filter((name) => name in REMOVED_INPUTS)).toEqual([])
+  })
+
+  it('needs only the ETD secrets and mailboxes for issues, and three more lines for email', () => {
+    const required = Object.entries(action.inputs)
+      .filter(([, input]) => input.required)
+      .map(([name]) => name)
+    expect(required.sort()).toEqual(['etd-api-key', 'etd-client-id', 'etd-client-secret'])
+    const env = { GITHUB_REPOSITORY: 'acme/watch' }
+    const etd = { 'etd-api-key': 'k', 'etd-client-id': 'i', 'etd-client-secret': 's', mailboxes: 'ceo@example.com' }
+    const issueOnly = parseConfig((name) => ({ ...etd, 'github-token': 't' })[name] ?? '', env)
+    expect(issueOnly.notify).toEqual(['issue'])
+    const mail = {
+      'smtp-url': 'smtps://u:p@smtp.example.com',
+      'email-from': 'etd@example.com',
+      'email-to': 'soc@example.com'
+    }
+    expect(parseConfig((name) => ({ ...etd, ...mail })[name] ?? '', env).notify).toEqual(['email'])
   })
 })
 
-/** Every input name parseConfig reads, over configurations that together take each branch that reads one. */
+/**
+ * Every input name parseConfig reads, over configurations that together take each branch that reads one;
+ * the removed names it reads only to refuse them.
+ */
 function inputsRead(): Set<string> {
   const etd = { 'etd-api-key': 'k', 'etd-client-id': 'i', 'etd-client-secret': 's' }
   const mail = { 'email-from': 'etd@example.com', 'email-to': 'soc@example.com' }
@@ -66,17 +113,14 @@ function inputsRead(): Set<string> {
     {
       ...etd,
       ...mail,
-      notify: 'both',
+      notify: 'email, issue, webhook',
       'github-token': 't',
-      repository: 'acme/watch',
-      'smtp-host': 'smtp.example.com',
+      'smtp-url': 'smtp://smtp.example.com',
       'webhook-url': 'json=https://hooks.example.com/x'
     },
-    { ...etd, ...mail, 'smtp-host': '127.0.0.1', 'smtp-security': 'none', 'smtp-username': 'u', 'smtp-password': 'p' },
     {
       ...etd,
       ...mail,
-      'email-transport': 'graph',
       'graph-tenant-id': '00000000-0000-0000-0000-000000000000',
       'graph-client-id': '00000000-0000-0000-0000-000000000000',
       'graph-client-secret': 'x'
@@ -85,10 +129,13 @@ function inputsRead(): Set<string> {
   const read = new Set<string>()
   for (const values of configurations) {
     try {
-      parseConfig((name) => {
-        read.add(name)
-        return values[name] ?? ''
-      }, {})
+      parseConfig(
+        (name) => {
+          if (!(name in REMOVED_INPUTS)) read.add(name)
+          return values[name] ?? ''
+        },
+        { GITHUB_REPOSITORY: 'acme/watch' }
+      )
     } catch {
       // A refused configuration has still read what it read.
     }
@@ -157,7 +204,7 @@ describe("workflows and action.yml pass GitHub's workflow parser", () => {
     expect(await lint('action.yml', badAction)).toEqual(["action.yml (Line: 5, Col: 15): Unexpected value 'maybe'"])
   })
 
-  it('the example watch workflow is least-privilege, serialised, and reads credentials from secrets', () => {
+  it('the example watch workflow is least-privilege, serialised, sets only what differs, and keeps the report', () => {
     const example = readFileSync('.github/examples/etd-verdict-watch.yml', 'utf8')
     const workflow = parse(example) as {
       on: { schedule: unknown[]; workflow_dispatch: { inputs: Record<string, unknown> } }
@@ -166,32 +213,38 @@ describe("workflows and action.yml pass GitHub's workflow parser", () => {
       jobs: Record<
         string,
         {
+          'runs-on': string
           permissions?: Record<string, string>
-          steps: Array<{ uses?: string; if?: string; with?: Record<string, string> }>
+          steps: Array<{ id?: string; uses?: string; if?: string; with?: Record<string, string> }>
         }
       >
     }
     expect(workflow.permissions).toEqual({ contents: 'read' })
+    expect(workflow.concurrency.group).toBeTruthy()
     expect(workflow.concurrency['cancel-in-progress']).toBe(false)
-    expect(Object.keys(workflow.on.workflow_dispatch.inputs).sort()).toEqual([
-      'backfill',
-      'dry-run',
-      'lookback',
-      'send-test'
-    ])
+    expect(Object.keys(workflow.on.workflow_dispatch.inputs).sort()).toEqual(['backfill', 'dry-run', 'send-test'])
     const job = Object.values(workflow.jobs)[0]
+    expect(job['runs-on']).toBe('ubuntu-slim')
     expect(job.permissions).toEqual({ contents: 'read', issues: 'write' })
     const step = job.steps.find((s) => s.uses?.includes('etd-verdict-watch'))!
     expect(step.with?.['send-test']).toBe('${{ inputs.send-test || false }}')
-    // Empty on scheduled runs, so that lookback warns only when someone gave it.
-    expect(step.with?.lookback).toBe('${{ inputs.lookback }}')
+    // Empty on scheduled runs, so that the default applies and no backfill runs.
     expect(step.with?.backfill).toBe('${{ inputs.backfill }}')
-    // A dry run's files live under RUNNER_TEMP, deleted after the job: uploaded where the report goes.
-    const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))
-    expect(upload).toMatchObject({ if: 'inputs.dry-run', with: { path: '${{ runner.temp }}/etd-verdict-watch/' } })
+    // Only what differs from action.yml's defaults, and no owner notices: the comment says why.
+    for (const [name, value] of Object.entries(step.with ?? {})) {
+      expect(name in action.inputs).toBe(true)
+      expect(String(value)).not.toBe(action.inputs[name].default ?? '')
+    }
+    expect(step.with).not.toHaveProperty('owner-notices')
+    expect(example).toMatch(/#.*owner-notices/)
     for (const secret of ['etd-api-key', 'etd-client-id', 'etd-client-secret', 'smtp-url']) {
       expect(step.with?.[secret]).toMatch(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/)
     }
+    // The report lives under RUNNER_TEMP, deleted after the job: kept, for a while, when the run told something.
+    const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!
+    expect(upload.if).toContain(`steps.${step.id}.outputs.new-count`)
+    expect(upload.with).toMatchObject({ path: '${{ runner.temp }}/etd-verdict-watch/' })
+    expect(Number(upload.with?.['retention-days'])).toBeLessThanOrEqual(14)
   })
 })
 

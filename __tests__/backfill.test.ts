@@ -76,16 +76,14 @@ async function runAt(
       ...etdInputs(sim),
       mailboxes: 'ceo@example.com',
       rescan: '24h',
-      'settle-delay': '5m',
       notify: 'none',
       'state-path': join(dir, 'state.json'),
-      'report-path': join(dir, 'report.json'),
       ...inputs
     },
     { dir, env }
   )
   expect(result.failed).toBe(false)
-  const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report
+  const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report
   const parsed = parseState(await readFile(join(dir, 'state.json'), 'utf8'))
   if (!parsed.ok) throw new Error(parsed.reason)
   return {
@@ -116,7 +114,7 @@ describe('backfill after normal runs', () => {
     runs.first = await runAt(T0)
     // Every 10 minutes for two days would be slow; hourly runs keep the state's memory just as short.
     for (let at = T0 + HOUR; at <= T0 + 2 * DAY; at += HOUR) runs.normal = await runAt(at)
-    runs.lookback = await runAt(T0 + 2 * DAY + 10 * MINUTE, { lookback: '7d' })
+    runs.before = await runAt(T0 + 2 * DAY + 10 * MINUTE)
     runs.backfill = await runAt(T0 + 2 * DAY + 20 * MINUTE, { backfill: '7d' })
     runs.again = await runAt(T0 + 2 * DAY + 30 * MINUTE, { backfill: '7d' })
   }, 120_000)
@@ -125,17 +123,17 @@ describe('backfill after normal runs', () => {
     expect(runs.first.told).toEqual(['first-run'])
   })
 
-  it('warns that lookback was ignored with a restored state, and searches only from the watermark', () => {
-    expect(runs.lookback.log).toMatch(/::warning::Input 'lookback' was ignored: the state was restored/)
-    expect(runs.lookback.window.start).toBeGreaterThan(T0 + 2 * DAY - HOUR)
-    expect(runs.lookback.told).toEqual([])
+  it('searches only from the watermark with a restored state, without a backfill', () => {
+    expect(runs.before.log).not.toContain('Backfill')
+    expect(runs.before.window.start).toBeGreaterThan(T0 + 2 * DAY - HOUR)
+    expect(runs.before.told).toEqual([])
   })
 
   it('tells only what lies before the watch began, neither re-telling nor moving the watermark back', () => {
-    const { backfill, lookback } = runs
+    const { backfill, before } = runs
     expect(backfill.told.sort()).toEqual(['before-3d', 'before-4d'])
     expect(backfill.window.start).toBe(T0 + 2 * DAY + 15 * MINUTE - 7 * DAY)
-    expect(backfill.watermark).toBeGreaterThanOrEqual(lookback.watermark)
+    expect(backfill.watermark).toBeGreaterThanOrEqual(before.watermark)
     expect(backfill.horizon).toBe(backfill.window.start)
   })
 
@@ -192,10 +190,10 @@ describe('a backfill after the state was lost', () => {
       rateLimit: false
     })
     const github = await startGitHubApi()
-    const inputs = { notify: 'issue', 'github-token': github.token, repository: `${github.owner}/${github.repo}` }
-    const env = { GITHUB_API_URL: github.url }
+    const inputs = { notify: 'issue', 'github-token': github.token }
+    const env = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` }
     try {
-      const first = await runAt(T1, { ...inputs, lookback: '3d' }, env)
+      const first = await runAt(T1, { ...inputs, backfill: '3d' }, env)
       expect(first.told.sort()).toEqual(['old-3d', 'recent'])
       await rm(join(dir, 'state.json'))
       // A new first run: its horizon is an hour back, after the conviction of 3 days ago.

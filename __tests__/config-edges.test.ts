@@ -9,19 +9,23 @@ import { parseEmailConfig } from '../src/config/email.js'
 import { InputError } from '../src/config/errors.js'
 import { boolean, integer, oneOf } from '../src/config/inputs.js'
 import { parseIssueConfig, runUrlOf } from '../src/config/issue.js'
-import { certificate } from '../src/simulator/certificate.js'
 import { inputParser } from './helpers/inputs.js'
 
 const SECRETS = { 'etd-api-key': 'k', 'etd-client-id': 'id', 'etd-client-secret': 's', notify: 'none' }
-const ISSUE = { 'github-token': 'ghs_x', repository: 'acme/etd-watch' }
-const EMAIL = { 'smtp-host': 'smtp.example.com', 'email-from': 'etd@example.com', 'email-to': 'soc@example.com' }
+const ISSUE = { 'github-token': 'ghs_x' }
+const IN_ACTIONS = { GITHUB_REPOSITORY: 'acme/etd-watch' }
+const EMAIL = {
+  'smtp-url': 'smtp://smtp.example.com',
+  'email-from': 'etd@example.com',
+  'email-to': 'soc@example.com'
+}
 const config = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
   inputParser((input) => parseConfig(input, env), SECRETS).parsed(inputs)
 const { errorOf } = inputParser((input) => parseConfig(input), SECRETS)
-const issue = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+const issue = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = IN_ACTIONS) =>
   inputParser((input) => parseIssueConfig(input, env), ISSUE).parsed(inputs)
-const issueError = (inputs: Record<string, string>) =>
-  inputParser((input) => parseIssueConfig(input, {}), ISSUE).errorOf(inputs)
+const issueError = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = IN_ACTIONS) =>
+  inputParser((input) => parseIssueConfig(input, env), ISSUE).errorOf(inputs)
 
 describe('where the state lives', () => {
   const ref = (file: string) => ({ GITHUB_WORKFLOW_REF: `acme/etd-watch/.github/workflows/${file}@refs/heads/main` })
@@ -80,26 +84,26 @@ describe('where the state lives', () => {
   })
 })
 
-describe('etd-base-url edges', () => {
+describe('etd-region URL edges', () => {
   it('allows plain http on loopback only, in each of its spellings', () => {
     for (const url of ['http://[::1]:8787', 'http://127.10.20.30', 'http://127.0.0.10:80']) {
-      expect(config({ 'etd-base-url': url }).etd.baseUrl).toBe(url.replace(/:80$/, ''))
+      expect(config({ 'etd-region': url }).etd.baseUrl).toBe(url.replace(/:80$/, ''))
     }
     for (const url of ['http://127.0.0.1.evil.example', 'ftp://etd.example.com', 'ftp://127.0.0.1']) {
-      expect(errorOf({ 'etd-base-url': url })).toMatch(/expected an https URL without credentials or query/)
+      expect(errorOf({ 'etd-region': url })).toMatch(/expected an https URL without credentials or query/)
     }
   })
 
   it('trims the input and every trailing slash', () => {
-    expect(config({ 'etd-base-url': ' https://etd.example/api// ' }).etd.baseUrl).toBe('https://etd.example/api')
-    expect(config({ 'etd-base-url': '  ' }).etd.baseUrl).toBe('https://api.us.etd.cisco.com')
+    expect(config({ 'etd-region': ' https://etd.example/api// ' }).etd.baseUrl).toBe('https://etd.example/api')
+    expect(config({ 'etd-region': '  ' }).etd.baseUrl).toBe('https://api.us.etd.cisco.com')
   })
 })
 
 describe('other parseConfig edges', () => {
   it('names the input in each message, as given but trimmed', () => {
-    expect(errorOf({ lookback: ' soon ' })).toBe(
-      "Input 'lookback' is 'soon'; expected a duration such as 90s, 65m, 2h or 7d."
+    expect(errorOf({ backfill: ' soon ' })).toBe(
+      "Input 'backfill' is 'soon'; expected a duration above 0 such as 90s, 65m, 2h or 7d."
     )
     expect(errorOf({ 'etd-client-id': '' })).toBe(
       "Input 'etd-client-id' is required: the ETD API client ID, from a repository secret."
@@ -121,10 +125,11 @@ describe('other parseConfig edges', () => {
   })
 
   it('configures the channels notify asks for, and only those', () => {
-    const both = config({ notify: 'both', ...EMAIL, ...ISSUE })
+    const both = config({ notify: 'email issue', ...EMAIL, ...ISSUE }, IN_ACTIONS)
+    expect(both.notify).toEqual(['email', 'issue'])
     expect(both.email?.to).toEqual(['soc@example.com'])
     expect(both.issue?.repo).toBe('etd-watch')
-    const issueOnly = config({ notify: ' Issue ', ...EMAIL, ...ISSUE })
+    const issueOnly = config({ notify: ' Issue ', ...ISSUE, 'smtp-url': 'smtp://h' }, IN_ACTIONS)
     expect(issueOnly.email).toBeUndefined()
     expect(issueOnly.issue?.owner).toBe('acme')
     const emailOnly = config({ notify: 'email', ...EMAIL, ...ISSUE })
@@ -132,9 +137,8 @@ describe('other parseConfig edges', () => {
     expect(emailOnly.email?.from).toBe('etd@example.com')
   })
 
-  it('reads dry-run and report-path', () => {
+  it('reads dry-run, and writes the report under the temp folder', () => {
     expect(config({ 'dry-run': 'true' }).dryRun).toBe(true)
-    expect(config({ 'report-path': ' /tmp/r.json ' }).reportPath).toBe('/tmp/r.json')
     expect(config({}).reportPath).toBe(join(tmpdir(), 'etd-verdict-watch', 'report.json'))
   })
 })
@@ -152,13 +156,13 @@ describe('input readers', () => {
   })
 
   it('reads whole numbers within their bounds, inclusive', () => {
-    const read = (value: string) => integer(reader(value), 'email-max-rows', 200, 1, 10000)
+    const read = (value: string) => integer(reader(value), 'daily-request-budget', 200, 1, 10000)
     expect(read('')).toBe(200)
     expect(read(' 1 ')).toBe(1)
     expect(read('10000')).toBe(10000)
     for (const bad of ['0', '10001', '5x', 'x5', '1.5', '-3']) {
       expect(() => read(bad)).toThrow(
-        new InputError(`Input 'email-max-rows' is '${bad}'; expected a whole number from 1 to 10000.`)
+        new InputError(`Input 'daily-request-budget' is '${bad}'; expected a whole number from 1 to 10000.`)
       )
     }
   })
@@ -167,8 +171,10 @@ describe('input readers', () => {
     expect(oneOf(reader(' BOTH '), 'notify', ['email', 'both'], 'email')).toBe('both')
   })
 
-  it('throws InputError, which the action shows as one line', () => {
+  it('throws InputError, which the action shows as one line, or one line a problem after a count', () => {
     expect(new InputError('x').name).toBe('InputError')
+    expect(new InputError(['x']).message).toBe('x')
+    expect(new InputError(['x', 'y']).message).toBe('2 problems with the inputs:\nx\ny')
   })
 })
 
@@ -201,10 +207,10 @@ describe('parseDuration edges', () => {
 })
 
 describe('parseIssueConfig', () => {
-  it('reads the repository from the input or the workflow, and links the run', () => {
+  it('reads the repository from the workflow, and links the run', () => {
     expect(
       issue(
-        { repository: '' },
+        {},
         {
           GITHUB_REPOSITORY: 'octo-org/watch.repo_1',
           GITHUB_RUN_ID: '42',
@@ -221,7 +227,7 @@ describe('parseIssueConfig', () => {
       apiUrl: 'https://ghe.example/api/v3',
       author: 'github-actions[bot]'
     })
-    expect(issue({ repository: ' acme/etd-watch ' }, { GITHUB_RUN_ID: '7' })).toMatchObject({
+    expect(issue({}, { ...IN_ACTIONS, GITHUB_RUN_ID: '7' })).toMatchObject({
       owner: 'acme',
       apiUrl: 'https://api.github.com'
     })
@@ -234,14 +240,14 @@ describe('parseIssueConfig', () => {
     expect(runUrlOf({ GITHUB_RUN_ID: '7' }, undefined)).toBeUndefined()
   })
 
-  it('names github-token and a bad repository', () => {
+  it('names github-token and a missing or bad GITHUB_REPOSITORY', () => {
     expect(issueError({ 'github-token': ' ' })).toBe(
-      "Input 'github-token' is required: a token that may open issues, for notify: issue or both (in a workflow, the default github.token)."
+      "Input 'github-token' is required: a token that may open issues (in a workflow, the default github.token)."
     )
-    expect(issue({ repository: `${'o'.repeat(39)}/${'r'.repeat(100)}` }).repo).toBe('r'.repeat(100))
+    expect(issue({}, { GITHUB_REPOSITORY: `${'o'.repeat(39)}/${'r'.repeat(100)}` }).repo).toBe('r'.repeat(100))
     for (const bad of ['', 'acme', 'acme/etd/x', 'a cme/etd', `${'o'.repeat(40)}/r`, `o/${'r'.repeat(101)}`]) {
-      expect(issueError({ repository: bad })).toBe(
-        `Input 'repository' is '${bad}'; expected owner/name, such as acme/etd-watch.`
+      expect(issueError({}, { GITHUB_REPOSITORY: bad })).toBe(
+        `notify includes issue, which opens issues in the repository running the workflow, but GITHUB_REPOSITORY is '${bad.slice(0, 100)}', not owner/name: run it in GitHub Actions, or choose another channel in notify.`
       )
     }
   })
@@ -276,9 +282,9 @@ describe('parseEmailConfig edges', () => {
   const { parsed: email, errorOf: emailError } = inputParser(parseEmailConfig, {
     'email-from': 'etd@example.com',
     'email-to': 'soc@example.com',
-    'smtp-host': 'smtp.example.com'
+    'smtp-url': 'smtp://smtp.example.com'
   })
-  const viaUrl = (url: string) => ({ 'smtp-host': '', 'smtp-url': url })
+  const viaUrl = (url: string) => ({ 'smtp-url': url })
 
   it('reads address groups, and keeps display names free of quotes', () => {
     expect(email({ 'email-to': 'SOC: a@example.com, b@example.com;' }).to).toEqual(['a@example.com', 'b@example.com'])
@@ -300,11 +306,8 @@ describe('parseEmailConfig edges', () => {
     expect(emailError({ 'email-from': 'a@example.com, b@example.com' })).toBe(
       "Input 'email-from' has 2 addresses; expected one."
     )
-    expect(emailError({ 'email-max-rows': '0' })).toBe(
-      "Input 'email-max-rows' is '0'; expected a whole number from 1 to 10000."
-    )
-    expect(emailError({ 'notify-mailbox-owners': 'yes' })).toBe(
-      "Input 'notify-mailbox-owners' is 'yes'; expected true or false."
+    expect(emailError({ 'owner-notices': 'domains' })).toBe(
+      "Input 'owner-notices' is 'domains'; expected one of false, true, include-domains."
     )
   })
 
@@ -318,55 +321,44 @@ describe('parseEmailConfig edges', () => {
     expect(emailError(viaUrl('smtp://'))).toBe("Input 'smtp-url' has no host; expected smtp://user:password@host:587.")
   })
 
-  it('trims smtp-url, reads an IPv6 host, and ignores a blank smtp-host beside it', () => {
-    expect(email({ 'smtp-host': ' ', 'smtp-url': ' smtp://[::1]:2525 ' }).smtp).toMatchObject({
+  it('trims smtp-url and reads an IPv6 host', () => {
+    expect(email({ 'smtp-url': ' smtp://[::1]:2525 ' }).smtp).toMatchObject({
       host: '::1',
       port: 2525
     })
-  })
-
-  it('trims the user name and the CA, and takes a blank smtp-url for none', async () => {
-    expect(email({ 'smtp-username': ' alerts ', 'smtp-password': 'p' }).smtp?.username).toBe('alerts')
-    const { cert } = await certificate()
-    expect(email({ 'smtp-ca': `\n ${cert.trim()} \n` }).smtp?.ca).toBe(cert.trim())
-    expect(email({ 'smtp-url': '  ' }).smtp?.host).toBe('smtp.example.com')
   })
 
   it('explains the port and security mix-ups', () => {
     expect(emailError(viaUrl('smtp://mail.example.com:465'))).toBe(
       "Input 'smtp-url' asks for STARTTLS on port 465, which speaks implicit TLS: use smtps:// for port 465, or port 587 for STARTTLS."
     )
-    expect(emailError({ 'smtp-port': '465' })).toBe(
-      "Input 'smtp-security' asks for STARTTLS on port 465, which speaks implicit TLS: use smtp-security: tls for port 465, or port 587 for STARTTLS."
-    )
-    expect(emailError({ 'smtp-security': 'tls', 'smtp-port': '587' })).toBe(
-      "Input 'smtp-security' asks for implicit TLS on port 587, which speaks STARTTLS: use smtp-security: starttls for port 587, or port 465 for implicit TLS."
+    expect(emailError(viaUrl('smtps://mail.example.com:587'))).toBe(
+      "Input 'smtp-url' asks for implicit TLS on port 587, which speaks STARTTLS: use smtp:// for port 587, or port 465 for implicit TLS."
     )
   })
 })
 
 describe('the GitHub access of state-prune', () => {
-  const prune = { 'state-prune': 'true', 'github-token': 't', repository: 'acme/etd-watch' }
-  const refusal = "Input 'state-prune' needs github-token and repository (owner/name) to delete old cache entries."
+  const prune = { 'state-prune': 'true', 'github-token': 't' }
+  const refusal =
+    "Input 'state-prune' needs github-token, and GITHUB_REPOSITORY (set in GitHub Actions), to delete old cache entries."
 
-  it('reads the repository input alone, trimmed, and the API URL without trailing slashes', () => {
-    expect(
-      config({ ...prune, repository: ' acme/etd-watch ' }, { GITHUB_API_URL: 'https://ghe.example/api/v3//' }).state
-    ).toEqual({
+  it('reads the repository of the workflow, and the API URL without trailing slashes', () => {
+    expect(config(prune, { ...IN_ACTIONS, GITHUB_API_URL: 'https://ghe.example/api/v3//' }).state).toEqual({
       kind: 'cache',
       key: 'etd-verdict-watch-local-watch',
       prune: true,
       github: { token: 't', owner: 'acme', repo: 'etd-watch', apiUrl: 'https://ghe.example/api/v3' }
     })
-    expect(config(prune).state).toMatchObject({ github: { apiUrl: 'https://api.github.com' } })
+    expect(config(prune, IN_ACTIONS).state).toMatchObject({ github: { apiUrl: 'https://api.github.com' } })
   })
 
   it.each([
-    ['a blank token', { 'github-token': '   ' }],
-    ['a repository with more than two parts', { repository: 'acme/etd-watch/extra' }],
-    ['a repository without an owner', { repository: '/etd-watch' }]
-  ])('refuses %s', (_case, inputs) => {
-    expect(errorOf({ ...prune, ...inputs })).toBe(refusal)
+    ['a blank token', { 'github-token': '   ' }, IN_ACTIONS],
+    ['a repository with more than two parts', {}, { GITHUB_REPOSITORY: 'acme/etd-watch/extra' }],
+    ['a repository without an owner', {}, { GITHUB_REPOSITORY: '/etd-watch' }]
+  ])('refuses %s', (_case, inputs, env) => {
+    expect(inputParser((input) => parseConfig(input, env), SECRETS).errorOf({ ...prune, ...inputs })).toBe(refusal)
   })
 })
 

@@ -11,7 +11,7 @@ import { inputParser } from './helpers/inputs.js'
 const SECRETS = { 'etd-api-key': 'k', 'etd-client-id': 'id', 'etd-client-secret': 's', notify: 'none' }
 const EMAIL = {
   notify: '',
-  'smtp-host': 'smtp.example.com',
+  'smtp-url': 'smtp://smtp.example.com',
   'email-from': 'etd@example.com',
   'email-to': 'soc@example.com'
 }
@@ -42,11 +42,14 @@ describe('parseConfig', () => {
     expect(c.etd.baseUrl).toBe('https://api.us.etd.cisco.com')
     expect(c.rule).toEqual({ mailboxes: [], verdicts: ['bec', 'scam', 'phishing', 'malicious'], techniques: [] })
     expect(c.lookbackMs).toBe(3_600_000)
+    expect(c.backfillMs).toBe(0)
     expect(c.settleDelayMs).toBe(300_000)
+    expect(c.timeBudgetMs).toBe(600_000)
     expect(c.rescanMs).toBe(24 * 3_600_000)
     expect(c.rescanEveryMs).toBe(8 * 3_600_000)
     expect(c.dailyRequestBudget).toBe(2000)
-    expect(c.notify).toBe('email')
+    expect(c.notify).toEqual(['email'])
+    expect(c.heartbeat).toBe('off')
     expect(c.dryRun).toBe(false)
     expect(c.email).toEqual({
       transport: 'smtp',
@@ -55,8 +58,7 @@ describe('parseConfig', () => {
         port: 587,
         security: 'starttls',
         username: undefined,
-        password: undefined,
-        ca: undefined
+        password: undefined
       },
       graphEndpoint: 'https://graph.microsoft.com',
       from: 'etd@example.com',
@@ -64,7 +66,8 @@ describe('parseConfig', () => {
       to: ['soc@example.com'],
       maxRows: 200,
       whenEmpty: false,
-      notifyOwners: false
+      notifyOwners: false,
+      ownerNoticeDomains: false
     })
     expect(c.reportPath).toBe('/runner/tmp/etd-verdict-watch/report.json')
   })
@@ -76,43 +79,43 @@ describe('parseConfig', () => {
     expect(config({ 'etd-region': 'de' }).etd.region).toBe('de')
     expect(config({}).etd.region).toBe('us')
     expect(errorOf({ 'etd-region': 'eu' })).toBe(
-      "Input 'etd-region' is 'eu'; expected one of us, de, au, in, ae, beta."
+      "Input 'etd-region' is 'eu'; expected one of us, de, au, in, ae, beta, or the API's https URL. Did you mean 'de'?"
     )
+    expect(errorOf({ 'etd-region': 'uss' })).toMatch(/Did you mean 'us'\?$/)
+    expect(errorOf({ 'etd-region': 'mars' })).toMatch(/https URL\.$/)
   })
 
-  it('lets etd-base-url override the region, https only unless loopback', () => {
-    expect(config({ 'etd-base-url': 'https://etd.proxy.example/api/', 'etd-region': 'au' }).etd.baseUrl).toBe(
-      'https://etd.proxy.example/api'
+  it('takes a URL as etd-region, https only unless loopback', () => {
+    expect(config({ 'etd-region': 'https://etd.proxy.example/api/' }).etd.baseUrl).toBe('https://etd.proxy.example/api')
+    expect(config({ 'etd-region': 'https://etd.proxy.example/api/' }).etd.region).toBeUndefined()
+    expect(config({ 'etd-region': 'http://127.0.0.1:8080' }).etd.baseUrl).toBe('http://127.0.0.1:8080')
+    expect(config({ 'etd-region': 'http://localhost:9' }).etd.baseUrl).toBe('http://localhost:9')
+    expect(errorOf({ 'etd-region': 'http://etd.example.com' })).toMatch(
+      /^Input 'etd-region' is 'http:\/\/etd\.example\.com'; expected an https URL/
     )
-    expect(config({ 'etd-base-url': 'https://etd.proxy.example/api/', 'etd-region': 'au' }).etd.region).toBeUndefined()
-    expect(config({ 'etd-base-url': 'http://127.0.0.1:8080' }).etd.baseUrl).toBe('http://127.0.0.1:8080')
-    expect(config({ 'etd-base-url': 'http://localhost:9' }).etd.baseUrl).toBe('http://localhost:9')
-    expect(errorOf({ 'etd-base-url': 'http://etd.example.com' })).toMatch(
-      /^Input 'etd-base-url' is 'http:\/\/etd\.example\.com'; expected an https URL/
-    )
-    expect(errorOf({ 'etd-base-url': 'not a url' })).toMatch(/^Input 'etd-base-url' is 'not a url'/)
+    expect(errorOf({ 'etd-region': 'not a/url' })).toMatch(/^Input 'etd-region' is 'not a\/url'/)
   })
 
-  it('never echoes credentials embedded in etd-base-url', () => {
-    const message = errorOf({ 'etd-base-url': 'https://user:hunter2@etd.example.com' })
+  it('never echoes credentials embedded in an etd-region URL', () => {
+    const message = errorOf({ 'etd-region': 'https://user:hunter2@etd.example.com' })
     expect(message).not.toContain('hunter2')
     expect(message).toMatch(/without credentials/)
     // An unencoded / in the password breaks the parse; nothing of the input is shown then.
-    expect(errorOf({ 'etd-base-url': 'https://user:hun/ter2@etd.example.com' })).toBe(
-      "Input 'etd-base-url' is not a URL; expected a URL such as https://api.us.etd.cisco.com."
+    expect(errorOf({ 'etd-region': 'https://user:hun/ter2@etd.example.com' })).toBe(
+      "Input 'etd-region' is not a URL; expected a region such as us, or a URL such as https://api.us.etd.cisco.com."
     )
   })
 
   it('lifts the client rate limit with ETD_VERDICT_WATCH_UNPACED=1 against loopback only', () => {
     const unpaced = { ETD_VERDICT_WATCH_UNPACED: '1' }
-    expect(config({ 'etd-base-url': 'http://127.0.0.1:8080' }).etd.paced).toBe(true)
+    expect(config({ 'etd-region': 'http://127.0.0.1:8080' }).etd.paced).toBe(true)
     for (const url of ['http://127.0.0.1:8080', 'http://127.3.2.1:9', 'http://localhost:9', 'http://[::1]:9/api']) {
-      expect(config({ 'etd-base-url': url }, unpaced).etd.paced).toBe(false)
+      expect(config({ 'etd-region': url }, unpaced).etd.paced).toBe(false)
     }
     for (const url of ['', 'https://etd.proxy.example', 'https://127.0.0.1.nip.example', 'https://localhost.example']) {
-      expect(config({ 'etd-base-url': url }, unpaced).etd.paced).toBe(true)
+      expect(config({ 'etd-region': url }, unpaced).etd.paced).toBe(true)
     }
-    expect(config({ 'etd-base-url': 'http://127.0.0.1:8080' }, { ETD_VERDICT_WATCH_UNPACED: 'true' }).etd.paced).toBe(
+    expect(config({ 'etd-region': 'http://127.0.0.1:8080' }, { ETD_VERDICT_WATCH_UNPACED: 'true' }).etd.paced).toBe(
       true
     )
   })
@@ -140,6 +143,24 @@ describe('parseConfig', () => {
     expect(errorOf({ verdicts: 'bec, virus' })).toBe(
       "Input 'verdicts' has 'virus'; expected any of bec, scam, phishing, malicious, spam, graymail, neutral."
     )
+    expect(errorOf({ verdicts: 'phising, scan' })).toBe(
+      [
+        '2 problems with the inputs:',
+        "Input 'verdicts' has 'phising'; expected any of bec, scam, phishing, malicious, spam, graymail, neutral. Did you mean 'phishing'?",
+        "Input 'verdicts' has 'scan'; expected any of bec, scam, phishing, malicious, spam, graymail, neutral. Did you mean 'scam'?"
+      ].join('\n')
+    )
+  })
+
+  it('refuses a near miss of a known technique with the name meant, and keeps an unknown one', () => {
+    expect(errorOf({ techniques: 'QR-code, Malicious URL, Sender name impersonaton, deepfake voice' })).toBe(
+      [
+        '2 problems with the inputs:',
+        "Input 'techniques' has 'qr-code', which is not a technique ETD reports, so it would match nothing. Did you mean 'QR code'?",
+        "Input 'techniques' has 'sender name impersonaton', which is not a technique ETD reports, so it would match nothing. Did you mean 'Sender name impersonation'?"
+      ].join('\n')
+    )
+    expect(config({ techniques: 'deepfake voice' }).rule.techniques).toEqual(['deepfake voice'])
   })
 
   it('lower-cases techniques for case-insensitive matching', () => {
@@ -150,10 +171,16 @@ describe('parseConfig', () => {
   })
 
   it('validates durations and notify', () => {
-    expect(config({ lookback: '7d', 'settle-delay': '0' }).settleDelayMs).toBe(0)
-    expect(errorOf({ lookback: '0' })).toBe("Input 'lookback' is '0'; expected a duration such as 90s, 65m, 2h or 7d.")
-    expect(errorOf({ 'settle-delay': '5' })).toBe(
-      "Input 'settle-delay' is '5'; expected a duration such as 90s, 65m, 2h or 7d."
+    expect(config({ backfill: '7d' })).toMatchObject({ lookbackMs: 7 * 86_400_000, backfillMs: 7 * 86_400_000 })
+    expect(errorOf({ backfill: '0' })).toBe(
+      "Input 'backfill' is '0'; expected a duration above 0 such as 90s, 65m, 2h or 7d."
+    )
+    expect(errorOf({ backfill: '91d' })).toBe(
+      "Input 'backfill' is '91d'; expected at most 90d, since ETD keeps messages for 90 days."
+    )
+    expect(config({ 'time-budget': '12m' }).timeBudgetMs).toBe(720_000)
+    expect(errorOf({ 'time-budget': '0' })).toBe(
+      "Input 'time-budget' is '0'; expected a duration above 0 such as 90s, 65m, 2h or 7d."
     )
     expect(config({ 'rescan-every': '0' }).rescanEveryMs).toBe(0)
     expect(errorOf({ 'rescan-every': 'hourly' })).toBe(
@@ -165,17 +192,22 @@ describe('parseConfig', () => {
         `Input 'daily-request-budget' is '${bad}'; expected a whole number from 1 to 10000.`
       )
     }
-    expect(config({ notify: 'None' }).notify).toBe('none')
+    expect(config({ notify: 'None' }).notify).toEqual([])
     expect(config({ notify: 'None' }).email).toBeUndefined()
-    expect(errorOf({ notify: 'slack' })).toBe("Input 'notify' is 'slack'; expected one of email, issue, both, none.")
+    expect(errorOf({ notify: 'slack' })).toBe(
+      "Input 'notify' has 'slack'; expected auto, none, or a list of email, issue, webhook."
+    )
   })
 
   it("takes the issues' author from issue-author, github-actions[bot] by default", () => {
-    const issue = { notify: 'issue', 'github-token': 't', repository: 'acme/watch' }
-    expect(config(issue).issue?.author).toBe('github-actions[bot]')
-    expect(config({ ...issue, 'issue-author': '@my-app[bot]' }).issue?.author).toBe('my-app[bot]')
-    expect(config({ ...issue, 'issue-author': 'octocat' }).issue?.author).toBe('octocat')
-    expect(errorOf({ ...issue, 'issue-author': 'two words' })).toBe(
+    const issue = { notify: 'issue', 'github-token': 't' }
+    const env = { GITHUB_REPOSITORY: 'acme/watch' }
+    expect(config(issue, env).issue?.author).toBe('github-actions[bot]')
+    expect(config({ ...issue, 'issue-author': '@my-app[bot]' }, env).issue?.author).toBe('my-app[bot]')
+    expect(config({ ...issue, 'issue-author': 'octocat' }, env).issue?.author).toBe('octocat')
+    expect(
+      inputParser((input) => parseConfig(input, env), SECRETS).errorOf({ ...issue, 'issue-author': 'two words' })
+    ).toBe(
       "Input 'issue-author' is 'two words'; expected the login that opens the issues, such as github-actions[bot] or my-app[bot]."
     )
   })
@@ -201,7 +233,7 @@ describe('parseConfig', () => {
     expect(config({ 'github-token': 't', 'state-prune': 'true' }, env).state).toMatchObject({ prune: true })
     expect(config({}, env).state).toEqual({ kind: 'cache', key: 'etd-verdict-watch-local-watch', prune: false })
     expect(errorOf({ 'state-prune': 'true' })).toBe(
-      "Input 'state-prune' needs github-token and repository (owner/name) to delete old cache entries."
+      "Input 'state-prune' needs github-token, and GITHUB_REPOSITORY (set in GitHub Actions), to delete old cache entries."
     )
     expect(errorOf({ 'state-prune': 'yes' })).toBe("Input 'state-prune' is 'yes'; expected true or false.")
   })
@@ -316,7 +348,7 @@ describe('describeConfig, for the debug log', () => {
   it('hides every credential field and any value that contains a secret input', () => {
     const c = config(
       {
-        notify: 'email',
+        notify: 'email, webhook',
         'smtp-url': 'smtp://alerts:pw-1@smtp.example.com:587',
         'email-from': 'etd@example.com',
         'email-to': 'soc@example.com',

@@ -20,8 +20,7 @@ describe('parseEmailConfig', () => {
       port: 587,
       security: 'starttls',
       username: 'alerts@example.com',
-      password: 'p@ss',
-      ca: undefined
+      password: 'p@ss'
     })
     expect(email({ 'smtp-url': 'smtps://u:p@mail.example.com' }).smtp).toMatchObject({ port: 465, security: 'tls' })
     expect(email({ 'smtp-url': 'smtp://mail.example.com:2525' }).smtp).toMatchObject({
@@ -36,46 +35,51 @@ describe('parseEmailConfig', () => {
       port: 587,
       security: 'starttls',
       username: undefined,
-      password: undefined,
-      ca: undefined
+      password: undefined
     })
     expect(email({ 'smtp-url': 'smtp://mail.example.com' }).smtp).not.toHaveProperty('username', '')
   })
 
-  it('reads the separate fields, with the port following the security', () => {
-    expect(
-      email({ 'smtp-host': 'mail.example.com', 'smtp-security': 'tls', 'smtp-username': 'u', 'smtp-password': 'p' })
-        .smtp
-    ).toEqual({
-      host: 'mail.example.com',
-      port: 465,
-      security: 'tls',
-      username: 'u',
-      password: 'p',
-      ca: undefined
-    })
-    expect(email({ 'smtp-host': 'relay.internal', 'smtp-security': 'none' }).smtp!.port).toBe(25)
-  })
-
   it('parses recipient lists with names, commas and newlines', () => {
-    const config = email({ 'smtp-host': 'h', 'email-to': 'SOC <soc@example.com>, ciso@example.com\nit@example.com' })
+    const config = email({
+      'smtp-url': 'smtp://h',
+      'email-to': 'SOC <soc@example.com>, ciso@example.com\nit@example.com'
+    })
     expect(config.to).toEqual(['"SOC" <soc@example.com>', 'ciso@example.com', 'it@example.com'])
     expect(config.from).toBe('"ETD Watch" <etd@example.com>')
   })
 
   it('refuses the classic port and security mix-ups with an explanation', () => {
-    expect(errorOf({ 'smtp-host': 'h', 'smtp-port': '465' })).toBe(
-      "Input 'smtp-security' asks for STARTTLS on port 465, which speaks implicit TLS: use smtp-security: tls for port 465, or port 587 for STARTTLS."
+    expect(errorOf({ 'smtp-url': 'smtp://h:465' })).toBe(
+      "Input 'smtp-url' asks for STARTTLS on port 465, which speaks implicit TLS: use smtps:// for port 465, or port 587 for STARTTLS."
     )
     expect(errorOf({ 'smtp-url': 'smtps://h:587' })).toBe(
       "Input 'smtp-url' asks for implicit TLS on port 587, which speaks STARTTLS: use smtp:// for port 587, or port 465 for implicit TLS."
     )
   })
 
-  it('refuses credentials in plain text unless explicitly allowed', () => {
-    const plain = { 'smtp-host': 'h', 'smtp-security': 'none', 'smtp-username': 'u', 'smtp-password': 'p' }
-    expect(errorOf(plain)).toMatch(/^Input 'smtp-security' is none while credentials are set/)
-    expect(email({ ...plain, 'smtp-allow-insecure-auth': 'true' }).smtp!.security).toBe('none')
+  it('reads tls=none as plain text on port 25, and refuses credentials there unless insecure-auth=true', () => {
+    expect(email({ 'smtp-url': 'smtp://relay.internal?tls=none' }).smtp).toEqual({
+      host: 'relay.internal',
+      port: 25,
+      security: 'none',
+      username: undefined,
+      password: undefined
+    })
+    expect(errorOf({ 'smtp-url': 'smtp://u:p@h?tls=none' })).toBe(
+      "Input 'smtp-url' asks for tls=none while credentials are set: they would cross the network in plain text. Use TLS, or add &insecure-auth=true."
+    )
+    expect(email({ 'smtp-url': 'smtp://u:p@h:2525?tls=NONE&insecure-auth=true' }).smtp).toMatchObject({
+      security: 'none',
+      port: 2525,
+      username: 'u'
+    })
+    expect(errorOf({ 'smtp-url': 'smtps://h?tls=none' })).toBe(
+      "Input 'smtp-url' asks for implicit TLS (smtps://) and tls=none; use smtp:// with tls=none."
+    )
+    expect(errorOf({ 'smtp-url': 'smtp://u@h' })).toBe(
+      "Input 'smtp-url' has a user name without a password, or the reverse; give both or neither."
+    )
   })
 
   it('never echoes a password from smtp-url in an error', () => {
@@ -84,18 +88,20 @@ describe('parseEmailConfig', () => {
     }
   })
 
-  it('refuses a path, query or fragment, which an unencoded / ? # in the password makes, naming nothing of it', () => {
-    const refusal =
-      "Input 'smtp-url' has a path, query or fragment, which it never needs: percent-encode / ? # @ : and % in the user name and password (as %2F %3F %23 %40 %3A %25)."
+  it('refuses a path, fragment or unknown query, which an unencoded / ? # in the password makes, naming nothing of it', () => {
+    const encode = 'percent-encode / ? # @ : and % in the user name and password (as %2F %3F %23 %40 %3A %25).'
+    const refusal = `Input 'smtp-url' has a path or fragment, which it never needs: ${encode}`
+    const query = `Input 'smtp-url' has a query that it does not take: expected ?tls=none, &insecure-auth=true or ?auth=oauth2, and ${encode}`
     // Each would otherwise have sent mail to host "alerts", port 31337, without credentials.
-    for (const url of [
-      'smtp://alerts:31337/s3cr3t@mail.example.com',
-      'smtp://alerts:31337?s3cr3t@mail.example.com',
-      'smtp://alerts:31337#s3cr3t@mail.example.com',
-      'smtp://alerts:31337#@mail.example.com',
-      'smtp://mail.example.com:587/x'
+    for (const [url, expected] of [
+      ['smtp://alerts:31337/s3cr3t@mail.example.com', refusal],
+      ['smtp://alerts:31337?s3cr3t@mail.example.com', query],
+      ['smtp://alerts:31337?tls=s3cr3t@mail.example.com', query],
+      ['smtp://alerts:31337#s3cr3t@mail.example.com', refusal],
+      ['smtp://alerts:31337#@mail.example.com', refusal],
+      ['smtp://mail.example.com:587/x', refusal]
     ]) {
-      expect(errorOf({ 'smtp-url': url })).toBe(refusal)
+      expect(errorOf({ 'smtp-url': url })).toBe(expected)
     }
     const unparsable = errorOf({ 'smtp-url': 'smtp://alerts:pa/s3cr3t@mail.example.com' })
     expect(unparsable).toMatch(/^Input 'smtp-url' is not a URL; .* percent-encode \/ \? # @ :/)
@@ -110,51 +116,55 @@ describe('parseEmailConfig', () => {
     }
   })
 
-  it('checks smtp-ca is a certificate', async () => {
-    const { cert } = await certificate()
-    expect(email({ 'smtp-host': 'h', 'smtp-ca': cert }).smtp!.ca).toBe(cert.trim())
-    expect(errorOf({ 'smtp-host': 'h', 'smtp-ca': 'not a pem' })).toBe(
-      "Input 'smtp-ca' is not a PEM certificate; expected text starting with -----BEGIN CERTIFICATE-----."
-    )
-  })
-
-  it('names each missing or malformed input', () => {
+  it('names each missing or malformed input, all at once', () => {
     expect(errorOf({})).toBe(
-      "Input 'smtp-host' is required: the SMTP server for email notifications (or set smtp-url)."
+      'notify includes email, which needs smtp-url (an SMTP server) or graph-tenant-id and graph-client-id (Microsoft Graph sendMail).'
     )
-    expect(errorOf({ 'smtp-host': 'h', 'email-to': '' })).toBe(
+    expect(errorOf({ 'smtp-url': 'smtp://h', 'email-to': '' })).toBe(
       "Input 'email-to' is required: who receives the digest, one or more addresses."
     )
-    expect(errorOf({ 'smtp-host': 'h', 'email-to': 'soc@example.com, nobody' })).toBe(
+    expect(errorOf({ 'smtp-url': 'smtp://h', 'email-to': 'soc@example.com, nobody' })).toBe(
       "Input 'email-to' has 'nobody'; expected addresses like security@example.com."
     )
-    expect(errorOf({ 'smtp-host': 'h', 'smtp-url': 'smtp://h' })).toBe(
-      "Inputs 'smtp-url' and 'smtp-host' are both set; set one of them."
-    )
-    expect(errorOf({ 'smtp-host': 'h', 'smtp-username': 'u' })).toBe(
-      "Inputs 'smtp-username' and 'smtp-password' go together; set both or neither."
-    )
-    expect(errorOf({ 'smtp-host': 'h', 'smtp-port': '70000' })).toBe(
-      "Input 'smtp-port' is '70000'; expected a whole number from 1 to 65535."
-    )
-    expect(errorOf({ 'smtp-host': 'h', 'email-when-empty': 'yes' })).toBe(
-      "Input 'email-when-empty' is 'yes'; expected true or false."
+    expect(errorOf({ 'smtp-url': 'smtp://h:70000' })).toMatch(/^Input 'smtp-url' is not a URL;/)
+    expect(errorOf({ 'email-from': '', 'email-to': 'nobody', 'owner-notices': 'yes' })).toBe(
+      [
+        '4 problems with the inputs:',
+        'notify includes email, which needs smtp-url (an SMTP server) or graph-tenant-id and graph-client-id (Microsoft Graph sendMail).',
+        "Input 'email-from' is required: the sender address of notification emails.",
+        "Input 'email-to' has 'nobody'; expected addresses like security@example.com.",
+        "Input 'owner-notices' is 'yes'; expected one of false, true, include-domains."
+      ].join('\n')
     )
   })
 
-  it('reads a Reply-To and a contact for owner notices, refusing what is not an address or not one line', () => {
-    expect(email({ 'smtp-host': 'h' })).toMatchObject({ replyTo: undefined, ownerContact: undefined })
-    expect(
-      email({ 'smtp-host': 'h', 'email-reply-to': 'SOC <soc@example.com>', 'owner-notice-contact': ' IT desk, x4444 ' })
-    ).toMatchObject({ replyTo: '"SOC" <soc@example.com>', ownerContact: 'IT desk, x4444' })
-    expect(errorOf({ 'smtp-host': 'h', 'email-reply-to': 'the SOC' })).toBe(
+  it('reads owner-notices, and a Reply-To that the owner notices name as whom to ask', () => {
+    expect(email({ 'smtp-url': 'smtp://h' })).toMatchObject({
+      replyTo: undefined,
+      ownerContact: undefined,
+      notifyOwners: false,
+      ownerNoticeDomains: false,
+      whenEmpty: false,
+      maxRows: 200
+    })
+    expect(email({ 'smtp-url': 'smtp://h', 'owner-notices': 'TRUE' })).toMatchObject({
+      notifyOwners: true,
+      ownerNoticeDomains: false
+    })
+    expect(email({ 'smtp-url': 'smtp://h', 'owner-notices': 'include-domains' })).toMatchObject({
+      notifyOwners: true,
+      ownerNoticeDomains: true
+    })
+    expect(email({ 'smtp-url': 'smtp://h', 'email-reply-to': 'SOC <soc@example.com>' })).toMatchObject({
+      replyTo: '"SOC" <soc@example.com>',
+      ownerContact: '"SOC" <soc@example.com>'
+    })
+    expect(errorOf({ 'smtp-url': 'smtp://h', 'email-reply-to': 'the SOC' })).toBe(
       "Input 'email-reply-to' has 'the SOC'; expected addresses like security@example.com."
     )
-    const oneLine =
-      'Input \'owner-notice-contact\' must be one line of at most 200 printable characters, such as security@example.com or "the IT desk, extension 4444".'
-    expect(errorOf({ 'smtp-host': 'h', 'owner-notice-contact': 'Call us\nBcc: all@example.com' })).toBe(oneLine)
-    expect(errorOf({ 'smtp-host': 'h', 'owner-notice-contact': 'x'.repeat(201) })).toBe(oneLine)
-    expect(errorOf({ 'smtp-host': 'h', 'owner-notice-contact': 'ask \u202eusrever' })).toBe(oneLine)
+    expect(
+      parseEmailConfig((name) => ({ ...BASE, 'smtp-url': 'smtp://h' })[name] ?? '', { whenEmpty: true }).whenEmpty
+    ).toBe(true)
   })
 })
 
@@ -164,8 +174,8 @@ describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
     'graph-client-id': '11111111-2222-3333-4444-555555555555'
   }
 
-  it('chooses Graph when its app is set and no SMTP server is, with the public cloud by default', () => {
-    const config = email({ ...APP, 'graph-federated': 'true' })
+  it('chooses Graph when its app is set and no SMTP server is, signing in by OIDC without a secret', () => {
+    const config = email(APP)
     expect(config.transport).toBe('graph')
     expect(config.smtp).toBeUndefined()
     expect(config.fromAddress).toBe('etd@example.com')
@@ -176,25 +186,29 @@ describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
       credential: { kind: 'federated' },
       authority: 'https://login.microsoftonline.com'
     })
-    expect(email({ ...APP, 'graph-federated': 'true', 'smtp-host': 'h' }).transport).toBe('smtp')
-    expect(email({ 'smtp-host': 'h' }).transport).toBe('smtp')
+    expect(email({ 'smtp-url': 'smtp://h' }).transport).toBe('smtp')
   })
 
-  it('takes exactly one credential', () => {
-    expect(errorOf({ ...APP, 'email-transport': 'graph' })).toBe(
-      "One of 'graph-federated: true' (GitHub OIDC), 'graph-client-secret' or 'graph-certificate' is required (email-transport is graph)."
-    )
-    expect(errorOf({ ...APP, 'graph-federated': 'true', 'graph-client-secret': 's3cret' })).toBe(
-      "Inputs 'graph-client-secret' and 'graph-federated' are both set; set one credential for the Entra app."
-    )
-    expect(errorOf({ 'email-transport': 'graph', 'graph-federated': 'true' })).toBe(
-      "Input 'graph-tenant-id' is required: the Entra tenant's ID or domain (email-transport is graph)."
-    )
-    expect(errorOf({ ...APP, 'graph-tenant-id': '../common', 'graph-federated': 'true' })).toMatch(
-      /^Input 'graph-tenant-id' is not an Entra ID/
-    )
+  it('refuses two email transports at once, naming both', () => {
+    const both =
+      "Inputs 'smtp-url' and 'graph-tenant-id' are both set: two email transports. Keep smtp-url (SMTP) or the graph-* inputs (Graph sendMail), or add ?auth=oauth2 to smtp-url to sign in to SMTP with the Entra app."
+    expect(errorOf({ ...APP, 'smtp-url': 'smtp://mail.example.com' })).toBe(both)
+    expect(errorOf({ ...APP, 'graph-client-secret': 's', 'smtp-url': 'smtps://u:p@mail.example.com' })).toBe(both)
+    // Blank is not given.
+    expect(email({ ...APP, 'smtp-url': ' ' }).transport).toBe('graph')
+    expect(email({ 'graph-tenant-id': ' ', 'smtp-url': 'smtp://h' }).transport).toBe('smtp')
   })
 
+  it('names every problem of the Entra app at once', () => {
+    expect(errorOf({ 'graph-tenant-id': '../common', 'graph-client-secret': 's', 'graph-certificate': 'x' })).toBe(
+      [
+        '3 problems with the inputs:',
+        "Input 'graph-tenant-id' is not an Entra ID; expected a GUID such as 00000000-0000-0000-0000-000000000000.",
+        "Input 'graph-client-id' is required: the Entra app's application (client) ID (Graph sendMail).",
+        "Inputs 'graph-client-secret' and 'graph-certificate' are both set; set one credential for the Entra app (or neither, for the job's GitHub OIDC token)."
+      ].join('\n')
+    )
+  })
   it('reads a certificate with its key: the SHA-256 thumbprint, and an RSA key that belongs to it', async () => {
     const ec = await certificate()
     expect(errorOf({ ...APP, 'graph-certificate': `${ec.cert}\n${ec.key}` })).toMatch(
@@ -233,17 +247,11 @@ describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
     expect(errorOf({ ...APP, 'graph-certificate': garbled })).toMatch(/^Input 'graph-certificate' is not readable;/)
   })
 
-  it('takes a client secret alone, and refuses two credentials by name', () => {
+  it('takes a client secret alone', () => {
     expect(email({ ...APP, 'graph-client-secret': ' s3cret ' }).entra!.credential).toEqual({
       kind: 'secret',
       secret: 's3cret'
     })
-    expect(errorOf({ ...APP, 'graph-client-secret': 's3cret', 'graph-certificate': 'x' })).toBe(
-      "Inputs 'graph-client-secret' and 'graph-certificate' are both set; set one credential for the Entra app."
-    )
-    expect(errorOf({ ...APP, 'graph-certificate': 'x', 'graph-federated': 'true' })).toBe(
-      "Inputs 'graph-certificate' and 'graph-federated' are both set; set one credential for the Entra app."
-    )
   })
 
   it.each([
@@ -252,86 +260,69 @@ describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
     ['a space', 'contoso com'],
     ['an underscore', 'contoso_tenant']
   ])('refuses a tenant ID with %s', (_case, tenant) => {
-    expect(errorOf({ ...APP, 'graph-tenant-id': tenant, 'graph-federated': 'true' })).toBe(
+    expect(errorOf({ ...APP, 'graph-tenant-id': tenant })).toBe(
       "Input 'graph-tenant-id' is not an Entra ID; expected a GUID such as 00000000-0000-0000-0000-000000000000."
     )
   })
 
   it('takes tenant and client IDs of letters, digits, dots and hyphens', () => {
-    const entra = email({
-      ...APP,
-      'graph-tenant-id': 'Contoso-1.onmicrosoft.com',
-      'graph-client-id': '0',
-      'graph-federated': 'true'
-    }).entra!
+    const entra = email({ ...APP, 'graph-tenant-id': 'Contoso-1.onmicrosoft.com', 'graph-client-id': '0' }).entra!
     expect([entra.tenantId, entra.clientId]).toEqual(['Contoso-1.onmicrosoft.com', '0'])
   })
 
-  it('chooses SMTP whenever an SMTP server is set, and Graph only with a tenant', () => {
-    const app = { ...APP, 'graph-federated': 'true' }
-    expect(email({ ...app, 'smtp-url': 'smtp://mail.example.com' }).transport).toBe('smtp')
-    expect(email({ ...app, 'graph-tenant-id': ' ', 'email-transport': '', 'smtp-host': 'h' }).transport).toBe('smtp')
-    expect(errorOf({ 'graph-tenant-id': ' ', 'graph-federated': 'true' })).toMatch(/^Input 'smtp-host' is required/)
-    expect(email({ ...app, 'smtp-host': 'h', 'email-transport': 'graph' }).transport).toBe('graph')
+  it.each([
+    ['usgov', 'https://login.microsoftonline.us', 'https://graph.microsoft.us'],
+    ['USGov-DoD', 'https://login.microsoftonline.us', 'https://dod-graph.microsoft.us'],
+    ['china', 'https://login.chinacloudapi.cn', 'https://microsoftgraph.chinacloudapi.cn'],
+    [' global ', 'https://login.microsoftonline.com', 'https://graph.microsoft.com'],
+    ['https://login.example/ \n https://Graph.Example//v1// ', 'https://login.example', 'https://graph.example//v1']
+  ])('reads graph-cloud %p as its sign-in and Graph endpoints', (cloud, authority, graph) => {
+    const config = email({ ...APP, 'graph-cloud': cloud })
+    expect([config.entra!.authority, config.graphEndpoint]).toEqual([authority, graph])
   })
 
   it.each([
-    ['a query', 'https://graph.microsoft.us/?x=1', 'https://graph.microsoft.us'],
-    ['a fragment', 'https://graph.microsoft.us/#x', 'https://graph.microsoft.us'],
-    ['a user name', 'https://u@graph.microsoft.us', 'https://graph.microsoft.us'],
-    ['a password', 'https://:p@graph.microsoft.us', 'https://graph.microsoft.us'],
-    ['no URL', 'graph.microsoft.us', 'graph.microsoft.us']
-  ])('refuses a Graph endpoint with %s, naming no more than its origin', (_case, given, shown) => {
-    expect(errorOf({ ...APP, 'graph-federated': 'true', 'graph-endpoint': given })).toBe(
-      `Input 'graph-endpoint' is '${shown}'; expected an https URL without credentials or query, such as https://graph.microsoft.com.`
-    )
-  })
-
-  it('keeps the path of an endpoint, without trailing slashes', () => {
-    const app = { ...APP, 'graph-federated': 'true' }
-    expect(email({ ...app, 'graph-endpoint': ' https://Graph.Microsoft.us//v1// ' }).graphEndpoint).toBe(
-      'https://graph.microsoft.us//v1'
-    )
-    expect(email({ ...app, 'graph-authority': 'https://login.example' }).entra!.authority).toBe('https://login.example')
-  })
-
-  it('treats blank inputs as not given', () => {
-    const app = { ...APP, 'graph-federated': 'true' }
-    const config = email({ ...app, 'smtp-url': ' ', 'smtp-host': ' ', 'graph-certificate': ' ', 'graph-endpoint': ' ' })
-    expect(config.transport).toBe('graph')
-    expect(config.entra!.credential).toEqual({ kind: 'federated' })
-    expect(config.graphEndpoint).toBe('https://graph.microsoft.com')
-    expect(errorOf({ 'graph-tenant-id': 'contoso', 'graph-federated': 'true', 'email-transport': 'graph' })).toBe(
-      "Input 'graph-client-id' is required: the Entra app's application (client) ID (email-transport is graph)."
+    'mars',
+    'https://login.example',
+    'http://login.example https://graph.example',
+    'https://u:p@login.example https://graph.example',
+    'https://login.example https://graph.example/?x=1',
+    'https://login.example https://graph.example https://third.example'
+  ])('refuses graph-cloud %p', (cloud) => {
+    const message = errorOf({ ...APP, 'graph-cloud': cloud })
+    expect(message).not.toContain('u:p')
+    expect(message).toMatch(
+      /^Input 'graph-cloud' is ('.*'|not a cloud); expected one of global, usgov, usgov-dod, china, or two https URLs "authority graph"\.$/
     )
   })
 
   it('refuses OAuth2 over plain text, and more than one sender', () => {
-    const oauth = { ...APP, 'graph-federated': 'true', 'smtp-host': 'h', 'smtp-auth': 'oauth2' }
-    expect(errorOf({ ...oauth, 'smtp-security': 'none' })).toBe(
-      "Input 'smtp-auth' is oauth2, which needs starttls or tls."
+    const oauth = { ...APP, 'smtp-url': 'smtp://h?auth=oauth2' }
+    expect(errorOf({ ...oauth, 'smtp-url': 'smtp://h?auth=oauth2&tls=none' })).toBe(
+      "Input 'smtp-url' asks for auth=oauth2, which needs TLS: remove tls=none."
     )
     expect(errorOf({ ...oauth, 'email-from': 'a@example.com, b@example.com' })).toBe(
       "Input 'email-from' has 2 addresses; expected one."
     )
   })
 
-  it('takes only https for the authority and the Graph endpoint', () => {
-    const app = { ...APP, 'graph-federated': 'true' }
-    expect(email({ ...app, 'graph-authority': 'https://login.microsoftonline.us/' }).entra!.authority).toBe(
-      'https://login.microsoftonline.us'
-    )
-    expect(errorOf({ ...app, 'graph-endpoint': 'http://graph.microsoft.com' })).toBe(
-      "Input 'graph-endpoint' is 'http://graph.microsoft.com'; expected an https URL without credentials or query, such as https://graph.microsoft.com."
-    )
-    expect(errorOf({ ...app, 'graph-authority': 'https://u:p@login.example' })).not.toContain('u:p')
-  })
-
   it('logs in to SMTP with XOAUTH2 as the sender, and never with a password besides', () => {
-    const oauth = { ...APP, 'graph-federated': 'true', 'smtp-host': 'smtp.office365.com', 'smtp-auth': 'oauth2' }
+    const oauth = { ...APP, 'smtp-url': 'smtp://smtp.office365.com?auth=oauth2' }
+    expect(email(oauth).transport).toBe('smtp')
     expect(email(oauth).smtp).toMatchObject({ oauth2: true, username: 'etd@example.com', port: 587 })
-    expect(email({ ...oauth, 'smtp-username': 'alerts@example.com' }).smtp!.username).toBe('alerts@example.com')
-    expect(errorOf({ ...oauth, 'smtp-password': 'p' })).toMatch(/^Input 'smtp-auth' is oauth2, which needs no password/)
-    expect(errorOf({ ...oauth, 'graph-federated': '' })).toMatch(/\(smtp-auth is oauth2\)\.$/)
+    expect(email(oauth).entra).toMatchObject({ credential: { kind: 'federated' } })
+    expect(
+      email({ ...oauth, 'smtp-url': 'smtp://alerts%40example.com@smtp.office365.com?auth=oauth2' }).smtp!.username
+    ).toBe('alerts@example.com')
+    expect(errorOf({ ...oauth, 'smtp-url': 'smtp://u:p@smtp.office365.com?auth=oauth2' })).toBe(
+      "Input 'smtp-url' asks for auth=oauth2, which needs no password: remove it from the URL."
+    )
+    expect(errorOf({ 'smtp-url': 'smtp://smtp.office365.com?auth=oauth2' })).toBe(
+      [
+        '2 problems with the inputs:',
+        "Input 'graph-tenant-id' is required: the Entra tenant's ID or domain (smtp-url auth=oauth2).",
+        "Input 'graph-client-id' is required: the Entra app's application (client) ID (smtp-url auth=oauth2)."
+      ].join('\n')
+    )
   })
 })

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +8,7 @@ import { normalizeMessage } from '../src/etd/message.js'
 import type { EtdMessage } from '../src/etd/types.js'
 import type { MatchRule } from '../src/match/matcher.js'
 import { deliverEmail, type EmailBatch } from '../src/notify/email-channel.js'
+import type { EmailOptions } from '../src/notify/email.js'
 import { generateMessages, renderMessage } from '../src/simulator/data.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
@@ -19,7 +20,11 @@ const RULE: MatchRule = {
   techniques: []
 }
 const AUTH = { user: 'alerts', pass: 'app-password-123' }
-const FAST = { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 }, timeoutMs: 2000 }
+/** Fast retries, trusting the local mail sink's CA as NODE_EXTRA_CA_CERTS would. */
+const FAST: EmailOptions = { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 }, timeoutMs: 2000 }
+beforeAll(async () => {
+  FAST.ca = (await certificate()).cert
+})
 
 /** Convictions in the watched mailboxes, hostile text included, as the action would have matched them. */
 function convictions(count: number): EtdMessage[] {
@@ -59,7 +64,6 @@ async function config(overrides: Partial<SmtpConfig> = {}, email: Partial<EmailC
       security: 'starttls',
       username: AUTH.user,
       password: AUTH.pass,
-      ca: (await certificate()).cert,
       ...overrides
     },
     from: '"ETD Watch" <etd@example.com>',
@@ -202,7 +206,7 @@ describe('the email digest over real SMTP', () => {
     expect(ceo).not.toContain('Invoice m2')
   })
 
-  it('sends no email when nothing matched, unless email-when-empty asks for an all-clear', async () => {
+  it('sends no email when nothing matched, unless heartbeat: every-run asks for an all-clear', async () => {
     smtp = await startMailSink({ auth: AUTH })
     expect((await deliverEmail(await config(), await batch([]), FAST)).sent).toBe(false)
     expect(smtp.connections).toBe(0)
@@ -265,7 +269,7 @@ describe('email failures, each explained', () => {
   it('explains implicit TLS aimed at a STARTTLS port', async () => {
     smtp = await startMailSink({ auth: AUTH })
     expect(await failure(await config({ security: 'tls' }))).toBe(
-      `Email via 127.0.0.1:${smtp.port} failed: the server does not speak implicit TLS on this port; for port 587 or 25 use smtp-security: starttls (smtp://).`
+      `Email via 127.0.0.1:${smtp.port} failed: the server does not speak implicit TLS on this port; for port 587 or 25 use smtp://.`
     )
   })
 
@@ -277,7 +281,7 @@ describe('email failures, each explained', () => {
       (e: Error) => e.message
     )
     expect(message).toBe(
-      `Email via 127.0.0.1:${smtp.port} failed: no SMTP greeting arrived; the server may expect implicit TLS: for port 465 use smtp-security: tls (smtps://).`
+      `Email via 127.0.0.1:${smtp.port} failed: no SMTP greeting arrived; the server may expect implicit TLS: for port 465 use smtps://.`
     )
   })
 
@@ -285,7 +289,7 @@ describe('email failures, each explained', () => {
     smtp = await startMailSink({ auth: AUTH })
     const message = await failure(await config({ password: 'wrong-password' }))
     expect(message).toMatch(
-      /^SMTP authentication failed at 127\.0\.0\.1:\d+: .*535 5\.7\.8 Authentication credentials invalid.*Check smtp-username and smtp-password/
+      /^SMTP authentication failed at 127\.0\.0\.1:\d+: .*535 5\.7\.8 Authentication credentials invalid.*Check the user name and password in smtp-url/
     )
     expect(message).not.toContain('wrong-password')
     expect(smtp.connections).toBe(1)
@@ -309,8 +313,9 @@ describe('email failures, each explained', () => {
       smtp = await startMailSink({ auth: AUTH, implicitTls })
       const security = implicitTls ? 'tls' : 'starttls'
       const retries: string[] = []
-      const message = await deliverEmail(await config({ ca: undefined, security }), await batch(convictions(1)), {
+      const message = await deliverEmail(await config({ security }), await batch(convictions(1)), {
         ...FAST,
+        ca: undefined,
         onRetry: (reason) => retries.push(reason)
       }).then(
         () => 'expected a failure',
@@ -318,7 +323,7 @@ describe('email failures, each explained', () => {
       )
       expect(message).toBe(
         `Email via 127.0.0.1:${smtp.port} failed: the server's certificate is not trusted (self-signed certificate); ` +
-          'not retried, as it would fail the same way. For a private or self-signed CA, pass its PEM as smtp-ca.'
+          'not retried, as it would fail the same way. For a private or self-signed CA, set NODE_EXTRA_CA_CERTS on the step to its PEM file.'
       )
       // FAST allows 3 attempts: a certificate does not change between them.
       expect(retries).toEqual([])

@@ -193,10 +193,10 @@ describe('EtdClient against the simulator', () => {
       'ETD /v1/oauth/token answered 401: Unauthorized: invalid client credentials. ETD refused the credentials at ' +
         `${host} (region us): check etd-region (your tenant's region) as well as etd-client-id and etd-client-secret.`
     )
-    // Without a region, etd-base-url chose the host.
+    // Without a region, an etd-region URL chose the host.
     await expect(allPages(client(sim, { apiKey: 'wrong' }))).rejects.toThrow(
-      `ETD /v1/oauth/token answered 403: Forbidden. ETD refused the credentials at ${host} (etd-base-url): ` +
-        'check etd-base-url as well as etd-api-key.'
+      `ETD /v1/oauth/token answered 403: Forbidden. ETD refused the credentials at ${host} (etd-region): ` +
+        'check etd-region as well as etd-api-key.'
     )
     expect(sim.stats.tokens).toBe(0)
   })
@@ -214,7 +214,7 @@ describe('EtdClient against the simulator', () => {
       sim = await simulatorWith(5, { rateLimit: false })
       sim.faults.redirect = { status, to: `${to}/steal?key=1` }
       await expect(allPages(client(sim))).rejects.toThrow(
-        `ETD /v1/oauth/token answered ${status}: a redirect to ${to}, not followed so that the API key goes nowhere else (check etd-base-url)`
+        `ETD /v1/oauth/token answered ${status}: a redirect to ${to}, not followed so that the API key goes nowhere else (check etd-region)`
       )
       expect(sim.stats.arrivals).toHaveLength(1)
       expect(reached).toEqual([])

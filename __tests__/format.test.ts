@@ -29,9 +29,18 @@ describe('time-zone input', () => {
     expect(parsed({ 'time-zone': 'america/new_york' }).timeZone).toBe('America/New_York')
   })
 
-  it.each(['Mars/Olympus_Mons', 'Europe/Zürich', 'CEST'])('refuses %p in one line naming the input', (zone) => {
-    expect(errorOf({ 'time-zone': zone })).toBe(
-      `Input 'time-zone' is '${zone}'; expected an IANA time zone such as UTC, Europe/Zurich or America/New_York.`
+  const expected = 'expected an IANA time zone such as UTC, Europe/Zurich or America/New_York.'
+
+  it.each([
+    ['Mars/Olympus_Mons', ''],
+    ['Europe/Zürich', " Did you mean 'Europe/Zurich'?"]
+  ])('refuses %p in one line naming the input, with the zone meant when one is near', (zone, guess) => {
+    expect(errorOf({ 'time-zone': zone })).toBe(`Input 'time-zone' is '${zone}'; ${expected}${guess}`)
+  })
+
+  it('refuses an abbreviation, which misses daylight saving time, naming a zone it stands for', () => {
+    expect(errorOf({ 'time-zone': 'CEST' })).toBe(
+      `Input 'time-zone' is 'CEST', an abbreviation that names no place and misses daylight saving time; ${expected} Did you mean 'Europe/Berlin'?`
     )
   })
 })

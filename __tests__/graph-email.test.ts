@@ -78,8 +78,7 @@ function graphConfig(inputs: Record<string, string>): EmailConfig {
   const all: Record<string, string> = {
     'graph-tenant-id': TENANT,
     'graph-client-id': CLIENT,
-    'graph-authority': cloud!.url,
-    'graph-endpoint': cloud!.url,
+    'graph-cloud': `${cloud!.url} ${cloud!.url}`,
     'email-from': 'ETD Watch <etd-watch@example.com>',
     'email-to': 'soc@example.com, ciso@example.com',
     ...inputs
@@ -131,10 +130,10 @@ describe('Graph sendMail with an Entra app', () => {
       {
         ...graphConfig({ 'graph-client-secret': SECRET }),
         transport: 'smtp',
-        smtp: { host: '127.0.0.1', port: smtp.port, security: 'starttls', ca: (await certificate()).cert }
+        smtp: { host: '127.0.0.1', port: smtp.port, security: 'starttls' }
       },
       await batch(matched),
-      FAST
+      { ...FAST, ca: (await certificate()).cert }
     )
     expect(viaSmtp.sent).toBe(true)
     const graph = cloud.received[0]
@@ -189,7 +188,7 @@ describe('Graph sendMail with an Entra app', () => {
     Object.assign(process.env, oidc.env)
     try {
       const outcome = await deliverEmail(
-        graphConfig({ 'graph-federated': 'true', 'notify-mailbox-owners': 'true' }),
+        graphConfig({ 'owner-notices': 'true' }),
         await batch(convictions(3)),
         await options({ getIdToken: (audience) => core.getIDToken(audience) })
       )
@@ -215,12 +214,12 @@ describe('Graph sendMail with an Entra app', () => {
   it('explains a federated run without id-token: write', async () => {
     cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, oidcToken: () => 'never' })
     const error = await deliverEmail(
-      graphConfig({ 'graph-federated': 'true' }),
+      graphConfig({}),
       await batch(convictions(1)),
       await options({ getIdToken: (audience) => core.getIDToken(audience) })
     ).catch((e: Error) => e)
     expect((error as Error).message).toMatch(
-      /^No GitHub OIDC token for graph-federated \(.*ACTIONS_ID_TOKEN_REQUEST_URL.*\): the job needs permissions: id-token: write\.$/
+      /^No GitHub OIDC token for the Entra app without a secret or certificate \(.*ACTIONS_ID_TOKEN_REQUEST_URL.*\): the job needs permissions: id-token: write\.$/
     )
   })
 
@@ -286,7 +285,7 @@ describe('Graph sendMail with an Entra app', () => {
     const gone = cloud.url
     await cloud.close()
     cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
-    const config = graphConfig({ 'graph-client-secret': SECRET, 'graph-authority': gone })
+    const config = graphConfig({ 'graph-client-secret': SECRET, 'graph-cloud': `${gone} ${cloud.url}` })
     const error = await deliverEmail(config, await batch(convictions(1)), await options()).catch((e: Error) => e)
     expect((error as Error).message).toMatch(
       new RegExp(
@@ -324,11 +323,8 @@ describe('SMTP with OAuth2 (XOAUTH2) and the retired Basic auth', () => {
       }
     })
     const config = graphConfig({
-      'smtp-host': '127.0.0.1',
-      'smtp-port': String(smtp.port),
-      'smtp-auth': 'oauth2',
-      'graph-client-secret': SECRET,
-      'smtp-ca': (await certificate()).cert
+      'smtp-url': `smtp://127.0.0.1:${smtp.port}?auth=oauth2`,
+      'graph-client-secret': SECRET
     })
     expect(config.transport).toBe('smtp')
     const outcome = await deliverEmail(config, await batch(convictions(2)), await options())
@@ -358,14 +354,15 @@ describe('SMTP with OAuth2 (XOAUTH2) and the retired Basic auth', () => {
         (name) =>
           ({
             'smtp-url': `smtp://etd@example.com:app-password@127.0.0.1:${port}`,
-            'smtp-ca': cert,
             'email-from': 'etd@example.com',
             'email-to': 'soc@example.com'
           })[name] ?? ''
       )
-      const error = await deliverEmail(config, await batch(convictions(1)), FAST).catch((e: Error) => e)
+      const error = await deliverEmail(config, await batch(convictions(1)), { ...FAST, ca: cert }).catch(
+        (e: Error) => e
+      )
       expect((error as Error).message).toMatch(
-        /5\.7\.30 .*Microsoft 365 has retired passwords \(Basic authentication\) for SMTP: set email-transport: graph .*graph-federated: true .*smtp-auth: oauth2/
+        /5\.7\.30 .*Microsoft 365 has retired passwords \(Basic authentication\) for SMTP: remove smtp-url and set graph-tenant-id and graph-client-id .*add \?auth=oauth2 to smtp-url/
       )
       expect((error as Error).message).not.toContain('app-password')
     } finally {
@@ -399,7 +396,7 @@ describe('run() with Graph: nothing secret anywhere', () => {
     const credentials: Array<[Record<string, string>, Parameters<typeof startMicrosoft>[0]]> = [
       [{ 'graph-client-secret': SECRET }, { tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }],
       [{ 'graph-certificate': pem }, { tenantId: TENANT, clientId: CLIENT, certificate: cert }],
-      [{ 'graph-federated': 'true' }, { tenantId: TENANT, clientId: CLIENT, oidcToken: () => oidc!.token }]
+      [{}, { tenantId: TENANT, clientId: CLIENT, oidcToken: () => oidc!.token }]
     ]
     for (const [inputs, app] of credentials) {
       cloud = await startMicrosoft(app)
@@ -410,16 +407,14 @@ describe('run() with Graph: nothing secret anywhere', () => {
         {
           ...etdInputs(sim),
           mailboxes: 'ceo@example.com, cfo@example.com',
-          lookback: '2d',
+          backfill: '2d',
           notify: 'email',
           'graph-tenant-id': TENANT,
           'graph-client-id': CLIENT,
-          'graph-authority': cloud.url,
-          'graph-endpoint': cloud.url,
+          'graph-cloud': `${cloud.url} ${cloud.url}`,
           'email-from': 'ETD Watch <etd-watch@example.com>',
           'email-to': 'soc@example.com',
           'state-path': join(dir, 'state.json'),
-          'report-path': join(dir, 'report.json'),
           ...inputs
         },
         { dir, env: oidc.env }

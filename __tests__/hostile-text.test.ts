@@ -169,26 +169,23 @@ describe('hostile senders served by the simulator, end to end', () => {
     github = await startGitHubApi()
     smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
     const result = await runAction(
-      ({ env }) => run({ env, now: () => T0 }),
+      async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => T0 }),
       {
         ...etdInputs(sim),
-        mailboxes: '',
-        lookback: '2d',
-        notify: 'both',
-        'notify-mailbox-owners': 'true',
+        mailboxes: '*@example.com, *@subsidiary.example.org',
+        backfill: '2d',
+        notify: 'email, issue',
+        'owner-notices': 'include-domains',
         'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
-        'smtp-ca': (await certificate()).cert,
         'email-from': 'etd@example.com',
         'email-to': 'soc@example.com',
-        'email-max-rows': '1000',
         'github-token': github.token,
-        'state-path': join(dir, 'state.json'),
-        'report-path': join(dir, 'report.json')
+        'state-path': join(dir, 'state.json')
       },
       { dir, env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` } }
     )
     expect(result.failed).toBe(false)
-    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report
+    const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report
     const senders = new Set(report.messages.map((m) => m.fromAddress))
     // Every hostile address reached the action, and the report, which is data for jq, keeps it as sent.
     for (const sender of HOSTILE_SENDERS) expect(senders).toContain(sender)

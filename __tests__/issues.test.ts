@@ -43,17 +43,16 @@ async function setUp(count = 400, seed = 12, until = T0 - 10 * 60_000): Promise<
 async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
   clock = at
   return runAction(
-    ({ env }) => run({ env, now: () => clock }),
+    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => clock }),
     {
       ...etdInputs(sim!),
       mailboxes: 'ceo@example.com, cfo@example.com, *@subsidiary.example.org',
-      lookback: '2d',
+      backfill: '2d',
       notify: 'issue',
       'github-token': github!.token,
       'issue-labels': 'etd-verdict-watch, security',
       'issue-assignees': '@octocat',
       'state-path': join(dir, 'state.json'),
-      'report-path': join(dir, 'report.json'),
       ...inputs
     },
     {
@@ -77,7 +76,7 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     expect(result.failed).toBe(false)
     expect(github!.issues).toHaveLength(1)
     const [issue] = github!.issues
-    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report
+    const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report
     const told = report.messages.filter((m) => m.notice === 'new')
     expect(told.length).toBeGreaterThan(10)
 
@@ -142,10 +141,9 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     // A file where the state's folder should be: every save fails.
     await writeFile(join(dir, 'blocked'), '')
     const inputs = {
-      notify: 'both',
+      notify: 'email, issue',
       'state-path': join(dir, 'blocked', 'state.json'),
       'smtp-url': `smtp://u:p@127.0.0.1:${sink.port}`,
-      'smtp-ca': (await certificate()).cert,
       'email-from': 'etd@example.com',
       'email-to': 'soc@example.com'
     }
@@ -169,7 +167,7 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     await setUp()
     // A dry run finds the batch; someone else then posts an issue whose marker claims it was told.
     const dry = await runAt(T0, { 'dry-run': 'true' })
-    const found = (JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report).messages
+    const found = (JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report).messages
     expect(found.length).toBeGreaterThan(10)
     github!.issues.push({
       number: 1,
@@ -293,7 +291,7 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     const result = await runAt(T0, { 'github-token': '' })
     expect(result.failed).toBe(true)
     expect(result.log).toContain(
-      "::error::Input 'github-token' is required: a token that may open issues, for notify: issue or both (in a workflow, the default github.token)."
+      "::error::Input 'github-token' is required: a token that may open issues (in a workflow, the default github.token)."
     )
   })
 

@@ -40,9 +40,8 @@ describe(`a window of ${MATCHES.toLocaleString('en-US')} matches`, () => {
       {
         ...etdInputs(sim),
         notify: 'none',
-        lookback: '3h',
-        'state-path': join(dir, 'state.json'),
-        'report-path': join(dir, 'report.json')
+        backfill: '3h',
+        'state-path': join(dir, 'state.json')
       },
       { dir }
     )
@@ -55,7 +54,7 @@ describe(`a window of ${MATCHES.toLocaleString('en-US')} matches`, () => {
 
   it('writes a complete report that jq can read, with exactly the matches the simulator holds', async () => {
     expect(result.failed).toBe(false)
-    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report
+    const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report
     const expected = expectedMatches(sim.messages, clock, {
       start: Date.parse(report.window.start),
       end: Date.parse(report.window.end),
@@ -79,7 +78,7 @@ describe(`a window of ${MATCHES.toLocaleString('en-US')} matches`, () => {
     const shown = (result.summary.match(/<td>new<\/td><\/tr>/g) ?? []).length
     expect(shown).toBeGreaterThan(100)
     expect(result.summary).toContain(
-      `${(MATCHES - shown).toLocaleString('en-US')} more matched messages not shown here (of 24,000); the report at ${join(dir, 'report.json')} lists every one.`
+      `${(MATCHES - shown).toLocaleString('en-US')} more matched messages not shown here (of 24,000); the report at ${join(dir, 'etd-verdict-watch', 'report.json')} lists every one.`
     )
   })
 

@@ -23,7 +23,8 @@ afterEach(async () => {
 })
 
 async function action(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionResult> {
-  return runAction(run, { ...etdInputs(sim!), notify: 'none', ...inputs }, { env })
+  const emailCa = (await certificate()).cert
+  return runAction(({ env }) => run({ env, emailCa }), { ...etdInputs(sim!), notify: 'none', ...inputs }, { env })
 }
 
 /** Log lines other than the masking commands, which carry the secrets by design. */
@@ -39,8 +40,7 @@ describe('run() against the simulator', () => {
     const inputs = {
       mailboxes: 'CEO@example.com, cfo@example.com\n*@subsidiary.example.org',
       verdicts: 'bec,phishing,malicious',
-      lookback: '3d',
-      'settle-delay': '5m'
+      backfill: '3d'
     }
     const result = await action(inputs)
     expect(result.failed).toBe(false)
@@ -88,7 +88,7 @@ describe('run() against the simulator', () => {
         message('convicted-1', [{ at: at + 1000, verdict: 'bec' }])
       ]
     })
-    const result = await action({ lookback: '1d', mailboxes: 'cfo@example.com' })
+    const result = await action({ backfill: '1d', mailboxes: 'cfo@example.com' })
     const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
     expect(report.messages.map((m) => m.id)).toEqual(['convicted-1'])
     expect(result.summary).toContain('2 messages scanned, 1 matched, 1 released by an administrator (1 new).')
@@ -96,7 +96,7 @@ describe('run() against the simulator', () => {
 
   it('narrows by technique instead of widening', async () => {
     sim = await simulatorWith(600, { days: 2, seed: 11 })
-    const result = await action({ lookback: '2d', techniques: 'sender name IMPERSONATION, QR code' })
+    const result = await action({ backfill: '2d', techniques: 'sender name IMPERSONATION, QR code' })
     const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
     const expected = expectedMatches(sim.messages, Date.now(), {
       start: Date.parse(result.outputs['window-start']),
@@ -111,7 +111,7 @@ describe('run() against the simulator', () => {
 
   it('writes a job summary with escaped attacker text', async () => {
     sim = await simulatorWith(800, { days: 2, seed: 5 })
-    const result = await action({ lookback: '2d' })
+    const result = await action({ backfill: '2d' })
     expect(result.summary).toContain('<h2>ETD verdict watch</h2>')
     expect(result.summary).toContain('&lt;script&gt;')
     expect(result.summary).not.toMatch(/<script|<img|<a /i)
@@ -123,7 +123,7 @@ describe('run() against the simulator', () => {
       { timestamp: new Date().toISOString(), verdict: { category: 'bec' } },
       { id: 'no-verdict-1', timestamp: new Date(Date.now() - 3_600_000).toISOString() }
     ]
-    const result = await action({ lookback: '1d' })
+    const result = await action({ backfill: '1d' })
     expect(result.failed).toBe(false)
     expect(result.log).toContain('::warning::Skipped an unreadable message without an id')
     expect(result.log).toContain('::warning::Skipped an unreadable message no-verdict-1 has no verdict')
@@ -147,7 +147,7 @@ describe('run() against the simulator', () => {
     const errors = result.log.split('\n').filter((line) => line.startsWith('::error::'))
     expect(errors).toEqual([
       '::error::ETD /v1/oauth/token answered 401: Unauthorized: invalid client credentials. ETD refused the credentials ' +
-        `at ${new URL(sim.url).host} (etd-base-url): check etd-base-url as well as etd-client-id and etd-client-secret.`
+        `at ${new URL(sim.url).host} (etd-region): check etd-region as well as etd-client-id and etd-client-secret.`
     ])
     expect(result.log).toContain('::add-mask::not-the-secret-4711')
     const visible = visibleLog(result.log)
@@ -178,7 +178,7 @@ describe('the log', () => {
 
   it('puts each phase of a run in a group of its own', async () => {
     sim = await simulatorWith(50)
-    const result = await action({ lookback: '1d' })
+    const result = await action({ backfill: '1d' })
     expect(result.failed).toBe(false)
     expect(groups(result.log)).toEqual(['Inputs', 'State restore', 'Plan', 'ETD fetch', 'Notify', 'State save'])
     // What a phase says stands inside its group.
@@ -200,13 +200,12 @@ describe('the log', () => {
     const result = await action(
       {
         ...secrets,
-        notify: 'both',
-        repository: `${github.owner}/${github.repo}`,
+        notify: 'email, issue, webhook',
         'email-from': 'etd@example.com',
         'email-to': 'soc@example.com',
         mailboxes: 'ceo@example.com'
       },
-      { GITHUB_API_URL: github.url }
+      { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` }
     ).finally(() => github.close())
     // The simulator refuses these credentials: the config is shown before ETD is asked.
     expect(result.failed).toBe(true)
@@ -245,11 +244,10 @@ describe('run() with the email digest', () => {
     return {
       notify: 'email',
       'smtp-url': `smtp://alerts:${encodeURIComponent(password)}@127.0.0.1:${smtp!.port}`,
-      'smtp-ca': (await certificate()).cert,
       'email-from': 'ETD Watch <etd@example.com>',
       'email-to': 'soc@example.com',
       mailboxes: 'ceo@example.com, cfo@example.com',
-      lookback: '2d'
+      backfill: '2d'
     }
   }
 

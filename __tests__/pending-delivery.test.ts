@@ -68,18 +68,16 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
   async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
     clock = at
     return runAction(
-      ({ env }) => run({ env, now: () => clock }),
+      async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => clock }),
       {
         ...etdInputs(sim!),
         mailboxes: 'ceo@example.com, cfo@example.com, cto@example.com',
         notify: 'email',
-        'notify-mailbox-owners': 'true',
+        'owner-notices': 'true',
         'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
-        'smtp-ca': (await certificate()).cert,
         'email-from': 'etd@example.com',
         'email-to': 'soc@example.com, noc@example.com',
         'state-path': join(dir, 'state.json'),
-        'report-path': join(dir, 'report.json'),
         ...inputs
       },
       { dir }
@@ -175,7 +173,7 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
     expect(second.failed).toBe(false)
     expect(recipients()).toHaveLength(3)
     expect(warnings(second)).toEqual([
-      '::warning::An undelivered notice to cfo@example.com was dropped: it is no longer a watched mailbox with notify-mailbox-owners on. Not told: convictions m-cfo.'
+      '::warning::An undelivered notice to cfo@example.com was dropped: it is no longer a watched mailbox with owner-notices on. Not told: convictions m-cfo.'
     ])
     expect(await pendingIn()).toBeUndefined()
   })

@@ -145,21 +145,19 @@ describe('a quiet watch, against the simulator, an SMTP server and a webhook rec
   async function runAt(at: number, inputs: Record<string, string> = {}) {
     clock = at
     return runAction(
-      ({ env }) => run({ env, now: () => clock }),
+      async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => clock }),
       {
         ...etdInputs(sim!),
         // Nobody at this domain gets mail in the simulator: every run is quiet.
         mailboxes: 'ceo@quiet.example, *@quiet.example',
-        lookback: '1h',
-        notify: 'email',
+        backfill: '1h',
+        notify: 'email, webhook',
         heartbeat: 'daily',
         'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
-        'smtp-ca': (await certificate()).cert,
         'email-from': 'etd@example.com',
         'email-to': 'soc@example.com',
         'webhook-url': `json=${receiver!.url}/json/hook`,
         'state-path': join(dir, 'state.json'),
-        'report-path': join(dir, 'report.json'),
         ...inputs
       },
       { dir }
@@ -235,20 +233,17 @@ describe('a quiet watch, against the simulator, an SMTP server and a webhook rec
     await setUp()
     const result = await runAt(T0, {
       mailboxes: 'ceo@example.com, cfo@example.com, ghost@example.com, *@quiet.example',
-      lookback: '2d',
-      techniques: 'QR-code, Malicious URL, deepfake voice',
+      backfill: '2d',
+      techniques: 'Malicious URL, deepfake voice',
       heartbeat: 'off'
     })
     expect(result.failed).toBe(false)
-    expect(result.log).toContain(
-      "::warning::Input 'techniques' has 'qr-code', which is not a technique ETD is known to report, so it may match nothing: did you mean 'QR code'?\n"
-    )
     expect(result.log).toContain(
       "::warning::Input 'techniques' has 'deepfake voice', which is not a technique ETD is known to report, so it may match nothing; it is kept, as ETD adds techniques over time.\n"
     )
     expect(result.log).not.toContain("has 'malicious url'")
     // The oracle: which watched mailboxes a matched message was for, from the report.
-    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
+    const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as {
       messages: Array<{ mailboxes: string[] }>
     }
     const hit = new Set(report.messages.flatMap((m) => m.mailboxes))

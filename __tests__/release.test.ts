@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { releaseNotes, releaseOf } from '../scripts/release/plan.js'
+import { REMOVED_INPUTS } from '../src/config/removed.js'
 
 describe('releaseOf: the tag the release workflow was pushed', () => {
   it.each([
@@ -66,6 +67,11 @@ describe('releaseNotes: the CHANGELOG section of the version', () => {
 
   it("finds the current version's notes in this project's CHANGELOG.md", () => {
     const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
-    expect(releaseNotes(readFileSync('CHANGELOG.md', 'utf8'), version)).toMatch(/^### Added\n\n- The first version/)
+    expect(version).toBe('1.0.0')
+    const notes = releaseNotes(readFileSync('CHANGELOG.md', 'utf8'), version)
+    expect(notes).toMatch(/^### Removed\n/)
+    // Every input that v1 refuses is in the release notes, with its new way beside it.
+    for (const name of Object.keys(REMOVED_INPUTS))
+      expect(notes).toMatch(new RegExp(`^\\| [^\n]*\`${name}\`[^\n]* \\| \\S`, 'm'))
   })
 })

@@ -92,7 +92,7 @@ describe('the digest', () => {
     )
   })
 
-  it('stops at email-max-rows and says how many rows the attached report still has', () => {
+  it('stops at the row limit and says how many rows the attached report still has', () => {
     const { text, html } = digest(2)
     expect(text).not.toContain('== cfo@')
     expect(text.endsWith('\n\n1 more row not shown here; the attached report.json lists every message.\n')).toBe(true)

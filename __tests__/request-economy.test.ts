@@ -72,20 +72,18 @@ async function runAt(
 ): Promise<RunRecord> {
   clock = at
   const result = await runAction(
-    ({ env }) => run({ env, now: () => clock, etdClock }),
+    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => clock, etdClock }),
     {
       ...etdInputs(sim),
       mailboxes: 'ceo@example.com',
-      lookback: '1h',
+      backfill: '1h',
       rescan: '24h',
-      'settle-delay': '5m',
       'state-path': join(dir, 'state.json'),
-      'report-path': join(dir, 'report.json'),
       ...inputs
     },
     { dir, env }
   )
-  const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report
+  const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report
   return {
     at,
     failed: result.failed,
@@ -180,11 +178,9 @@ describe('a day of 10-minute runs at 13,000 convictions a day', () => {
       rateLimit: false
     })
     sink = await startMailSink({ auth: { user: 'alerts', pass: 'right' } })
-    const ca = (await certificate()).cert
     runs = await runDay(sim, dir, (at) => ({
       notify: 'email',
       'smtp-url': `smtp://alerts:${at === failingRun ? 'wrong' : 'right'}@127.0.0.1:${sink.port}`,
-      'smtp-ca': ca,
       'email-from': 'etd@example.com',
       'email-to': 'soc@example.com'
     }))

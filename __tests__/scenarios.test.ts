@@ -67,16 +67,14 @@ interface Outcome {
 async function runAt(at: number, inputs: Record<string, string> = {}): Promise<Outcome> {
   clock = at
   const result = await runAction(
-    ({ env }) => run({ env, now: () => clock }),
+    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => clock }),
     {
       ...etdInputs(sim!),
       mailboxes: 'ceo@example.com',
       notify: 'none',
-      lookback: '1h',
+      backfill: '1h',
       rescan: '24h',
-      'settle-delay': '5m',
       'state-path': join(dir, 'state.json'),
-      'report-path': join(dir, 'report.json'),
       ...inputs
     },
     { dir }
@@ -233,11 +231,11 @@ describe('several runs in a row, state in a file', () => {
     dir = await mkdtemp(join(tmpdir(), 'etd-scenario-'))
     // ETD's clock two days ahead of the runner's: the window's start is then past ETD's 90 days.
     sim = await startSimulator({ messages: [], clock: () => clock + 2 * 24 * HOUR, rateLimit: false })
-    const result = await runAt(T0, { lookback: '120d' })
+    const result = await runAt(T0, { backfill: '89d' })
     expect(result.failed).toBe(true)
     expect(result.log).toContain(
       '::error::ETD refused the window 2026-08-23 09:00 – 2026-11-20 08:55 UTC as an invalid date ' +
-        "range (it searches no further back than 90 days): check input 'lookback' and the runner's clock."
+        "range (it searches no further back than 90 days): check input 'backfill' and the runner's clock."
     )
   })
 
@@ -251,7 +249,6 @@ describe('several runs in a row, state in a file', () => {
     const email = async (pass: string) => ({
       notify: 'email',
       'smtp-url': `smtp://alerts:${pass}@127.0.0.1:${sink!.port}`,
-      'smtp-ca': (await certificate()).cert,
       'email-from': 'etd@example.com',
       'email-to': 'soc@example.com'
     })

@@ -48,20 +48,18 @@ async function setUp(): Promise<void> {
 
 async function watch(runId: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
   return runAction(
-    ({ env }) => run({ env, now: () => T0 }),
+    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => T0 }),
     {
       ...etdInputs(sim!),
       mailboxes: '*@subsidiary.example.org, ceo@example.com',
-      lookback: '2d',
-      notify: 'both',
-      'notify-mailbox-owners': 'true',
+      backfill: '2d',
+      notify: 'email, issue, webhook',
+      'owner-notices': 'true',
       'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
-      'smtp-ca': (await certificate()).cert,
       'email-from': 'etd@example.com',
       'email-to': 'soc@example.com',
       'github-token': github!.token,
       'webhook-url': [`json=${receiver!.url}/json/hook`, `slack=${receiver!.url}/slack/hook`].join('\n'),
-      'report-path': join(workspace, 'out', 'report.json'),
       ...inputs
     },
     {

@@ -70,7 +70,7 @@ function action(runId: number, extra: Record<string, string> = {}, inputs: Recor
       ...etdInputs(sim),
       'github-token': github.token,
       notify: 'none',
-      lookback: '1d',
+      backfill: '1d',
       ...inputs
     },
     { env: cacheEnv(runId, extra) }

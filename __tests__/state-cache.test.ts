@@ -60,7 +60,7 @@ function action(runId: number, extra: Record<string, string> = {}): Promise<Acti
     {
       ...etdInputs(sim),
       notify: 'none',
-      lookback: '1d'
+      backfill: '1d'
     },
     { env: cacheEnv(runId, extra) }
   )

@@ -1,13 +1,12 @@
-// webhook-url and webhook-format: which platform each line is, and the refusals that never show the URL.
+// webhook-url: which platform each line is, and the refusals that never show the URL.
 import { describe, expect, it } from '@jest/globals'
 import { detectFormat, parseWebhooks } from '../src/config/webhook.js'
 
 describe('webhook-url', () => {
   const secret = 'sig=TOPSECRET'
-  const parse = (url: string, format = '') =>
-    parseWebhooks((name) => (name === 'webhook-url' ? url : name === 'webhook-format' ? format : ''))
+  const parse = (url: string) => parseWebhooks((name) => (name === 'webhook-url' ? url : ''))
 
-  it('detects the platform from the host, or takes it from the line or webhook-format', () => {
+  it('detects the platform from the host, or takes it from the prefix of the line', () => {
     expect(
       parse(
         [
@@ -27,13 +26,12 @@ describe('webhook-url', () => {
       ['json', 'JSON webhook 5'],
       ['slack', 'Slack webhook 6']
     ])
-    expect(parse('https://soar.example.com/x', 'json')[0].format).toBe('json')
   })
 
   it.each([
     [`https://acme.webhook.office.com/webhookb2/x/IncomingWebhook/${secret}`, /line 1 is a retired .*Workflows/],
     [`http://soar.example.com/x?${secret}`, /line 1 is not https/],
-    [`https://soar.example.com/x?${secret}`, /line 1 is not a Teams Workflows, Webex or Slack .*webhook-format/],
+    [`https://soar.example.com/x?${secret}`, /line 1 is not a Teams Workflows, Webex or Slack .*json=/],
     [`https://user:${secret}@[bad`, /line 1 is not a URL/]
   ])('refuses %s in one line that never shows the URL', (url, message) => {
     let error: Error | undefined
@@ -47,17 +45,8 @@ describe('webhook-url', () => {
     expect(error?.message).not.toContain('\n')
   })
 
-  it('refuses an unknown webhook-format', () => {
-    expect(() => parse('https://hooks.slack.com/services/x', 'discord')).toThrow(
-      "Input 'webhook-format' is 'discord'; expected one of teams, webex, slack, json."
-    )
-  })
-
-  it('reads webhook-format and line prefixes in any case, and skips blank lines', () => {
-    expect(parse('', 'json')).toEqual([])
-    expect(parse('https://soar.example.com/x', ' JSON ')).toEqual([
-      { format: 'json', url: 'https://soar.example.com/x', label: 'JSON webhook 1' }
-    ])
+  it('reads line prefixes in any case, and skips blank lines', () => {
+    expect(parse('')).toEqual([])
     expect(
       parse('\n   \n  Webex=https://soar.example.com/a  \n\t\n json= https://soar.example.com/b\n').map((t) => [
         t.format,
@@ -70,9 +59,20 @@ describe('webhook-url', () => {
     ])
   })
 
-  it('lets a line prefix win over webhook-format, and webhook-format over the host', () => {
-    expect(parse('slack=https://soar.example.com/x', 'json')[0].format).toBe('slack')
-    expect(parse('https://hooks.slack.com/services/T000/B000/XXXX', 'teams')[0].format).toBe('teams')
+  it('lets a line prefix win over the host', () => {
+    expect(parse('teams=https://hooks.slack.com/services/T000/B000/XXXX')[0].format).toBe('teams')
+  })
+
+  it('names every bad line at once, and none of their URLs', () => {
+    expect(() =>
+      parse(`http://soar.example.com/${'TOPSECRET'}\nhttps://hooks.slack.com/services/x\nhttps://soar.example.com/x`)
+    ).toThrow(
+      [
+        '2 problems with the inputs:',
+        "Input 'webhook-url' line 1 is not https; webhooks take https only (http only for loopback).",
+        "Input 'webhook-url' line 3 is not a Teams Workflows, Webex or Slack webhook host; start the line with its format: json= (any JSON endpoint), teams=, webex= or slack=."
+      ].join('\n')
+    )
   })
 
   it.each([
@@ -102,7 +102,7 @@ describe('webhook-url', () => {
     [
       'the second line',
       'https://hooks.slack.com/services/x\nhttps://soar.example.com/x',
-      /^Input 'webhook-url' line 2 is not a Teams Workflows, Webex or Slack webhook host; set webhook-format, or write the line as json=URL\.$/
+      /^Input 'webhook-url' line 2 is not a Teams Workflows, Webex or Slack webhook host; start the line with its format: json= \(any JSON endpoint\), teams=, webex= or slack=\.$/
     ]
   ])('refuses %s', (_case, url, message) => {
     expect(() => parse(url)).toThrow(message)

@@ -48,22 +48,19 @@ async function watch(webhooks: string[], count = 600, extra: Record<string, stri
   smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
   receiver ??= await startWebhookReceiver()
   return runAction(
-    ({ env }) => run({ env, now: () => T0 }),
+    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => T0 }),
     {
       ...etdInputs(sim),
-      mailboxes: '',
-      lookback: '2d',
-      notify: 'both',
-      'notify-mailbox-owners': 'true',
-      'email-max-rows': '1000',
+      mailboxes: '*@example.com, *@subsidiary.example.org',
+      backfill: '2d',
+      notify: 'email, issue, webhook',
+      'owner-notices': 'include-domains',
       'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
-      'smtp-ca': (await certificate()).cert,
       'email-from': 'etd@example.com',
       'email-to': 'soc@example.com',
       'github-token': github.token,
       'webhook-url': webhooks.join('\n'),
       'state-path': join(dir, 'state.json'),
-      'report-path': join(dir, 'report.json'),
       ...extra
     },
     { dir, env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` } }
@@ -119,7 +116,7 @@ describe('webhooks through run()', () => {
     ]
 
     // The oracle: the report lists every match with what it told and where ETD put it.
-    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report
+    const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report
     const told = report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change')
     const inInbox = told.filter((m) => !m.remediation?.folder || m.remediation.folder === 'inbox').length
     expect(told.length).toBeGreaterThan(50)
@@ -176,7 +173,9 @@ describe('webhooks through run()', () => {
     const result = await watch([`slack=${receiver.url}/slack/${SECRET_PATH}`], 100, { 'dry-run': 'true' })
     expect(result.failed).toBe(false)
     expect(receiver.attempts).toEqual([])
-    const written = JSON.parse(await readFile(join(dir, 'webhooks', 'slack-webhook-1.json'), 'utf8')) as {
+    const written = JSON.parse(
+      await readFile(join(dir, 'etd-verdict-watch', 'webhooks', 'slack-webhook-1.json'), 'utf8')
+    ) as {
       blocks: unknown[]
     }
     expect(written.blocks.length).toBeGreaterThan(2)

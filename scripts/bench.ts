@@ -134,13 +134,12 @@ async function simulatorWith(matches: number, rateLimit: boolean): Promise<Simul
 
 function windowInputs(sim: Simulator): Record<string, string> {
   return {
-    'etd-base-url': sim.url,
+    'etd-region': sim.url,
     'etd-api-key': sim.apiKey,
     'etd-client-id': sim.clientId,
     'etd-client-secret': sim.clientSecret,
     mailboxes: '',
-    lookback: '1h',
-    'settle-delay': '0',
+    backfill: '1h',
     // Enough for 100,000 matches in one window: the budget is not what is measured here.
     'daily-request-budget': '10000',
     'state-path': 'state.json',
@@ -148,7 +147,7 @@ function windowInputs(sim: Simulator): Record<string, string> {
     ...(values.notify === 'email'
       ? {
           'dry-run': 'true',
-          'smtp-host': 'smtp.invalid',
+          'smtp-url': 'smtp://smtp.invalid',
           'email-from': 'etd@example.com',
           'email-to': 'soc@example.com'
         }

@@ -45,44 +45,37 @@ const tenant = { tenantId: '7a1c0de5-0000-4000-8000-000000000001', clientId: '7a
 const cloud = await startMicrosoft({ ...tenant, oidcToken: () => oidc.token })
 const emailInputs: Record<string, string> = values.graph
   ? {
-      'email-transport': 'graph',
       'graph-tenant-id': tenant.tenantId,
       'graph-client-id': tenant.clientId,
-      'graph-federated': 'true',
-      'graph-authority': cloud.url,
-      'graph-endpoint': cloud.url
+      'graph-cloud': `${cloud.url} ${cloud.url}`
     }
-  : {
-      'smtp-url': `smtp://${SMTP_USER.user}:${SMTP_USER.pass}@127.0.0.1:${sink.port}`,
-      'smtp-ca': (await certificate()).cert
-    }
+  : { 'smtp-url': `smtp://${SMTP_USER.user}:${SMTP_USER.pass}@127.0.0.1:${sink.port}` }
 const hooks = await startWebhookReceiver()
 const FORMATS = ['teams', 'webex', 'slack', 'json']
 
 const inputs: Record<string, string> = {
-  'etd-base-url': sim.url,
+  'etd-region': sim.url,
   'etd-api-key': sim.apiKey,
   'etd-client-id': sim.clientId,
   'etd-client-secret': sim.clientSecret,
   mailboxes: 'ceo@example.com, cfo@example.com, payroll@example.com\n*@subsidiary.example.org',
   verdicts: 'bec,scam,phishing,malicious',
-  lookback: '3d',
-  'settle-delay': '5m',
-  notify: 'both',
+  backfill: '3d',
+  notify: 'email, issue, webhook',
   'github-token': github.token,
-  repository: `${github.owner}/${github.repo}`,
   'issue-assignees': 'security-lead',
   ...emailInputs,
   'email-from': 'ETD Verdict Watch <etd-watch@example.com>',
   'email-to': 'soc@example.com',
-  'notify-mailbox-owners': 'true',
+  'owner-notices': 'include-domains',
   'webhook-url': FORMATS.map((format) => `${format}=${hooks.url}/${format}`).join('\n'),
   'dry-run': String(values['dry-run']),
-  'report-path': join(out, 'report.json'),
   'state-path': join(out, 'state.json')
 }
 for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
 process.env.GITHUB_API_URL = github.url
+// The report (and a dry run's files) go under RUNNER_TEMP/etd-verdict-watch, as on a runner.
+process.env.RUNNER_TEMP = out
 // A run of its own, as the runner names one: the issue and the digest link to it.
 process.env.GITHUB_SERVER_URL = 'https://github.example'
 process.env.GITHUB_REPOSITORY = `${github.owner}/${github.repo}`
@@ -136,7 +129,7 @@ console.log(
     ` (state ${output('state-restored') === 'true' ? 'restored from' : 'started in'} ${join(out, 'state.json')}).`
 )
 console.log(`\nDemo output in ${out}:`)
-console.log(`  report.json, summary.html, outputs.txt`)
+console.log(`  etd-verdict-watch/report.json, summary.html, outputs.txt`)
 await rm(join(out, 'issue.md'), { force: true })
 for (const issue of github.issues) {
   await writeFile(join(out, 'issue.md'), `# ${issue.title}\n\n${issue.body}`)

@@ -44,7 +44,6 @@ export const SECRET_INPUTS = [
   'etd-api-key',
   'etd-client-id',
   'etd-client-secret',
-  'smtp-password',
   'smtp-url',
   'github-token',
   'graph-client-secret',
@@ -61,7 +60,7 @@ export interface RunOptions {
   now?: () => number
   /** Paces the ETD client and times its retries; a simulated one lets a day of runs pass in seconds. */
   etdClock?: Clock
-  /** PEM of a CA to trust for Entra and Graph besides the system's: the tests' and the demo's local cloud. */
+  /** PEM of a CA to trust for SMTP, Entra and Graph besides the system's: the tests' and the demo's local cloud. */
   emailCa?: string
 }
 
@@ -192,12 +191,6 @@ function planSearchWindow(
     }
   })
   const zone = config.timeZone
-  if (previous && config.lookbackGiven) {
-    core.warning(
-      `Input 'lookback' was ignored: the state was restored, so the search starts at its watermark ` +
-        `${formatTime(previous.watermark, zone)}. To search further back once, use input 'backfill'.`
-    )
-  }
   if (plan.backfill) {
     const { warn, text } = backfillLine(config, plan.backfill, now)
     if (warn) core.warning(text)
@@ -283,7 +276,7 @@ function etdClient(config: Config, clock: Clock | undefined): EtdClient {
 }
 
 const START_INPUT: Record<SearchPlan['startSetBy'], string> = {
-  lookback: "input 'lookback'",
+  lookback: "input 'backfill'",
   backfill: "input 'backfill'",
   rescan: "input 'rescan'",
   watermark: "the restored state's watermark"

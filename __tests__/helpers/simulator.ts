@@ -21,7 +21,7 @@ export function etdInputs(
   sim: Pick<Simulator, 'url' | 'apiKey' | 'clientId' | 'clientSecret'>
 ): Record<string, string> {
   return {
-    'etd-base-url': sim.url,
+    'etd-region': sim.url,
     'etd-api-key': sim.apiKey,
     'etd-client-id': sim.clientId,
     'etd-client-secret': sim.clientSecret

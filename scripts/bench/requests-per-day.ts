@@ -40,6 +40,8 @@ async function runAt(
   process.env.GITHUB_OUTPUT = join(dir, 'outputs.txt')
   // Scheduled runs: the budget learns the cadence from them.
   process.env.GITHUB_EVENT_NAME = 'schedule'
+  // The report goes under RUNNER_TEMP, inside the folder the day's runs clean up.
+  process.env.RUNNER_TEMP = dir
   await writeFile(process.env.GITHUB_OUTPUT, '')
   const log: string[] = []
   const write = process.stdout.write.bind(process.stdout)
@@ -64,14 +66,13 @@ export async function measureDay(convictionsPerDay: number, intervalMinutes: num
     rateLimit: false
   })
   const inputs = {
-    'etd-base-url': sim.url,
+    'etd-region': sim.url,
     'etd-api-key': sim.apiKey,
     'etd-client-id': sim.clientId,
     'etd-client-secret': sim.clientSecret,
     mailboxes: 'ceo@example.com',
     notify: 'none',
-    'state-path': join(dir, 'state.json'),
-    'report-path': join(dir, 'report.json')
+    'state-path': join(dir, 'state.json')
   }
   const saved = { ...process.env }
   const day: Day = { convictionsPerDay, intervalMinutes, runs: 0, requests: 0, deepRescans: 0, postponedOrCut: 0 }

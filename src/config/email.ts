@@ -1,10 +1,9 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto'
 import addressparser from 'nodemailer/lib/addressparser/index.js'
-import { InputError } from './errors.js'
-import { boolean, integer, oneOf, required, type InputReader } from './inputs.js'
+import { InputError, Problems } from './errors.js'
+import { oneOf, required, type InputReader } from './inputs.js'
 
-const SMTP_SECURITY = ['starttls', 'tls', 'none'] as const
-export type SmtpSecurity = (typeof SMTP_SECURITY)[number]
+export type SmtpSecurity = 'starttls' | 'tls' | 'none'
 
 export interface SmtpConfig {
   host: string
@@ -13,14 +12,11 @@ export interface SmtpConfig {
   security: SmtpSecurity
   username?: string
   password?: string
-  /** PEM of a private CA to trust besides the system's. */
-  ca?: string
-  /** `smtp-auth: oauth2`: XOAUTH2 with an Entra token for `username` instead of a password. */
+  /** `?auth=oauth2` on smtp-url: XOAUTH2 with an Entra token for `username` instead of a password. */
   oauth2?: boolean
 }
 
-export const EMAIL_TRANSPORTS = ['smtp', 'graph'] as const
-export type EmailTransport = (typeof EMAIL_TRANSPORTS)[number]
+export type EmailTransport = 'smtp' | 'graph'
 
 /** How the Entra app proves who it is: no credential is stored at all with `federated` (GitHub OIDC). */
 export type EntraCredential =
@@ -48,14 +44,22 @@ export interface EmailConfig {
   /** The bare address of `from`: the mailbox Graph sends as. */
   fromAddress: string
   to: string[]
+  /** Rows shown in the digest (fixed: the attached report lists every match). */
   maxRows: number
+  /** `heartbeat: every-run`: an all-clear digest on every run with nothing new. */
   whenEmpty: boolean
+  /** `owner-notices: true` or `include-domains`. */
   notifyOwners: boolean
+  /** `owner-notices: include-domains`: notices also go to addresses inside a watched `*@domain`. */
+  ownerNoticeDomains?: boolean
   /** The Reply-To of every email sent (`email-reply-to`), one or more addresses. */
   replyTo?: string
-  /** Whom mailbox owners ask, named in each notice (`owner-notice-contact`). */
+  /** Whom mailbox owners ask, named in each notice: the Reply-To. */
   ownerContact?: string
 }
+
+export const OWNER_NOTICES = ['false', 'true', 'include-domains'] as const
+export const DIGEST_MAX_ROWS = 200
 
 const DEFAULT_PORT: Record<SmtpSecurity, number> = { starttls: 587, tls: 465, none: 25 }
 
@@ -69,20 +73,6 @@ function addresses(input: InputReader, name: string, what: string): string[] {
     )
   }
   return parsed.map((a) => (a.name ? `"${a.name.replace(/["\\]/g, '')}" <${a.address}>` : a.address))
-}
-
-const MAX_CONTACT_CHARS = 200
-
-/** Our own words, but shown to every owner: one printable line, short enough for a notice. */
-function contact(input: InputReader): string | undefined {
-  const given = input('owner-notice-contact').trim()
-  if (given === '') return undefined
-  if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(given) || [...given].length > MAX_CONTACT_CHARS) {
-    throw new InputError(
-      `Input 'owner-notice-contact' must be one line of at most ${MAX_CONTACT_CHARS} printable characters, such as security@example.com or "the IT desk, extension 4444".`
-    )
-  }
-  return given
 }
 
 const ENCODE_HINT = 'percent-encode / ? # @ : and % in the user name and password (as %2F %3F %23 %40 %3A %25)'
@@ -99,12 +89,31 @@ function decoded(part: string): string | undefined {
   }
 }
 
+const QUERY_HINT = 'expected ?tls=none, &insecure-auth=true or ?auth=oauth2'
+
+/** What the query of smtp-url may say; values are never shown, since a stray password piece could be one. */
+function urlOptions(url: URL): { plain: boolean; insecureAuth: boolean; oauth2: boolean } {
+  const allowed: Record<string, string[]> = {
+    tls: ['none'],
+    'insecure-auth': ['true', 'false'],
+    auth: ['password', 'oauth2']
+  }
+  for (const [key, value] of url.searchParams) {
+    if (!Object.hasOwn(allowed, key) || !allowed[key].includes(value.toLowerCase())) {
+      throw new InputError(`Input 'smtp-url' has a query that it does not take: ${QUERY_HINT}, and ${ENCODE_HINT}.`)
+    }
+  }
+  const is = (key: string, value: string) => url.searchParams.get(key)?.toLowerCase() === value
+  return { plain: is('tls', 'none'), insecureAuth: is('insecure-auth', 'true'), oauth2: is('auth', 'oauth2') }
+}
+
 /**
- * `smtp://user:pass@host:587` (STARTTLS) or `smtps://user:pass@host:465` (implicit TLS). An unencoded `/`,
- * `?` or `#` in the password ends the user-info early, so that a piece of the password would pass for
- * the host: a path, query or fragment is refused, and no error shows any part of the URL but its scheme.
+ * `smtp://user:pass@host:587` (STARTTLS) or `smtps://user:pass@host:465` (implicit TLS), with options in
+ * the query. An unencoded `/`, `?` or `#` in the password ends the user-info early, so that a piece of the
+ * password would pass for the host: a path, fragment or unknown query is refused, and no error shows any
+ * part of the URL but its scheme.
  */
-function fromUrl(given: string): SmtpConfig {
+function smtpUrl(given: string): SmtpConfig & { insecureAuth: boolean } {
   let url: URL
   try {
     url = new URL(given)
@@ -113,8 +122,8 @@ function fromUrl(given: string): SmtpConfig {
       `Input 'smtp-url' is not a URL; expected smtp://user:password@host:587 or smtps://user:password@host:465, and ${ENCODE_HINT}.`
     )
   }
-  if ((url.pathname !== '' && url.pathname !== '/') || /[?#]/.test(given)) {
-    throw new InputError(`Input 'smtp-url' has a path, query or fragment, which it never needs: ${ENCODE_HINT}.`)
+  if ((url.pathname !== '' && url.pathname !== '/') || given.includes('#')) {
+    throw new InputError(`Input 'smtp-url' has a path or fragment, which it never needs: ${ENCODE_HINT}.`)
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     throw new InputError(
@@ -122,66 +131,63 @@ function fromUrl(given: string): SmtpConfig {
     )
   }
   if (url.hostname === '') throw new InputError(`Input 'smtp-url' has no host; expected smtp://user:password@host:587.`)
-  const security: SmtpSecurity = url.protocol === 'smtps:' ? 'tls' : 'starttls'
+  const options = urlOptions(url)
+  if (options.plain && url.protocol === 'smtps:') {
+    throw new InputError(`Input 'smtp-url' asks for implicit TLS (smtps://) and tls=none; use smtp:// with tls=none.`)
+  }
+  const security: SmtpSecurity = options.plain ? 'none' : url.protocol === 'smtps:' ? 'tls' : 'starttls'
   return {
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port ? Number(url.port) : DEFAULT_PORT[security],
     security,
     username: decoded(url.username),
-    password: decoded(url.password)
+    password: decoded(url.password),
+    ...(options.oauth2 ? { oauth2: true } : {}),
+    insecureAuth: options.insecureAuth
   }
-}
-
-function fromFields(input: InputReader): SmtpConfig {
-  const security = oneOf(input, 'smtp-security', SMTP_SECURITY, 'starttls')
-  return {
-    host: required(input, 'smtp-host', 'the SMTP server for email notifications (or set smtp-url)'),
-    port: integer(input, 'smtp-port', DEFAULT_PORT[security], 1, 65535),
-    security,
-    username: input('smtp-username').trim() || undefined,
-    password: input('smtp-password') || undefined
-  }
-}
-
-function ca(input: InputReader): string | undefined {
-  const pem = input('smtp-ca').trim()
-  if (pem === '') return undefined
-  try {
-    new X509Certificate(pem)
-  } catch {
-    throw new InputError(
-      `Input 'smtp-ca' is not a PEM certificate; expected text starting with -----BEGIN CERTIFICATE-----.`
-    )
-  }
-  return pem
 }
 
 /** Catches the two classic pairings that can only fail, before a connection hangs or garbles. */
-function checkPairing(smtp: SmtpConfig, viaUrl: boolean): void {
-  const security = viaUrl ? 'smtp-url' : 'smtp-security'
+function checkPairing(smtp: SmtpConfig): void {
   if (smtp.port === 465 && smtp.security === 'starttls') {
     throw new InputError(
-      `Input '${security}' asks for STARTTLS on port 465, which speaks implicit TLS: use ${viaUrl ? 'smtps://' : 'smtp-security: tls'} for port 465, or port 587 for STARTTLS.`
+      `Input 'smtp-url' asks for STARTTLS on port 465, which speaks implicit TLS: use smtps:// for port 465, or port 587 for STARTTLS.`
     )
   }
   if (smtp.port === 587 && smtp.security === 'tls') {
     throw new InputError(
-      `Input '${security}' asks for implicit TLS on port 587, which speaks STARTTLS: use ${viaUrl ? 'smtp://' : 'smtp-security: starttls'} for port 587, or port 465 for implicit TLS.`
+      `Input 'smtp-url' asks for implicit TLS on port 587, which speaks STARTTLS: use smtp:// for port 587, or port 465 for implicit TLS.`
     )
   }
 }
 
-/** An https origin (and path) without credentials, query or fragment, like etd-base-url. */
-function httpsUrl(input: InputReader, name: string, fallback: string): string {
-  const given = input(name).trim()
-  if (given === '') return fallback
+/** Entra's sign-in and Graph's endpoints of each Microsoft cloud. */
+const CLOUDS: Record<string, { authority: string; graph: string }> = {
+  global: { authority: 'https://login.microsoftonline.com', graph: 'https://graph.microsoft.com' },
+  usgov: { authority: 'https://login.microsoftonline.us', graph: 'https://graph.microsoft.us' },
+  'usgov-dod': { authority: 'https://login.microsoftonline.us', graph: 'https://dod-graph.microsoft.us' },
+  china: { authority: 'https://login.chinacloudapi.cn', graph: 'https://microsoftgraph.chinacloudapi.cn' }
+}
+
+/** An https origin (and path) without credentials, query or fragment, like an etd-region URL. */
+function httpsUrl(given: string): string | undefined {
   const url = URL.canParse(given) ? new URL(given) : undefined
-  if (!url || url.protocol !== 'https:' || url.username || url.password || url.search || url.hash) {
-    throw new InputError(
-      `Input '${name}' is '${url?.origin ?? given}'; expected an https URL without credentials or query, such as ${fallback}.`
-    )
-  }
+  if (!url || url.protocol !== 'https:' || url.username || url.password || url.search || url.hash) return undefined
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
+}
+
+/** `graph-cloud`: a cloud's name, or "authority graph" as two https URLs (a test's or a proxy's). */
+export function graphCloud(input: InputReader): { authority: string; graph: string } {
+  const given = input('graph-cloud').trim()
+  const named = CLOUDS[given.toLowerCase() || 'global']
+  if (named) return named
+  const [authority, graph, ...rest] = given.split(/\s+/).map(httpsUrl)
+  if (authority && graph && rest.length === 0) return { authority, graph }
+  // An @ may stand after credentials in a URL: then nothing of it is shown.
+  const shown = given.includes('@') ? 'not a cloud' : `'${given.slice(0, 200)}'`
+  throw new InputError(
+    `Input 'graph-cloud' is ${shown}; expected one of ${Object.keys(CLOUDS).join(', ')}, or two https URLs "authority graph".`
+  )
 }
 
 /** A PEM holding the certificate and its private key, as Entra's "Certificates & secrets" takes the first. */
@@ -216,99 +222,116 @@ function certificateCredential(pem: string): EntraCredential {
 
 const ENTRA_ID = /^[A-Za-z0-9][A-Za-z0-9.-]*$/
 
-function entraConfig(input: InputReader, why: string): EntraConfig {
-  const id = (name: string, what: string) => {
-    const value = required(input, name, `${what} (${why})`)
-    if (!ENTRA_ID.test(value)) {
-      throw new InputError(
-        `Input '${name}' is not an Entra ID; expected a GUID such as 00000000-0000-0000-0000-000000000000.`
-      )
-    }
-    return value
+function entraId(input: InputReader, name: string, what: string): string {
+  const value = required(input, name, what)
+  if (!ENTRA_ID.test(value)) {
+    throw new InputError(
+      `Input '${name}' is not an Entra ID; expected a GUID such as 00000000-0000-0000-0000-000000000000.`
+    )
   }
-  const tenantId = id('graph-tenant-id', "the Entra tenant's ID or domain")
-  const clientId = id('graph-client-id', "the Entra app's application (client) ID")
+  return value
+}
+
+/** The Entra app, each of its problems on its own line; with no secret nor certificate it signs in by OIDC. */
+function entraConfig(input: InputReader, why: string, authority: string): EntraConfig {
+  const problems = new Problems()
+  const tenantId = problems.check(() => entraId(input, 'graph-tenant-id', `the Entra tenant's ID or domain (${why})`))
+  const clientId = problems.check(() =>
+    entraId(input, 'graph-client-id', `the Entra app's application (client) ID (${why})`)
+  )
   const secret = input('graph-client-secret').trim()
   const certificate = input('graph-certificate').trim()
-  const federated = boolean(input, 'graph-federated', false)
-  const given = [secret && 'graph-client-secret', certificate && 'graph-certificate', federated && 'graph-federated']
-  const set = given.filter(Boolean)
-  if (set.length !== 1) {
-    throw new InputError(
-      set.length === 0
-        ? `One of 'graph-federated: true' (GitHub OIDC), 'graph-client-secret' or 'graph-certificate' is required (${why}).`
-        : `Inputs ${set.map((n) => `'${n}'`).join(' and ')} are both set; set one credential for the Entra app.`
+  if (secret && certificate) {
+    problems.add(
+      "Inputs 'graph-client-secret' and 'graph-certificate' are both set; set one credential for the Entra app (or neither, for the job's GitHub OIDC token)."
     )
   }
-  return {
-    tenantId,
-    clientId,
-    credential: secret
-      ? { kind: 'secret', secret }
-      : certificate
-        ? certificateCredential(certificate)
-        : { kind: 'federated' },
-    authority: httpsUrl(input, 'graph-authority', 'https://login.microsoftonline.com')
-  }
+  const credential = problems.check((): EntraCredential =>
+    secret ? { kind: 'secret', secret } : certificate ? certificateCredential(certificate) : { kind: 'federated' }
+  )
+  problems.throwIfAny()
+  return { tenantId: tenantId!, clientId: clientId!, credential: credential!, authority }
 }
 
-/** Graph when its app is configured and no SMTP server is, SMTP otherwise. */
-function transport(input: InputReader): EmailTransport {
-  const smtpSet = input('smtp-url').trim() !== '' || input('smtp-host').trim() !== ''
-  const fallback = input('graph-tenant-id').trim() !== '' && !smtpSet ? 'graph' : 'smtp'
-  return oneOf(input, 'email-transport', EMAIL_TRANSPORTS, fallback)
-}
+const EMAIL_SETUP = 'smtp-url (an SMTP server) or graph-tenant-id and graph-client-id (Microsoft Graph sendMail)'
 
-function smtpConfig(input: InputReader): { smtp: SmtpConfig; entra?: EntraConfig } {
+/**
+ * Chosen by what is set: smtp-url is SMTP (signing in with the Entra app's token with ?auth=oauth2),
+ * graph-tenant-id alone is Graph sendMail. Both at once, without ?auth=oauth2, is two transports: refused.
+ */
+function delivery(
+  input: InputReader,
+  authority: string
+): { transport: EmailTransport } & Pick<EmailConfig, 'smtp' | 'entra'> {
   const url = input('smtp-url').trim()
-  if (url !== '' && input('smtp-host').trim() !== '') {
-    throw new InputError(`Inputs 'smtp-url' and 'smtp-host' are both set; set one of them.`)
+  const graphSet = input('graph-tenant-id').trim() !== ''
+  if (url === '') {
+    if (!graphSet) throw new InputError(`notify includes email, which needs ${EMAIL_SETUP}.`)
+    return { transport: 'graph', entra: entraConfig(input, 'Graph sendMail', authority) }
   }
-  const smtp = { ...(url !== '' ? fromUrl(url) : fromFields(input)), ca: ca(input) }
-  checkPairing(smtp, url !== '')
-  if (oneOf(input, 'smtp-auth', ['password', 'oauth2'] as const, 'password') === 'oauth2') {
+  const { insecureAuth, ...smtp } = smtpUrl(url)
+  if (graphSet && !smtp.oauth2) {
+    throw new InputError(
+      "Inputs 'smtp-url' and 'graph-tenant-id' are both set: two email transports. Keep smtp-url (SMTP) or the graph-* inputs (Graph sendMail), or add ?auth=oauth2 to smtp-url to sign in to SMTP with the Entra app."
+    )
+  }
+  checkPairing(smtp)
+  if (smtp.oauth2) {
     if (smtp.password !== undefined) {
-      throw new InputError(
-        `Input 'smtp-auth' is oauth2, which needs no password: remove smtp-password (or the one in smtp-url).`
-      )
+      throw new InputError(`Input 'smtp-url' asks for auth=oauth2, which needs no password: remove it from the URL.`)
     }
-    if (smtp.security === 'none') throw new InputError(`Input 'smtp-auth' is oauth2, which needs starttls or tls.`)
-    return { smtp: { ...smtp, oauth2: true }, entra: entraConfig(input, 'smtp-auth is oauth2') }
+    if (smtp.security === 'none')
+      throw new InputError(`Input 'smtp-url' asks for auth=oauth2, which needs TLS: remove tls=none.`)
+    return { transport: 'smtp', smtp, entra: entraConfig(input, 'smtp-url auth=oauth2', authority) }
   }
   if ((smtp.username === undefined) !== (smtp.password === undefined)) {
-    throw new InputError(`Inputs 'smtp-username' and 'smtp-password' go together; set both or neither.`)
+    throw new InputError(`Input 'smtp-url' has a user name without a password, or the reverse; give both or neither.`)
   }
-  if (smtp.security === 'none' && smtp.username !== undefined && !boolean(input, 'smtp-allow-insecure-auth', false)) {
+  if (smtp.security === 'none' && smtp.username !== undefined && !insecureAuth) {
     throw new InputError(
-      `Input 'smtp-security' is none while credentials are set: they would cross the network in plain text. Use starttls or tls, or set smtp-allow-insecure-auth: true.`
+      `Input 'smtp-url' asks for tls=none while credentials are set: they would cross the network in plain text. Use TLS, or add &insecure-auth=true.`
     )
   }
-  return { smtp }
+  return { transport: 'smtp', smtp }
 }
 
-export function parseEmailConfig(input: InputReader): EmailConfig {
-  const kind = transport(input)
-  const delivery: Pick<EmailConfig, 'smtp' | 'entra'> =
-    kind === 'graph' ? { entra: entraConfig(input, 'email-transport is graph') } : smtpConfig(input)
-  const from = addresses(input, 'email-from', 'the sender address of notification emails')
-  if (from.length > 1) throw new InputError(`Input 'email-from' has ${from.length} addresses; expected one.`)
-  const fromAddress = addressparser(from[0], { flatten: true })[0].address
+export interface EmailSettings {
+  /** `heartbeat: every-run`. */
+  whenEmpty?: boolean
+}
+
+/** The email channel, each bad input on its own line. */
+export function parseEmailConfig(input: InputReader, settings: EmailSettings = {}): EmailConfig {
+  const problems = new Problems()
+  const cloud = problems.check(() => graphCloud(input))
+  const how = problems.check(() => delivery(input, cloud?.authority ?? CLOUDS.global.authority))
+  const from = problems.check(() => {
+    const list = addresses(input, 'email-from', 'the sender address of notification emails')
+    if (list.length > 1) throw new InputError(`Input 'email-from' has ${list.length} addresses; expected one.`)
+    return list[0]
+  })
+  const to = problems.check(() => addresses(input, 'email-to', 'who receives the digest, one or more addresses'))
+  const replyTo = problems.check(() =>
+    input('email-reply-to').trim() === ''
+      ? undefined
+      : addresses(input, 'email-reply-to', 'where replies to our emails go').join(', ')
+  )
+  const ownerNotices = problems.check(() => oneOf(input, 'owner-notices', OWNER_NOTICES, 'false'))
+  problems.throwIfAny()
+  const fromAddress = addressparser(from!, { flatten: true })[0].address
   // XOAUTH2 logs in as the mailbox it sends from unless told otherwise.
-  if (delivery.smtp?.oauth2 && delivery.smtp.username === undefined) delivery.smtp.username = fromAddress
+  if (how!.smtp?.oauth2 && how!.smtp.username === undefined) how!.smtp.username = fromAddress
   return {
-    transport: kind,
-    ...delivery,
-    graphEndpoint: httpsUrl(input, 'graph-endpoint', 'https://graph.microsoft.com'),
-    from: from[0],
+    ...how!,
+    graphEndpoint: cloud!.graph,
+    from: from!,
     fromAddress,
-    to: addresses(input, 'email-to', 'who receives the digest, one or more addresses'),
-    maxRows: integer(input, 'email-max-rows', 200, 1, 10000),
-    whenEmpty: boolean(input, 'email-when-empty', false),
-    notifyOwners: boolean(input, 'notify-mailbox-owners', false),
-    replyTo:
-      input('email-reply-to').trim() === ''
-        ? undefined
-        : addresses(input, 'email-reply-to', 'where replies to our emails go').join(', '),
-    ownerContact: contact(input)
+    to: to!,
+    maxRows: DIGEST_MAX_ROWS,
+    whenEmpty: settings.whenEmpty ?? false,
+    notifyOwners: ownerNotices !== 'false',
+    ownerNoticeDomains: ownerNotices === 'include-domains',
+    replyTo,
+    ownerContact: replyTo
   }
 }

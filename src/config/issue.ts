@@ -1,4 +1,4 @@
-import { InputError } from './errors.js'
+import { Problems } from './errors.js'
 import { required, type InputReader } from './inputs.js'
 import { parseList } from './lists.js'
 
@@ -18,33 +18,34 @@ const REPOSITORY = /^([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100})$/
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(\[bot\])?$/
 
 export function parseIssueConfig(input: InputReader, env: NodeJS.ProcessEnv): IssueConfig {
-  const token = required(
-    input,
-    'github-token',
-    'a token that may open issues, for notify: issue or both (in a workflow, the default github.token)'
+  const problems = new Problems()
+  const token = problems.check(() =>
+    required(input, 'github-token', 'a token that may open issues (in a workflow, the default github.token)')
   )
-  const repository = input('repository').trim() || env.GITHUB_REPOSITORY || ''
-  const match = REPOSITORY.exec(repository)
-  if (!match)
-    throw new InputError(`Input 'repository' is '${repository}'; expected owner/name, such as acme/etd-watch.`)
+  const match = REPOSITORY.exec(env.GITHUB_REPOSITORY ?? '')
+  if (!match) {
+    problems.add(
+      `notify includes issue, which opens issues in the repository running the workflow, but GITHUB_REPOSITORY is '${(env.GITHUB_REPOSITORY ?? '').slice(0, 100)}', not owner/name: run it in GitHub Actions, or choose another channel in notify.`
+    )
+  }
   const labels = parseList(input('issue-labels') || 'etd-verdict-watch')
   const badLabel = labels.find((l) => l.length > 50)
-  if (badLabel)
-    throw new InputError(`Input 'issue-labels' has '${badLabel.slice(0, 60)}…'; labels are at most 50 characters.`)
+  if (badLabel) problems.add(`Input 'issue-labels' has '${badLabel.slice(0, 60)}…'; labels are at most 50 characters.`)
   const assignees = parseList(input('issue-assignees')).map((a) => a.replace(/^@/, ''))
   const badLogin = assignees.find((a) => !LOGIN.test(a))
   if (badLogin !== undefined)
-    throw new InputError(`Input 'issue-assignees' has '${badLogin}'; expected GitHub logins such as octocat.`)
+    problems.add(`Input 'issue-assignees' has '${badLogin}'; expected GitHub logins such as octocat.`)
   const author = input('issue-author').trim().replace(/^@/, '') || 'github-actions[bot]'
   if (!LOGIN.test(author)) {
-    throw new InputError(
+    problems.add(
       `Input 'issue-author' is '${author}'; expected the login that opens the issues, such as github-actions[bot] or my-app[bot].`
     )
   }
+  problems.throwIfAny()
   return {
-    token,
-    owner: match[1],
-    repo: match[2],
+    token: token!,
+    owner: match![1],
+    repo: match![2],
     labels: [...new Set(labels)],
     assignees,
     author,

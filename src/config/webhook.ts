@@ -1,4 +1,4 @@
-import { InputError } from './errors.js'
+import { InputError, Problems } from './errors.js'
 import { isLoopback } from './config.js'
 import type { InputReader } from './inputs.js'
 
@@ -33,38 +33,38 @@ const LEGACY_TEAMS =
   "add 'Send webhook alerts to a channel', and use the URL it gives."
 
 /**
- * `webhook-url`: one URL a line, each `format=` prefixed or not; `webhook-format` sets the format of the
- * unprefixed ones, which otherwise comes from the host. Errors name the line, never the URL: it is a secret.
+ * `webhook-url`: one URL a line, each `format=` prefixed or not; without a prefix the format comes from the
+ * host. Every bad line is reported; errors name the line, never the URL: it is a secret.
  */
 export function parseWebhooks(input: InputReader): WebhookTarget[] {
-  const given = input('webhook-format').trim().toLowerCase()
-  if (given !== '' && !(WEBHOOK_FORMATS as readonly string[]).includes(given)) {
-    throw new InputError(`Input 'webhook-format' is '${given}'; expected one of ${WEBHOOK_FORMATS.join(', ')}.`)
-  }
-  const fixed = given === '' ? undefined : (given as WebhookFormat)
   const lines = input('webhook-url')
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '')
-  return lines.map((line, i): WebhookTarget => {
-    const where = `Input 'webhook-url' line ${i + 1}`
-    const prefixed = LINE_FORMAT.exec(line)
-    let url: URL
-    try {
-      url = new URL(prefixed ? prefixed[2] : line) // URL drops the spaces around it
-    } catch {
-      throw new InputError(`${where} is not a URL; expected an https webhook URL.`)
-    }
-    if (under(url.hostname, 'webhook.office.com')) throw new InputError(`${where} ${LEGACY_TEAMS}`)
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-      throw new InputError(`${where} is not https; webhooks take https only (http only for loopback).`)
-    }
-    const format = (prefixed?.[1].toLowerCase() as WebhookFormat | undefined) ?? fixed ?? detectFormat(url)
-    if (format === undefined) {
-      throw new InputError(
-        `${where} is not a Teams Workflows, Webex or Slack webhook host; set webhook-format, or write the line as json=URL.`
-      )
-    }
-    return { format, url: url.href, label: `${PLATFORM[format]} webhook ${i + 1}` }
-  })
+  const problems = new Problems()
+  const targets = lines.map((line, i) => problems.check(() => parseLine(line, i + 1)))
+  problems.throwIfAny()
+  return targets as WebhookTarget[]
+}
+
+function parseLine(line: string, n: number): WebhookTarget {
+  const where = `Input 'webhook-url' line ${n}`
+  const prefixed = LINE_FORMAT.exec(line)
+  let url: URL
+  try {
+    url = new URL(prefixed ? prefixed[2] : line) // URL drops the spaces around it
+  } catch {
+    throw new InputError(`${where} is not a URL; expected an https webhook URL.`)
+  }
+  if (under(url.hostname, 'webhook.office.com')) throw new InputError(`${where} ${LEGACY_TEAMS}`)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    throw new InputError(`${where} is not https; webhooks take https only (http only for loopback).`)
+  }
+  const format = (prefixed?.[1].toLowerCase() as WebhookFormat | undefined) ?? detectFormat(url)
+  if (format === undefined) {
+    throw new InputError(
+      `${where} is not a Teams Workflows, Webex or Slack webhook host; start the line with its format: json= (any JSON endpoint), teams=, webex= or slack=.`
+    )
+  }
+  return { format, url: url.href, label: `${PLATFORM[format]} webhook ${n}` }
 }

@@ -259,7 +259,7 @@ function refusedCredentials(
 ): string {
   const host = new URL(baseUrl).host
   return region === undefined
-    ? `. ETD refused the credentials at ${host} (etd-base-url): check etd-base-url as well as ${secrets}.`
+    ? `. ETD refused the credentials at ${host} (etd-region): check etd-region as well as ${secrets}.`
     : `. ETD refused the credentials at ${host} (region ${region}): check etd-region (your tenant's region) as well as ${secrets}.`
 }
 
@@ -282,7 +282,7 @@ function describeFailure(
   }
   const hint =
     status >= 300 && status < 400
-      ? ' (check etd-base-url)'
+      ? ' (check etd-region)'
       : status === 403
         ? refusedCredentials('etd-api-key', endpoint)
         : status === 401 && path === TOKEN_PATH

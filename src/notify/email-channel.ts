@@ -148,8 +148,8 @@ const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`
 
 /**
  * The digest as MIME, within the transport's size limit: over it, the digest is rendered again without
- * the JSON report and with a note saying so (the report stays at report-path); rows are capped by
- * email-max-rows.
+ * the JSON report and with a note saying so (the report stays at report-path); rows are capped at
+ * 200.
  */
 async function fitted(
   config: EmailConfig,
@@ -172,7 +172,7 @@ async function fitted(
   )
   if (trimmed.eml.length > limit) {
     throw new EmailError(
-      `The digest is ${megabytes(trimmed.eml.length)} even without the JSON report, over the ${megabytes(limit)} the email transport takes: lower email-max-rows.`
+      `The digest is ${megabytes(trimmed.eml.length)} even without the JSON report, over the ${megabytes(limit)} the email transport takes.`
     )
   }
   return { mail: trimmed, note: ' without the JSON report, which made it too large' }
@@ -196,7 +196,7 @@ export async function deliverEmail(
     return {
       sent: false,
       ownerNotices: 0,
-      description: 'Nothing new, so no email (email-when-empty is false).',
+      description: 'Nothing new, so no email (heartbeat is not every-run).',
       ...quiet
     }
   }
@@ -251,7 +251,7 @@ export async function deliverEmail(
       const notice = retryNotice(config, batch, pending)
       if (notice === undefined) {
         warnings.push(
-          `An undelivered notice to ${pending.to} was dropped: it is no longer a watched mailbox with notify-mailbox-owners on. Not told: convictions ${convictionList(pending)}.`
+          `An undelivered notice to ${pending.to} was dropped: it is no longer a watched mailbox with owner-notices on. Not told: convictions ${convictionList(pending)}.`
         )
         continue
       }

@@ -43,7 +43,7 @@ export interface EmailOptions {
   onRetry?: (reason: string, attempt: number, delayMs: number) => void
   /** Masks a secret (a token) in the workflow log before anything can print it. */
   maskSecret?: (value: string) => void
-  /** The job's OIDC token for an audience, for graph-federated (`core.getIDToken`). */
+  /** The job's OIDC token for an audience, for an Entra app without a stored credential (`core.getIDToken`). */
   getIdToken?: (audience: string) => Promise<string>
   /** PEM of a CA to trust for Entra and Graph besides the system's (the tests' and the demo's). */
   ca?: string

@@ -23,7 +23,7 @@ function sentence(verdict: string, remediation: string): string {
 export const OWNER_NOTICE_MAX_ROWS = 25
 
 export interface OwnerNoticeOptions {
-  /** Whom owners ask, named in every notice (`owner-notice-contact`); our text, checked by the config. */
+  /** Whom owners ask, named in every notice (`email-reply-to`); our text, checked by the config. */
   contact?: string
   /** Whether the notice goes out with a Reply-To (`email-reply-to`), so that a reply reaches a person. */
   replyTo?: boolean

@@ -27,7 +27,7 @@ export interface MailSinkSetup {
   implicitTls?: boolean
   offerStartTls?: boolean
   auth?: { user: string; pass: string }
-  /** Allow AUTH without TLS, for the `smtp-security: none` case. */
+  /** Allow AUTH without TLS, for smtp-url's `?tls=none`. */
   plainAuth?: boolean
   /** XOAUTH2 only, as Exchange Online: whether this access token may send as this user. */
   oauth2?: (user: string, accessToken: string) => boolean

@@ -24,7 +24,7 @@ export interface GraphReceived {
 }
 
 export interface MicrosoftCloud {
-  /** Both the authority (graph-authority) and the Graph endpoint (graph-endpoint). */
+  /** Both the authority and the Graph endpoint: graph-cloud's two URLs. */
   url: string
   /** Every request it got, `METHOD path`, in order. */
   requests: string[]

@@ -27,9 +27,9 @@ function explain(entra: EntraConfig, error: unknown): string {
   const kind = entra.credential.kind
   let hint = 'check graph-tenant-id, graph-client-id and the credential'
   if (/endpoints_resolution_error/.test(raw))
-    hint = `${entra.authority} gave no sign-in metadata for tenant ${entra.tenantId}: check graph-tenant-id and graph-authority, and that the runner reaches it`
+    hint = `${entra.authority} gave no sign-in metadata for tenant ${entra.tenantId}: check graph-tenant-id and graph-cloud, and that the runner reaches it`
   else if (/network_error|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET/.test(raw))
-    hint = `${entra.authority} could not be reached: check graph-authority and the runner's network`
+    hint = `${entra.authority} could not be reached: check graph-cloud and the runner's network`
   else if (/AADSTS700016/.test(raw)) hint = `graph-client-id names no app in tenant ${entra.tenantId}`
   else if (/AADSTS90002|AADSTS900023/.test(raw)) hint = 'graph-tenant-id names no tenant'
   else if (kind === 'federated' && /AADSTS700213|AADSTS70021\b|AADSTS700211|AADSTS700212|AADSTS7000215/.test(raw))
@@ -74,7 +74,7 @@ export class EntraTokens {
       token = await this.options.getIdToken(OIDC_AUDIENCE)
     } catch (error) {
       throw new EmailError(
-        `No GitHub OIDC token for graph-federated (${(error as Error).message.replace(/\s+/g, ' ').trim()}): the job needs permissions: id-token: write.`
+        `No GitHub OIDC token for the Entra app without a secret or certificate (${(error as Error).message.replace(/\s+/g, ' ').trim()}): the job needs permissions: id-token: write.`
       )
     }
     this.options.maskSecret(token)

@@ -50,7 +50,7 @@ function explain(error: unknown, mailbox: string): string {
   const said = `${error.status} ${error.code}${error.detail ? `: ${error.detail}` : ''}`
   switch (error.status) {
     case 401:
-      return `Graph did not accept the app's token (${said}): check graph-tenant-id, graph-client-id and that graph-endpoint and graph-authority belong to the same cloud.`
+      return `Graph did not accept the app's token (${said}): check graph-tenant-id, graph-client-id and graph-cloud.`
     case 403:
       return (
         `Graph refused to send as ${mailbox} (${said}). The Entra app needs the Mail.Send application permission ` +
@@ -60,7 +60,7 @@ function explain(error: unknown, mailbox: string): string {
     case 404:
       return `Graph found no mailbox ${mailbox} (${said}): email-from must be a mailbox (a user or shared mailbox) in the app's tenant.`
     case 413:
-      return `Graph refused the email as too large (${said}): it takes at most ${GRAPH_REQUEST_LIMIT_BYTES / 1048576} MB per request; lower email-max-rows.`
+      return `Graph refused the email as too large (${said}): it takes at most ${GRAPH_REQUEST_LIMIT_BYTES / 1048576} MB per request.`
     case 429:
       return `Graph kept throttling sendMail as ${mailbox} (${said}); the next run retries.`
     default:

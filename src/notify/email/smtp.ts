@@ -17,7 +17,8 @@ interface SmtpFailure {
   originalCode?: string
 }
 
-function transportOptions(smtp: SmtpConfig, timeoutMs: number, accessToken?: string): SMTPTransport.Options {
+function transportOptions(smtp: SmtpConfig, options: EmailOptions, accessToken?: string): SMTPTransport.Options {
+  const timeoutMs = options.timeoutMs ?? 30000
   return {
     host: smtp.host,
     port: smtp.port,
@@ -34,7 +35,7 @@ function transportOptions(smtp: SmtpConfig, timeoutMs: number, accessToken?: str
     tls: {
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',
-      ...(smtp.ca ? { ca: [...rootCertificates, smtp.ca] } : {})
+      ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {})
     },
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
@@ -65,10 +66,10 @@ function isTransientSmtpFailure(error: unknown): boolean {
 function misconfiguration(e: SmtpFailure): string | undefined {
   const text = `${e.message ?? ''} ${e.response ?? ''}`
   if (/wrong version number|WRONG_VERSION_NUMBER|packet length too long|unknown protocol/i.test(text)) {
-    return 'the server does not speak implicit TLS on this port; for port 587 or 25 use smtp-security: starttls (smtp://)'
+    return 'the server does not speak implicit TLS on this port; for port 587 or 25 use smtp://'
   }
   if (/Greeting never received/i.test(text)) {
-    return 'no SMTP greeting arrived; the server may expect implicit TLS: for port 465 use smtp-security: tls (smtps://)'
+    return 'no SMTP greeting arrived; the server may expect implicit TLS: for port 465 use smtps://'
   }
   return undefined
 }
@@ -77,7 +78,7 @@ function misconfiguration(e: SmtpFailure): string | undefined {
 const BASIC_AUTH_RETIRED =
   /5\.7\.30|5\.7\.139|Basic authentication is not supported|SmtpClientAuthentication is disabled/i
 const MODERN_AUTH_FIX =
-  'set email-transport: graph with graph-tenant-id, graph-client-id and graph-federated: true (or smtp-auth: oauth2 with the same Entra app); see the README, Microsoft 365'
+  "remove smtp-url and set graph-tenant-id and graph-client-id (Graph sendMail; the job's OIDC token signs in), or add ?auth=oauth2 to smtp-url with the same Entra app; see the README, Microsoft 365"
 
 /** One line that says what failed and what to change; the server's own reply where it gave one. */
 function explainSmtpError(error: unknown, smtp: SmtpConfig): string {
@@ -93,13 +94,13 @@ function explainSmtpError(error: unknown, smtp: SmtpConfig): string {
     return `SMTP XOAUTH2 login as ${smtp.username} failed at ${where}: ${reply}. The Entra app needs the SMTP.SendAsApp application permission, and Exchange a service principal for it with FullAccess to ${smtp.username} (README, Microsoft 365).`
   }
   if (e.code === 'EAUTH') {
-    return `SMTP authentication failed at ${where}: ${reply}. Check smtp-username and smtp-password (an app password where the provider still offers them; Microsoft 365 needs Graph or OAuth2, see the README).`
+    return `SMTP authentication failed at ${where}: ${reply}. Check the user name and password in smtp-url (an app password where the provider still offers them; Microsoft 365 needs Graph or OAuth2, see the README).`
   }
   if (e.code === 'ETLS' || e.command === 'STARTTLS') {
-    return `Email via ${where} failed: the server did not complete STARTTLS (${reply}), and smtp-security: starttls never falls back to plain text.`
+    return `Email via ${where} failed: the server did not complete STARTTLS (${reply}), and smtp:// never falls back to plain text.`
   }
   if (isCertificateFailure(e)) {
-    return `Email via ${where} failed: the server's certificate is not trusted (${reply}); not retried, as it would fail the same way. For a private or self-signed CA, pass its PEM as smtp-ca.`
+    return `Email via ${where} failed: the server's certificate is not trusted (${reply}); not retried, as it would fail the same way. For a private or self-signed CA, set NODE_EXTRA_CA_CERTS on the step to its PEM file.`
   }
   if (e.responseCode !== undefined) return `The SMTP server at ${where} refused the email: ${reply}`
   return `Email via ${where} failed: ${reply}`
@@ -116,7 +117,7 @@ export class SmtpTransport implements MailTransport {
     private readonly options: EmailOptions = {},
     accessToken?: string
   ) {
-    this.transport = nodemailer.createTransport(transportOptions(smtp, options.timeoutMs ?? 30000, accessToken))
+    this.transport = nodemailer.createTransport(transportOptions(smtp, options, accessToken))
     this.retry = options.retry ?? DEFAULT_EMAIL_RETRY
   }
 
