@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run } from '../src/main.js'
@@ -64,20 +64,24 @@ async function setUp(notify: string, withState = false) {
     ...etdInputs(sim),
     mailboxes: MAILBOXES.join(','),
     verdicts: VERDICTS.join(','),
-    lookback: '2d',
+    backfill: '2d',
     notify,
-    'email-max-rows': '1000',
     'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
-    'smtp-ca': (await certificate()).cert,
     'email-from': 'etd@example.com',
     'email-to': 'soc@example.com',
     'github-token': github.token,
     'webhook-url': `json=${receiver.url}/json/hook`,
-    'state-path': join(dir, 'state.json'),
-    'report-path': join(dir, 'report.json')
+    'state-path': join(dir, 'state.json')
   }
-  const env = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` }
-  const again = () => runAction(({ env }) => run({ env, now: () => clock }), inputs, { dir, env })
+  // The killed run is a process of its own: it trusts the mail sink's CA the way a runner's step would.
+  const ca = (await certificate()).cert
+  await writeFile(join(dir, 'ca.pem'), ca)
+  const env = {
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: `${github.owner}/${github.repo}`,
+    NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem')
+  }
+  const again = () => runAction(({ env }) => run({ env, now: () => clock, emailCa: ca }), inputs, { dir, env })
   firstIssue = 0
   if (withState) {
     expect((await again()).outputs['state-saved']).toBe('true')
@@ -140,7 +144,7 @@ describe('a run killed between two channels is finished by the next run', () => 
   ])(
     'killed once %s: every channel has every conviction once',
     async (_boundary, request, nth, withState) => {
-      const runs = await setUp('both', withState)
+      const runs = await setUp('issue, email, webhook', withState)
       let seen = 0
       github!.beforeReply = async (made) => {
         if (request.test(made) && ++seen === nth) await watch!.kill()
@@ -166,7 +170,7 @@ describe('a run killed between two channels is finished by the next run', () => 
   )
 
   it('killed after the email was kept but before it was recorded, the email is sent once more, never lost', async () => {
-    const runs = await setUp('both')
+    const runs = await setUp('issue, email, webhook')
     smtp!.beforeReply = async () => {
       smtp!.beforeReply = undefined
       await watch!.kill()
@@ -184,7 +188,7 @@ describe('a run killed between two channels is finished by the next run', () => 
   }, 120_000)
 
   it('without an issue the state is the only record: a channel told before the kill is told again, none is lost', async () => {
-    const runs = await setUp('email')
+    const runs = await setUp('email, webhook')
     smtp!.beforeReply = async () => {
       smtp!.beforeReply = undefined
       await watch!.kill()
@@ -204,7 +208,7 @@ describe('a run killed between two channels is finished by the next run', () => 
 
 describe('the issue as the record of the channels', () => {
   it('an uninterrupted run opens the issue first, then strikes each channel from its marker as it delivers', async () => {
-    const runs = await setUp('both')
+    const runs = await setUp('issue, email, webhook')
     const result = await runs.again()
     expect(result.failed).toBe(false)
     const writes = github!.requests.filter((r) => !r.startsWith('GET'))
@@ -230,7 +234,7 @@ describe('the issue as the record of the channels', () => {
   }, 60_000)
 
   it('a channel that failed is the only one told again by the next run', async () => {
-    const runs = await setUp('both')
+    const runs = await setUp('issue, email, webhook')
     receiver!.replyNext.set('/json/hook', [{ status: 404, body: 'no such hook' }])
     const failed = await runs.again()
     expect(failed.failed).toBe(true)
@@ -250,7 +254,7 @@ describe('the issue as the record of the channels', () => {
   }, 60_000)
 
   it('when GitHub refuses to edit the marker, the run says so and still saves: the channel delivered', async () => {
-    const runs = await setUp('both')
+    const runs = await setUp('issue, email, webhook')
     github!.failRequests.push({ request: 'PATCH /repos/acme/etd-watch/issues/1', status: 404 })
     const result = await runs.again()
     expect(result.failed).toBe(false)
