@@ -172,7 +172,7 @@ describe('hostile senders served by the simulator, end to end', () => {
       ({ env }) => run({ env, now: () => T0 }),
       {
         ...etdInputs(sim),
-        mailboxes: '',
+        mailboxes: '*@example.com',
         lookback: '2d',
         notify: 'both',
         'notify-mailbox-owners': 'true',

@@ -51,7 +51,7 @@ async function watch(webhooks: string[], count = 600, extra: Record<string, stri
     ({ env }) => run({ env, now: () => T0 }),
     {
       ...etdInputs(sim),
-      mailboxes: '',
+      mailboxes: '*@example.com',
       lookback: '2d',
       notify: 'both',
       'notify-mailbox-owners': 'true',
