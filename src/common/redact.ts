@@ -17,7 +17,7 @@ const URL = /\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>]*/gi
 const PATH = /(^|[\s"'(=:])\/[^\s"'<>)]+/g
 const QUERY = /\?[^\s"'<>]+/g
 const CREDENTIAL =
-  /\b((?:access_|client_|refresh_|id_)?token|secret|password|passwd|pwd|sig|signature|api[_-]?key)(\s*[=:]\s*)[^\s&"',;]+/gi
+  /\b((?:access_|client_|refresh_|id_)?(?:token|secret)|password|passwd|pwd|sig|signature|api[_-]?key)(\s*[=:]\s*)[^\s&"',;]+/gi
 // A credential after its scheme has a digit or base64 punctuation in it: `Basic authentication` stays.
 const SCHEME_TOKEN = /\b(Bearer|Basic)\s+(?=[\w.~-]*[\d+/=])[\w+/=.~-]{8,}/gi
 // Twenty or more characters of a token's alphabet with a letter and a digit in them (ids, keys, JWTs).
