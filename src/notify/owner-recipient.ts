@@ -38,11 +38,12 @@ export function ownerRecipient(
   mailboxes: readonly string[],
   scope: OwnerNoticeScope
 ): OwnerAddress | undefined {
-  if (!isPlain(mailbox)) return undefined
-  const parsed = addressparser(mailbox)
-  if (parsed.length !== 1 || parsed[0].group !== undefined || parsed[0].name !== '' || parsed[0].address !== mailbox) {
-    return undefined
-  }
+  if (mailbox.length > MAX_ADDRESS) return undefined
+  // The parser decides what a mail library would make of the string: exactly this one mailbox, or no notice.
+  const [only, ...more] = addressparser(mailbox)
+  const one = more.length === 0 && only?.group === undefined && only?.name === '' && only.address === mailbox
+  // And, stricter than RFC 5322, nothing quoted, commented or spaced that another client might read apart.
+  if (!one || !PLAIN_ADDRESS.test(mailbox)) return undefined
   const address = mailbox.toLowerCase()
   const domain = address.slice(address.indexOf('@'))
   const watched = mailboxes.some((pattern) =>
