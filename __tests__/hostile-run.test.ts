@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run } from '../src/main.js'
@@ -71,7 +71,11 @@ describe('a run over hostile ETD text and a webhook that echoes its secret', () 
         ...etdInputs(sim),
         'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
         'github-token': github.token,
-        'webhook-url': `json=${receiver.url}${HOOK}`,
+        // Every platform, the JSON one refusing with its URL's path and query echoed back.
+        'webhook-url': [
+          ...['teams', 'webex', 'slack'].map((f) => `${f}=${receiver!.url}/${f}/k3y`),
+          `json=${receiver.url}${HOOK}`
+        ].join('\n'),
         mailboxes: '*@example.com',
         lookback: '1d',
         notify: 'both',
@@ -89,7 +93,12 @@ describe('a run over hostile ETD text and a webhook that echoes its secret', () 
     )
     // The webhook's 404 fails the run, after the issue and the email went out.
     expect(result.failed).toBe(true)
-    expect(receiver.attempts).toEqual([{ path: HOOK, status: 404 }])
+    expect(receiver.attempts.map((a) => `${a.path} ${a.status}`)).toEqual([
+      '/teams/k3y 200',
+      '/webex/k3y 200',
+      '/slack/k3y 200',
+      `${HOOK} 404`
+    ])
     expect(github.issues).toHaveLength(1)
     expect(smtp.received.length).toBeGreaterThan(1)
 
@@ -128,9 +137,60 @@ describe('a run over hostile ETD text and a webhook that echoes its secret', () 
       expect(text).not.toContain(TOKEN)
       expect(text).not.toContain('eyJhbGciOi9')
     }
-    expect(github.issues[0].body).toContain('JSON webhook 1 failed')
+    expect(github.issues[0].body).toContain('JSON webhook 4 failed')
     expect(result.log).toMatch(
-      /^::error::JSON webhook 1 answered 404: <pre>Cannot POST \(path\)<\/pre> ::error title=Forged::reply Bearer \(redacted\)/m
+      /^::error::JSON webhook 4 answered 404: <pre>Cannot POST \(path\)<\/pre> ::error title=Forged::reply Bearer \(redacted\)/m
     )
+  }, 60_000)
+
+  it("retries a poisoned state's pending notices only to a watched address, and none with mailboxes empty", async () => {
+    dir = await mkdtemp(join(tmpdir(), 'etd-poisoned-'))
+    sim = await startSimulator({ messages: [hostile('ceo@example.com', 0)], clock: () => T0, rateLimit: false })
+    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    // The first run's notice to ceo is refused: the state keeps it as a pending notice.
+    smtp.rejectRecipients = ['ceo@example.com']
+    const statePath = join(dir, 'state.json')
+    let clock = T0
+    const watch = async (mailboxes: string) =>
+      runAction(({ env }) => run({ env, now: () => clock }), {
+        ...etdInputs(sim!),
+        mailboxes,
+        lookback: '1d',
+        notify: 'email',
+        'notify-mailbox-owners': 'true',
+        'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
+        'smtp-ca': (await certificate()).cert,
+        'email-from': 'etd@example.com',
+        'email-to': 'soc@example.com',
+        'state-path': statePath,
+        'report-path': join(dir, 'report.json')
+      })
+    expect((await watch('ceo@example.com')).outputs['state-saved']).toBe('true')
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as { pending: Array<{ to: string }> }
+    expect(state.pending.map((p) => p.to)).toEqual(['ceo@example.com'])
+    // Whoever can write the cache adds notices to addresses of their choosing, each valid for the state.
+    const poison = [
+      'outsider@evil.example',
+      '::add-mask::hunter2@example.com',
+      'a,b@example.com',
+      'ceo@example.com.evil'
+    ]
+    state.pending.push(...poison.map((to) => ({ ...state.pending[0], to })))
+    await writeFile(statePath, JSON.stringify(state))
+    smtp.rejectRecipients = []
+    smtp.received.length = 0
+
+    clock = T0 + 10 * 60_000
+    const second = await watch('ceo@example.com, *@example.com')
+    expect(smtp.received.map((r) => r.envelopeTo)).toEqual([['ceo@example.com']])
+    expect(second.log.match(/^::warning::An undelivered notice to .* was dropped/gm)).toHaveLength(poison.length)
+    expect(forgedCommands(second.log)).toEqual([])
+
+    // With mailboxes empty, not even the watched owner's notice is retried.
+    await writeFile(statePath, JSON.stringify(state))
+    smtp.received.length = 0
+    clock = T0 + 20 * 60_000
+    await watch('')
+    expect(smtp.received.map((r) => r.envelopeTo)).toEqual([])
   }, 60_000)
 })
