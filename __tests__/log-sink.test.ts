@@ -17,7 +17,7 @@ function stdout(work: () => void): string {
   return chunks.join('')
 }
 
-const CHANNELS = ['info', 'debug', 'notice', 'warning', 'error'] as const
+const CHANNELS = ['info', 'debug', 'warning', 'error'] as const
 
 describe('the log sink', () => {
   it.each(CHANNELS)('%s: no hostile text starts a command, at a line start or inside a line', (channel) => {

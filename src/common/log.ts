@@ -29,7 +29,6 @@ const guarded = (message: string) => message.split(LINE_BREAK).map(inertLine).jo
 export const log = {
   info: (message: string) => core.info(guarded(message)),
   debug: (message: string) => core.debug(guarded(message)),
-  notice: (message: string) => core.notice(guarded(message)),
   warning: (message: string) => core.warning(guarded(message)),
   error: (message: string) => core.error(guarded(message))
 }
