@@ -157,5 +157,9 @@ describe('owner notices over real SMTP reach only watched addresses', () => {
     const outcome = await deliver([], [conviction('bob@example.com', 1)], [pending('ceo@example.com')])
     expect(smtp.received.map((r) => r.envelopeTo)).toEqual([['soc@example.com']])
     expect(outcome.ownerNotices).toBe(0)
+    expect(outcome.warnings).toEqual([
+      "No owner notices: input 'mailboxes' is empty (every mailbox of the tenant), so no mailbox is a watched owner.",
+      expect.stringMatching(/^An undelivered notice to ceo@example\.com was dropped: .* Not told: convictions p-ceo@/)
+    ])
   })
 })

@@ -175,7 +175,7 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
     expect(second.failed).toBe(false)
     expect(recipients()).toHaveLength(3)
     expect(warnings(second)).toEqual([
-      '::warning::An undelivered notice to cfo@example.com was dropped: it is not one plain address among the watched mailboxes with notify-mailbox-owners on. Not told: convictions m-cfo.'
+      '::warning::An undelivered notice to cfo@example.com was dropped: it is not one plain, watched address with notify-mailbox-owners on. Not told: convictions m-cfo.'
     ])
     expect(await pendingIn()).toBeUndefined()
   })

@@ -10,7 +10,13 @@ import { buildOwnerNotices, type OwnerNotice } from './owner-notice.js'
 import type { SearchWindow } from '../window/plan.js'
 import { emptyTotals, type BatchTotals } from './rows.js'
 import { clean } from '../etd/clean.js'
-import { ownerRecipient, shownMailbox, type OwnerAddress, type OwnerNoticeScope } from './owner-recipient.js'
+import {
+  isPlainAddress,
+  ownerRecipient,
+  shownMailbox,
+  type OwnerAddress,
+  type OwnerNoticeScope
+} from './owner-recipient.js'
 import {
   MAX_DELIVERY_ATTEMPTS,
   afterFailure,
@@ -92,17 +98,33 @@ interface Addressed {
   recipient: OwnerAddress
 }
 
-/** This run's owner notices, each to a watched address; `refused` names (cleaned) the mailboxes left out. */
+/**
+ * This run's owner notices, each to a watched address. `refused` says why others are not sent: one line
+ * when `mailboxes` is empty (no owner is watched), else one per mailbox that is not a plain address (ETD
+ * text, cleaned). A plain address outside the scope is left out without a word, as any unwatched mailbox.
+ */
 function ownerNotices(config: EmailConfig, batch: EmailBatch): { addressed: Addressed[]; refused: string[] } {
   const scope = ownerScope(config)
   if (scope === undefined || batch.test) return { addressed: [], refused: [] }
+  if (batch.rule.mailboxes.length === 0) {
+    return {
+      addressed: [],
+      refused: [
+        "No owner notices: input 'mailboxes' is empty (every mailbox of the tenant), so no mailbox is a watched owner."
+      ]
+    }
+  }
   const addressed: Addressed[] = []
   const refused: string[] = []
   const notices = buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, noticeOptions(config))
   for (const notice of notices) {
     const recipient = ownerRecipient(notice.to, batch.rule.mailboxes, scope)
     if (recipient) addressed.push({ notice, recipient })
-    else refused.push(shownMailbox(notice.to))
+    else if (!isPlainAddress(notice.to)) {
+      refused.push(
+        `No owner notice to ${clean(notice.to)}: ETD names it as a mailbox, but it is not one plain address.`
+      )
+    }
   }
   return { addressed, refused }
 }
@@ -238,10 +260,7 @@ export async function deliverEmail(
   }
   const transport = await openTransport(config, options)
   try {
-    const warnings = owners.refused.map(
-      (mailbox) =>
-        `No owner notice to ${mailbox}: it is not one plain address among the watched mailboxes (input 'mailboxes').`
-    )
+    const warnings = [...owners.refused]
     const said: string[] = []
     let messageId: string | undefined
     if (digestDue) {
@@ -279,7 +298,7 @@ export async function deliverEmail(
       const addressed = retryNotice(config, batch, pending)
       if (addressed === undefined) {
         warnings.push(
-          `An undelivered notice to ${shownMailbox(pending.to)} was dropped: it is not one plain address among the watched mailboxes with notify-mailbox-owners on. Not told: convictions ${convictionList(pending)}.`
+          `An undelivered notice to ${shownMailbox(pending.to)} was dropped: it is not one plain, watched address with notify-mailbox-owners on. Not told: convictions ${convictionList(pending)}.`
         )
         continue
       }

@@ -21,10 +21,11 @@ const MAX_ADDRESS = 254
 const PLAIN_ADDRESS =
   /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+$/u
 
-const isPlain = (mailbox: string) => mailbox.length <= MAX_ADDRESS && PLAIN_ADDRESS.test(mailbox)
+/** One address of the plain shape: no quote, comment, space, list or group that a parser could read apart. */
+export const isPlainAddress = (mailbox: string) => mailbox.length <= MAX_ADDRESS && PLAIN_ADDRESS.test(mailbox)
 
 /** A mailbox for a log line or a note: a plain address as it is, anything else cleaned like all ETD text. */
-export const shownMailbox = (mailbox: string): string => (isPlain(mailbox) ? mailbox : clean(mailbox))
+export const shownMailbox = (mailbox: string): string => (isPlainAddress(mailbox) ? mailbox : clean(mailbox))
 
 /**
  * The one address an owner notice about `mailbox` (ETD text, or a pending notice from the restored
