@@ -112,7 +112,8 @@ describe('issue title and body', () => {
     expect(omitted).toBe(0)
     expect(body).toContain('### ceo@\u200bexample\\[\\.\\]com (1)')
     expect(body).toContain('| phishing \\(was spam\\) |')
-    expect(body).toContain('- Digest emailed to soc@example.com.')
+    // A note is escaped like all outside text: no mention, no link.
+    expect(body).toContain('- Digest emailed to soc@\u200bexample\\[\\.\\]com\\.')
     expect(body.indexOf('### ceo@')).toBeLessThan(body.indexOf('### cfo@'))
   })
 

@@ -173,7 +173,7 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
     expect(second.failed).toBe(false)
     expect(recipients()).toHaveLength(3)
     expect(warnings(second)).toEqual([
-      '::warning::An undelivered notice to cfo@example.com was dropped: it is no longer a watched mailbox with owner-notices on. Not told: convictions m-cfo.'
+      '::warning::An undelivered notice to cfo@example.com was dropped: it is not one plain, watched address with owner-notices on. Not told: convictions m-cfo.'
     ])
     expect(await pendingIn()).toBeUndefined()
   })

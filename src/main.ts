@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { appendFile } from 'node:fs/promises'
+import { log } from './common/log.js'
 import { parseConfig, type Config } from './config/config.js'
 import { describeConfig } from './config/describe.js'
 import { scheduledRun } from './config/runner.js'
@@ -88,8 +89,8 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
   // The password as decoded from smtp-url differs from its URL-encoded form.
   if (config.email?.smtp?.password) mask(config.email.smtp.password)
   for (const webhook of config.webhooks) mask(webhook.url)
-  core.debug(`Resolved config: ${describeConfig(config, secrets)}`)
-  for (const warning of config.runner.warnings) core.warning(warning)
+  log.debug(`Resolved config: ${describeConfig(config, secrets)}`)
+  for (const warning of config.runner.warnings) log.warning(warning)
   return config
 }
 
@@ -107,7 +108,7 @@ async function stateStore(config: Config, now: number): Promise<StateStore> {
   // Outside Actions (a test's cache service) a key of its own per run still has to be unique.
   const runId = runner.runId ?? String(now)
   if (runner.runId === undefined) {
-    core.warning(
+    log.warning(
       `GITHUB_RUN_ID is not set (not in GitHub Actions?): this run's state entry is named after the time, ${runId}.`
     )
   }
@@ -133,22 +134,22 @@ async function restoreState(
     const distrust = untrustedTimes(state, now)
     if (distrust === undefined) {
       if (loaded.migratedFrom !== undefined) {
-        core.info(`The state was written in format ${loaded.migratedFrom}; it is saved in the current format.`)
+        log.info(`The state was written in format ${loaded.migratedFrom}; it is saved in the current format.`)
       }
-      core.info(
+      log.info(
         `Restored state from ${loaded.from}: watermark ${formatTime(state.watermark, timeZone)}, ${state.notified.size} convictions remembered`
       )
       return { state, notes: [] }
     }
     const reason = `the state from ${loaded.from} was ignored because ${distrust}`
-    core.warning(`No state restored: ${reason}. Searching the lookback window as on a first run.`)
+    log.warning(`No state restored: ${reason}. Searching the lookback window as on a first run.`)
     return { notes: [`Untrusted state: ${reason}.`] }
   }
-  core.warning(`No state restored: ${loaded.reason}. Searching the lookback window as on a first run.`)
+  log.warning(`No state restored: ${loaded.reason}. Searching the lookback window as on a first run.`)
   // Something under this watch's key that cannot be trusted belongs in the summary too.
   if (loaded.kind === 'invalid') return { notes: [`Untrusted state: ${loaded.reason}.`] }
   const doubt = await outageNote(loaded, entries)
-  if (doubt) core.warning(doubt)
+  if (doubt) log.warning(doubt)
   return { notes: doubt ? [doubt] : [] }
 }
 
@@ -166,7 +167,7 @@ async function outageNote(loaded: Loaded, entries: StateEntries | undefined): Pr
   try {
     listed = await entries.list()
   } catch (error) {
-    core.info(`Whether this was a first run or a cache outage is unknown: ${(error as Error).message}`)
+    log.info(`Whether this was a first run or a cache outage is unknown: ${(error as Error).message}`)
     return undefined
   }
   if (listed.length === 0) return undefined
@@ -193,33 +194,33 @@ function planSearchWindow(
   const zone = config.timeZone
   if (plan.backfill) {
     const { warn, text } = backfillLine(config, plan.backfill, now)
-    if (warn) core.warning(text)
-    else core.info(text)
+    if (warn) log.warning(text)
+    else log.info(text)
   }
   if (plan.clampedFrom !== undefined) {
-    core.warning(
+    log.warning(
       `ETD keeps 90 days: the window starts at ${formatTime(plan.window.start, zone)} instead of ${formatTime(plan.clampedFrom, zone)}`
     )
   }
   const { deep } = plan
   const budget = count(config.dailyRequestBudget)
   if (deep.kind === 'postponed') {
-    core.warning(
+    log.warning(
       `Deep rescan postponed: it needs about ${count(deep.estimate)} ETD requests and only ` +
         `${count(deep.available)} of today's daily-request-budget of ${budget} are left for it after the fresh ` +
         `windows. It runs at the first run after ${clockTime(deep.retryAt, now, zone)}, scheduled or manual, when the ` +
         "day's budget starts over; retro verdicts on older messages wait until then."
     )
   } else if (deep.kind === 'cut') {
-    core.warning(
+    log.warning(
       `Deep rescan cut to the messages after ${formatTime(deep.start, zone)} instead of ${formatTime(deep.wantedStart, zone)}: the whole ` +
         `rescan range needs about ${count(deep.estimate)} ETD requests, more than a daily-request-budget of ` +
         `${budget} leaves after the fresh windows. Raise daily-request-budget or shorten rescan.`
     )
   } else if (deep.kind === 'full') {
-    core.info(`Deep rescan due: searching again from ${formatTime(plan.window.start, zone)} for verdicts given late`)
+    log.info(`Deep rescan due: searching again from ${formatTime(plan.window.start, zone)} for verdicts given late`)
   }
-  core.info(`Searching ETD for messages received ${formatWindow(plan.window, zone)}`)
+  log.info(`Searching ETD for messages received ${formatWindow(plan.window, zone)}`)
   return plan
 }
 
@@ -267,11 +268,11 @@ function etdClient(config: Config, clock: Clock | undefined): EtdClient {
     timeZone: config.timeZone,
     maskSecret: (value) => core.setSecret(value),
     onRetry: (n) =>
-      core.info(
+      log.info(
         `ETD ${n.path}: ${n.reason}; retrying in ${(n.delayMs / 1000).toFixed(1)}s (attempt ${n.attempt + 1} of ${n.maxAttempts})`
       ),
-    onPageShrink: (size) => core.warning(`ETD said a page was too large; going on with pageSize ${size}`),
-    onRequest: (path) => core.debug(`ETD ${path}`)
+    onPageShrink: (size) => log.warning(`ETD said a page was too large; going on with pageSize ${size}`),
+    onRequest: (path) => log.debug(`ETD ${path}`)
   })
 }
 
@@ -337,11 +338,11 @@ async function findConvictions(
   }
   // Written whole before anyone is notified, so that a failed notification loses nothing.
   await report.close({ newCount: batch.result.totals.total })
-  for (const reason of scan.skipped.slice(0, MAX_SKIP_WARNINGS)) core.warning(`Skipped an unreadable ${reason}`)
+  for (const reason of scan.skipped.slice(0, MAX_SKIP_WARNINGS)) log.warning(`Skipped an unreadable ${reason}`)
   if (scan.skipped.length > MAX_SKIP_WARNINGS) {
-    core.warning(`Skipped ${scan.skipped.length - MAX_SKIP_WARNINGS} more unreadable messages`)
+    log.warning(`Skipped ${scan.skipped.length - MAX_SKIP_WARNINGS} more unreadable messages`)
   }
-  core.info(`${scan.scanned} messages in ${scan.pages} pages, ${scan.matched} matched`)
+  log.info(`${scan.scanned} messages in ${scan.pages} pages, ${scan.matched} matched`)
   return { scan, batch: batch.result, matched }
 }
 
@@ -360,10 +361,10 @@ async function knownFromIssues(
   try {
     // A batch that still owes a configured channel is not told: this run finishes it.
     const known = entriesFromMarkers(await issues.recorded(), channelKeys(config))
-    core.info(`${why}, so the markers of recent issues stand in: ${known.size} convictions already recorded there`)
+    log.info(`${why}, so the markers of recent issues stand in: ${known.size} convictions already recorded there`)
     return new Map([...known, ...(remembered ?? [])])
   } catch (error) {
-    core.warning(`${why}, and recent issues could not be read either: ${(error as Error).message}`)
+    log.warning(`${why}, and recent issues could not be read either: ${(error as Error).message}`)
     return new Map(remembered)
   }
 }
@@ -410,7 +411,7 @@ async function saveState(
     }
   }
   const note = `State not saved: ${result.reason}. The next run will tell this run's convictions again.`
-  core.warning(note)
+  log.warning(note)
   return { ok: false, note }
 }
 
@@ -435,7 +436,7 @@ async function pruneState(entries: StateEntries): Promise<string> {
     return `Pruning: ${deleted.length} older state entries deleted (${bytes(deleted)} bytes); this watch keeps ${kept.length} in the cache (${bytes(kept)} bytes).`
   } catch (error) {
     const note = `Pruning skipped: ${(error as Error).message}. Old state entries stay until GitHub evicts them.`
-    core.warning(note)
+    log.warning(note)
     return note
   }
 }
@@ -445,8 +446,8 @@ async function issueChannel(config: Config): Promise<IssueChannel | undefined> {
   if (!config.issue || config.dryRun) return undefined
   const { IssueChannel } = await import('./notify/issue-channel.js')
   return new IssueChannel(config.issue, {
-    onRetry: (reason) => core.info(reason),
-    onWarning: (message) => core.warning(message),
+    onRetry: (reason) => log.info(reason),
+    onWarning: (message) => log.warning(message),
     runUrl: config.runUrl
   })
 }
@@ -467,7 +468,7 @@ async function sendHeartbeat(config: Config, channels: Channel[], line: string, 
 function channelOptions(options: RunOptions): EmailOptions {
   return {
     onRetry: (reason, attempt, delayMs) =>
-      core.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`),
+      log.info(`${reason} Retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1}).`),
     maskSecret: (value) => core.setSecret(value),
     getIdToken: (audience) => core.getIDToken(audience),
     ca: options.emailCa
@@ -483,7 +484,7 @@ async function sendTest(config: Config, options: RunOptions, now: number): Promi
   const client = etdClient(config, options.etdClock)
   await client.checkCredentials()
   core.setOutput('etd-requests', client.requests.token)
-  core.info(`ETD took the credentials (${count(client.requests.token)} token request); no mailbox data was read.`)
+  log.info(`ETD took the credentials (${count(client.requests.token)} token request); no mailbox data was read.`)
   const conviction = testConviction(now, config.rule)
   const window: SearchWindow = { start: now - FRESH_OVERLAP_MS, end: now }
   const report = await ReportWriter.open(config.reportPath, now, window)
@@ -507,7 +508,7 @@ async function sendTest(config: Config, options: RunOptions, now: number): Promi
     `<h2>ETD verdict watch: send test</h2>\n${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('\n')}`
   )
   if (delivery.failures.length > 0) throw new Error(`Send test: ${delivery.failures.map((f) => f.message).join(' ')}`)
-  for (const note of notes) core.info(note)
+  for (const note of notes) log.info(note)
 }
 
 /** Outside Actions (a crontab) there is no job summary to write to. */
@@ -524,7 +525,7 @@ export async function run(options: RunOptions): Promise<void> {
   try {
     const config = await core.group('Inputs', async () => {
       const config = readConfig(options.env)
-      for (const warning of techniqueWarnings(config.rule.techniques)) core.warning(warning)
+      for (const warning of techniqueWarnings(config.rule.techniques)) log.warning(warning)
       return config
     })
     if (config.sendTest) return await sendTest(config, options, now())
@@ -562,7 +563,7 @@ export async function run(options: RunOptions): Promise<void> {
     )
     const requests = client.requests.token + client.requests.search
     const told = found.batch.totals.total
-    core.info(`${told} to tell: new convictions and verdict changes`)
+    log.info(`${told} to tell: new convictions and verdict changes`)
     core.setOutput('etd-requests', requests)
     core.setOutput('matched-count', found.scan.matched)
     core.setOutput('new-count', told)
@@ -579,7 +580,7 @@ export async function run(options: RunOptions): Promise<void> {
         timeZone: config.timeZone,
         pendingNotices: previous?.pending
       })
-      for (const warning of delivery.email?.warnings ?? []) core.warning(warning)
+      for (const warning of delivery.email?.warnings ?? []) log.warning(warning)
       const heartbeat =
         config.heartbeat === 'daily'
           ? heartbeatAfter(previous?.heartbeat, {
@@ -655,10 +656,10 @@ export async function run(options: RunOptions): Promise<void> {
         `${delivery.failures.map((f) => f.message).join(' ')} The report at ${config.reportPath} lists every match.`
       )
     }
-    for (const note of notes) core.info(note)
+    for (const note of notes) log.info(note)
   } catch (error) {
     // The stack is for whoever turns on debug logging; the error line stays one line.
-    if (error instanceof Error && error.stack) core.debug(error.stack)
+    if (error instanceof Error && error.stack) log.debug(error.stack)
     core.setFailed(error instanceof Error ? error.message : String(error))
   }
 }

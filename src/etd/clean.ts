@@ -44,11 +44,16 @@ function defang(text: string): string {
     .replace(DOTTED_NAME, (name) => (TOP_LEVEL.test(name) || IPV4.test(name) ? name.replace(DOT, '[.]') : name))
 }
 
-/** Attacker text as a one-line, link-free display value, clipped (by characters, not UTF-16 units). */
-export function clean(text: string): Clean {
-  const flat = defang(text.replace(BREAKING, ' ').replace(INVISIBLE, '').replace(SPACES, ' ').trim())
+/** Attacker text as a one-line, link-free display value, clipped to `max` characters (not UTF-16 units). */
+export function clean(text: string, max = MAX_CLEAN_LENGTH): Clean {
+  // Cut before any pattern runs: the dotted-name pattern is quadratic on a long run of letters, so it
+  // never sees more than 4 × max units. Four times leaves room for what cleaning removes. A surrogate
+  // pair cut in two leaves a lone half, which INVISIBLE removes.
+  const cut = text.length > 4 * max
+  const raw = cut ? text.slice(0, 4 * max) : text
+  const flat = defang(raw.replace(BREAKING, ' ').replace(INVISIBLE, '').replace(SPACES, ' ').trim())
   const chars = [...flat]
-  return (chars.length > MAX_CLEAN_LENGTH ? `${chars.slice(0, MAX_CLEAN_LENGTH).join('')}…` : flat) as Clean
+  return (chars.length > max ? `${chars.slice(0, max).join('')}…` : cut ? `${flat}…` : flat) as Clean
 }
 
 /** Every string in `value` cleaned; new fields of a message are cleaned without anyone remembering to. */

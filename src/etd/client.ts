@@ -5,6 +5,7 @@ import { MAX_PAGE_SIZE, TENANT_DAILY_QUOTA } from './limits.js'
 import { count, formatTime } from '../notify/format.js'
 import { nextUtcMidnight } from '../window/budget.js'
 import type { RawMessage, SearchResponse } from './types.js'
+import { redactReply } from '../common/redact.js'
 
 /** A failure talking to ETD, worded for the person reading the workflow log. */
 export class EtdError extends Error {
@@ -218,7 +219,7 @@ export class EtdClient {
 function networkReason(error: unknown, timeoutMs: number): string {
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } }
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutMs / 1000}s`
-  return `connection failed (${err.cause?.code ?? err.cause?.message ?? err.message ?? 'unknown error'})`
+  return `connection failed (${redactReply(err.cause?.code ?? err.cause?.message ?? err.message ?? 'unknown error')})`
 }
 
 /** Names only the target's origin: a path or query could carry anything. */
@@ -244,9 +245,7 @@ function errorMessage(text: string, statusText: string): string {
   } catch {
     // Not JSON: the text itself is the message.
   }
-  message = message.replace(/\s+/g, ' ').trim()
-  if (message === '') message = statusText || 'no message'
-  return message.length > 300 ? `${message.slice(0, 300)}…` : message
+  return redactReply(message) || redactReply(statusText) || 'no message'
 }
 
 /**

@@ -46,15 +46,16 @@ export interface Digest {
   html: string
 }
 
-const BADGE_COLORS: Record<string, string> = {
-  BEC: '#8b0000',
-  scam: '#b45309',
-  phishing: '#c2410c',
-  malicious: '#7f1d1d',
-  spam: '#4b5563',
-  graymail: '#6b7280',
-  neutral: '#15803d'
-}
+// Keyed by ETD text: a Map, so that a verdict named `constructor` finds no colour instead of Object's.
+const BADGE_COLORS = new Map<string, string>([
+  ['BEC', '#8b0000'],
+  ['scam', '#b45309'],
+  ['phishing', '#c2410c'],
+  ['malicious', '#7f1d1d'],
+  ['spam', '#4b5563'],
+  ['graymail', '#6b7280'],
+  ['neutral', '#15803d']
+])
 
 const reportPlace = (input: DigestInput) =>
   input.reportName ? `the attached ${input.reportName}` : "the run's JSON report (too large to attach)"
@@ -111,7 +112,7 @@ function limitedSections(input: DigestInput, totals: BatchTotals): Sections {
 }
 
 const badge = (row: Row) =>
-  `<span style="background:${BADGE_COLORS[row.verdict] ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${escapeHtml(row.verdict)}</span>` +
+  `<span style="background:${BADGE_COLORS.get(row.verdict) ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${escapeHtml(row.verdict)}</span>` +
   (row.retro ? ' <em>retro</em>' : '') +
   (row.previousVerdict ? ` <em>was ${escapeHtml(row.previousVerdict)}</em>` : '')
 
@@ -132,7 +133,7 @@ function convictionHtml(r: Row, withMailboxes: boolean): string {
     ['Remediation', r.remediation]
   ]
   return (
-    `<div style="border:1px solid #e5e7eb;border-left:4px solid ${BADGE_COLORS[r.verdict] ?? '#374151'};border-radius:4px;padding:8px 12px;margin:8px 0">` +
+    `<div style="border:1px solid #e5e7eb;border-left:4px solid ${BADGE_COLORS.get(r.verdict) ?? '#374151'};border-radius:4px;padding:8px 12px;margin:8px 0">` +
     `<div style="font-weight:600">${escapeHtml(r.subject)}</div>` +
     `<div style="margin:4px 0">${badge(r)}</div>` +
     lines

@@ -9,7 +9,14 @@ import { openTransport } from './email/transport.js'
 import { buildOwnerNotices, type OwnerNotice } from './owner-notice.js'
 import type { SearchWindow } from '../window/plan.js'
 import { emptyTotals, type BatchTotals } from './rows.js'
-import { mailboxMatches } from '../match/matcher.js'
+import { clean } from '../etd/clean.js'
+import {
+  isPlainAddress,
+  ownerRecipient,
+  shownMailbox,
+  type OwnerAddress,
+  type OwnerNoticeScope
+} from './owner-recipient.js'
 import {
   MAX_DELIVERY_ATTEMPTS,
   afterFailure,
@@ -81,25 +88,61 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
   }
 }
 
-function ownerNotices(config: EmailConfig, batch: EmailBatch): OwnerNotice[] {
-  if (!config.notifyOwners || batch.test) return []
-  return buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, noticeOptions(config))
+/** Which mailboxes owner notices reach, or `undefined` when they are off. */
+const ownerScope = (config: EmailConfig): OwnerNoticeScope | undefined =>
+  config.notifyOwners ? (config.ownerNoticeDomains ? 'include-domains' : 'exact') : undefined
+
+/** An owner notice with the one address it may go to. */
+interface Addressed {
+  notice: OwnerNotice
+  recipient: OwnerAddress
+}
+
+/**
+ * This run's owner notices, each to a watched address. `refused` says why others are not sent: one line
+ * when `mailboxes` is empty (no owner is watched), else one per mailbox that is not a plain address (ETD
+ * text, cleaned). A plain address outside the scope is left out without a word, as any unwatched mailbox.
+ */
+function ownerNotices(config: EmailConfig, batch: EmailBatch): { addressed: Addressed[]; refused: string[] } {
+  const scope = ownerScope(config)
+  if (scope === undefined || batch.test) return { addressed: [], refused: [] }
+  if (batch.rule.mailboxes.length === 0) {
+    return {
+      addressed: [],
+      refused: [
+        "No owner notices: input 'mailboxes' is empty (every mailbox of the tenant), so no mailbox is a watched owner."
+      ]
+    }
+  }
+  const addressed: Addressed[] = []
+  const refused: string[] = []
+  const notices = buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, noticeOptions(config))
+  for (const notice of notices) {
+    const recipient = ownerRecipient(notice.to, batch.rule.mailboxes, scope)
+    if (recipient) addressed.push({ notice, recipient })
+    else if (!isPlainAddress(notice.to)) {
+      refused.push(
+        `No owner notice to ${clean(notice.to)}: ETD names it as a mailbox, but it is not one plain address.`
+      )
+    }
+  }
+  return { addressed, refused }
 }
 
 const noticeOptions = (config: EmailConfig) => ({ contact: config.ownerContact, replyTo: config.replyTo !== undefined })
 
-const ownerMail = (config: EmailConfig, notice: OwnerNotice): Mail => ({
-  to: [notice.to],
+const ownerMail = (config: EmailConfig, { notice, recipient }: Addressed): Mail => ({
+  to: [recipient],
   replyTo: config.replyTo,
   subject: notice.subject,
   text: notice.text
 })
 
-/** An earlier run's notice built again, or none when its recipient is no longer a watched owner. */
-function retryNotice(config: EmailConfig, batch: EmailBatch, pending: PendingNotice): OwnerNotice | undefined {
-  const { mailboxes } = batch.rule
-  const watched = mailboxes.length === 0 || mailboxes.some((pattern) => mailboxMatches(pending.to, pattern))
-  if (!config.notifyOwners || batch.test || !watched) return undefined
+/** An earlier run's notice built again, or none when its recipient is not a watched owner's one address now. */
+function retryNotice(config: EmailConfig, batch: EmailBatch, pending: PendingNotice): Addressed | undefined {
+  const scope = ownerScope(config)
+  const recipient = scope && ownerRecipient(pending.to, batch.rule.mailboxes, scope)
+  if (!recipient || batch.test) return undefined
   const totals: BatchTotals = {
     ...emptyTotals(),
     total: pending.total,
@@ -107,17 +150,18 @@ function retryNotice(config: EmailConfig, batch: EmailBatch, pending: PendingNot
     mailboxes: new Map([[pending.to, pending.total]]),
     mailboxesActionNeeded: new Map(pending.inbox > 0 ? [[pending.to, pending.inbox]] : [])
   }
-  return buildOwnerNotices(convictionsOf(pending), batch.rule, batch.timeZone, totals, noticeOptions(config))[0]
+  const [notice] = buildOwnerNotices(convictionsOf(pending), batch.rule, batch.timeZone, totals, noticeOptions(config))
+  return { notice, recipient }
 }
 
 /** Sends one owner notice on its own: `undefined` when delivered, else why not (naming no one else). */
 async function sendNotice(
   config: EmailConfig,
   transport: MailTransport,
-  notice: OwnerNotice
+  addressed: Addressed
 ): Promise<{ reason: string; answered: boolean } | undefined> {
   try {
-    await transport.send(await renderEml(config.from, ownerMail(config, notice), 'windows'))
+    await transport.send(await renderEml(config.from, ownerMail(config, addressed), 'windows'))
     return undefined
   } catch (error) {
     if (!(error instanceof EmailError)) throw error
@@ -125,10 +169,10 @@ async function sendNotice(
   }
 }
 
-/** The ids a given-up notice was about, and how many more it counted. */
+/** The ids a given-up notice was about (state text, so cleaned), and how many more it counted. */
 function convictionList(pending: PendingNotice): string {
   const more = pending.total - pending.messages.length
-  return `${pending.messages.map((m) => m.id).join(', ')}${more > 0 ? ` and ${count(more)} more` : ''}`
+  return `${pending.messages.map((m) => clean(m.id)).join(', ')}${more > 0 ? ` and ${count(more)} more` : ''}`
 }
 
 /** A dry run writes each email as an .eml file beside the report instead of sending it. */
@@ -137,7 +181,9 @@ async function writeDryRun(config: EmailConfig, mails: Mail[], reportPath: strin
   await mkdir(dir, { recursive: true })
   const paths: string[] = []
   for (const [i, mail] of mails.entries()) {
-    const path = join(dir, i === 0 ? 'digest.eml' : `owner-${i}-${mail.to[0].replace(/[^a-z0-9@.-]/gi, '_')}.eml`)
+    const to = mail.to[0]
+    const name = (typeof to === 'string' ? to : to.address).replace(/[^a-z0-9@.-]/gi, '_')
+    const path = join(dir, i === 0 ? 'digest.eml' : `owner-${i}-${name}.eml`)
     await writeFile(path, (await renderEml(config.from, mail)).eml)
     paths.push(path)
   }
@@ -202,7 +248,7 @@ export async function deliverEmail(
   }
   const owners = ownerNotices(config, batch)
   if (batch.dryRun) {
-    const mails = [digestMail(config, batch), ...owners.map((notice) => ownerMail(config, notice))]
+    const mails = [digestMail(config, batch), ...owners.addressed.map((addressed) => ownerMail(config, addressed))]
     const emlPath = await writeDryRun(config, mails, batch.reportPath)
     return {
       sent: false,
@@ -214,7 +260,7 @@ export async function deliverEmail(
   }
   const transport = await openTransport(config, options)
   try {
-    const warnings: string[] = []
+    const warnings = [...owners.refused]
     const said: string[] = []
     let messageId: string | undefined
     if (digestDue) {
@@ -228,34 +274,35 @@ export async function deliverEmail(
     }
     // Once the server stops answering, the rest are not tried: each would wait out its retries to fail alike.
     let down: string | undefined
-    const send = async (notice: OwnerNotice) => {
+    const send = async (addressed: Addressed) => {
       if (down !== undefined) return `Not tried after an earlier one failed: ${down}`
-      const failure = await sendNotice(config, transport, notice)
+      const failure = await sendNotice(config, transport, addressed)
       if (failure && !failure.answered) down = failure.reason
       return failure?.reason
     }
     let delivered = 0
     const fresh: PendingNotice[] = []
-    for (const notice of owners) {
-      const failure = await send(notice)
+    for (const addressed of owners.addressed) {
+      const { notice, recipient } = addressed
+      const failure = await send(addressed)
       if (failure === undefined) delivered++
       else {
-        fresh.push(pendingNotice(notice.to, notice.listed, notice.total, notice.inInbox))
+        fresh.push(pendingNotice(recipient.address, notice.listed, notice.total, notice.inInbox))
         warnings.push(
-          `The owner notice to ${notice.to} was not delivered: ${failure} It is sent again next run (attempt 1 of ${MAX_DELIVERY_ATTEMPTS}).`
+          `The owner notice to ${recipient.address} was not delivered: ${failure} It is sent again next run (attempt 1 of ${MAX_DELIVERY_ATTEMPTS}).`
         )
       }
     }
     const earlier: PendingNotice[] = []
     for (const pending of retries) {
-      const notice = retryNotice(config, batch, pending)
-      if (notice === undefined) {
+      const addressed = retryNotice(config, batch, pending)
+      if (addressed === undefined) {
         warnings.push(
-          `An undelivered notice to ${pending.to} was dropped: it is no longer a watched mailbox with owner-notices on. Not told: convictions ${convictionList(pending)}.`
+          `An undelivered notice to ${shownMailbox(pending.to)} was dropped: it is not one plain, watched address with owner-notices on. Not told: convictions ${convictionList(pending)}.`
         )
         continue
       }
-      const failure = await send(notice)
+      const failure = await send(addressed)
       if (failure === undefined) {
         delivered++
         continue
@@ -264,8 +311,8 @@ export async function deliverEmail(
       if (next) earlier.push(next)
       warnings.push(
         next
-          ? `The owner notice to ${pending.to} was not delivered again: ${failure} It is sent again next run (attempt ${next.attempts} of ${MAX_DELIVERY_ATTEMPTS}).`
-          : `Gave up notifying ${pending.to} after ${MAX_DELIVERY_ATTEMPTS} attempts: ${failure} Not told: convictions ${convictionList(pending)}.`
+          ? `The owner notice to ${addressed.recipient.address} was not delivered again: ${failure} It is sent again next run (attempt ${next.attempts} of ${MAX_DELIVERY_ATTEMPTS}).`
+          : `Gave up notifying ${addressed.recipient.address} after ${MAX_DELIVERY_ATTEMPTS} attempts: ${failure} Not told: convictions ${convictionList(pending)}.`
       )
     }
     if (delivered > 0) said.push(`${plural(delivered, 'mailbox owner notice')} delivered`)

@@ -2,7 +2,8 @@ import nodemailer from 'nodemailer'
 import type { RetryPolicy } from '../common/retry.js'
 
 export interface Mail {
-  to: string[]
+  /** The configured digest recipients, or an owner notice's one parsed address (never ETD text as a string). */
+  to: Array<string | { name: string; address: string }>
   subject: string
   text: string
   /** Where replies go, when not to the sender. */

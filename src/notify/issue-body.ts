@@ -1,5 +1,6 @@
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../etd/types.js'
+import { clean } from '../etd/clean.js'
 import type { SearchWindow } from '../window/plan.js'
 import { batchCharts } from './chart.js'
 import { batchHeadline, formatWindow, verdictCounts } from './format.js'
@@ -18,6 +19,9 @@ import {
   type BatchTotals,
   type Row
 } from './rows.js'
+
+/** A note is clipped to this many characters in the issue; the log and the summary have it whole. */
+const MAX_NOTE = 1000
 
 export interface IssueInput {
   /** The batch's convictions, or as many of them as the run kept. */
@@ -88,7 +92,8 @@ export function buildIssue(input: IssueInput): IssueContent {
     '',
     `Cisco Secure Email Threat Defense convicted these messages to watched mailboxes in the window ${formatWindow(input.window, input.timeZone)}.`,
     '',
-    ...input.notes.map((note) => `- ${note}`),
+    // A note quotes servers and ETD (a reply, an address): escaped like every other outside text.
+    ...input.notes.map((note) => `- ${inertMarkdown(clean(note, MAX_NOTE))}`),
     ...(input.runUrl ? [`- Workflow run: ${input.runUrl}`] : []),
     '',
     batchCharts(totals),

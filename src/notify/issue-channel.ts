@@ -1,4 +1,5 @@
 import { getOctokit } from '@actions/github'
+import { octokitLog } from '../common/log.js'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import type { IssueConfig } from '../config/issue.js'
@@ -9,6 +10,7 @@ import type { RecordStore } from './ledger.js'
 import { formatMarker, readMarker, replaceMarker, type MarkedConviction } from './marker.js'
 import { totalsOf, totalsWithout, type BatchTotals } from './rows.js'
 import type { SearchWindow } from '../window/plan.js'
+import { redactReply } from '../common/redact.js'
 
 export interface RecordedBatch {
   number: number
@@ -63,7 +65,7 @@ function explain(error: unknown, doing: string, config: IssueConfig): IssueError
   }
   const data = e.response?.data
   const details = (data?.errors ?? []).map((d) => d.message ?? `${d.field} ${d.code}`).join('; ')
-  const reason = `${data?.message ?? e.message ?? String(error)}${details ? ` (${details})` : ''}`
+  const reason = redactReply(`${data?.message ?? e.message ?? String(error)}${details ? ` (${details})` : ''}`)
   const repo = `${config.owner}/${config.repo}`
   if (e.status === 401) return new IssueError(`GitHub rejected github-token while ${doing} (401 ${reason}).`)
   if (e.status === 403 && /not accessible by integration/i.test(reason)) {
@@ -125,6 +127,7 @@ export class IssueChannel implements RecordStore {
       config.token,
       {
         baseUrl: config.apiUrl,
+        log: octokitLog,
         throttle: {
           // Secondary limits: wait as told, a few times; primary: only when the reset is near.
           onSecondaryRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) => {

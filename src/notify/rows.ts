@@ -28,13 +28,14 @@ export interface Row {
   remediation: Clean
 }
 
-const FOLDER_NAMES: Record<string, Clean> = {
-  quarantine: display`quarantine`,
-  trash: display`deleted items`,
-  junk: display`junk`,
-  junkemail: display`junk`,
-  inbox: display`the inbox`
-}
+// Keyed by ETD text: a Map, so that a folder named `constructor` shows as itself, not as Object's.
+const FOLDER_NAMES = new Map<string, Clean>([
+  ['quarantine', display`quarantine`],
+  ['trash', display`deleted items`],
+  ['junk', display`junk`],
+  ['junkemail', display`junk`],
+  ['inbox', display`the inbox`]
+])
 
 const label = (verdict: Clean) => clean(verdictLabel(verdict))
 
@@ -44,7 +45,7 @@ function describeRemediation(remediation: Cleaned<Remediation> | undefined): Cle
   if (!folder) return display`no action taken`
   if (folder === 'inbox') return display`left in the inbox`
   const how = remediation?.automatic === false ? display`by an administrator` : display`automatically`
-  return display`moved to ${FOLDER_NAMES[folder] ?? folder} ${how}`
+  return display`moved to ${FOLDER_NAMES.get(folder) ?? folder} ${how}`
 }
 
 /** ETD did not move it, or moved it back to the inbox: it still waits for the person it was aimed at. */

@@ -5,6 +5,7 @@ import { writeAtomically } from '../common/files.js'
 import { isStateKey } from './key.js'
 import { serializeState, type WatchState } from './state.js'
 import { loadedFrom, type Loaded, type Saved, type StateStore } from './store.js'
+import { redactReply } from '../common/redact.js'
 
 /**
  * Relative to the workspace, because the cache version hashes the path list: an absolute path would
@@ -74,7 +75,11 @@ export class CacheStateStore implements StateStore {
     try {
       return await this.restoreExactKey()
     } catch (error) {
-      return { kind: 'none', reason: `the cache could not be read (${(error as Error).message})`, outage: 'certain' }
+      return {
+        kind: 'none',
+        reason: `the cache could not be read (${redactReply((error as Error).message)})`,
+        outage: 'certain'
+      }
     } finally {
       await rm(dirname(this.file), { recursive: true, force: true })
     }
@@ -108,7 +113,10 @@ export class CacheStateStore implements StateStore {
     try {
       text = await readFile(this.file, 'utf8')
     } catch (error) {
-      return { kind: 'invalid', reason: `cache entry '${key}' held no readable state (${(error as Error).message})` }
+      return {
+        kind: 'invalid',
+        reason: `cache entry '${key}' held no readable state (${redactReply((error as Error).message)})`
+      }
     }
     return loadedFrom(text, `cache entry '${key}'`)
   }
@@ -125,7 +133,7 @@ export class CacheStateStore implements StateStore {
         ? { ok: false, reason: `the cache did not take entry '${key}' (see the cache warning above)` }
         : { ok: true, where: `cache entry '${key}'`, bytes }
     } catch (error) {
-      return { ok: false, reason: `cache entry '${key}' could not be saved (${(error as Error).message})` }
+      return { ok: false, reason: `cache entry '${key}' could not be saved (${redactReply((error as Error).message)})` }
     } finally {
       await rm(dirname(this.file), { recursive: true, force: true })
     }

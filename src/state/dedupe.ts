@@ -5,17 +5,18 @@ import { STATE_VERSION, type Ledger, type NotifiedEntry, type WatchState } from 
 
 export type Disposition = 'new' | 'verdict-change' | 'already-notified' | 'before-horizon' | 'covered'
 
-// How bad a verdict is; a change is told when it is no better than what was told before.
-const SEVERITY: Record<string, number> = {
-  neutral: 0,
-  graymail: 1,
-  spam: 2,
-  scam: 3,
-  phishing: 3,
-  malicious: 4,
-  bec: 4
-}
-const severity = (verdict: string) => SEVERITY[verdict] ?? 0
+// How bad a verdict is; a change is told when it is no better than what was told before. A Map: the
+// verdict is ETD text, and `constructor` must not reach Object.prototype.
+const SEVERITY = new Map<string, number>([
+  ['neutral', 0],
+  ['graymail', 1],
+  ['spam', 2],
+  ['scam', 3],
+  ['phishing', 3],
+  ['malicious', 4],
+  ['bec', 4]
+])
+const severity = (verdict: string) => SEVERITY.get(verdict) ?? 0
 const ms = (iso: string | undefined) => (iso === undefined ? undefined : parseEtdTime(iso))
 
 /**

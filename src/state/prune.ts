@@ -1,6 +1,8 @@
 import { getOctokit } from '@actions/github'
+import { octokitLog } from '../common/log.js'
 import { retry } from '@octokit/plugin-retry'
 import { isStateKey } from './key.js'
+import { redactReply } from '../common/redact.js'
 
 /** Where the repository's Actions caches are listed and deleted (GITHUB_API_URL, the workflow token). */
 export interface GitHubAccess {
@@ -33,7 +35,7 @@ const statusOf = (error: unknown) => (error as { status?: number }).status
 function explain(error: unknown, doing: string, permission: string): string {
   const status = statusOf(error)
   const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message
-  const detail = `${status ?? ''} ${message ?? (error as Error).message}`.trim()
+  const detail = `${status ?? ''} ${redactReply(message ?? (error as Error).message)}`.trim()
   return status === 403
     ? `GitHub refused ${doing} (${detail}): the workflow's token needs the ${permission} permission; add it to the job's permissions block`
     : `GitHub failed ${doing} (${detail})`
@@ -47,7 +49,7 @@ export class StateEntries {
     private readonly access: GitHubAccess,
     private readonly stateKey: string
   ) {
-    this.octokit = getOctokit(access.token, { baseUrl: access.apiUrl }, retry)
+    this.octokit = getOctokit(access.token, { baseUrl: access.apiUrl, log: octokitLog }, retry)
   }
 
   /** This watch's entries on this branch, of the exact key shape under `<state-key>/`; needs `actions: read`. */

@@ -2,6 +2,7 @@ import { AuthError, ConfidentialClientApplication, type Configuration } from '@a
 import type { EntraConfig } from '../../config/email.js'
 import { EmailError } from '../email.js'
 import { msalNetworkClient, type HttpsOptions } from './https.js'
+import { redactReply } from '../../common/redact.js'
 
 /** The audience Entra expects in a GitHub OIDC token it exchanges (a federated identity credential). */
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange'
@@ -22,7 +23,7 @@ function explain(entra: EntraConfig, error: unknown): string {
   const raw = error instanceof AuthError ? `${error.errorCode}: ${error.errorMessage}` : (error as Error).message
   // msal wraps Entra's words in "Error(s): … - Description: AADSTS…: words - Correlation ID: …".
   const described = /Description: (.*?)(?: - Correlation ID|$)/.exec(raw.replace(/\s+/g, ' '))?.[1]
-  const reply = (described ?? raw.replace(/\s+/g, ' ')).trim().slice(0, 300)
+  const reply = redactReply(described ?? raw)
   const app = `app ${entra.clientId} in tenant ${entra.tenantId}`
   const kind = entra.credential.kind
   let hint = 'check graph-tenant-id, graph-client-id and the credential'
@@ -74,7 +75,7 @@ export class EntraTokens {
       token = await this.options.getIdToken(OIDC_AUDIENCE)
     } catch (error) {
       throw new EmailError(
-        `No GitHub OIDC token for the Entra app without a secret or certificate (${(error as Error).message.replace(/\s+/g, ' ').trim()}): the job needs permissions: id-token: write.`
+        `No GitHub OIDC token for the Entra app without a secret or certificate (${redactReply((error as Error).message)}): the job needs permissions: id-token: write.`
       )
     }
     this.options.maskSecret(token)

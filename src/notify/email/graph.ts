@@ -1,6 +1,7 @@
 import { parseRetryAfter, withRetry, type RetryPolicy } from '../../common/retry.js'
 import { EmailError, type EmailOptions, type MailTransport, type RenderedMail } from '../email.js'
 import { httpsRequest } from './https.js'
+import { redactReply } from '../../common/redact.js'
 
 /**
  * Graph takes at most 4 MB in one request; a MIME sendMail's body is the message in base64, a third
@@ -28,7 +29,7 @@ class GraphFailure extends Error {
 function graphError(body: string): { code: string; detail: string } {
   try {
     const { error } = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } }
-    const words = (value: unknown) => (typeof value === 'string' ? value.replace(/\s+/g, ' ').trim().slice(0, 300) : '')
+    const words = (value: unknown) => (typeof value === 'string' ? redactReply(value) : '')
     return { code: words(error?.code) || 'no code', detail: words(error?.message) }
   } catch {
     return { code: 'no code', detail: '' }
@@ -46,7 +47,8 @@ function isTransient(error: unknown): boolean {
 
 /** What failed and what to change, naming the mailbox Graph sends as. */
 function explain(error: unknown, mailbox: string): string {
-  if (!(error instanceof GraphFailure)) return `Graph sendMail as ${mailbox} failed: ${(error as Error).message}.`
+  if (!(error instanceof GraphFailure))
+    return `Graph sendMail as ${mailbox} failed: ${redactReply((error as Error).message)}.`
   const said = `${error.status} ${error.code}${error.detail ? `: ${error.detail}` : ''}`
   switch (error.status) {
     case 401:

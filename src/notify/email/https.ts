@@ -39,10 +39,12 @@ export function httpsRequest(
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
         res.on('error', reject)
         res.on('end', () => {
-          const headers: Record<string, string> = {}
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
-          }
+          // Header names come from the server: defined as own properties, never through Object.prototype.
+          const headers: Record<string, string> = Object.fromEntries(
+            Object.entries(res.headers).flatMap(([name, value]) =>
+              value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]]
+            )
+          )
           resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') })
         })
       }

@@ -4,6 +4,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js'
 import type { SmtpConfig } from '../../config/email.js'
 import { withRetry, type RetryPolicy } from '../../common/retry.js'
 import { EmailError, type EmailOptions, type MailTransport, type Refused, type RenderedMail } from '../email.js'
+import { redactReply } from '../../common/redact.js'
 
 const DEFAULT_EMAIL_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 2000, maxDelayMs: 20000 }
 
@@ -84,7 +85,7 @@ const MODERN_AUTH_FIX =
 function explainSmtpError(error: unknown, smtp: SmtpConfig): string {
   const e = error as SmtpFailure
   const where = `${smtp.host}:${smtp.port}`
-  const reply = (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim()
+  const reply = redactReply(e.response ?? e.message ?? String(error))
   const wrongPairing = misconfiguration(e)
   if (wrongPairing) return `Email via ${where} failed: ${wrongPairing}.`
   if (BASIC_AUTH_RETIRED.test(reply) && !smtp.oauth2) {
@@ -132,7 +133,7 @@ export class SmtpTransport implements MailTransport {
       })
       return (info.rejectedErrors ?? []).map((e) => ({
         address: e.recipient ?? '',
-        reply: (e.response ?? e.message).replace(/\s+/g, ' ').trim()
+        reply: redactReply(e.response ?? e.message)
       }))
     } catch (error) {
       const e = error as SmtpFailure

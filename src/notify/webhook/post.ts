@@ -1,12 +1,11 @@
 import { parseRetryAfter, RETRYABLE_STATUS, withRetry, type RetryPolicy } from '../../common/retry.js'
 import type { WebhookTarget } from '../../config/webhook.js'
+import { redactReply } from '../../common/redact.js'
 
 export const WEBHOOK_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000 }
 export const WEBHOOK_TIMEOUT_MS = 30_000
 /** A Retry-After longer than this is not waited for: the next scheduled run tries again. */
 export const MAX_RETRY_AFTER_MS = 60_000
-/** How much of the platform's reply an error quotes. */
-const MAX_REPLY_CHARS = 300
 
 /** A webhook that failed; its message names the platform and line, never the URL (a secret). */
 export class WebhookError extends Error {
@@ -20,11 +19,8 @@ export class WebhookError extends Error {
   }
 }
 
-/** The platform's reply on one line, clipped, with anything that looks like the URL taken out. */
-function reply(text: string, url: string): string {
-  const line = text.split(url).join('(url)').replace(/\s+/g, ' ').trim()
-  return line.length > MAX_REPLY_CHARS ? `${line.slice(0, MAX_REPLY_CHARS)}…` : line
-}
+/** The platform's reply on one line, clipped, without the URL or anything else secret-shaped. */
+const reply = (text: string, url: string) => redactReply(text.split(url).join('(url)'))
 
 async function postOnce(target: WebhookTarget, body: string): Promise<void> {
   let response: Response

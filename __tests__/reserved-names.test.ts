@@ -1,0 +1,54 @@
+import { describe, expect, it } from '@jest/globals'
+import type { Conviction } from '../src/etd/types.js'
+import { buildDigest } from '../src/notify/digest.js'
+import { buildIssue } from '../src/notify/issue-body.js'
+import { buildOwnerNotices } from '../src/notify/owner-notice.js'
+import { toRow } from '../src/notify/rows.js'
+
+// Names that an object literal finds on Object.prototype: ETD text must show as itself.
+const RESERVED = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']
+const T = Date.UTC(2026, 10, 28, 10, 0, 0)
+const RULE = { mailboxes: [], verdicts: ['phishing', ...RESERVED], techniques: [] }
+
+function conviction(name: string, extra: Partial<Conviction> = {}): Conviction {
+  return {
+    id: `id-${name}`,
+    receivedAt: new Date(T - 60_000).toISOString(),
+    subject: `Subject ${name}`,
+    fromAddress: 'billing@evil.example',
+    senderName: 'Billing',
+    toAddresses: ['a@example.com'],
+    mailboxes: ['a@example.com'],
+    verdict: 'phishing',
+    retro: false,
+    manual: false,
+    techniques: [],
+    ...extra
+  }
+}
+
+const NATIVE = /native code|\[object|function /
+
+describe('look-ups keyed by ETD text never reach Object.prototype', () => {
+  it.each(RESERVED)('a folder named %s is displayed as itself', (folder) => {
+    const row = toRow(conviction(folder, { remediation: { folder, automatic: true } }), 'UTC')
+    expect(row.remediation).toBe(`moved to ${folder} automatically`)
+  })
+
+  it('reserved folders and verdicts render as themselves in the digest, the issue and the owner notice', () => {
+    const batch = RESERVED.flatMap((name) => [
+      conviction(`f-${name}`, { remediation: { folder: name, automatic: false } }),
+      conviction(`v-${name}`, { verdict: name, remediation: { folder: 'quarantine', automatic: true } })
+    ])
+    const window = { start: T - 3_600_000, end: T }
+    const digest = buildDigest({ convictions: batch, rule: RULE, window, timeZone: 'UTC', maxRows: 100 })
+    const issue = buildIssue({ convictions: batch, rule: RULE, window, timeZone: 'UTC', notes: [] })
+    const [notice] = buildOwnerNotices(batch, RULE, 'UTC')
+    for (const text of [digest.text, digest.html, issue.body, notice.text]) {
+      expect(text).not.toMatch(NATIVE)
+      expect(text).toContain('moved to constructor by an administrator')
+    }
+    // An unknown verdict gets the neutral badge colour, not a function's source as CSS.
+    expect(digest.html).toContain('background:#374151;color:#fff;padding:1px 6px;border-radius:3px">constructor<')
+  })
+})
