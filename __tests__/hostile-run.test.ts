@@ -101,7 +101,9 @@ describe('a run over hostile ETD text and a webhook that echoes its secret', () 
     expect(smtp.received.length).toBeGreaterThan(1)
 
     // Every hostile mailbox was matched, none got an owner notice, and each refusal was logged.
-    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { messages: Array<{ id: string }> }
+    const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as {
+      messages: Array<{ id: string }>
+    }
     expect(report.messages.filter((m) => m.id.startsWith('hostile-'))).toHaveLength(HOSTILE_COMMANDS.length)
     for (const { envelopeTo } of smtp.received) {
       expect(envelopeTo).toHaveLength(1)

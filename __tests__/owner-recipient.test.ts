@@ -113,7 +113,8 @@ describe('owner notices over real SMTP reach only watched addresses', () => {
       to: ['soc@example.com'],
       maxRows: 200,
       whenEmpty: false,
-      notifyOwners: true
+      notifyOwners: true,
+      ownerNoticeDomains: true
     }
     return deliverEmail(
       config,
