@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
 import { advanceState, carriedOver, changeOf, classify } from '../src/state/dedupe.js'
 import {
+  dropFutureEntries,
   parseState,
   serializeState,
   untrustedTimes,
@@ -416,10 +417,14 @@ describe('untrustedTimes at the edge of clock skew', () => {
     )
   })
 
-  it('distrusts an entry received in the future, naming its id briefly', () => {
-    const id = `${'i'.repeat(60)}${'j'.repeat(20)}`
-    expect(untrustedTimes(state({ notified: told(id, latest + 1, T) }), now)).toBe(
-      `its entry for "${'i'.repeat(60)}" has a time in the future`
-    )
+  it('drops an entry received or told after that, naming its id briefly', () => {
+    const id = `${'i'.repeat(40)}${'j'.repeat(20)}`
+    const future = state({ notified: new Map([...told(id, latest + 1, T), ...told('b', T, latest + 1)]) })
+    expect(dropFutureEntries(state({ notified: told('a', latest, latest) }), now)).toEqual([])
+    expect(dropFutureEntries(future, now)).toEqual([
+      `notified entry 1 "${'i'.repeat(40)}…" (a time in the future)`,
+      'notified entry 2 "b" (a time in the future)'
+    ])
+    expect(future.notified.size).toBe(0)
   })
 })

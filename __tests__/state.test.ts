@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
 import { advanceState, carriedOver, changeOf, classify } from '../src/state/dedupe.js'
-import { parseState, serializeState, untrustedTimes, type WatchState } from '../src/state/state.js'
+import { dropFutureEntries, parseState, serializeState, untrustedTimes, type WatchState } from '../src/state/state.js'
 
 const stateText = (state: WatchState) => [...serializeState(state)].join('')
 
@@ -162,14 +162,24 @@ describe('untrustedTimes', () => {
       'request day',
       { requests: { day: '2026-11-29', count: 0 } },
       'its request count is for 2026-11-29, a day in the future'
-    ],
-    [
-      'an entry',
-      { notified: new Map([['z', { verdict: 'bec', receivedAt: T, notifiedAt: T + 2 * HOUR }]]) },
-      'its entry for "z" has a time in the future'
     ]
   ])('distrusts %s in the future', (_, change, reason) => {
     expect(untrustedTimes({ ...STATE, ...change }, now)).toBe(reason)
+  })
+
+  it('drops only the entries with a time in the future, naming them, and keeps the rest', () => {
+    const notified = new Map([
+      ['z', { verdict: 'bec', receivedAt: T, notifiedAt: T + 2 * HOUR }],
+      ...STATE.notified,
+      ['y\n::error::x', { verdict: 'bec', receivedAt: T + 2 * HOUR, notifiedAt: T }]
+    ])
+    const state = { ...STATE, notified }
+    expect(untrustedTimes(state, now)).toBeUndefined()
+    expect(dropFutureEntries(state, now)).toEqual([
+      'notified entry 1 "z" (a time in the future)',
+      'notified entry 3 (a time in the future)'
+    ])
+    expect(state.notified).toEqual(STATE.notified)
   })
 })
 
@@ -191,6 +201,16 @@ describe('classify', () => {
     })
     expect(classify(message('a', 'malicious', T - HOUR), STATE.notified, 0).disposition).toBe('verdict-change')
     expect(classify(message('a', 'spam', T - HOUR), STATE.notified, 0).disposition).toBe('already-notified')
+  })
+
+  it('ranks a verdict named like an Object property as any other unknown verdict, never as code', () => {
+    const told = (verdict: string) => new Map([['k', { verdict, receivedAt: T - HOUR, notifiedAt: T - HOUR }]])
+    for (const odd of ['constructor', '__proto__', 'toString', 'nonsense']) {
+      expect([
+        classify(message('k', odd, T - HOUR), told('neutral'), 0).disposition,
+        classify(message('k', odd, T - HOUR), told('bec'), 0).disposition
+      ]).toEqual(['verdict-change', 'already-notified'])
+    }
   })
 
   it('leaves messages from before the horizon alone unless their verdict came after it', () => {

@@ -20,7 +20,14 @@ import { MatchedRows, renderSummary } from './notify/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanResult } from './search/find.js'
 import { advanceState, carriedOver, changeOf, classify, isTold } from './state/dedupe.js'
-import { notifiedKey, untrustedTimes, utcDay, type NotifiedEntry, type WatchState } from './state/state.js'
+import {
+  dropFutureEntries,
+  notifiedKey,
+  untrustedTimes,
+  utcDay,
+  type NotifiedEntry,
+  type WatchState
+} from './state/state.js'
 import type { StateEntries, StateEntry } from './state/prune.js'
 import { pendingToSave } from './state/deliveries.js'
 import { FileStateStore, type Loaded, type Saved, type StateStore } from './state/store.js'
@@ -130,7 +137,7 @@ async function restoreState(
     const { state } = loaded
     const distrust = untrustedTimes(state, now)
     if (distrust === undefined) {
-      for (const part of loaded.dropped ?? []) {
+      for (const part of [...(loaded.dropped ?? []), ...dropFutureEntries(state, now)]) {
         core.warning(`Dropped from the state from ${loaded.from}, the rest restored: ${part}.`)
       }
       if (loaded.migratedFrom !== undefined) {

@@ -234,9 +234,24 @@ export function untrustedTimes(state: WatchState, now: number): string | undefin
   if (state.requests && state.requests.day > utcDay(latest)) {
     return `its request count is for ${state.requests.day}, a day in the future`
   }
-  const told = [...state.notified].find(([, e]) => e.notifiedAt > latest || e.receivedAt > latest)
-  if (told) return `its entry for ${JSON.stringify(told[0].slice(0, 60))} has a time in the future`
   return undefined
+}
+
+/**
+ * Drops the entries told or received after `now` (such an entry would never be pruned), naming each; the
+ * rest of the state stands.
+ */
+export function dropFutureEntries(state: WatchState, now: number): string[] {
+  const latest = now + CLOCK_SKEW_MS
+  const dropped = new Dropped()
+  let index = 0
+  for (const [id, e] of state.notified) {
+    index++
+    if (e.notifiedAt <= latest && e.receivedAt <= latest) continue
+    state.notified.delete(id)
+    dropped.add(`notified entry ${index}${shownId(id)} (a time in the future)`)
+  }
+  return dropped.lines()
 }
 
 /** Entries per chunk of the serialized state: big enough to write fast, small enough to stay flat. */
