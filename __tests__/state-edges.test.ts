@@ -1,6 +1,7 @@
 // Edges of the state document and of what is told, that mutation testing showed unguarded.
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
+import { Dropped } from '../src/state/rules.js'
 import { advanceState, carriedOver, changeOf, classify } from '../src/state/dedupe.js'
 import {
   dropFutureEntries,
@@ -146,6 +147,60 @@ describe('serializeState', () => {
         '    {"to":"cto@example.com","attempts":2,"total":4,"inbox":1,"messages":[]}\n' +
         '  ],\n'
     )
+  })
+
+  it('checks what it writes by the rules that read it, and leaves out and names what fails them', () => {
+    const dropped = new Dropped()
+    const text = [
+      ...serializeState(
+        {
+          version: 3,
+          horizon: T,
+          watermark: T,
+          deepScanAt: Date.UTC(10000, 0, 1),
+          savedAt: Number.NaN,
+          requests: { day: 'today', count: 1 },
+          ratePerHour: -1,
+          heartbeat: { since: 9e15, runs: 1, convictions: 0 },
+          notified: new Map([
+            ['bad-time', { verdict: 'bec', receivedAt: Number.NaN, notifiedAt: T }],
+            ['ok', { verdict: 'bec', receivedAt: T, notifiedAt: T }],
+            ['i'.repeat(201), { verdict: 'bec', receivedAt: T, notifiedAt: T }],
+            ['odd-verdict', { verdict: 'constructor', receivedAt: T, notifiedAt: T }]
+          ])
+        },
+        dropped
+      )
+    ].join('')
+    expect(dropped.lines()).toEqual([
+      'its last deep rescan time (malformed)',
+      'its save time (malformed)',
+      'its request count (malformed)',
+      'its message rate (malformed)',
+      'its heartbeat (malformed)',
+      'notified entry 1 "bad-time" (malformed)',
+      `notified entry 3 "${'i'.repeat(40)}…" (malformed)`,
+      'notified entry 4 "odd-verdict" (malformed)'
+    ])
+    expect(parseState(text)).toEqual({
+      ok: true,
+      state: {
+        version: 3,
+        horizon: T,
+        watermark: T,
+        notified: new Map([['ok', { verdict: 'bec', receivedAt: T, notifiedAt: T }]])
+      }
+    })
+    // Nothing left at all: the notified object is still closed as when empty.
+    const none = [
+      ...serializeState({
+        version: 3,
+        horizon: T,
+        watermark: T,
+        notified: new Map([['', { verdict: 'bec', receivedAt: T, notifiedAt: T }]])
+      })
+    ].join('')
+    expect(none.endsWith('  "notified": {}\n}\n')).toBe(true)
   })
 
   it('writes a large state in chunks that join into one document, every entry once and in order', () => {
