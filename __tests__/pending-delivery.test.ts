@@ -8,7 +8,8 @@ import { certificate } from '../src/simulator/certificate.js'
 import type { SimMessage } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { afterFailure, parsePending, pendingToSave, type PendingNotice } from '../src/state/deliveries.js'
+import { afterFailure, decodePending, pendingToSave, type PendingNotice } from '../src/state/deliveries.js'
+import { Dropped } from '../src/state/rules.js'
 import { parseState, serializeState } from '../src/state/state.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
@@ -265,6 +266,12 @@ describe('pending notices in the state', () => {
     ]
   }
 
+  const parseOld = () => {
+    const parsed = parseState(JSON.stringify(OLD))
+    if (!parsed.ok) throw new Error(parsed.reason)
+    return parsed.state
+  }
+
   it('are optional: a state written before them loads without any, and saves without the field', () => {
     const parsed = parseState(JSON.stringify(OLD))
     if (!parsed.ok) throw new Error(parsed.reason)
@@ -280,23 +287,78 @@ describe('pending notices in the state', () => {
     expect(again.ok && again.state.pending).toEqual([NOTICE])
   })
 
-  it('are checked field by field, with the reason', () => {
+  it('are checked one by one: a malformed one is dropped and named, the others kept', () => {
     const message = NOTICE.messages[0]
-    for (const [bad, reason] of [
-      ['cfo@example.com', 'its pending notices are not a list of at most 500'],
-      [[{ ...NOTICE, to: 'cfo' }], 'its pending notice 1 is malformed'],
-      [[NOTICE, { ...NOTICE, attempts: 0 }], 'its pending notice 2 is malformed'],
-      [[{ ...NOTICE, inbox: 31 }], 'its pending notice 1 is malformed'],
-      [[{ ...NOTICE, total: 0, inbox: 0 }], 'its pending notice 1 is malformed'],
-      [[{ ...NOTICE, messages: [{ ...message, verdict: 'nasty' }] }], 'its pending notice 1 is malformed'],
-      [[{ ...NOTICE, messages: [{ ...message, receivedAt: 'soon' }] }], 'its pending notice 1 is malformed'],
-      [[{ ...NOTICE, messages: [{ ...message, remediation: { folder: 7 } }] }], 'its pending notice 1 is malformed']
+    const other = { ...NOTICE, to: 'cto@example.com' }
+    for (const [bad, named] of [
+      [{ ...NOTICE, to: 'cfo' }, 'its recipient is not one plain address'],
+      [{ ...NOTICE, to: 'c fo@example.com' }, 'its recipient is not one plain address'],
+      [{ ...NOTICE, to: 'x@evil.example, cfo@example.com' }, 'its recipient is not one plain address'],
+      [{ ...NOTICE, to: 'g: cfo@example.com;' }, 'its recipient is not one plain address'],
+      [{ ...NOTICE, to: 'Cfo <cfo@example.com>' }, 'its recipient is not one plain address'],
+      [{ ...NOTICE, to: 'cfo@example.com\n' }, 'its recipient is not one plain address'],
+      [{ ...NOTICE, to: `${'c'.repeat(309)}@example.com` }, 'its recipient is not one plain address'],
+      [{ ...NOTICE, attempts: 0 }, 'its counts are malformed'],
+      [{ ...NOTICE, attempts: 3 + 1 }, 'its counts are malformed'],
+      [{ ...NOTICE, inbox: 31 }, 'its counts are malformed'],
+      [{ ...NOTICE, total: 0, inbox: 0 }, 'its counts are malformed'],
+      [{ ...NOTICE, messages: [{ ...message, verdict: 'nasty' }] }, 'its message 1 is malformed'],
+      [{ ...NOTICE, messages: [message, { ...message, receivedAt: 'soon' }] }, 'its message 2 is malformed'],
+      [{ ...NOTICE, messages: [{ ...message, remediation: { folder: 7 } }] }, 'its message 1 is malformed'],
+      [{ ...NOTICE, messages: [{ ...message, subject: 's'.repeat(2001) }] }, 'its message 1 is malformed'],
+      ['cfo@example.com', 'it is not an object']
     ] as const) {
-      expect(parseState(JSON.stringify({ ...OLD, pending: bad }))).toEqual({ ok: false, reason })
+      expect(parseState(JSON.stringify({ ...OLD, pending: [other, bad, NOTICE] }))).toMatchObject({
+        ok: true,
+        state: { pending: [other, NOTICE], notified: new Map([['id-1', expect.anything()]]) },
+        dropped: [`pending notice 2 (${named})`]
+      })
     }
-    expect(parsePending([NOTICE, { ...NOTICE, messages: [{ ...message, remediation: { folder: 'inbox' } }] }])).toEqual(
-      [NOTICE, { ...NOTICE, messages: [{ ...message, remediation: { folder: 'inbox', automatic: undefined } }] }]
-    )
+    // A list of too many is not a list this action writes: dropped whole, the rest of the state kept.
+    const tooMany = parseState(JSON.stringify({ ...OLD, pending: Array.from({ length: 501 }, () => NOTICE) }))
+    expect(tooMany).toMatchObject({ ok: true, dropped: ['its pending notices (malformed)'] })
+    expect(tooMany.ok && tooMany.state.pending).toBeUndefined()
+    const dropped = new Dropped()
+    expect(
+      decodePending([NOTICE, { ...NOTICE, messages: [{ ...message, remediation: { folder: 'inbox' } }] }], dropped)
+    ).toEqual([
+      NOTICE,
+      { ...NOTICE, messages: [{ ...message, remediation: { folder: 'inbox', automatic: undefined } }] }
+    ])
+    expect(dropped.lines()).toEqual([])
+  })
+
+  it('are written clipped to what is read back, the newest 500 when there are more, and named when left out', () => {
+    const long = {
+      ...NOTICE.messages[0],
+      id: `i${'d'.repeat(300)}`,
+      subject: `${'s'.repeat(1999)}😀 and more`,
+      fromAddress: 'f'.repeat(2500),
+      senderName: 'n'.repeat(2001),
+      remediation: { folder: 'q'.repeat(150), automatic: true }
+    }
+    const notices = Array.from({ length: 502 }, (_, i) => ({ ...NOTICE, to: `o${i}@example.com`, messages: [long] }))
+    const dropped = new Dropped()
+    const text = [
+      ...serializeState({ ...parseOld(), pending: [...notices, { ...NOTICE, to: 'no one' }] }, dropped)
+    ].join('')
+    expect(dropped.lines()).toEqual([
+      'the oldest 3 pending notices (over 500)',
+      'pending notice 500 (its recipient is not one plain address)'
+    ])
+    const again = parseState(text)
+    if (!again.ok) throw new Error(again.reason)
+    expect(again.dropped).toBeUndefined()
+    expect(again.state.pending?.map((p) => p.to)).toEqual(notices.slice(3).map((n) => n.to))
+    // Clipped to the limits the reader holds them to: 200, 2,000 and 100 characters, never half an emoji.
+    expect(again.state.pending?.[0].messages[0]).toEqual({
+      ...NOTICE.messages[0],
+      id: `i${'d'.repeat(199)}`,
+      subject: 's'.repeat(1999),
+      fromAddress: 'f'.repeat(2000),
+      senderName: 'n'.repeat(2000),
+      remediation: { folder: 'q'.repeat(100), automatic: true }
+    })
   })
 
   it('are tried in 3 runs in all', () => {

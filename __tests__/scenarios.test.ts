@@ -169,7 +169,7 @@ describe('several runs in a row, state in a file', () => {
     const result = await runAt(T0)
     expect(result.failed).toBe(false)
     expect(result.log).toContain(
-      `::warning::No state restored: the state from ${join(dir, 'state.json')} was ignored because its version 7 is not 1 or 2`
+      `::warning::No state restored: the state from ${join(dir, 'state.json')} was ignored because its version 7 is not one of 1 to 3`
     )
     expect(result.outputs['window-start']).toBe(new Date(T0 - 65 * MINUTE).toISOString())
     expect(result.notices).toEqual([{ id: 'm1', notice: 'new' }])
@@ -201,7 +201,7 @@ describe('several runs in a row, state in a file', () => {
     expect(upgraded.log).toContain('Deep rescan due')
     expect(upgraded.notices.map((n) => n.id).sort()).toEqual(['fresh', 'late'])
     const saved = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as Record<string, unknown>
-    expect(saved.version).toBe(2)
+    expect(saved.version).toBe(3)
     expect(Object.keys(saved.notified as object).sort()).toEqual(['fresh', 'late', 'told'])
     expect((await runAt(T0 + 10 * MINUTE)).notices).toEqual([])
   })

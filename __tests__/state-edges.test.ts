@@ -1,8 +1,10 @@
 // Edges of the state document and of what is told, that mutation testing showed unguarded.
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
+import { Dropped } from '../src/state/rules.js'
 import { advanceState, carriedOver, changeOf, classify } from '../src/state/dedupe.js'
 import {
+  dropFutureEntries,
   parseState,
   serializeState,
   untrustedTimes,
@@ -18,7 +20,7 @@ const HOUR = 3_600_000
 const AT = '2026-11-27T10:00:00Z'
 
 const doc = (fields: Record<string, unknown>) =>
-  JSON.stringify({ version: 2, horizon: AT, watermark: AT, notified: {}, ...fields })
+  JSON.stringify({ version: 3, horizon: AT, watermark: AT, notified: {}, ...fields })
 const entry = (fields: Record<string, unknown> = {}) => ({ v: 'bec', r: AT, n: AT, ...fields })
 
 describe('parseState edges', () => {
@@ -26,7 +28,7 @@ describe('parseState edges', () => {
     const parsed = parseState(doc({ horizon: '2026-11-27T10:00:00.250Z', watermark: '2026-11-27T10:00:00.250Z' }))
     expect(parsed).toEqual({
       ok: true,
-      state: { version: 2, horizon: T + 250, watermark: T + 250, notified: new Map() }
+      state: { version: 3, horizon: T + 250, watermark: T + 250, notified: new Map() }
     })
   })
 
@@ -59,16 +61,36 @@ describe('parseState edges', () => {
   })
 
   it.each([
-    ['an empty id', '', entry(), '""'],
-    ['an id over 200 characters', 'i'.repeat(201), entry(), JSON.stringify('i'.repeat(60))],
-    ['a verdict that is not a string', 'x', entry({ v: 4 }), '"x"'],
-    ['no time told', 'x', entry({ n: undefined }), '"x"'],
-    ['an entry that is not an object', 'x', 'bec', '"x"']
-  ])('refuses an entry with %s, naming it briefly', (_case, id, value, named) => {
-    expect(parseState(doc({ notified: { [id]: value } }))).toEqual({
-      ok: false,
-      reason: `its entry for ${named} is malformed`
+    ['an empty id', '', entry(), ''],
+    ['an id over 200 characters', 'i'.repeat(201), entry(), ` "${'i'.repeat(40)}…"`],
+    ['a long id that is not plainly an id', 'x\n::error::y'.repeat(20), entry(), ''],
+    ['a verdict that is not a string', 'x', entry({ v: 4 }), ' "x"'],
+    ['no time told', 'x', entry({ n: undefined }), ' "x"'],
+    ['an entry that is not an object', 'x', 'bec', ' "x"']
+  ])('drops an entry with %s, naming it briefly, and keeps the others', (_case, id, value, named) => {
+    expect(parseState(doc({ notified: { a: entry(), [id]: value, b: entry() } }))).toEqual({
+      ok: true,
+      state: {
+        version: 3,
+        horizon: T,
+        watermark: T,
+        notified: new Map([
+          ['a', { verdict: 'bec', receivedAt: T, notifiedAt: T }],
+          ['b', { verdict: 'bec', receivedAt: T, notifiedAt: T }]
+        ])
+      },
+      dropped: [`notified entry 2${named} (malformed)`]
     })
+  })
+
+  it('names ten dropped parts one by one and counts the rest', () => {
+    const notified = Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`m${i}`, entry({ v: 'evil' })]))
+    const parsed = parseState(doc({ notified, ratePerHour: 'fast' }))
+    expect(parsed.ok && parsed.dropped).toEqual([
+      'its message rate (malformed)',
+      ...Array.from({ length: 9 }, (_, i) => `notified entry ${i + 1} "m${i}" (malformed)`),
+      '4 more parts'
+    ])
   })
 })
 
@@ -78,13 +100,13 @@ describe('serializeState', () => {
       ['a', { verdict: 'bec', receivedAt: T, notifiedAt: T + 1000 }],
       ['b', { verdict: 'spam', receivedAt: T, notifiedAt: T }]
     ])
-    expect(stateText({ version: 2, horizon: T, watermark: T + HOUR, notified: new Map() })).toBe(
-      '{\n  "version": 2,\n  "horizon": "2026-11-27T10:00:00.000Z",\n  "watermark": "2026-11-27T11:00:00.000Z",\n  "notified": {}\n}\n'
+    expect(stateText({ version: 3, horizon: T, watermark: T + HOUR, notified: new Map() })).toBe(
+      '{\n  "version": 3,\n  "horizon": "2026-11-27T10:00:00.000Z",\n  "watermark": "2026-11-27T11:00:00.000Z",\n  "notified": {}\n}\n'
     )
-    expect(stateText({ version: 2, horizon: T, watermark: T, notified })).toBe(
+    expect(stateText({ version: 3, horizon: T, watermark: T, notified })).toBe(
       [
         '{',
-        '  "version": 2,',
+        '  "version": 3,',
         '  "horizon": "2026-11-27T10:00:00.000Z",',
         '  "watermark": "2026-11-27T10:00:00.000Z",',
         '  "notified": {',
@@ -98,7 +120,7 @@ describe('serializeState', () => {
   })
 
   it('writes the heartbeat and pending notices only when there are any, one line per notice', () => {
-    const bare = { version: 2 as const, horizon: T, watermark: T, notified: new Map() }
+    const bare = { version: 3 as const, horizon: T, watermark: T, notified: new Map() }
     const none = stateText({ ...bare, pending: [] })
     expect(none).not.toContain('"heartbeat"')
     expect(none).not.toContain('"pending"')
@@ -127,11 +149,65 @@ describe('serializeState', () => {
     )
   })
 
+  it('checks what it writes by the rules that read it, and leaves out and names what fails them', () => {
+    const dropped = new Dropped()
+    const text = [
+      ...serializeState(
+        {
+          version: 3,
+          horizon: T,
+          watermark: T,
+          deepScanAt: Date.UTC(10000, 0, 1),
+          savedAt: Number.NaN,
+          requests: { day: 'today', count: 1 },
+          ratePerHour: -1,
+          heartbeat: { since: 9e15, runs: 1, convictions: 0 },
+          notified: new Map([
+            ['bad-time', { verdict: 'bec', receivedAt: Number.NaN, notifiedAt: T }],
+            ['ok', { verdict: 'bec', receivedAt: T, notifiedAt: T }],
+            ['i'.repeat(201), { verdict: 'bec', receivedAt: T, notifiedAt: T }],
+            ['odd-verdict', { verdict: 'constructor', receivedAt: T, notifiedAt: T }]
+          ])
+        },
+        dropped
+      )
+    ].join('')
+    expect(dropped.lines()).toEqual([
+      'its last deep rescan time (malformed)',
+      'its save time (malformed)',
+      'its request count (malformed)',
+      'its message rate (malformed)',
+      'its heartbeat (malformed)',
+      'notified entry 1 "bad-time" (malformed)',
+      `notified entry 3 "${'i'.repeat(40)}…" (malformed)`,
+      'notified entry 4 "odd-verdict" (malformed)'
+    ])
+    expect(parseState(text)).toEqual({
+      ok: true,
+      state: {
+        version: 3,
+        horizon: T,
+        watermark: T,
+        notified: new Map([['ok', { verdict: 'bec', receivedAt: T, notifiedAt: T }]])
+      }
+    })
+    // Nothing left at all: the notified object is still closed as when empty.
+    const none = [
+      ...serializeState({
+        version: 3,
+        horizon: T,
+        watermark: T,
+        notified: new Map([['', { verdict: 'bec', receivedAt: T, notifiedAt: T }]])
+      })
+    ].join('')
+    expect(none.endsWith('  "notified": {}\n}\n')).toBe(true)
+  })
+
   it('writes a large state in chunks that join into one document, every entry once and in order', () => {
     const notified = new Map(
       Array.from({ length: 2501 }, (_, i) => [`m${i}`, { verdict: 'phishing', receivedAt: T + i, notifiedAt: T }])
     )
-    const chunks = [...serializeState({ version: 2, horizon: T, watermark: T, notified })]
+    const chunks = [...serializeState({ version: 3, horizon: T, watermark: T, notified })]
     // Header, three chunks of 1,000, 1,000 and 501 entries, and the closing lines: never the whole at once.
     expect(chunks).toHaveLength(5)
     const text = chunks.join('')
@@ -273,8 +349,13 @@ describe('advanceState edges', () => {
   })
 })
 
-describe('parseState of the format 2 fields', () => {
-  const MALFORMED = { ok: false, reason: 'its rescan, request or rate fields are malformed' }
+describe('parseState of the optional fields', () => {
+  const NAMES: Record<string, string> = {
+    deepScanAt: 'last deep rescan time',
+    savedAt: 'save time',
+    requests: 'request count',
+    ratePerHour: 'message rate'
+  }
   const fieldsOf = (fields: Record<string, unknown>) => {
     const parsed = parseState(doc(fields))
     return parsed.ok ? { ...parsed.state, notified: undefined } : parsed
@@ -289,7 +370,7 @@ describe('parseState of the format 2 fields', () => {
         ratePerHour: 10_000_000
       })
     ).toEqual({
-      version: 2,
+      version: 3,
       horizon: T,
       watermark: T,
       deepScanAt: T - 6 * HOUR,
@@ -325,8 +406,18 @@ describe('parseState of the format 2 fields', () => {
     ['a negative rate', { ratePerHour: -0.01 }],
     ['a rate over ten million', { ratePerHour: 10_000_001 }],
     ['a rate that is null', { ratePerHour: null }]
-  ])('refuses %s', (_case, fields) => {
-    expect(parseState(doc(fields))).toEqual(MALFORMED)
+  ])('drops %s alone, naming the field', (_case, fields) => {
+    expect(parseState(doc({ savedAt: AT, ...fields }))).toEqual({
+      ok: true,
+      state: {
+        version: 3,
+        horizon: T,
+        watermark: T,
+        ...('savedAt' in fields ? {} : { savedAt: T }),
+        notified: new Map()
+      },
+      dropped: [`its ${NAMES[Object.keys(fields)[0]]} (malformed)`]
+    })
   })
 
   it('refuses a horizon that is a list holding a time', () => {
@@ -341,14 +432,13 @@ describe('parseState of the format 2 fields', () => {
     expect(v1).toEqual({
       ok: true,
       migratedFrom: 1,
-      state: { version: 2, horizon: T, watermark: T, notified: new Map() }
+      state: { version: 3, horizon: T, watermark: T, notified: new Map() }
     })
   })
 })
 
 describe('parseState of the scheduled run times', () => {
   const runs = (...times: string[]) => times.map((t) => `2026-11-27T${t}Z`)
-  const MALFORMED = { ok: false, reason: 'its scheduled run times are malformed' }
 
   it('reads up to eight, oldest first, and writes them back the same', () => {
     const eight = runs(
@@ -374,7 +464,7 @@ describe('parseState of the scheduled run times', () => {
     ])
     expect(parsed.ok && parseState(stateText(parsed.state))).toEqual(parsed)
     // None kept: nothing written, nothing read.
-    expect(stateText({ version: 2, horizon: T, watermark: T, scheduledRuns: [], notified: new Map() })).not.toContain(
+    expect(stateText({ version: 3, horizon: T, watermark: T, scheduledRuns: [], notified: new Map() })).not.toContain(
       'scheduledRuns'
     )
     expect(parseState(doc({ scheduledRuns: [] }))).toEqual(parseState(doc({})))
@@ -392,13 +482,16 @@ describe('parseState of the scheduled run times', () => {
     ['a time that is no time', [...runs('09:00:00'), 'later']],
     ['the same time twice', runs('09:00:00', '09:00:00')],
     ['times out of order', runs('09:10:00', '09:00:00')]
-  ])('refuses %s', (_case, scheduledRuns) => {
-    expect(parseState(doc({ scheduledRuns }))).toEqual(MALFORMED)
+  ])('drops %s alone and keeps the rest', (_case, scheduledRuns) => {
+    const parsed = parseState(doc({ scheduledRuns, deepScanAt: '2026-11-27T09:00:00Z' }))
+    expect(parsed).toMatchObject({ ok: true, dropped: ['its scheduled run times (malformed)'] })
+    expect(parsed.ok && parsed.state).toMatchObject({ deepScanAt: T - HOUR })
+    expect(parsed.ok && parsed.state.scheduledRuns).toBeUndefined()
   })
 
   it('distrusts a scheduled run in the future, as any other time', () => {
     const state: WatchState = {
-      version: 2,
+      version: 3,
       horizon: T,
       watermark: T,
       scheduledRuns: [T, T + HOUR],
@@ -419,7 +512,7 @@ describe('untrustedTimes at the edge of clock skew', () => {
   const now = T
   const latest = T + 5 * 60_000
   const state = (fields: Partial<WatchState>): WatchState => ({
-    version: 2,
+    version: 3,
     horizon: T - HOUR,
     watermark: T - HOUR,
     notified: new Map(),
@@ -443,10 +536,14 @@ describe('untrustedTimes at the edge of clock skew', () => {
     )
   })
 
-  it('distrusts an entry received in the future, naming its id briefly', () => {
-    const id = `${'i'.repeat(60)}${'j'.repeat(20)}`
-    expect(untrustedTimes(state({ notified: told(id, latest + 1, T) }), now)).toBe(
-      `its entry for "${'i'.repeat(60)}" has a time in the future`
-    )
+  it('drops an entry received or told after that, naming its id briefly', () => {
+    const id = `${'i'.repeat(40)}${'j'.repeat(20)}`
+    const future = state({ notified: new Map([...told(id, latest + 1, T), ...told('b', T, latest + 1)]) })
+    expect(dropFutureEntries(state({ notified: told('a', latest, latest) }), now)).toEqual([])
+    expect(dropFutureEntries(future, now)).toEqual([
+      `notified entry 1 "${'i'.repeat(40)}…" (a time in the future)`,
+      'notified entry 2 "b" (a time in the future)'
+    ])
+    expect(future.notified.size).toBe(0)
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
 import { advanceState, carriedOver, changeOf, classify } from '../src/state/dedupe.js'
-import { parseState, serializeState, untrustedTimes, type WatchState } from '../src/state/state.js'
+import { dropFutureEntries, parseState, serializeState, untrustedTimes, type WatchState } from '../src/state/state.js'
 
 const stateText = (state: WatchState) => [...serializeState(state)].join('')
 
@@ -26,7 +26,7 @@ function message(id: string, verdict: string, receivedAt: number, verdictAt = re
 }
 
 const STATE: WatchState = {
-  version: 2,
+  version: 3,
   horizon: T - 2 * HOUR,
   watermark: T,
   deepScanAt: T - 3 * HOUR,
@@ -59,7 +59,7 @@ describe('state document', () => {
       ok: true,
       migratedFrom: 1,
       state: {
-        version: 2,
+        version: 3,
         horizon: T - 2 * HOUR,
         watermark: T,
         notified: new Map([['a', { verdict: 'bec', receivedAt: T - HOUR, notifiedAt: T - HOUR + 60_000 }]])
@@ -67,20 +67,37 @@ describe('state document', () => {
     })
   })
 
+  it('migrates a state written in format 2: every field kept, saved as format 3', () => {
+    const v2 = JSON.stringify({
+      version: 2,
+      horizon: '2026-11-27T08:00:00.000Z',
+      watermark: '2026-11-27T10:00:00.000Z',
+      deepScanAt: '2026-11-27T07:00:00.000Z',
+      savedAt: '2026-11-27T10:05:00.000Z',
+      requests: { day: '2026-11-27', count: 75 },
+      ratePerHour: 541.25,
+      heartbeat: { since: '2026-11-27T00:00:00.000Z', runs: 4, convictions: 0 },
+      notified: { a: { v: 'bec', r: '2026-11-27T09:00:00.000Z', n: '2026-11-27T09:01:00.000Z' } }
+    })
+    const parsed = parseState(v2)
+    expect(parsed).toEqual({
+      ok: true,
+      migratedFrom: 2,
+      state: { ...STATE, heartbeat: { since: Date.UTC(2026, 10, 27), runs: 4, convictions: 0 } }
+    })
+    expect(parsed.ok && stateText(parsed.state)).toMatch(/^\{\n {2}"version": 3,\n/)
+  })
+
   it.each([
     ['not json', 'it is not JSON'],
     ['[1]', 'it is not a JSON object'],
     ['null', 'it is not a JSON object'],
     ['42', 'it is not a JSON object'],
-    ['{"version": 3}', 'its version 3 is not 1 or 2'],
-    [
-      '{"version": 2, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z", "requests": {"day": "tomorrow", "count": 1}, "notified": {}}',
-      'its rescan, request or rate fields are malformed'
-    ],
-    [
-      '{"version": 2, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z", "ratePerHour": -1, "notified": {}}',
-      'its rescan, request or rate fields are malformed'
-    ],
+    ['{"version": 4}', 'its version 4 is not one of 1 to 3'],
+    ['{"version": 0}', 'its version 0 is not one of 1 to 3'],
+    ['{"version": 2.5}', 'its version 2.5 is not one of 1 to 3'],
+    ['{"version": "3"}', 'its version "3" is not one of 1 to 3'],
+    ['{"horizon": "2026-11-27T10:00:00Z"}', 'its version undefined is not one of 1 to 3'],
     [
       '{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-26T10:00:00Z", "notified": {}}',
       'its horizon or watermark is missing or out of order'
@@ -88,17 +105,38 @@ describe('state document', () => {
     [
       '{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z"}',
       'its notified list is missing'
-    ],
-    [
-      '{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z", "notified": {"x": {"v": "evil", "r": "2026-11-27T10:00:00Z", "n": "2026-11-27T10:00:00Z"}}}',
-      'its entry for "x" is malformed'
-    ],
-    [
-      '{"version": 1, "horizon": "2026-11-27T10:00:00Z", "watermark": "2026-11-27T10:00:00Z", "notified": {"x": {"v": "bec", "r": "soon", "n": "2026-11-27T10:00:00Z"}}}',
-      'its entry for "x" is malformed'
     ]
   ])('refuses %s', (text, reason) => {
     expect(parseState(text)).toEqual({ ok: false, reason })
+  })
+
+  it.each([
+    ['a request day that is no day', { requests: { day: 'tomorrow', count: 1 } }, 'its request count (malformed)'],
+    ['a negative rate', { ratePerHour: -1 }, 'its message rate (malformed)'],
+    [
+      'an unknown verdict',
+      { notified: { x: { v: 'evil', r: '2026-11-27T10:00:00Z', n: '2026-11-27T10:00:00Z' } } },
+      'notified entry 1 "x" (malformed)'
+    ],
+    [
+      'a received time that is no time',
+      { notified: { x: { v: 'bec', r: 'soon', n: '2026-11-27T10:00:00Z' } } },
+      'notified entry 1 "x" (malformed)'
+    ]
+  ])('drops %s alone, naming it, and keeps the rest', (_, fields, named) => {
+    const text = JSON.stringify({
+      version: 3,
+      horizon: '2026-11-27T08:00:00.000Z',
+      watermark: '2026-11-27T10:00:00.000Z',
+      savedAt: '2026-11-27T10:05:00.000Z',
+      notified: {},
+      ...fields
+    })
+    expect(parseState(text)).toEqual({
+      ok: true,
+      state: { version: 3, horizon: T - 2 * HOUR, watermark: T, savedAt: T + 5 * 60_000, notified: new Map() },
+      dropped: [named]
+    })
   })
 })
 
@@ -124,14 +162,24 @@ describe('untrustedTimes', () => {
       'request day',
       { requests: { day: '2026-11-29', count: 0 } },
       'its request count is for 2026-11-29, a day in the future'
-    ],
-    [
-      'an entry',
-      { notified: new Map([['z', { verdict: 'bec', receivedAt: T, notifiedAt: T + 2 * HOUR }]]) },
-      'its entry for "z" has a time in the future'
     ]
   ])('distrusts %s in the future', (_, change, reason) => {
     expect(untrustedTimes({ ...STATE, ...change }, now)).toBe(reason)
+  })
+
+  it('drops only the entries with a time in the future, naming them, and keeps the rest', () => {
+    const notified = new Map([
+      ['z', { verdict: 'bec', receivedAt: T, notifiedAt: T + 2 * HOUR }],
+      ...STATE.notified,
+      ['y\n::error::x', { verdict: 'bec', receivedAt: T + 2 * HOUR, notifiedAt: T }]
+    ])
+    const state = { ...STATE, notified }
+    expect(untrustedTimes(state, now)).toBeUndefined()
+    expect(dropFutureEntries(state, now)).toEqual([
+      'notified entry 1 "z" (a time in the future)',
+      'notified entry 3 (a time in the future)'
+    ])
+    expect(state.notified).toEqual(STATE.notified)
   })
 })
 
@@ -153,6 +201,16 @@ describe('classify', () => {
     })
     expect(classify(message('a', 'malicious', T - HOUR), STATE.notified, 0).disposition).toBe('verdict-change')
     expect(classify(message('a', 'spam', T - HOUR), STATE.notified, 0).disposition).toBe('already-notified')
+  })
+
+  it('ranks a verdict named like an Object property as any other unknown verdict, never as code', () => {
+    const told = (verdict: string) => new Map([['k', { verdict, receivedAt: T - HOUR, notifiedAt: T - HOUR }]])
+    for (const odd of ['constructor', '__proto__', 'toString', 'nonsense']) {
+      expect([
+        classify(message('k', odd, T - HOUR), told('neutral'), 0).disposition,
+        classify(message('k', odd, T - HOUR), told('bec'), 0).disposition
+      ]).toEqual(['verdict-change', 'already-notified'])
+    }
   })
 
   it('leaves messages from before the horizon alone unless their verdict came after it', () => {
@@ -188,7 +246,7 @@ describe('advanceState', () => {
     expect(next.watermark).toBe(T + HOUR)
     expect(next.horizon).toBe(previous.horizon)
     expect(next.savedAt).toBe(T + 2 * HOUR)
-    expect(next.version).toBe(2)
+    expect(next.version).toBe(3)
     expect([...next.notified.keys()].sort()).toEqual(['a', 'b'])
     // A milder verdict is remembered, so that a later escalation is told again.
     expect(next.notified.get('a')).toEqual({ verdict: 'spam', receivedAt: T - HOUR, notifiedAt: T - HOUR + 60_000 })

@@ -22,10 +22,17 @@ import { MatchedRows, renderSummary } from './notify/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanResult } from './search/find.js'
 import { advanceState, carriedOver, changeOf, classify, isTold } from './state/dedupe.js'
-import { untrustedTimes, utcDay, type NotifiedEntry, type WatchState } from './state/state.js'
+import {
+  dropFutureEntries,
+  notifiedKey,
+  untrustedTimes,
+  utcDay,
+  type NotifiedEntry,
+  type WatchState
+} from './state/state.js'
 import type { StateEntries, StateEntry } from './state/prune.js'
 import { pendingToSave } from './state/deliveries.js'
-import { FileStateStore, type Loaded, type StateStore } from './state/store.js'
+import { FileStateStore, type Loaded, type Saved, type StateStore } from './state/store.js'
 import { clockTime, count, formatTime, formatWindow } from './notify/format.js'
 import { cronInterval, scheduledRunsWith, tallyRequests } from './window/budget.js'
 import {
@@ -133,6 +140,9 @@ async function restoreState(
     const { state } = loaded
     const distrust = untrustedTimes(state, now)
     if (distrust === undefined) {
+      for (const part of [...(loaded.dropped ?? []), ...dropFutureEntries(state, now)]) {
+        core.warning(`Dropped from the state from ${loaded.from}, the rest restored: ${part}.`)
+      }
       if (loaded.migratedFrom !== undefined) {
         log.info(`The state was written in format ${loaded.migratedFrom}; it is saved in the current format.`)
       }
@@ -319,7 +329,7 @@ async function findConvictions(
         const { disposition, previousVerdict } = classify(message, known, dedupe.horizon, dedupe.covered)
         await report.add({ ...message, notice: disposition, previousVerdict })
         const change = changeOf(message, disposition, known, now)
-        if (change) next.set(message.id, change)
+        if (change) next.set(notifiedKey(message.id), change)
         matched.add(message, disposition, previousVerdict)
         // A copy only for a verdict change: the batch keeps a few and counts the rest.
         if (isTold(disposition)) batch.add(previousVerdict === undefined ? message : { ...message, previousVerdict })
@@ -394,7 +404,7 @@ async function saveState(
   const notSaved = 'State not saved: the next run searches this window again and retries the notifications.'
   if (delivery.failures.length > 0) {
     if (next.ledgerOnly === undefined) return { ok: false, note: notSaved }
-    const kept = await store.save(next.ledgerOnly)
+    const kept = warnDropped(await store.save(next.ledgerOnly))
     return {
       ok: false,
       note: kept.ok
@@ -403,7 +413,7 @@ async function saveState(
     }
   }
   const state = next.whole()
-  const result = await store.save(state)
+  const result = warnDropped(await store.save(state))
   if (result.ok) {
     return {
       ok: true,
@@ -413,6 +423,12 @@ async function saveState(
   const note = `State not saved: ${result.reason}. The next run will tell this run's convictions again.`
   log.warning(note)
   return { ok: false, note }
+}
+
+/** The parts of a state that could not be written are named, never the text in them. */
+function warnDropped(saved: Saved): Saved {
+  if (saved.ok) for (const part of saved.dropped) core.warning(`Not saved with the state: ${part}.`)
+  return saved
 }
 
 /** One line on what this run cost the tenant's shared ETD quota, and when the deep rescan runs next. */

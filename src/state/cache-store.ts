@@ -3,8 +3,8 @@ import { readFile, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { writeAtomically } from '../common/files.js'
 import { isStateKey } from './key.js'
-import { serializeState, type WatchState } from './state.js'
-import { loadedFrom, type Loaded, type Saved, type StateStore } from './store.js'
+import type { WatchState } from './state.js'
+import { loadedFrom, savedWith, type Loaded, type Saved, type StateStore } from './store.js'
 import { redactReply } from '../common/redact.js'
 
 /**
@@ -126,12 +126,12 @@ export class CacheStateStore implements StateStore {
     if (blocked) return { ok: false, reason: blocked }
     const key = this.ownKey
     try {
-      const bytes = await writeAtomically(this.file, serializeState(state))
+      const written = await savedWith(state, `cache entry '${key}'`, (chunks) => writeAtomically(this.file, chunks))
       const id = await cache.saveCache([CACHE_STATE_FILE], key)
       // saveCache logs and returns -1 on everything but validation errors.
       return id === -1
         ? { ok: false, reason: `the cache did not take entry '${key}' (see the cache warning above)` }
-        : { ok: true, where: `cache entry '${key}'`, bytes }
+        : written
     } catch (error) {
       return { ok: false, reason: `cache entry '${key}' could not be saved (${redactReply((error as Error).message)})` }
     } finally {

@@ -1,13 +1,13 @@
 import type { EtdMessage } from '../etd/types.js'
 import { parseEtdTime } from '../etd/message.js'
 import type { SearchWindow } from '../window/plan.js'
-import { STATE_VERSION, type Ledger, type NotifiedEntry, type WatchState } from './state.js'
+import { notifiedKey, STATE_VERSION, type Ledger, type NotifiedEntry, type WatchState } from './state.js'
 
 export type Disposition = 'new' | 'verdict-change' | 'already-notified' | 'before-horizon' | 'covered'
 
 // How bad a verdict is; a change is told when it is no better than what was told before. A Map: the
-// verdict is ETD text, and `constructor` must not reach Object.prototype.
-const SEVERITY = new Map<string, number>([
+// verdict is ETD text, and a name such as `constructor` must not reach Object.prototype.
+const SEVERITY = new Map([
   ['neutral', 0],
   ['graymail', 1],
   ['spam', 2],
@@ -32,7 +32,7 @@ export function classify(
   horizon: number,
   covered?: SearchWindow
 ): { disposition: Disposition; previousVerdict?: string } {
-  const told = previous.get(message.id)
+  const told = previous.get(notifiedKey(message.id))
   if (told === undefined) {
     const receivedAt = ms(message.receivedAt)!
     if (covered && receivedAt >= covered.start && receivedAt < covered.end) return { disposition: 'covered' }
@@ -59,7 +59,7 @@ export function changeOf(
   now: number
 ): NotifiedEntry | undefined {
   if (isTold(disposition)) return { verdict: message.verdict, receivedAt: ms(message.receivedAt)!, notifiedAt: now }
-  const old = known.get(message.id)
+  const old = known.get(notifiedKey(message.id))
   return old !== undefined && old.verdict !== message.verdict ? { ...old, verdict: message.verdict } : undefined
 }
 

@@ -1,13 +1,19 @@
 import type { Conviction, EtdMessage } from '../etd/types.js'
 import { isKnownVerdict } from '../etd/verdicts.js'
+import { clip, isCount, isRecord, isText, type Dropped } from './rules.js'
 
 /** Runs that try an owner notice before it is given up with a warning. */
 export const MAX_DELIVERY_ATTEMPTS = 3
 /** A notice lists at most this many messages (as `OWNER_NOTICE_MAX_ROWS`); only those are kept for a retry. */
 const MAX_KEPT_MESSAGES = 25
-// Restored state is untrusted: bounded, and every field checked.
+// Restored state is untrusted: bounded, and every field checked. Text is clipped to these when written.
 const MAX_PENDING = 500
 const MAX_TEXT = 2000
+const MAX_ID = 200
+const MAX_FOLDER = 100
+const MAX_ADDRESS = 320
+/** One address and nothing else: no name, list, group or route that a mail library would split or read. */
+const PLAIN_ADDRESS = /^[^\s\p{Cc}@",;:<>()[\]\\]+@[^\s\p{Cc}@",;:<>()[\]\\]+$/u
 
 /** What an owner notice shows of a message: all a retry needs to say the same again. */
 export type PendingMessage = Pick<
@@ -30,18 +36,18 @@ export interface PendingNotice {
   messages: PendingMessage[]
 }
 
-/** What the state keeps of a message for a retry, and nothing more. */
+/** What the state keeps of a message for a retry, and nothing more: its text clipped to what the state reads. */
 function keptMessage(m: PendingMessage): PendingMessage {
   return {
-    id: m.id,
+    id: clip(m.id, MAX_ID),
     receivedAt: m.receivedAt,
-    subject: m.subject,
-    fromAddress: m.fromAddress,
-    senderName: m.senderName,
+    subject: clip(m.subject, MAX_TEXT),
+    fromAddress: clip(m.fromAddress, MAX_TEXT),
+    senderName: clip(m.senderName, MAX_TEXT),
     verdict: m.verdict,
     ...(m.remediation?.folder === undefined
       ? {}
-      : { remediation: { folder: m.remediation.folder, automatic: m.remediation.automatic } })
+      : { remediation: { folder: clip(m.remediation.folder, MAX_FOLDER), automatic: m.remediation.automatic } })
   }
 }
 
@@ -95,28 +101,24 @@ export function pendingToSave(
   return kept !== undefined && kept.length > 0 ? kept : undefined
 }
 
-const isText = (value: unknown, max = MAX_TEXT): value is string => typeof value === 'string' && value.length <= max
-const isCount = (value: unknown, max: number): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max
-
-function parseMessage(value: unknown): PendingMessage | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
-  const m = value as Record<string, unknown>
-  const remediation = m.remediation as Record<string, unknown> | undefined
+/** A message of a notice as read, or `undefined`; the rules that `keptMessage` clips to. */
+function decodeMessage(value: unknown): PendingMessage | undefined {
+  if (!isRecord(value)) return undefined
+  const m = value
+  const remediation = m.remediation
   if (
-    !isText(m.id, 200) ||
+    !isText(m.id, MAX_ID) ||
     m.id === '' ||
     !isText(m.receivedAt, 40) ||
     Number.isNaN(Date.parse(m.receivedAt)) ||
-    !isText(m.subject) ||
-    !isText(m.fromAddress) ||
-    !isText(m.senderName) ||
-    !isText(m.verdict) ||
+    !isText(m.subject, MAX_TEXT) ||
+    !isText(m.fromAddress, MAX_TEXT) ||
+    !isText(m.senderName, MAX_TEXT) ||
+    typeof m.verdict !== 'string' ||
     !isKnownVerdict(m.verdict) ||
     (remediation !== undefined &&
-      (typeof remediation !== 'object' ||
-        remediation === null ||
-        !isText(remediation.folder, 100) ||
+      (!isRecord(remediation) ||
+        !isText(remediation.folder, MAX_FOLDER) ||
         (remediation.automatic !== undefined && typeof remediation.automatic !== 'boolean')))
   ) {
     return undefined
@@ -124,37 +126,45 @@ function parseMessage(value: unknown): PendingMessage | undefined {
   return keptMessage(m as unknown as PendingMessage)
 }
 
-/** The state's `pending` list, or why it cannot be believed. Added within format 2: absent in older states. */
-export function parsePending(value: unknown): PendingNotice[] | { reason: string } {
-  if (!Array.isArray(value) || value.length > MAX_PENDING) {
-    return { reason: `its pending notices are not a list of at most ${MAX_PENDING}` }
+/** A notice as read (or as about to be written), or why it cannot be kept. */
+function decodeNotice(value: unknown): PendingNotice | string {
+  if (!isRecord(value)) return 'it is not an object'
+  const n = value
+  if (!isText(n.to, MAX_ADDRESS) || !PLAIN_ADDRESS.test(n.to)) return 'its recipient is not one plain address'
+  if (
+    !isCount(n.attempts, MAX_DELIVERY_ATTEMPTS) ||
+    n.attempts === 0 ||
+    !isCount(n.total) ||
+    !isCount(n.inbox, n.total) ||
+    !Array.isArray(n.messages) ||
+    n.messages.length > Math.min(n.total, MAX_KEPT_MESSAGES)
+  ) {
+    return 'its counts are malformed'
   }
+  const messages = n.messages.map(decodeMessage)
+  const bad = messages.findIndex((m) => m === undefined)
+  if (bad >= 0) return `its message ${bad + 1} is malformed`
+  return { to: n.to, attempts: n.attempts, total: n.total, inbox: n.inbox, messages: messages as PendingMessage[] }
+}
+
+/**
+ * The state's `pending` list as read, each notice on its own: a malformed one is dropped and named in
+ * `dropped`. `undefined` when the list itself is not one. Also what is written: see `encodePending`.
+ */
+export function decodePending(value: unknown, dropped: Dropped): PendingNotice[] | undefined {
+  if (!Array.isArray(value) || value.length > MAX_PENDING) return undefined
   const notices: PendingNotice[] = []
   for (const [i, entry] of value.entries()) {
-    const bad = { reason: `its pending notice ${i + 1} is malformed` }
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return bad
-    const n = entry as Record<string, unknown>
-    if (
-      !isText(n.to, 320) ||
-      !/^[^@\s]+@[^@\s]+$/.test(n.to) ||
-      !isCount(n.attempts, MAX_DELIVERY_ATTEMPTS) ||
-      n.attempts === 0 ||
-      !isCount(n.total, 10_000_000) ||
-      !isCount(n.inbox, n.total) ||
-      !Array.isArray(n.messages) ||
-      n.messages.length > Math.min(n.total, MAX_KEPT_MESSAGES)
-    ) {
-      return bad
-    }
-    const messages = n.messages.map(parseMessage)
-    if (messages.some((m) => m === undefined)) return bad
-    notices.push({
-      to: n.to,
-      attempts: n.attempts,
-      total: n.total,
-      inbox: n.inbox,
-      messages: messages as PendingMessage[]
-    })
+    const notice = decodeNotice(entry)
+    if (typeof notice === 'string') dropped.add(`pending notice ${i + 1} (${notice})`)
+    else notices.push(notice)
   }
   return notices
+}
+
+/** The notices as the state writes them: text clipped, and the newest kept when there are too many. */
+export function encodePending(notices: readonly PendingNotice[], dropped: Dropped): PendingNotice[] {
+  const over = notices.length - MAX_PENDING
+  if (over > 0) dropped.add(`the oldest ${over} pending notices (over ${MAX_PENDING})`)
+  return notices.slice(Math.max(over, 0)).map((n) => ({ ...n, messages: n.messages.map(keptMessage) }))
 }

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto'
 import { isKnownVerdict } from '../etd/verdicts.js'
-import { parsePending, type PendingNotice } from './deliveries.js'
+import { decodePending, encodePending, type PendingNotice } from './deliveries.js'
+import { decodeTime, Dropped, encodeTime, isCount, isRecord, MAX_COUNT, shownId } from './rules.js'
 
-/** The state format this version writes; older ones are migrated on load. */
-export const STATE_VERSION = 2
+/** The state format this version writes; older ones are migrated on load (see MIGRATIONS). */
+export const STATE_VERSION = 3
 
 /** What the watch remembers between runs. */
 export interface WatchState {
@@ -55,12 +57,20 @@ export interface NotifiedEntry {
   notifiedAt: number
 }
 
-type Parsed = { ok: true; state: WatchState; migratedFrom?: number } | { ok: false; reason: string }
+export type Parsed =
+  | {
+      ok: true
+      state: WatchState
+      /** The format it was written in, when older than `STATE_VERSION`. */
+      migratedFrom?: number
+      /** The parts left out as malformed, each named by its place, when there were any. */
+      dropped?: string[]
+    }
+  | { ok: false; reason: string }
 
 // Restored state is untrusted (anyone who can run a workflow can write a cache entry): bounded and strict.
 const MAX_ENTRIES = 1_000_000
 const MAX_ID_LENGTH = 200
-const MAX_COUNT = 10_000_000
 /** The scheduled runs the state keeps: seven gaps, whose median one late or bunched run cannot move. */
 export const SCHEDULED_RUNS_KEPT = 8
 /** Clocks of runners and of the machine that wrote the state differ a little; more than this is a lie. */
@@ -68,72 +78,122 @@ export const CLOCK_SKEW_MS = 5 * 60_000
 const iso = (millis: number) => new Date(millis).toISOString()
 export const utcDay = (millis: number) => iso(millis).slice(0, 10)
 
-function time(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(value)) return undefined
-  const millis = Date.parse(value)
-  return Number.isNaN(millis) ? undefined : millis
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-const isCount = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_COUNT
-
-/** The fields version 2 added, each optional; `undefined` when present but malformed. */
-function parseV2Fields(data: Record<string, unknown>): Partial<WatchState> | undefined {
-  const fields: Partial<WatchState> = {}
-  if (data.deepScanAt !== undefined) {
-    fields.deepScanAt = time(data.deepScanAt)
-    if (fields.deepScanAt === undefined) return undefined
-  }
-  if (data.savedAt !== undefined) {
-    fields.savedAt = time(data.savedAt)
-    if (fields.savedAt === undefined) return undefined
-  }
-  if (data.requests !== undefined) {
-    const requests = data.requests
-    if (
-      !isRecord(requests) ||
-      typeof requests.day !== 'string' ||
-      !/^\d{4}-\d{2}-\d{2}$/.test(requests.day) ||
-      Number.isNaN(Date.parse(`${requests.day}T00:00:00Z`)) ||
-      !isCount(requests.count)
-    ) {
-      return undefined
-    }
-    fields.requests = { day: requests.day, count: requests.count }
-  }
-  if (data.ratePerHour !== undefined) {
-    if (typeof data.ratePerHour !== 'number' || !(data.ratePerHour >= 0 && data.ratePerHour <= MAX_COUNT)) {
-      return undefined
-    }
-    fields.ratePerHour = data.ratePerHour
-  }
-  return fields
-}
-
-/** Added within format 2, optional: absent in older states. `null` when present but malformed. */
-function parseHeartbeat(beat: unknown): HeartbeatTally | undefined | null {
-  if (beat === undefined) return undefined
-  const since = isRecord(beat) ? time(beat.since) : undefined
-  if (!isRecord(beat) || since === undefined || !isCount(beat.runs) || !isCount(beat.convictions)) return null
-  return { since, runs: beat.runs, convictions: beat.convictions }
-}
-
-/** Added within format 2, optional: strictly increasing times, a few. `null` when present but malformed. */
-export function parseScheduledRuns(value: unknown): number[] | undefined | null {
-  if (value === undefined) return undefined
-  if (!Array.isArray(value) || value.length > SCHEDULED_RUNS_KEPT) return null
-  const times = value.map(time)
-  const ordered = times.every((at, i) => at !== undefined && (i === 0 || at > times[i - 1]!))
-  return ordered ? (times as number[]) : null
+/**
+ * The key a message is remembered by: its ETD id, or for an id longer than the state keeps, a digest of
+ * it (still one key per message, and the same on every run).
+ */
+export function notifiedKey(id: string): string {
+  return id.length <= MAX_ID_LENGTH ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`
 }
 
 /**
- * Parses a saved state, migrating version 1 (which had no rescan, budget or rate fields: a deep rescan is
- * then due at once, as version 1 did on every run). Anything unexpected makes the whole state invalid,
- * never half-read.
+ * How one optional top-level field is written and read. `decode` is the one rule: what is written is
+ * decoded first and left out, named, when it fails; what is read and fails is dropped the same way, and
+ * the rest of the state is kept. `undefined` from `decode` means malformed; an empty list, absent.
+ */
+interface Codec<T> {
+  /** What a warning calls the field. */
+  name: string
+  encode(value: T, dropped: Dropped): unknown
+  decode(json: unknown, dropped: Dropped): T | undefined
+}
+
+type OptionalField = Exclude<keyof WatchState, 'version' | 'horizon' | 'watermark' | 'notified'>
+
+const timeCodec = (name: string): Codec<number> => ({ name, encode: encodeTime, decode: decodeTime })
+
+/**
+ * Every optional field, in the order written. A new field is one more entry here (the type requires it),
+ * read from older documents as absent.
+ */
+const FIELDS: { [K in OptionalField]-?: Codec<NonNullable<WatchState[K]>> } = {
+  deepScanAt: timeCodec('last deep rescan time'),
+  savedAt: timeCodec('save time'),
+  scheduledRuns: {
+    name: 'scheduled run times',
+    encode: (times) => times.map(encodeTime),
+    // A few strictly increasing times: anything else could teach the budget a cadence GitHub never ran.
+    decode: (json) => {
+      if (!Array.isArray(json) || json.length > SCHEDULED_RUNS_KEPT) return undefined
+      const times = json.map(decodeTime)
+      return times.every((at, i) => at !== undefined && (i === 0 || at > times[i - 1]!))
+        ? (times as number[])
+        : undefined
+    }
+  },
+  requests: {
+    name: 'request count',
+    encode: (tally) => tally,
+    decode: (json) =>
+      isRecord(json) &&
+      typeof json.day === 'string' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(json.day) &&
+      !Number.isNaN(Date.parse(`${json.day}T00:00:00Z`)) &&
+      isCount(json.count)
+        ? { day: json.day, count: json.count }
+        : undefined
+  },
+  ratePerHour: {
+    name: 'message rate',
+    encode: (rate) => rate,
+    decode: (json) => (typeof json === 'number' && json >= 0 && json <= MAX_COUNT ? json : undefined)
+  },
+  heartbeat: {
+    name: 'heartbeat',
+    encode: (beat) => ({ ...beat, since: encodeTime(beat.since) }),
+    decode: (json) => {
+      const since = isRecord(json) ? decodeTime(json.since) : undefined
+      return isRecord(json) && since !== undefined && isCount(json.runs) && isCount(json.convictions)
+        ? { since, runs: json.runs, convictions: json.convictions }
+        : undefined
+    }
+  },
+  pending: { name: 'pending notices', encode: encodePending, decode: decodePending }
+}
+
+const OPTIONAL = Object.keys(FIELDS) as OptionalField[]
+
+/** One field read through its codec: the value, or nothing (absent, empty, or dropped and named). */
+function field<K extends OptionalField>(key: K, json: unknown, dropped: Dropped): Partial<WatchState> {
+  if (json === undefined) return {}
+  const codec = FIELDS[key] as unknown as Codec<WatchState[K]>
+  const value = codec.decode(json, dropped)
+  if (value === undefined) dropped.add(`its ${codec.name} (malformed)`)
+  return value === undefined || (Array.isArray(value) && value.length === 0) ? {} : { [key]: value }
+}
+
+/** An entry of `notified` as read (or about to be written), or `undefined` when malformed. */
+function decodeEntry(id: string, json: unknown): NotifiedEntry | undefined {
+  if (!isRecord(json) || id === '' || id.length > MAX_ID_LENGTH) return undefined
+  const receivedAt = decodeTime(json.r)
+  const notifiedAt = decodeTime(json.n)
+  const verdict = json.v
+  if (typeof verdict !== 'string' || !isKnownVerdict(verdict) || receivedAt === undefined || notifiedAt === undefined)
+    return undefined
+  return { verdict, receivedAt, notifiedAt }
+}
+
+const encodeEntry = (e: NotifiedEntry) => ({ v: e.verdict, r: encodeTime(e.receivedAt), n: encodeTime(e.notifiedAt) })
+
+type Doc = Record<string, unknown>
+
+/**
+ * Each step lifts a document by one format, from 1: a new format adds one step at the end. A step
+ * changes only what its format changed; everything is checked after the last one.
+ */
+const MIGRATIONS: ReadonlyArray<(doc: Doc) => Doc> = [
+  // 1 → 2: format 1 had no optional fields; none is believed (a deep rescan is then due at once, as
+  // format 1's versions did one on every run).
+  ({ horizon, watermark, notified }) => ({ horizon, watermark, notified }),
+  // 2 → 3: the same fields. Format 3 writes ids over 200 characters as `notifiedKey` digests and reads
+  // each entry on its own, so an older reader must not take it.
+  (doc) => doc
+]
+
+/**
+ * Parses a saved state, migrating older formats. A malformed entry, pending notice or optional field is
+ * dropped and named in `dropped`; only a broken document (not JSON, an unknown format, no valid horizon
+ * and watermark, no `notified` object, too many entries) makes the whole state invalid.
  */
 export function parseState(text: string): Parsed {
   let data: unknown
@@ -143,53 +203,35 @@ export function parseState(text: string): Parsed {
     return { ok: false, reason: 'it is not JSON' }
   }
   if (!isRecord(data)) return { ok: false, reason: 'it is not a JSON object' }
-  if (data.version !== 1 && data.version !== STATE_VERSION) {
-    return { ok: false, reason: `its version ${JSON.stringify(data.version)} is not 1 or ${STATE_VERSION}` }
+  const version = data.version
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > STATE_VERSION) {
+    return { ok: false, reason: `its version ${JSON.stringify(version)} is not one of 1 to ${STATE_VERSION}` }
   }
-  const horizon = time(data.horizon)
-  const watermark = time(data.watermark)
+  const doc = MIGRATIONS.slice(version - 1).reduce((d, step) => step(d), data)
+  const horizon = decodeTime(doc.horizon)
+  const watermark = decodeTime(doc.watermark)
   if (horizon === undefined || watermark === undefined || watermark < horizon) {
     return { ok: false, reason: 'its horizon or watermark is missing or out of order' }
   }
-  const added = data.version === 1 ? {} : parseV2Fields(data)
-  if (added === undefined) return { ok: false, reason: 'its rescan, request or rate fields are malformed' }
-  const heartbeat = parseHeartbeat(data.heartbeat)
-  if (heartbeat === null) return { ok: false, reason: 'its heartbeat is malformed' }
-  const scheduledRuns = parseScheduledRuns(data.scheduledRuns)
-  if (scheduledRuns === null) return { ok: false, reason: 'its scheduled run times are malformed' }
-  const pending = data.pending === undefined ? undefined : parsePending(data.pending)
-  if (pending !== undefined && !Array.isArray(pending)) return { ok: false, reason: pending.reason }
-  if (!isRecord(data.notified)) return { ok: false, reason: 'its notified list is missing' }
-  const entries = Object.entries(data.notified)
+  if (!isRecord(doc.notified)) return { ok: false, reason: 'its notified list is missing' }
+  const entries = Object.entries(doc.notified)
   if (entries.length > MAX_ENTRIES) return { ok: false, reason: `it has more than ${MAX_ENTRIES} entries` }
+  const dropped = new Dropped()
+  const fields = OPTIONAL.reduce((all, key) => ({ ...all, ...field(key, doc[key], dropped) }), {})
   const notified = new Map<string, NotifiedEntry>()
-  for (const [id, entry] of entries) {
-    const receivedAt = isRecord(entry) ? time(entry.r) : undefined
-    const notifiedAt = isRecord(entry) ? time(entry.n) : undefined
-    const verdict = isRecord(entry) ? entry.v : undefined
-    if (
-      id === '' ||
-      id.length > MAX_ID_LENGTH ||
-      typeof verdict !== 'string' ||
-      !isKnownVerdict(verdict) ||
-      receivedAt === undefined ||
-      notifiedAt === undefined
-    ) {
-      return { ok: false, reason: `its entry for ${JSON.stringify(id.slice(0, 60))} is malformed` }
-    }
-    notified.set(id, { verdict, receivedAt, notifiedAt })
+  for (const [i, [id, json]] of entries.entries()) {
+    const entry = decodeEntry(id, json)
+    if (entry === undefined) dropped.add(`notified entry ${i + 1}${shownId(id)} (malformed)`)
+    else notified.set(id, entry)
   }
-  const state: WatchState = {
-    version: STATE_VERSION,
-    horizon,
-    watermark,
-    ...added,
-    ...(heartbeat ? { heartbeat } : {}),
-    ...(scheduledRuns && scheduledRuns.length > 0 ? { scheduledRuns } : {}),
-    ...(pending && pending.length > 0 ? { pending } : {}),
-    notified
+  const state: WatchState = { version: STATE_VERSION, horizon, watermark, ...fields, notified }
+  const lines = dropped.lines()
+  return {
+    ok: true,
+    state,
+    ...(version < STATE_VERSION ? { migratedFrom: version } : {}),
+    ...(lines.length > 0 ? { dropped: lines } : {})
   }
-  return data.version === 1 ? { ok: true, state, migratedFrom: 1 } : { ok: true, state }
 }
 
 /**
@@ -212,9 +254,24 @@ export function untrustedTimes(state: WatchState, now: number): string | undefin
   if (state.requests && state.requests.day > utcDay(latest)) {
     return `its request count is for ${state.requests.day}, a day in the future`
   }
-  const told = [...state.notified].find(([, e]) => e.notifiedAt > latest || e.receivedAt > latest)
-  if (told) return `its entry for ${JSON.stringify(told[0].slice(0, 60))} has a time in the future`
   return undefined
+}
+
+/**
+ * Drops the entries told or received after `now` (such an entry would never be pruned), naming each; the
+ * rest of the state stands.
+ */
+export function dropFutureEntries(state: WatchState, now: number): string[] {
+  const latest = now + CLOCK_SKEW_MS
+  const dropped = new Dropped()
+  let index = 0
+  for (const [id, e] of state.notified) {
+    index++
+    if (e.notifiedAt <= latest && e.receivedAt <= latest) continue
+    state.notified.delete(id)
+    dropped.add(`notified entry ${index}${shownId(id)} (a time in the future)`)
+  }
+  return dropped.lines()
 }
 
 /** Entries per chunk of the serialized state: big enough to write fast, small enough to stay flat. */
@@ -222,24 +279,26 @@ const ENTRIES_PER_CHUNK = 1000
 
 /**
  * The state document in chunks, so that a state of any size is written without being held whole.
- * One line per entry keeps diffs of the state file readable; short keys keep it small.
+ * Every part is checked by the rule that reads it back; a part that fails is left out and named in
+ * `dropped`. One line per entry keeps diffs of the state file readable; short keys keep it small.
  */
-export function* serializeState(state: WatchState): Generator<string> {
-  const optional = [
-    state.deepScanAt === undefined ? undefined : `  "deepScanAt": "${iso(state.deepScanAt)}",`,
-    state.savedAt === undefined ? undefined : `  "savedAt": "${iso(state.savedAt)}",`,
-    state.scheduledRuns === undefined || state.scheduledRuns.length === 0
-      ? undefined
-      : `  "scheduledRuns": ${JSON.stringify(state.scheduledRuns.map(iso))},`,
-    state.requests === undefined ? undefined : `  "requests": ${JSON.stringify(state.requests)},`,
-    state.ratePerHour === undefined ? undefined : `  "ratePerHour": ${JSON.stringify(state.ratePerHour)},`,
-    state.heartbeat === undefined
-      ? undefined
-      : `  "heartbeat": ${JSON.stringify({ ...state.heartbeat, since: iso(state.heartbeat.since) })},`,
-    state.pending === undefined || state.pending.length === 0
-      ? undefined
-      : `  "pending": [\n${state.pending.map((p) => `    ${JSON.stringify(p)}`).join(',\n')}\n  ],`
-  ].filter((line) => line !== undefined)
+export function* serializeState(state: WatchState, dropped = new Dropped()): Generator<string> {
+  const optional: string[] = []
+  for (const key of OPTIONAL) {
+    const value = state[key]
+    if (value === undefined) continue
+    const codec = FIELDS[key] as unknown as Codec<typeof value>
+    const kept = codec.decode(codec.encode(value, dropped), dropped)
+    if (kept === undefined) {
+      dropped.add(`its ${codec.name} (malformed)`)
+      continue
+    }
+    const json = codec.encode(kept, dropped)
+    const name = `  ${JSON.stringify(key)}: `
+    if (!Array.isArray(json)) optional.push(`${name}${JSON.stringify(json)},`)
+    else if (json.length > 0)
+      optional.push(`${name}[\n${json.map((item) => `    ${JSON.stringify(item)}`).join(',\n')}\n  ],`)
+  }
   yield [
     '{',
     `  "version": ${STATE_VERSION},`,
@@ -250,16 +309,23 @@ export function* serializeState(state: WatchState): Generator<string> {
   ].join('\n')
   let lines: string[] = []
   let first = true
+  let written = 0
+  let index = 0
   for (const [id, e] of state.notified) {
-    lines.push(
-      `    ${JSON.stringify(id)}: ${JSON.stringify({ v: e.verdict, r: iso(e.receivedAt), n: iso(e.notifiedAt) })}`
-    )
+    index++
+    const json = encodeEntry(e)
+    if (decodeEntry(id, json) === undefined) {
+      dropped.add(`notified entry ${index}${shownId(id)} (malformed)`)
+      continue
+    }
+    lines.push(`    ${JSON.stringify(id)}: ${JSON.stringify(json)}`)
     if (lines.length === ENTRIES_PER_CHUNK) {
       yield `${first ? '\n' : ',\n'}${lines.join(',\n')}`
+      written += lines.length
       first = false
       lines = []
     }
   }
   if (lines.length > 0) yield `${first ? '\n' : ',\n'}${lines.join(',\n')}`
-  yield `${state.notified.size > 0 ? '\n  ' : ''}}\n}\n`
+  yield `${written + lines.length > 0 ? '\n  ' : ''}}\n}\n`
 }

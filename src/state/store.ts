@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { writeAtomically } from '../common/files.js'
+import { Dropped } from './rules.js'
 import { parseState, serializeState, type WatchState } from './state.js'
 
 export type Loaded =
-  | { kind: 'restored'; state: WatchState; from: string; migratedFrom?: number }
+  /** `dropped`: the malformed parts left out (each named by its place), when there were any. */
+  | { kind: 'restored'; state: WatchState; from: string; migratedFrom?: number; dropped?: string[] }
   /**
    * Nothing restored: a first run, an evicted entry, an unreachable store. `outage` is `certain` when the
    * store failed, `possible` when it cannot tell a failure from a miss (the cache toolkit only logs).
@@ -12,8 +14,8 @@ export type Loaded =
   /** Something was there but cannot be trusted. */
   | { kind: 'invalid'; reason: string }
 
-/** `bytes`: the size of the state document saved. */
-export type Saved = { ok: true; where: string; bytes: number } | { ok: false; reason: string }
+/** `bytes`: the size of the state document saved; `dropped`: the parts that could not be written. */
+export type Saved = { ok: true; where: string; bytes: number; dropped: string[] } | { ok: false; reason: string }
 
 /** Where the watch keeps its memory between runs (the Actions cache, or a file). */
 export interface StateStore {
@@ -25,8 +27,19 @@ export interface StateStore {
 export function loadedFrom(text: string, from: string): Loaded {
   const parsed = parseState(text)
   return parsed.ok
-    ? { kind: 'restored', state: parsed.state, from, migratedFrom: parsed.migratedFrom }
+    ? { kind: 'restored', state: parsed.state, from, migratedFrom: parsed.migratedFrom, dropped: parsed.dropped }
     : { kind: 'invalid', reason: `the state from ${from} was ignored because ${parsed.reason}` }
+}
+
+/** Writes the state document with `write`, as a Saved result naming the parts left out. */
+export async function savedWith(
+  state: WatchState,
+  where: string,
+  write: (chunks: Iterable<string>) => Promise<number>
+): Promise<Saved & { ok: true }> {
+  const dropped = new Dropped()
+  const bytes = await write(serializeState(state, dropped))
+  return { ok: true, where, bytes, dropped: dropped.lines() }
 }
 
 /** State in a local file (`state-path`): for a crontab on a server, the demo, and tests. */
@@ -50,8 +63,7 @@ export class FileStateStore implements StateStore {
 
   async save(state: WatchState): Promise<Saved> {
     try {
-      const bytes = await writeAtomically(this.path, serializeState(state))
-      return { ok: true, where: this.path, bytes }
+      return await savedWith(state, this.path, (chunks) => writeAtomically(this.path, chunks))
     } catch (error) {
       return { ok: false, reason: `the state file ${this.path} could not be written (${(error as Error).message})` }
     }

@@ -1,0 +1,198 @@
+// Issue 21, item 1: one rejected field in a failed owner notice used to throw the whole state away, every run.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { run } from '../src/main.js'
+import { certificate } from '../src/simulator/certificate.js'
+import type { SimMessage } from '../src/simulator/data.js'
+import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { startSimulator, type Simulator } from '../src/simulator/server.js'
+import { runAction, type ActionResult } from './helpers/action-run.js'
+import { etdInputs } from './helpers/simulator.js'
+
+const MINUTE = 60_000
+const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
+
+function message(id: string, owner: string, minutesBefore: number, fields: Partial<SimMessage> = {}): SimMessage {
+  const at = T0 - minutesBefore * MINUTE
+  return {
+    id,
+    receivedAt: at,
+    subject: 'Invoice overdue',
+    fromAddress: 'billing@evil.example',
+    senderName: 'Billing',
+    toAddresses: [owner],
+    mailboxes: [owner],
+    direction: 'incoming',
+    techniques: [],
+    history: [{ at: at + 1000, verdict: 'bec' }],
+    folder: 'quarantine',
+    urls: [],
+    nanoTimes: false,
+    ...fields
+  }
+}
+
+interface StateFile {
+  version: number
+  notified: Record<string, unknown>
+  pending?: Array<{ to: string; attempts: number; messages: Array<Record<string, unknown>> }>
+}
+
+describe('a failed owner notice with text the state limits, to an SMTP server that refuses the owner', () => {
+  let sim: Simulator | undefined
+  let smtp: MailSink | undefined
+  let dir = ''
+  let clock = T0
+
+  afterEach(async () => {
+    await sim?.close()
+    await smtp?.close()
+    sim = smtp = undefined
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  async function setUp(refused: SimMessage, refusedAddress: string): Promise<void> {
+    dir = await mkdtemp(join(tmpdir(), 'etd-state-entries-'))
+    sim = await startSimulator({
+      messages: [message('m-ceo', 'ceo@example.com', 40), refused],
+      clock: () => clock,
+      rateLimit: false
+    })
+    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    smtp.rejectRecipients = [refusedAddress]
+  }
+
+  async function runAt(at: number): Promise<ActionResult> {
+    clock = at
+    return runAction(
+      ({ env }) => run({ env, now: () => clock }),
+      {
+        ...etdInputs(sim!),
+        mailboxes: '*@example.com',
+        notify: 'email',
+        'notify-mailbox-owners': 'true',
+        'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
+        'smtp-ca': (await certificate()).cert,
+        'email-from': 'etd@example.com',
+        'email-to': 'soc@example.com',
+        'state-path': join(dir, 'state.json'),
+        'report-path': join(dir, 'report.json')
+      },
+      { dir }
+    )
+  }
+
+  const recipients = () => smtp!.received.map((r) => r.envelopeTo.join(','))
+  const stateFile = async () => JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as StateFile
+
+  /** Two runs: the second restores the whole state, tells no one again, and retries the refused owner alone. */
+  async function expectKeptAcrossRuns(): Promise<StateFile> {
+    const first = await runAt(T0)
+    expect(first.failed).toBe(false)
+    expect(first.outputs['new-count']).toBe('2')
+    expect(first.outputs['state-saved']).toBe('true')
+    const told = recipients()
+    expect(told).toEqual(['soc@example.com', 'ceo@example.com'])
+    const second = await runAt(T0 + 10 * MINUTE)
+    expect(second.failed).toBe(false)
+    expect(second.outputs['state-restored']).toBe('true')
+    expect(second.log).not.toContain('No state restored')
+    expect(second.outputs['new-count']).toBe('0')
+    // Neither the digest nor the other owner is told again.
+    expect(recipients().slice(0, 2)).toEqual(told)
+    expect(recipients().filter((r) => r === 'soc@example.com' || r === 'ceo@example.com')).toHaveLength(2)
+    const saved = await stateFile()
+    expect(saved.version).toBe(3)
+    expect(Object.keys(saved.notified)).toHaveLength(2)
+    expect(Object.keys(saved.notified)).toContain('m-ceo')
+    return saved
+  }
+
+  it('keeps a notice with a 2,080-character subject, clipped to 2,000, and tries it again', async () => {
+    const subject = `Wire ${'x'.repeat(2070)} done`
+    await setUp(message('m-cfo', 'cfo@example.com', 30, { subject }), 'cfo@example.com')
+    const saved = await expectKeptAcrossRuns()
+    expect(saved.pending).toHaveLength(1)
+    expect(saved.pending![0]).toMatchObject({ to: 'cfo@example.com', attempts: 2 })
+    expect(saved.pending![0].messages[0].subject).toBe(subject.slice(0, 2000))
+  })
+
+  it('keeps a notice about a message whose folder is over 100 characters, clipped to 100', async () => {
+    const folder = `f${'o'.repeat(119)}`
+    await setUp(message('m-cfo', 'cfo@example.com', 30, { folder }), 'cfo@example.com')
+    const saved = await expectKeptAcrossRuns()
+    expect(saved.pending![0]).toMatchObject({ to: 'cfo@example.com', attempts: 2 })
+    expect(saved.pending![0].messages[0].remediation).toEqual({ folder: folder.slice(0, 100), automatic: true })
+  })
+
+  it('remembers a conviction whose ETD id is over 200 characters, and keeps its notice', async () => {
+    const id = `m-${'9'.repeat(250)}`
+    await setUp(message(id, 'cfo@example.com', 30), 'cfo@example.com')
+    const saved = await expectKeptAcrossRuns()
+    expect(JSON.stringify(saved)).not.toContain(id)
+    // Remembered under a fixed-length digest of the id; the notice shows its first 200 characters.
+    expect(Object.keys(saved.notified).find((key) => key !== 'm-ceo')).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect(saved.pending![0].messages[0].id).toBe(id.slice(0, 200))
+  })
+
+  it('keeps the rest of the state when the refused mailbox contains a space, and not that notice', async () => {
+    // The mail library reads 'c fo@example.com' as a name and an address: the server refuses the address.
+    await setUp(message('m-odd', 'c fo@example.com', 30), 'fo@example.com')
+    const first = await runAt(T0)
+    expect(first.failed).toBe(false)
+    expect(first.outputs['state-saved']).toBe('true')
+    // Never a retry to something that is not one address; the warning does not repeat the ETD text.
+    expect(first.log).toContain(
+      '::warning::Not saved with the state: pending notice 1 (its recipient is not one plain address).'
+    )
+    const second = await runAt(T0 + 10 * MINUTE)
+    expect(second.outputs['state-restored']).toBe('true')
+    expect(second.log).not.toContain('No state restored')
+    expect(second.outputs['new-count']).toBe('0')
+    // Told once each; the refused notice is not tried again.
+    expect(recipients()).toEqual(['soc@example.com', 'ceo@example.com'])
+    const saved = await stateFile()
+    expect(Object.keys(saved.notified).sort()).toEqual(['m-ceo', 'm-odd'])
+    expect(saved.pending).toBeUndefined()
+  })
+
+  it('restores a state with malformed parts without them, naming each, and tells only what it does not hold', async () => {
+    await setUp(message('m-cfo', 'cfo@example.com', 30), 'cfo@example.com')
+    const told = { v: 'bec', r: '2026-11-27T09:20:00.000Z', n: '2026-11-27T09:21:00.000Z' }
+    const notice = { to: 'cto@example.com', attempts: 1, total: 1, inbox: 0, messages: [] }
+    await writeFile(
+      join(dir, 'state.json'),
+      JSON.stringify({
+        version: 2,
+        horizon: '2026-11-27T08:00:00.000Z',
+        watermark: '2026-11-27T09:25:00.000Z',
+        deepScanAt: '2026-11-27T09:25:00.000Z',
+        ratePerHour: 'many',
+        pending: [{ ...notice, to: 'x@evil.example, cto@example.com' }, notice],
+        notified: {
+          'm-ceo': told,
+          'm-cfo': { ...told, v: 'constructor' },
+          'm-later': { ...told, n: '2026-11-28T00:00:00.000Z' }
+        }
+      })
+    )
+    const result = await runAt(T0)
+    expect(result.failed).toBe(false)
+    expect(result.outputs['state-restored']).toBe('true')
+    const from = join(dir, 'state.json')
+    expect(result.log.split('\n').filter((l) => l.includes('Dropped from the state'))).toEqual(
+      [
+        'its message rate (malformed)',
+        'pending notice 1 (its recipient is not one plain address)',
+        'notified entry 2 "m-cfo" (malformed)',
+        'notified entry 2 "m-later" (a time in the future)'
+      ].map((part) => `::warning::Dropped from the state from ${from}, the rest restored: ${part}.`)
+    )
+    // m-ceo was told before: only m-cfo is told, and the kept notice is tried again.
+    expect(result.outputs['new-count']).toBe('1')
+    expect(recipients()).toEqual(['soc@example.com', 'cto@example.com'])
+    expect(Object.keys((await stateFile()).notified).sort()).toEqual(['m-ceo', 'm-cfo'])
+  })
+})
