@@ -159,18 +159,16 @@ describe('the state written after failed owner notices, with random and hostile 
           const runAt = (at: number) => {
             clock = at
             return runAction(
-              ({ env }) => run({ env, now: () => clock }),
+              ({ env }) => run({ env, now: () => clock, emailCa: ca }),
               {
                 ...etdInputs(sim),
                 mailboxes: '*@example.com',
                 notify: 'email',
-                'notify-mailbox-owners': 'true',
+                'owner-notices': 'include-domains',
                 'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
-                'smtp-ca': ca,
                 'email-from': 'etd@example.com',
                 'email-to': 'soc@example.com',
-                'state-path': join(dir, 'state.json'),
-                'report-path': join(dir, 'report.json')
+                'state-path': join(dir, 'state.json')
               },
               { dir }
             )

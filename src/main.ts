@@ -141,7 +141,7 @@ async function restoreState(
     const distrust = untrustedTimes(state, now)
     if (distrust === undefined) {
       for (const part of [...(loaded.dropped ?? []), ...dropFutureEntries(state, now)]) {
-        core.warning(`Dropped from the state from ${loaded.from}, the rest restored: ${part}.`)
+        log.warning(`Dropped from the state from ${loaded.from}, the rest restored: ${part}.`)
       }
       if (loaded.migratedFrom !== undefined) {
         log.info(`The state was written in format ${loaded.migratedFrom}; it is saved in the current format.`)
@@ -427,7 +427,7 @@ async function saveState(
 
 /** The parts of a state that could not be written are named, never the text in them. */
 function warnDropped(saved: Saved): Saved {
-  if (saved.ok) for (const part of saved.dropped) core.warning(`Not saved with the state: ${part}.`)
+  if (saved.ok) for (const part of saved.dropped) log.warning(`Not saved with the state: ${part}.`)
   return saved
 }
 
