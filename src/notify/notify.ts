@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { join, dirname } from 'node:path'
 import { writeAtomically } from '../common/files.js'
 import type { Config } from '../config/config.js'
+import type { WebhookTarget } from '../config/webhook.js'
 import type { Channel } from './channel.js'
 import type { EmailOptions } from './email.js'
 import { buildIssue } from './issue-body.js'
@@ -67,23 +68,22 @@ function dryRunIssueChannel(config: Config): Channel {
 }
 
 /**
- * Every configured channel. The webhooks go first and then the issue, the audit trail, which says what
- * they did; the email last, so that the digest can link to the issue.
+ * Every configured channel. The chat webhooks go first and then the issue, the audit trail, which says
+ * what they did; then the JSON webhooks, whose data links to the issue, and the email last, so that the
+ * digest can link to it too.
  */
 export function channelsFor(config: Config, issues: IssueChannel | undefined, options: EmailOptions): Channel[] {
-  const channels: Channel[] = []
-  for (const target of config.webhooks) {
-    channels.push(
-      webhookChannel(target, {
-        reportPath: config.reportPath,
-        runUrl: config.runUrl,
-        dryRun: config.dryRun,
-        onRetry: options.onRetry
-      })
-    )
-  }
+  const webhook = (target: WebhookTarget) =>
+    webhookChannel(target, {
+      reportPath: config.reportPath,
+      runUrl: config.runUrl,
+      dryRun: config.dryRun,
+      onRetry: options.onRetry
+    })
+  const channels = config.webhooks.filter((target) => target.format !== 'json').map(webhook)
   if (config.issue && config.dryRun) channels.push(dryRunIssueChannel(config))
   else if (issues) channels.push(issueChannel(config, issues))
+  channels.push(...config.webhooks.filter((target) => target.format === 'json').map(webhook))
   if (config.email) channels.push(emailChannel(config, config.email, options))
   return channels
 }
