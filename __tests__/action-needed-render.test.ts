@@ -34,11 +34,18 @@ const ids = (text: string) => [...text.matchAll(/Subject (\w+)/g)].map((m) => m[
 
 describe('when those still in the inbox alone exceed a channel cap', () => {
   it('the digest shows the first of them and says how many of them it left out', () => {
-    const { text } = buildDigest({ convictions: BATCH, rule: RULE, window: WINDOW, maxRows: 2, timeZone: 'UTC' })
+    const { text } = buildDigest({
+      convictions: BATCH,
+      rule: RULE,
+      window: WINDOW,
+      maxRows: 2,
+      timeZone: 'UTC',
+      reportPath: '/tmp/etd/report.json'
+    })
     expect(ids(text)).toEqual(['inbox0', 'inbox1'])
     expect(text).toContain('== Still in the inbox: 10 — act on these\n')
     expect(text).toContain(
-      "13 more rows not shown here (8 of them still in the inbox); the run's JSON report lists every message (it was too large to attach)."
+      '13 more rows not shown here (8 of them still in the inbox); the report at /tmp/etd/report.json lists every message (it was too large to attach).'
     )
     expect(text).not.toContain('Moved out of the inbox')
     // In Actions the report on the runner is gone after the job: the digest points to the run instead.
@@ -48,6 +55,7 @@ describe('when those still in the inbox alone exceed a channel cap', () => {
       rule: RULE,
       window: WINDOW,
       maxRows: 2,
+      reportPath: '/tmp/etd/report.json',
       timeZone: 'UTC',
       links: { run }
     })

@@ -156,7 +156,14 @@ describe('Webex, rendered as CommonMark', () => {
 
 describe('the digest, rendered as HTML', () => {
   it('shows the subject and sender as written', () => {
-    const { html } = buildDigest({ convictions: CONVICTIONS, rule: RULE, window: WINDOW, timeZone: 'UTC', maxRows: 10 })
+    const { html } = buildDigest({
+      convictions: CONVICTIONS,
+      rule: RULE,
+      window: WINDOW,
+      timeZone: 'UTC',
+      maxRows: 10,
+      reportPath: '/tmp/etd/report.json'
+    })
     const subjects = [...html.matchAll(/<div style="font-weight:600">(.*?)<\/div>/g)].map((m) => shown(m[1]))
     expect(subjects).toEqual([SUBJECT, SUBJECT])
     const senders = [...html.matchAll(/From:<\/span> (.*?)<\/div>/g)].map((m) => shown(m[1]))

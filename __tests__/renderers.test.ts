@@ -54,6 +54,7 @@ describe('the digest', () => {
       window: WINDOW,
       timeZone: ZONE,
       maxRows,
+      reportPath: '/tmp/etd/report.json',
       reportName: 'report.json'
     })
 
@@ -110,7 +111,14 @@ describe('the digest', () => {
   })
 
   it('says all clear when nothing is new', () => {
-    const empty = buildDigest({ convictions: [], rule: RULE, window: WINDOW, timeZone: ZONE, maxRows: 10 })
+    const empty = buildDigest({
+      convictions: [],
+      rule: RULE,
+      window: WINDOW,
+      timeZone: ZONE,
+      maxRows: 10,
+      reportPath: '/tmp/etd/report.json'
+    })
     expect(empty.subject).toBe('[ETD] All clear: no new convictions')
     expect(empty.text).toBe(
       'ETD verdict watch\nWindow 2026-11-27 11:00–12:00 Europe/Zurich\n\nAll clear: no new convictions in the watched mailboxes.\n'

@@ -30,6 +30,8 @@ export interface DigestInput {
   maxRows: number
   /** The attachment that lists every message, named where rows are left out; absent when not attached. */
   reportName?: string
+  /** The report's file, named when it is not attached and there is no run to point to (outside Actions). */
+  reportPath: string
   links?: DigestLinks
 }
 
@@ -61,7 +63,7 @@ const BADGE_COLORS: Record<string, string> = {
 function wholeList(input: DigestInput): string {
   if (input.reportName) return `the attached ${input.reportName} lists every message`
   if (input.links?.run) return `${runListsAll()}: ${input.links.run} (the report was too large to attach)`
-  return "the run's JSON report lists every message (it was too large to attach)"
+  return `the report at ${input.reportPath} lists every message (it was too large to attach)`
 }
 
 /** Counts only, never attacker text; those still in the inbox first, since someone must act on them. */

@@ -66,6 +66,7 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
     timeZone: batch.timeZone,
     maxRows: config.maxRows,
     reportName: batch.reportJson === undefined ? undefined : REPORT_NAME,
+    reportPath: batch.reportPath,
     links: batch.links
   })
   return {
