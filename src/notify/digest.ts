@@ -59,7 +59,7 @@ const BADGE_COLORS: Record<string, string> = {
   neutral: '#15803d'
 }
 
-/** Where every message is, when the digest leaves some out: the attachment, else the run's page. */
+/** Where every message is, when the digest leaves some out: the attachment, else the run's page, else (outside Actions) the file. */
 function wholeList(input: DigestInput): string {
   if (input.reportName) return `the attached ${input.reportName} lists every message`
   if (input.links?.run) return `${runListsAll()}: ${input.links.run} (the report was too large to attach)`

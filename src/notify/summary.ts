@@ -76,8 +76,8 @@ const DISPOSITION_TEXT: Record<Disposition, string> = {
 }
 
 /**
- * The summary stays on the run's page; the report on the runner goes with the job unless the workflow
- * keeps it, which the summary says where it names it.
+ * The summary is on the run's page; the report file it names goes with the runner unless the workflow
+ * uploads it, and the summary says so.
  */
 const reportNamed = (path: string) =>
   `the JSON report at ${path} lists every one (the report-path output; the runner deletes it after the job unless the workflow uploads it as an artifact)`
