@@ -34,13 +34,37 @@ const ids = (text: string) => [...text.matchAll(/Subject (\w+)/g)].map((m) => m[
 
 describe('when those still in the inbox alone exceed a channel cap', () => {
   it('the digest shows the first of them and says how many of them it left out', () => {
-    const { text } = buildDigest({ convictions: BATCH, rule: RULE, window: WINDOW, maxRows: 2, timeZone: 'UTC' })
+    const { text } = buildDigest({
+      convictions: BATCH,
+      rule: RULE,
+      window: WINDOW,
+      maxRows: 2,
+      timeZone: 'UTC',
+      reportPath: '/tmp/etd/report.json'
+    })
     expect(ids(text)).toEqual(['inbox0', 'inbox1'])
     expect(text).toContain('== Still in the inbox: 10 — act on these\n')
     expect(text).toContain(
-      "13 more rows not shown here (8 of them still in the inbox); the run's JSON report (too large to attach) lists every message."
+      '13 more rows not shown here (8 of them still in the inbox); the report at /tmp/etd/report.json lists every message (it was too large to attach).'
     )
     expect(text).not.toContain('Moved out of the inbox')
+    // In Actions the report on the runner is gone after the job: the digest points to the run instead.
+    const run = 'https://github.com/acme/watch/actions/runs/42'
+    const inActions = buildDigest({
+      convictions: BATCH,
+      rule: RULE,
+      window: WINDOW,
+      maxRows: 2,
+      reportPath: '/tmp/etd/report.json',
+      timeZone: 'UTC',
+      links: { run }
+    })
+    expect(inActions.text).toContain(
+      `13 more rows not shown here (8 of them still in the inbox); the workflow run lists every one (its summary, and the report among its artifacts): ${run} (the report was too large to attach).`
+    )
+    expect(inActions.html).toContain(
+      `; the workflow run lists every one (its summary, and the report among its artifacts): ${run} (the report`
+    )
   })
 
   it('the issue does the same within its body limit', () => {

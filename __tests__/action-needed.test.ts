@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { marked } from 'marked'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -138,18 +139,21 @@ describe('still in the inbox first, in every channel, through the real servers',
     leadsWithInbox(result.summary)
   })
 
-  it('each webhook format', () => {
+  it('each webhook format', async () => {
     const posted = new Map(receiver.received.map((p) => [p.path.split('/')[1], p.body]))
     expect([...posted.keys()].sort()).toEqual(['json', 'slack', 'teams', 'webex'])
-    for (const format of ['teams', 'webex', 'slack']) leadsWithInbox(JSON.stringify(posted.get(format)))
+    for (const format of ['teams', 'slack']) leadsWithInbox(JSON.stringify(posted.get(format)))
+    // Webex's markdown escapes the watch's own words too: read as rendered.
+    leadsWithInbox(await marked.parse((posted.get('webex') as { markdown: string }).markdown))
     const json = posted.get('json') as {
-      actionNeeded: { count: number; convictions: Array<{ subject: string }> }
-      convictions: Array<{ subject: string }>
+      totals: { inInbox: number }
+      convictions: Array<{ subject: string; inInbox: boolean }>
     }
-    expect(Object.keys(json)[0]).toBe('actionNeeded')
-    expect(json.actionNeeded.count).toBe(3)
-    expect(json.actionNeeded.convictions.map((c) => c.subject)).toEqual(IN_INBOX.map((id) => `Subject ${id}`))
-    expect(json.convictions.map((c) => c.subject)).toEqual(MOVED.map((id) => `Subject ${id}`))
+    expect(json.totals.inInbox).toBe(3)
+    expect(json.convictions.map((c) => [c.subject, c.inInbox])).toEqual([
+      ...IN_INBOX.map((id) => [`Subject ${id}`, true]),
+      ...MOVED.map((id) => [`Subject ${id}`, false])
+    ])
   })
 
   it('each owner notice, the truth in its subject and first line, with whom to ask and a Reply-To', () => {

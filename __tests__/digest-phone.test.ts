@@ -44,6 +44,7 @@ const digest = buildDigest({
   window: { start: T, end: T + 3_600_000 },
   timeZone: 'UTC',
   maxRows: 10,
+  reportPath: '/tmp/etd/report.json',
   links: { issue: ISSUE, run: RUN }
 })
 

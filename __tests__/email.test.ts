@@ -191,17 +191,13 @@ describe('the email digest over real SMTP', () => {
       expect(mail.subject).toBe('[ETD] 2 dangerous messages to you were stopped')
     }
     const entries = (owner: string) => notices.get(owner)!.text!.match(/^- Received .*$/gm)
-    expect(entries('ceo@example.com')).toEqual([
-      '- Received 2026-11-27 09:10 UTC from Billing Dept <billing@evil[.]example>',
-      '- Received 2026-11-27 09:30 UTC from Billing Dept <billing@evil[.]example>'
-    ])
-    expect(entries('cfo@example.com')).toEqual([
-      '- Received 2026-11-27 09:20 UTC from Billing Dept <billing@evil[.]example>',
-      '- Received 2026-11-27 09:30 UTC from Billing Dept <billing@evil[.]example>'
-    ])
+    expect(entries('ceo@example.com')).toEqual(['- Received 2026-11-27 09:10 UTC', '- Received 2026-11-27 09:30 UTC'])
+    expect(entries('cfo@example.com')).toEqual(['- Received 2026-11-27 09:20 UTC', '- Received 2026-11-27 09:30 UTC'])
     const ceo = notices.get('ceo@example.com')!.text!
+    // The sender and subject are the message's claims, said as such.
     expect(ceo).toContain(
-      '  Subject: Invoice m1\n  It was identified as a BEC threat and moved to quarantine automatically.'
+      '- Received 2026-11-27 09:10 UTC\n  The message said it came from: Billing Dept <billing@evil[.]example>\n' +
+        '  Its subject said: Invoice m1\n  It was identified as a BEC threat and moved to quarantine automatically.'
     )
     expect(ceo).not.toContain('Invoice m2')
   })

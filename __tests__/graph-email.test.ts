@@ -307,8 +307,20 @@ describe('Graph sendMail with an Entra app', () => {
     expect(outcome.description).toContain('without the JSON report')
     const { mail } = cloud.received[0]
     expect(mail.attachments).toHaveLength(0)
-    expect(mail.text).toMatch(/^The JSON report was left out: with it this email would be 4\.\d MB, over the 3\.0 MB/)
+    expect(mail.text).toMatch(
+      /^The JSON report was left out: with it this email would be 4\.\d MB, over the 3\.0 MB the email transport takes\. The report at \S+report\.json lists every conviction\.\n/
+    )
     expect(mail.html).toContain('The JSON report was left out')
+    // In Actions the report file goes with the runner: the note points to the run instead.
+    const run = 'https://github.com/acme/watch/actions/runs/42'
+    await deliverEmail(
+      graphConfig({ 'graph-client-secret': SECRET }),
+      { ...(await batch(matched, huge)), links: { run } },
+      await options()
+    )
+    expect(cloud.received[1].mail.text).toContain(
+      ` the email transport takes. Instead, the workflow run lists every conviction (its summary, and the report among its artifacts): ${run}.\n`
+    )
   })
 })
 

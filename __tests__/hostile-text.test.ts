@@ -115,6 +115,7 @@ describe('every channel shows every string from ETD cleaned', () => {
       window,
       timeZone: 'UTC',
       maxRows: 10,
+      reportPath: '/tmp/report.json',
       reportName: 'r.json'
     })
     const notices = buildOwnerNotices([message], rule, 'UTC')

@@ -31,7 +31,8 @@ function conviction(id: string, verdict: string, extra: Partial<Conviction> = {}
 describe('inertMarkdown', () => {
   it('defuses mentions, references, HTML and markdown', () => {
     expect(inertMarkdown(clean('@ceo @org/team #12 GH-7 <img src=x> [a](b) **x** | y'))).toBe(
-      '@\u200bceo @\u200borg/team \\#\u200b12 GH\u200b\\-7 &lt;img src=x&gt; \\[a\\]\\(b\\) \\*\\*x\\*\\* \\| y'
+      // A backslash escape shows the character itself; an entity would show as `&lt;` once its `&` is escaped.
+      '@\u200bceo @\u200borg/team \\#\u200b12 GH\u200b\\-7 \\<img src=x\\> \\[a\\]\\(b\\) \\*\\*x\\*\\* \\| y'
     )
   })
 })
@@ -166,9 +167,9 @@ describe('mailbox headings', () => {
 
   it('leave the attacker text of the rows inert beside them', async () => {
     const body = issue(['ceo@example.com'])
-    const row = body.split('\n').find((line) => line.startsWith('| 2026\\-11\\-27 10:00 UTC |'))
+    const row = body.split('\n').find((line) => line.startsWith('| 2026\\-11\\-27 10\\:00 UTC |'))
     expect(row).toBe(
-      '| 2026\\-11\\-27 10:00 UTC | @\u200badmin &lt;img src=x onerror=alert\\(1\\)&gt; &lt;&quot;\\[click\\]\\(hxxps://evil\\[\\.\\]example/x\\)&quot;@\u200bevil\\[\\.\\]example&gt; | \\`ceo@\u200bexample\\[\\.\\]com\\` @\u200badmin \\#\u200b1 | BEC |  | moved to quarantine automatically | `h-1` |'
+      '| 2026\\-11\\-27 10\\:00 UTC | @\u200badmin \\<img src=x onerror=alert\\(1\\)\\> \\<"\\[click\\]\\(hxxps\\://evil\\[\\.\\]example/x\\)"@\u200bevil\\[\\.\\]example\\> | \\`ceo@\u200bexample\\[\\.\\]com\\` @\u200badmin \\#\u200b1 | BEC |  | moved to quarantine automatically | `h-1` |'
     )
     const html = await marked.parse(body, { gfm: true })
     expect(html).not.toMatch(/<(img|a)[\s>]/)

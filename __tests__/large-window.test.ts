@@ -78,7 +78,7 @@ describe(`a window of ${MATCHES.toLocaleString('en-US')} matches`, () => {
     const shown = (result.summary.match(/<td>new<\/td><\/tr>/g) ?? []).length
     expect(shown).toBeGreaterThan(100)
     expect(result.summary).toContain(
-      `${(MATCHES - shown).toLocaleString('en-US')} more matched messages not shown here (of 24,000); the report at ${join(dir, 'etd-verdict-watch', 'report.json')} lists every one.`
+      `${(MATCHES - shown).toLocaleString('en-US')} more matched messages not shown here (of 24,000); the JSON report at ${join(dir, 'etd-verdict-watch', 'report.json')} lists every one (the report-path output; the runner deletes it after the job unless the workflow uploads it as an artifact).`
     )
   })
 
@@ -121,7 +121,7 @@ describe('the job summary at its worst', () => {
     })
     expect(Buffer.byteLength(summary)).toBeLessThan(1024 * 1024)
     expect(summary).toMatch(
-      /<p>[\d,]+ more matched messages not shown here \(of 5,000\); the report at \/runner\/report.json lists every one.<\/p>$/
+      /<p>[\d,]+ more matched messages not shown here \(of 5,000\); the JSON report at \/runner\/report.json lists every one \(the report-path output; the runner deletes it after the job unless the workflow uploads it as an artifact\).<\/p>$/
     )
   })
 })

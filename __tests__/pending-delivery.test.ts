@@ -151,13 +151,13 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
     expect(recipients()).toEqual(['soc@example.com', 'ceo@example.com', 'cto@example.com', 'cfo@example.com'])
     const cfo = smtp!.received[3].mail
     expect(cfo.subject).toBe('[ETD] 1 dangerous message to you was stopped')
-    expect(cfo.text).toContain('- Received 2026-11-27 09:30 UTC from Billing <billing@evil[.]example>')
     expect(cfo.text).toContain(
-      '  Subject: Invoice 4411 overdue\n  It was identified as a BEC threat and moved to quarantine automatically.'
+      '- Received 2026-11-27 09:30 UTC\n  The message said it came from: Billing <billing@evil[.]example>\n' +
+        '  Its subject said: Invoice 4411 overdue\n  It was identified as a BEC threat and moved to quarantine automatically.'
     )
     // Built as the first run built the others: the same shape as ceo's.
-    expect(cfo.text!.replace(/^.*(Received|Subject).*$/gm, '')).toBe(
-      ceoNotice.mail.text!.replace(/^.*(Received|Subject).*$/gm, '')
+    expect(cfo.text!.replace(/^.*(Received|subject said).*$/gm, '')).toBe(
+      ceoNotice.mail.text!.replace(/^.*(Received|subject said).*$/gm, '')
     )
     expect(warnings(second)).toEqual([])
     expect(second.summary).toContain('1 mailbox owner notice delivered')

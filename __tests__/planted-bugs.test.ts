@@ -163,6 +163,7 @@ describe('the digest counts what it left out still in the inbox from the whole b
       rule,
       window: { start: T - HOUR, end: T },
       timeZone: 'UTC',
+      reportPath: '/tmp/report.json',
       maxRows: 3
     })
     // 3 inbox rows shown of 70: 67 left out, 47 of them still in the inbox.

@@ -54,6 +54,7 @@ describe('the digest', () => {
       window: WINDOW,
       timeZone: ZONE,
       maxRows,
+      reportPath: '/tmp/etd/report.json',
       reportName: 'report.json'
     })
 
@@ -110,7 +111,14 @@ describe('the digest', () => {
   })
 
   it('says all clear when nothing is new', () => {
-    const empty = buildDigest({ convictions: [], rule: RULE, window: WINDOW, timeZone: ZONE, maxRows: 10 })
+    const empty = buildDigest({
+      convictions: [],
+      rule: RULE,
+      window: WINDOW,
+      timeZone: ZONE,
+      maxRows: 10,
+      reportPath: '/tmp/etd/report.json'
+    })
     expect(empty.subject).toBe('[ETD] All clear: no new convictions')
     expect(empty.text).toBe(
       'ETD verdict watch\nWindow 2026-11-27 11:00–12:00 Europe/Zurich\n\nAll clear: no new convictions in the watched mailboxes.\n'
@@ -129,10 +137,14 @@ describe('the owner notices', () => {
       [
         'Hello,',
         '',
+        'The sender and subject below are what each message said about itself: whoever sent it wrote them, not your security team.',
+        '',
         'Cisco Secure Email Threat Defense stopped a dangerous message addressed to you:',
         '',
-        '- Received 2026-11-27 11:20 Europe/Zurich from billing@evil[.]example',
-        '  Subject: Invoice <b>overdue</b> see hxxps://pay[.]evil[.]example/x',
+        '- Received 2026-11-27 11:20 Europe/Zurich',
+        // The attacker's words are marked as the message's claims, never stated as ours.
+        '  The message said it came from: billing@evil[.]example',
+        '  Its subject said: Invoice <b>overdue</b> see hxxps://pay[.]evil[.]example/x',
         '  It was identified as a phishing threat and moved to junk by an administrator.',
         '',
         'Do not reply to the sender, open its attachments or follow its links. If you were expecting one of these',
@@ -151,7 +163,9 @@ describe('the owner notices', () => {
     const notices = buildOwnerNotices([...many, nowhere], { ...RULE, mailboxes: [] }, 'UTC')
     expect(notices).toHaveLength(1)
     expect(notices[0].text.match(/^- Received /gm)).toHaveLength(25)
-    expect(notices[0].text).toContain('\n- Received 2026-11-27 10:24 UTC from Chief Executive')
+    expect(notices[0].text).toContain(
+      '\n- Received 2026-11-27 10:24 UTC\n  The message said it came from: Chief Executive <ceo@evil[.]example>\n'
+    )
     expect(notices[0].text).toContain('\n2 more messages not listed here.\n')
   })
 })

@@ -41,7 +41,14 @@ describe('look-ups keyed by ETD text never reach Object.prototype', () => {
       conviction(`v-${name}`, { verdict: name, remediation: { folder: 'quarantine', automatic: true } })
     ])
     const window = { start: T - 3_600_000, end: T }
-    const digest = buildDigest({ convictions: batch, rule: RULE, window, timeZone: 'UTC', maxRows: 100 })
+    const digest = buildDigest({
+      convictions: batch,
+      rule: RULE,
+      window,
+      timeZone: 'UTC',
+      maxRows: 100,
+      reportPath: '/tmp/report.json'
+    })
     const issue = buildIssue({ convictions: batch, rule: RULE, window, timeZone: 'UTC', notes: [] })
     const [notice] = buildOwnerNotices(batch, RULE, 'UTC')
     for (const text of [digest.text, digest.html, issue.body, notice.text]) {

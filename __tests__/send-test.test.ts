@@ -119,7 +119,7 @@ describe('send-test, against the simulator, an SMTP server, a GitHub API, webhoo
     expect(issues[0].title).toMatch(/^\[TEST\] ETD: 1 new conviction \(1 BEC\) /)
     // Escaped as markdown, as every subject is.
     expect(issues[0].body).toContain(
-      '| \\[TEST\\] A synthetic conviction from etd\\-verdict\\-watch send\\-test: no action needed |'
+      '| \\[TEST\\] A synthetic conviction from etd\\-verdict\\-watch send\\-test\\: no action needed |'
     )
     // The digest, sent after it, links to the issue and to the workflow run.
     const runUrl = 'https://github.com/acme/etd-watch/actions/runs/2'
@@ -131,12 +131,18 @@ describe('send-test, against the simulator, an SMTP server, a GitHub API, webhoo
 
     // Each webhook: one post with the [TEST] title and the conviction.
     const posts = receiver!.received.slice(before.posts)
-    expect(posts.map((p) => p.path)).toEqual(['/json/hook', '/slack/hook'])
-    const json = posts[0].body as { test?: boolean; convictions: Array<{ subject: string; mailboxes: string }> }
+    // Slack before the issue, which says what it did; the JSON data after it, which links to it.
+    expect(posts.map((p) => p.path)).toEqual(['/slack/hook', '/json/hook'])
+    const json = posts[1].body as {
+      test?: boolean
+      convictions: Array<{ subject: string }>
+      links: { issue: string | null }
+    }
+    expect(json.links.issue).toBe(issues[0].html_url)
     expect(json.test).toBe(true)
     expect(json.convictions).toHaveLength(1)
     expect(json.convictions[0].subject).toMatch(/^\[TEST\] A synthetic conviction/)
-    expect(JSON.stringify(posts[1].body)).toContain('[TEST] ETD verdict watch: 1 new conviction')
+    expect(JSON.stringify(posts[0].body)).toContain('[TEST] ETD verdict watch: 1 new conviction')
     expect(result.outputs.notified).toBe('true')
     expect(result.summary).toContain('Send test: the state was neither read nor saved.')
 

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import { marked } from 'marked'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -20,6 +22,11 @@ const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptiv
   AdaptiveCard: new () => { parse(json: unknown, context: unknown): void }
   SerializationContext: new () => { eventCount: number }
 }
+
+const jsonSchema = JSON.parse(
+  await readFile(new URL('../src/notify/webhook/json.schema.json', import.meta.url), 'utf8')
+) as object
+const validJson = new Ajv2020({ allErrors: true, validateFormats: false }).compile(jsonSchema)
 
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
 const SECRET_PATH = 'k3y-7f9c2d'
@@ -108,10 +115,10 @@ describe('webhooks through run()', () => {
       { markdown: string },
       { text: string; blocks: Array<{ text?: { text: string } }> },
       {
-        actionNeeded: { count: number; convictions: Array<{ actionNeeded: boolean }>; omitted: number }
-        totals: { total: number; actionNeeded: number }
-        omitted: number
-        convictions: Array<{ actionNeeded: boolean }>
+        totals: { convictions: number; inInbox: number }
+        omitted: { convictions: number; inInbox: number }
+        convictions: Array<{ inInbox: boolean }>
+        links: { run: string | null; issue: string | null }
       }
     ]
 
@@ -122,12 +129,14 @@ describe('webhooks through run()', () => {
     expect(told.length).toBeGreaterThan(50)
     expect(inInbox).toBeGreaterThan(0)
     expect(result.outputs['action-needed-count']).toBe(String(inInbox))
-    expect(json.totals).toMatchObject({ total: told.length, actionNeeded: inInbox })
-    expect(json.actionNeeded.count).toBe(inInbox)
-    expect(json.actionNeeded.convictions.length + json.convictions.length + json.omitted).toBe(told.length)
-    expect(json.actionNeeded.convictions.length + json.actionNeeded.omitted).toBe(inInbox)
-    expect(json.actionNeeded.convictions.every((c) => c.actionNeeded)).toBe(true)
-    expect(json.convictions.every((c) => !c.actionNeeded)).toBe(true)
+    expect(validJson(json) ? [] : validJson.errors).toEqual([])
+    expect(json.totals).toMatchObject({ convictions: told.length, inInbox })
+    expect(json.convictions.length + json.omitted.convictions).toBe(told.length)
+    const shownInInbox = json.convictions.filter((c) => c.inInbox).length
+    expect(shownInInbox + json.omitted.inInbox).toBe(inInbox)
+    expect(json.convictions.slice(0, shownInInbox).every((c) => c.inInbox)).toBe(true)
+    // The JSON webhook posts after the issue is opened, and links to it.
+    expect(json.links.issue).toBe(github!.issues[0].html_url)
 
     const context = new AdaptiveCards.SerializationContext()
     new AdaptiveCards.AdaptiveCard().parse(teams.attachments[0].content, context)
@@ -158,10 +167,11 @@ describe('webhooks through run()', () => {
     }
     const owners = smtp!.received.filter((r) => !r.envelopeTo.includes('soc@example.com'))
     expect(owners.some((r) => / still in your inbox — do not open/.test(r.mail.subject ?? ''))).toBe(true)
-    expect(webex.markdown.split('\n\n')[1]).toContain(lead)
+    expect(webex.markdown.split('\n\n')[1]).toContain(lead.replace(':', '\\:'))
     expect(slack.text).toContain(lead)
     // Hostile senders and subjects are in this traffic: none reaches a platform in its live syntax.
-    expect(webex.markdown).not.toMatch(/\]\(|<[a-z@!/]/i)
+    const webexHtml = await marked.parse(webex.markdown)
+    expect(webexHtml).not.toMatch(/<img|<a href="[^"]*evil/)
     for (const block of slack.blocks) expect(block.text?.text ?? '').not.toMatch(/[<>]/)
     expect(JSON.stringify(teams)).not.toMatch(/https?:\/\/[^"]*evil/)
     expect(unmasked(result.log)).not.toContain(SECRET_PATH)

@@ -10,6 +10,7 @@ import {
   leftOutCount,
   movedInMailbox,
   movedLine,
+  runListsAll,
   splitActionNeeded,
   toRow,
   totalsOf,
@@ -29,6 +30,8 @@ export interface DigestInput {
   maxRows: number
   /** The attachment that lists every message, named where rows are left out; absent when not attached. */
   reportName?: string
+  /** The report's file, named when it is not attached and there is no run to point to (outside Actions). */
+  reportPath: string
   links?: DigestLinks
 }
 
@@ -57,8 +60,12 @@ const BADGE_COLORS = new Map<string, string>([
   ['neutral', '#15803d']
 ])
 
-const reportPlace = (input: DigestInput) =>
-  input.reportName ? `the attached ${input.reportName}` : "the run's JSON report (too large to attach)"
+/** Where every message is, when the digest leaves some out: the attachment, else the run's page, else (outside Actions) the file. */
+function wholeList(input: DigestInput): string {
+  if (input.reportName) return `the attached ${input.reportName} lists every message`
+  if (input.links?.run) return `${runListsAll()}: ${input.links.run} (the report was too large to attach)`
+  return `the report at ${input.reportPath} lists every message (it was too large to attach)`
+}
 
 /** Counts only, never attacker text; those still in the inbox first, since someone must act on them. */
 function digestSubject(totals: BatchTotals): string {
@@ -162,9 +169,7 @@ function html(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut,
         `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${escapeHtml(batchHeadline(totals))} (${escapeHtml(verdictCounts(totals))}).</p>` +
         (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${escapeHtml(moved)}</h2>` : '') +
         sections.join('') +
-        (leftOut > 0
-          ? `<p>${escapeHtml(leftOutCount(leftOut, inboxLeftOut))}; ${escapeHtml(reportPlace(input))} lists every message.</p>`
-          : '')
+        (leftOut > 0 ? `<p>${escapeHtml(`${leftOutCount(leftOut, inboxLeftOut)}; ${wholeList(input)}`)}.</p>` : '')
   const links = linkLines(input.links)
     .map(([label, url]) => `${label}: <a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`)
     .join('<br>')
@@ -213,7 +218,7 @@ function text(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut,
     lines.push(`== ${label} (${count})`)
     textRows(lines, rows, false)
   }
-  if (leftOut > 0) lines.push(`${leftOutCount(leftOut, inboxLeftOut)}; ${reportPlace(input)} lists every message.`, '')
+  if (leftOut > 0) lines.push(`${leftOutCount(leftOut, inboxLeftOut)}; ${wholeList(input)}.`, '')
   return lines.join('\n')
 }
 

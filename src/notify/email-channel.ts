@@ -8,7 +8,7 @@ import { EmailError, renderEml, type EmailOptions, type Mail, type MailTransport
 import { openTransport } from './email/transport.js'
 import { buildOwnerNotices, type OwnerNotice } from './owner-notice.js'
 import type { SearchWindow } from '../window/plan.js'
-import { emptyTotals, type BatchTotals } from './rows.js'
+import { emptyTotals, runListsAll, type BatchTotals } from './rows.js'
 import { clean } from '../etd/clean.js'
 import {
   isPlainAddress,
@@ -73,6 +73,7 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
     timeZone: batch.timeZone,
     maxRows: config.maxRows,
     reportName: batch.reportJson === undefined ? undefined : REPORT_NAME,
+    reportPath: batch.reportPath,
     links: batch.links
   })
   return {
@@ -194,8 +195,7 @@ const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`
 
 /**
  * The digest as MIME, within the transport's size limit: over it, the digest is rendered again without
- * the JSON report and with a note saying so (the report stays at report-path); rows are capped at
- * 200.
+ * the JSON report and with a note saying where every conviction is; rows are capped at 200.
  */
 async function fitted(
   config: EmailConfig,
@@ -205,7 +205,11 @@ async function fitted(
   const rendered = await renderEml(config.from, digestMail(config, batch), 'windows')
   const limit = transport.maxMimeBytes
   if (limit === undefined || rendered.eml.length <= limit) return { mail: rendered }
-  const note = `The JSON report was left out: with it this email would be ${megabytes(rendered.eml.length)}, over the ${megabytes(limit)} the email transport takes. It is kept as the run's report file.`
+  // The report file goes with the runner: the run's page is what outlives the job.
+  const where = batch.links?.run
+    ? `Instead, ${runListsAll('every conviction')}: ${batch.links.run}.`
+    : `The report at ${batch.reportPath} lists every conviction.`
+  const note = `The JSON report was left out: with it this email would be ${megabytes(rendered.eml.length)}, over the ${megabytes(limit)} the email transport takes. ${where}`
   const digest = digestMail(config, { ...batch, reportJson: undefined })
   const trimmed = await renderEml(
     config.from,

@@ -12,6 +12,7 @@ import {
   leftOutCount,
   movedInMailbox,
   movedLine,
+  runListsAll,
   splitActionNeeded,
   toRow,
   totalsOf,
@@ -136,7 +137,10 @@ export function buildIssue(input: IssueInput): IssueContent {
   const inboxLeftOut = totals.actionNeeded - inboxShown
   const omitted = inboxLeftOut + restRows - shown
   if (omitted > 0) {
-    body += `\n> ${leftOutCount(omitted, inboxLeftOut)}: they did not fit in this issue (GitHub's limit is ${maxLength} characters); the JSON report of the run lists all ${totals.total} convictions.\n`
+    const where = input.runUrl
+      ? `${runListsAll(`all ${totals.total} convictions`)}: ${input.runUrl}`
+      : `the run's JSON report lists all ${totals.total} convictions`
+    body += `\n> ${leftOutCount(omitted, inboxLeftOut)}: they did not fit in this issue (GitHub's limit is ${maxLength} characters); ${where}.\n`
   }
   return { title: `${input.test ? '[TEST] ' : ''}${issueTitle(totals, input.window, input.timeZone)}`, body, omitted }
 }

@@ -1,20 +1,33 @@
 import type { Clean } from '../etd/clean.js'
-import { escapeHtml } from './escape.js'
 
 const ZWSP = '\u200b'
 
 /**
- * Makes attacker text inert in GitHub markdown: no HTML, no markdown syntax (links, images, emphasis,
- * table breaks), no @mentions that ping people or teams, no #123 or GH-123 cross-references. The text
- * must be cleaned first (one line, URLs defanged): see clean.ts.
+ * Breaks what GitHub finds in rendered text, where no escape reaches: @mentions (an `@` that starts a
+ * word), #123 and GH-123 references, and :emoji: codes. A zero-width space shows nothing. For attacker
+ * text in markdown and in the HTML that GitHub renders (the job summary).
  */
-export function inertMarkdown(text: Clean): string {
-  // References are found in the rendered text, so they are broken before escaping adds backslashes.
-  const unreferenced = text
-    .replace(/@/g, `@${ZWSP}`)
+export function unreferenced(text: string): string {
+  return text
+    .replace(/(?<![\p{L}\p{N}_])@/gu, `@${ZWSP}`)
     .replace(/#(?=\d)/g, `#${ZWSP}`)
     .replace(/\bGH-(?=\d)/gi, (m) => `${m.slice(0, 2)}${ZWSP}-`)
-  return escapeHtml(unreferenced).replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`)
+    .replace(/:(?=[\w+-]+:)/g, `:${ZWSP}`)
+}
+
+/**
+ * Makes attacker text inert in CommonMark/GFM (the issue, Webex), and shows it as written: every
+ * character that could start markup, a link, an autolink (`<`, `:` of a scheme, `www.`), HTML or an entity
+ * (`&`) is backslash-escaped, which renders as the character itself. No HTML entity is used: inside
+ * markdown an escaped entity shows as `&#39;`. The text must be cleaned first (one line, URLs defanged):
+ * see clean.ts.
+ */
+export function inertMarkdown(text: Clean): string {
+  // References are found in the rendered text, so they are broken before escaping adds backslashes; every
+  // `@`, since GFM links an e-mail address in text too.
+  return unreferenced(text)
+    .replace(/@(?!\u200b)/g, `@${ZWSP}`)
+    .replace(/[\\`*_{}[\]()<>&#+\-.!|~:]/g, (c) => `\\${c}`)
 }
 
 /**

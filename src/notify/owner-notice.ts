@@ -46,11 +46,19 @@ function inboxWarning(inInbox: number): { subject: string; first: string } {
   }
 }
 
+/**
+ * Said before any list: the sender and subject are the attacker's words, which a notice from the
+ * security team must not seem to vouch for.
+ */
+export const CLAIMED =
+  'The sender and subject below are what each message said about itself: whoever sent it wrote them, not your security team.'
+
 /** The rows, and a count of those of `of` that are not among them. */
 function listRows(lines: string[], rows: Row[], of: number, where = ''): void {
   for (const r of rows) {
-    lines.push(`- Received ${r.received} from ${r.sender}`)
-    lines.push(`  Subject: ${r.subject}`)
+    lines.push(`- Received ${r.received}`)
+    lines.push(`  The message said it came from: ${r.sender}`)
+    lines.push(`  Its subject said: ${r.subject}`)
     lines.push(`  It was ${sentence(r.verdict, r.remediation)}.`)
     lines.push('')
   }
@@ -89,7 +97,7 @@ export function buildOwnerNotices(
       if (inInbox > 0) {
         const warning = inboxWarning(inInbox)
         subject = warning.subject
-        lines.push(warning.first, whomToAsk(options), '', `Still in your inbox (${count(inInbox)}):`, '')
+        lines.push(warning.first, whomToAsk(options), '', CLAIMED, '', `Still in your inbox (${count(inInbox)}):`, '')
         listRows(
           lines,
           rows.filter((r) => r.actionNeeded),
@@ -101,7 +109,7 @@ export function buildOwnerNotices(
           listRows(lines, movedRows, total - inInbox)
         }
       } else {
-        lines.push('Hello,', '', stopped(total, false), '')
+        lines.push('Hello,', '', CLAIMED, '', stopped(total, false), '')
         listRows(lines, movedRows, total)
       }
       lines.push(

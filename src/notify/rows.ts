@@ -225,6 +225,13 @@ export const movedLine = (totals: BatchTotals) =>
 export const movedInMailbox = (totals: BatchTotals, mailbox: string) =>
   (totals.mailboxes.get(mailbox) ?? 0) - (totals.mailboxesActionNeeded.get(mailbox) ?? 0)
 
+/**
+ * Where a message that leaves rows out sends the reader: the run's page outlives the job, and the
+ * report file on the runner does not (the workflow keeps it as an artifact).
+ */
+export const runListsAll = (what = 'every one') =>
+  `the workflow run lists ${what} (its summary, and the report among its artifacts)`
+
 /** `12 more rows not shown here (3 of them still in the inbox)`: what a channel left out, the urgent named. */
 export function leftOutCount(leftOut: number, inboxLeftOut: number, one = 'more row'): string {
   return `${plural(leftOut, one)} not shown here${inboxLeftOut > 0 ? ` (${count(inboxLeftOut)} of them still in the inbox)` : ''}`

@@ -5,6 +5,7 @@ import { isTold, type Disposition } from '../state/dedupe.js'
 import type { Batch } from './batch.js'
 import { batchCharts } from './chart.js'
 import { escapeHtml } from './escape.js'
+import { unreferenced } from './markdown.js'
 import type { SearchWindow } from '../window/plan.js'
 import { count, formatWindow, plural } from './format.js'
 import { actionNeededLine, splitActionNeeded, toRow, verdictNote, type Row } from './rows.js'
@@ -75,6 +76,13 @@ const DISPOSITION_TEXT: Record<Disposition, string> = {
 }
 
 /**
+ * The summary is on the run's page; the report file it names goes with the runner unless the workflow
+ * uploads it, and the summary says so.
+ */
+const reportNamed = (path: string) =>
+  `the JSON report at ${path} lists every one (the report-path output; the runner deletes it after the job unless the workflow uploads it as an artifact)`
+
+/**
  * Escaped, and on one line: GitHub's markdown ends an HTML block at a blank line, after which the rest
  * would render as markdown. Message values are one line already (clean.ts); notes may not be.
  */
@@ -91,7 +99,7 @@ const byCount = (counts: Iterable<[string, number]>) =>
 
 /** Counts keyed by ETD's own strings (mailboxes, verdicts), cleaned for display. */
 const cleanKeys = (counts: Map<string, number>): Array<[string, number]> =>
-  [...counts].map(([key, n]) => [clean(key), n])
+  [...counts].map(([key, n]) => [unreferenced(clean(key)), n])
 
 /**
  * The job summary: HTML in which every string from a message is escaped, under GitHub's 1 MiB at any
@@ -116,15 +124,10 @@ export function renderSummary(input: SummaryInput): string {
   }
   if (matched.total === 0) return [...lines, '<p>Nothing matched.</p>'].join('\n')
   const head = ['Received', 'Mailboxes', 'From', 'Subject', 'Verdict', 'Techniques', 'Remediation', 'Status']
+  // GitHub links @mentions and #123 in HTML text too: ETD's values get theirs broken.
   const cellsOf = (r: Row, disposition: Disposition) =>
     cells('td', [
-      r.received,
-      r.mailboxes,
-      r.sender,
-      r.subject,
-      verdictNote(r),
-      r.techniques,
-      r.remediation,
+      ...[r.received, r.mailboxes, r.sender, r.subject, verdictNote(r), r.techniques, r.remediation].map(unreferenced),
       DISPOSITION_TEXT[disposition]
     ])
   const told =
@@ -151,7 +154,7 @@ export function renderSummary(input: SummaryInput): string {
     lines.push(`<h3>${inline(action)}</h3>`, `<table><tr>${cells('th', head)}</tr>${rows.join('')}</table>`)
     if (rows.length < batch.totals.actionNeeded) {
       lines.push(
-        `<p>${inline(`${plural(batch.totals.actionNeeded - rows.length, 'more')} still in the inbox not shown here; the report at ${input.reportPath} lists every one.`)}</p>`
+        `<p>${inline(`${plural(batch.totals.actionNeeded - rows.length, 'more')} still in the inbox not shown here; ${reportNamed(input.reportPath)}.`)}</p>`
       )
     }
   }
@@ -169,7 +172,7 @@ export function renderSummary(input: SummaryInput): string {
   lines.push(`<table><tr>${cells('th', head)}</tr>${rows.join('')}</table>`)
   if (shown < matched.total) {
     lines.push(
-      `<p>${inline(`${plural(matched.total - shown, 'more matched message')} not shown here (of ${count(matched.total)}); the report at ${input.reportPath} lists every one.`)}</p>`
+      `<p>${inline(`${plural(matched.total - shown, 'more matched message')} not shown here (of ${count(matched.total)}); ${reportNamed(input.reportPath)}.`)}</p>`
     )
   }
   // Markdown after the HTML, past the blank line that ends it: counts and sanitised labels only.

@@ -1,7 +1,7 @@
 import type { Conviction } from '../../etd/types.js'
 import type { SearchWindow } from '../../window/plan.js'
 import { batchHeadline, formatWindow } from '../format.js'
-import { actionFirst, leftOutCount, toRow, type BatchTotals, type Row } from '../rows.js'
+import { actionFirst, leftOutCount, runListsAll, toRow, type BatchTotals, type Row } from '../rows.js'
 
 /** What every webhook renderer is given: pure data, so that each renders without a server. */
 export interface WebhookBatch {
@@ -10,9 +10,12 @@ export interface WebhookBatch {
   totals: BatchTotals
   window: SearchWindow
   timeZone: string
+  /** The report's file, named only outside Actions, where no job deletes it. */
   reportPath: string
-  /** This workflow run, where the summary lists every conviction; absent outside Actions. */
+  /** This workflow run, whose summary and report artifact list every conviction; absent outside Actions. */
   runUrl?: string
+  /** The issue opened (or found) for this batch, when the issue channel went first. */
+  issueUrl?: string
   /** send-test: the title says [TEST]. */
   test?: boolean
 }
@@ -53,13 +56,22 @@ function shown(rows: Row[], totals: BatchTotals): Shown {
   }
 }
 
-/** Where the convictions left out are: the run's page when there is one, else the report on the runner. */
-export function leftOutLine({ omitted, inboxOmitted }: Shown, batch: WebhookBatch): string | undefined {
+/** What a payload says of the convictions it left out, and the run's page, which each platform links its own way. */
+export interface LeftOut {
+  text: string
+  runUrl?: string
+}
+
+/**
+ * Where the convictions left out are: the run's page (its summary, and the report when the workflow keeps
+ * it as an artifact), which outlives the job; outside Actions, the report's file, which nothing deletes.
+ */
+export function leftOut({ omitted, inboxOmitted }: Shown, batch: WebhookBatch): LeftOut | undefined {
   if (omitted === 0) return undefined
-  const where = batch.runUrl
-    ? `the run's summary and report list every one: ${batch.runUrl}`
-    : `the report at ${batch.reportPath} lists every one`
-  return `${leftOutCount(omitted, inboxOmitted, 'more conviction')}; ${where}`
+  const count = leftOutCount(omitted, inboxOmitted, 'more conviction')
+  return batch.runUrl
+    ? { text: `${count}; ${runListsAll()}`, runUrl: batch.runUrl }
+    : { text: `${count}; the report at ${batch.reportPath} lists every one` }
 }
 
 /** The largest `k` in 0..n for which `fits(k)` holds, `fits` holding for all k up to some point. */

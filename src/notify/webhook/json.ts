@@ -1,39 +1,151 @@
-import { clean } from '../../etd/clean.js'
-import { jsonBytes, renderFitting, type Rendered, type Shown, type WebhookBatch } from './content.js'
+import { parseEtdTime } from '../../etd/message.js'
+import type { Conviction } from '../../etd/types.js'
+import { actionFirst, needsAction } from '../rows.js'
+import { jsonBytes, largestFitting, type Rendered, type WebhookBatch } from './content.js'
+
+/**
+ * The JSON platform is data for machines (a SOAR, a ticketing system): its shape is the JSON Schema in
+ * json.schema.json beside this file, whose version is `schemaVersion`. An added field keeps the version;
+ * a removed or changed one raises it.
+ */
+export const JSON_SCHEMA_VERSION = 1
 
 /** A SOAR or ticketing system takes a large body, but not an unbounded one. */
 export const MAX_JSON_PAYLOAD_BYTES = 1024 * 1024
+/** Each string from ETD is clipped at this many characters (code points); `truncated` names it. */
+export const MAX_JSON_TEXT_CHARS = 1000
+/** Each list of a conviction (recipients, mailboxes, techniques, URLs) keeps at most this many items. */
+export const MAX_JSON_LIST_ITEMS = 100
 
-const cleanCounts = (counts: Map<string, number>) => Object.fromEntries([...counts].map(([key, n]) => [clean(key), n]))
+const SOURCE = 'etd-verdict-watch'
+
+// Data is not display: no defanging, no formatting, no escaping (the consumer renders it). Only what no
+// consumer wants is taken out: control characters (a line break becomes a space), the bidirectional
+// controls that reorder text on screen, and lone surrogates, which are not text.
+const CONTROLS = /\p{Cc}+/gu
+const UNWANTED = /[\p{Bidi_Control}\p{Cs}]/gu
+
+/** ETD's text as data: cleaned of controls, clipped; and whether it was cut. */
+function dataText(value: string): [string, boolean] {
+  const chars = [...value.replace(CONTROLS, ' ').replace(UNWANTED, '')]
+  return chars.length <= MAX_JSON_TEXT_CHARS
+    ? [chars.join(''), false]
+    : [chars.slice(0, MAX_JSON_TEXT_CHARS).join(''), true]
+}
+
+/** A conviction's strings as data, what was cut named by pointer. */
+class Fields {
+  /** JSON Pointers (RFC 6901), relative to the conviction, of each string or list that was cut. */
+  readonly truncated: string[] = []
+
+  text(value: string, pointer: string): string {
+    const [text, cut] = dataText(value)
+    if (cut) this.truncated.push(pointer)
+    return text
+  }
+
+  optional(value: string | undefined, pointer: string): string | null {
+    return value ? this.text(value, pointer) : null
+  }
+
+  list<T, R>(values: readonly T[], pointer: string, each: (value: T, pointer: string) => R): R[] {
+    if (values.length > MAX_JSON_LIST_ITEMS) this.truncated.push(pointer)
+    return values.slice(0, MAX_JSON_LIST_ITEMS).map((value, i) => each(value, `${pointer}/${i}`))
+  }
+
+  texts(values: readonly string[], pointer: string): string[] {
+    return this.list(values, pointer, (value, at) => this.text(value, at))
+  }
+}
+
+/** ETD's times, ISO-8601 UTC to the millisecond; `null` for one ETD did not give. */
+function isoTime(value: string | undefined): string | null {
+  const millis = parseEtdTime(value)
+  return millis === undefined ? null : new Date(millis).toISOString()
+}
+
+/** The links ETD names under a URL technique (`Malicious URL`), once each. */
+const techniqueUrls = (c: Conviction) => [
+  ...new Set(c.techniques.filter((t) => /\burl\b/i.test(t.type) && t.description).map((t) => t.description!))
+]
+
+function convictionData(c: Conviction) {
+  const f = new Fields()
+  const data = {
+    id: f.text(c.id, '/id'),
+    internetMessageId: f.optional(c.internetMessageId, '/internetMessageId'),
+    receivedAt: isoTime(c.receivedAt),
+    verdict: f.text(c.verdict, '/verdict'),
+    previousVerdict: f.optional(c.previousVerdict, '/previousVerdict'),
+    verdictAt: isoTime(c.verdictAt),
+    retro: c.retro,
+    manual: c.manual,
+    inInbox: needsAction(c),
+    folder: f.optional(c.remediation?.folder, '/folder'),
+    automatic: c.remediation?.automatic ?? null,
+    subject: f.text(c.subject, '/subject'),
+    sender: { name: f.optional(c.senderName, '/sender/name'), address: f.text(c.fromAddress, '/sender/address') },
+    recipients: f.texts(c.toAddresses, '/recipients'),
+    mailboxes: f.texts(c.mailboxes, '/mailboxes'),
+    techniques: f.list(c.techniques, '/techniques', (t, at) => ({
+      type: f.text(t.type, `${at}/type`),
+      severity: f.optional(t.severity, `${at}/severity`),
+      description: f.optional(t.description, `${at}/description`)
+    })),
+    urls: f.texts(techniqueUrls(c), '/urls')
+  }
+  return { ...data, truncated: f.truncated }
+}
+
+type ConvictionData = ReturnType<typeof convictionData>
+
+/** Most first; as a list, since an object keyed by ETD's strings could be given `__proto__`. */
+const counted = (counts: Map<string, number>) => [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
 
 /**
- * The batch as plain data: those still in the inbox first (`actionNeeded`: how many, the ones that fit,
- * how many of them were left out), then counts of all of it, the other convictions that fit, and how
- * many convictions were left out in all. Values are the cleaned ones every channel shows; the report keeps
- * the raw.
+ * The batch as data (schema json.schema.json): those still in the inbox first, each conviction with ETD's
+ * values as ETD gave them; counts of all of the batch; how many convictions did not fit in 1 MiB; links to
+ * the issue and the run, where every conviction is listed.
  */
 export function renderJson(batch: WebhookBatch): Rendered {
   const { totals } = batch
-  return renderFitting(
-    batch,
-    (shown: Shown) => ({
-      actionNeeded: { count: totals.actionNeeded, convictions: shown.inbox, omitted: shown.inboxOmitted },
-      source: 'etd-verdict-watch',
-      window: { start: new Date(batch.window.start).toISOString(), end: new Date(batch.window.end).toISOString() },
-      totals: {
-        total: totals.total,
-        changes: totals.changes,
-        actionNeeded: totals.actionNeeded,
-        verdicts: cleanCounts(totals.verdicts),
-        mailboxes: cleanCounts(totals.mailboxes)
-      },
-      convictions: shown.moved,
-      omitted: shown.omitted,
-      ...(batch.test ? { test: true } : {}),
-      runUrl: batch.runUrl ?? null,
-      reportPath: batch.reportPath
-    }),
-    jsonBytes,
-    MAX_JSON_PAYLOAD_BYTES
-  )
+  const all = actionFirst(batch.convictions).map(convictionData)
+  const payload = (shown: ConvictionData[]) => ({
+    schemaVersion: JSON_SCHEMA_VERSION,
+    source: SOURCE,
+    event: 'convictions',
+    test: batch.test === true,
+    window: { start: new Date(batch.window.start).toISOString(), end: new Date(batch.window.end).toISOString() },
+    totals: {
+      convictions: totals.total,
+      verdictChanges: totals.changes,
+      inInbox: totals.actionNeeded,
+      // The totals count verdicts by label, and a label is its verdict with BEC in capitals.
+      verdicts: counted(totals.verdicts).map(([label, count]) => ({
+        verdict: dataText(label.toLowerCase())[0],
+        count
+      })),
+      mailboxes: counted(totals.mailboxes).map(([mailbox, count]) => ({
+        mailbox: dataText(mailbox)[0],
+        count,
+        inInbox: totals.mailboxesActionNeeded.get(mailbox) ?? 0
+      }))
+    },
+    convictions: shown,
+    omitted: {
+      convictions: totals.total - shown.length,
+      inInbox: totals.actionNeeded - shown.filter((c) => c.inInbox).length
+    },
+    links: { run: batch.runUrl ?? null, issue: batch.issueUrl ?? null }
+  })
+  const k = largestFitting(all.length, (n) => jsonBytes(payload(all.slice(0, n))) <= MAX_JSON_PAYLOAD_BYTES)
+  return { payload: payload(all.slice(0, k)), omitted: totals.total - k }
 }
+
+/** One line of the watch's own (the daily heartbeat), in the same schema. */
+export const jsonLine = (text: string) => ({
+  schemaVersion: JSON_SCHEMA_VERSION,
+  source: SOURCE,
+  event: 'heartbeat',
+  text
+})

@@ -1,6 +1,7 @@
 import type { Clean } from '../../etd/clean.js'
 import type { WebhookFormat } from '../../config/webhook.js'
 import { inertMarkdown } from '../markdown.js'
+import { jsonLine } from './json.js'
 import { inertSlack } from './slack.js'
 import { ADAPTIVE_CARD_VERSION } from './teams.js'
 
@@ -23,5 +24,5 @@ export const LINE_RENDERERS: Record<WebhookFormat, (text: string) => unknown> = 
   }),
   webex: (text) => ({ markdown: inertMarkdown(text as Clean) }),
   slack: (text) => ({ text: inertSlack(text) }),
-  json: (text) => ({ source: 'etd-verdict-watch', event: 'heartbeat', text })
+  json: jsonLine
 }

@@ -1,14 +1,5 @@
-import type { Clean } from '../../etd/clean.js'
 import { actionNeededLine, movedLine, verdictNote, type Row } from '../rows.js'
-import {
-  leftOutLine,
-  renderFitting,
-  title,
-  windowLine,
-  type Rendered,
-  type Shown,
-  type WebhookBatch
-} from './content.js'
+import { leftOut, renderFitting, title, windowLine, type Rendered, type Shown, type WebhookBatch } from './content.js'
 
 /** Slack's limits: blocks per message, characters per section text, characters of a header. */
 export const MAX_SLACK_BLOCKS = 50
@@ -16,9 +7,10 @@ export const MAX_SLACK_SECTION_TEXT = 3000
 export const MAX_SLACK_HEADER_TEXT = 150
 
 /**
- * Slack reads `<…>` as links, mentions (`<@U123>`) and broadcasts (`<!channel>`, `<!here>`), and `&` as
- * an entity: escaped, all of it is shown as typed. `@channel` written out pings nobody from a webhook,
- * and a zero-width space after `@` keeps it so.
+ * Our own words in mrkdwn: Slack reads `<…>` as links, mentions (`<@U123>`) and broadcasts
+ * (`<!channel>`), and `&` as an entity: escaped, they are shown as typed. `@channel` written out pings
+ * nobody from a webhook, and a zero-width space after `@` keeps it so. mrkdwn has no escape for `*`, `_`,
+ * `~` or a backtick: attacker text never goes into it (see `plain`).
  */
 export function inertSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/@/g, '@\u200b')
@@ -36,23 +28,35 @@ export function clip(text: string, max: number): string {
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: clip(text, MAX_SLACK_SECTION_TEXT) })
 
-function rowSection(row: Row) {
-  const mark = row.actionNeeded ? ':warning: ' : ''
-  const v = (value: Clean) => inertSlack(value)
+/**
+ * A rich_text `text` element: Slack shows it as given, reading no mrkdwn, link, mention or entity in it
+ * (those are elements of their own), as Teams does a TextRun. Attacker text goes only here.
+ */
+const plain = (text: string, bold = false) => ({ type: 'text', text, ...(bold ? { style: { bold: true } } : {}) })
+
+function rowBlock(row: Row) {
   return {
-    type: 'section',
-    text: mrkdwn(
-      `${mark}*${v(verdictNote(row))}* · ${v(row.received)} · ${v(row.mailboxes)}\n` +
-        `From ${v(row.sender)}: ${v(row.subject)}\n` +
-        `${v(row.techniques)}${row.techniques ? '; ' : ''}ETD: ${v(row.remediation)}; message ${v(row.id)}`
-    )
+    type: 'rich_text',
+    elements: [
+      {
+        type: 'rich_text_section',
+        elements: [
+          ...(row.actionNeeded ? [{ type: 'emoji', name: 'warning' }, plain(' ')] : []),
+          plain(verdictNote(row), true),
+          plain(
+            ` · ${row.received} · ${row.mailboxes}\nFrom ${row.sender}: ${row.subject}\n` +
+              `${row.techniques}${row.techniques ? '; ' : ''}ETD: ${row.remediation}; message ${row.id}`
+          )
+        ]
+      }
+    ]
   }
 }
 
 function message(batch: WebhookBatch, shown: Shown) {
   const action = actionNeededLine(batch.totals)
   const moved = movedLine(batch.totals)
-  const leftOut = leftOutLine(shown, batch)
+  const rest = leftOut(shown, batch)
   const heading = title(batch.totals, batch.test)
   return {
     text: inertSlack(action ? `${heading} (${action})` : heading),
@@ -60,10 +64,18 @@ function message(batch: WebhookBatch, shown: Shown) {
       { type: 'header', text: { type: 'plain_text', text: clip(heading, MAX_SLACK_HEADER_TEXT) } },
       { type: 'context', elements: [mrkdwn(inertSlack(windowLine(batch)))] },
       ...(action ? [{ type: 'section', text: mrkdwn(`:warning: *${inertSlack(action)}*`) }] : []),
-      ...shown.inbox.map(rowSection),
+      ...shown.inbox.map(rowBlock),
       ...(moved && shown.moved.length > 0 ? [{ type: 'section', text: mrkdwn(`*${inertSlack(moved)}*`) }] : []),
-      ...shown.moved.map(rowSection),
-      ...(leftOut ? [{ type: 'context', elements: [mrkdwn(inertSlack(leftOut))] }] : [])
+      ...shown.moved.map(rowBlock),
+      // The run's URL is ours: a Slack link.
+      ...(rest
+        ? [
+            {
+              type: 'context',
+              elements: [mrkdwn(`${inertSlack(rest.text)}${rest.runUrl ? `: <${rest.runUrl}>` : ''}`)]
+            }
+          ]
+        : [])
     ]
   }
 }

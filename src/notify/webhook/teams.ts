@@ -2,7 +2,7 @@ import type { Clean } from '../../etd/clean.js'
 import { actionNeededLine, movedLine, verdictNote, type Row } from '../rows.js'
 import {
   jsonBytes,
-  leftOutLine,
+  leftOut,
   renderFitting,
   title,
   windowLine,
@@ -52,7 +52,7 @@ function rowContainer(row: Row) {
 function card(batch: WebhookBatch, shown: Shown) {
   const action = actionNeededLine(batch.totals)
   const moved = movedLine(batch.totals)
-  const leftOut = leftOutLine(shown, batch)
+  const rest = leftOut(shown, batch)
   return {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
@@ -65,7 +65,15 @@ function card(batch: WebhookBatch, shown: Shown) {
       ...shown.inbox.map(rowContainer),
       ...(moved && shown.moved.length > 0 ? [{ type: 'TextBlock', text: moved, weight: 'Bolder', wrap: true }] : []),
       ...shown.moved.map(rowContainer),
-      ...(leftOut ? [{ type: 'RichTextBlock', separator: true, inlines: [run(leftOut, { isSubtle: true })] }] : [])
+      ...(rest
+        ? [
+            {
+              type: 'RichTextBlock',
+              separator: true,
+              inlines: [run(rest.runUrl ? `${rest.text}: ${rest.runUrl}` : rest.text, { isSubtle: true })]
+            }
+          ]
+        : [])
     ],
     ...(batch.runUrl ? { actions: [{ type: 'Action.OpenUrl', title: 'Open the run', url: batch.runUrl }] } : {})
   }

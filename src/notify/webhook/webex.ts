@@ -2,7 +2,7 @@ import type { Clean } from '../../etd/clean.js'
 import { inertMarkdown } from '../markdown.js'
 import { actionNeededLine, movedLine, verdictNote, type Row } from '../rows.js'
 import {
-  leftOutLine,
+  leftOut,
   renderFitting,
   title,
   utf8Bytes,
@@ -15,7 +15,7 @@ import {
 /** Webex refuses a message whose markdown is longer than this many bytes. */
 export const MAX_WEBEX_MARKDOWN_BYTES = 7439
 
-/** Our own words can hold a path or a URL with markdown characters: they are escaped like attacker text. */
+/** Our own words can hold a path or a time zone with markdown characters: they are escaped like attacker text. */
 const words = (text: string) => inertMarkdown(text as Clean)
 
 function rowLine(row: Row): string {
@@ -30,14 +30,15 @@ function rowLine(row: Row): string {
 function markdown(batch: WebhookBatch, shown: Shown): string {
   const action = actionNeededLine(batch.totals)
   const moved = movedLine(batch.totals)
-  const leftOut = leftOutLine(shown, batch)
+  const rest = leftOut(shown, batch)
   return [
     `**${words(title(batch.totals, batch.test))}**  \n${words(windowLine(batch))}`,
     ...(action ? [`**⚠️ ${words(action)}**`] : []),
     ...(shown.inbox.length > 0 ? [shown.inbox.map(rowLine).join('\n')] : []),
     ...(moved && shown.moved.length > 0 ? [`**${words(moved)}**`] : []),
     ...(shown.moved.length > 0 ? [shown.moved.map(rowLine).join('\n')] : []),
-    ...(leftOut ? [words(leftOut)] : [])
+    // The run's URL is ours: a CommonMark autolink.
+    ...(rest ? [`${words(rest.text)}${rest.runUrl ? `: <${rest.runUrl}>` : ''}`] : [])
   ].join('\n\n')
 }
 
