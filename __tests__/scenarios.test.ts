@@ -218,7 +218,7 @@ describe('several runs in a row, state in a file', () => {
     const result = await runAt(T0)
     expect(result.log).toContain(
       `::warning::No state restored: the state from ${join(dir, 'state.json')} was ignored because its horizon ` +
-        '2027-01-01T00:00:00.000Z lies in the future. Searching the lookback window as on a first run.'
+        '2027-01-01T00:00:00.000Z lies in the future. Searching as on a first run (backfill, 1h unless set).'
     )
     expect(result.outputs['state-restored']).toBe('false')
     expect(result.notices).toEqual([{ id: 'm1', notice: 'new' }])

@@ -152,10 +152,10 @@ async function restoreState(
       return { state, notes: [] }
     }
     const reason = `the state from ${loaded.from} was ignored because ${distrust}`
-    log.warning(`No state restored: ${reason}. Searching the lookback window as on a first run.`)
+    log.warning(`No state restored: ${reason}. Searching as on a first run (backfill, 1h unless set).`)
     return { notes: [`Untrusted state: ${reason}.`] }
   }
-  log.warning(`No state restored: ${loaded.reason}. Searching the lookback window as on a first run.`)
+  log.warning(`No state restored: ${loaded.reason}. Searching as on a first run (backfill, 1h unless set).`)
   // Something under this watch's key that cannot be trusted belongs in the summary too.
   if (loaded.kind === 'invalid') return { notes: [`Untrusted state: ${loaded.reason}.`] }
   const doubt = await outageNote(loaded, entries)
@@ -650,7 +650,12 @@ export async function run(options: RunOptions): Promise<void> {
       ...delivery.notes,
       saved.note,
       ...(pruned ? [pruned] : []),
-      ...(previous ? [] : ['No earlier state was restored: this run searched the lookback window.', ...restored.notes])
+      ...(previous
+        ? []
+        : [
+            'No earlier state was restored: this run searched as a first run does (backfill, 1h unless set).',
+            ...restored.notes
+          ])
     ]
     await writeSummary(
       config,
@@ -669,7 +674,7 @@ export async function run(options: RunOptions): Promise<void> {
     )
     if (delivery.failures.length > 0) {
       throw new Error(
-        `${delivery.failures.map((f) => f.message).join(' ')} The report at ${config.reportPath} lists every match.`
+        `${delivery.failures.map((f) => f.message).join(' ')} The job summary and the report (output report-path, kept when the workflow uploads it as an artifact) list every match.`
       )
     }
     for (const note of notes) log.info(note)
