@@ -222,7 +222,7 @@ describe('the issue as the record of the channels', () => {
     // The audit trail still says what the other channels did, and not what the issue itself did.
     // Notes are escaped like all other text in the issue (an address defanged, punctuation backslashed).
     expect(issue.body).toMatch(/^- Digest emailed to soc@\u200Bexample\\\[\\\.\\\]com\\\.$/m)
-    expect(issue.body).toMatch(/^- JSON webhook 1: \d+ convictions posted\\\.$/m)
+    expect(issue.body).toMatch(/^- JSON webhook 1\\: \d+ convictions posted\\\.$/m)
     expect(issue.body).not.toContain('Issue #1 opened')
     const window = { start: result.outputs['window-start'], end: result.outputs['window-end'] }
     expect(emailed()).toEqual(everyConviction(window))

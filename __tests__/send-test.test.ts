@@ -131,9 +131,9 @@ describe('send-test, against the simulator, an SMTP server, a GitHub API, webhoo
 
     // Each webhook: one post with the [TEST] title and the conviction.
     const posts = receiver!.received.slice(before.posts)
-    // Slack before the issue, which says what it did; the JSON data after it, which links to it.
-    expect(posts.map((p) => p.path)).toEqual(['/slack/hook', '/json/hook'])
-    const json = posts[1].body as {
+    // After the issue, which records them, in the order of webhook-url's lines.
+    expect(posts.map((p) => p.path)).toEqual(['/json/hook', '/slack/hook'])
+    const json = posts[0].body as {
       test?: boolean
       convictions: Array<{ subject: string }>
       links: { issue: string | null }
@@ -142,7 +142,7 @@ describe('send-test, against the simulator, an SMTP server, a GitHub API, webhoo
     expect(json.test).toBe(true)
     expect(json.convictions).toHaveLength(1)
     expect(json.convictions[0].subject).toMatch(/^\[TEST\] A synthetic conviction/)
-    expect(JSON.stringify(posts[0].body)).toContain('[TEST] ETD verdict watch: 1 new conviction')
+    expect(JSON.stringify(posts[1].body)).toContain('[TEST] ETD verdict watch: 1 new conviction')
     expect(result.outputs.notified).toBe('true')
     expect(result.summary).toContain('Send test: the state was neither read nor saved.')
 

@@ -217,7 +217,7 @@ describe('webhooks through run()', () => {
       { path, status: 404 },
       { path: `/json/${SECRET_PATH}`, status: 200 }
     ])
-    expect(result.log).toMatch(/::error::Slack webhook 1 answered 404: no_service\. The report at /)
+    expect(result.log).toMatch(/::error::Slack webhook 1 answered 404: no_service\. The job summary and the report /)
     expect(unmasked(result.log)).not.toContain(SECRET_PATH)
     expect(smtp!.received.length).toBeGreaterThan(0)
     expect(github!.issues).toHaveLength(1)
