@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
-import { parseAction } from '@actions/workflow-parser/actions/action-parser'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,6 +7,7 @@ import { parse } from 'yaml'
 import { Ajv } from 'ajv'
 import { parseConfig } from '../src/config/config.js'
 import { SECRET_INPUTS } from '../src/main.js'
+import { lint } from './helpers/workflow-lint.js'
 
 interface ActionYml {
   inputs: Record<string, { description: string; required: boolean; default?: string }>
@@ -17,7 +16,8 @@ interface ActionYml {
 }
 
 const action = parse(readFileSync('action.yml', 'utf8')) as ActionYml
-const readme = readFileSync('README.md', 'utf8')
+// The reference of every input and output, for users.
+const reference = readFileSync('docs/inputs-and-outputs.md', 'utf8')
 const SECRETS: Record<string, string> = {
   'etd-api-key': 'k',
   'etd-client-id': 'i',
@@ -45,15 +45,15 @@ describe('action.yml', () => {
     expect(withDefaults).toEqual(without)
   })
 
-  it('describes every input and output, and the README documents each', () => {
+  it('describes every input and output, and docs/inputs-and-outputs.md documents each', () => {
     for (const [name, input] of Object.entries(action.inputs)) {
       expect(input.description.length).toBeGreaterThan(10)
       expect(input.required || input.default !== undefined).toBe(true)
-      expect(readme).toContain(`| \`${name}\``)
+      expect(reference).toContain(`| \`${name}\``)
     }
     for (const [name, output] of Object.entries(action.outputs)) {
       expect(output.description.length).toBeGreaterThan(10)
-      expect(readme).toContain(`| \`${name}\``)
+      expect(reference).toContain(`| \`${name}\``)
     }
   })
 })
@@ -125,20 +125,6 @@ describe('the names in action.yml are the names in the code', () => {
     expect([...names].sort()).toEqual(Object.keys(action.outputs).sort())
   })
 })
-
-/** Errors from GitHub's own parser (the one behind the Actions VS Code extension) and its schemas. */
-async function lint(name: string, content: string): Promise<string[]> {
-  if (name.endsWith('action.yml')) {
-    return parseAction({ name, content }, new NoOperationTraceWriter())
-      .context.errors.getErrors()
-      .map((e) => e.message)
-  }
-  const parsed = parseWorkflow({ name, content }, new NoOperationTraceWriter())
-  const errors = parsed.context.errors.getErrors().map((e) => e.message)
-  if (!parsed.value) return errors
-  const converted = await convertWorkflowTemplate(parsed.context, parsed.value)
-  return [...new Set([...errors, ...(converted.errors ?? []).map((e) => e.Message)])]
-}
 
 describe("workflows and action.yml pass GitHub's workflow parser", () => {
   it.each(['action.yml', ...WORKFLOWS])('%s', async (file) => {
