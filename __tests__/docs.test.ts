@@ -39,8 +39,13 @@ interface Step {
   uses?: string
   with?: Record<string, unknown>
 }
+interface Job {
+  permissions?: Record<string, string>
+  steps?: Step[]
+}
 interface Workflow {
-  jobs?: Record<string, { steps?: Step[] }>
+  permissions?: Record<string, string>
+  jobs?: Record<string, Job>
 }
 
 /**
@@ -81,6 +86,34 @@ function watchStepProblems(workflow: Workflow, whole: boolean): string[] {
   return problems
 }
 
+/**
+ * The permissions a whole workflow's watch steps need and its jobs lack: `issues: write` for the issue
+ * channel (named in `notify`, or `auto` with neither email nor webhooks, as the v1 interface decides),
+ * `id-token: write` for Graph signed in with the job's OIDC token, `actions: write` for `state-prune`.
+ */
+function missingPermissions(workflow: Workflow): string[] {
+  const missing: string[] = []
+  for (const [name, job] of Object.entries(workflow.jobs ?? {})) {
+    const granted = job.permissions ?? workflow.permissions ?? {}
+    for (const step of (job.steps ?? []).filter((s) => /(^|\/)etd-verdict-watch@/.test(s.uses ?? ''))) {
+      const given = (input: string) => String(step.with?.[input] ?? '').trim() !== ''
+      const notify = String(step.with?.notify ?? 'auto')
+      const issues = notify === 'auto' ? !given('email-to') && !given('webhook-url') : /\bissue\b/.test(notify)
+      const oidc = given('graph-tenant-id') && !given('graph-client-secret') && !given('graph-certificate')
+      const prune = String(step.with?.['state-prune'] ?? '') === 'true'
+      const needs: Array<[boolean, string]> = [
+        [issues, 'issues'],
+        [oidc, 'id-token'],
+        [prune, 'actions']
+      ]
+      for (const [needed, scope] of needs) {
+        if (needed && granted[scope] !== 'write') missing.push(`${name}: ${scope}: write`)
+      }
+    }
+  }
+  return missing
+}
+
 const snippets = USER_DOCS.flatMap((file) =>
   codeBlocks(readFileSync(file, 'utf8'), ['yaml', 'yml']).map((block, i) => [`${file} snippet ${i + 1}`, block.text])
 )
@@ -97,6 +130,30 @@ describe('every yaml snippet of the README and docs/', () => {
     const { workflow, text: content, whole } = asWorkflow(text)
     expect(await lint(`${name}.yml`, content)).toEqual([])
     expect(watchStepProblems(workflow, whole)).toEqual([])
+    if (whole) expect(missingPermissions(workflow)).toEqual([])
+  })
+
+  it('which catches a job without the permissions its channels need', () => {
+    const job = (permissions: Record<string, string>, inputs: Record<string, string>) => ({
+      jobs: { watch: { permissions, steps: [{ uses: 'acme/etd-verdict-watch@v1', with: inputs }] } }
+    })
+    const read = { contents: 'read' }
+    expect(missingPermissions(job(read, {}))).toEqual(['watch: issues: write'])
+    expect(missingPermissions(job(read, { 'email-to': 'soc@example.com' }))).toEqual([])
+    expect(missingPermissions(job(read, { 'webhook-url': 'x', notify: 'webhook, issue' }))).toEqual([
+      'watch: issues: write'
+    ])
+    const graph = { 'email-to': 'soc@example.com', 'graph-tenant-id': 't', 'state-prune': 'true' }
+    expect(missingPermissions(job(read, graph))).toEqual(['watch: id-token: write', 'watch: actions: write'])
+    expect(missingPermissions(job(read, { ...graph, 'graph-client-secret': 's', notify: 'email' }))).toEqual([
+      'watch: actions: write'
+    ])
+    // The workflow's permissions count for a job that sets none, and not for one that sets its own.
+    const steps = [{ uses: 'acme/etd-verdict-watch@v1' }]
+    expect(missingPermissions({ permissions: { issues: 'write' }, jobs: { watch: { steps } } })).toEqual([])
+    expect(missingPermissions({ permissions: { issues: 'write' }, jobs: job(read, {}).jobs })).toEqual([
+      'watch: issues: write'
+    ])
   })
 
   it('which catches an input that does not exist, a missing one, a secret in plain text, and bad syntax', async () => {
