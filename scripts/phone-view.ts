@@ -12,8 +12,15 @@ const run = promisify(execFile)
 const WIDTH = 420
 const HEIGHT = 900
 
-async function chromium(args: string[]): Promise<string> {
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--window-size=${WIDTH},${HEIGHT}`]
+/** Headless Chromium with `args`, in a window of `size` (the phone's by default); its stdout. */
+export async function chromium(args: string[], size = { width: WIDTH, height: HEIGHT }): Promise<string> {
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--hide-scrollbars',
+    `--window-size=${size.width},${size.height}`
+  ]
   const { stdout } = await run('chromium', [...flags, ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 })
   return stdout
 }
