@@ -64,7 +64,8 @@ describe('scanWindow across chunk boundaries', () => {
       scanned: 10,
       pages: 5,
       skipped: ['message without an id'],
-      released: 1
+      released: 1,
+      searchedTo: OCT_10
     })
   })
 

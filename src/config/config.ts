@@ -50,6 +50,8 @@ export interface Config {
   /** How often the deep rescan over `rescanMs` runs; 0 runs it every time. */
   rescanEveryMs: number
   settleDelayMs: number
+  /** `time-budget`: how long one run may take; its search stops in time to notify and save within it. */
+  timeBudgetMs: number
   /** The most ETD requests this watch makes per UTC day (the tenant's quota is shared). */
   dailyRequestBudget: number
   state: StateConfig
@@ -226,6 +228,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     rescanMs: duration(input, 'rescan', '24h', true),
     rescanEveryMs: duration(input, 'rescan-every', '6h', true),
     settleDelayMs: duration(input, 'settle-delay', '5m', true),
+    timeBudgetMs: duration(input, 'time-budget', '10m', false),
     dailyRequestBudget: integer(input, 'daily-request-budget', 2000, 1, TENANT_DAILY_QUOTA),
     state: stateConfig(input, env),
     notify,

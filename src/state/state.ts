@@ -1,5 +1,6 @@
 import { isKnownVerdict } from '../etd/verdicts.js'
 import { parsePending, type PendingNotice } from './deliveries.js'
+import { MAX_RANGES, normalize, type Range, type Ranges } from './searched.js'
 
 /** The state format this version writes; older ones are migrated on load. */
 export const STATE_VERSION = 2
@@ -23,12 +24,20 @@ export interface WatchState {
   heartbeat?: HeartbeatTally
   /** Owner notices that earlier runs could not deliver, retried alone (see deliveries.ts); absent when none. */
   pending?: PendingNotice[]
+  /**
+   * Message time searched to the end, merged (see searched.ts); what lies between is owed to the next run.
+   * Absent in states written before it: nothing is known to be searched.
+   */
+  searched?: Ranges
   /** ETD id → what was last told about the message. */
   notified: Map<string, NotifiedEntry>
 }
 
 /** What the state keeps of a run besides the convictions: the rescan, budget, rate and heartbeat bookkeeping. */
-export type Ledger = Pick<WatchState, 'deepScanAt' | 'savedAt' | 'requests' | 'ratePerHour' | 'heartbeat' | 'pending'>
+export type Ledger = Pick<
+  WatchState,
+  'deepScanAt' | 'savedAt' | 'requests' | 'ratePerHour' | 'heartbeat' | 'pending' | 'searched'
+>
 
 export interface HeartbeatTally {
   /** When the last heartbeat was due (or counting began): one a UTC day. */
@@ -114,6 +123,19 @@ function parseHeartbeat(beat: unknown): HeartbeatTally | undefined | null {
   return { since, runs: beat.runs, convictions: beat.convictions }
 }
 
+/** Optional: absent in older states. `null` when present but malformed; overlapping ranges are merged. */
+export function parseSearched(value: unknown): Ranges | undefined | null {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.length > MAX_RANGES) return null
+  const ranges: Range[] = []
+  for (const pair of value as unknown[]) {
+    const [start, end] = Array.isArray(pair) && pair.length === 2 ? pair.map(time) : []
+    if (start === undefined || end === undefined || start >= end) return null
+    ranges.push([start, end])
+  }
+  return normalize(ranges)
+}
+
 /**
  * Parses a saved state, migrating version 1 (which had no rescan, budget or rate fields: a deep rescan is
  * then due at once, as version 1 did on every run). Anything unexpected makes the whole state invalid,
@@ -139,6 +161,8 @@ export function parseState(text: string): Parsed {
   if (added === undefined) return { ok: false, reason: 'its rescan, request or rate fields are malformed' }
   const heartbeat = parseHeartbeat(data.heartbeat)
   if (heartbeat === null) return { ok: false, reason: 'its heartbeat is malformed' }
+  const searched = parseSearched(data.searched)
+  if (searched === null) return { ok: false, reason: 'its searched ranges are malformed' }
   const pending = data.pending === undefined ? undefined : parsePending(data.pending)
   if (pending !== undefined && !Array.isArray(pending)) return { ok: false, reason: pending.reason }
   if (!isRecord(data.notified)) return { ok: false, reason: 'its notified list is missing' }
@@ -168,6 +192,7 @@ export function parseState(text: string): Parsed {
     ...added,
     ...(heartbeat ? { heartbeat } : {}),
     ...(pending && pending.length > 0 ? { pending } : {}),
+    ...(searched ? { searched } : {}),
     notified
   }
   return data.version === 1 ? { ok: true, state, migratedFrom: 1 } : { ok: true, state }
@@ -185,7 +210,8 @@ export function untrustedTimes(state: WatchState, now: number): string | undefin
     ['watermark', state.watermark],
     ['last deep rescan', state.deepScanAt],
     ['save time', state.savedAt],
-    ['last heartbeat', state.heartbeat?.since]
+    ['last heartbeat', state.heartbeat?.since],
+    ['searched range', state.searched?.at(-1)?.[1]]
   ]
   const future = times.find(([, at]) => at !== undefined && at > latest)
   if (future) return `its ${future[0]} ${iso(future[1]!)} lies in the future`
@@ -215,7 +241,10 @@ export function* serializeState(state: WatchState): Generator<string> {
       : `  "heartbeat": ${JSON.stringify({ ...state.heartbeat, since: iso(state.heartbeat.since) })},`,
     state.pending === undefined || state.pending.length === 0
       ? undefined
-      : `  "pending": [\n${state.pending.map((p) => `    ${JSON.stringify(p)}`).join(',\n')}\n  ],`
+      : `  "pending": [\n${state.pending.map((p) => `    ${JSON.stringify(p)}`).join(',\n')}\n  ],`,
+    state.searched === undefined
+      ? undefined
+      : `  "searched": ${JSON.stringify(state.searched.map((range) => range.map(iso)))},`
   ].filter((line) => line !== undefined)
   yield [
     '{',
