@@ -205,3 +205,101 @@ describe('a backfill that takes several runs', () => {
     expect(all.sort()).toEqual(expected)
   })
 })
+
+// A deep rescan that one run cannot finish: the runs after it search the rest again, even where fresh
+// windows searched before, so that a retro verdict given since is told (the deep rescan's whole point).
+describe('a deep rescan that takes several runs', () => {
+  const T2 = Date.UTC(2026, 11, 1, 12)
+  let sim: Simulator
+  let dir: string
+  const runs: Outcome[] = []
+  // Seen as neutral by the first run, found phishing 40 minutes later: only a deep rescan sees it again.
+  const retro = {
+    ...backgroundConvictions(T2 - 30 * MINUTE, T2 - 29 * MINUTE, 1440)[0],
+    id: 'retro',
+    history: [
+      { at: T2 - 30 * MINUTE + 2000, verdict: 'neutral' },
+      { at: T2 + 40 * MINUTE, verdict: 'phishing', retro: true }
+    ]
+  }
+
+  async function runAt(at: number, inputs: Record<string, string>): Promise<Outcome> {
+    clock = at
+    const result = await runAction(
+      ({ env }) => run({ env, now: () => clock, etdClock }),
+      {
+        ...etdInputs(sim),
+        notify: 'none',
+        'rescan-every': '1h',
+        'state-path': join(dir, 'state.json'),
+        'report-path': join(dir, 'report.json'),
+        ...inputs
+      },
+      { dir }
+    )
+    expect(result.failed).toBe(false)
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report
+    const parsed = parseState(await readFile(join(dir, 'state.json'), 'utf8'))
+    if (!parsed.ok) throw new Error(parsed.reason)
+    return { result, report, state: parsed.state }
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'etd-time-budget-'))
+    // 6,000 a day: the deep rescan's day is 60 pages, a run of time-budget 20s searches about 30.
+    sim = await startSimulator({
+      messages: [...backgroundConvictions(T2 - 30 * HOUR, T2 + 3 * HOUR, 6000), retro],
+      clock: () => clock,
+      rateLimit: false
+    })
+    // The first run searches the whole day and more, so the deep rescan's day lies inside the record.
+    runs.push(await runAt(T2, { lookback: '30h' }))
+    for (let at = T2 + 20 * MINUTE; at < T2 + HOUR; at += 20 * MINUTE) runs.push(await runAt(at, {}))
+    runs.push(await runAt(T2 + HOUR + 10 * MINUTE, { 'time-budget': '20s' }))
+    for (let at = T2 + HOUR + 20 * MINUTE; runs.length < 20 && runs.at(-1)!.result.log.includes('Time budget');) {
+      runs.push(await runAt(at, { 'time-budget': '20s' }))
+      at += 10 * MINUTE
+    }
+  }, 120_000)
+
+  afterAll(async () => {
+    await sim?.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  const told = (outcome: Outcome) =>
+    outcome.report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id)
+
+  it('is due at the fourth run, stops there, and is finished by the runs after it without starting over', () => {
+    expect(runs[3].result.log).toContain('Deep rescan due')
+    expect(runs[3].result.log).toContain('::warning::Time budget')
+    const after = runs.slice(4)
+    expect(after.length).toBeGreaterThanOrEqual(1)
+    for (const r of after) {
+      expect(r.result.log).not.toContain('Deep rescan due')
+      expect(r.result.log).toContain('Searching first what an earlier run left unsearched')
+    }
+    // Each run starts where the one before it stopped.
+    for (let i = 4; i < runs.length; i++) {
+      expect(Date.parse(runs[i].report.window.start)).toBe(runs[i - 1].state.searched!.at(-1)![1])
+    }
+    expect(runs.at(-1)!.state.deepScanAt).toBe(Date.parse(runs[3].report.window.end))
+  })
+
+  it('tells the retro verdict once, when the rest of the deep rescan reaches it, and nothing twice', () => {
+    const tellers = runs.filter((r) => told(r).includes('retro'))
+    expect(tellers).toHaveLength(1)
+    expect(runs.indexOf(tellers[0])).toBeGreaterThan(3)
+    const all = runs.flatMap(told)
+    expect(new Set(all).size).toBe(all.length)
+    // Every conviction since the first run's window began, and nothing before it (before the horizon).
+    const expected = expectedMatches(sim.messages, clock, {
+      start: runs[0].state.horizon,
+      end: Date.parse(runs.at(-1)!.report.window.end),
+      mailboxes: [],
+      verdicts: ['bec', 'scam', 'phishing', 'malicious'],
+      techniques: []
+    })
+    expect(all.sort()).toEqual(expected)
+  })
+})
