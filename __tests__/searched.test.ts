@@ -135,12 +135,15 @@ describe('what the next state remembers', () => {
   const known = new Map([
     ['old-searched', { verdict: 'bec', receivedAt: T - 3 * DAY, notifiedAt: T - 3 * DAY }],
     ['old-owed', { verdict: 'bec', receivedAt: T - 2 * DAY, notifiedAt: T - HOUR }],
-    ['recent', { verdict: 'bec', receivedAt: T - HOUR, notifiedAt: T - HOUR }]
+    ['recent', { verdict: 'bec', receivedAt: T - HOUR, notifiedAt: T - HOUR }],
+    // A retro verdict told on a message from before the watch began: no later run owes its time.
+    ['before-record', { verdict: 'bec', receivedAt: T - 5 * DAY, notifiedAt: T - HOUR }]
   ])
 
   it('keeps what a later window reaches, and what lies where the record still owes a search', () => {
     const record = [[T - 4 * DAY, T - 2 * DAY - HOUR] as const, [T - DAY, T] as const]
     expect([...carriedOver(known, T - DAY, record).keys()]).toEqual(['old-owed', 'recent'])
+    expect([...carriedOver(known, T - DAY, []).keys()]).toEqual(['recent'])
     expect([...carriedOver(known, T - DAY).keys()]).toEqual(['recent'])
   })
 

@@ -1,7 +1,7 @@
 import type { EtdMessage } from '../etd/types.js'
 import { parseEtdTime } from '../etd/message.js'
 import type { SearchWindow } from '../window/plan.js'
-import { rangeAt, type Ranges } from './searched.js'
+import { owes, rangeAt, type Ranges } from './searched.js'
 import { STATE_VERSION, type Ledger, type NotifiedEntry, type WatchState } from './state.js'
 
 export type Disposition = 'new' | 'verdict-change' | 'already-notified' | 'before-horizon' | 'covered'
@@ -65,7 +65,7 @@ export function changeOf(
 
 /**
  * What the next state starts from: the known convictions that a later window can still reach (received at
- * or after `keepFrom`, or outside the state's record of searched time, which a later run still owes). The
+ * or after `keepFrom`, or in a gap of the state's record of searched time, which a later run still owes). The
  * run writes each change into it as its message arrives, so that the next state is never built as a
  * second copy of a large one.
  */
@@ -76,7 +76,7 @@ export function carriedOver(
 ): Map<string, NotifiedEntry> {
   const next = new Map<string, NotifiedEntry>()
   for (const [id, entry] of known) {
-    if (entry.receivedAt >= keepFrom || (searched && !rangeAt(searched, entry.receivedAt))) next.set(id, entry)
+    if (entry.receivedAt >= keepFrom || (searched && owes(searched, entry.receivedAt))) next.set(id, entry)
   }
   return next
 }

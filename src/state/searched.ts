@@ -44,6 +44,10 @@ export const unsearched = (ranges: Ranges, range: Range): Range[] =>
 export const rangeAt = (ranges: Ranges, time: number): Range | undefined =>
   ranges.find(([start, end]) => start <= time && time < end)
 
+/** Whether `time` lies in a gap of the record, after its first range: a search a later run still owes. */
+export const owes = (ranges: Ranges, time: number): boolean =>
+  ranges.length > 0 && time >= ranges[0][0] && rangeAt(ranges, time) === undefined
+
 /** The ranges clipped to before `end`. */
 export const before = (ranges: Ranges, end: number): Range[] => subtract(ranges, [end, Infinity])
 
