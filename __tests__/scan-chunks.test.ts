@@ -128,4 +128,30 @@ describe('scanWindow under a time budget', () => {
     expect(queries.slice(0, 3).map((q) => (q.end - q.start) / HOUR)).toEqual([2, 8, 32])
     expect(queries.at(-1)!.end).toBe(window.end)
   })
+
+  it('sizes each next slice by the density of the last, to about a page', async () => {
+    const dense = Array.from({ length: 600 }, (_, i) =>
+      raw(`d-${i}`, AUG_1 + i * 60_000, 'ceo@example.com', { category: 'bec' })
+    )
+    const spans: number[] = []
+    let seen = 0
+    await scanWindow(
+      async function* (query) {
+        spans.push((query.end - query.start) / 1000)
+        const inSpan = dense.filter((m) => {
+          const t = Date.parse(m.timestamp as string)
+          return t >= query.start && t <= query.end
+        })
+        for (let i = 0; i < inSpan.length; i += 100) yield { messages: inSpan.slice(i, i + 100), pageSize: 100 }
+      },
+      { start: AUG_1, end: AUG_1 + 10 * HOUR },
+      RULE,
+      () => void seen++,
+      { slicePages: 1 }
+    )
+    // Without a rate, an hour first, which holds 61 (both ends count): 100 at that density take 5,901 s.
+    // Those hold 99 (the shared second's message comes again): 100 take 5,960 s.
+    expect(spans.slice(0, 3)).toEqual([3600, 5901, 5960])
+    expect(seen).toBe(600)
+  })
 })

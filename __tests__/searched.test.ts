@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { carriedOver, rememberFrom } from '../src/state/dedupe.js'
-import { afterRun, MAX_RANGES, normalize, subtract, unsearched } from '../src/state/searched.js'
+import { afterRun, before, MAX_RANGES, normalize, rangeAt, subtract, unsearched } from '../src/state/searched.js'
 import { parseSearched, parseState, serializeState, untrustedTimes, type WatchState } from '../src/state/state.js'
 import { planSearch } from '../src/window/plan.js'
 import { searchTime, sliceEnd, slicePages } from '../src/window/slices.js'
@@ -48,6 +48,29 @@ describe('the record of searched time', () => {
     ])
     expect(unsearched(record, [12, 18])).toEqual([])
     expect(unsearched(record, [18, 18])).toEqual([])
+  })
+
+  it('holds a time from its range’s start up to, not including, its end', () => {
+    const record = [[10, 20] as const]
+    expect(rangeAt(record, 10)).toEqual([10, 20])
+    expect(rangeAt(record, 19)).toEqual([10, 20])
+    expect(rangeAt(record, 20)).toBeUndefined()
+    expect(rangeAt(record, 9)).toBeUndefined()
+  })
+
+  it('clips to before a time', () => {
+    expect(
+      before(
+        [
+          [10, 20],
+          [30, 40]
+        ],
+        35
+      )
+    ).toEqual([
+      [10, 20],
+      [30, 35]
+    ])
   })
 
   describe('after a run', () => {
@@ -136,15 +159,16 @@ describe('what the next state remembers', () => {
     ['old-searched', { verdict: 'bec', receivedAt: T - 3 * DAY, notifiedAt: T - 3 * DAY }],
     ['old-owed', { verdict: 'bec', receivedAt: T - 2 * DAY, notifiedAt: T - HOUR }],
     ['recent', { verdict: 'bec', receivedAt: T - HOUR, notifiedAt: T - HOUR }],
+    ['at-keep-from', { verdict: 'bec', receivedAt: T - DAY, notifiedAt: T - HOUR }],
     // A retro verdict told on a message from before the watch began: no later run owes its time.
     ['before-record', { verdict: 'bec', receivedAt: T - 5 * DAY, notifiedAt: T - HOUR }]
   ])
 
   it('keeps what a later window reaches, and what lies where the record still owes a search', () => {
     const record = [[T - 4 * DAY, T - 2 * DAY - HOUR] as const, [T - DAY, T] as const]
-    expect([...carriedOver(known, T - DAY, record).keys()]).toEqual(['old-owed', 'recent'])
-    expect([...carriedOver(known, T - DAY, []).keys()]).toEqual(['recent'])
-    expect([...carriedOver(known, T - DAY).keys()]).toEqual(['recent'])
+    expect([...carriedOver(known, T - DAY, record).keys()]).toEqual(['old-owed', 'recent', 'at-keep-from'])
+    expect([...carriedOver(known, T - DAY, []).keys()]).toEqual(['recent', 'at-keep-from'])
+    expect([...carriedOver(known, T - DAY).keys()]).toEqual(['recent', 'at-keep-from'])
   })
 
   it('after a stop, keeps again what the watermark it reached still reaches, without undoing changes', () => {
@@ -152,7 +176,8 @@ describe('what the next state remembers', () => {
     rememberFrom(next, known, T - 2 * DAY)
     expect(Object.fromEntries(next)).toEqual({
       recent: { verdict: 'phishing', receivedAt: T - HOUR, notifiedAt: T },
-      'old-owed': known.get('old-owed')
+      'old-owed': known.get('old-owed'),
+      'at-keep-from': known.get('at-keep-from')
     })
   })
 })
@@ -200,7 +225,7 @@ describe('planSearch with a record of searched time', () => {
     const plan = planSearch(NOW, settings, { ...memory, searched: [[END - 30 * DAY, watermark]] })
     expect(plan.deep.kind).toBe('not-due')
     expect(plan.window.start).toBe(watermark - 5 * MINUTE)
-    expect(plan.resumeFrom).toBeUndefined()
+    expect(plan).not.toHaveProperty('resumeFrom')
   })
 
   it('resumes from the oldest gap an earlier run left, before anything newer', () => {
@@ -241,5 +266,18 @@ describe('planSearch with a record of searched time', () => {
     expect(partly.window.start).toBe(END - 8 * DAY)
     const whole = planSearch(NOW, backfill, { ...memory, searched: [[END - 20 * DAY, watermark]] })
     expect(whole.backfill).toEqual({ kind: 'covered', since: END - 20 * DAY })
+    // No record (a state from before it): the whole range, whatever the horizon claims.
+    const none = planSearch(NOW, backfill, memory)
+    expect(none.backfill).toEqual({ kind: 'run', start: END - 10 * DAY })
+  })
+
+  it('still says where a backfill wanted to start when ETD’s reach moved it, with a record that does not hold it', () => {
+    const plan = planSearch(
+      NOW,
+      { ...settings, backfillMs: 90 * DAY },
+      { ...memory, searched: [[END - 20 * DAY, watermark]] }
+    )
+    expect(plan.clampedFrom).toBe(END - 90 * DAY)
+    expect(plan.startSetBy).toBe('backfill')
   })
 })

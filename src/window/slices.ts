@@ -33,7 +33,8 @@ export function sliceEnd(
 ): number {
   let span = MAX_CHUNK_MS
   if (pages !== undefined) {
-    span = perMs === undefined ? FIRST_SLICE_MS : perMs > 0 ? (pages * MAX_PAGE_SIZE) / perMs : Infinity
+    // An empty last slice (no density) leaves the growth cap in charge.
+    span = perMs === undefined ? FIRST_SLICE_MS : (pages * MAX_PAGE_SIZE) / perMs
     if (lastSpanMs !== undefined) span = Math.min(span, lastSpanMs * GROWTH)
     span = Math.min(Math.max(span, MIN_SLICE_MS), MAX_CHUNK_MS)
   }
