@@ -64,7 +64,8 @@ describe('scanWindow across chunk boundaries', () => {
       scanned: 10,
       pages: 5,
       skipped: ['message without an id'],
-      released: 1
+      released: 1,
+      searchedTo: OCT_10
     })
   })
 
@@ -76,5 +77,81 @@ describe('scanWindow across chunk boundaries', () => {
       order.push(`done ${m.id}`)
     })
     expect(order).toEqual(['start at-start', 'done at-start', 'start boundary-1', 'done boundary-1'])
+  })
+})
+
+describe('scanWindow under a time budget', () => {
+  const HOUR = 3_600_000
+  // Five messages in an hour's span each day: two pages a slice at most.
+  const window = { start: AUG_1, end: AUG_1 + 5 * 24 * HOUR }
+
+  it('stops between pages when asked, handing on what it read, with searchedTo at the last whole slice', async () => {
+    const queries: SearchQuery[] = []
+    const found: string[] = []
+    let pages = 0
+    const result = await scanWindow(
+      async function* (query) {
+        for await (const page of memorySearch(queries)(query)) {
+          pages++
+          yield page
+        }
+      },
+      { start: AUG_1, end: OCT_10 },
+      RULE,
+      (m) => {
+        found.push(m.id)
+      },
+      // The first chunk has two pages; the stop comes after the first page of the second.
+      { stop: () => pages >= 3 }
+    )
+    expect(queries.map((q) => [q.start, q.end])).toEqual([
+      [AUG_1, SEP_1],
+      [SEP_1, OCT_2]
+    ])
+    // boundary-1 arrives again at the start of the second chunk and is dropped; the page is handed on.
+    expect(found).toEqual(['at-start', 'boundary-1'])
+    expect(result.searchedTo).toBe(SEP_1)
+    expect(result.pages).toBe(3)
+  })
+
+  it('does not search at all when the time is already up', async () => {
+    const queries: SearchQuery[] = []
+    const result = await scanWindow(memorySearch(queries), window, RULE, () => undefined, { stop: () => true })
+    expect(queries).toEqual([])
+    expect(result.searchedTo).toBe(AUG_1)
+  })
+
+  it('sizes the first slice by the rate it is given and the next by what the last one held', async () => {
+    const queries: SearchQuery[] = []
+    // One page a slice at 50 an hour: two hours. They hold one message, so the next may grow fourfold.
+    await scanWindow(memorySearch(queries), window, RULE, () => undefined, { slicePages: 1, ratePerHour: 50 })
+    expect(queries.slice(0, 3).map((q) => (q.end - q.start) / HOUR)).toEqual([2, 8, 32])
+    expect(queries.at(-1)!.end).toBe(window.end)
+  })
+
+  it('sizes each next slice by the density of the last, to about a page', async () => {
+    const dense = Array.from({ length: 600 }, (_, i) =>
+      raw(`d-${i}`, AUG_1 + i * 60_000, 'ceo@example.com', { category: 'bec' })
+    )
+    const spans: number[] = []
+    let seen = 0
+    await scanWindow(
+      async function* (query) {
+        spans.push((query.end - query.start) / 1000)
+        const inSpan = dense.filter((m) => {
+          const t = Date.parse(m.timestamp as string)
+          return t >= query.start && t <= query.end
+        })
+        for (let i = 0; i < inSpan.length; i += 100) yield { messages: inSpan.slice(i, i + 100), pageSize: 100 }
+      },
+      { start: AUG_1, end: AUG_1 + 10 * HOUR },
+      RULE,
+      () => void seen++,
+      { slicePages: 1 }
+    )
+    // Without a rate, an hour first, which holds 61 (both ends count): 100 at that density take 5,901 s.
+    // Those hold 99 (the shared second's message comes again): 100 take 5,960 s.
+    expect(spans.slice(0, 3)).toEqual([3600, 5901, 5960])
+    expect(seen).toBe(600)
   })
 })

@@ -57,7 +57,8 @@ describe('planSearch with state', () => {
 
   it('searches only the fresh window, from 5 minutes before the watermark, while no deep rescan is due', () => {
     const deepScanAt = at('2026-11-27T06:00:00Z')
-    const plan = planSearch(NOW, settings, { watermark, deepScanAt, budget: noBudgetHistory })
+    const searched = [[at('2026-11-01T00:00:00Z'), watermark]] as const
+    const plan = planSearch(NOW, settings, { watermark, deepScanAt, searched, budget: noBudgetHistory })
     expect(plan.window).toEqual({ start: at('2026-11-27T10:47:30Z'), end: END })
     expect(plan.deep).toEqual({ kind: 'not-due', dueAt: at('2026-11-27T12:00:00Z') })
     expect(plan.startSetBy).toBe('watermark')
@@ -196,6 +197,7 @@ describe('planSearch with backfill', () => {
   const watermark = at('2026-11-27T10:52:30Z')
   const deepScanAt = at('2026-11-27T06:00:00Z')
   const horizon = at('2026-11-20T00:00:00Z')
+  const searched = [[horizon, watermark]] as const
   const backfill = { ...settings, backfillMs: 14 * DAY }
   // 300 messages an hour: 14 days are 1,008 pages in one chunk, and a token.
   const budget = { usedToday: 100, ratePerHour: 300, intervalMs: 10 * MINUTE }
@@ -211,7 +213,7 @@ describe('planSearch with backfill', () => {
     const plan = planSearch(
       NOW,
       { ...backfill, dailyRequestBudget: 10_000 },
-      { watermark, horizon, deepScanAt, budget }
+      { watermark, horizon, deepScanAt, searched, budget }
     )
     expect(plan.backfill).toEqual({ kind: 'run', start: END - 14 * DAY, estimate: 1009 })
     expect(plan.window).toEqual({ start: END - 14 * DAY, end: END })
@@ -221,20 +223,37 @@ describe('planSearch with backfill', () => {
 
   it('waits for the next UTC day when only tomorrow has room, and searches as usual today', () => {
     // 2,000 a day less 144 fresh runs of a token and a page leaves 1,712: enough tomorrow, not today.
-    const plan = planSearch(NOW, backfill, { watermark, horizon, deepScanAt, budget: { ...budget, usedToday: 900 } })
+    const plan = planSearch(NOW, backfill, {
+      watermark,
+      horizon,
+      deepScanAt,
+      searched,
+      budget: { ...budget, usedToday: 900 }
+    })
     expect(plan.backfill).toMatchObject({ kind: 'postponed', estimate: 1009, retryAt: at('2026-11-28T00:00:00Z') })
     expect(plan.window.start).toBe(at('2026-11-27T10:47:30Z'))
   })
 
   it('does not run when no day has room for it', () => {
-    const plan = planSearch(NOW, { ...backfill, backfillMs: 60 * DAY }, { watermark, horizon, deepScanAt, budget })
+    const plan = planSearch(
+      NOW,
+      { ...backfill, backfillMs: 60 * DAY },
+      { watermark, horizon, deepScanAt, searched, budget }
+    )
     expect(plan.backfill?.kind).toBe('refused')
     expect(plan.window.start).toBe(at('2026-11-27T10:47:30Z'))
   })
 
-  it('has nothing to do once the horizon lies before its start', () => {
-    const plan = planSearch(NOW, backfill, { watermark, horizon: END - 15 * DAY, deepScanAt, budget })
-    expect(plan.backfill).toEqual({ kind: 'covered', since: END - 15 * DAY })
+  it('has nothing to do once the record of searched time reaches back past its start', () => {
+    const since = END - 15 * DAY
+    const plan = planSearch(NOW, backfill, {
+      watermark,
+      horizon: since,
+      deepScanAt,
+      searched: [[since, watermark]],
+      budget
+    })
+    expect(plan.backfill).toEqual({ kind: 'covered', since })
     expect(plan.window.start).toBe(at('2026-11-27T10:47:30Z'))
   })
 
@@ -247,6 +266,7 @@ describe('planSearch with backfill at its edges', () => {
   const watermark = at('2026-11-27T10:52:30Z')
   const deepScanAt = at('2026-11-27T06:00:00Z')
   const horizon = at('2026-11-20T00:00:00Z')
+  const searched = [[horizon, watermark]] as const
   const backfill = { ...settings, backfillMs: 14 * DAY }
   // No run interval known, so nothing is kept back for later runs: today has the budget less what was used.
   // 14 days at 300 an hour are 100,800 messages: 1,008 pages and a token.
@@ -254,7 +274,7 @@ describe('planSearch with backfill at its edges', () => {
     planSearch(
       NOW,
       { ...backfill, dailyRequestBudget },
-      { watermark, horizon, deepScanAt, budget: { usedToday, ratePerHour: 300 } }
+      { watermark, horizon, deepScanAt, searched, budget: { usedToday, ratePerHour: 300 } }
     )
 
   it('runs when its cost is exactly what today has left, and waits when one request short', () => {
@@ -280,19 +300,26 @@ describe('planSearch with backfill at its edges', () => {
   })
 
   it('runs uncosted when the state knows no rate yet', () => {
-    const unknown = planSearch(NOW, backfill, { watermark, horizon, deepScanAt, budget: { usedToday: 0 } })
+    const unknown = planSearch(NOW, backfill, { watermark, horizon, deepScanAt, searched, budget: { usedToday: 0 } })
     expect(unknown.backfill).toEqual({ kind: 'run', start: END - 14 * DAY })
   })
 
-  it('has nothing to do when the horizon is exactly its start', () => {
-    const done = planSearch(NOW, backfill, { watermark, horizon: END - 14 * DAY, deepScanAt, budget: { usedToday: 0 } })
+  it('has nothing to do when the record of searched time begins exactly at its start', () => {
+    const since = END - 14 * DAY
+    const done = planSearch(NOW, backfill, {
+      watermark,
+      horizon: since,
+      deepScanAt,
+      searched: [[since, watermark]],
+      budget: { usedToday: 0 }
+    })
     expect(done.backfill).toEqual({ kind: 'covered', since: END - 14 * DAY })
   })
 
   it('is no backfill at all when not asked for', () => {
-    expect(planSearch(NOW, settings, { watermark, horizon, deepScanAt, budget: { usedToday: 0 } })).not.toHaveProperty(
-      'backfill'
-    )
+    expect(
+      planSearch(NOW, settings, { watermark, horizon, deepScanAt, searched, budget: { usedToday: 0 } })
+    ).not.toHaveProperty('backfill')
   })
 
   it('names what set the start: the backfill only when it runs and reaches furthest back', () => {
@@ -303,7 +330,12 @@ describe('planSearch with backfill at its edges', () => {
     // With the deep rescan due (a day back: none has run since an upgrade) and the watch begun 6 hours ago, a
     // 12-hour backfill runs inside it: the rescan set the start; a one-day backfill starts exactly where the
     // rescan does, and is named.
-    const due = { watermark, horizon: END - 6 * HOUR, budget: { usedToday: 0, ratePerHour: 300 } }
+    const due = {
+      watermark,
+      horizon: END - 6 * HOUR,
+      searched: [[END - 6 * HOUR, watermark]] as const,
+      budget: { usedToday: 0, ratePerHour: 300 }
+    }
     const inside = planSearch(NOW, { ...settings, backfillMs: 12 * HOUR, dailyRequestBudget: 10_000 }, due)
     expect(inside.backfill?.kind).toBe('run')
     expect(inside.startSetBy).toBe('rescan')
@@ -426,7 +458,12 @@ describe('ledgerAfter', () => {
     const postponed = planSearch(NOW, settings, { watermark, budget: { ...budget, usedToday: 1700 } })
     expect(postponed.deep.kind).toBe('postponed')
     expect(ledgerAfter(postponed, previous, run).deepScanAt).toBe(previous.deepScanAt)
-    const notDue = planSearch(NOW, settings, { watermark, deepScanAt: END - HOUR, budget: noBudgetHistory })
+    const notDue = planSearch(NOW, settings, {
+      watermark,
+      deepScanAt: END - HOUR,
+      searched: [[END - DAY, watermark]],
+      budget: noBudgetHistory
+    })
     expect(notDue.deep.kind).toBe('not-due')
     expect(ledgerAfter(notDue, previous, run).deepScanAt).toBe(previous.deepScanAt)
   })

@@ -20,8 +20,9 @@ import { testConviction } from './notify/test-conviction.js'
 import { channelKeys, channelsFor } from './notify/notify.js'
 import { MatchedRows, renderSummary } from './notify/summary.js'
 import { ReportWriter } from './report/report.js'
-import { scanWindow, type ScanResult } from './search/find.js'
-import { advanceState, carriedOver, changeOf, classify, isTold } from './state/dedupe.js'
+import { scanWindow, type ScanOptions, type ScanResult } from './search/find.js'
+import { advanceState, carriedOver, changeOf, classify, isTold, rememberFrom } from './state/dedupe.js'
+import { afterRun, before, type Ranges } from './state/searched.js'
 import {
   dropFutureEntries,
   notifiedKey,
@@ -35,6 +36,7 @@ import { pendingToSave } from './state/deliveries.js'
 import { FileStateStore, type Loaded, type Saved, type StateStore } from './state/store.js'
 import { clockTime, count, formatTime, formatWindow } from './notify/format.js'
 import { cronInterval, scheduledRunsWith, tallyRequests } from './window/budget.js'
+import { searchTime, slicePages } from './window/slices.js'
 import {
   deepScanAfter,
   FRESH_OVERLAP_MS,
@@ -195,6 +197,7 @@ function planSearchWindow(
     watermark: previous?.watermark,
     horizon: previous?.horizon,
     deepScanAt: previous?.deepScanAt,
+    searched: previous?.searched,
     budget: {
       usedToday: requests?.day === utcDay(now) ? requests.count : 0,
       ratePerHour: previous?.ratePerHour,
@@ -229,6 +232,9 @@ function planSearchWindow(
     )
   } else if (deep.kind === 'full') {
     log.info(`Deep rescan due: searching again from ${formatTime(plan.window.start, zone)} for verdicts given late`)
+  }
+  if (plan.resumeFrom !== undefined) {
+    log.info(`Searching first what an earlier run left unsearched, from ${formatTime(plan.resumeFrom, zone)}`)
   }
   log.info(`Searching ETD for messages received ${formatWindow(plan.window, zone)}`)
   return plan
@@ -290,7 +296,8 @@ const START_INPUT: Record<SearchPlan['startSetBy'], string> = {
   lookback: "input 'backfill'",
   backfill: "input 'backfill'",
   rescan: "input 'rescan'",
-  watermark: "the restored state's watermark"
+  watermark: "the restored state's watermark",
+  resume: "the restored state's record of what it searched"
 }
 
 /** The digest shows at most 10,000 rows, the issue and the summary fewer: enough to keep for any channel. */
@@ -313,8 +320,9 @@ async function findConvictions(
   config: Config,
   known: ReadonlyMap<string, NotifiedEntry>,
   next: Map<string, NotifiedEntry>,
-  dedupe: { horizon: number; covered?: SearchWindow },
-  now: number
+  dedupe: { horizon: number; covered?: Ranges },
+  now: number,
+  scanOptions: ScanOptions
 ): Promise<Found> {
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
   const batch = new BatchCollector(config.rule, Math.min(KEEP_FOR_CHANNELS, Math.max(config.email?.maxRows ?? 0, 1000)))
@@ -333,7 +341,8 @@ async function findConvictions(
         matched.add(message, disposition, previousVerdict)
         // A copy only for a verdict change: the batch keeps a few and counts the rest.
         if (isTold(disposition)) batch.add(previousVerdict === undefined ? message : { ...message, previousVerdict })
-      }
+      },
+      scanOptions
     )
   } catch (error) {
     await report.discard()
@@ -354,6 +363,15 @@ async function findConvictions(
   }
   log.info(`${scan.scanned} messages in ${scan.pages} pages, ${scan.matched} matched`)
   return { scan, batch: batch.result, matched }
+}
+
+/** Why a run searched less than its window, and what becomes of the rest. */
+function stopNote(searched: SearchWindow, config: Config): string {
+  return (
+    `Time budget: the search stopped after ${formatDuration(searchTime(config.timeBudgetMs))} of time-budget ` +
+    `${formatDuration(config.timeBudgetMs)}, having searched ${formatWindow(searched, config.timeZone)} to the ` +
+    'end. What it found is told; the next run continues from there.'
+  )
 }
 
 /**
@@ -538,6 +556,7 @@ async function writeSummary(config: Config, html: string): Promise<void> {
  */
 export async function run(options: RunOptions): Promise<void> {
   const now = options.now ?? Date.now
+  const startedAt = now()
   try {
     const config = await core.group('Inputs', async () => {
       const config = readConfig(options.env)
@@ -559,24 +578,37 @@ export async function run(options: RunOptions): Promise<void> {
     const scheduledRuns = scheduledRunsWith(previous?.scheduledRuns, now(), scheduledRun(config.runner))
     const plan = await core.group('Plan', async () => planSearchWindow(config, now(), previous, scheduledRuns))
     const { window } = plan
-    // A backfill tells what lies before where the watch began, and moves that back; between the old
-    // horizon and what the state still remembers, earlier runs told.
+    // A backfill tells what lies before where the watch began, and moves that back; where the state's
+    // record shows a search older than what the state still remembers, earlier runs told.
     const backfilled = previous !== undefined && plan.backfill?.kind === 'run'
     const horizon = previous ? (backfilled ? Math.min(previous.horizon, window.start) : previous.horizon) : window.start
     // How far back a later window reaches: what the state must remember, and what earlier runs told.
-    const covered = backfilled
-      ? { start: previous.horizon, end: reachOf(previous.deepScanAt, previous.watermark, config.rescanMs) }
-      : undefined
-    const recorded = backfilled ? await knownFromIssues(config, issues, known) : known
+    // How far back the state remembers, before this run and after it: what a later window can reach.
+    const rememberedBefore = previous && reachOf(previous.deepScanAt, previous.watermark, config.rescanMs)
+    const deepScanAt = deepScanAfter(plan, previous?.deepScanAt, true)
+    const covered = previous?.searched && before(previous.searched, rememberedBefore!)
+    const reachesBack = backfilled || (plan.resumeFrom !== undefined && plan.resumeFrom < rememberedBefore!)
+    const recorded = reachesBack ? await knownFromIssues(config, issues, known) : known
     const client = etdClient(config, options.etdClock)
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
-    const next = carriedOver(
-      known,
-      reachOf(deepScanAfter(plan, previous?.deepScanAt, true), window.end, config.rescanMs)
-    )
+    const next = carriedOver(known, reachOf(deepScanAt, window.end, config.rescanMs), previous?.searched)
+    const searchMs = searchTime(config.timeBudgetMs)
     const found = await core.group('ETD fetch', () =>
-      findConvictions(client, plan, config, recorded, next, { horizon, covered }, now())
+      findConvictions(client, plan, config, recorded, next, { horizon, covered }, now(), {
+        slicePages: slicePages(searchMs),
+        ratePerHour: previous?.ratePerHour,
+        stop: () => now() - startedAt >= searchMs
+      })
     )
+    // Stopped short: the watermark moves only as far as the search got, and the state remembers from there.
+    const searched = { start: window.start, end: found.scan.searchedTo }
+    const watermark = Math.max(searched.end, previous?.watermark ?? searched.end)
+    const stopped = searched.end < window.end ? stopNote(searched, config) : undefined
+    const rememberedFrom = reachOf(deepScanAt, watermark, config.rescanMs)
+    if (stopped) {
+      log.warning(stopped)
+      rememberFrom(next, known, rememberedFrom)
+    }
     const requests = client.requests.token + client.requests.search
     const told = found.batch.totals.total
     log.info(`${told} to tell: new convictions and verdict changes`)
@@ -617,17 +649,24 @@ export async function run(options: RunOptions): Promise<void> {
         requests,
         scanned: found.scan.scanned,
         delivered,
-        scheduledRuns
+        scheduledRuns,
+        searchedTo: searched.end
       })
     const saved = await core.group('State save', () =>
       saveState(store, config, delivery, {
         whole: () =>
           advanceState(next, {
             horizon,
-            window,
+            window: searched,
             watermark: previous?.watermark,
             ledger: {
               ...ledger(true),
+              searched: afterRun(previous?.searched, {
+                window,
+                searchedTo: searched.end,
+                rememberedFrom,
+                now: now()
+              }),
               heartbeat: heartbeat?.next,
               pending: pendingToSave(delivery.email?.pending, previous?.pending, 'whole')
             }
@@ -646,6 +685,7 @@ export async function run(options: RunOptions): Promise<void> {
         : undefined
     const notes = [
       ...(plan.backfill ? [backfillLine(config, plan.backfill, now()).text] : []),
+      ...(stopped ? [stopped] : []),
       accounting(config, plan, client, tallyRequests(previous?.requests, now(), requests).count, now()),
       ...delivery.notes,
       saved.note,

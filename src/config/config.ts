@@ -70,7 +70,7 @@ export interface Config {
   rescanEveryMs: number
   /** Fixed at SETTLE_DELAY_MS. */
   settleDelayMs: number
-  /** `time-budget`: how long one run may search before it stops and leaves the rest to the next. */
+  /** `time-budget`: how long one run may take; its search stops in time to notify and save within it. */
   timeBudgetMs: number
   /** The most ETD requests this watch makes per UTC day (the tenant's quota is shared). */
   dailyRequestBudget: number

@@ -1,6 +1,7 @@
 import type { EtdMessage } from '../etd/types.js'
 import { parseEtdTime } from '../etd/message.js'
 import type { SearchWindow } from '../window/plan.js'
+import { owes, rangeAt, type Ranges } from './searched.js'
 import { notifiedKey, STATE_VERSION, type Ledger, type NotifiedEntry, type WatchState } from './state.js'
 
 export type Disposition = 'new' | 'verdict-change' | 'already-notified' | 'before-horizon' | 'covered'
@@ -22,20 +23,20 @@ const ms = (iso: string | undefined) => (iso === undefined ? undefined : parseEt
 /**
  * Whether to tell about a matched message: yes when never told, or when its verdict changed to one at
  * least as bad. A message from before the horizon counts only when its verdict was given after it (a
- * retro verdict). A backfill passes `covered`: where earlier runs searched but the state no longer
- * remembers, an unknown message was told then (or is a verdict given after the rescan passed it, which
- * cannot be told apart), and is not told again.
+ * retro verdict). `covered` is where the state's record shows earlier runs searched but the state no
+ * longer remembers: an unknown message there was told then (or is a verdict given after the rescan passed
+ * it, which cannot be told apart), and is not told again.
  */
 export function classify(
   message: EtdMessage,
   previous: ReadonlyMap<string, NotifiedEntry>,
   horizon: number,
-  covered?: SearchWindow
+  covered?: Ranges
 ): { disposition: Disposition; previousVerdict?: string } {
   const told = previous.get(notifiedKey(message.id))
   if (told === undefined) {
     const receivedAt = ms(message.receivedAt)!
-    if (covered && receivedAt >= covered.start && receivedAt < covered.end) return { disposition: 'covered' }
+    if (covered && rangeAt(covered, receivedAt)) return { disposition: 'covered' }
     const verdictAt = ms(message.verdictAt) ?? receivedAt
     return { disposition: receivedAt < horizon && verdictAt < horizon ? 'before-horizon' : 'new' }
   }
@@ -65,13 +66,29 @@ export function changeOf(
 
 /**
  * What the next state starts from: the known convictions that a later window can still reach (received at
- * or after `keepFrom`). The run writes each change into it as its message arrives, so that the next state
- * is never built as a second copy of a large one.
+ * or after `keepFrom`, or in a gap of the state's record of searched time, which a later run still owes). The
+ * run writes each change into it as its message arrives, so that the next state is never built as a
+ * second copy of a large one.
  */
-export function carriedOver(known: ReadonlyMap<string, NotifiedEntry>, keepFrom: number): Map<string, NotifiedEntry> {
+export function carriedOver(
+  known: ReadonlyMap<string, NotifiedEntry>,
+  keepFrom: number,
+  searched?: Ranges
+): Map<string, NotifiedEntry> {
   const next = new Map<string, NotifiedEntry>()
-  for (const [id, entry] of known) if (entry.receivedAt >= keepFrom) next.set(id, entry)
+  for (const [id, entry] of known) {
+    if (entry.receivedAt >= keepFrom || (searched && owes(searched, entry.receivedAt))) next.set(id, entry)
+  }
   return next
+}
+
+/** After a run that stopped short of its window's end: the known convictions from `keepFrom` that `next` lacks. */
+export function rememberFrom(
+  next: Map<string, NotifiedEntry>,
+  known: ReadonlyMap<string, NotifiedEntry>,
+  keepFrom: number
+): void {
+  for (const [id, entry] of known) if (entry.receivedAt >= keepFrom && !next.has(id)) next.set(id, entry)
 }
 
 /** The state after a fully successful run: the window's end as the watermark, and the convictions to remember. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { isKnownVerdict } from '../etd/verdicts.js'
 import { decodePending, encodePending, type PendingNotice } from './deliveries.js'
 import { decodeTime, Dropped, encodeTime, isCount, isRecord, MAX_COUNT, shownId } from './rules.js'
+import { MAX_RANGES, normalize, type Range, type Ranges } from './searched.js'
 
 /** The state format this version writes; older ones are migrated on load (see MIGRATIONS). */
 export const STATE_VERSION = 3
@@ -27,6 +28,11 @@ export interface WatchState {
   heartbeat?: HeartbeatTally
   /** Owner notices that earlier runs could not deliver, retried alone (see deliveries.ts); absent when none. */
   pending?: PendingNotice[]
+  /**
+   * Message time searched to the end, merged (see searched.ts); what lies between is owed to the next run.
+   * Absent in states written before it: nothing is known to be searched.
+   */
+  searched?: Ranges
   /** ETD id → what was last told about the message. */
   notified: Map<string, NotifiedEntry>
 }
@@ -34,7 +40,7 @@ export interface WatchState {
 /** What the state keeps of a run besides the convictions: the rescan, budget, rate and heartbeat bookkeeping. */
 export type Ledger = Pick<
   WatchState,
-  'deepScanAt' | 'savedAt' | 'scheduledRuns' | 'requests' | 'ratePerHour' | 'heartbeat' | 'pending'
+  'deepScanAt' | 'savedAt' | 'scheduledRuns' | 'requests' | 'ratePerHour' | 'heartbeat' | 'pending' | 'searched'
 >
 
 export interface HeartbeatTally {
@@ -84,6 +90,19 @@ export const utcDay = (millis: number) => iso(millis).slice(0, 10)
  */
 export function notifiedKey(id: string): string {
   return id.length <= MAX_ID_LENGTH ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`
+}
+
+/** Optional: absent in older states. `null` when present but malformed; overlapping ranges are merged. */
+/** The searched ranges as written: ordered pairs of times, a bounded few; `undefined` when malformed. */
+export function decodeSearched(value: unknown): Ranges | undefined {
+  if (!Array.isArray(value) || value.length > MAX_RANGES) return undefined
+  const ranges: Range[] = []
+  for (const pair of value as unknown[]) {
+    const [start, end] = Array.isArray(pair) && pair.length === 2 ? pair.map(decodeTime) : []
+    if (start === undefined || end === undefined || start >= end) return undefined
+    ranges.push([start, end])
+  }
+  return normalize(ranges)
 }
 
 /**
@@ -148,7 +167,12 @@ const FIELDS: { [K in OptionalField]-?: Codec<NonNullable<WatchState[K]>> } = {
         : undefined
     }
   },
-  pending: { name: 'pending notices', encode: encodePending, decode: decodePending }
+  pending: { name: 'pending notices', encode: encodePending, decode: decodePending },
+  searched: {
+    name: 'searched ranges',
+    encode: (ranges) => ranges.map((range) => range.map(encodeTime)),
+    decode: decodeSearched
+  }
 }
 
 const OPTIONAL = Object.keys(FIELDS) as OptionalField[]
@@ -247,7 +271,8 @@ export function untrustedTimes(state: WatchState, now: number): string | undefin
     ['last deep rescan', state.deepScanAt],
     ['save time', state.savedAt],
     ['last scheduled run', state.scheduledRuns?.at(-1)],
-    ['last heartbeat', state.heartbeat?.since]
+    ['last heartbeat', state.heartbeat?.since],
+    ['searched range', state.searched?.at(-1)?.[1]]
   ]
   const future = times.find(([, at]) => at !== undefined && at > latest)
   if (future) return `its ${future[0]} ${iso(future[1]!)} lies in the future`

@@ -1,4 +1,5 @@
 import { MAX_AGE_MS as ETD_MAX_AGE_MS, MAX_PAGE_SIZE, MAX_SPAN_MS } from '../etd/limits.js'
+import { rangeAt, unsearched, type Ranges } from '../state/searched.js'
 import type { Ledger } from '../state/state.js'
 import { foldRate, nextUtcMidnight, reserveForRuns, searchRequests, tallyRequests, type BudgetView } from './budget.js'
 
@@ -35,6 +36,8 @@ export interface PlanMemory {
   horizon?: number
   /** End of the last deep rescan's window. */
   deepScanAt?: number
+  /** The state's record of searched time; absent in states written before it kept one. */
+  searched?: Ranges
   budget: Omit<BudgetView, 'dailyBudget'>
 }
 
@@ -66,8 +69,10 @@ export interface SearchPlan {
   deep: DeepRescan
   /** With `backfill` and a restored state: what became of it. */
   backfill?: Backfill
+  /** Where the search an earlier run left unfinished (a gap in the record of searched time) resumes. */
+  resumeFrom?: number
   /** The input that set the window's start, for explaining a date range ETD refuses. */
-  startSetBy: 'lookback' | 'rescan' | 'watermark' | 'backfill'
+  startSetBy: 'lookback' | 'rescan' | 'watermark' | 'backfill' | 'resume'
   /** The start that was wanted, when it lay beyond what ETD keeps and was moved forward. */
   clampedFrom?: number
 }
@@ -101,10 +106,24 @@ const rescanStart = (deepScanAt: number | undefined, end: number, rescanMs: numb
 export const reachOf = (deepScanAt: number | undefined, watermark: number, rescanMs: number) =>
   Math.min(rescanStart(deepScanAt, watermark, rescanMs), watermark - FRESH_OVERLAP_MS)
 
+/**
+ * Whether the record of searched time reaches back over the last `rescan` (or to the horizon, for a
+ * younger watch): the restored times alone do not say so. Without it the deep rescan is due, so that no
+ * alert waits beyond the fresh window for a state's word.
+ */
+function recordReaches(memory: PlanMemory, from: number): boolean {
+  const first = memory.searched?.[0]
+  return first !== undefined && first[0] <= Math.max(from, memory.horizon ?? from)
+}
+
 /** Whether the deep rescan runs, and how far back, within what the day's budget has left. */
 function planDeep(now: number, settings: WindowSettings, memory: PlanMemory, fresh: SearchWindow): DeepRescan {
   if (memory.watermark === undefined) return { kind: 'first-run' }
-  if (memory.deepScanAt !== undefined && fresh.end - memory.deepScanAt < settings.rescanEveryMs) {
+  if (
+    memory.deepScanAt !== undefined &&
+    fresh.end - memory.deepScanAt < settings.rescanEveryMs &&
+    recordReaches(memory, fresh.end - settings.rescanMs)
+  ) {
     return { kind: 'not-due', dueAt: memory.deepScanAt + settings.rescanEveryMs }
   }
   const start = wholeSecond(rescanStart(memory.deepScanAt, fresh.end, settings.rescanMs))
@@ -131,11 +150,21 @@ function planDeep(now: number, settings: WindowSettings, memory: PlanMemory, fre
 /**
  * `backfill` with a restored state: the whole range once, costed first (a token and every page of the
  * window, at the rate the state keeps) against what today's budget leaves after the runs still to come.
- * Once the watch's horizon reaches back past its start, there is nothing left to search.
+ * It starts at the oldest part the state's record does not show searched (the horizon alone is a claim,
+ * not a record); when the record holds all of it, there is nothing left to search.
  */
-function planBackfill(now: number, settings: WindowSettings, memory: PlanMemory, window: SearchWindow): Backfill {
+function planBackfill(
+  now: number,
+  settings: WindowSettings,
+  memory: PlanMemory,
+  wanted: SearchWindow,
+  freshStart: number
+): Backfill {
+  const left = unsearched(memory.searched ?? [], [wanted.start, freshStart])
+  if (left.length === 0)
+    return { kind: 'covered', since: rangeAt(memory.searched ?? [], wanted.start)?.[0] ?? wanted.start }
+  const window = { start: left[0][0], end: wanted.end }
   const { start } = window
-  if (memory.horizon !== undefined && start >= memory.horizon) return { kind: 'covered', since: memory.horizon }
   const rate = memory.budget.ratePerHour
   if (rate === undefined) return { kind: 'run', start }
   const estimate = 1 + chunkWindow(window).reduce((sum, [from, to]) => sum + searchRequests(rate, to - from), 0)
@@ -165,27 +194,38 @@ export function planSearch(now: number, settings: WindowSettings, memory: PlanMe
   const fresh = { start: freshStart, end }
   const deep = planDeep(now, settings, memory, fresh)
   const deepStart = deep.kind === 'full' || deep.kind === 'cut' ? deep.start : end
-  const backfillStart = wholeSecond(end - settings.backfillMs)
+  const wantedBackfill = wholeSecond(end - settings.backfillMs)
   const backfill =
     settings.backfillMs > 0 && memory.watermark !== undefined
-      ? planBackfill(now, settings, memory, { start: clamp(backfillStart), end })
+      ? planBackfill(now, settings, memory, { start: clamp(wantedBackfill), end }, freshStart)
       : undefined
-  const wanted = Math.min(freshStart, deepStart, backfill?.kind === 'run' ? backfillStart : end)
+  // From where it was wanted, unless the record moved it later: a start beyond ETD's reach is said.
+  const backfillStart =
+    backfill?.kind === 'run' ? (backfill.start > clamp(wantedBackfill) ? backfill.start : wantedBackfill) : end
+  // What an earlier run left unsearched after its record's first range: searched before anything newer.
+  const first = memory.searched?.[0]?.[0]
+  const owed = first === undefined ? [] : unsearched(memory.searched!, [Math.max(first, oldest), freshStart])
+  const resumeFrom = owed[0]?.[0]
+  const resumeStart = resumeFrom ?? end
+  const wanted = Math.min(freshStart, deepStart, backfillStart, resumeStart)
   const startSetBy =
     memory.watermark === undefined
       ? settings.backfillMs > settings.lookbackMs
         ? 'backfill'
         : 'lookback'
-      : backfill?.kind === 'run' && backfillStart <= Math.min(freshStart, deepStart)
+      : backfillStart === wanted
         ? 'backfill'
-        : deepStart < freshStart
-          ? 'rescan'
-          : 'watermark'
+        : resumeStart === wanted
+          ? 'resume'
+          : deepStart < freshStart
+            ? 'rescan'
+            : 'watermark'
   return {
     window: { start: clamp(wanted), end },
     fresh: { start: clamp(freshStart), end },
     deep,
     ...(backfill ? { backfill } : {}),
+    ...(resumeFrom !== undefined ? { resumeFrom } : {}),
     startSetBy,
     ...(wanted < oldest ? { clampedFrom: wanted } : {})
   }
@@ -225,13 +265,20 @@ export function deepScanAfter(plan: SearchPlan, previous: number | undefined, de
 export function ledgerAfter(
   plan: SearchPlan,
   previous: Ledger | undefined,
-  run: { now: number; requests: number; scanned: number; delivered: boolean; scheduledRuns: number[] }
+  run: {
+    now: number
+    requests: number
+    scanned: number
+    delivered: boolean
+    scheduledRuns: number[]
+    searchedTo?: number
+  }
 ): Ledger {
   return {
     deepScanAt: deepScanAfter(plan, previous?.deepScanAt, run.delivered),
     savedAt: run.now,
     scheduledRuns: run.scheduledRuns.length > 0 ? run.scheduledRuns : undefined,
     requests: tallyRequests(previous?.requests, run.now, run.requests),
-    ratePerHour: foldRate(previous?.ratePerHour, run.scanned, plan.window.end - plan.window.start)
+    ratePerHour: foldRate(previous?.ratePerHour, run.scanned, (run.searchedTo ?? plan.window.end) - plan.window.start)
   }
 }
