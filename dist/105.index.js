@@ -26,8 +26,12 @@ function isStateKey(stateKey, key) {
 /* harmony export */ });
 /* unused harmony export prunable */
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2270);
-/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9735);
-/* harmony import */ var _key_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3950);
+/* harmony import */ var _common_log_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1095);
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9735);
+/* harmony import */ var _key_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3950);
+/* harmony import */ var _common_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6800);
+
+
 
 
 
@@ -42,7 +46,7 @@ const statusOf = (error) => error.status;
 function explain(error, doing, permission) {
     const status = statusOf(error);
     const message = error.response?.data?.message;
-    const detail = `${status ?? ''} ${message ?? error.message}`.trim();
+    const detail = `${status ?? ''} ${(0,_common_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactReply */ .g)(message ?? error.message)}`.trim();
     return status === 403
         ? `GitHub refused ${doing} (${detail}): the workflow's token needs the ${permission} permission; add it to the job's permissions block`
         : `GitHub failed ${doing} (${detail})`;
@@ -55,7 +59,7 @@ class StateEntries {
     constructor(access, stateKey) {
         this.access = access;
         this.stateKey = stateKey;
-        this.octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(access.token, { baseUrl: access.apiUrl }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__/* .retry */ .L);
+        this.octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(access.token, { baseUrl: access.apiUrl, log: _common_log_js__WEBPACK_IMPORTED_MODULE_1__/* .octokitLog */ .GU }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L);
     }
     /** This watch's entries on this branch, of the exact key shape under `<state-key>/`; needs `actions: read`. */
     list() {
@@ -79,7 +83,7 @@ class StateEntries {
                 createdAt: Date.parse(c.created_at ?? '') || 0,
                 bytes: c.size_in_bytes ?? 0
             }))
-                .filter((e) => (0,_key_js__WEBPACK_IMPORTED_MODULE_2__/* .isStateKey */ .Z)(this.stateKey, e.key));
+                .filter((e) => (0,_key_js__WEBPACK_IMPORTED_MODULE_4__/* .isStateKey */ .Z)(this.stateKey, e.key));
         }
         catch (error) {
             throw new Error(explain(error, 'listing cache entries', permission), { cause: error });

@@ -14,6 +14,8 @@ export const modules = {
 /* harmony import */ var _azure_msal_node__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6094);
 /* harmony import */ var _email_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(569);
 /* harmony import */ var _https_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4123);
+/* harmony import */ var _common_redact_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6800);
+
 
 
 
@@ -27,14 +29,14 @@ function explain(entra, error) {
     const raw = error instanceof _azure_msal_node__WEBPACK_IMPORTED_MODULE_0__/* .AuthError */ .lR ? `${error.errorCode}: ${error.errorMessage}` : error.message;
     // msal wraps Entra's words in "Error(s): … - Description: AADSTS…: words - Correlation ID: …".
     const described = /Description: (.*?)(?: - Correlation ID|$)/.exec(raw.replace(/\s+/g, ' '))?.[1];
-    const reply = (described ?? raw.replace(/\s+/g, ' ')).trim().slice(0, 300);
+    const reply = (0,_common_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactReply */ .g)(described ?? raw);
     const app = `app ${entra.clientId} in tenant ${entra.tenantId}`;
     const kind = entra.credential.kind;
     let hint = 'check graph-tenant-id, graph-client-id and the credential';
     if (/endpoints_resolution_error/.test(raw))
-        hint = `${entra.authority} gave no sign-in metadata for tenant ${entra.tenantId}: check graph-tenant-id and graph-authority, and that the runner reaches it`;
+        hint = `${entra.authority} gave no sign-in metadata for tenant ${entra.tenantId}: check graph-tenant-id and graph-cloud, and that the runner reaches it`;
     else if (/network_error|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET/.test(raw))
-        hint = `${entra.authority} could not be reached: check graph-authority and the runner's network`;
+        hint = `${entra.authority} could not be reached: check graph-cloud and the runner's network`;
     else if (/AADSTS700016/.test(raw))
         hint = `graph-client-id names no app in tenant ${entra.tenantId}`;
     else if (/AADSTS90002|AADSTS900023/.test(raw))
@@ -82,7 +84,7 @@ class EntraTokens {
             token = await this.options.getIdToken(OIDC_AUDIENCE);
         }
         catch (error) {
-            throw new _email_js__WEBPACK_IMPORTED_MODULE_1__/* .EmailError */ .v(`No GitHub OIDC token for graph-federated (${error.message.replace(/\s+/g, ' ').trim()}): the job needs permissions: id-token: write.`);
+            throw new _email_js__WEBPACK_IMPORTED_MODULE_1__/* .EmailError */ .v(`No GitHub OIDC token for the Entra app without a secret or certificate (${(0,_common_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactReply */ .g)(error.message)}): the job needs permissions: id-token: write.`);
         }
         this.options.maskSecret(token);
         return token;

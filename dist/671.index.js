@@ -15,9 +15,9 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _common_files_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8994);
-/* harmony import */ var _key_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3950);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6708);
+/* harmony import */ var _key_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3950);
 /* harmony import */ var _store_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6992);
+/* harmony import */ var _common_redact_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6800);
 
 
 
@@ -78,7 +78,11 @@ class CacheStateStore {
             return await this.restoreExactKey();
         }
         catch (error) {
-            return { kind: 'none', reason: `the cache could not be read (${error.message})`, outage: 'certain' };
+            return {
+                kind: 'none',
+                reason: `the cache could not be read (${(0,_common_redact_js__WEBPACK_IMPORTED_MODULE_5__/* .redactReply */ .g)(error.message)})`,
+                outage: 'certain'
+            };
         }
         finally {
             await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(this.file), { recursive: true, force: true });
@@ -93,7 +97,7 @@ class CacheStateStore {
                 outage: 'possible'
             };
         }
-        if (!(0,_key_js__WEBPACK_IMPORTED_MODULE_5__/* .isStateKey */ .Z)(this.options.stateKey, key)) {
+        if (!(0,_key_js__WEBPACK_IMPORTED_MODULE_6__/* .isStateKey */ .Z)(this.options.stateKey, key)) {
             return {
                 kind: 'invalid',
                 reason: `the newest cache entry under '${this.prefix}' is '${shown(key)}', which is not a key this action writes ('${this.prefix}<run id>-<attempt>'), so it was not restored`
@@ -113,9 +117,12 @@ class CacheStateStore {
             text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(this.file, 'utf8');
         }
         catch (error) {
-            return { kind: 'invalid', reason: `cache entry '${key}' held no readable state (${error.message})` };
+            return {
+                kind: 'invalid',
+                reason: `cache entry '${key}' held no readable state (${(0,_common_redact_js__WEBPACK_IMPORTED_MODULE_5__/* .redactReply */ .g)(error.message)})`
+            };
         }
-        return (0,_store_js__WEBPACK_IMPORTED_MODULE_4__/* .loadedFrom */ .Q)(text, `cache entry '${key}'`);
+        return (0,_store_js__WEBPACK_IMPORTED_MODULE_4__/* .loadedFrom */ .QX)(text, `cache entry '${key}'`);
     }
     async save(state) {
         const blocked = this.modeForbids('write') ?? this.unavailable();
@@ -123,15 +130,15 @@ class CacheStateStore {
             return { ok: false, reason: blocked };
         const key = this.ownKey;
         try {
-            const bytes = await (0,_common_files_js__WEBPACK_IMPORTED_MODULE_3__/* .writeAtomically */ .v)(this.file, (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .serializeState */ .sU)(state));
+            const written = await (0,_store_js__WEBPACK_IMPORTED_MODULE_4__/* .savedWith */ .gn)(state, `cache entry '${key}'`, (chunks) => (0,_common_files_js__WEBPACK_IMPORTED_MODULE_3__/* .writeAtomically */ .v)(this.file, chunks));
             const id = await _actions_cache__WEBPACK_IMPORTED_MODULE_0__/* .saveCache */ .Io([CACHE_STATE_FILE], key);
             // saveCache logs and returns -1 on everything but validation errors.
             return id === -1
                 ? { ok: false, reason: `the cache did not take entry '${key}' (see the cache warning above)` }
-                : { ok: true, where: `cache entry '${key}'`, bytes };
+                : written;
         }
         catch (error) {
-            return { ok: false, reason: `cache entry '${key}' could not be saved (${error.message})` };
+            return { ok: false, reason: `cache entry '${key}' could not be saved (${(0,_common_redact_js__WEBPACK_IMPORTED_MODULE_5__/* .redactReply */ .g)(error.message)})` };
         }
         finally {
             await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(this.file), { recursive: true, force: true });

@@ -15,6 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 20 modules
 var github = __webpack_require__(2270);
+// EXTERNAL MODULE: ./src/common/log.ts
+var log = __webpack_require__(1095);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
@@ -267,7 +269,11 @@ var issue_body = __webpack_require__(2287);
 var marker = __webpack_require__(6995);
 // EXTERNAL MODULE: ./src/notify/rows.ts
 var rows = __webpack_require__(796);
+// EXTERNAL MODULE: ./src/common/redact.ts
+var redact = __webpack_require__(6800);
 ;// CONCATENATED MODULE: ./src/notify/issue-channel.ts
+
+
 
 
 
@@ -291,7 +297,7 @@ function explain(error, doing, config) {
     const e = error;
     const data = e.response?.data;
     const details = (data?.errors ?? []).map((d) => d.message ?? `${d.field} ${d.code}`).join('; ');
-    const reason = `${data?.message ?? e.message ?? String(error)}${details ? ` (${details})` : ''}`;
+    const reason = (0,redact/* redactReply */.g)(`${data?.message ?? e.message ?? String(error)}${details ? ` (${details})` : ''}`);
     const repo = `${config.owner}/${config.repo}`;
     if (e.status === 401)
         return new IssueError(`GitHub rejected github-token while ${doing} (401 ${reason}).`);
@@ -335,11 +341,14 @@ class IssueChannel {
     options;
     octokit;
     recent;
+    /** The issue this run opened, and what it was built from: its notes are brought up to date. */
+    opened;
     constructor(config, options = {}) {
         this.config = config;
         this.options = options;
         this.octokit = (0,github/* getOctokit */.Q)(config.token, {
             baseUrl: config.apiUrl,
+            log: log/* octokitLog */.GU,
             throttle: {
                 // Secondary limits: wait as told, a few times; primary: only when the reset is near.
                 onSecondaryRateLimit: (after, _options, _octokit, retryCount) => {
@@ -376,7 +385,8 @@ class IssueChannel {
             number: issue.number,
             url: issue.html_url,
             createdAt: Date.parse(issue.created_at),
-            convictions: (0,marker/* parseMarker */.gY)(issue.body)
+            ...(0,marker/* readMarker */.t7)(issue.body),
+            body: issue.body ?? ''
         })))
             .catch((error) => {
             this.recent = undefined;
@@ -414,7 +424,8 @@ class IssueChannel {
     async open(batch) {
         if (batch.convictions.length === 0)
             return { created: false, description: 'Nothing new, so no issue.' };
-        const { fresh, recordedHere, record } = notYetRecorded(batch.convictions, await this.recorded());
+        const recent = await this.recorded();
+        const { fresh, recordedHere, record } = notYetRecorded(batch.convictions, recent);
         if (record) {
             return {
                 created: false,
@@ -426,9 +437,20 @@ class IssueChannel {
         const totals = batch.totals ? (0,rows/* totalsWithout */.qv)(batch.totals, recordedHere, batch.rule) : (0,rows/* totalsOf */.vA)(fresh, batch.rule);
         const labels = totals.actionNeeded > 0 ? [...new Set([...this.config.labels, ACTION_NEEDED_LABEL])] : this.config.labels;
         await this.ensureLabels(labels);
-        const content = (0,issue_body/* buildIssue */.y)({ ...batch, convictions: fresh, totals, runUrl: this.options.runUrl });
+        const input = { ...batch, convictions: fresh, totals, runUrl: this.options.runUrl };
+        const content = (0,issue_body/* buildIssue */.y)(input);
         const issue = { owner: this.config.owner, repo: this.config.repo, title: content.title, body: content.body, labels };
         const { data, unassigned } = await this.create(issue);
+        const opened = {
+            number: data.number,
+            url: data.html_url,
+            createdAt: Date.parse(data.created_at),
+            ...(0,marker/* readMarker */.t7)(content.body),
+            body: content.body
+        };
+        this.opened = { record: opened, input };
+        // The later channels' ledger reads it with the others.
+        recent.unshift(opened);
         const omitted = content.omitted > 0 ? ` (${content.omitted} rows left out for GitHub's size limit)` : '';
         return {
             created: true,
@@ -436,6 +458,33 @@ class IssueChannel {
             number: data.number,
             description: `Issue #${data.number} opened: ${data.html_url}${omitted}.${unassigned ? ` ${unassigned}` : ''}`
         };
+    }
+    openedNow(record) {
+        return this.opened?.record.number === record.number;
+    }
+    /**
+     * Records which channels the batch of `record` still `owes`: the marker edited in place, or, for the
+     * issue this run opened, the body built again with the other channels' `notes` up to now.
+     */
+    async rewrite(record, owes, notes) {
+        const input = this.openedNow(record) ? this.opened?.input : undefined;
+        const body = input
+            ? (0,issue_body/* buildIssue */.y)({ ...input, notes: [...input.notes, ...notes], owes }).body
+            : (0,marker/* replaceMarker */.ti)(record.body, (0,marker/* formatMarker */.gJ)(record.convictions, Infinity, owes));
+        if (body === undefined || body === record.body)
+            return;
+        try {
+            await this.octokit.rest.issues.update({
+                owner: this.config.owner,
+                repo: this.config.repo,
+                issue_number: record.number,
+                body
+            });
+        }
+        catch (error) {
+            throw explain(error, `recording the channels in issue #${record.number}`, this.config);
+        }
+        Object.assign(record, { owes, body });
     }
     /**
      * Creates the issue with the assignees; when GitHub refuses one of them (422), creates it unassigned and

@@ -1,8 +1,8 @@
-export const id = 670;
-export const ids = [670];
+export const id = 678;
+export const ids = [678];
 export const modules = {
 
-/***/ 9670:
+/***/ 1678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -26,16 +26,24 @@ var notify_rows = __webpack_require__(796);
 
 
 
-const BADGE_COLORS = {
-    BEC: '#8b0000',
-    scam: '#b45309',
-    phishing: '#c2410c',
-    malicious: '#7f1d1d',
-    spam: '#4b5563',
-    graymail: '#6b7280',
-    neutral: '#15803d'
-};
-const reportPlace = (input) => input.reportName ? `the attached ${input.reportName}` : "the run's JSON report (too large to attach)";
+// Keyed by ETD text: a Map, so that a verdict named `constructor` finds no colour instead of Object's.
+const BADGE_COLORS = new Map([
+    ['BEC', '#8b0000'],
+    ['scam', '#b45309'],
+    ['phishing', '#c2410c'],
+    ['malicious', '#7f1d1d'],
+    ['spam', '#4b5563'],
+    ['graymail', '#6b7280'],
+    ['neutral', '#15803d']
+]);
+/** Where every message is, when the digest leaves some out: the attachment, else the run's page, else (outside Actions) the file. */
+function wholeList(input) {
+    if (input.reportName)
+        return `the attached ${input.reportName} lists every message`;
+    if (input.links?.run)
+        return `${(0,notify_rows/* runListsAll */.wS)()}: ${input.links.run} (the report was too large to attach)`;
+    return `the report at ${input.reportPath} lists every message (it was too large to attach)`;
+}
 /** Counts only, never attacker text; those still in the inbox first, since someone must act on them. */
 function digestSubject(totals) {
     if (totals.total === 0)
@@ -69,7 +77,7 @@ function limitedSections(input, totals) {
     const inboxLeftOut = totals.actionNeeded - inboxRows.length;
     return { inbox: inboxRows, groups, leftOut: inboxLeftOut + restTotal - shown, inboxLeftOut };
 }
-const badge = (row) => `<span style="background:${BADGE_COLORS[row.verdict] ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${(0,notify_escape/* escapeHtml */.Z)(row.verdict)}</span>` +
+const badge = (row) => `<span style="background:${BADGE_COLORS.get(row.verdict) ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${(0,notify_escape/* escapeHtml */.Z)(row.verdict)}</span>` +
     (row.retro ? ' <em>retro</em>' : '') +
     (row.previousVerdict ? ` <em>was ${(0,notify_escape/* escapeHtml */.Z)(row.previousVerdict)}</em>` : '');
 const MUTED = 'color:#6b7280';
@@ -87,7 +95,7 @@ function convictionHtml(r, withMailboxes) {
         ['URLs', r.urls],
         ['Remediation', r.remediation]
     ];
-    return (`<div style="border:1px solid #e5e7eb;border-left:4px solid ${BADGE_COLORS[r.verdict] ?? '#374151'};border-radius:4px;padding:8px 12px;margin:8px 0">` +
+    return (`<div style="border:1px solid #e5e7eb;border-left:4px solid ${BADGE_COLORS.get(r.verdict) ?? '#374151'};border-radius:4px;padding:8px 12px;margin:8px 0">` +
         `<div style="font-weight:600">${(0,notify_escape/* escapeHtml */.Z)(r.subject)}</div>` +
         `<div style="margin:4px 0">${badge(r)}</div>` +
         lines
@@ -109,9 +117,7 @@ function html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
             `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,format/* batchHeadline */.NV)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,format/* verdictCounts */.US)(totals))}).</p>` +
             (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(moved)}</h2>` : '') +
             sections.join('') +
-            (leftOut > 0
-                ? `<p>${(0,notify_escape/* escapeHtml */.Z)((0,notify_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut))}; ${(0,notify_escape/* escapeHtml */.Z)(reportPlace(input))} lists every message.</p>`
-                : '');
+            (leftOut > 0 ? `<p>${(0,notify_escape/* escapeHtml */.Z)(`${(0,notify_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut)}; ${wholeList(input)}`)}.</p>` : '');
     const links = linkLines(input.links)
         .map(([label, url]) => `${label}: <a href="${(0,notify_escape/* escapeHtml */.Z)(url)}">${(0,notify_escape/* escapeHtml */.Z)(url)}</a>`)
         .join('<br>');
@@ -162,7 +168,7 @@ function digest_text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
         textRows(lines, rows, false);
     }
     if (leftOut > 0)
-        lines.push(`${(0,notify_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut)}; ${reportPlace(input)} lists every message.`, '');
+        lines.push(`${(0,notify_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut)}; ${wholeList(input)}.`, '');
     return lines.join('\n');
 }
 /** The administrator's digest: HTML with every message string escaped, and a plain-text twin. */
@@ -180,7 +186,10 @@ var core = __webpack_require__(6251);
 var retry = __webpack_require__(9183);
 // EXTERNAL MODULE: ./src/notify/email/https.ts
 var https = __webpack_require__(4123);
+// EXTERNAL MODULE: ./src/common/redact.ts
+var redact = __webpack_require__(6800);
 ;// CONCATENATED MODULE: ./src/notify/email/graph.ts
+
 
 
 
@@ -210,7 +219,7 @@ class GraphFailure extends Error {
 function graphError(body) {
     try {
         const { error } = JSON.parse(body);
-        const words = (value) => (typeof value === 'string' ? value.replace(/\s+/g, ' ').trim().slice(0, 300) : '');
+        const words = (value) => (typeof value === 'string' ? (0,redact/* redactReply */.g)(value) : '');
         return { code: words(error?.code) || 'no code', detail: words(error?.message) };
     }
     catch {
@@ -226,11 +235,11 @@ function isTransient(error) {
 /** What failed and what to change, naming the mailbox Graph sends as. */
 function explain(error, mailbox) {
     if (!(error instanceof GraphFailure))
-        return `Graph sendMail as ${mailbox} failed: ${error.message}.`;
+        return `Graph sendMail as ${mailbox} failed: ${(0,redact/* redactReply */.g)(error.message)}.`;
     const said = `${error.status} ${error.code}${error.detail ? `: ${error.detail}` : ''}`;
     switch (error.status) {
         case 401:
-            return `Graph did not accept the app's token (${said}): check graph-tenant-id, graph-client-id and that graph-endpoint and graph-authority belong to the same cloud.`;
+            return `Graph did not accept the app's token (${said}): check graph-tenant-id, graph-client-id and graph-cloud.`;
         case 403:
             return (`Graph refused to send as ${mailbox} (${said}). The Entra app needs the Mail.Send application permission ` +
                 `with admin consent, and Exchange must let it send as ${mailbox}: add ${mailbox} to the app's ` +
@@ -238,7 +247,7 @@ function explain(error, mailbox) {
         case 404:
             return `Graph found no mailbox ${mailbox} (${said}): email-from must be a mailbox (a user or shared mailbox) in the app's tenant.`;
         case 413:
-            return `Graph refused the email as too large (${said}): it takes at most ${GRAPH_REQUEST_LIMIT_BYTES / 1048576} MB per request; lower email-max-rows.`;
+            return `Graph refused the email as too large (${said}): it takes at most ${GRAPH_REQUEST_LIMIT_BYTES / 1048576} MB per request.`;
         case 429:
             return `Graph kept throttling sendMail as ${mailbox} (${said}); the next run retries.`;
         default:
@@ -298,8 +307,10 @@ var nodemailer = __webpack_require__(199);
 
 
 
+
 const DEFAULT_EMAIL_RETRY = { maxAttempts: 4, baseDelayMs: 2000, maxDelayMs: 20000 };
-function transportOptions(smtp, timeoutMs, accessToken) {
+function transportOptions(smtp, options, accessToken) {
+    const timeoutMs = options.timeoutMs ?? 30000;
     return {
         host: smtp.host,
         port: smtp.port,
@@ -315,7 +326,7 @@ function transportOptions(smtp, timeoutMs, accessToken) {
         tls: {
             rejectUnauthorized: true,
             minVersion: 'TLSv1.2',
-            ...(smtp.ca ? { ca: [...external_node_tls_.rootCertificates, smtp.ca] } : {})
+            ...(options.ca ? { ca: [...external_node_tls_.rootCertificates, options.ca] } : {})
         },
         connectionTimeout: timeoutMs,
         greetingTimeout: timeoutMs,
@@ -343,21 +354,21 @@ function isTransientSmtpFailure(error) {
 function misconfiguration(e) {
     const text = `${e.message ?? ''} ${e.response ?? ''}`;
     if (/wrong version number|WRONG_VERSION_NUMBER|packet length too long|unknown protocol/i.test(text)) {
-        return 'the server does not speak implicit TLS on this port; for port 587 or 25 use smtp-security: starttls (smtp://)';
+        return 'the server does not speak implicit TLS on this port; for port 587 or 25 use smtp://';
     }
     if (/Greeting never received/i.test(text)) {
-        return 'no SMTP greeting arrived; the server may expect implicit TLS: for port 465 use smtp-security: tls (smtps://)';
+        return 'no SMTP greeting arrived; the server may expect implicit TLS: for port 465 use smtps://';
     }
     return undefined;
 }
 // Exchange Online's replies once SMTP AUTH Basic is off for the tenant (MC786329).
 const BASIC_AUTH_RETIRED = /5\.7\.30|5\.7\.139|Basic authentication is not supported|SmtpClientAuthentication is disabled/i;
-const MODERN_AUTH_FIX = 'set email-transport: graph with graph-tenant-id, graph-client-id and graph-federated: true (or smtp-auth: oauth2 with the same Entra app); see the README, Microsoft 365';
+const MODERN_AUTH_FIX = "remove smtp-url and set graph-tenant-id and graph-client-id (Graph sendMail; the job's OIDC token signs in), or add ?auth=oauth2 to smtp-url with the same Entra app; see the README, Microsoft 365";
 /** One line that says what failed and what to change; the server's own reply where it gave one. */
 function explainSmtpError(error, smtp) {
     const e = error;
     const where = `${smtp.host}:${smtp.port}`;
-    const reply = (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim();
+    const reply = (0,redact/* redactReply */.g)(e.response ?? e.message ?? String(error));
     const wrongPairing = misconfiguration(e);
     if (wrongPairing)
         return `Email via ${where} failed: ${wrongPairing}.`;
@@ -368,13 +379,13 @@ function explainSmtpError(error, smtp) {
         return `SMTP XOAUTH2 login as ${smtp.username} failed at ${where}: ${reply}. The Entra app needs the SMTP.SendAsApp application permission, and Exchange a service principal for it with FullAccess to ${smtp.username} (README, Microsoft 365).`;
     }
     if (e.code === 'EAUTH') {
-        return `SMTP authentication failed at ${where}: ${reply}. Check smtp-username and smtp-password (an app password where the provider still offers them; Microsoft 365 needs Graph or OAuth2, see the README).`;
+        return `SMTP authentication failed at ${where}: ${reply}. Check the user name and password in smtp-url (an app password where the provider still offers them; Microsoft 365 needs Graph or OAuth2, see the README).`;
     }
     if (e.code === 'ETLS' || e.command === 'STARTTLS') {
-        return `Email via ${where} failed: the server did not complete STARTTLS (${reply}), and smtp-security: starttls never falls back to plain text.`;
+        return `Email via ${where} failed: the server did not complete STARTTLS (${reply}), and smtp:// never falls back to plain text.`;
     }
     if (isCertificateFailure(e)) {
-        return `Email via ${where} failed: the server's certificate is not trusted (${reply}); not retried, as it would fail the same way. For a private or self-signed CA, pass its PEM as smtp-ca.`;
+        return `Email via ${where} failed: the server's certificate is not trusted (${reply}); not retried, as it would fail the same way. For a private or self-signed CA, set NODE_EXTRA_CA_CERTS on the step to its PEM file.`;
     }
     if (e.responseCode !== undefined)
         return `The SMTP server at ${where} refused the email: ${reply}`;
@@ -390,7 +401,7 @@ class SmtpTransport {
     constructor(smtp, options = {}, accessToken) {
         this.smtp = smtp;
         this.options = options;
-        this.transport = nodemailer/* default.createTransport */.Ay.createTransport(transportOptions(smtp, options.timeoutMs ?? 30000, accessToken));
+        this.transport = nodemailer/* default.createTransport */.Ay.createTransport(transportOptions(smtp, options, accessToken));
         this.retry = options.retry ?? DEFAULT_EMAIL_RETRY;
     }
     /** nodemailer resolves when any recipient took the mail, and lists the others in `rejectedErrors`. */
@@ -403,7 +414,7 @@ class SmtpTransport {
             });
             return (info.rejectedErrors ?? []).map((e) => ({
                 address: e.recipient ?? '',
-                reply: (e.response ?? e.message).replace(/\s+/g, ' ').trim()
+                reply: (0,redact/* redactReply */.g)(e.response ?? e.message)
             }));
         }
         catch (error) {
@@ -466,11 +477,17 @@ function inboxWarning(inInbox) {
             `Do not open ${them}, do not reply, and do not follow links or open attachments: delete ${them}, or report ${them} as phishing.`
     };
 }
+/**
+ * Said before any list: the sender and subject are the attacker's words, which a notice from the
+ * security team must not seem to vouch for.
+ */
+const CLAIMED = 'The sender and subject below are what each message said about itself: whoever sent it wrote them, not your security team.';
 /** The rows, and a count of those of `of` that are not among them. */
 function listRows(lines, rows, of, where = '') {
     for (const r of rows) {
-        lines.push(`- Received ${r.received} from ${r.sender}`);
-        lines.push(`  Subject: ${r.subject}`);
+        lines.push(`- Received ${r.received}`);
+        lines.push(`  The message said it came from: ${r.sender}`);
+        lines.push(`  Its subject said: ${r.subject}`);
         lines.push(`  It was ${sentence(r.verdict, r.remediation)}.`);
         lines.push('');
     }
@@ -501,7 +518,7 @@ function buildOwnerNotices(convictions, rule, timeZone, totals, options = {}) {
         if (inInbox > 0) {
             const warning = inboxWarning(inInbox);
             subject = warning.subject;
-            lines.push(warning.first, whomToAsk(options), '', `Still in your inbox (${(0,format/* count */.U9)(inInbox)}):`, '');
+            lines.push(warning.first, whomToAsk(options), '', CLAIMED, '', `Still in your inbox (${(0,format/* count */.U9)(inInbox)}):`, '');
             listRows(lines, rows.filter((r) => r.actionNeeded), inInbox, ' still in your inbox,');
             if (total > inInbox) {
                 lines.push(stopped(total - inInbox, true), '');
@@ -509,7 +526,7 @@ function buildOwnerNotices(convictions, rule, timeZone, totals, options = {}) {
             }
         }
         else {
-            lines.push('Hello,', '', stopped(total, false), '');
+            lines.push('Hello,', '', CLAIMED, '', stopped(total, false), '');
             listRows(lines, movedRows, total);
         }
         lines.push('Do not reply to the sender, open its attachments or follow its links. If you were expecting one of these', 'messages, or if the sender asked you for money, credentials or urgency, contact your security team.', ...(inInbox > 0 ? [] : [whomToAsk(options)]), '', 'This notice was sent automatically by ETD verdict watch.');
@@ -517,11 +534,48 @@ function buildOwnerNotices(convictions, rule, timeZone, totals, options = {}) {
     });
 }
 
-// EXTERNAL MODULE: ./src/match/matcher.ts
-var matcher = __webpack_require__(4103);
+// EXTERNAL MODULE: ./src/etd/clean.ts
+var clean = __webpack_require__(2482);
+// EXTERNAL MODULE: ./node_modules/nodemailer/dist/esm/addressparser/index.js
+var addressparser = __webpack_require__(2844);
+;// CONCATENATED MODULE: ./src/notify/owner-recipient.ts
+
+
+/** RFC 5321's limit on a path. */
+const MAX_ADDRESS = 254;
+// A dot-atom local part and a dotted domain, letters of any script allowed: no space, quote, comma,
+// angle bracket, colon, semicolon or control character, so nothing that a header parser splits or groups.
+const PLAIN_ADDRESS = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+$/u;
+/** One address of the plain shape: no quote, comment, space, list or group that a parser could read apart. */
+const isPlainAddress = (mailbox) => mailbox.length <= MAX_ADDRESS && PLAIN_ADDRESS.test(mailbox);
+/** A mailbox for a log line or a note: a plain address as it is, anything else cleaned like all ETD text. */
+const shownMailbox = (mailbox) => (isPlainAddress(mailbox) ? mailbox : (0,clean/* clean */.uH)(mailbox));
+/**
+ * The one address an owner notice about `mailbox` (ETD text, or a pending notice from the restored
+ * state) may go to, or `undefined`: it must be one plain address, read as exactly itself by the mail
+ * library's own parser (so no list, group or display name), and a watched mailbox at the time of sending:
+ * listed in `mailboxes`, or with `include-domains` inside a listed `*@domain`. With no `mailboxes` (every
+ * mailbox of the tenant) no address qualifies.
+ */
+function ownerRecipient(mailbox, mailboxes, scope) {
+    if (mailbox.length > MAX_ADDRESS)
+        return undefined;
+    // The parser decides what a mail library would make of the string: exactly this one mailbox, or no notice.
+    const [only, ...more] = (0,addressparser/* default */.A)(mailbox);
+    const one = more.length === 0 && only?.group === undefined && only?.name === '' && only.address === mailbox;
+    // And, stricter than RFC 5322, nothing quoted, commented or spaced that another client might read apart.
+    if (!one || !PLAIN_ADDRESS.test(mailbox))
+        return undefined;
+    const address = mailbox.toLowerCase();
+    const domain = address.slice(address.indexOf('@'));
+    const watched = mailboxes.some((pattern) => pattern.startsWith('*@') ? scope === 'include-domains' && pattern.slice(1) === domain : pattern === address);
+    return watched ? { name: '', address } : undefined;
+}
+
 // EXTERNAL MODULE: ./src/state/deliveries.ts
 var deliveries = __webpack_require__(3893);
 ;// CONCATENATED MODULE: ./src/notify/email-channel.ts
+
 
 
 
@@ -542,6 +596,7 @@ function digestMail(config, batch) {
         timeZone: batch.timeZone,
         maxRows: config.maxRows,
         reportName: batch.reportJson === undefined ? undefined : REPORT_NAME,
+        reportPath: batch.reportPath,
         links: batch.links
     });
     return {
@@ -555,23 +610,50 @@ function digestMail(config, batch) {
             : []
     };
 }
+/** Which mailboxes owner notices reach, or `undefined` when they are off. */
+const ownerScope = (config) => config.notifyOwners ? (config.ownerNoticeDomains ? 'include-domains' : 'exact') : undefined;
+/**
+ * This run's owner notices, each to a watched address. `refused` says why others are not sent: one line
+ * when `mailboxes` is empty (no owner is watched), else one per mailbox that is not a plain address (ETD
+ * text, cleaned). A plain address outside the scope is left out without a word, as any unwatched mailbox.
+ */
 function ownerNotices(config, batch) {
-    if (!config.notifyOwners || batch.test)
-        return [];
-    return buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, noticeOptions(config));
+    const scope = ownerScope(config);
+    if (scope === undefined || batch.test)
+        return { addressed: [], refused: [] };
+    if (batch.rule.mailboxes.length === 0) {
+        return {
+            addressed: [],
+            refused: [
+                "No owner notices: input 'mailboxes' is empty (every mailbox of the tenant), so no mailbox is a watched owner."
+            ]
+        };
+    }
+    const addressed = [];
+    const refused = [];
+    const notices = buildOwnerNotices(batch.convictions, batch.rule, batch.timeZone, batch.totals, noticeOptions(config));
+    for (const notice of notices) {
+        const recipient = ownerRecipient(notice.to, batch.rule.mailboxes, scope);
+        if (recipient)
+            addressed.push({ notice, recipient });
+        else if (!isPlainAddress(notice.to)) {
+            refused.push(`No owner notice to ${(0,clean/* clean */.uH)(notice.to)}: ETD names it as a mailbox, but it is not one plain address.`);
+        }
+    }
+    return { addressed, refused };
 }
 const noticeOptions = (config) => ({ contact: config.ownerContact, replyTo: config.replyTo !== undefined });
-const ownerMail = (config, notice) => ({
-    to: [notice.to],
+const ownerMail = (config, { notice, recipient }) => ({
+    to: [recipient],
     replyTo: config.replyTo,
     subject: notice.subject,
     text: notice.text
 });
-/** An earlier run's notice built again, or none when its recipient is no longer a watched owner. */
+/** An earlier run's notice built again, or none when its recipient is not a watched owner's one address now. */
 function retryNotice(config, batch, pending) {
-    const { mailboxes } = batch.rule;
-    const watched = mailboxes.length === 0 || mailboxes.some((pattern) => (0,matcher/* mailboxMatches */.E)(pending.to, pattern));
-    if (!config.notifyOwners || batch.test || !watched)
+    const scope = ownerScope(config);
+    const recipient = scope && ownerRecipient(pending.to, batch.rule.mailboxes, scope);
+    if (!recipient || batch.test)
         return undefined;
     const totals = {
         ...(0,notify_rows/* emptyTotals */.Tf)(),
@@ -580,12 +662,13 @@ function retryNotice(config, batch, pending) {
         mailboxes: new Map([[pending.to, pending.total]]),
         mailboxesActionNeeded: new Map(pending.inbox > 0 ? [[pending.to, pending.inbox]] : [])
     };
-    return buildOwnerNotices((0,deliveries/* convictionsOf */.xJ)(pending), batch.rule, batch.timeZone, totals, noticeOptions(config))[0];
+    const [notice] = buildOwnerNotices((0,deliveries/* convictionsOf */.xJ)(pending), batch.rule, batch.timeZone, totals, noticeOptions(config));
+    return { notice, recipient };
 }
 /** Sends one owner notice on its own: `undefined` when delivered, else why not (naming no one else). */
-async function sendNotice(config, transport, notice) {
+async function sendNotice(config, transport, addressed) {
     try {
-        await transport.send(await (0,email/* renderEml */.Z)(config.from, ownerMail(config, notice), 'windows'));
+        await transport.send(await (0,email/* renderEml */.Z)(config.from, ownerMail(config, addressed), 'windows'));
         return undefined;
     }
     catch (error) {
@@ -594,10 +677,10 @@ async function sendNotice(config, transport, notice) {
         return { reason: /[.!?]$/.test(error.message) ? error.message : `${error.message}.`, answered: error.answered };
     }
 }
-/** The ids a given-up notice was about, and how many more it counted. */
+/** The ids a given-up notice was about (state text, so cleaned), and how many more it counted. */
 function convictionList(pending) {
     const more = pending.total - pending.messages.length;
-    return `${pending.messages.map((m) => m.id).join(', ')}${more > 0 ? ` and ${(0,format/* count */.U9)(more)} more` : ''}`;
+    return `${pending.messages.map((m) => (0,clean/* clean */.uH)(m.id)).join(', ')}${more > 0 ? ` and ${(0,format/* count */.U9)(more)} more` : ''}`;
 }
 /** A dry run writes each email as an .eml file beside the report instead of sending it. */
 async function writeDryRun(config, mails, reportPath) {
@@ -605,7 +688,9 @@ async function writeDryRun(config, mails, reportPath) {
     await (0,promises_.mkdir)(dir, { recursive: true });
     const paths = [];
     for (const [i, mail] of mails.entries()) {
-        const path = (0,external_node_path_.join)(dir, i === 0 ? 'digest.eml' : `owner-${i}-${mail.to[0].replace(/[^a-z0-9@.-]/gi, '_')}.eml`);
+        const to = mail.to[0];
+        const name = (typeof to === 'string' ? to : to.address).replace(/[^a-z0-9@.-]/gi, '_');
+        const path = (0,external_node_path_.join)(dir, i === 0 ? 'digest.eml' : `owner-${i}-${name}.eml`);
         await (0,promises_.writeFile)(path, (await (0,email/* renderEml */.Z)(config.from, mail)).eml);
         paths.push(path);
     }
@@ -614,15 +699,18 @@ async function writeDryRun(config, mails, reportPath) {
 const megabytes = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
 /**
  * The digest as MIME, within the transport's size limit: over it, the digest is rendered again without
- * the JSON report and with a note saying so (the report stays at report-path); rows are capped by
- * email-max-rows.
+ * the JSON report and with a note saying where every conviction is; rows are capped at 200.
  */
 async function fitted(config, batch, transport) {
     const rendered = await (0,email/* renderEml */.Z)(config.from, digestMail(config, batch), 'windows');
     const limit = transport.maxMimeBytes;
     if (limit === undefined || rendered.eml.length <= limit)
         return { mail: rendered };
-    const note = `The JSON report was left out: with it this email would be ${megabytes(rendered.eml.length)}, over the ${megabytes(limit)} the email transport takes. It is kept as the run's report file.`;
+    // The report file goes with the runner: the run's page is what outlives the job.
+    const where = batch.links?.run
+        ? `Instead, ${(0,notify_rows/* runListsAll */.wS)('every conviction')}: ${batch.links.run}.`
+        : `The report at ${batch.reportPath} lists every conviction.`;
+    const note = `The JSON report was left out: with it this email would be ${megabytes(rendered.eml.length)}, over the ${megabytes(limit)} the email transport takes. ${where}`;
     const digest = digestMail(config, { ...batch, reportJson: undefined });
     const trimmed = await (0,email/* renderEml */.Z)(config.from, {
         ...digest,
@@ -630,7 +718,7 @@ async function fitted(config, batch, transport) {
         html: digest.html?.replace(/<body[^>]*>/, (body) => `${body}<p><strong>${note}</strong></p>`)
     }, 'windows');
     if (trimmed.eml.length > limit) {
-        throw new email/* EmailError */.v(`The digest is ${megabytes(trimmed.eml.length)} even without the JSON report, over the ${megabytes(limit)} the email transport takes: lower email-max-rows.`);
+        throw new email/* EmailError */.v(`The digest is ${megabytes(trimmed.eml.length)} even without the JSON report, over the ${megabytes(limit)} the email transport takes.`);
     }
     return { mail: trimmed, note: ' without the JSON report, which made it too large' };
 }
@@ -648,13 +736,13 @@ async function deliverEmail(config, batch, options = {}) {
         return {
             sent: false,
             ownerNotices: 0,
-            description: 'Nothing new, so no email (email-when-empty is false).',
+            description: 'Nothing new, so no email (heartbeat is not every-run).',
             ...quiet
         };
     }
     const owners = ownerNotices(config, batch);
     if (batch.dryRun) {
-        const mails = [digestMail(config, batch), ...owners.map((notice) => ownerMail(config, notice))];
+        const mails = [digestMail(config, batch), ...owners.addressed.map((addressed) => ownerMail(config, addressed))];
         const emlPath = await writeDryRun(config, mails, batch.reportPath);
         return {
             sent: false,
@@ -666,7 +754,7 @@ async function deliverEmail(config, batch, options = {}) {
     }
     const transport = await openTransport(config, options);
     try {
-        const warnings = [];
+        const warnings = [...owners.refused];
         const said = [];
         let messageId;
         if (digestDue) {
@@ -680,33 +768,34 @@ async function deliverEmail(config, batch, options = {}) {
         }
         // Once the server stops answering, the rest are not tried: each would wait out its retries to fail alike.
         let down;
-        const send = async (notice) => {
+        const send = async (addressed) => {
             if (down !== undefined)
                 return `Not tried after an earlier one failed: ${down}`;
-            const failure = await sendNotice(config, transport, notice);
+            const failure = await sendNotice(config, transport, addressed);
             if (failure && !failure.answered)
                 down = failure.reason;
             return failure?.reason;
         };
         let delivered = 0;
         const fresh = [];
-        for (const notice of owners) {
-            const failure = await send(notice);
+        for (const addressed of owners.addressed) {
+            const { notice, recipient } = addressed;
+            const failure = await send(addressed);
             if (failure === undefined)
                 delivered++;
             else {
-                fresh.push((0,deliveries/* pendingNotice */.cX)(notice.to, notice.listed, notice.total, notice.inInbox));
-                warnings.push(`The owner notice to ${notice.to} was not delivered: ${failure} It is sent again next run (attempt 1 of ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N}).`);
+                fresh.push((0,deliveries/* pendingNotice */.cX)(recipient.address, notice.listed, notice.total, notice.inInbox));
+                warnings.push(`The owner notice to ${recipient.address} was not delivered: ${failure} It is sent again next run (attempt 1 of ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N}).`);
             }
         }
         const earlier = [];
         for (const pending of retries) {
-            const notice = retryNotice(config, batch, pending);
-            if (notice === undefined) {
-                warnings.push(`An undelivered notice to ${pending.to} was dropped: it is no longer a watched mailbox with notify-mailbox-owners on. Not told: convictions ${convictionList(pending)}.`);
+            const addressed = retryNotice(config, batch, pending);
+            if (addressed === undefined) {
+                warnings.push(`An undelivered notice to ${shownMailbox(pending.to)} was dropped: it is not one plain, watched address with owner-notices on. Not told: convictions ${convictionList(pending)}.`);
                 continue;
             }
-            const failure = await send(notice);
+            const failure = await send(addressed);
             if (failure === undefined) {
                 delivered++;
                 continue;
@@ -715,8 +804,8 @@ async function deliverEmail(config, batch, options = {}) {
             if (next)
                 earlier.push(next);
             warnings.push(next
-                ? `The owner notice to ${pending.to} was not delivered again: ${failure} It is sent again next run (attempt ${next.attempts} of ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N}).`
-                : `Gave up notifying ${pending.to} after ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N} attempts: ${failure} Not told: convictions ${convictionList(pending)}.`);
+                ? `The owner notice to ${addressed.recipient.address} was not delivered again: ${failure} It is sent again next run (attempt ${next.attempts} of ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N}).`
+                : `Gave up notifying ${addressed.recipient.address} after ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N} attempts: ${failure} Not told: convictions ${convictionList(pending)}.`);
         }
         if (delivered > 0)
             said.push(`${(0,format/* plural */.LS)(delivered, 'mailbox owner notice')} delivered`);
@@ -812,11 +901,8 @@ function httpsRequest(url, init, options) {
             res.on('data', (chunk) => chunks.push(chunk));
             res.on('error', reject);
             res.on('end', () => {
-                const headers = {};
-                for (const [name, value] of Object.entries(res.headers)) {
-                    if (value !== undefined)
-                        headers[name] = Array.isArray(value) ? value.join(', ') : value;
-                }
+                // Header names come from the server: defined as own properties, never through Object.prototype.
+                const headers = Object.fromEntries(Object.entries(res.headers).flatMap(([name, value]) => value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]]));
                 resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
             });
         });
