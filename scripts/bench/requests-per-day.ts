@@ -15,7 +15,7 @@ const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 const T0 = Date.UTC(2026, 10, 20)
 export const VOLUMES = [1_000, 5_000, 13_000, 30_000]
-export const INTERVALS = [10, 30, 60]
+export const INTERVALS = [10, 15, 30, 60]
 
 export interface Day {
   convictionsPerDay: number
