@@ -13,7 +13,7 @@ export default {
   coverageProvider: 'v8',
   coverageReporters: ['text-summary', 'json-summary'],
   // The floor: what was measured, rounded down. It only rises.
-  coverageThreshold: { global: { lines: 97, branches: 92 } },
+  coverageThreshold: { global: { lines: 97, branches: 95 } },
   // Jest's transform cache beside the packages, not in the OS temp folder: a test run leaves nothing there.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   clearMocks: true
