@@ -582,7 +582,6 @@ export async function run(options: RunOptions): Promise<void> {
     // record shows a search older than what the state still remembers, earlier runs told.
     const backfilled = previous !== undefined && plan.backfill?.kind === 'run'
     const horizon = previous ? (backfilled ? Math.min(previous.horizon, window.start) : previous.horizon) : window.start
-    // How far back a later window reaches: what the state must remember, and what earlier runs told.
     // How far back the state remembers, before this run and after it: what a later window can reach.
     const rememberedBefore = previous && reachOf(previous.deepScanAt, previous.watermark, config.rescanMs)
     const deepScanAt = deepScanAfter(plan, previous?.deepScanAt, true)
