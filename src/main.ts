@@ -34,7 +34,7 @@ import {
 import type { StateEntries, StateEntry } from './state/prune.js'
 import { pendingToSave } from './state/deliveries.js'
 import { FileStateStore, type Loaded, type Saved, type StateStore } from './state/store.js'
-import { clockTime, count, formatTime, formatWindow } from './notify/format.js'
+import { clockTime, count, formatTime, formatWindow } from './common/format.js'
 import { cronInterval, scheduledRunsWith, tallyRequests } from './window/budget.js'
 import { searchTime, slicePages } from './window/slices.js'
 import {

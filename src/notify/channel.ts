@@ -5,7 +5,7 @@ import type { SearchWindow } from '../window/plan.js'
 import type { BatchTotals } from './rows.js'
 import type { PendingNotice } from '../state/deliveries.js'
 import type { Ledger } from './ledger.js'
-import { plural } from './format.js'
+import { plural } from '../common/format.js'
 
 export interface NotifyBatch {
   /** What the channels may show of the batch; `totals` counts all of it. */
