@@ -2,6 +2,7 @@ import { parseRetryAfter, withRetry, type AskedDelayCap, type RetryPolicy } from
 import { EmailError, type EmailOptions, type MailTransport, type RenderedMail } from '../email.js'
 import { httpsRequest } from './https.js'
 import { redactReply } from '../../common/redact.js'
+import { MINUTE } from '../../common/time.js'
 
 /**
  * Graph takes at most 4 MB in one request; a MIME sendMail's body is the message in base64, a third
@@ -12,7 +13,7 @@ const MAX_MIME_BYTES = Math.floor(GRAPH_REQUEST_LIMIT_BYTES / 4) * 3
 
 const DEFAULT_GRAPH_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 2000, maxDelayMs: 30000 }
 /** A Retry-After longer than two minutes is not waited for: the next scheduled run retries instead. */
-const RETRY_AFTER_CAP: AskedDelayCap = { maxMs: 120_000, longer: 'give-up' }
+const RETRY_AFTER_CAP: AskedDelayCap = { maxMs: 2 * MINUTE, longer: 'give-up' }
 
 class GraphFailure extends Error {
   constructor(

@@ -7,11 +7,12 @@ import {
 } from '../../common/retry.js'
 import type { WebhookTarget } from '../../config/webhook.js'
 import { redactReply } from '../../common/redact.js'
+import { MINUTE } from '../../common/time.js'
 
 export const WEBHOOK_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000 }
 export const WEBHOOK_TIMEOUT_MS = 30_000
 /** A Retry-After longer than a minute is not waited for: the next scheduled run tries again. */
-const RETRY_AFTER_CAP: AskedDelayCap = { maxMs: 60_000, longer: 'give-up' }
+const RETRY_AFTER_CAP: AskedDelayCap = { maxMs: MINUTE, longer: 'give-up' }
 
 /** A webhook that failed; its message names the platform and line, never the URL (a secret). */
 export class WebhookError extends Error {
