@@ -60,7 +60,7 @@ export const SECRET_INPUTS = [
   'graph-certificate',
   'webhook-url'
 ]
-/** The outputs are for machines: ISO-8601 UTC. Everything a person reads goes through notify/format.ts. */
+/** The outputs are for machines: ISO-8601 UTC. Everything a person reads goes through common/format.ts. */
 const iso = (millis: number) => new Date(millis).toISOString()
 
 export interface RunOptions {
