@@ -103,6 +103,19 @@ describe('EtdClient against the simulator', () => {
     expect(notices).toEqual(['Limit exceeded/0', 'Limit exceeded/0', 'Limit exceeded/0'])
   })
 
+  it('shortens a long Retry-After to four backoff ceilings and goes on searching', async () => {
+    sim = await simulatorWith(5, { rateLimit: false })
+    sim.faults.statuses = [429, 503]
+    sim.faults.retryAfterSeconds = 3600
+    let now = 0
+    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) }
+    const delays: number[] = []
+    const pages = await allPages(client(sim, { clock, onRetry: (n) => delays.push(n.delayMs) }))
+    expect(ids(pages)).toHaveLength(5)
+    // FAST_RETRY's maxDelayMs is 50: the cap is 200 ms, both for the 429 and the 503 that asked an hour.
+    expect(delays).toEqual([200, 200])
+  })
+
   it('fetches a new token once when one expires mid-pagination', async () => {
     sim = await simulatorWith(350, { rateLimit: false })
     sim.faults.tokenSearchLimit = 2

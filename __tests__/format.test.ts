@@ -1,14 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../src/config/config.js'
-import {
-  batchHeadline,
-  clockTime,
-  count,
-  formatTime,
-  formatWindow,
-  plural,
-  verdictCounts
-} from '../src/notify/format.js'
+import { clockTime, count, formatTime, formatWindow, plural } from '../src/common/format.js'
+import { batchHeadline, verdictCounts } from '../src/notify/format.js'
 import { emptyTotals } from '../src/notify/rows.js'
 import { inputParser } from './helpers/inputs.js'
 

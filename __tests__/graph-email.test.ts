@@ -247,6 +247,27 @@ describe('Graph sendMail with an Entra app', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
   })
 
+  it('does not wait for a Retry-After over two minutes: it fails at once and leaves it to the next run', async () => {
+    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    cloud.graphReplies.push({
+      status: 429,
+      headers: { 'Retry-After': '121' },
+      body: { error: { code: 'ApplicationThrottled', message: 'Too many requests' } }
+    })
+    const retries: string[] = []
+    const started = Date.now()
+    const error = await deliverEmail(
+      graphConfig({ 'graph-client-secret': SECRET }),
+      await batch(convictions(2)),
+      await options({ onRetry: (reason) => retries.push(reason) })
+    ).catch((e: Error) => e)
+    expect((error as Error).message).toContain('429 ApplicationThrottled')
+    expect(retries).toEqual([])
+    expect(cloud.requests.filter((r) => r.includes('sendMail'))).toHaveLength(1)
+    expect(cloud.received).toEqual([])
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
   it('explains a 403: the permission and the mailbox scope, naming the mailbox, without retrying', async () => {
     cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
     cloud.graphReplies.push({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Conviction } from '../src/etd/types.js'
-import type { NotifyBatch } from '../src/notify/channel.js'
+import type { NotifyBatch } from '../src/notify/batch.js'
 import { issueLedger, webhookKey, type LedgerRecord, type RecordStore } from '../src/notify/ledger.js'
 import { totalsOf } from '../src/notify/rows.js'
 

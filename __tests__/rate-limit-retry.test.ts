@@ -135,6 +135,34 @@ describe('withRetry', () => {
     ])
   })
 
+  it('gives up at once when the server asks for more than a give-up cap, so that the next run retries', async () => {
+    const s = scripted(['503 come back in an hour'])
+    const cap = { maxMs: 60_000, longer: 'give-up' as const }
+    await expect(
+      withRetry(s.attempt, { ...s.options, askedDelayMs: () => 60_001, askedDelayCap: cap })
+    ).rejects.toThrow('503 come back in an hour')
+    expect(s.calls()).toBe(1)
+    expect(s.clock.now()).toBe(0)
+  })
+
+  it('waits exactly as asked up to the cap, and the cap itself beyond it when the caller says wait-max', async () => {
+    const atCap = scripted(['503 a'])
+    const giveUp = { maxMs: 60_000, longer: 'give-up' as const }
+    await withRetry(atCap.attempt, { ...atCap.options, askedDelayMs: () => 60_000, askedDelayCap: giveUp })
+    expect(atCap.retries).toEqual([['503 a', 1, 60_000]])
+
+    const beyond = scripted(['503 a', '503 b'])
+    const waitMax = { maxMs: 120_000, longer: 'wait-max' as const }
+    await expect(
+      withRetry(beyond.attempt, { ...beyond.options, askedDelayMs: () => 3_600_000, askedDelayCap: waitMax })
+    ).resolves.toBe('ok')
+    expect(beyond.retries).toEqual([
+      ['503 a', 1, 120_000],
+      ['503 b', 2, 120_000]
+    ])
+    expect(beyond.clock.now()).toBe(240_000)
+  })
+
   it('counts 429 and the 5xx that mean try again as transient, and no other status', () => {
     expect([...RETRYABLE_STATUS].sort()).toEqual([429, 500, 502, 503, 504])
   })

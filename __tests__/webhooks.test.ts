@@ -101,6 +101,23 @@ describe('postWebhook', () => {
     await expect(posting).rejects.toThrow(/^JSON webhook 3 not reachable \(ECONNREFUSED\)\.$/)
     expect(retries).toHaveLength(2)
   })
+
+  it('does not wait for a Retry-After over a minute: it fails at once and leaves it to the next run', async () => {
+    receiver = await startWebhookReceiver()
+    const path = `/json/${SECRET_PATH}`
+    receiver.replyNext.set(path, [{ status: 429, body: 'slow down', headers: { 'retry-after': '61' } }])
+    const retries: string[] = []
+    const started = Date.now()
+    const posting = postWebhook(
+      { format: 'json', url: `${receiver.url}${path}`, label: 'JSON webhook 1' },
+      {},
+      { onRetry: (reason) => retries.push(reason) }
+    )
+    await expect(posting).rejects.toThrow('JSON webhook 1 answered 429: slow down.')
+    expect(receiver.attempts).toEqual([{ path, status: 429 }])
+    expect(retries).toEqual([])
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
 })
 
 describe('webhooks through run()', () => {

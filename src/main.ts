@@ -34,7 +34,7 @@ import {
 import type { StateEntries, StateEntry } from './state/prune.js'
 import { pendingToSave } from './state/deliveries.js'
 import { FileStateStore, type Loaded, type Saved, type StateStore } from './state/store.js'
-import { clockTime, count, formatTime, formatWindow } from './notify/format.js'
+import { clockTime, count, formatTime, formatWindow } from './common/format.js'
 import { cronInterval, scheduledRunsWith, tallyRequests } from './window/budget.js'
 import { searchTime, slicePages } from './window/slices.js'
 import {
@@ -60,7 +60,7 @@ export const SECRET_INPUTS = [
   'graph-certificate',
   'webhook-url'
 ]
-/** The outputs are for machines: ISO-8601 UTC. Everything a person reads goes through notify/format.ts. */
+/** The outputs are for machines: ISO-8601 UTC. Everything a person reads goes through common/format.ts. */
 const iso = (millis: number) => new Date(millis).toISOString()
 
 export interface RunOptions {

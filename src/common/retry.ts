@@ -26,6 +26,15 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
+/**
+ * What a caller does with a server-asked wait (`Retry-After`) longer than its `maxMs`: `give-up` ends the
+ * retries at once (the next scheduled run tries again), `wait-max` waits `maxMs` and tries again.
+ */
+export interface AskedDelayCap {
+  maxMs: number
+  longer: 'give-up' | 'wait-max'
+}
+
 /** Runs `attempt` until it succeeds, fails for good, or runs out of attempts; backs off in between. */
 export async function withRetry<T>(
   attempt: () => Promise<T>,
@@ -35,16 +44,24 @@ export async function withRetry<T>(
     onRetry?: (error: unknown, attempt: number, delayMs: number) => void
     /** The wait the server asked for (`Retry-After`), taken instead of the backoff when given. */
     askedDelayMs?: (error: unknown) => number | undefined
+    /** The longest asked wait this caller takes, as the services differ; uncapped when not given. */
+    askedDelayCap?: AskedDelayCap
     clock?: Clock
   }
 ): Promise<T> {
   const clock = options.clock ?? realClock
+  const cap = options.askedDelayCap
   for (let n = 1; ; n++) {
     try {
       return await attempt()
     } catch (error) {
       if (n >= options.policy.maxAttempts || !options.isTransient(error)) throw error
-      const delayMs = options.askedDelayMs?.(error) ?? backoffDelay(n, options.policy)
+      let asked = options.askedDelayMs?.(error)
+      if (asked !== undefined && cap !== undefined && asked > cap.maxMs) {
+        if (cap.longer === 'give-up') throw error
+        asked = cap.maxMs
+      }
+      const delayMs = asked ?? backoffDelay(n, options.policy)
       options.onRetry?.(error, n, delayMs)
       await clock.sleep(delayMs)
     }

@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { MINUTE } from '../common/time.js'
 import { MAX_AGE_MS, TENANT_DAILY_QUOTA } from '../etd/limits.js'
 import { unknownTechniques } from '../etd/techniques.js'
 import { DEFAULT_VERDICTS, isKnownVerdict, KNOWN_VERDICTS } from '../etd/verdicts.js'
@@ -8,6 +9,7 @@ import { parseDuration } from './duration.js'
 import { InputError, Problems } from './errors.js'
 import { boolean, integer, oneOf, required, type InputReader } from './inputs.js'
 import { parseList } from './lists.js'
+import { isLoopback } from './loopback.js'
 import { parseEmailConfig, type EmailConfig } from './email.js'
 import { parseIssueConfig, runUrlOf, type IssueConfig } from './issue.js'
 import type { GitHubAccess } from '../state/prune.js'
@@ -35,7 +37,7 @@ export const NOTIFY_CHANNELS = ['email', 'issue', 'webhook'] as const
 export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number]
 const HEARTBEATS = ['off', 'daily', 'every-run'] as const
 /** How long before now the search window ends, so that ETD has finished with recent mail. */
-export const SETTLE_DELAY_MS = 5 * 60_000
+export const SETTLE_DELAY_MS = 5 * MINUTE
 const DEFAULT_BACKFILL = '1h'
 
 export interface EtdConfig {
@@ -123,11 +125,6 @@ function backfill(input: InputReader): number {
     )
   }
   return value
-}
-
-/** Plain http is allowed only to this machine: the simulator, a test receiver. */
-export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 
 /** Lifting the client's rate limit is for the benchmark against the simulator: elsewhere it is ignored. */

@@ -1,4 +1,5 @@
 import ms from 'ms'
+import { DAY, HOUR, MINUTE } from '../common/time.js'
 
 // A unit is required: a bare "90" could mean seconds, minutes or ms, and guessing wrong skips mail.
 const DURATION = /^\d+(\.\d+)? *(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/i
@@ -13,9 +14,9 @@ export function parseDuration(text: string): number | undefined {
 }
 
 const UNITS: Array<[string, number]> = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
+  ['d', DAY],
+  ['h', HOUR],
+  ['m', MINUTE],
   ['s', 1000]
 ]
 

@@ -1,5 +1,5 @@
 import { InputError, Problems } from './errors.js'
-import { isLoopback } from './config.js'
+import { isLoopback } from './loopback.js'
 import type { InputReader } from './inputs.js'
 
 export const WEBHOOK_FORMATS = ['teams', 'webex', 'slack', 'json'] as const

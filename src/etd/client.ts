@@ -1,9 +1,9 @@
 import { formatEtdTime } from './message.js'
 import { RateLimiter, realClock, type Clock } from '../common/rate-limiter.js'
-import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, RETRYABLE_STATUS, type RetryPolicy } from '../common/retry.js'
+import { DEFAULT_RETRY, parseRetryAfter, RETRYABLE_STATUS, withRetry, type RetryPolicy } from '../common/retry.js'
 import { MAX_PAGE_SIZE, TENANT_DAILY_QUOTA } from './limits.js'
-import { count, formatTime } from '../notify/format.js'
-import { nextUtcMidnight } from '../window/budget.js'
+import { count, formatTime } from '../common/format.js'
+import { nextUtcMidnight } from '../common/time.js'
 import type { RawMessage, SearchResponse } from './types.js'
 import { redactReply } from '../common/redact.js'
 
@@ -71,7 +71,27 @@ const TOO_LARGE = /exceeds the limit|reduce the page size/i
 const TOKEN_PATH = '/v1/oauth/token'
 const SEARCH_PATH = '/v1/messages/search'
 
-type Attempt<T> = { done: true; value: T } | { done: false; reason: string; status?: number; retryAfterMs?: number }
+interface Failure {
+  reason: string
+  status?: number
+  retryAfterMs?: number
+}
+
+type Attempt<T> = { done: true; value: T } | ({ done: false } & Failure)
+
+/** A failed attempt, worded as an EtdError only once the retries are over. */
+class AttemptFailure extends Error implements Failure {
+  readonly reason: string
+  readonly status?: number
+  readonly retryAfterMs?: number
+
+  constructor({ reason, status, retryAfterMs }: Failure) {
+    super(reason)
+    this.reason = reason
+    this.status = status
+    this.retryAfterMs = retryAfterMs
+  }
+}
 
 export class EtdClient {
   private readonly limiter: RateLimiter
@@ -147,27 +167,44 @@ export class EtdClient {
   private async call<T>(path: string, body?: unknown): Promise<T> {
     const isTokenCall = path === TOKEN_PATH
     let refreshed = false
-    for (let attempt = 1; ; attempt++) {
-      const authorization = isTokenCall ? this.basic : `Bearer ${await this.accessToken()}`
-      await this.limiter.take()
-      const result = await this.attempt<T>(path, authorization, body)
-      if (result.done) return result.value
-      if (result.status === 401 && !isTokenCall && !refreshed) {
-        refreshed = true
-        this.token = undefined
-        attempt--
-        continue
+    let attempts = 0
+    const once = async (): Promise<T> => {
+      attempts++
+      for (;;) {
+        const authorization = isTokenCall ? this.basic : `Bearer ${await this.accessToken()}`
+        await this.limiter.take()
+        const result = await this.attempt<T>(path, authorization, body)
+        if (result.done) return result.value
+        // An expired token is renewed once, and the renewal does not count as an attempt.
+        if (result.status === 401 && !isTokenCall && !refreshed) {
+          refreshed = true
+          this.token = undefined
+          continue
+        }
+        if (result.status === 502 && TOO_LARGE.test(result.reason)) throw new PageTooLargeError(result.reason, 502)
+        throw new AttemptFailure(result)
       }
-      if (result.status === 502 && TOO_LARGE.test(result.reason)) throw new PageTooLargeError(result.reason, 502)
-      // No answer, or a broken one (a 2xx that is not JSON), is as transient as a 503.
-      const retryable = result.status === undefined || result.status < 300 || RETRYABLE_STATUS.has(result.status)
-      if (!retryable || attempt >= this.retry.maxAttempts) {
-        throw new EtdError(describeFailure(path, result, attempt, this.clock.now(), this.options), result.status)
-      }
-      if (result.status === 429) this.limiter.drain()
-      const delayMs = Math.min(result.retryAfterMs ?? backoffDelay(attempt, this.retry), this.retry.maxDelayMs * 4)
-      this.options.onRetry?.({ path, attempt, maxAttempts: this.retry.maxAttempts, reason: result.reason, delayMs })
-      await this.clock.sleep(delayMs)
+    }
+    try {
+      return await withRetry(once, {
+        policy: this.retry,
+        clock: this.clock,
+        // No answer, or a broken one (a 2xx that is not JSON), is as transient as a 503.
+        isTransient: (error) =>
+          error instanceof AttemptFailure &&
+          (error.status === undefined || error.status < 300 || RETRYABLE_STATUS.has(error.status)),
+        askedDelayMs: (error) => (error as AttemptFailure).retryAfterMs,
+        // Searching is the run's whole job: a long asked wait is shortened, not a reason to stop.
+        askedDelayCap: { maxMs: this.retry.maxDelayMs * 4, longer: 'wait-max' },
+        onRetry: (error, attempt, delayMs) => {
+          const { status, reason } = error as AttemptFailure
+          if (status === 429) this.limiter.drain()
+          this.options.onRetry?.({ path, attempt, maxAttempts: this.retry.maxAttempts, reason, delayMs })
+        }
+      })
+    } catch (error) {
+      if (!(error instanceof AttemptFailure)) throw error
+      throw new EtdError(describeFailure(path, error, attempts, this.clock.now(), this.options), error.status)
     }
   }
 
@@ -264,7 +301,7 @@ function refusedCredentials(
 
 function describeFailure(
   path: string,
-  { status, reason }: { status?: number; reason: string },
+  { status, reason }: Failure,
   attempts: number,
   now: number,
   endpoint: Pick<EtdClientOptions, 'baseUrl' | 'region' | 'timeZone'>

@@ -1,5 +1,6 @@
+import { DAY } from '../common/time.js'
+
 // ETD's documented limits, in one place; the modules that plan around them add their own margins.
-const DAY = 86_400_000
 
 /** Messages per search page at most. */
 export const MAX_PAGE_SIZE = 100

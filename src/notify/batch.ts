@@ -1,5 +1,7 @@
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../etd/types.js'
+import type { PendingNotice } from '../state/deliveries.js'
+import type { SearchWindow } from '../window/plan.js'
 import { countInto, emptyTotals, needsAction, type BatchTotals } from './rows.js'
 
 /** What this run tells: the convictions the channels may show, and counts of them all. */
@@ -7,6 +9,19 @@ export interface Batch {
   /** At most the collector's `keep`, in the order ETD returned them. */
   convictions: Conviction[]
   totals: BatchTotals
+}
+
+/** What every channel is given: the batch, where it was found, and how to show it. */
+export interface NotifyBatch extends Batch {
+  window: SearchWindow
+  /** The watch's `time-zone`, in which every channel shows times. */
+  timeZone: string
+  /** send-test's synthetic conviction: every title says [TEST]. */
+  test?: boolean
+  /** Owner notices earlier runs could not deliver (the email channel sends them again). */
+  pendingNotices?: readonly PendingNotice[]
+  /** The issue an earlier channel opened (or found) for this batch, for the later ones to link to. */
+  issueUrl?: string
 }
 
 /**

@@ -1,26 +1,8 @@
-import type { Conviction } from '../etd/types.js'
 import type { EmailOutcome } from './email-channel.js'
 import type { IssueOutcome } from './issue-channel.js'
-import type { SearchWindow } from '../window/plan.js'
-import type { BatchTotals } from './rows.js'
-import type { PendingNotice } from '../state/deliveries.js'
+import type { NotifyBatch } from './batch.js'
 import type { Ledger } from './ledger.js'
-import { plural } from './format.js'
-
-export interface NotifyBatch {
-  /** What the channels may show of the batch; `totals` counts all of it. */
-  convictions: Conviction[]
-  totals: BatchTotals
-  window: SearchWindow
-  /** The watch's `time-zone`, in which every channel shows times. */
-  timeZone: string
-  /** send-test's synthetic conviction: every title says [TEST]. */
-  test?: boolean
-  /** Owner notices earlier runs could not deliver (the email channel sends them again). */
-  pendingNotices?: readonly PendingNotice[]
-  /** The issue an earlier channel opened (or found) for this batch, for the later ones to link to. */
-  issueUrl?: string
-}
+import { plural } from '../common/format.js'
 
 /** What a channel did. */
 export interface Delivered {

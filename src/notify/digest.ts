@@ -3,7 +3,8 @@ import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../etd/types.js'
 import type { SearchWindow } from '../window/plan.js'
 import { escapeHtml } from './escape.js'
-import { batchHeadline, count, formatWindow, verdictCounts } from './format.js'
+import { count, formatWindow } from '../common/format.js'
+import { batchHeadline, verdictCounts } from './format.js'
 import {
   actionNeededLine,
   groupByMailbox,

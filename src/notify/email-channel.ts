@@ -24,7 +24,7 @@ import {
   pendingNotice,
   type PendingNotice
 } from '../state/deliveries.js'
-import { count, plural } from './format.js'
+import { count, plural } from '../common/format.js'
 
 export interface EmailBatch {
   /** What this run tells: new convictions and verdict changes, or as many of them as the run kept. */

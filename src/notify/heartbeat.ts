@@ -1,5 +1,5 @@
 import { utcDay, type HeartbeatTally } from '../state/state.js'
-import { formatTime, plural } from './format.js'
+import { formatTime, plural } from '../common/format.js'
 
 export interface HeartbeatDecision {
   /** The "all quiet" line to send now, when one is due. */

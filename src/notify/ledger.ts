@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { MatchRule } from '../match/matcher.js'
-import type { NotifyBatch } from './channel.js'
+import type { NotifyBatch } from './batch.js'
 import type { MarkedConviction } from './marker.js'
 import { totalsWithout } from './rows.js'
 

@@ -1,6 +1,6 @@
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../etd/types.js'
-import { count, plural } from './format.js'
+import { count, plural } from '../common/format.js'
 import { groupByMailbox, needsAction, toRow, type BatchTotals, type Row } from './rows.js'
 
 export interface OwnerNotice {

@@ -1,7 +1,7 @@
 import { clean, cleanAll, display, joinClean, type Clean, type Cleaned } from '../etd/clean.js'
 import type { EtdMessage, Remediation } from '../etd/types.js'
 import { verdictLabel } from '../etd/verdicts.js'
-import { count, formatTime, plural } from './format.js'
+import { count, formatTime, plural } from '../common/format.js'
 import { mailboxMatches, type MatchRule } from '../match/matcher.js'
 
 /**

@@ -7,7 +7,7 @@ import { batchCharts } from './chart.js'
 import { escapeHtml } from './escape.js'
 import { unreferenced } from './markdown.js'
 import type { SearchWindow } from '../window/plan.js'
-import { count, formatWindow, plural } from './format.js'
+import { count, formatWindow, plural } from '../common/format.js'
 import { actionNeededLine, splitActionNeeded, toRow, verdictNote, type Row } from './rows.js'
 
 /** GitHub drops a step summary over 1 MiB (and shows an error instead): stay well under it. */

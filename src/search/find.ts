@@ -1,3 +1,4 @@
+import { HOUR } from '../common/time.js'
 import type { SearchPage, SearchQuery } from '../etd/client.js'
 import { isRelease, normalizeMessage, parseEtdTime } from '../etd/message.js'
 import type { EtdMessage } from '../etd/types.js'
@@ -53,7 +54,7 @@ export async function scanWindow(
   let previousEnd = new Set<string>()
   const released = new Set<string>()
   const result: ScanResult = { matched: 0, scanned: 0, pages: 0, skipped: [], released: 0, searchedTo: window.start }
-  let perMs = options.ratePerHour === undefined ? undefined : options.ratePerHour / 3_600_000
+  let perMs = options.ratePerHour === undefined ? undefined : options.ratePerHour / HOUR
   let lastSpan: number | undefined
   for (let start = window.start; start < window.end && !options.stop?.();) {
     const end = sliceEnd(start, window.end, options.slicePages, perMs, lastSpan)

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { generateMessages } from './data.js'
 import { startSimulator } from './server.js'
+import { DAY } from '../common/time.js'
 
 const USAGE = `Usage: npm run simulator -- [options]
 
@@ -51,7 +52,7 @@ const sim = await startSimulator({
   messages: generateMessages({
     seed: numbers.seed,
     count: numbers.count,
-    start: now - numbers.days * 86_400_000,
+    start: now - numbers.days * DAY,
     end: now
   })
 })

@@ -1,5 +1,6 @@
 import type { RawMessage } from '../etd/types.js'
 import { KNOWN_TECHNIQUES } from '../etd/techniques.js'
+import { DAY, HOUR } from '../common/time.js'
 
 /** One verdict a message was given, at a time: the first on delivery, later ones retro or manual. */
 export interface VerdictEvent {
@@ -80,7 +81,6 @@ const WEIGHTED_VERDICTS: Array<[string, number]> = [
   ['malicious', 8]
 ]
 const FOLDERS = ['quarantine', 'trash', 'junk', 'junkemail', 'inbox']
-const HOUR = 3_600_000
 
 /** mulberry32: tiny, fast, and the same sequence for the same seed everywhere. */
 export function seededRandom(seed: number): () => number {
@@ -245,7 +245,7 @@ export function renderMessage(message: SimMessage, now: number): RawMessage | un
  * watches: they cost search pages and match nothing, as most of a large tenant's traffic does.
  */
 export function backgroundConvictions(start: number, end: number, perDay: number): SimMessage[] {
-  const count = Math.round(((end - start) / 86_400_000) * perDay)
+  const count = Math.round(((end - start) / DAY) * perDay)
   return Array.from({ length: count }, (_, i) => {
     const receivedAt = start + Math.floor(((end - start) * i) / count)
     const mailbox = `staff${i % 997}@example.com`

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net'
 import type { RawMessage, RawVerdict } from '../etd/types.js'
 import { isKnownVerdict } from '../etd/verdicts.js'
 import { renderMessage, type SimMessage } from './data.js'
+import { DAY, HOUR } from '../common/time.js'
 
-const DAY = 86_400_000
 const TOO_LARGE = 'The server generated a response that exceeds the limit. Please reduce the page size or time range'
 
 /** Switchable misbehaviour; tests change these between and during runs. */
@@ -120,7 +120,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     clientSecret: options.clientSecret ?? SIMULATOR_CREDENTIALS.clientSecret
   }
   const basic = `Basic ${Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64')}`
-  const tokenTtlMs = options.tokenTtlMs ?? 60 * 60_000
+  const tokenTtlMs = options.tokenTtlMs ?? HOUR
   const limit = options.rateLimit === undefined ? { perSecond: 2, burst: 4 } : options.rateLimit
   const tokens = new Map<string, Token>()
   const faults: Faults = { statuses: [], malformed: 0, delayMs: 0, extraMessages: [] }

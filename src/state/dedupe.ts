@@ -1,6 +1,6 @@
 import type { EtdMessage } from '../etd/types.js'
 import { parseEtdTime } from '../etd/message.js'
-import type { SearchWindow } from '../window/plan.js'
+import type { TimeSpan } from '../common/time.js'
 import { owes, rangeAt, type Ranges } from './searched.js'
 import { notifiedKey, STATE_VERSION, type Ledger, type NotifiedEntry, type WatchState } from './state.js'
 
@@ -94,7 +94,7 @@ export function rememberFrom(
 /** The state after a fully successful run: the window's end as the watermark, and the convictions to remember. */
 export function advanceState(
   notified: Map<string, NotifiedEntry>,
-  run: { horizon: number; window: SearchWindow; watermark?: number; ledger: Ledger }
+  run: { horizon: number; window: TimeSpan; watermark?: number; ledger: Ledger }
 ): WatchState {
   return {
     version: STATE_VERSION,

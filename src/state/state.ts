@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { MINUTE } from '../common/time.js'
 import { isKnownVerdict } from '../etd/verdicts.js'
 import { decodePending, encodePending, type PendingNotice } from './deliveries.js'
 import { decodeTime, Dropped, encodeTime, isCount, isRecord, MAX_COUNT, shownId } from './rules.js'
@@ -80,7 +81,7 @@ const MAX_ID_LENGTH = 200
 /** The scheduled runs the state keeps: seven gaps, whose median one late or bunched run cannot move. */
 export const SCHEDULED_RUNS_KEPT = 8
 /** Clocks of runners and of the machine that wrote the state differ a little; more than this is a lie. */
-export const CLOCK_SKEW_MS = 5 * 60_000
+export const CLOCK_SKEW_MS = 5 * MINUTE
 const iso = (millis: number) => new Date(millis).toISOString()
 export const utcDay = (millis: number) => iso(millis).slice(0, 10)
 

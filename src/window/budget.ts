@@ -1,9 +1,7 @@
 import { MAX_PAGE_SIZE } from '../etd/limits.js'
 import { SCHEDULED_RUNS_KEPT, type RequestTally } from '../state/state.js'
 
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
+import { HOUR, MINUTE } from '../common/time.js'
 /** How much history the rate estimate weighs against one new sample of a window's length. */
 const RATE_MEMORY_MS = 6 * HOUR
 
@@ -11,8 +9,6 @@ const RATE_MEMORY_MS = 6 * HOUR
 export function searchRequests(ratePerHour: number, spanMs: number): number {
   return Math.max(1, Math.ceil((ratePerHour * spanMs) / HOUR / MAX_PAGE_SIZE))
 }
-
-export const nextUtcMidnight = (now: number) => Math.floor(now / DAY) * DAY + DAY
 
 export interface BudgetView {
   dailyBudget: number

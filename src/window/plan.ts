@@ -1,11 +1,9 @@
 import { MAX_AGE_MS as ETD_MAX_AGE_MS, MAX_PAGE_SIZE, MAX_SPAN_MS } from '../etd/limits.js'
 import { rangeAt, unsearched, type Ranges } from '../state/searched.js'
 import type { Ledger } from '../state/state.js'
-import { foldRate, nextUtcMidnight, reserveForRuns, searchRequests, tallyRequests, type BudgetView } from './budget.js'
+import { foldRate, reserveForRuns, searchRequests, tallyRequests, type BudgetView } from './budget.js'
 
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
+import { DAY, HOUR, MINUTE, nextUtcMidnight, type TimeSpan } from '../common/time.js'
 
 /** A day under ETD's 32-day span, so that clock skew cannot trip it. */
 export const MAX_CHUNK_MS = MAX_SPAN_MS - DAY
@@ -14,10 +12,8 @@ export const MAX_AGE_MS = ETD_MAX_AGE_MS - DAY
 /** The fresh window starts this far before the watermark, for messages that ETD indexes late. */
 export const FRESH_OVERLAP_MS = 5 * MINUTE
 
-export interface SearchWindow {
-  start: number
-  end: number
-}
+/** The span one run searches; the lower layers take it as a plain `TimeSpan`. */
+export type SearchWindow = TimeSpan
 
 export interface WindowSettings {
   lookbackMs: number

@@ -1,7 +1,7 @@
 import { MAX_PAGE_SIZE, RATE_PER_SECOND } from '../etd/limits.js'
 import { MAX_CHUNK_MS } from './plan.js'
 
-const MINUTE = 60_000
+import { MINUTE } from '../common/time.js'
 /** Without a rate to go by, a first slice short enough to finish, which the next ones grow from. */
 const FIRST_SLICE_MS = 60 * MINUTE
 const MIN_SLICE_MS = MINUTE

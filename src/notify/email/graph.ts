@@ -1,7 +1,8 @@
-import { parseRetryAfter, withRetry, type RetryPolicy } from '../../common/retry.js'
+import { parseRetryAfter, withRetry, type AskedDelayCap, type RetryPolicy } from '../../common/retry.js'
 import { EmailError, type EmailOptions, type MailTransport, type RenderedMail } from '../email.js'
 import { httpsRequest } from './https.js'
 import { redactReply } from '../../common/redact.js'
+import { MINUTE } from '../../common/time.js'
 
 /**
  * Graph takes at most 4 MB in one request; a MIME sendMail's body is the message in base64, a third
@@ -11,8 +12,8 @@ export const GRAPH_REQUEST_LIMIT_BYTES = 4 * 1024 * 1024
 const MAX_MIME_BYTES = Math.floor(GRAPH_REQUEST_LIMIT_BYTES / 4) * 3
 
 const DEFAULT_GRAPH_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 2000, maxDelayMs: 30000 }
-/** A longer Retry-After than this is not waited for: the next scheduled run retries instead. */
-const MAX_RETRY_AFTER_MS = 120_000
+/** A Retry-After longer than two minutes is not waited for: the next scheduled run retries instead. */
+const RETRY_AFTER_CAP: AskedDelayCap = { maxMs: 2 * MINUTE, longer: 'give-up' }
 
 class GraphFailure extends Error {
   constructor(
@@ -38,7 +39,7 @@ function graphError(body: string): { code: string; detail: string } {
 
 function isTransient(error: unknown): boolean {
   if (error instanceof GraphFailure) {
-    return (error.status === 429 || error.status >= 500) && (error.retryAfterMs ?? 0) <= MAX_RETRY_AFTER_MS
+    return error.status === 429 || error.status >= 500
   }
   return ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN'].includes(
     (error as { code?: string }).code ?? ''
@@ -103,6 +104,7 @@ export class GraphTransport implements MailTransport {
         policy: this.options.retry ?? DEFAULT_GRAPH_RETRY,
         isTransient,
         askedDelayMs: (error) => (error instanceof GraphFailure ? error.retryAfterMs : undefined),
+        askedDelayCap: RETRY_AFTER_CAP,
         onRetry: (error, n, delayMs) => this.options.onRetry?.(explain(error, this.mailbox), n, delayMs)
       })
     } catch (error) {

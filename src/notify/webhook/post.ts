@@ -1,11 +1,18 @@
-import { parseRetryAfter, RETRYABLE_STATUS, withRetry, type RetryPolicy } from '../../common/retry.js'
+import {
+  parseRetryAfter,
+  RETRYABLE_STATUS,
+  withRetry,
+  type AskedDelayCap,
+  type RetryPolicy
+} from '../../common/retry.js'
 import type { WebhookTarget } from '../../config/webhook.js'
 import { redactReply } from '../../common/redact.js'
+import { MINUTE } from '../../common/time.js'
 
 export const WEBHOOK_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000 }
 export const WEBHOOK_TIMEOUT_MS = 30_000
-/** A Retry-After longer than this is not waited for: the next scheduled run tries again. */
-export const MAX_RETRY_AFTER_MS = 60_000
+/** A Retry-After longer than a minute is not waited for: the next scheduled run tries again. */
+const RETRY_AFTER_CAP: AskedDelayCap = { maxMs: MINUTE, longer: 'give-up' }
 
 /** A webhook that failed; its message names the platform and line, never the URL (a secret). */
 export class WebhookError extends Error {
@@ -53,9 +60,7 @@ async function postOnce(target: WebhookTarget, body: string): Promise<void> {
 }
 
 const isTransient = (error: unknown) =>
-  error instanceof WebhookError &&
-  (error.status === undefined || RETRYABLE_STATUS.has(error.status)) &&
-  (error.retryAfterMs ?? 0) <= MAX_RETRY_AFTER_MS
+  error instanceof WebhookError && (error.status === undefined || RETRYABLE_STATUS.has(error.status))
 
 /** Posts a payload: 429, 5xx and lost connections retried (waiting as Retry-After says), other 4xx final. */
 export async function postWebhook(
@@ -68,6 +73,7 @@ export async function postWebhook(
     policy: options.policy ?? WEBHOOK_RETRY,
     isTransient,
     askedDelayMs: (error) => (error as WebhookError).retryAfterMs,
+    askedDelayCap: RETRY_AFTER_CAP,
     onRetry: (error, attempt, delayMs) => options.onRetry?.((error as Error).message, attempt, delayMs)
   })
 }
