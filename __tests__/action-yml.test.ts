@@ -7,7 +7,7 @@ import { parse } from 'yaml'
 import { Ajv } from 'ajv'
 import { parseConfig } from '../src/config/config.js'
 import { REMOVED_INPUTS } from '../src/config/removed.js'
-import { SECRET_INPUTS } from '../src/main.js'
+import { SECRET_INPUTS } from '../src/config/secrets.js'
 import { lint } from './helpers/workflow-lint.js'
 
 interface ActionYml {
