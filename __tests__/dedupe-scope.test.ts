@@ -102,7 +102,7 @@ describe('dedupeScope', () => {
   })
 
   it('a state without a record of searched time covers nothing', () => {
-    const { searched: _, ...older } = previous
+    const older = { ...previous, searched: undefined }
     const scope = dedupeScope(plan({ window: fresh, deep: { kind: 'not-due', dueAt: 0 } }), older, RESCAN)
     expect(scope.covered).toBeUndefined()
   })
