@@ -4,7 +4,7 @@ import { dirname, join, normalize } from 'node:path'
 import GithubSlugger from 'github-slugger'
 import { marked, type Token, type Tokens } from 'marked'
 import { parse, stringify } from 'yaml'
-import { SECRET_INPUTS } from '../src/main.js'
+import { SECRET_INPUTS } from '../src/config/secrets.js'
 import { lint } from './helpers/workflow-lint.js'
 
 /** What users read: the README and docs/. */

@@ -7,8 +7,8 @@ import {
   searchRequests,
   tallyRequests
 } from '../src/window/budget.js'
-import { formatDuration } from '../src/config/duration.js'
-import { chunkWindow, ledgerAfter, MAX_CHUNK_MS, nextDeepRescan, planSearch } from '../src/window/plan.js'
+import { formatDuration } from '../src/common/duration.js'
+import { chunkWindow, ledgerAfter, MAX_CHUNK_MS, planSearch } from '../src/window/plan.js'
 
 const NOW = Date.UTC(2026, 10, 27, 11, 7, 30, 250)
 const MINUTE = 60_000
@@ -62,7 +62,7 @@ describe('planSearch with state', () => {
     expect(plan.window).toEqual({ start: at('2026-11-27T10:47:30Z'), end: END })
     expect(plan.deep).toEqual({ kind: 'not-due', dueAt: at('2026-11-27T12:00:00Z') })
     expect(plan.startSetBy).toBe('watermark')
-    expect(nextDeepRescan(plan, settings.rescanEveryMs)).toBe(at('2026-11-27T12:00:00Z'))
+    expect(plan.nextDeepScan).toBe(at('2026-11-27T12:00:00Z'))
   })
 
   it('reaches back the rescan range from the last deep rescan when the next is due', () => {
@@ -78,7 +78,7 @@ describe('planSearch with state', () => {
     // 29h45m at 540 an hour: 16,065 messages, 161 pages.
     expect(plan.deep).toEqual({ kind: 'full', start: at('2026-11-26T05:02:30Z'), estimate: 161 })
     expect(plan.startSetBy).toBe('rescan')
-    expect(nextDeepRescan(plan, settings.rescanEveryMs)).toBe(at('2026-11-27T17:02:30Z'))
+    expect(plan.nextDeepScan).toBe(at('2026-11-27T17:02:30Z'))
   })
 
   it('runs the deep rescan every time with rescan-every 0, and at once after an upgrade from format 1', () => {
@@ -100,7 +100,7 @@ describe('planSearch with state', () => {
     // Left: 2000 - 1700 - this run (1 token + 2 pages for 15 minutes) - 77 runs to midnight x 3 = 66.
     expect(plan.deep).toEqual({ kind: 'postponed', estimate: 129, available: 66, retryAt: at('2026-11-28T00:00:00Z') })
     expect(plan.window).toEqual(plan.fresh)
-    expect(nextDeepRescan(plan, settings.rescanEveryMs)).toBe(at('2026-11-28T00:00:00Z'))
+    expect(plan.nextDeepScan).toBe(at('2026-11-28T00:00:00Z'))
   })
 
   it('cuts a deep rescan that no day’s budget can hold to its newest part that fits today', () => {

@@ -5,16 +5,16 @@ import { MAX_AGE_MS, TENANT_DAILY_QUOTA } from '../etd/limits.js'
 import { unknownTechniques } from '../etd/techniques.js'
 import { DEFAULT_VERDICTS, isKnownVerdict, KNOWN_VERDICTS } from '../etd/verdicts.js'
 import type { MatchRule } from '../match/matcher.js'
-import { parseDuration } from './duration.js'
+import { parseDuration } from '../common/duration.js'
 import { InputError, Problems } from './errors.js'
 import { boolean, integer, oneOf, required, type InputReader } from './inputs.js'
 import { parseList } from './lists.js'
 import { isLoopback } from './loopback.js'
 import { parseEmailConfig, type EmailConfig } from './email.js'
 import { parseIssueConfig, runUrlOf, type IssueConfig } from './issue.js'
-import type { GitHubAccess } from '../state/prune.js'
 import { parseWebhooks, type WebhookTarget } from './webhook.js'
 import { parseRunnerConfig, type RunnerConfig } from './runner.js'
+import type { StateSettings } from '../state/store.js'
 import { checkRemovedInputs } from './removed.js'
 import { didYouMean, nearest } from './suggest.js'
 import { timeZone } from './time-zone.js'
@@ -51,13 +51,8 @@ export interface EtdConfig {
   paced: boolean
 }
 
-export type StateConfig =
-  | { kind: 'file'; path: string }
-  /**
-   * `github`: present when a token and repository are known, to list this watch's entries (was a miss
-   * really a first run?) and, with `prune`, delete the older ones.
-   */
-  | { kind: 'cache'; key: string; prune: boolean; github?: GitHubAccess }
+/** Where the state lives: defined beside the stores that read it. */
+export type StateConfig = StateSettings
 
 export interface Config {
   etd: EtdConfig

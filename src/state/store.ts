@@ -1,7 +1,17 @@
 import { readFile } from 'node:fs/promises'
 import { writeAtomically } from '../common/files.js'
+import type { GitHubAccess } from './prune.js'
 import { Dropped } from './rules.js'
 import { parseState, serializeState, type WatchState } from './state.js'
+
+/** Where the state lives, from the inputs: a local file, or the Actions cache under a key prefix. */
+export type StateSettings =
+  | { kind: 'file'; path: string }
+  /**
+   * `github`: present when a token and repository are known, to list this watch's entries (was a miss
+   * really a first run?) and, with `prune`, delete the older ones.
+   */
+  | { kind: 'cache'; key: string; prune: boolean; github?: GitHubAccess }
 
 export type Loaded =
   /** `dropped`: the malformed parts left out (each named by its place), when there were any. */

@@ -71,6 +71,8 @@ export interface SearchPlan {
   startSetBy: 'lookback' | 'rescan' | 'watermark' | 'backfill' | 'resume'
   /** The start that was wanted, when it lay beyond what ETD keeps and was moved forward. */
   clampedFrom?: number
+  /** When the deep rescan will next run, as far as this run can tell. */
+  nextDeepScan: number
 }
 
 const wholeSecond = (millis: number) => Math.floor(millis / 1000) * 1000
@@ -172,6 +174,18 @@ function planBackfill(
   return { kind: 'refused', start, estimate, dayCapacity: room.day }
 }
 
+/** When the deep rescan will next run after one planned as `deep` in a window ending at `end`. */
+function nextDeepScan(deep: DeepRescan, end: number, rescanEveryMs: number): number {
+  switch (deep.kind) {
+    case 'not-due':
+      return deep.dueAt
+    case 'postponed':
+      return deep.retryAt
+    default:
+      return end + rescanEveryMs
+  }
+}
+
 /**
  * The window of one run. The fresh window always runs: from the watermark (less an overlap) to
  * `now - settle`, or `lookback` before that without state. When the deep rescan is due and the budget
@@ -223,7 +237,8 @@ export function planSearch(now: number, settings: WindowSettings, memory: PlanMe
     ...(backfill ? { backfill } : {}),
     ...(resumeFrom !== undefined ? { resumeFrom } : {}),
     startSetBy,
-    ...(wanted < oldest ? { clampedFrom: wanted } : {})
+    ...(wanted < oldest ? { clampedFrom: wanted } : {}),
+    nextDeepScan: nextDeepScan(deep, end, settings.rescanEveryMs)
   }
 }
 
@@ -234,18 +249,6 @@ export function chunkWindow(window: SearchWindow, maxChunkMs = MAX_CHUNK_MS): Ar
     chunks.push([start, Math.min(start + maxChunkMs, window.end)])
   }
   return chunks
-}
-
-/** When the deep rescan will next run, as far as this run can tell. */
-export function nextDeepRescan(plan: SearchPlan, rescanEveryMs: number): number {
-  switch (plan.deep.kind) {
-    case 'not-due':
-      return plan.deep.dueAt
-    case 'postponed':
-      return plan.deep.retryAt
-    default:
-      return plan.window.end + rescanEveryMs
-  }
 }
 
 /**

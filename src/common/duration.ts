@@ -1,5 +1,5 @@
 import ms from 'ms'
-import { DAY, HOUR, MINUTE } from '../common/time.js'
+import { DAY, HOUR, MINUTE } from './time.js'
 
 // A unit is required: a bare "90" could mean seconds, minutes or ms, and guessing wrong skips mail.
 const DURATION = /^\d+(\.\d+)? *(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/i
