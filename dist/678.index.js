@@ -18,11 +18,14 @@ var promises_ = __webpack_require__(1455);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/notify/escape.ts
 var notify_escape = __webpack_require__(3242);
+// EXTERNAL MODULE: ./src/common/format.ts
+var format = __webpack_require__(6950);
 // EXTERNAL MODULE: ./src/notify/format.ts
-var format = __webpack_require__(6090);
+var notify_format = __webpack_require__(6090);
 // EXTERNAL MODULE: ./src/notify/rows.ts
 var notify_rows = __webpack_require__(796);
 ;// CONCATENATED MODULE: ./src/notify/digest.ts
+
 
 
 
@@ -49,7 +52,7 @@ function digestSubject(totals) {
     if (totals.total === 0)
         return '[ETD] All clear: no new convictions';
     const inbox = totals.actionNeeded > 0 ? `${(0,format/* count */.U9)(totals.actionNeeded)} still in the inbox · ` : '';
-    return `[ETD] ${inbox}${(0,format/* batchHeadline */.NV)(totals)}: ${(0,format/* verdictCounts */.US)(totals)}`;
+    return `[ETD] ${inbox}${(0,notify_format/* batchHeadline */.N)(totals)}: ${(0,notify_format/* verdictCounts */.U)(totals)}`;
 }
 const linkLines = (links) => [
     ...(links?.issue ? [['Issue', links.issue]] : []),
@@ -114,7 +117,7 @@ function html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
         : (action
             ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${(0,notify_escape/* escapeHtml */.Z)(action)}</h2>` + blocksHtml(inbox, true)
             : '') +
-            `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,format/* batchHeadline */.NV)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,format/* verdictCounts */.US)(totals))}).</p>` +
+            `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,notify_format/* batchHeadline */.N)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,notify_format/* verdictCounts */.U)(totals))}).</p>` +
             (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(moved)}</h2>` : '') +
             sections.join('') +
             (leftOut > 0 ? `<p>${(0,notify_escape/* escapeHtml */.Z)(`${(0,notify_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut)}; ${wholeList(input)}`)}.</p>` : '');
@@ -159,7 +162,7 @@ function digest_text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
         lines.push(`== ${action}`);
         textRows(lines, inbox, true);
     }
-    lines.push(`${(0,format/* batchHeadline */.NV)(totals)}: ${(0,format/* verdictCounts */.US)(totals)}`, '');
+    lines.push(`${(0,notify_format/* batchHeadline */.N)(totals)}: ${(0,notify_format/* verdictCounts */.U)(totals)}`, '');
     const moved = (0,notify_rows/* movedLine */.av)(totals);
     if (moved && groups.length > 0)
         lines.push(`== ${moved}`, '');
@@ -188,7 +191,10 @@ var retry = __webpack_require__(9183);
 var https = __webpack_require__(4123);
 // EXTERNAL MODULE: ./src/common/redact.ts
 var redact = __webpack_require__(6800);
+// EXTERNAL MODULE: ./src/common/time.ts
+var time = __webpack_require__(292);
 ;// CONCATENATED MODULE: ./src/notify/email/graph.ts
+
 
 
 
@@ -200,8 +206,8 @@ var redact = __webpack_require__(6800);
 const GRAPH_REQUEST_LIMIT_BYTES = 4 * 1024 * 1024;
 const MAX_MIME_BYTES = Math.floor(GRAPH_REQUEST_LIMIT_BYTES / 4) * 3;
 const DEFAULT_GRAPH_RETRY = { maxAttempts: 4, baseDelayMs: 2000, maxDelayMs: 30000 };
-/** A longer Retry-After than this is not waited for: the next scheduled run retries instead. */
-const MAX_RETRY_AFTER_MS = 120_000;
+/** A Retry-After longer than two minutes is not waited for: the next scheduled run retries instead. */
+const RETRY_AFTER_CAP = { maxMs: 2 * time/* MINUTE */.pY, longer: 'give-up' };
 class GraphFailure extends Error {
     status;
     code;
@@ -228,7 +234,7 @@ function graphError(body) {
 }
 function isTransient(error) {
     if (error instanceof GraphFailure) {
-        return (error.status === 429 || error.status >= 500) && (error.retryAfterMs ?? 0) <= MAX_RETRY_AFTER_MS;
+        return error.status === 429 || error.status >= 500;
     }
     return ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN'].includes(error.code ?? '');
 }
@@ -286,6 +292,7 @@ class GraphTransport {
                 policy: this.options.retry ?? DEFAULT_GRAPH_RETRY,
                 isTransient,
                 askedDelayMs: (error) => (error instanceof GraphFailure ? error.retryAfterMs : undefined),
+                askedDelayCap: RETRY_AFTER_CAP,
                 onRetry: (error, n, delayMs) => this.options.onRetry?.(explain(error, this.mailbox), n, delayMs)
             });
         }

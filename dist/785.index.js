@@ -2,7 +2,7 @@ export const id = 785;
 export const ids = [785];
 export const modules = {
 
-/***/ 6166:
+/***/ 3785:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
