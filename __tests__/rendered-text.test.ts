@@ -11,6 +11,7 @@ import type { WebhookBatch } from '../src/notify/webhook/content.js'
 import { inertSlack, renderSlack } from '../src/notify/webhook/slack.js'
 import { renderTeams } from '../src/notify/webhook/teams.js'
 import { renderWebex } from '../src/notify/webhook/webex.js'
+import { conviction as fixture, T } from './helpers/fixtures.js'
 
 /**
  * Attacker text rendered by each channel's own rules (CommonMark/GFM for the issue, the summary and Webex;
@@ -26,28 +27,12 @@ const ADDRESS = `o'brien@evil`
 const SENDER = `${NAME} <${ADDRESS}>`
 const ZWSP = /\u200b/g
 
-const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const WINDOW = { start: T - 3_600_000, end: T }
 const RULE = { mailboxes: [], verdicts: ['bec'], techniques: [] }
 const RUN = 'https://github.com/acme/watch/actions/runs/42'
 
-function conviction(id: string, extra: Partial<Conviction> = {}): Conviction {
-  return {
-    id,
-    receivedAt: new Date(T - 600_000).toISOString(),
-    subject: SUBJECT,
-    fromAddress: ADDRESS,
-    senderName: NAME,
-    toAddresses: ['cfo@example.com'],
-    mailboxes: ['cfo@example.com'],
-    verdict: 'bec',
-    retro: false,
-    manual: false,
-    techniques: [{ type: 'Sender name impersonation' }],
-    remediation: { folder: 'quarantine', automatic: true },
-    ...extra
-  }
-}
+const conviction = (id: string, extra: Partial<Conviction> = {}): Conviction =>
+  fixture(id, { subject: SUBJECT, fromAddress: ADDRESS, senderName: NAME, ...extra })
 
 const CONVICTIONS = [conviction('m-1'), conviction('m-2', { remediation: undefined })]
 

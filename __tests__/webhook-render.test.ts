@@ -9,6 +9,7 @@ import { MAX_SLACK_BLOCKS, MAX_SLACK_SECTION_TEXT, renderSlack } from '../src/no
 import { MAX_TEAMS_PAYLOAD_BYTES, renderTeams } from '../src/notify/webhook/teams.js'
 import { MAX_WEBEX_MARKDOWN_BYTES, renderWebex } from '../src/notify/webhook/webex.js'
 import type { Conviction } from '../src/etd/types.js'
+import { conviction, T } from './helpers/fixtures.js'
 
 // The package's ESM build imports without file extensions, which Node refuses; its UMD build loads.
 const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as {
@@ -16,27 +17,8 @@ const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptiv
   SerializationContext: new () => { eventCount: number; getEventAt(i: number): { message: string } }
 }
 
-const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const WINDOW = { start: T - 3_600_000, end: T }
 const RULE = { mailboxes: [], verdicts: ['bec', 'phishing', 'scam', 'malicious'], techniques: [] }
-
-function conviction(id: string, extra: Partial<Conviction> = {}): Conviction {
-  return {
-    id,
-    receivedAt: new Date(T - 600_000).toISOString(),
-    subject: 'Quick favour',
-    fromAddress: 'ceo@evil.example',
-    senderName: 'Chief Executive',
-    toAddresses: ['cfo@example.com'],
-    mailboxes: ['cfo@example.com'],
-    verdict: 'bec',
-    retro: false,
-    manual: false,
-    techniques: [{ type: 'Sender name impersonation' }],
-    remediation: { folder: 'quarantine', automatic: true },
-    ...extra
-  }
-}
 
 /** Every platform's live syntax at once: links, images, mentions, broadcasts, card date functions. */
 const HOSTILE = {

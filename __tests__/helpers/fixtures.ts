@@ -1,0 +1,65 @@
+import type { Conviction } from '../../src/etd/types.js'
+import type { SimMessage } from '../../src/simulator/data.js'
+
+/** The morning most tests stand at: 27 November 2026, 10:00 UTC (11:00 in Zurich). */
+export const T = Date.UTC(2026, 10, 27, 10, 0, 0)
+
+/** A conviction's own mailbox: the one it was sent to and sits in. */
+export const to = (mailbox: string) => ({ toAddresses: [mailbox], mailboxes: [mailbox] })
+
+/**
+ * A conviction as the channels get it: a BEC impersonating the CEO, sent to the CFO ten minutes before
+ * `T` and quarantined. A test names in `extra` what it is about; the rest stays this plain case.
+ */
+export function conviction(id: string, extra: Partial<Conviction> = {}): Conviction {
+  return {
+    id,
+    receivedAt: new Date(T - 600_000).toISOString(),
+    subject: 'Quick favour',
+    fromAddress: 'ceo@evil.example',
+    senderName: 'Chief Executive',
+    ...to('cfo@example.com'),
+    verdict: 'bec',
+    retro: false,
+    manual: false,
+    techniques: [{ type: 'Sender name impersonation' }],
+    remediation: { folder: 'quarantine', automatic: true },
+    ...extra
+  }
+}
+
+/**
+ * A message as the ETD simulator serves it: to the CEO at `at`, convicted of phishing two seconds later
+ * and quarantined. `extra` overrides any field (a `history` of its own, for one).
+ */
+export function simMessage(id: string, at: number, extra: Partial<SimMessage> = {}): SimMessage {
+  return {
+    id,
+    receivedAt: at,
+    subject: `Subject of ${id}`,
+    fromAddress: 'attacker@evil.example',
+    senderName: 'Attacker',
+    ...to('ceo@example.com'),
+    direction: 'incoming',
+    techniques: [{ type: 'Sender name impersonation', severity: 'high', description: '' }],
+    history: [{ at: at + 2000, verdict: 'phishing' }],
+    folder: 'quarantine',
+    urls: [],
+    nanoTimes: false,
+    ...extra
+  }
+}
+
+/** A phish from "Billing" to `owner`, received `minutesBefore` minutes before `T` and convicted of BEC a second later. */
+export function billing(id: string, owner: string, minutesBefore: number, extra: Partial<SimMessage> = {}) {
+  const at = T - minutesBefore * 60_000
+  return simMessage(id, at, {
+    subject: 'Invoice overdue',
+    fromAddress: 'billing@evil.example',
+    senderName: 'Billing',
+    ...to(owner),
+    techniques: [],
+    history: [{ at: at + 1000, verdict: 'bec' }],
+    ...extra
+  })
+}
