@@ -13,6 +13,7 @@ import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
+import { simMessage } from './helpers/fixtures.js'
 
 const MINUTE = 60_000
 const T0 = Date.UTC(2026, 10, 28, 9, 0, 0)
@@ -20,21 +21,13 @@ const T0 = Date.UTC(2026, 10, 28, 9, 0, 0)
 /** A phish to `mailboxes`, left by ETD in `folder` (`inbox`: moved back there; undefined: never moved). */
 function phish(id: string, mailboxes: string[], minutesAgo: number, folder: string | undefined): SimMessage {
   const at = T0 - minutesAgo * MINUTE
-  return {
-    id,
-    receivedAt: at,
+  return simMessage(id, at, {
     subject: `Subject ${id}`,
-    fromAddress: 'attacker@evil.example',
-    senderName: 'Attacker',
     toAddresses: mailboxes,
     mailboxes,
-    direction: 'incoming',
-    techniques: [{ type: 'Sender name impersonation', severity: 'high', description: '' }],
     history: [{ at: at + 5000, verdict: 'phishing' }],
-    folder,
-    urls: [],
-    nanoTimes: false
-  }
+    folder
+  })
 }
 
 // Three mailboxes; three messages still in an inbox (two in the CFO's), four moved out of it.

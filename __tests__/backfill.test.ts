@@ -11,6 +11,7 @@ import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { parseState } from '../src/state/state.js'
 import { runAction } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
+import { simMessage } from './helpers/fixtures.js'
 
 // A watch that began at T0 with a 1h lookback, ran normally, and is then asked to backfill a week.
 const MINUTE = 60_000
@@ -21,23 +22,8 @@ const T0 = Date.UTC(2026, 10, 20, 12, 0, 0)
 let clock = T0
 const etdClock: Clock = { now: () => clock, sleep: async (ms) => void (clock += ms) }
 
-function conviction(id: string, at: number, verdict = 'phishing'): SimMessage {
-  return {
-    id,
-    receivedAt: at,
-    subject: `Subject of ${id}`,
-    fromAddress: 'attacker@evil.example',
-    senderName: 'Attacker',
-    toAddresses: ['ceo@example.com'],
-    mailboxes: ['ceo@example.com'],
-    direction: 'incoming',
-    techniques: [{ type: 'Sender name impersonation', severity: 'high', description: '' }],
-    history: [{ at: at + 2000, verdict, retro: false }],
-    folder: 'quarantine',
-    urls: [],
-    nanoTimes: false
-  }
-}
+const conviction = (id: string, at: number, verdict = 'phishing'): SimMessage =>
+  simMessage(id, at, { history: [{ at: at + 2000, verdict, retro: false }] })
 
 const messages = [
   // Before the watch began: only a backfill tells these.

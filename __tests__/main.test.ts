@@ -11,6 +11,7 @@ import { simulatorWith, etdInputs } from './helpers/simulator.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startGitHubApi } from '../src/simulator/github-api.js'
+import { BILLING, simMessage, to } from './helpers/fixtures.js'
 
 let sim: Simulator | undefined
 let smtp: MailSink | undefined
@@ -65,20 +66,8 @@ describe('run() against the simulator', () => {
 
   it("counts an administrator's release sent with an emptied category as released, never as a conviction", async () => {
     const at = Date.now() - 3 * 3_600_000
-    const message = (id: string, history: SimMessage['history']): SimMessage => ({
-      id,
-      receivedAt: at,
-      subject: 'Invoice',
-      fromAddress: 'billing@evil.example',
-      senderName: 'Billing',
-      toAddresses: ['cfo@example.com'],
-      mailboxes: ['cfo@example.com'],
-      direction: 'incoming',
-      techniques: [],
-      history,
-      urls: [],
-      nanoTimes: false
-    })
+    const message = (id: string, history: SimMessage['history']): SimMessage =>
+      simMessage(id, at, { ...BILLING, subject: 'Invoice', ...to('cfo@example.com'), history, folder: undefined })
     sim = await simulatorWith(0, {
       messages: [
         message('released-1', [

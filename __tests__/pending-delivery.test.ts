@@ -5,7 +5,6 @@ import { join } from 'node:path'
 import { run } from '../src/main.js'
 import { deliverEmail } from '../src/notify/email-channel.js'
 import { certificate } from '../src/simulator/certificate.js'
-import type { SimMessage } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { afterFailure, decodePending, pendingToSave, type PendingNotice } from '../src/state/deliveries.js'
@@ -13,29 +12,14 @@ import { Dropped } from '../src/state/rules.js'
 import { parseState, serializeState } from '../src/state/state.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
+import { billing, T } from './helpers/fixtures.js'
 
 const MINUTE = 60_000
-const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
+const T0 = T
 
 /** One conviction to `owner`, received before T0 and convicted at once. */
-function message(id: string, owner: string, minutesBefore: number, subject: string): SimMessage {
-  const at = T0 - minutesBefore * MINUTE
-  return {
-    id,
-    receivedAt: at,
-    subject,
-    fromAddress: 'billing@evil.example',
-    senderName: 'Billing',
-    toAddresses: [owner],
-    mailboxes: [owner],
-    direction: 'incoming',
-    techniques: [],
-    history: [{ at: at + 1000, verdict: 'bec' }],
-    folder: 'quarantine',
-    urls: [],
-    nanoTimes: false
-  }
-}
+const message = (id: string, owner: string, minutesBefore: number, subject: string) =>
+  billing(id, owner, minutesBefore, { subject })
 
 describe('per-recipient delivery against an SMTP server that refuses one owner with 550', () => {
   let sim: Simulator | undefined

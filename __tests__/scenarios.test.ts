@@ -10,6 +10,7 @@ import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
+import { simMessage } from './helpers/fixtures.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -28,27 +29,10 @@ afterEach(async () => {
 })
 
 /** A message to ceo@example.com received at `at`, with verdicts given at offsets from then. */
-function message(
-  id: string,
-  at: number,
-  ...history: Array<[offset: number, verdict: string, retro?: boolean]>
-): SimMessage {
-  return {
-    id,
-    receivedAt: at,
-    subject: `Subject of ${id}`,
-    fromAddress: 'attacker@evil.example',
-    senderName: 'Attacker',
-    toAddresses: ['ceo@example.com'],
-    mailboxes: ['ceo@example.com'],
-    direction: 'incoming',
-    techniques: [{ type: 'Sender name impersonation', severity: 'high', description: '' }],
-    history: history.map(([offset, verdict, retro]): VerdictEvent => ({ at: at + offset, verdict, retro })),
-    folder: 'quarantine',
-    urls: [],
-    nanoTimes: false
-  }
-}
+const message = (id: string, at: number, ...history: Array<[offset: number, verdict: string, retro?: boolean]>) =>
+  simMessage(id, at, {
+    history: history.map(([offset, verdict, retro]): VerdictEvent => ({ at: at + offset, verdict, retro }))
+  })
 
 async function watch(messages: SimMessage[]): Promise<void> {
   dir = await mkdtemp(join(tmpdir(), 'etd-scenario-'))

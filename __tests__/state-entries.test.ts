@@ -10,29 +10,12 @@ import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
+import { billing, T } from './helpers/fixtures.js'
 
 const MINUTE = 60_000
-const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
+const T0 = T
 
-function message(id: string, owner: string, minutesBefore: number, fields: Partial<SimMessage> = {}): SimMessage {
-  const at = T0 - minutesBefore * MINUTE
-  return {
-    id,
-    receivedAt: at,
-    subject: 'Invoice overdue',
-    fromAddress: 'billing@evil.example',
-    senderName: 'Billing',
-    toAddresses: [owner],
-    mailboxes: [owner],
-    direction: 'incoming',
-    techniques: [],
-    history: [{ at: at + 1000, verdict: 'bec' }],
-    folder: 'quarantine',
-    urls: [],
-    nanoTimes: false,
-    ...fields
-  }
-}
+const message = billing
 
 interface StateFile {
   version: number

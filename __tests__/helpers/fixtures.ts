@@ -4,6 +4,9 @@ import type { SimMessage } from '../../src/simulator/data.js'
 /** The morning most tests stand at: 27 November 2026, 10:00 UTC (11:00 in Zurich). */
 export const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 
+/** The sender of the invoice phish many tests send. */
+export const BILLING = { fromAddress: 'billing@evil.example', senderName: 'Billing' }
+
 /** A conviction's own mailbox: the one it was sent to and sits in. */
 export const to = (mailbox: string) => ({ toAddresses: [mailbox], mailboxes: [mailbox] })
 
@@ -55,8 +58,7 @@ export function billing(id: string, owner: string, minutesBefore: number, extra:
   const at = T - minutesBefore * 60_000
   return simMessage(id, at, {
     subject: 'Invoice overdue',
-    fromAddress: 'billing@evil.example',
-    senderName: 'Billing',
+    ...BILLING,
     ...to(owner),
     techniques: [],
     history: [{ at: at + 1000, verdict: 'bec' }],
