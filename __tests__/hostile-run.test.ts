@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { run } from '../src/main.js'
 import { certificate } from '../src/simulator/certificate.js'
@@ -12,6 +11,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/web
 import { runAction } from './helpers/action-run.js'
 import { forgedCommands, HOSTILE_COMMANDS } from './helpers/hostile.js'
 import { etdInputs } from './helpers/simulator.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
 
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
 const TOKEN = 'S3CR3T'
@@ -22,14 +22,6 @@ let github: GitHubApi | undefined
 let smtp: MailSink | undefined
 let receiver: WebhookReceiver | undefined
 let dir = ''
-afterEach(async () => {
-  await sim?.close()
-  await github?.close()
-  await smtp?.close()
-  await receiver?.close()
-  sim = github = smtp = receiver = undefined
-  await rm(dir, { recursive: true, force: true })
-})
 
 /** A phish still in the inbox whose every field, the mailbox too, tries to print a command. */
 const hostile = (text: string, i: number): SimMessage => ({
@@ -50,17 +42,17 @@ const hostile = (text: string, i: number): SimMessage => ({
 
 describe('a run over hostile ETD text and a webhook that echoes its secret', () => {
   it('prints no workflow command of anyone else, and quotes no token in the log, summary, issue or email', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-hostile-run-'))
+    dir = await tempDir('etd-hostile-run-')
     const messages = [
       ...generateMessages({ seed: 5, count: 150, start: T0 - 86_400_000, end: T0 - 600_000 }),
       ...HOSTILE_COMMANDS.map(hostile)
     ]
-    sim = await startSimulator({ messages, clock: () => T0, rateLimit: false })
-    github = await startGitHubApi()
-    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    sim = closedAfter(await startSimulator({ messages, clock: () => T0, rateLimit: false }))
+    github = closedAfter(await startGitHubApi())
+    smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
     // The digest is refused for one recipient: the server's reply is quoted in a warning.
     smtp.rejectRecipients = ['noc@example.com']
-    receiver = await startWebhookReceiver()
+    receiver = closedAfter(await startWebhookReceiver())
     // As a web framework answers a path it does not know: the path, query and all, echoed back.
     receiver.replyNext.set(HOOK, [
       { status: 404, body: `<pre>Cannot POST ${HOOK}</pre>\n::error title=Forged::reply\nBearer eyJhbGciOi9.x1y2z3` }
@@ -144,9 +136,11 @@ describe('a run over hostile ETD text and a webhook that echoes its secret', () 
   }, 60_000)
 
   it("retries a poisoned state's pending notices only to a watched address, and none with mailboxes empty", async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-poisoned-'))
-    sim = await startSimulator({ messages: [hostile('ceo@example.com', 0)], clock: () => T0, rateLimit: false })
-    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    dir = await tempDir('etd-poisoned-')
+    sim = closedAfter(
+      await startSimulator({ messages: [hostile('ceo@example.com', 0)], clock: () => T0, rateLimit: false })
+    )
+    smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
     // The first run's notice to ceo is refused: the state keeps it as a pending notice.
     smtp.rejectRecipients = ['ceo@example.com']
     const statePath = join(dir, 'state.json')

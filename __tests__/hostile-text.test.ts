@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { clean, cleanAll } from '../src/etd/clean.js'
 import { normalizeMessage } from '../src/etd/message.js'
@@ -20,6 +19,7 @@ import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
 
 /**
  * The summary's HTML, which must hold no blank line (it would end the HTML block and let the rest render
@@ -155,20 +155,12 @@ describe('hostile senders served by the simulator, end to end', () => {
   let smtp: MailSink | undefined
   let dir = ''
 
-  afterEach(async () => {
-    await sim?.close()
-    await github?.close()
-    await smtp?.close()
-    sim = github = smtp = undefined
-    await rm(dir, { recursive: true, force: true })
-  })
-
   it('reach no email, issue or summary as a live link or a line of their own; the report keeps them raw', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-hostile-'))
+    dir = await tempDir('etd-hostile-')
     const messages = generateMessages({ seed: 3, count: 600, start: T0 - 2 * 86_400_000, end: T0 - 600_000 })
-    sim = await startSimulator({ messages, clock: () => T0, rateLimit: false })
-    github = await startGitHubApi()
-    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    sim = closedAfter(await startSimulator({ messages, clock: () => T0, rateLimit: false }))
+    github = closedAfter(await startGitHubApi())
+    smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
     const result = await runAction(
       async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => T0 }),
       {

@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { run } from '../src/main.js'
 import { formatMarker, parseMarker } from '../src/notify/marker.js'
@@ -13,6 +12,7 @@ import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
@@ -22,22 +22,16 @@ let sink: MailSink | undefined
 let dir: string
 let clock = T0
 
-afterEach(async () => {
-  await sim?.close()
-  await github?.close()
-  await sink?.close()
-  sim = github = sink = undefined
-  await rm(dir, { recursive: true, force: true })
-})
-
 async function setUp(count = 400, seed = 12, until = T0 - 10 * 60_000): Promise<void> {
-  dir = await mkdtemp(join(tmpdir(), 'etd-issues-'))
-  sim = await startSimulator({
-    messages: generateMessages({ seed, count, start: T0 - 2 * 86_400_000, end: until }),
-    clock: () => clock,
-    rateLimit: false
-  })
-  github = await startGitHubApi({ labels: ['security'] })
+  dir = await tempDir('etd-issues-')
+  sim = closedAfter(
+    await startSimulator({
+      messages: generateMessages({ seed, count, start: T0 - 2 * 86_400_000, end: until }),
+      clock: () => clock,
+      rateLimit: false
+    })
+  )
+  github = closedAfter(await startGitHubApi({ labels: ['security'] }))
 }
 
 async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
@@ -137,7 +131,7 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
 
   it('opens no duplicate, nor emails again, when a run is re-run after its state failed to save', async () => {
     await setUp()
-    sink = await startMailSink({ auth: { user: 'u', pass: 'p' } })
+    sink = closedAfter(await startMailSink({ auth: { user: 'u', pass: 'p' } }))
     // A file where the state's folder should be: every save fails.
     await writeFile(join(dir, 'blocked'), '')
     const inputs = {

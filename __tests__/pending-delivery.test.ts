@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { run } from '../src/main.js'
 import { deliverEmail } from '../src/notify/email-channel.js'
@@ -13,6 +12,7 @@ import { parseState, serializeState } from '../src/state/state.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
 import { billing, T } from './helpers/fixtures.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
 
 const MINUTE = 60_000
 const T0 = T
@@ -27,25 +27,20 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
   let dir = ''
   let clock = T0
 
-  afterEach(async () => {
-    await sim?.close()
-    await smtp?.close()
-    sim = smtp = undefined
-    await rm(dir, { recursive: true, force: true })
-  })
-
   async function setUp(): Promise<void> {
-    dir = await mkdtemp(join(tmpdir(), 'etd-pending-'))
-    sim = await startSimulator({
-      messages: [
-        message('m-ceo', 'ceo@example.com', 40, 'Wire transfer today'),
-        message('m-cfo', 'cfo@example.com', 30, 'Invoice 4411 overdue'),
-        message('m-cto', 'cto@example.com', 20, 'Password expires')
-      ],
-      clock: () => clock,
-      rateLimit: false
-    })
-    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    dir = await tempDir('etd-pending-')
+    sim = closedAfter(
+      await startSimulator({
+        messages: [
+          message('m-ceo', 'ceo@example.com', 40, 'Wire transfer today'),
+          message('m-cfo', 'cfo@example.com', 30, 'Invoice 4411 overdue'),
+          message('m-cto', 'cto@example.com', 20, 'Password expires')
+        ],
+        clock: () => clock,
+        rateLimit: false
+      })
+    )
+    smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
     // cfo sorts between the other two owners: those after it must still be told.
     smtp.rejectRecipients = ['cfo@example.com', 'noc@example.com']
   }
@@ -166,13 +161,9 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
 
 describe('owner notices when the server stops answering', () => {
   let smtp: MailSink | undefined
-  afterEach(async () => {
-    await smtp?.close()
-    smtp = undefined
-  })
 
   it('keeps every notice for the next run after the first one fails for good, without trying the rest', async () => {
-    smtp = await startMailSink()
+    smtp = closedAfter(await startMailSink())
     // Three attempts (FAST below) all refused with 421: then the server counts as gone.
     smtp.refuseConnections = [421, 421, 421, 421, 421, 421]
     const notice = (to: string): PendingNotice => ({

@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { unknownTechniques } from '../src/etd/techniques.js'
 import { run } from '../src/main.js'
@@ -13,6 +12,7 @@ import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { parseState, serializeState, untrustedTimes } from '../src/state/state.js'
 import { runAction } from './helpers/action-run.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
@@ -125,20 +125,12 @@ describe('a quiet watch, against the simulator, an SMTP server and a webhook rec
   let dir = ''
   let clock = T0
 
-  afterEach(async () => {
-    await sim?.close()
-    await smtp?.close()
-    await receiver?.close()
-    sim = smtp = receiver = undefined
-    await rm(dir, { recursive: true, force: true })
-  })
-
   async function setUp(): Promise<void> {
-    dir = await mkdtemp(join(tmpdir(), 'etd-quiet-'))
+    dir = await tempDir('etd-quiet-')
     const messages = generateMessages({ seed: 21, count: 2000, start: T0 - 2 * 86_400_000, end: T0 + 3 * 86_400_000 })
-    sim = await startSimulator({ messages, clock: () => clock, rateLimit: false })
-    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
-    receiver = await startWebhookReceiver()
+    sim = closedAfter(await startSimulator({ messages, clock: () => clock, rateLimit: false }))
+    smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
+    receiver = closedAfter(await startWebhookReceiver())
   }
 
   async function runAt(at: number, inputs: Record<string, string> = {}) {

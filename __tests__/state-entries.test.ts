@@ -1,7 +1,6 @@
 // Issue 21, item 1: one rejected field in a failed owner notice used to throw the whole state away, every run.
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { run } from '../src/main.js'
 import { certificate } from '../src/simulator/certificate.js'
@@ -11,6 +10,7 @@ import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
 import { billing, T } from './helpers/fixtures.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
 
 const MINUTE = 60_000
 const T0 = T
@@ -29,21 +29,16 @@ describe('a failed owner notice with text the state limits, to an SMTP server th
   let dir = ''
   let clock = T0
 
-  afterEach(async () => {
-    await sim?.close()
-    await smtp?.close()
-    sim = smtp = undefined
-    await rm(dir, { recursive: true, force: true })
-  })
-
   async function setUp(refused: SimMessage, refusedAddress: string): Promise<void> {
-    dir = await mkdtemp(join(tmpdir(), 'etd-state-entries-'))
-    sim = await startSimulator({
-      messages: [message('m-ceo', 'ceo@example.com', 40), refused],
-      clock: () => clock,
-      rateLimit: false
-    })
-    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    dir = await tempDir('etd-state-entries-')
+    sim = closedAfter(
+      await startSimulator({
+        messages: [message('m-ceo', 'ceo@example.com', 40), refused],
+        clock: () => clock,
+        rateLimit: false
+      })
+    )
+    smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
     smtp.rejectRecipients = [refusedAddress]
   }
 
