@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { run } from '../src/main.js'
 import { certificate } from '../src/simulator/certificate.js'
@@ -13,6 +12,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/web
 import { runAction } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
 import { startWatchProcess, type WatchProcess } from './helpers/watch-process.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
 
 /**
  * At least once per channel: a watch run killed (SIGKILL, as a cancelled job or a lost runner is) at
@@ -36,12 +36,7 @@ let firstIssue = 0
 
 afterEach(async () => {
   await watch?.kill()
-  await sim?.close()
-  await github?.close()
-  await smtp?.close()
-  await receiver?.close()
-  sim = github = smtp = receiver = watch = undefined
-  await rm(dir, { recursive: true, force: true })
+  watch = undefined
 })
 
 /**
@@ -50,16 +45,16 @@ afterEach(async () => {
  * later) and none of these.
  */
 async function setUp(notify: string, withState = false) {
-  dir = await mkdtemp(join(tmpdir(), 'etd-channel-kill-'))
+  dir = await tempDir('etd-channel-kill-')
   const fresh = generateMessages({ seed: 11, count: 500, start: EARLIER + 600_000, end: T0 - 600_000 })
   const older = generateMessages({ seed: 12, count: 300, start: T0 - 2 * 86_400_000, end: EARLIER - 600_000 })
   const settled = older.filter((m) => knownHistory(m, EARLIER).length === knownHistory(m, T0).length)
   let clock = withState ? EARLIER : T0
   const messages = [...fresh, ...(withState ? settled : [])]
-  sim = await startSimulator({ messages, clock: () => clock, rateLimit: false })
-  github = await startGitHubApi()
-  smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
-  receiver = await startWebhookReceiver()
+  sim = closedAfter(await startSimulator({ messages, clock: () => clock, rateLimit: false }))
+  github = closedAfter(await startGitHubApi())
+  smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
+  receiver = closedAfter(await startWebhookReceiver())
   const inputs = {
     ...etdInputs(sim),
     mailboxes: MAILBOXES.join(','),

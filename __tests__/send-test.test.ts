@@ -1,7 +1,4 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { run } from '../src/main.js'
 import { etdInputs } from './helpers/simulator.js'
 import { certificate } from '../src/simulator/certificate.js'
@@ -12,6 +9,7 @@ import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { startCacheServer, type CacheServer } from './helpers/cache-server.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
 
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
 const home = process.cwd()
@@ -23,27 +21,20 @@ let receiver: WebhookReceiver | undefined
 let cacheServer: CacheServer | undefined
 let workspace = ''
 
-afterEach(async () => {
+afterEach(() => {
   process.chdir(home)
-  await sim?.close()
-  await smtp?.close()
-  await github?.close()
-  await receiver?.close()
-  await cacheServer?.close()
-  sim = smtp = github = receiver = cacheServer = undefined
-  await rm(workspace, { recursive: true, force: true })
 })
 
 async function setUp(): Promise<void> {
-  workspace = await mkdtemp(join(tmpdir(), 'etd-send-test-'))
+  workspace = await tempDir('etd-send-test-')
   // @actions/cache archives paths relative to the working directory, which is the workspace in Actions.
   process.chdir(workspace)
   const messages = generateMessages({ seed: 8, count: 400, start: T0 - 2 * 86_400_000, end: T0 - 600_000 })
-  sim = await startSimulator({ messages, clock: () => T0, rateLimit: false })
-  smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
-  github = await startGitHubApi()
-  receiver = await startWebhookReceiver()
-  cacheServer = await startCacheServer()
+  sim = closedAfter(await startSimulator({ messages, clock: () => T0, rateLimit: false }))
+  smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
+  github = closedAfter(await startGitHubApi())
+  receiver = closedAfter(await startWebhookReceiver())
+  cacheServer = closedAfter(await startCacheServer())
 }
 
 async function watch(runId: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
