@@ -11,6 +11,7 @@ import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { parseState } from '../src/state/state.js'
 import { runAction } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
+import { githubEnv } from './helpers/watch-run.js'
 import { simMessage } from './helpers/fixtures.js'
 
 // A watch that began at T0 with a 1h lookback, ran normally, and is then asked to backfill a week.
@@ -177,7 +178,7 @@ describe('a backfill after the state was lost', () => {
     })
     const github = await startGitHubApi()
     const inputs = { notify: 'issue', 'github-token': github.token }
-    const env = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` }
+    const env = { ...githubEnv(github) }
     try {
       const first = await runAt(T1, { ...inputs, backfill: '3d' }, env)
       expect(first.told.sort()).toEqual(['old-3d', 'recent'])

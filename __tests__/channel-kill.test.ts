@@ -5,13 +5,14 @@ import { run } from '../src/main.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages, knownHistory } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
-import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { type MailSink } from '../src/simulator/mail-sink.js'
 import { expectedMatches } from '../src/simulator/oracle.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { runAction } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
 import { startWatchProcess, type WatchProcess } from './helpers/watch-process.js'
+import { startSmtp, githubEnv } from './helpers/watch-run.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 
 /**
@@ -53,7 +54,7 @@ async function setUp(notify: string, withState = false) {
   const messages = [...fresh, ...(withState ? settled : [])]
   sim = closedAfter(await startSimulator({ messages, clock: () => clock, rateLimit: false }))
   github = closedAfter(await startGitHubApi())
-  smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
+  smtp = await startSmtp()
   receiver = closedAfter(await startWebhookReceiver())
   const inputs = {
     ...etdInputs(sim),
@@ -72,8 +73,7 @@ async function setUp(notify: string, withState = false) {
   const ca = (await certificate()).cert
   await writeFile(join(dir, 'ca.pem'), ca)
   const env = {
-    GITHUB_API_URL: github.url,
-    GITHUB_REPOSITORY: `${github.owner}/${github.repo}`,
+    ...githubEnv(github),
     NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem')
   }
   const again = () => runAction(({ env }) => run({ env, now: () => clock, emailCa: ca }), inputs, { dir, env })

@@ -5,13 +5,14 @@ import { run } from '../src/main.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages, type SimMessage } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
-import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { runAction } from './helpers/action-run.js'
 import { forgedCommands, HOSTILE_COMMANDS } from './helpers/hostile.js'
 import { etdInputs } from './helpers/simulator.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
+import { runWatch, startSmtp, githubEnv } from './helpers/watch-run.js'
 
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
 const TOKEN = 'S3CR3T'
@@ -49,7 +50,7 @@ describe('a run over hostile ETD text and a webhook that echoes its secret', () 
     ]
     sim = closedAfter(await startSimulator({ messages, clock: () => T0, rateLimit: false }))
     github = closedAfter(await startGitHubApi())
-    smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
+    smtp = await startSmtp()
     // The digest is refused for one recipient: the server's reply is quoted in a warning.
     smtp.rejectRecipients = ['noc@example.com']
     receiver = closedAfter(await startWebhookReceiver())
@@ -57,8 +58,7 @@ describe('a run over hostile ETD text and a webhook that echoes its secret', () 
     receiver.replyNext.set(HOOK, [
       { status: 404, body: `<pre>Cannot POST ${HOOK}</pre>\n::error title=Forged::reply\nBearer eyJhbGciOi9.x1y2z3` }
     ])
-    const result = await runAction(
-      async ({ env }) => run({ env, now: () => T0, emailCa: (await certificate()).cert }),
+    const result = await runWatch(
       {
         ...etdInputs(sim),
         'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
@@ -73,12 +73,12 @@ describe('a run over hostile ETD text and a webhook that echoes its secret', () 
         notify: 'issue, email, webhook',
         'owner-notices': 'include-domains',
         'email-from': 'etd@example.com',
-        'email-to': 'soc@example.com, noc@example.com',
-        'state-path': join(dir, 'state.json')
+        'email-to': 'soc@example.com, noc@example.com'
       },
       {
         dir,
-        env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}`, RUNNER_DEBUG: '1' }
+        now: () => T0,
+        env: { ...githubEnv(github), RUNNER_DEBUG: '1' }
       }
     )
     // The webhook's 404 fails the run, after the issue and the email went out.
@@ -140,7 +140,7 @@ describe('a run over hostile ETD text and a webhook that echoes its secret', () 
     sim = closedAfter(
       await startSimulator({ messages: [hostile('ceo@example.com', 0)], clock: () => T0, rateLimit: false })
     )
-    smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
+    smtp = await startSmtp()
     // The first run's notice to ceo is refused: the state keeps it as a pending notice.
     smtp.rejectRecipients = ['ceo@example.com']
     const statePath = join(dir, 'state.json')

@@ -2,17 +2,16 @@ import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { run } from '../src/main.js'
 import { formatMarker, parseMarker } from '../src/notify/marker.js'
 import type { Report } from '../src/report/report.js'
-import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { runAction, type ActionResult } from './helpers/action-run.js'
+import { type ActionResult } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
+import { runWatch, githubEnv } from './helpers/watch-run.js'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
@@ -36,8 +35,7 @@ async function setUp(count = 400, seed = 12, until = T0 - 10 * 60_000): Promise<
 
 async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
   clock = at
-  return runAction(
-    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => clock }),
+  return runWatch(
     {
       ...etdInputs(sim!),
       mailboxes: 'ceo@example.com, cfo@example.com, *@subsidiary.example.org',
@@ -46,14 +44,13 @@ async function runAt(at: number, inputs: Record<string, string> = {}): Promise<A
       'github-token': github!.token,
       'issue-labels': 'etd-verdict-watch, security',
       'issue-assignees': '@octocat',
-      'state-path': join(dir, 'state.json'),
       ...inputs
     },
     {
       dir,
+      now: () => clock,
       env: {
-        GITHUB_API_URL: github!.url,
-        GITHUB_REPOSITORY: `${github!.owner}/${github!.repo}`,
+        ...githubEnv(github!),
         GITHUB_SERVER_URL: 'https://github.example',
         GITHUB_RUN_ID: '4242'
       }

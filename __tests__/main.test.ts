@@ -8,6 +8,7 @@ import type { SimMessage } from '../src/simulator/data.js'
 import type { Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { simulatorWith, etdInputs } from './helpers/simulator.js'
+import { githubEnv } from './helpers/watch-run.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startGitHubApi } from '../src/simulator/github-api.js'
@@ -194,7 +195,7 @@ describe('the log', () => {
         'email-to': 'soc@example.com',
         mailboxes: 'ceo@example.com'
       },
-      { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` }
+      { ...githubEnv(github) }
     ).finally(() => github.close())
     // The simulator refuses these credentials: the config is shown before ETD is asked.
     expect(result.failed).toBe(true)

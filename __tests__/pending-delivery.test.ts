@@ -1,18 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { run } from '../src/main.js'
 import { deliverEmail } from '../src/notify/email-channel.js'
-import { certificate } from '../src/simulator/certificate.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { afterFailure, decodePending, pendingToSave, type PendingNotice } from '../src/state/deliveries.js'
 import { Dropped } from '../src/state/rules.js'
 import { parseState, serializeState } from '../src/state/state.js'
-import { runAction, type ActionResult } from './helpers/action-run.js'
+import { type ActionResult } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
 import { billing, T } from './helpers/fixtures.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
+import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
 const MINUTE = 60_000
 const T0 = T
@@ -40,27 +39,23 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
         rateLimit: false
       })
     )
-    smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
+    smtp = await startSmtp()
     // cfo sorts between the other two owners: those after it must still be told.
     smtp.rejectRecipients = ['cfo@example.com', 'noc@example.com']
   }
 
   async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
     clock = at
-    return runAction(
-      async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => clock }),
+    return runWatch(
       {
         ...etdInputs(sim!),
         mailboxes: 'ceo@example.com, cfo@example.com, cto@example.com',
         notify: 'email',
         'owner-notices': 'true',
-        'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
-        'email-from': 'etd@example.com',
-        'email-to': 'soc@example.com, noc@example.com',
-        'state-path': join(dir, 'state.json'),
+        ...smtpInputs(smtp!, 'soc@example.com, noc@example.com'),
         ...inputs
       },
-      { dir }
+      { dir, now: () => clock }
     )
   }
 

@@ -1,16 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { run } from '../src/main.js'
 import type { Report } from '../src/report/report.js'
-import { certificate } from '../src/simulator/certificate.js'
 import type { SimMessage, VerdictEvent } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { runAction } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
 import { simMessage } from './helpers/fixtures.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
+import { runWatch } from './helpers/watch-run.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -43,18 +41,16 @@ interface Outcome {
 /** One scheduled run at time `at`, with state in a file. */
 async function runAt(at: number, inputs: Record<string, string> = {}): Promise<Outcome> {
   clock = at
-  const result = await runAction(
-    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => clock }),
+  const result = await runWatch(
     {
       ...etdInputs(sim!),
       mailboxes: 'ceo@example.com',
       notify: 'none',
       backfill: '1h',
       rescan: '24h',
-      'state-path': join(dir, 'state.json'),
       ...inputs
     },
-    { dir }
+    { dir, now: () => clock }
   )
   const report = result.outputs['report-path']
     ? (JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report)

@@ -4,11 +4,12 @@ import { etdInputs } from './helpers/simulator.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
-import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { startCacheServer, type CacheServer } from './helpers/cache-server.js'
+import { startSmtp, githubEnv } from './helpers/watch-run.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
@@ -31,7 +32,7 @@ async function setUp(): Promise<void> {
   process.chdir(workspace)
   const messages = generateMessages({ seed: 8, count: 400, start: T0 - 2 * 86_400_000, end: T0 - 600_000 })
   sim = closedAfter(await startSimulator({ messages, clock: () => T0, rateLimit: false }))
-  smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
+  smtp = await startSmtp()
   github = closedAfter(await startGitHubApi())
   receiver = closedAfter(await startWebhookReceiver())
   cacheServer = closedAfter(await startCacheServer())
@@ -63,8 +64,7 @@ async function watch(runId: number, inputs: Record<string, string> = {}): Promis
         GITHUB_WORKSPACE: workspace,
         GITHUB_WORKFLOW_REF: 'acme/etd-watch/.github/workflows/etd-watch.yml@refs/heads/main',
         GITHUB_JOB: 'watch',
-        GITHUB_API_URL: github!.url,
-        GITHUB_REPOSITORY: `${github!.owner}/${github!.repo}`
+        ...githubEnv(github!)
       }
     }
   )

@@ -12,6 +12,7 @@ import { startAzurite, type Azurite } from './helpers/azurite.js'
 import { startCacheServer, type CacheServer } from './helpers/cache-server.js'
 import { startCacheServiceV2, type CacheServiceV2 } from './helpers/cache-service-v2.js'
 import { simulatorWith, etdInputs } from './helpers/simulator.js'
+import { githubEnv } from './helpers/watch-run.js'
 
 // State in the Actions cache through the real @actions/cache, over both protocols the runner may offer:
 // v1 (REST, the archive on the cache server) and v2 (twirp calls, SAS-signed URLs, the archive in Azure
@@ -68,8 +69,7 @@ const V2: Protocol = {
     ACTIONS_CACHE_SERVICE_V2: 'true',
     ACTIONS_RESULTS_URL: service.url,
     ACTIONS_RUNTIME_TOKEN: service.token,
-    GITHUB_API_URL: github.url,
-    GITHUB_REPOSITORY: `${github.owner}/${github.repo}`,
+    ...githubEnv(github),
     GITHUB_REF: 'refs/heads/main'
   }),
   urlVariable: 'ACTIONS_RESULTS_URL',

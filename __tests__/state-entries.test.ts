@@ -2,15 +2,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { run } from '../src/main.js'
-import { certificate } from '../src/simulator/certificate.js'
 import type { SimMessage } from '../src/simulator/data.js'
-import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { runAction, type ActionResult } from './helpers/action-run.js'
+import { type ActionResult } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
 import { billing, T } from './helpers/fixtures.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
+import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
 const MINUTE = 60_000
 const T0 = T
@@ -38,25 +37,21 @@ describe('a failed owner notice with text the state limits, to an SMTP server th
         rateLimit: false
       })
     )
-    smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
+    smtp = await startSmtp()
     smtp.rejectRecipients = [refusedAddress]
   }
 
   async function runAt(at: number): Promise<ActionResult> {
     clock = at
-    return runAction(
-      async ({ env }) => run({ env, now: () => clock, emailCa: (await certificate()).cert }),
+    return runWatch(
       {
         ...etdInputs(sim!),
         mailboxes: '*@example.com',
         notify: 'email',
         'owner-notices': 'include-domains',
-        'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
-        'email-from': 'etd@example.com',
-        'email-to': 'soc@example.com',
-        'state-path': join(dir, 'state.json')
+        ...smtpInputs(smtp!)
       },
-      { dir }
+      { dir, now: () => clock }
     )
   }
 

@@ -5,18 +5,16 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { run } from '../src/main.js'
 import { postWebhook } from '../src/notify/webhook/post.js'
 import type { Report } from '../src/report/report.js'
-import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
-import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
-import { runAction } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
+import { githubEnv, runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
 const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as {
   AdaptiveCard: new () => { parse(json: unknown, context: unknown): void }
@@ -47,25 +45,21 @@ async function watch(webhooks: string[], count = 600, extra: Record<string, stri
   const messages = generateMessages({ seed: 3, count, start: T0 - 2 * 86_400_000, end: T0 - 600_000 })
   sim = closedAfter(await startSimulator({ messages, clock: () => T0, rateLimit: false }))
   github = closedAfter(await startGitHubApi())
-  smtp = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'pw' } }))
+  smtp = await startSmtp()
   receiver ??= closedAfter(await startWebhookReceiver())
-  return runAction(
-    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => T0 }),
+  return runWatch(
     {
       ...etdInputs(sim),
       mailboxes: '*@example.com, *@subsidiary.example.org',
       backfill: '2d',
       notify: 'email, issue, webhook',
       'owner-notices': 'include-domains',
-      'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
-      'email-from': 'etd@example.com',
-      'email-to': 'soc@example.com',
+      ...smtpInputs(smtp),
       'github-token': github.token,
       'webhook-url': webhooks.join('\n'),
-      'state-path': join(dir, 'state.json'),
       ...extra
     },
-    { dir, env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` } }
+    { dir, now: () => T0, env: githubEnv(github) }
   )
 }
 
