@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Clock } from '../src/common/rate-limiter.js'
 import { run } from '../src/main.js'
 import type { Report } from '../src/report/report.js'
-import { backgroundConvictions } from '../src/simulator/data.js'
+import { backgroundConvictions, type SimMessage } from '../src/simulator/data.js'
 import { expectedMatches } from '../src/simulator/oracle.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { parseState, type WatchState } from '../src/state/state.js'
@@ -28,48 +28,49 @@ interface Outcome {
   state: WatchState
 }
 
-describe(`a first window of ${CONVICTIONS.toLocaleString('en-US')} convictions and time-budget 60s`, () => {
-  let sim: Simulator
-  let dir: string
-  const runs: Outcome[] = []
-
-  async function runOnce(): Promise<Outcome> {
+/**
+ * The simulator and state folder of one describe, closed after it, and its runs at the test's clock:
+ * `base` inputs, then each run's own.
+ */
+function budgetWatch(base: Record<string, string>) {
+  const watch = { sim: undefined as unknown as Simulator, dir: '', runs: [] as Outcome[] }
+  afterAll(async () => {
+    await watch.sim?.close()
+    await rm(watch.dir, { recursive: true, force: true })
+  })
+  const start = async (messages: SimMessage[]) => {
+    watch.dir = await mkdtemp(join(tmpdir(), 'etd-time-budget-'))
+    watch.sim = await startSimulator({ messages, clock: () => clock, rateLimit: false })
+  }
+  const runAt = async (at: number, inputs: Record<string, string>): Promise<Outcome> => {
+    clock = at
     const result = await runAction(
       ({ env }) => run({ env, now: () => clock, etdClock }),
-      {
-        ...etdInputs(sim),
-        notify: 'none',
-        // The first run's window; later runs resume from the state.
-        ...(runs.length === 0 ? { backfill: '3h' } : {}),
-        'time-budget': '60s',
-        'state-path': join(dir, 'state.json')
-      },
-      { dir }
+      { ...etdInputs(watch.sim), notify: 'none', ...base, 'state-path': join(watch.dir, 'state.json'), ...inputs },
+      { dir: watch.dir }
     )
+    expect(result.failed).toBe(false)
     const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
-    const parsed = parseState(await readFile(join(dir, 'state.json'), 'utf8'))
+    const parsed = parseState(await readFile(join(watch.dir, 'state.json'), 'utf8'))
     if (!parsed.ok) throw new Error(parsed.reason)
     return { result, report, state: parsed.state }
   }
+  return { watch, start, runAt }
+}
+
+describe(`a first window of ${CONVICTIONS.toLocaleString('en-US')} convictions and time-budget 60s`, () => {
+  const { watch, start, runAt } = budgetWatch({ 'time-budget': '60s' })
+  const { runs } = watch
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-time-budget-'))
-    sim = await startSimulator({
-      messages: backgroundConvictions(T0 - 3 * HOUR - 5 * MINUTE, T0 - 5 * MINUTE, CONVICTIONS * 8),
-      clock: () => clock,
-      rateLimit: false
-    })
-    // Three runs ten minutes apart (a schedule), each starting where the clock stands.
+    await start(backgroundConvictions(T0 - 3 * HOUR - 5 * MINUTE, T0 - 5 * MINUTE, CONVICTIONS * 8))
+    // Three runs ten minutes apart (a schedule), each starting where the clock stands; the first run's
+    // window, later runs resume from the state.
     for (let i = 0; i < 3; i++) {
-      runs.push(await runOnce())
+      runs.push(await runAt(clock, runs.length === 0 ? { backfill: '3h' } : {}))
       clock += 10 * MINUTE
     }
   }, 120_000)
-
-  afterAll(async () => {
-    await sim?.close()
-    await rm(dir, { recursive: true, force: true })
-  })
 
   const told = (outcome: Outcome) =>
     outcome.report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id)
@@ -93,7 +94,7 @@ describe(`a first window of ${CONVICTIONS.toLocaleString('en-US')} convictions a
     const all = runs.flatMap(told)
     expect(new Set(all).size).toBe(all.length)
     const window = { start: Date.parse(runs[0].report.window.start), end: Date.parse(runs[2].report.window.end) }
-    const expected = expectedMatches(sim.messages, clock, {
+    const expected = expectedMatches(watch.sim.messages, clock, {
       ...window,
       mailboxes: [],
       verdicts: ['bec', 'scam', 'phishing', 'malicious'],
@@ -126,38 +127,12 @@ describe(`a first window of ${CONVICTIONS.toLocaleString('en-US')} convictions a
 // remembers only an hour, so what the backfill stops short of is told by the record, not by memory.
 describe('a backfill that takes several runs', () => {
   const T1 = Date.UTC(2026, 10, 29, 12)
-  let sim: Simulator
-  let dir: string
-  const runs: Outcome[] = []
-
-  async function runAt(at: number, inputs: Record<string, string>): Promise<Outcome> {
-    clock = at
-    const result = await runAction(
-      ({ env }) => run({ env, now: () => clock, etdClock }),
-      {
-        ...etdInputs(sim),
-        notify: 'none',
-        rescan: '1h',
-        'state-path': join(dir, 'state.json'),
-        ...inputs
-      },
-      { dir }
-    )
-    expect(result.failed).toBe(false)
-    const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
-    const parsed = parseState(await readFile(join(dir, 'state.json'), 'utf8'))
-    if (!parsed.ok) throw new Error(parsed.reason)
-    return { result, report, state: parsed.state }
-  }
+  const { watch, start, runAt } = budgetWatch({ rescan: '1h' })
+  const { runs } = watch
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-time-budget-'))
     // 4,000 a day: 2 days are 80 pages, a run of time-budget 20s searches about 30.
-    sim = await startSimulator({
-      messages: backgroundConvictions(T1 - 2 * 24 * HOUR, T1 + 3 * HOUR, 4000),
-      clock: () => clock,
-      rateLimit: false
-    })
+    await start(backgroundConvictions(T1 - 2 * 24 * HOUR, T1 + 3 * HOUR, 4000))
     for (let at = T1; at <= T1 + 2 * HOUR; at += 20 * MINUTE) runs.push(await runAt(at, {}))
     runs.push(await runAt(T1 + 2 * HOUR + 10 * MINUTE, { backfill: '2d', 'time-budget': '20s' }))
     for (let at = T1 + 2 * HOUR + 20 * MINUTE; runs.length < 20 && runs.at(-1)!.result.log.includes('Time budget');) {
@@ -165,11 +140,6 @@ describe('a backfill that takes several runs', () => {
       at += 10 * MINUTE
     }
   }, 120_000)
-
-  afterAll(async () => {
-    await sim?.close()
-    await rm(dir, { recursive: true, force: true })
-  })
 
   const told = (outcome: Outcome) =>
     outcome.report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id)
@@ -193,7 +163,7 @@ describe('a backfill that takes several runs', () => {
   it('tells every conviction since the backfill start exactly once, over all runs', () => {
     const all = runs.flatMap(told)
     expect(new Set(all).size).toBe(all.length)
-    const expected = expectedMatches(sim.messages, clock, {
+    const expected = expectedMatches(watch.sim.messages, clock, {
       start: Date.parse(runs[7].report.window.start),
       end: Date.parse(runs.at(-1)!.report.window.end),
       mailboxes: [],
@@ -209,9 +179,8 @@ describe('a backfill that takes several runs', () => {
 // windows searched before, so that a retro verdict given since is told (the deep rescan's whole point).
 describe('a deep rescan that takes several runs', () => {
   const T2 = Date.UTC(2026, 11, 1, 12)
-  let sim: Simulator
-  let dir: string
-  const runs: Outcome[] = []
+  const { watch, start, runAt } = budgetWatch({ 'rescan-every': '1h' })
+  const { runs } = watch
   // Seen as neutral by the first run, found phishing 40 minutes later: only a deep rescan sees it again.
   const retro = {
     ...backgroundConvictions(T2 - 30 * MINUTE, T2 - 29 * MINUTE, 1440)[0],
@@ -222,34 +191,9 @@ describe('a deep rescan that takes several runs', () => {
     ]
   }
 
-  async function runAt(at: number, inputs: Record<string, string>): Promise<Outcome> {
-    clock = at
-    const result = await runAction(
-      ({ env }) => run({ env, now: () => clock, etdClock }),
-      {
-        ...etdInputs(sim),
-        notify: 'none',
-        'rescan-every': '1h',
-        'state-path': join(dir, 'state.json'),
-        ...inputs
-      },
-      { dir }
-    )
-    expect(result.failed).toBe(false)
-    const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
-    const parsed = parseState(await readFile(join(dir, 'state.json'), 'utf8'))
-    if (!parsed.ok) throw new Error(parsed.reason)
-    return { result, report, state: parsed.state }
-  }
-
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-time-budget-'))
     // 6,000 a day: the deep rescan's day is 60 pages, a run of time-budget 20s searches about 30.
-    sim = await startSimulator({
-      messages: [...backgroundConvictions(T2 - 30 * HOUR, T2 + 3 * HOUR, 6000), retro],
-      clock: () => clock,
-      rateLimit: false
-    })
+    await start([...backgroundConvictions(T2 - 30 * HOUR, T2 + 3 * HOUR, 6000), retro])
     // The first run searches the whole day and more, so the deep rescan's day lies inside the record.
     runs.push(await runAt(T2, { backfill: '30h' }))
     for (let at = T2 + 20 * MINUTE; at < T2 + HOUR; at += 20 * MINUTE) runs.push(await runAt(at, {}))
@@ -259,11 +203,6 @@ describe('a deep rescan that takes several runs', () => {
       at += 10 * MINUTE
     }
   }, 120_000)
-
-  afterAll(async () => {
-    await sim?.close()
-    await rm(dir, { recursive: true, force: true })
-  })
 
   const told = (outcome: Outcome) =>
     outcome.report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id)
@@ -291,7 +230,7 @@ describe('a deep rescan that takes several runs', () => {
     const all = runs.flatMap(told)
     expect(new Set(all).size).toBe(all.length)
     // Every conviction since the first run's window began, and nothing before it (before the horizon).
-    const expected = expectedMatches(sim.messages, clock, {
+    const expected = expectedMatches(watch.sim.messages, clock, {
       start: runs[0].state.horizon,
       end: Date.parse(runs.at(-1)!.report.window.end),
       mailboxes: [],
