@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ParsedMail } from 'mailparser'
 import type { SimMessage } from '../src/simulator/data.js'
-import { etdInputs } from './helpers/simulator.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
@@ -58,8 +57,8 @@ beforeAll(async () => {
   smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
   receiver = await startWebhookReceiver()
   result = await runWatch(
+    sim,
     {
-      ...etdInputs(sim),
       mailboxes: 'ceo@example.com, cfo@example.com, pay@example.com',
       verdicts: 'phishing',
       backfill: '2h',

@@ -26,10 +26,8 @@ const MAILBOXES = ['ceo@example.com', 'cfo@example.com', 'payroll@example.com', 
 /** When the earlier run that leaves a state behind runs. */
 const EARLIER = T0 - 3 * 3_600_000
 
-let sim: Simulator | undefined
-let github: GitHubApi | undefined
-let smtp: MailSink | undefined
-let receiver: WebhookReceiver | undefined
+// The servers of the test under way, closed after it by closedAfter.
+let sim: Simulator, github: GitHubApi, smtp: MailSink, receiver: WebhookReceiver
 let watch: WatchProcess | undefined
 let dir = ''
 /** The first issue of the runs under test: those before are the earlier run's. */

@@ -59,8 +59,8 @@ describe('a run over hostile ETD text and a webhook that echoes its secret', () 
       { status: 404, body: `<pre>Cannot POST ${HOOK}</pre>\n::error title=Forged::reply\nBearer eyJhbGciOi9.x1y2z3` }
     ])
     const result = await runWatch(
+      sim,
       {
-        ...etdInputs(sim),
         'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
         'github-token': github.token,
         // Every platform, the JSON one refusing with its URL's path and query echoed back.

@@ -15,7 +15,6 @@ import { generateMessages, HOSTILE_SENDERS } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { etdInputs } from './helpers/simulator.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 import { githubEnv, runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
@@ -160,8 +159,8 @@ describe('hostile senders served by the simulator, end to end', () => {
     github = closedAfter(await startGitHubApi())
     smtp = await startSmtp()
     const result = await runWatch(
+      sim,
       {
-        ...etdInputs(sim),
         mailboxes: '*@example.com, *@subsidiary.example.org',
         backfill: '2d',
         notify: 'email, issue',

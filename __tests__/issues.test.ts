@@ -9,7 +9,6 @@ import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { type ActionResult } from './helpers/action-run.js'
-import { etdInputs } from './helpers/simulator.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 import { runWatch, githubEnv } from './helpers/watch-run.js'
 
@@ -36,8 +35,8 @@ async function setUp(count = 400, seed = 12, until = T0 - 10 * 60_000): Promise<
 async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
   clock = at
   return runWatch(
+    sim!,
     {
-      ...etdInputs(sim!),
       mailboxes: 'ceo@example.com, cfo@example.com, *@subsidiary.example.org',
       backfill: '2d',
       notify: 'issue',

@@ -8,7 +8,6 @@ import { afterFailure, decodePending, pendingToSave, type PendingNotice } from '
 import { Dropped } from '../src/state/rules.js'
 import { parseState, serializeState } from '../src/state/state.js'
 import { type ActionResult } from './helpers/action-run.js'
-import { etdInputs } from './helpers/simulator.js'
 import { billing, T } from './helpers/fixtures.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
@@ -21,8 +20,7 @@ const message = (id: string, owner: string, minutesBefore: number, subject: stri
   billing(id, owner, minutesBefore, { subject })
 
 describe('per-recipient delivery against an SMTP server that refuses one owner with 550', () => {
-  let sim: Simulator | undefined
-  let smtp: MailSink | undefined
+  let sim: Simulator, smtp: MailSink
   let dir = ''
   let clock = T0
 
@@ -47,8 +45,8 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
   async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
     clock = at
     return runWatch(
+      sim!,
       {
-        ...etdInputs(sim!),
         mailboxes: 'ceo@example.com, cfo@example.com, cto@example.com',
         notify: 'email',
         'owner-notices': 'true',

@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { unknownTechniques } from '../src/etd/techniques.js'
-import { etdInputs } from './helpers/simulator.js'
 import { heartbeatAfter } from '../src/notify/heartbeat.js'
 import { generateMessages } from '../src/simulator/data.js'
 import { type MailSink } from '../src/simulator/mail-sink.js'
@@ -117,9 +116,7 @@ describe('the heartbeat in the state', () => {
 })
 
 describe('a quiet watch, against the simulator, an SMTP server and a webhook receiver', () => {
-  let sim: Simulator | undefined
-  let smtp: MailSink | undefined
-  let receiver: WebhookReceiver | undefined
+  let sim: Simulator, smtp: MailSink, receiver: WebhookReceiver
   let dir = ''
   let clock = T0
 
@@ -134,8 +131,8 @@ describe('a quiet watch, against the simulator, an SMTP server and a webhook rec
   async function runAt(at: number, inputs: Record<string, string> = {}) {
     clock = at
     return runWatch(
+      sim!,
       {
-        ...etdInputs(sim!),
         // Nobody at this domain gets mail in the simulator: every run is quiet.
         mailboxes: 'ceo@quiet.example, *@quiet.example',
         backfill: '1h',

@@ -5,7 +5,6 @@ import type { Report } from '../src/report/report.js'
 import type { SimMessage, VerdictEvent } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { etdInputs } from './helpers/simulator.js'
 import { simMessage } from './helpers/fixtures.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 import { runWatch } from './helpers/watch-run.js'
@@ -42,8 +41,8 @@ interface Outcome {
 async function runAt(at: number, inputs: Record<string, string> = {}): Promise<Outcome> {
   clock = at
   const result = await runWatch(
+    sim!,
     {
-      ...etdInputs(sim!),
       mailboxes: 'ceo@example.com',
       notify: 'none',
       backfill: '1h',

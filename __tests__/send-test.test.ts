@@ -15,11 +15,8 @@ import { closedAfter, tempDir } from './helpers/servers.js'
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
 const home = process.cwd()
 
-let sim: Simulator | undefined
-let smtp: MailSink | undefined
-let github: GitHubApi | undefined
-let receiver: WebhookReceiver | undefined
-let cacheServer: CacheServer | undefined
+// The servers of the test under way, closed after it by closedAfter.
+let sim: Simulator, smtp: MailSink, github: GitHubApi, receiver: WebhookReceiver, cacheServer: CacheServer
 let workspace = ''
 
 afterEach(() => {

@@ -6,7 +6,6 @@ import type { SimMessage } from '../src/simulator/data.js'
 import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { type ActionResult } from './helpers/action-run.js'
-import { etdInputs } from './helpers/simulator.js'
 import { billing, T } from './helpers/fixtures.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
@@ -44,8 +43,8 @@ describe('a failed owner notice with text the state limits, to an SMTP server th
   async function runAt(at: number): Promise<ActionResult> {
     clock = at
     return runWatch(
+      sim!,
       {
-        ...etdInputs(sim!),
         mailboxes: '*@example.com',
         notify: 'email',
         'owner-notices': 'include-domains',

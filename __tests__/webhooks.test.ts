@@ -12,7 +12,6 @@ import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
-import { etdInputs } from './helpers/simulator.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 import { githubEnv, runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
@@ -29,9 +28,8 @@ const validJson = new Ajv2020({ allErrors: true, validateFormats: false }).compi
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
 const SECRET_PATH = 'k3y-7f9c2d'
 
-let sim: Simulator | undefined
-let github: GitHubApi | undefined
-let smtp: MailSink | undefined
+// The servers of the test under way, closed after it by closedAfter.
+let sim: Simulator, github: GitHubApi, smtp: MailSink
 let receiver: WebhookReceiver | undefined
 let dir = ''
 // A test may start its own receiver before `watch`, which starts one only where the test did not.
@@ -48,8 +46,8 @@ async function watch(webhooks: string[], count = 600, extra: Record<string, stri
   smtp = await startSmtp()
   receiver ??= closedAfter(await startWebhookReceiver())
   return runWatch(
+    sim,
     {
-      ...etdInputs(sim),
       mailboxes: '*@example.com, *@subsidiary.example.org',
       backfill: '2d',
       notify: 'email, issue, webhook',

@@ -4,6 +4,9 @@ import { certificate } from '../../src/simulator/certificate.js'
 import { startMailSink, type MailSink } from '../../src/simulator/mail-sink.js'
 import { runAction, type ActionResult } from './action-run.js'
 import { closedAfter } from './servers.js'
+import { etdInputs } from './simulator.js'
+
+type EtdServer = Parameters<typeof etdInputs>[0]
 
 /** The login the SMTP sinks of the run tests take. */
 const LOGIN = { user: 'alerts', pass: 'pw' }
@@ -19,16 +22,17 @@ export const smtpInputs = (smtp: MailSink, to = 'soc@example.com'): Record<strin
 })
 
 /**
- * One scheduled run of the action at `now()`, trusting the SMTP sink's certificate, with its state in
+ * One scheduled run of the action against the ETD simulator `sim` at `now()`, trusting the SMTP sink's certificate, with its state in
  * `dir/state.json` unless the inputs say otherwise.
  */
 export function runWatch(
+  sim: EtdServer,
   inputs: Record<string, string>,
   options: { dir: string; now: () => number; env?: Record<string, string> }
 ): Promise<ActionResult> {
   return runAction(
     async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: options.now }),
-    { 'state-path': join(options.dir, 'state.json'), ...inputs },
+    { ...etdInputs(sim), 'state-path': join(options.dir, 'state.json'), ...inputs },
     { dir: options.dir, env: options.env }
   )
 }
