@@ -162,12 +162,17 @@ describe('a run killed between two channels is finished by the next run', () => 
     120_000
   )
 
-  it('killed after the email was kept but before it was recorded, the email is sent once more, never lost', async () => {
-    const runs = await setUp('issue, email, webhook')
-    smtp!.beforeReply = async () => {
-      smtp!.beforeReply = undefined
+  /** The watch is killed as the SMTP server is about to answer its first email, which it has kept. */
+  const killAtFirstEmail = () => {
+    smtp.beforeReply = async () => {
+      smtp.beforeReply = undefined
       await watch!.kill()
     }
+  }
+
+  it('killed after the email was kept but before it was recorded, the email is sent once more, never lost', async () => {
+    const runs = await setUp('issue, email, webhook')
+    killAtFirstEmail()
     await runs.start()
     expect(await watch!.exited).toBe('SIGKILL')
     expect(github!.issues[0].body).toMatch(/^owes email webhook:[0-9a-f]{12}$/m)
@@ -182,10 +187,7 @@ describe('a run killed between two channels is finished by the next run', () => 
 
   it('without an issue the state is the only record: a channel told before the kill is told again, none is lost', async () => {
     const runs = await setUp('email, webhook')
-    smtp!.beforeReply = async () => {
-      smtp!.beforeReply = undefined
-      await watch!.kill()
-    }
+    killAtFirstEmail()
     await runs.start()
     expect(await watch!.exited).toBe('SIGKILL')
     expect(receiver!.received).toHaveLength(0)

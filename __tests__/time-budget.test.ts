@@ -22,6 +22,15 @@ const CONVICTIONS = 20_000
 let clock = T0
 const etdClock: Clock = { now: () => clock, sleep: async (ms) => void (clock += ms) }
 
+/** The oracle's threats in `window`, every mailbox watched: what the runs together must tell. */
+const threatsIn = (sim: Simulator, window: { start: number; end: number }) =>
+  expectedMatches(sim.messages, clock, {
+    ...window,
+    mailboxes: [],
+    verdicts: ['bec', 'scam', 'phishing', 'malicious'],
+    techniques: []
+  })
+
 interface Outcome {
   result: ActionResult
   report: Report
@@ -94,12 +103,7 @@ describe(`a first window of ${CONVICTIONS.toLocaleString('en-US')} convictions a
     const all = runs.flatMap(told)
     expect(new Set(all).size).toBe(all.length)
     const window = { start: Date.parse(runs[0].report.window.start), end: Date.parse(runs[2].report.window.end) }
-    const expected = expectedMatches(watch.sim.messages, clock, {
-      ...window,
-      mailboxes: [],
-      verdicts: ['bec', 'scam', 'phishing', 'malicious'],
-      techniques: []
-    })
+    const expected = threatsIn(watch.sim, window)
     // The first window starts five minutes after the campaign: 20,000 less what came before it.
     expect(expected.length).toBeGreaterThan(19_000)
     expect(all.sort()).toEqual(expected)
@@ -163,12 +167,9 @@ describe('a backfill that takes several runs', () => {
   it('tells every conviction since the backfill start exactly once, over all runs', () => {
     const all = runs.flatMap(told)
     expect(new Set(all).size).toBe(all.length)
-    const expected = expectedMatches(watch.sim.messages, clock, {
+    const expected = threatsIn(watch.sim, {
       start: Date.parse(runs[7].report.window.start),
-      end: Date.parse(runs.at(-1)!.report.window.end),
-      mailboxes: [],
-      verdicts: ['bec', 'scam', 'phishing', 'malicious'],
-      techniques: []
+      end: Date.parse(runs.at(-1)!.report.window.end)
     })
     expect(expected.length).toBeGreaterThan(7000)
     expect(all.sort()).toEqual(expected)
@@ -230,12 +231,9 @@ describe('a deep rescan that takes several runs', () => {
     const all = runs.flatMap(told)
     expect(new Set(all).size).toBe(all.length)
     // Every conviction since the first run's window began, and nothing before it (before the horizon).
-    const expected = expectedMatches(watch.sim.messages, clock, {
+    const expected = threatsIn(watch.sim, {
       start: runs[0].state.horizon,
-      end: Date.parse(runs.at(-1)!.report.window.end),
-      mailboxes: [],
-      verdicts: ['bec', 'scam', 'phishing', 'malicious'],
-      techniques: []
+      end: Date.parse(runs.at(-1)!.report.window.end)
     })
     expect(all.sort()).toEqual(expected)
   })

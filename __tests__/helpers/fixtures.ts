@@ -1,4 +1,7 @@
 import type { Conviction } from '../../src/etd/types.js'
+import type { MatchRule } from '../../src/match/matcher.js'
+import { totalsOf } from '../../src/notify/rows.js'
+import type { WebhookBatch } from '../../src/notify/webhook/content.js'
 import type { SimMessage } from '../../src/simulator/data.js'
 
 /** The morning most tests stand at: 27 November 2026, 10:00 UTC (11:00 in Zurich). */
@@ -64,4 +67,20 @@ export function billing(id: string, owner: string, minutesBefore: number, extra:
     history: [{ at: at + 1000, verdict: 'bec' }],
     ...extra
   })
+}
+
+/** `convictions` as a webhook renderer gets them: the hour before `T` in UTC, totals under `rule`. */
+export function webhookBatch(
+  convictions: Conviction[],
+  rule: MatchRule,
+  extra: Partial<WebhookBatch> = {}
+): WebhookBatch {
+  return {
+    convictions,
+    totals: totalsOf(convictions, rule),
+    window: { start: T - 3_600_000, end: T },
+    timeZone: 'UTC',
+    reportPath: '/tmp/etd/report.json',
+    ...extra
+  }
 }
