@@ -1,17 +1,17 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { simpleParser } from 'mailparser'
 import type { EmailConfig, SmtpConfig } from '../src/config/email.js'
 import { normalizeMessage } from '../src/etd/message.js'
 import type { EtdMessage } from '../src/etd/types.js'
 import type { MatchRule } from '../src/match/matcher.js'
-import { deliverEmail, type EmailBatch } from '../src/notify/email-channel.js'
+import { deliverEmail } from '../src/notify/email-channel.js'
 import type { EmailOptions } from '../src/notify/email.js'
 import { generateMessages, renderMessage } from '../src/simulator/data.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
-import { closedAfter, tempDir } from './helpers/servers.js'
+import { closedAfter } from './helpers/servers.js'
+import { emailBatch } from './helpers/fixtures.js'
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0)
 const RULE: MatchRule = {
@@ -69,18 +69,7 @@ async function config(overrides: Partial<SmtpConfig> = {}, email: Partial<EmailC
   }
 }
 
-async function batch(matched: EtdMessage[], dryRun = false): Promise<EmailBatch> {
-  const dir = await tempDir('etd-email-')
-  return {
-    convictions: matched,
-    rule: RULE,
-    window: { start: NOW - 86_400_000, end: NOW },
-    timeZone: 'UTC',
-    reportJson: JSON.stringify({ messages: matched }),
-    reportPath: join(dir, 'report.json'),
-    dryRun
-  }
-}
+const batch = (matched: EtdMessage[], dryRun = false) => emailBatch(matched, RULE, NOW, { dryRun })
 
 describe('the email digest over real SMTP', () => {
   it('arrives over STARTTLS with AUTH: subject counts, recipients, both parts, every message grouped by mailbox', async () => {

@@ -9,7 +9,7 @@ import { parseEmailConfig, type EmailConfig } from '../src/config/email.js'
 import { normalizeMessage } from '../src/etd/message.js'
 import type { EtdMessage } from '../src/etd/types.js'
 import { matches, type MatchRule } from '../src/match/matcher.js'
-import { deliverEmail, type EmailBatch } from '../src/notify/email-channel.js'
+import { deliverEmail } from '../src/notify/email-channel.js'
 import type { EmailOptions } from '../src/notify/email.js'
 import { EXCHANGE_SMTP_SCOPE, OIDC_AUDIENCE } from '../src/notify/email/entra.js'
 import { GRAPH_REQUEST_LIMIT_BYTES } from '../src/notify/email/graph.js'
@@ -22,6 +22,7 @@ import { generateMessages, renderMessage } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startActionsOidc, startMicrosoft, type ActionsOidc, type MicrosoftCloud } from '../src/simulator/microsoft.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
+import { emailBatch } from './helpers/fixtures.js'
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0)
 const RULE: MatchRule = {
@@ -52,18 +53,8 @@ function convictions(count: number): EtdMessage[] {
   return matched.slice(0, count)
 }
 
-async function batch(matched: EtdMessage[], reportJson = JSON.stringify({ messages: matched })): Promise<EmailBatch> {
-  const dir = await tempDir('etd-graph-')
-  return {
-    convictions: matched,
-    rule: RULE,
-    window: { start: NOW - 86_400_000, end: NOW },
-    timeZone: 'UTC',
-    reportJson,
-    reportPath: join(dir, 'report.json'),
-    dryRun: false
-  }
-}
+const batch = (matched: EtdMessage[], reportJson = JSON.stringify({ messages: matched })) =>
+  emailBatch(matched, RULE, NOW, { reportJson })
 
 /** The config as the action's inputs give it, over the local cloud. */
 function graphConfig(inputs: Record<string, string>): EmailConfig {

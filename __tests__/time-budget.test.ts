@@ -31,6 +31,9 @@ const threatsIn = (sim: Simulator, window: { start: number; end: number }) =>
     techniques: []
   })
 
+const told = (outcome: Outcome) =>
+  outcome.report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id)
+
 interface Outcome {
   result: ActionResult
   report: Report
@@ -64,7 +67,12 @@ function budgetWatch(base: Record<string, string>) {
     if (!parsed.ok) throw new Error(parsed.reason)
     return { result, report, state: parsed.state }
   }
-  return { watch, start, runAt }
+  /** Runs every ten minutes from `at` with time-budget 20s while the run before stopped at its budget. */
+  const finish = async (at: number) => {
+    for (; watch.runs.length < 20 && watch.runs.at(-1)!.result.log.includes('Time budget'); at += 10 * MINUTE)
+      watch.runs.push(await runAt(at, { 'time-budget': '20s' }))
+  }
+  return { watch, start, runAt, finish }
 }
 
 describe(`a first window of ${CONVICTIONS.toLocaleString('en-US')} convictions and time-budget 60s`, () => {
@@ -80,9 +88,6 @@ describe(`a first window of ${CONVICTIONS.toLocaleString('en-US')} convictions a
       clock += 10 * MINUTE
     }
   }, 120_000)
-
-  const told = (outcome: Outcome) =>
-    outcome.report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id)
 
   it('stops the first two runs before the budget, and says so, and lets the third finish', () => {
     for (const { result } of runs) expect(result.failed).toBe(false)
@@ -131,7 +136,7 @@ describe(`a first window of ${CONVICTIONS.toLocaleString('en-US')} convictions a
 // remembers only an hour, so what the backfill stops short of is told by the record, not by memory.
 describe('a backfill that takes several runs', () => {
   const T1 = Date.UTC(2026, 10, 29, 12)
-  const { watch, start, runAt } = budgetWatch({ rescan: '1h' })
+  const { watch, start, runAt, finish } = budgetWatch({ rescan: '1h' })
   const { runs } = watch
 
   beforeAll(async () => {
@@ -139,14 +144,8 @@ describe('a backfill that takes several runs', () => {
     await start(backgroundConvictions(T1 - 2 * 24 * HOUR, T1 + 3 * HOUR, 4000))
     for (let at = T1; at <= T1 + 2 * HOUR; at += 20 * MINUTE) runs.push(await runAt(at, {}))
     runs.push(await runAt(T1 + 2 * HOUR + 10 * MINUTE, { backfill: '2d', 'time-budget': '20s' }))
-    for (let at = T1 + 2 * HOUR + 20 * MINUTE; runs.length < 20 && runs.at(-1)!.result.log.includes('Time budget');) {
-      runs.push(await runAt(at, { 'time-budget': '20s' }))
-      at += 10 * MINUTE
-    }
+    await finish(T1 + 2 * HOUR + 20 * MINUTE)
   }, 120_000)
-
-  const told = (outcome: Outcome) =>
-    outcome.report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id)
 
   it('needs the backfill run and at least two more, which resume from the record without the input', () => {
     const backfill = runs.findIndex((r) => r.result.log.includes('Backfill of 2d'))
@@ -180,7 +179,7 @@ describe('a backfill that takes several runs', () => {
 // windows searched before, so that a retro verdict given since is told (the deep rescan's whole point).
 describe('a deep rescan that takes several runs', () => {
   const T2 = Date.UTC(2026, 11, 1, 12)
-  const { watch, start, runAt } = budgetWatch({ 'rescan-every': '1h' })
+  const { watch, start, runAt, finish } = budgetWatch({ 'rescan-every': '1h' })
   const { runs } = watch
   // Seen as neutral by the first run, found phishing 40 minutes later: only a deep rescan sees it again.
   const retro = {
@@ -199,14 +198,8 @@ describe('a deep rescan that takes several runs', () => {
     runs.push(await runAt(T2, { backfill: '30h' }))
     for (let at = T2 + 20 * MINUTE; at < T2 + HOUR; at += 20 * MINUTE) runs.push(await runAt(at, {}))
     runs.push(await runAt(T2 + HOUR + 10 * MINUTE, { 'time-budget': '20s' }))
-    for (let at = T2 + HOUR + 20 * MINUTE; runs.length < 20 && runs.at(-1)!.result.log.includes('Time budget');) {
-      runs.push(await runAt(at, { 'time-budget': '20s' }))
-      at += 10 * MINUTE
-    }
+    await finish(T2 + HOUR + 20 * MINUTE)
   }, 120_000)
-
-  const told = (outcome: Outcome) =>
-    outcome.report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id)
 
   it('is due at the fourth run, stops there, and is finished by the runs after it without starting over', () => {
     expect(runs[3].result.log).toContain('Deep rescan due')

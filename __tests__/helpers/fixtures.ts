@@ -1,7 +1,10 @@
+import { join } from 'node:path'
 import type { Conviction } from '../../src/etd/types.js'
+import type { EmailBatch } from '../../src/notify/email-channel.js'
 import type { MatchRule } from '../../src/match/matcher.js'
 import { totalsOf } from '../../src/notify/rows.js'
 import type { WebhookBatch } from '../../src/notify/webhook/content.js'
+import { tempDir } from './servers.js'
 import type { SimMessage } from '../../src/simulator/data.js'
 
 /** The morning most tests stand at: 27 November 2026, 10:00 UTC (11:00 in Zurich). */
@@ -81,6 +84,26 @@ export function webhookBatch(
     window: { start: T - 3_600_000, end: T },
     timeZone: 'UTC',
     reportPath: '/tmp/etd/report.json',
+    ...extra
+  }
+}
+
+/** `convictions` as the email channel gets them: the day before `now` in UTC, the report in a folder of the test's. */
+export async function emailBatch(
+  convictions: Conviction[],
+  rule: MatchRule,
+  now: number,
+  extra: Partial<EmailBatch> = {}
+): Promise<EmailBatch> {
+  const dir = await tempDir('etd-email-')
+  return {
+    convictions,
+    rule,
+    window: { start: now - 86_400_000, end: now },
+    timeZone: 'UTC',
+    reportJson: JSON.stringify({ messages: convictions }),
+    reportPath: join(dir, 'report.json'),
+    dryRun: false,
     ...extra
   }
 }
