@@ -27,6 +27,13 @@ const settings = {
 }
 const noBudgetHistory = { usedToday: 0 }
 
+/** The plan of a state whose record of searched time runs from `since`, its horizon, to the watermark. */
+const searchedSince = (
+  since: number,
+  backfill: typeof settings,
+  state: { watermark: number; deepScanAt: number; budget: Parameters<typeof planSearch>[2]['budget'] }
+) => planSearch(NOW, backfill, { ...state, horizon: since, searched: [[since, state.watermark]] })
+
 describe('planSearch without state', () => {
   it('ends settle-delay before now and spans lookback, in whole seconds, with no deep rescan', () => {
     const plan = planSearch(NOW, settings, { budget: noBudgetHistory })
@@ -246,13 +253,7 @@ describe('planSearch with backfill', () => {
 
   it('has nothing to do once the record of searched time reaches back past its start', () => {
     const since = END - 15 * DAY
-    const plan = planSearch(NOW, backfill, {
-      watermark,
-      horizon: since,
-      deepScanAt,
-      searched: [[since, watermark]],
-      budget
-    })
+    const plan = searchedSince(since, backfill, { watermark, deepScanAt, budget })
     expect(plan.backfill).toEqual({ kind: 'covered', since })
     expect(plan.window.start).toBe(at('2026-11-27T10:47:30Z'))
   })
@@ -306,13 +307,7 @@ describe('planSearch with backfill at its edges', () => {
 
   it('has nothing to do when the record of searched time begins exactly at its start', () => {
     const since = END - 14 * DAY
-    const done = planSearch(NOW, backfill, {
-      watermark,
-      horizon: since,
-      deepScanAt,
-      searched: [[since, watermark]],
-      budget: { usedToday: 0 }
-    })
+    const done = searchedSince(since, backfill, { watermark, deepScanAt, budget: { usedToday: 0 } })
     expect(done.backfill).toEqual({ kind: 'covered', since: END - 14 * DAY })
   })
 
