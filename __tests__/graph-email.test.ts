@@ -231,7 +231,7 @@ describe('Graph sendMail with an Entra app', () => {
   })
 
   it('does not wait for a Retry-After over two minutes: it fails at once and leaves it to the next run', async () => {
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }))
     cloud.graphReplies.push({
       status: 429,
       headers: { 'Retry-After': '121' },

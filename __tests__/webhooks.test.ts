@@ -89,7 +89,7 @@ describe('postWebhook', () => {
   })
 
   it('does not wait for a Retry-After over a minute: it fails at once and leaves it to the next run', async () => {
-    receiver = await startWebhookReceiver()
+    receiver = closedAfter(await startWebhookReceiver())
     const path = `/json/${SECRET_PATH}`
     receiver.replyNext.set(path, [{ status: 429, body: 'slow down', headers: { 'retry-after': '61' } }])
     const retries: string[] = []
