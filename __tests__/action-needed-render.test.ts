@@ -3,27 +3,20 @@ import { buildDigest } from '../src/notify/digest.js'
 import { buildIssue } from '../src/notify/issue-body.js'
 import { buildOwnerNotices } from '../src/notify/owner-notice.js'
 import type { Conviction } from '../src/etd/types.js'
+import { conviction as fixture, to } from './helpers/fixtures.js'
 
 const T = Date.UTC(2026, 10, 28, 10, 0, 0)
 const WINDOW = { start: T - 3_600_000, end: T }
 const RULE = { mailboxes: [], verdicts: ['bec'], techniques: [] }
 
-function conviction(id: string, mailbox: string, folder?: string): Conviction {
-  return {
-    id,
+const conviction = (id: string, mailbox: string, folder?: string): Conviction =>
+  fixture(id, {
     receivedAt: new Date(T - 60_000).toISOString(),
     subject: `Subject ${id}`,
-    fromAddress: 'ceo@evil.example',
-    senderName: 'Chief Executive',
-    toAddresses: [mailbox],
-    mailboxes: [mailbox],
-    verdict: 'bec',
-    retro: false,
-    manual: false,
+    ...to(mailbox),
     techniques: [],
-    ...(folder ? { remediation: { folder, automatic: true } } : {})
-  }
-}
+    remediation: folder ? { folder, automatic: true } : undefined
+  })
 
 // Ten still in an inbox (never moved), then five moved to quarantine, over two mailboxes.
 const BATCH = [

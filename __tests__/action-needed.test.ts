@@ -4,15 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ParsedMail } from 'mailparser'
-import { run } from '../src/main.js'
-import { certificate } from '../src/simulator/certificate.js'
 import type { SimMessage } from '../src/simulator/data.js'
-import { etdInputs } from './helpers/simulator.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
-import { runAction, type ActionResult } from './helpers/action-run.js'
+import { type ActionResult } from './helpers/action-run.js'
+import { simMessage } from './helpers/fixtures.js'
+import { githubEnv, runWatch, smtpInputs } from './helpers/watch-run.js'
 
 const MINUTE = 60_000
 const T0 = Date.UTC(2026, 10, 28, 9, 0, 0)
@@ -20,21 +19,13 @@ const T0 = Date.UTC(2026, 10, 28, 9, 0, 0)
 /** A phish to `mailboxes`, left by ETD in `folder` (`inbox`: moved back there; undefined: never moved). */
 function phish(id: string, mailboxes: string[], minutesAgo: number, folder: string | undefined): SimMessage {
   const at = T0 - minutesAgo * MINUTE
-  return {
-    id,
-    receivedAt: at,
+  return simMessage(id, at, {
     subject: `Subject ${id}`,
-    fromAddress: 'attacker@evil.example',
-    senderName: 'Attacker',
     toAddresses: mailboxes,
     mailboxes,
-    direction: 'incoming',
-    techniques: [{ type: 'Sender name impersonation', severity: 'high', description: '' }],
     history: [{ at: at + 5000, verdict: 'phishing' }],
-    folder,
-    urls: [],
-    nanoTimes: false
-  }
+    folder
+  })
 }
 
 // Three mailboxes; three messages still in an inbox (two in the CFO's), four moved out of it.
@@ -65,24 +56,20 @@ beforeAll(async () => {
   github = await startGitHubApi()
   smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
   receiver = await startWebhookReceiver()
-  result = await runAction(
-    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => T0 }),
+  result = await runWatch(
+    sim,
     {
-      ...etdInputs(sim),
       mailboxes: 'ceo@example.com, cfo@example.com, pay@example.com',
       verdicts: 'phishing',
       backfill: '2h',
       notify: 'email, issue, webhook',
       'owner-notices': 'true',
       'email-reply-to': 'SOC <soc@example.com>',
-      'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
-      'email-from': 'etd@example.com',
-      'email-to': 'soc@example.com',
+      ...smtpInputs(smtp),
       'github-token': github.token,
-      'webhook-url': ['teams', 'webex', 'slack', 'json'].map((f) => `${f}=${receiver.url}/${f}/x`).join('\n'),
-      'state-path': join(dir, 'state.json')
+      'webhook-url': ['teams', 'webex', 'slack', 'json'].map((f) => `${f}=${receiver.url}/${f}/x`).join('\n')
     },
-    { dir, env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` } }
+    { dir, now: () => T0, env: githubEnv(github) }
   )
 }, 60_000)
 

@@ -11,6 +11,8 @@ import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { parseState } from '../src/state/state.js'
 import { runAction } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
+import { githubEnv } from './helpers/watch-run.js'
+import { simMessage } from './helpers/fixtures.js'
 
 // A watch that began at T0 with a 1h lookback, ran normally, and is then asked to backfill a week.
 const MINUTE = 60_000
@@ -21,23 +23,8 @@ const T0 = Date.UTC(2026, 10, 20, 12, 0, 0)
 let clock = T0
 const etdClock: Clock = { now: () => clock, sleep: async (ms) => void (clock += ms) }
 
-function conviction(id: string, at: number, verdict = 'phishing'): SimMessage {
-  return {
-    id,
-    receivedAt: at,
-    subject: `Subject of ${id}`,
-    fromAddress: 'attacker@evil.example',
-    senderName: 'Attacker',
-    toAddresses: ['ceo@example.com'],
-    mailboxes: ['ceo@example.com'],
-    direction: 'incoming',
-    techniques: [{ type: 'Sender name impersonation', severity: 'high', description: '' }],
-    history: [{ at: at + 2000, verdict, retro: false }],
-    folder: 'quarantine',
-    urls: [],
-    nanoTimes: false
-  }
-}
+const conviction = (id: string, at: number, verdict = 'phishing'): SimMessage =>
+  simMessage(id, at, { history: [{ at: at + 2000, verdict, retro: false }] })
 
 const messages = [
   // Before the watch began: only a backfill tells these.
@@ -191,7 +178,7 @@ describe('a backfill after the state was lost', () => {
     })
     const github = await startGitHubApi()
     const inputs = { notify: 'issue', 'github-token': github.token }
-    const env = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` }
+    const env = { ...githubEnv(github) }
     try {
       const first = await runAt(T1, { ...inputs, backfill: '3d' }, env)
       expect(first.told.sort()).toEqual(['old-3d', 'recent'])

@@ -1,18 +1,19 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { run } from '../src/main.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages, knownHistory } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
-import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { type MailSink } from '../src/simulator/mail-sink.js'
 import { expectedMatches } from '../src/simulator/oracle.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { runAction } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
 import { startWatchProcess, type WatchProcess } from './helpers/watch-process.js'
+import { startSmtp, githubEnv } from './helpers/watch-run.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
 
 /**
  * At least once per channel: a watch run killed (SIGKILL, as a cancelled job or a lost runner is) at
@@ -25,10 +26,8 @@ const MAILBOXES = ['ceo@example.com', 'cfo@example.com', 'payroll@example.com', 
 /** When the earlier run that leaves a state behind runs. */
 const EARLIER = T0 - 3 * 3_600_000
 
-let sim: Simulator | undefined
-let github: GitHubApi | undefined
-let smtp: MailSink | undefined
-let receiver: WebhookReceiver | undefined
+// The servers of the test under way, closed after it by closedAfter.
+let sim: Simulator, github: GitHubApi, smtp: MailSink, receiver: WebhookReceiver
 let watch: WatchProcess | undefined
 let dir = ''
 /** The first issue of the runs under test: those before are the earlier run's. */
@@ -36,12 +35,7 @@ let firstIssue = 0
 
 afterEach(async () => {
   await watch?.kill()
-  await sim?.close()
-  await github?.close()
-  await smtp?.close()
-  await receiver?.close()
-  sim = github = smtp = receiver = watch = undefined
-  await rm(dir, { recursive: true, force: true })
+  watch = undefined
 })
 
 /**
@@ -50,16 +44,16 @@ afterEach(async () => {
  * later) and none of these.
  */
 async function setUp(notify: string, withState = false) {
-  dir = await mkdtemp(join(tmpdir(), 'etd-channel-kill-'))
+  dir = await tempDir('etd-channel-kill-')
   const fresh = generateMessages({ seed: 11, count: 500, start: EARLIER + 600_000, end: T0 - 600_000 })
   const older = generateMessages({ seed: 12, count: 300, start: T0 - 2 * 86_400_000, end: EARLIER - 600_000 })
   const settled = older.filter((m) => knownHistory(m, EARLIER).length === knownHistory(m, T0).length)
   let clock = withState ? EARLIER : T0
   const messages = [...fresh, ...(withState ? settled : [])]
-  sim = await startSimulator({ messages, clock: () => clock, rateLimit: false })
-  github = await startGitHubApi()
-  smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
-  receiver = await startWebhookReceiver()
+  sim = closedAfter(await startSimulator({ messages, clock: () => clock, rateLimit: false }))
+  github = closedAfter(await startGitHubApi())
+  smtp = await startSmtp()
+  receiver = closedAfter(await startWebhookReceiver())
   const inputs = {
     ...etdInputs(sim),
     mailboxes: MAILBOXES.join(','),
@@ -77,8 +71,7 @@ async function setUp(notify: string, withState = false) {
   const ca = (await certificate()).cert
   await writeFile(join(dir, 'ca.pem'), ca)
   const env = {
-    GITHUB_API_URL: github.url,
-    GITHUB_REPOSITORY: `${github.owner}/${github.repo}`,
+    ...githubEnv(github),
     NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem')
   }
   const again = () => runAction(({ env }) => run({ env, now: () => clock, emailCa: ca }), inputs, { dir, env })
@@ -169,12 +162,17 @@ describe('a run killed between two channels is finished by the next run', () => 
     120_000
   )
 
-  it('killed after the email was kept but before it was recorded, the email is sent once more, never lost', async () => {
-    const runs = await setUp('issue, email, webhook')
-    smtp!.beforeReply = async () => {
-      smtp!.beforeReply = undefined
+  /** The watch is killed as the SMTP server is about to answer its first email, which it has kept. */
+  const killAtFirstEmail = () => {
+    smtp.beforeReply = async () => {
+      smtp.beforeReply = undefined
       await watch!.kill()
     }
+  }
+
+  it('killed after the email was kept but before it was recorded, the email is sent once more, never lost', async () => {
+    const runs = await setUp('issue, email, webhook')
+    killAtFirstEmail()
     await runs.start()
     expect(await watch!.exited).toBe('SIGKILL')
     expect(github!.issues[0].body).toMatch(/^owes email webhook:[0-9a-f]{12}$/m)
@@ -189,10 +187,7 @@ describe('a run killed between two channels is finished by the next run', () => 
 
   it('without an issue the state is the only record: a channel told before the kill is told again, none is lost', async () => {
     const runs = await setUp('email, webhook')
-    smtp!.beforeReply = async () => {
-      smtp!.beforeReply = undefined
-      await watch!.kill()
-    }
+    killAtFirstEmail()
     await runs.start()
     expect(await watch!.exited).toBe('SIGKILL')
     expect(receiver!.received).toHaveLength(0)

@@ -1,31 +1,21 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Conviction } from '../src/etd/types.js'
 import { buildDigest } from '../src/notify/digest.js'
+import { conviction as fixture, T, to } from './helpers/fixtures.js'
 
 // The digest as a phone gets it: counted for action in the subject, one block per conviction, links to
 // the issue and the run. `npm run demo` also lays it out in Chromium at 420 px and takes a screenshot.
-const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const RULE = { mailboxes: ['ceo@example.com', 'cfo@example.com'], verdicts: ['bec', 'phishing'], techniques: [] }
 const ISSUE = 'https://github.com/acme/watch/issues/7'
 const RUN = 'https://github.com/acme/watch/actions/runs/42'
 
-function conviction(id: string, extra: Partial<Conviction>): Conviction {
-  return {
-    id,
+const conviction = (id: string, extra: Partial<Conviction>): Conviction =>
+  fixture(id, {
     receivedAt: new Date(T).toISOString(),
-    subject: 'Quick favour',
-    fromAddress: 'ceo@evil.example',
-    senderName: 'Chief Executive',
-    toAddresses: ['ceo@example.com'],
-    mailboxes: ['ceo@example.com'],
-    verdict: 'bec',
-    retro: false,
-    manual: false,
+    ...to('ceo@example.com'),
     techniques: [{ type: 'Sender name impersonation', severity: 'medium' }],
-    remediation: { folder: 'quarantine', automatic: true },
     ...extra
-  }
-}
+  })
 
 const IN_INBOX = conviction('in-inbox', {
   verdict: 'phishing',

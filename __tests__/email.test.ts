@@ -1,17 +1,17 @@
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { readFile, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { readFile } from 'node:fs/promises'
 import { simpleParser } from 'mailparser'
 import type { EmailConfig, SmtpConfig } from '../src/config/email.js'
 import { normalizeMessage } from '../src/etd/message.js'
 import type { EtdMessage } from '../src/etd/types.js'
 import type { MatchRule } from '../src/match/matcher.js'
-import { deliverEmail, type EmailBatch } from '../src/notify/email-channel.js'
+import { deliverEmail } from '../src/notify/email-channel.js'
 import type { EmailOptions } from '../src/notify/email.js'
 import { generateMessages, renderMessage } from '../src/simulator/data.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { closedAfter } from './helpers/servers.js'
+import { emailBatch } from './helpers/fixtures.js'
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0)
 const RULE: MatchRule = {
@@ -46,12 +46,6 @@ function convictions(count: number): EtdMessage[] {
 }
 
 let smtp: MailSink | undefined
-const dirs: string[] = []
-afterEach(async () => {
-  await smtp?.close()
-  smtp = undefined
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })))
-})
 
 async function config(overrides: Partial<SmtpConfig> = {}, email: Partial<EmailConfig> = {}): Promise<EmailConfig> {
   return {
@@ -75,23 +69,11 @@ async function config(overrides: Partial<SmtpConfig> = {}, email: Partial<EmailC
   }
 }
 
-async function batch(matched: EtdMessage[], dryRun = false): Promise<EmailBatch> {
-  const dir = await mkdtemp(join(tmpdir(), 'etd-email-'))
-  dirs.push(dir)
-  return {
-    convictions: matched,
-    rule: RULE,
-    window: { start: NOW - 86_400_000, end: NOW },
-    timeZone: 'UTC',
-    reportJson: JSON.stringify({ messages: matched }),
-    reportPath: join(dir, 'report.json'),
-    dryRun
-  }
-}
+const batch = (matched: EtdMessage[], dryRun = false) => emailBatch(matched, RULE, NOW, { dryRun })
 
 describe('the email digest over real SMTP', () => {
   it('arrives over STARTTLS with AUTH: subject counts, recipients, both parts, every message grouped by mailbox', async () => {
-    smtp = await startMailSink({ auth: AUTH })
+    smtp = closedAfter(await startMailSink({ auth: AUTH }))
     const matched = convictions(12)
     const outcome = await deliverEmail(await config(), await batch(matched), FAST)
     expect(outcome.sent).toBe(true)
@@ -130,7 +112,7 @@ describe('the email digest over real SMTP', () => {
   })
 
   it('shows hostile subjects and sender names as inert text', async () => {
-    smtp = await startMailSink({ auth: AUTH })
+    smtp = closedAfter(await startMailSink({ auth: AUTH }))
     const hostile = convictions(60).filter((m) => /<|https?:|@ceo|\*\*/.test(m.subject + m.senderName))
     expect(hostile.length).toBeGreaterThan(3)
     await deliverEmail(await config(), await batch(hostile), FAST)
@@ -145,7 +127,7 @@ describe('the email digest over real SMTP', () => {
   })
 
   it('caps rows and points at the attached report, which lists everything', async () => {
-    smtp = await startMailSink({ auth: AUTH })
+    smtp = closedAfter(await startMailSink({ auth: AUTH }))
     const matched = convictions(9)
     await deliverEmail(await config({}, { maxRows: 4 }), await batch(matched), FAST)
     const { mail } = smtp.received[0]
@@ -161,7 +143,7 @@ describe('the email digest over real SMTP', () => {
   })
 
   it('sends each mailbox owner a plain notice with only their own messages', async () => {
-    smtp = await startMailSink({ auth: AUTH })
+    smtp = closedAfter(await startMailSink({ auth: AUTH }))
     const message = (id: string, mailboxes: string[], minute: number, verdict: string): EtdMessage => ({
       id,
       receivedAt: `2026-11-27T09:${minute}:42.123Z`,
@@ -203,7 +185,7 @@ describe('the email digest over real SMTP', () => {
   })
 
   it('sends no email when nothing matched, unless heartbeat: every-run asks for an all-clear', async () => {
-    smtp = await startMailSink({ auth: AUTH })
+    smtp = closedAfter(await startMailSink({ auth: AUTH }))
     expect((await deliverEmail(await config(), await batch([]), FAST)).sent).toBe(false)
     expect(smtp.connections).toBe(0)
     await deliverEmail(await config({}, { whenEmpty: true }), await batch([]), FAST)
@@ -211,13 +193,13 @@ describe('the email digest over real SMTP', () => {
   })
 
   it('works over implicit TLS too', async () => {
-    smtp = await startMailSink({ implicitTls: true, auth: AUTH })
+    smtp = closedAfter(await startMailSink({ implicitTls: true, auth: AUTH }))
     await deliverEmail(await config({ security: 'tls' }), await batch(convictions(2)), FAST)
     expect(smtp.received).toHaveLength(1)
   })
 
   it('retries a 421 and sends exactly one email', async () => {
-    smtp = await startMailSink({ auth: AUTH })
+    smtp = closedAfter(await startMailSink({ auth: AUTH }))
     smtp.refuseConnections = [421]
     const retries: string[] = []
     await deliverEmail(await config(), await batch(convictions(3)), {
@@ -231,7 +213,7 @@ describe('the email digest over real SMTP', () => {
   })
 
   it('writes a dry run as .eml without connecting', async () => {
-    smtp = await startMailSink({ auth: AUTH })
+    smtp = closedAfter(await startMailSink({ auth: AUTH }))
     const matched = convictions(3)
     const outcome = await deliverEmail(await config({}, { notifyOwners: true }), await batch(matched, true), FAST)
     expect(outcome.sent).toBe(false)
@@ -253,7 +235,7 @@ describe('email failures, each explained', () => {
   }
 
   it('refuses to send when STARTTLS is required but not offered', async () => {
-    smtp = await startMailSink({ offerStartTls: false, auth: AUTH, plainAuth: true })
+    smtp = closedAfter(await startMailSink({ offerStartTls: false, auth: AUTH, plainAuth: true }))
     expect(await failure(await config())).toMatch(
       new RegExp(
         `^Email via 127\\.0\\.0\\.1:${smtp.port} failed: the server did not complete STARTTLS .*never falls back to plain text\\.$`
@@ -263,14 +245,14 @@ describe('email failures, each explained', () => {
   })
 
   it('explains implicit TLS aimed at a STARTTLS port', async () => {
-    smtp = await startMailSink({ auth: AUTH })
+    smtp = closedAfter(await startMailSink({ auth: AUTH }))
     expect(await failure(await config({ security: 'tls' }))).toBe(
       `Email via 127.0.0.1:${smtp.port} failed: the server does not speak implicit TLS on this port; for port 587 or 25 use smtp://.`
     )
   })
 
   it('explains STARTTLS aimed at an implicit TLS port', async () => {
-    smtp = await startMailSink({ implicitTls: true, auth: AUTH })
+    smtp = closedAfter(await startMailSink({ implicitTls: true, auth: AUTH }))
     const cfg = await config()
     const message = await deliverEmail(cfg, await batch(convictions(1)), { ...FAST, timeoutMs: 500 }).then(
       () => 'sent',
@@ -282,7 +264,7 @@ describe('email failures, each explained', () => {
   })
 
   it("reports a 535 with the server's reply and without retrying", async () => {
-    smtp = await startMailSink({ auth: AUTH })
+    smtp = closedAfter(await startMailSink({ auth: AUTH }))
     const message = await failure(await config({ password: 'wrong-password' }))
     expect(message).toMatch(
       /^SMTP authentication failed at 127\.0\.0\.1:\d+: .*535 5\.7\.8 Authentication credentials invalid.*Check the user name and password in smtp-url/
@@ -292,7 +274,7 @@ describe('email failures, each explained', () => {
   })
 
   it("reports a 5xx refusal with the server's reply and without retrying", async () => {
-    smtp = await startMailSink({ auth: AUTH })
+    smtp = closedAfter(await startMailSink({ auth: AUTH }))
     smtp.refuseConnections = [554]
     expect(await failure(await config())).toMatch(/^The SMTP server at 127\.0\.0\.1:\d+ refused the email: .*554/)
     // A retry would have found the server willing: the one attempt is what keeps a permanent refusal permanent.
@@ -306,7 +288,7 @@ describe('email failures, each explained', () => {
   ])(
     'does not trust a self-signed certificate it has no CA for (%s): one line, one attempt',
     async (_name, implicitTls) => {
-      smtp = await startMailSink({ auth: AUTH, implicitTls })
+      smtp = closedAfter(await startMailSink({ auth: AUTH, implicitTls }))
       const security = implicitTls ? 'tls' : 'starttls'
       const retries: string[] = []
       const message = await deliverEmail(await config({ security }), await batch(convictions(1)), {

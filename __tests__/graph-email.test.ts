@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import * as core from '@actions/core'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generate } from 'selfsigned'
 import { SMTPServer } from 'smtp-server'
@@ -10,7 +9,7 @@ import { parseEmailConfig, type EmailConfig } from '../src/config/email.js'
 import { normalizeMessage } from '../src/etd/message.js'
 import type { EtdMessage } from '../src/etd/types.js'
 import { matches, type MatchRule } from '../src/match/matcher.js'
-import { deliverEmail, type EmailBatch } from '../src/notify/email-channel.js'
+import { deliverEmail } from '../src/notify/email-channel.js'
 import type { EmailOptions } from '../src/notify/email.js'
 import { EXCHANGE_SMTP_SCOPE, OIDC_AUDIENCE } from '../src/notify/email/entra.js'
 import { GRAPH_REQUEST_LIMIT_BYTES } from '../src/notify/email/graph.js'
@@ -22,6 +21,8 @@ import { simulatorWith, etdInputs } from './helpers/simulator.js'
 import { generateMessages, renderMessage } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startActionsOidc, startMicrosoft, type ActionsOidc, type MicrosoftCloud } from '../src/simulator/microsoft.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
+import { emailBatch } from './helpers/fixtures.js'
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0)
 const RULE: MatchRule = {
@@ -38,16 +39,9 @@ let cloud: MicrosoftCloud | undefined
 let oidc: ActionsOidc | undefined
 let smtp: MailSink | undefined
 let sim: Simulator | undefined
-const dirs: string[] = []
 const masked: string[] = []
-afterEach(async () => {
-  await cloud?.close()
-  await oidc?.close()
-  await smtp?.close()
-  await sim?.close()
-  cloud = oidc = smtp = sim = undefined
+afterEach(() => {
   masked.length = 0
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })))
 })
 
 function convictions(count: number): EtdMessage[] {
@@ -59,19 +53,8 @@ function convictions(count: number): EtdMessage[] {
   return matched.slice(0, count)
 }
 
-async function batch(matched: EtdMessage[], reportJson = JSON.stringify({ messages: matched })): Promise<EmailBatch> {
-  const dir = await mkdtemp(join(tmpdir(), 'etd-graph-'))
-  dirs.push(dir)
-  return {
-    convictions: matched,
-    rule: RULE,
-    window: { start: NOW - 86_400_000, end: NOW },
-    timeZone: 'UTC',
-    reportJson,
-    reportPath: join(dir, 'report.json'),
-    dryRun: false
-  }
-}
+const batch = (matched: EtdMessage[], reportJson = JSON.stringify({ messages: matched })) =>
+  emailBatch(matched, RULE, NOW, { reportJson })
 
 /** The config as the action's inputs give it, over the local cloud. */
 function graphConfig(inputs: Record<string, string>): EmailConfig {
@@ -113,8 +96,8 @@ async function clientCertificate(): Promise<{ pem: string; cert: string }> {
 
 describe('Graph sendMail with an Entra app', () => {
   it('gets a token with a client secret and sends the same digest the SMTP path sends', async () => {
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
-    smtp = await startMailSink()
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }))
+    smtp = closedAfter(await startMailSink())
     const matched = convictions(9)
     const outcome = await deliverEmail(
       graphConfig({ 'graph-client-secret': SECRET }),
@@ -158,7 +141,7 @@ describe('Graph sendMail with an Entra app', () => {
 
   it('gets a token with a certificate: the assertion is signed by the key and names the thumbprint', async () => {
     const { pem, cert } = await clientCertificate()
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, certificate: cert })
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, certificate: cert }))
     const outcome = await deliverEmail(
       graphConfig({ 'graph-certificate': pem }),
       await batch(convictions(2)),
@@ -182,8 +165,8 @@ describe('Graph sendMail with an Entra app', () => {
   })
 
   it('exchanges the job OIDC token, fetched the way the Actions runtime serves it, for a token (federated)', async () => {
-    oidc = await startActionsOidc()
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, oidcToken: () => oidc!.token })
+    oidc = closedAfter(await startActionsOidc())
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, oidcToken: () => oidc!.token }))
     const saved = { ...process.env }
     Object.assign(process.env, oidc.env)
     try {
@@ -212,7 +195,7 @@ describe('Graph sendMail with an Entra app', () => {
   })
 
   it('explains a federated run without id-token: write', async () => {
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, oidcToken: () => 'never' })
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, oidcToken: () => 'never' }))
     const error = await deliverEmail(
       graphConfig({}),
       await batch(convictions(1)),
@@ -224,7 +207,7 @@ describe('Graph sendMail with an Entra app', () => {
   })
 
   it('waits the Retry-After of a 429 and retries; a 503 is retried too', async () => {
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }))
     cloud.graphReplies.push(
       {
         status: 429,
@@ -248,7 +231,7 @@ describe('Graph sendMail with an Entra app', () => {
   })
 
   it('does not wait for a Retry-After over two minutes: it fails at once and leaves it to the next run', async () => {
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }))
     cloud.graphReplies.push({
       status: 429,
       headers: { 'Retry-After': '121' },
@@ -269,7 +252,7 @@ describe('Graph sendMail with an Entra app', () => {
   })
 
   it('explains a 403: the permission and the mailbox scope, naming the mailbox, without retrying', async () => {
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }))
     cloud.graphReplies.push({
       status: 403,
       body: { error: { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' } }
@@ -288,7 +271,7 @@ describe('Graph sendMail with an Entra app', () => {
   })
 
   it('explains a wrong client secret without showing it', async () => {
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }))
     const wrong = 'wrong-secret-value-123'
     const error = await deliverEmail(
       graphConfig({ 'graph-client-secret': wrong }),
@@ -302,10 +285,10 @@ describe('Graph sendMail with an Entra app', () => {
   })
 
   it('explains an authority that cannot be reached, naming it', async () => {
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }))
     const gone = cloud.url
     await cloud.close()
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }))
     const config = graphConfig({ 'graph-client-secret': SECRET, 'graph-cloud': `${gone} ${cloud.url}` })
     const error = await deliverEmail(config, await batch(convictions(1)), await options()).catch((e: Error) => e)
     expect((error as Error).message).toMatch(
@@ -317,7 +300,7 @@ describe('Graph sendMail with an Entra app', () => {
   })
 
   it(`leaves out the JSON report, saying so, when the email would pass Graph's ${GRAPH_REQUEST_LIMIT_BYTES / 1048576} MB`, async () => {
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }))
     const matched = convictions(3)
     const huge = JSON.stringify({ messages: matched, padding: 'x'.repeat(3_500_000) })
     const outcome = await deliverEmail(
@@ -347,14 +330,16 @@ describe('Graph sendMail with an Entra app', () => {
 
 describe('SMTP with OAuth2 (XOAUTH2) and the retired Basic auth', () => {
   it('logs in with an Entra token for Exchange Online SMTP, as the sending mailbox', async () => {
-    cloud = await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }))
     const logins: string[] = []
-    smtp = await startMailSink({
-      oauth2: (user, token) => {
-        logins.push(user)
-        return (cloud!.issued.get(EXCHANGE_SMTP_SCOPE) ?? []).includes(token)
-      }
-    })
+    smtp = closedAfter(
+      await startMailSink({
+        oauth2: (user, token) => {
+          logins.push(user)
+          return (cloud!.issued.get(EXCHANGE_SMTP_SCOPE) ?? []).includes(token)
+        }
+      })
+    )
     const config = graphConfig({
       'smtp-url': `smtp://127.0.0.1:${smtp.port}?auth=oauth2`,
       'graph-client-secret': SECRET
@@ -424,17 +409,16 @@ describe('run() with Graph: nothing secret anywhere', () => {
       .split('\n')
       .filter((line) => line.length > 40 && !line.startsWith('-----'))
       .slice(-3)
-    oidc = await startActionsOidc()
-    sim = await simulatorWith(400, { days: 2, seed: 21 })
+    oidc = closedAfter(await startActionsOidc())
+    sim = closedAfter(await simulatorWith(400, { days: 2, seed: 21 }))
     const credentials: Array<[Record<string, string>, Parameters<typeof startMicrosoft>[0]]> = [
       [{ 'graph-client-secret': SECRET }, { tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }],
       [{ 'graph-certificate': pem }, { tenantId: TENANT, clientId: CLIENT, certificate: cert }],
       [{}, { tenantId: TENANT, clientId: CLIENT, oidcToken: () => oidc!.token }]
     ]
     for (const [inputs, app] of credentials) {
-      cloud = await startMicrosoft(app)
-      const dir = await mkdtemp(join(tmpdir(), 'etd-graph-run-'))
-      dirs.push(dir)
+      cloud = closedAfter(await startMicrosoft(app))
+      const dir = await tempDir('etd-graph-run-')
       const result = await runAction(
         async ({ env }) => run({ env, emailCa: (await certificate()).cert }),
         {
@@ -462,8 +446,6 @@ describe('run() with Graph: nothing secret anywhere', () => {
       for (const secret of [...given, ...tokens]) expect(result.log).toContain(`::add-mask::${secret}`)
       const shown = await everything(dir, result)
       for (const secret of [SECRET, ...keyLines, ...tokens, ...given]) expect(shown).not.toContain(secret)
-      await cloud.close()
-      cloud = undefined
     }
   })
 })

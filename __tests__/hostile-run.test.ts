@@ -1,17 +1,18 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { run } from '../src/main.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages, type SimMessage } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
-import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { runAction } from './helpers/action-run.js'
 import { forgedCommands, HOSTILE_COMMANDS } from './helpers/hostile.js'
 import { etdInputs } from './helpers/simulator.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
+import { runWatch, startSmtp, githubEnv } from './helpers/watch-run.js'
 
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
 const TOKEN = 'S3CR3T'
@@ -22,14 +23,6 @@ let github: GitHubApi | undefined
 let smtp: MailSink | undefined
 let receiver: WebhookReceiver | undefined
 let dir = ''
-afterEach(async () => {
-  await sim?.close()
-  await github?.close()
-  await smtp?.close()
-  await receiver?.close()
-  sim = github = smtp = receiver = undefined
-  await rm(dir, { recursive: true, force: true })
-})
 
 /** A phish still in the inbox whose every field, the mailbox too, tries to print a command. */
 const hostile = (text: string, i: number): SimMessage => ({
@@ -50,25 +43,24 @@ const hostile = (text: string, i: number): SimMessage => ({
 
 describe('a run over hostile ETD text and a webhook that echoes its secret', () => {
   it('prints no workflow command of anyone else, and quotes no token in the log, summary, issue or email', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-hostile-run-'))
+    dir = await tempDir('etd-hostile-run-')
     const messages = [
       ...generateMessages({ seed: 5, count: 150, start: T0 - 86_400_000, end: T0 - 600_000 }),
       ...HOSTILE_COMMANDS.map(hostile)
     ]
-    sim = await startSimulator({ messages, clock: () => T0, rateLimit: false })
-    github = await startGitHubApi()
-    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    sim = closedAfter(await startSimulator({ messages, clock: () => T0, rateLimit: false }))
+    github = closedAfter(await startGitHubApi())
+    smtp = await startSmtp()
     // The digest is refused for one recipient: the server's reply is quoted in a warning.
     smtp.rejectRecipients = ['noc@example.com']
-    receiver = await startWebhookReceiver()
+    receiver = closedAfter(await startWebhookReceiver())
     // As a web framework answers a path it does not know: the path, query and all, echoed back.
     receiver.replyNext.set(HOOK, [
       { status: 404, body: `<pre>Cannot POST ${HOOK}</pre>\n::error title=Forged::reply\nBearer eyJhbGciOi9.x1y2z3` }
     ])
-    const result = await runAction(
-      async ({ env }) => run({ env, now: () => T0, emailCa: (await certificate()).cert }),
+    const result = await runWatch(
+      sim,
       {
-        ...etdInputs(sim),
         'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
         'github-token': github.token,
         // Every platform, the JSON one refusing with its URL's path and query echoed back.
@@ -81,12 +73,12 @@ describe('a run over hostile ETD text and a webhook that echoes its secret', () 
         notify: 'issue, email, webhook',
         'owner-notices': 'include-domains',
         'email-from': 'etd@example.com',
-        'email-to': 'soc@example.com, noc@example.com',
-        'state-path': join(dir, 'state.json')
+        'email-to': 'soc@example.com, noc@example.com'
       },
       {
         dir,
-        env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}`, RUNNER_DEBUG: '1' }
+        now: () => T0,
+        env: { ...githubEnv(github), RUNNER_DEBUG: '1' }
       }
     )
     // The webhook's 404 fails the run, after the issue and the email went out.
@@ -144,9 +136,11 @@ describe('a run over hostile ETD text and a webhook that echoes its secret', () 
   }, 60_000)
 
   it("retries a poisoned state's pending notices only to a watched address, and none with mailboxes empty", async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-poisoned-'))
-    sim = await startSimulator({ messages: [hostile('ceo@example.com', 0)], clock: () => T0, rateLimit: false })
-    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    dir = await tempDir('etd-poisoned-')
+    sim = closedAfter(
+      await startSimulator({ messages: [hostile('ceo@example.com', 0)], clock: () => T0, rateLimit: false })
+    )
+    smtp = await startSmtp()
     // The first run's notice to ceo is refused: the state keeps it as a pending notice.
     smtp.rejectRecipients = ['ceo@example.com']
     const statePath = join(dir, 'state.json')

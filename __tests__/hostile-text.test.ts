@@ -1,25 +1,22 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { clean, cleanAll } from '../src/etd/clean.js'
 import { normalizeMessage } from '../src/etd/message.js'
 import type { EtdMessage } from '../src/etd/types.js'
-import { run } from '../src/main.js'
 import { buildDigest } from '../src/notify/digest.js'
 import { buildIssue } from '../src/notify/issue-body.js'
 import { buildOwnerNotices } from '../src/notify/owner-notice.js'
 import { MatchedRows, renderSummary } from '../src/notify/summary.js'
 import { totalsOf } from '../src/notify/rows.js'
 import type { Report } from '../src/report/report.js'
-import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages, HOSTILE_SENDERS } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
-import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { runAction } from './helpers/action-run.js'
-import { etdInputs } from './helpers/simulator.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
+import { githubEnv, runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
 /**
  * The summary's HTML, which must hold no blank line (it would end the HTML block and let the rest render
@@ -155,35 +152,23 @@ describe('hostile senders served by the simulator, end to end', () => {
   let smtp: MailSink | undefined
   let dir = ''
 
-  afterEach(async () => {
-    await sim?.close()
-    await github?.close()
-    await smtp?.close()
-    sim = github = smtp = undefined
-    await rm(dir, { recursive: true, force: true })
-  })
-
   it('reach no email, issue or summary as a live link or a line of their own; the report keeps them raw', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-hostile-'))
+    dir = await tempDir('etd-hostile-')
     const messages = generateMessages({ seed: 3, count: 600, start: T0 - 2 * 86_400_000, end: T0 - 600_000 })
-    sim = await startSimulator({ messages, clock: () => T0, rateLimit: false })
-    github = await startGitHubApi()
-    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
-    const result = await runAction(
-      async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => T0 }),
+    sim = closedAfter(await startSimulator({ messages, clock: () => T0, rateLimit: false }))
+    github = closedAfter(await startGitHubApi())
+    smtp = await startSmtp()
+    const result = await runWatch(
+      sim,
       {
-        ...etdInputs(sim),
         mailboxes: '*@example.com, *@subsidiary.example.org',
         backfill: '2d',
         notify: 'email, issue',
         'owner-notices': 'include-domains',
-        'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
-        'email-from': 'etd@example.com',
-        'email-to': 'soc@example.com',
-        'github-token': github.token,
-        'state-path': join(dir, 'state.json')
+        ...smtpInputs(smtp),
+        'github-token': github.token
       },
-      { dir, env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` } }
+      { dir, now: () => T0, env: githubEnv(github) }
     )
     expect(result.failed).toBe(false)
     const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report

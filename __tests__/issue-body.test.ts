@@ -6,27 +6,12 @@ import { totalsOf } from '../src/notify/rows.js'
 import { inertCode, inertMarkdown, ownAddress } from '../src/notify/markdown.js'
 import { entriesFromMarkers, formatMarker, parseMarker } from '../src/notify/marker.js'
 import type { Conviction } from '../src/etd/types.js'
+import { conviction as fixture, T } from './helpers/fixtures.js'
 
-const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const HOUR = 3_600_000
 
-function conviction(id: string, verdict: string, extra: Partial<Conviction> = {}): Conviction {
-  return {
-    id,
-    receivedAt: new Date(T).toISOString(),
-    subject: 'Quick favour',
-    fromAddress: 'ceo@evil.example',
-    senderName: 'Chief Executive',
-    toAddresses: [],
-    mailboxes: ['cfo@example.com'],
-    verdict,
-    retro: false,
-    manual: false,
-    techniques: [],
-    remediation: { folder: 'quarantine', automatic: true },
-    ...extra
-  }
-}
+const conviction = (id: string, verdict: string, extra: Partial<Conviction> = {}): Conviction =>
+  fixture(id, { receivedAt: new Date(T).toISOString(), toAddresses: [], verdict, techniques: [], ...extra })
 
 describe('inertMarkdown', () => {
   it('defuses mentions, references, HTML and markdown', () => {

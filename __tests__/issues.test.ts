@@ -1,18 +1,16 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { run } from '../src/main.js'
 import { formatMarker, parseMarker } from '../src/notify/marker.js'
 import type { Report } from '../src/report/report.js'
-import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { runAction, type ActionResult } from './helpers/action-run.js'
-import { etdInputs } from './helpers/simulator.js'
+import { type ActionResult } from './helpers/action-run.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
+import { runWatch, githubEnv } from './helpers/watch-run.js'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
@@ -22,44 +20,36 @@ let sink: MailSink | undefined
 let dir: string
 let clock = T0
 
-afterEach(async () => {
-  await sim?.close()
-  await github?.close()
-  await sink?.close()
-  sim = github = sink = undefined
-  await rm(dir, { recursive: true, force: true })
-})
-
 async function setUp(count = 400, seed = 12, until = T0 - 10 * 60_000): Promise<void> {
-  dir = await mkdtemp(join(tmpdir(), 'etd-issues-'))
-  sim = await startSimulator({
-    messages: generateMessages({ seed, count, start: T0 - 2 * 86_400_000, end: until }),
-    clock: () => clock,
-    rateLimit: false
-  })
-  github = await startGitHubApi({ labels: ['security'] })
+  dir = await tempDir('etd-issues-')
+  sim = closedAfter(
+    await startSimulator({
+      messages: generateMessages({ seed, count, start: T0 - 2 * 86_400_000, end: until }),
+      clock: () => clock,
+      rateLimit: false
+    })
+  )
+  github = closedAfter(await startGitHubApi({ labels: ['security'] }))
 }
 
 async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
   clock = at
-  return runAction(
-    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => clock }),
+  return runWatch(
+    sim!,
     {
-      ...etdInputs(sim!),
       mailboxes: 'ceo@example.com, cfo@example.com, *@subsidiary.example.org',
       backfill: '2d',
       notify: 'issue',
       'github-token': github!.token,
       'issue-labels': 'etd-verdict-watch, security',
       'issue-assignees': '@octocat',
-      'state-path': join(dir, 'state.json'),
       ...inputs
     },
     {
       dir,
+      now: () => clock,
       env: {
-        GITHUB_API_URL: github!.url,
-        GITHUB_REPOSITORY: `${github!.owner}/${github!.repo}`,
+        ...githubEnv(github!),
         GITHUB_SERVER_URL: 'https://github.example',
         GITHUB_RUN_ID: '4242'
       }
@@ -137,7 +127,7 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
 
   it('opens no duplicate, nor emails again, when a run is re-run after its state failed to save', async () => {
     await setUp()
-    sink = await startMailSink({ auth: { user: 'u', pass: 'p' } })
+    sink = closedAfter(await startMailSink({ auth: { user: 'u', pass: 'p' } }))
     // A file where the state's folder should be: every save fails.
     await writeFile(join(dir, 'blocked'), '')
     const inputs = {

@@ -2,10 +2,10 @@ import { describe, expect, it } from '@jest/globals'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { readFileSync } from 'node:fs'
 import type { Conviction } from '../src/etd/types.js'
-import { totalsOf } from '../src/notify/rows.js'
 import type { WebhookBatch } from '../src/notify/webhook/content.js'
 import { LINE_RENDERERS } from '../src/notify/webhook/line.js'
 import { JSON_SCHEMA_VERSION, MAX_JSON_PAYLOAD_BYTES, renderJson } from '../src/notify/webhook/json.js'
+import { conviction as fixture, webhookBatch } from './helpers/fixtures.js'
 
 const schema = JSON.parse(readFileSync(new URL('../src/notify/webhook/json.schema.json', import.meta.url), 'utf8'))
 // date-time as RFC 3339 says, checked here rather than by a formats package: a real instant, in UTC.
@@ -18,47 +18,31 @@ function valid(payload: unknown): void {
   expect(ok ? [] : validate.errors).toEqual([])
 }
 
-const T = Date.UTC(2026, 10, 27, 10, 0, 0)
-const WINDOW = { start: T - 3_600_000, end: T }
 const RULE = { mailboxes: [], verdicts: ['bec', 'phishing'], techniques: [] }
 const RUN = 'https://github.com/acme/watch/actions/runs/42'
 const ISSUE = 'https://github.com/acme/watch/issues/7'
 
-function conviction(id: string, extra: Partial<Conviction> = {}): Conviction {
-  return {
-    id,
+const conviction = (id: string, extra: Partial<Conviction> = {}): Conviction =>
+  fixture(id, {
     internetMessageId: `<${id}@mail.evil.example>`,
     receivedAt: '2026-11-27T09:50:00.000Z',
-    subject: 'Quick favour',
-    fromAddress: 'ceo@evil.example',
-    senderName: 'Chief Executive',
     toAddresses: ['cfo@example.com', 'ap@example.com'],
-    mailboxes: ['cfo@example.com'],
-    verdict: 'bec',
     verdictAt: '2026-11-27T09:51:00.000Z',
-    retro: false,
-    manual: false,
     techniques: [
       { type: 'Malicious URL', severity: 'high', description: 'https://login.evil.example/reset?u=cfo' },
       { type: 'Sender name impersonation' }
     ],
-    remediation: { folder: 'quarantine', automatic: true },
     ...extra
-  }
-}
+  })
 
-function batch(convictions: Conviction[], extra: Partial<WebhookBatch> = {}): WebhookBatch {
-  return {
-    convictions,
-    totals: totalsOf(convictions, RULE),
-    window: WINDOW,
+const batch = (convictions: Conviction[], extra: Partial<WebhookBatch> = {}) =>
+  webhookBatch(convictions, RULE, {
     timeZone: 'Europe/Zurich',
     reportPath: '/runner/temp/etd-verdict-watch/report.json',
     runUrl: RUN,
     issueUrl: ISSUE,
     ...extra
-  }
-}
+  })
 
 type Payload = {
   convictions: Array<Record<string, unknown> & { id: string; truncated: string[] }>

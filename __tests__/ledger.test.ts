@@ -3,26 +3,12 @@ import type { Conviction } from '../src/etd/types.js'
 import type { NotifyBatch } from '../src/notify/batch.js'
 import { issueLedger, webhookKey, type LedgerRecord, type RecordStore } from '../src/notify/ledger.js'
 import { totalsOf } from '../src/notify/rows.js'
+import { conviction as fixture, T } from './helpers/fixtures.js'
 
-const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const RULE = { mailboxes: [], verdicts: ['bec', 'phishing'], techniques: [] }
 
-function conviction(id: string, verdict = 'bec'): Conviction {
-  return {
-    id,
-    receivedAt: new Date(T).toISOString(),
-    subject: 'Quick favour',
-    fromAddress: 'ceo@evil.example',
-    senderName: 'Chief Executive',
-    toAddresses: [],
-    mailboxes: ['cfo@example.com'],
-    verdict,
-    retro: false,
-    manual: false,
-    techniques: [],
-    remediation: { folder: 'quarantine', automatic: true }
-  }
-}
+const conviction = (id: string, verdict = 'bec'): Conviction =>
+  fixture(id, { receivedAt: new Date(T).toISOString(), toAddresses: [], verdict, techniques: [] })
 
 const batchOf = (convictions: Conviction[]): NotifyBatch => ({
   convictions,

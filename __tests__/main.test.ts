@@ -8,9 +8,11 @@ import type { SimMessage } from '../src/simulator/data.js'
 import type { Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { simulatorWith, etdInputs } from './helpers/simulator.js'
+import { githubEnv } from './helpers/watch-run.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startGitHubApi } from '../src/simulator/github-api.js'
+import { BILLING, simMessage, to } from './helpers/fixtures.js'
 
 let sim: Simulator | undefined
 let smtp: MailSink | undefined
@@ -65,20 +67,8 @@ describe('run() against the simulator', () => {
 
   it("counts an administrator's release sent with an emptied category as released, never as a conviction", async () => {
     const at = Date.now() - 3 * 3_600_000
-    const message = (id: string, history: SimMessage['history']): SimMessage => ({
-      id,
-      receivedAt: at,
-      subject: 'Invoice',
-      fromAddress: 'billing@evil.example',
-      senderName: 'Billing',
-      toAddresses: ['cfo@example.com'],
-      mailboxes: ['cfo@example.com'],
-      direction: 'incoming',
-      techniques: [],
-      history,
-      urls: [],
-      nanoTimes: false
-    })
+    const message = (id: string, history: SimMessage['history']): SimMessage =>
+      simMessage(id, at, { ...BILLING, subject: 'Invoice', ...to('cfo@example.com'), history, folder: undefined })
     sim = await simulatorWith(0, {
       messages: [
         message('released-1', [
@@ -205,7 +195,7 @@ describe('the log', () => {
         'email-to': 'soc@example.com',
         mailboxes: 'ceo@example.com'
       },
-      { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` }
+      { ...githubEnv(github) }
     ).finally(() => github.close())
     // The simulator refuses these credentials: the config is shown before ETD is asked.
     expect(result.failed).toBe(true)

@@ -1,23 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
 import { matches, type MatchRule } from '../src/match/matcher.js'
+import { conviction } from './helpers/fixtures.js'
 
-function message(overrides: Partial<EtdMessage> = {}): EtdMessage {
-  return {
-    id: 'm1',
+const message = (overrides: Partial<EtdMessage> = {}): EtdMessage =>
+  conviction('m1', {
     receivedAt: '2026-11-27T10:00:00.000Z',
-    subject: 'Quick favour',
-    fromAddress: 'ceo@evil.example',
-    senderName: 'Chief Executive',
-    toAddresses: ['cfo@example.com'],
-    mailboxes: ['cfo@example.com'],
-    verdict: 'bec',
-    retro: false,
-    manual: false,
     techniques: [{ type: 'Sender name impersonation' }, { type: 'Call to action' }],
+    remediation: undefined,
     ...overrides
-  }
-}
+  })
 
 const RULE: MatchRule = {
   mailboxes: ['cfo@example.com', '*@subsidiary.example.org'],

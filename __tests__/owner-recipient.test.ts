@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { EmailConfig } from '../src/config/email.js'
 import type { Conviction } from '../src/etd/types.js'
 import { mailboxMatches } from '../src/match/matcher.js'
@@ -6,6 +6,7 @@ import { deliverEmail } from '../src/notify/email-channel.js'
 import { ownerRecipient } from '../src/notify/owner-recipient.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import type { PendingNotice } from '../src/state/deliveries.js'
+import { closedAfter } from './helpers/servers.js'
 
 const WATCHED = ['ceo@example.com', '*@example.com']
 const FORGED = 'x\n::error title=Forged::owned\n@example.com'
@@ -67,10 +68,6 @@ describe('ownerRecipient: one plain, watched address or none', () => {
 
 describe('owner notices over real SMTP reach only watched addresses', () => {
   let smtp: MailSink | undefined
-  afterEach(async () => {
-    await smtp?.close()
-    smtp = undefined
-  })
 
   const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
   const conviction = (mailbox: string, i: number): Conviction => ({
@@ -132,7 +129,7 @@ describe('owner notices over real SMTP reach only watched addresses', () => {
   }
 
   it('never splits a mailbox into two recipients, and retries a pending notice only to a watched address', async () => {
-    smtp = await startMailSink()
+    smtp = closedAfter(await startMailSink())
     const outcome = await deliver(WATCHED, [...HOSTILE, 'bob@example.com'].map(conviction), [
       pending('outsider@evil.example'),
       pending('attacker@evil.example, x@example.com'),
@@ -154,7 +151,7 @@ describe('owner notices over real SMTP reach only watched addresses', () => {
   })
 
   it('sends no owner notice at all, fresh or pending, when mailboxes is empty', async () => {
-    smtp = await startMailSink()
+    smtp = closedAfter(await startMailSink())
     const outcome = await deliver([], [conviction('bob@example.com', 1)], [pending('ceo@example.com')])
     expect(smtp.received.map((r) => r.envelopeTo)).toEqual([['soc@example.com']])
     expect(outcome.ownerNotices).toBe(0)

@@ -1,87 +1,59 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { run } from '../src/main.js'
 import { deliverEmail } from '../src/notify/email-channel.js'
-import { certificate } from '../src/simulator/certificate.js'
-import type { SimMessage } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { afterFailure, decodePending, pendingToSave, type PendingNotice } from '../src/state/deliveries.js'
 import { Dropped } from '../src/state/rules.js'
 import { parseState, serializeState } from '../src/state/state.js'
-import { runAction, type ActionResult } from './helpers/action-run.js'
-import { etdInputs } from './helpers/simulator.js'
+import { type ActionResult } from './helpers/action-run.js'
+import { billing, T } from './helpers/fixtures.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
+import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
 const MINUTE = 60_000
-const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
+const T0 = T
 
 /** One conviction to `owner`, received before T0 and convicted at once. */
-function message(id: string, owner: string, minutesBefore: number, subject: string): SimMessage {
-  const at = T0 - minutesBefore * MINUTE
-  return {
-    id,
-    receivedAt: at,
-    subject,
-    fromAddress: 'billing@evil.example',
-    senderName: 'Billing',
-    toAddresses: [owner],
-    mailboxes: [owner],
-    direction: 'incoming',
-    techniques: [],
-    history: [{ at: at + 1000, verdict: 'bec' }],
-    folder: 'quarantine',
-    urls: [],
-    nanoTimes: false
-  }
-}
+const message = (id: string, owner: string, minutesBefore: number, subject: string) =>
+  billing(id, owner, minutesBefore, { subject })
 
 describe('per-recipient delivery against an SMTP server that refuses one owner with 550', () => {
-  let sim: Simulator | undefined
-  let smtp: MailSink | undefined
+  let sim: Simulator, smtp: MailSink
   let dir = ''
   let clock = T0
 
-  afterEach(async () => {
-    await sim?.close()
-    await smtp?.close()
-    sim = smtp = undefined
-    await rm(dir, { recursive: true, force: true })
-  })
-
   async function setUp(): Promise<void> {
-    dir = await mkdtemp(join(tmpdir(), 'etd-pending-'))
-    sim = await startSimulator({
-      messages: [
-        message('m-ceo', 'ceo@example.com', 40, 'Wire transfer today'),
-        message('m-cfo', 'cfo@example.com', 30, 'Invoice 4411 overdue'),
-        message('m-cto', 'cto@example.com', 20, 'Password expires')
-      ],
-      clock: () => clock,
-      rateLimit: false
-    })
-    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    dir = await tempDir('etd-pending-')
+    sim = closedAfter(
+      await startSimulator({
+        messages: [
+          message('m-ceo', 'ceo@example.com', 40, 'Wire transfer today'),
+          message('m-cfo', 'cfo@example.com', 30, 'Invoice 4411 overdue'),
+          message('m-cto', 'cto@example.com', 20, 'Password expires')
+        ],
+        clock: () => clock,
+        rateLimit: false
+      })
+    )
+    smtp = await startSmtp()
     // cfo sorts between the other two owners: those after it must still be told.
     smtp.rejectRecipients = ['cfo@example.com', 'noc@example.com']
   }
 
   async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
     clock = at
-    return runAction(
-      async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => clock }),
+    return runWatch(
+      sim!,
       {
-        ...etdInputs(sim!),
         mailboxes: 'ceo@example.com, cfo@example.com, cto@example.com',
         notify: 'email',
         'owner-notices': 'true',
-        'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
-        'email-from': 'etd@example.com',
-        'email-to': 'soc@example.com, noc@example.com',
-        'state-path': join(dir, 'state.json'),
+        ...smtpInputs(smtp!, 'soc@example.com, noc@example.com'),
         ...inputs
       },
-      { dir }
+      { dir, now: () => clock }
     )
   }
 
@@ -182,13 +154,9 @@ describe('per-recipient delivery against an SMTP server that refuses one owner w
 
 describe('owner notices when the server stops answering', () => {
   let smtp: MailSink | undefined
-  afterEach(async () => {
-    await smtp?.close()
-    smtp = undefined
-  })
 
   it('keeps every notice for the next run after the first one fails for good, without trying the rest', async () => {
-    smtp = await startMailSink()
+    smtp = closedAfter(await startMailSink())
     // Three attempts (FAST below) all refused with 421: then the server counts as gone.
     smtp.refuseConnections = [421, 421, 421, 421, 421, 421]
     const notice = (to: string): PendingNotice => ({

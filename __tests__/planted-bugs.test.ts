@@ -9,8 +9,8 @@ import { scanWindow } from '../src/search/find.js'
 import type { SimMessage } from '../src/simulator/data.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { prunable } from '../src/state/prune.js'
+import { BILLING, conviction as fixture, simMessage, T, to } from './helpers/fixtures.js'
 
-const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const HOUR = 3_600_000
 const THREATS = ['bec', 'scam', 'phishing', 'malicious']
 
@@ -41,23 +41,18 @@ describe('pruning keeps the newer of two state entries saved in the same second'
 })
 
 describe('"released by an administrator" counts only releases the rule would have matched', () => {
-  const released = (id: string, mailbox: string, technique: string): SimMessage => ({
-    id,
-    receivedAt: T - 3 * HOUR,
-    subject: 'Invoice',
-    fromAddress: 'billing@evil.example',
-    senderName: 'Billing',
-    toAddresses: [mailbox],
-    mailboxes: [mailbox],
-    direction: 'incoming',
-    techniques: [{ type: technique, severity: 'high', description: '' }],
-    history: [
-      { at: T - 3 * HOUR + 1000, verdict: 'phishing' },
-      { at: T - 2 * HOUR, verdict: 'neutral', manual: true, emptied: true }
-    ],
-    urls: [],
-    nanoTimes: false
-  })
+  const released = (id: string, mailbox: string, technique: string): SimMessage =>
+    simMessage(id, T - 3 * HOUR, {
+      ...BILLING,
+      subject: 'Invoice',
+      ...to(mailbox),
+      techniques: [{ type: technique, severity: 'high', description: '' }],
+      history: [
+        { at: T - 3 * HOUR + 1000, verdict: 'phishing' },
+        { at: T - 2 * HOUR, verdict: 'neutral', manual: true, emptied: true }
+      ],
+      folder: undefined
+    })
 
   it('leaves out a release in an unwatched mailbox, and one without a wanted technique', async () => {
     sim = await startSimulator({
@@ -136,20 +131,12 @@ describe('a Webex alert in any script fits Webex byte limit', () => {
 })
 
 describe('the digest counts what it left out still in the inbox from the whole batch', () => {
-  const conviction = (id: string, folder?: string): Conviction => ({
-    id,
-    receivedAt: new Date(T - 600_000).toISOString(),
-    subject: `Subject ${id}`,
-    fromAddress: 'ceo@evil.example',
-    senderName: 'Chief Executive',
-    toAddresses: ['cfo@example.com'],
-    mailboxes: ['cfo@example.com'],
-    verdict: 'bec',
-    retro: false,
-    manual: false,
-    techniques: [],
-    ...(folder ? { remediation: { folder, automatic: true } } : {})
-  })
+  const conviction = (id: string, folder?: string): Conviction =>
+    fixture(id, {
+      subject: `Subject ${id}`,
+      techniques: [],
+      remediation: folder ? { folder, automatic: true } : undefined
+    })
 
   it('when the run kept only part of the batch', () => {
     const rule = { mailboxes: [], verdicts: THREATS, techniques: [] }

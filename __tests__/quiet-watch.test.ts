@@ -1,18 +1,15 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { unknownTechniques } from '../src/etd/techniques.js'
-import { run } from '../src/main.js'
-import { etdInputs } from './helpers/simulator.js'
 import { heartbeatAfter } from '../src/notify/heartbeat.js'
-import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
-import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { parseState, serializeState, untrustedTimes } from '../src/state/state.js'
-import { runAction } from './helpers/action-run.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
+import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
@@ -119,47 +116,33 @@ describe('the heartbeat in the state', () => {
 })
 
 describe('a quiet watch, against the simulator, an SMTP server and a webhook receiver', () => {
-  let sim: Simulator | undefined
-  let smtp: MailSink | undefined
-  let receiver: WebhookReceiver | undefined
+  let sim: Simulator, smtp: MailSink, receiver: WebhookReceiver
   let dir = ''
   let clock = T0
 
-  afterEach(async () => {
-    await sim?.close()
-    await smtp?.close()
-    await receiver?.close()
-    sim = smtp = receiver = undefined
-    await rm(dir, { recursive: true, force: true })
-  })
-
   async function setUp(): Promise<void> {
-    dir = await mkdtemp(join(tmpdir(), 'etd-quiet-'))
+    dir = await tempDir('etd-quiet-')
     const messages = generateMessages({ seed: 21, count: 2000, start: T0 - 2 * 86_400_000, end: T0 + 3 * 86_400_000 })
-    sim = await startSimulator({ messages, clock: () => clock, rateLimit: false })
-    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
-    receiver = await startWebhookReceiver()
+    sim = closedAfter(await startSimulator({ messages, clock: () => clock, rateLimit: false }))
+    smtp = await startSmtp()
+    receiver = closedAfter(await startWebhookReceiver())
   }
 
   async function runAt(at: number, inputs: Record<string, string> = {}) {
     clock = at
-    return runAction(
-      async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => clock }),
+    return runWatch(
+      sim!,
       {
-        ...etdInputs(sim!),
         // Nobody at this domain gets mail in the simulator: every run is quiet.
         mailboxes: 'ceo@quiet.example, *@quiet.example',
         backfill: '1h',
         notify: 'email, webhook',
         heartbeat: 'daily',
-        'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
-        'email-from': 'etd@example.com',
-        'email-to': 'soc@example.com',
+        ...smtpInputs(smtp!),
         'webhook-url': `json=${receiver!.url}/json/hook`,
-        'state-path': join(dir, 'state.json'),
         ...inputs
       },
-      { dir }
+      { dir, now: () => clock }
     )
   }
 

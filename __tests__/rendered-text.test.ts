@@ -11,6 +11,7 @@ import type { WebhookBatch } from '../src/notify/webhook/content.js'
 import { inertSlack, renderSlack } from '../src/notify/webhook/slack.js'
 import { renderTeams } from '../src/notify/webhook/teams.js'
 import { renderWebex } from '../src/notify/webhook/webex.js'
+import { conviction as fixture, T, webhookBatch } from './helpers/fixtures.js'
 
 /**
  * Attacker text rendered by each channel's own rules (CommonMark/GFM for the issue, the summary and Webex;
@@ -26,41 +27,16 @@ const ADDRESS = `o'brien@evil`
 const SENDER = `${NAME} <${ADDRESS}>`
 const ZWSP = /\u200b/g
 
-const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const WINDOW = { start: T - 3_600_000, end: T }
 const RULE = { mailboxes: [], verdicts: ['bec'], techniques: [] }
 const RUN = 'https://github.com/acme/watch/actions/runs/42'
 
-function conviction(id: string, extra: Partial<Conviction> = {}): Conviction {
-  return {
-    id,
-    receivedAt: new Date(T - 600_000).toISOString(),
-    subject: SUBJECT,
-    fromAddress: ADDRESS,
-    senderName: NAME,
-    toAddresses: ['cfo@example.com'],
-    mailboxes: ['cfo@example.com'],
-    verdict: 'bec',
-    retro: false,
-    manual: false,
-    techniques: [{ type: 'Sender name impersonation' }],
-    remediation: { folder: 'quarantine', automatic: true },
-    ...extra
-  }
-}
+const conviction = (id: string, extra: Partial<Conviction> = {}): Conviction =>
+  fixture(id, { subject: SUBJECT, fromAddress: ADDRESS, senderName: NAME, ...extra })
 
 const CONVICTIONS = [conviction('m-1'), conviction('m-2', { remediation: undefined })]
 
-function webhookBatch(extra: Partial<WebhookBatch> = {}): WebhookBatch {
-  return {
-    convictions: CONVICTIONS,
-    totals: totalsOf(CONVICTIONS, RULE),
-    window: WINDOW,
-    timeZone: 'UTC',
-    reportPath: '/tmp/etd/report.json',
-    ...extra
-  }
-}
+const batch = (extra: Partial<WebhookBatch> = {}) => webhookBatch(CONVICTIONS, RULE, extra)
 
 /** The text a browser shows for HTML without tags: the entities HTML defines for what marked escapes. */
 function shown(html: string): string {
@@ -129,7 +105,7 @@ describe('the job summary, rendered as GitHub renders markdown (an HTML block)',
 
 describe('Webex, rendered as CommonMark', () => {
   it('shows the subject and sender as written, and no entity, markup, link, mention or reference', async () => {
-    const { markdown } = renderWebex(webhookBatch()).payload as { markdown: string }
+    const { markdown } = renderWebex(batch()).payload as { markdown: string }
     const html = await marked.parse(markdown)
     const lines = html.split(/<br>|<\/?li>/).filter((line) => line.trim().startsWith('From '))
     expect(lines).toHaveLength(2)
@@ -142,7 +118,7 @@ describe('Webex, rendered as CommonMark', () => {
 
   it('says where the convictions it left out are, and links the run', async () => {
     const many = Array.from({ length: 300 }, (_, i) => conviction(`x-${i}`))
-    const { markdown } = renderWebex(webhookBatch({ convictions: many, totals: totalsOf(many, RULE), runUrl: RUN }))
+    const { markdown } = renderWebex(batch({ convictions: many, totals: totalsOf(many, RULE), runUrl: RUN }))
       .payload as { markdown: string }
     const html = await marked.parse(markdown)
     expect(html.split('\n').at(-2)).toMatch(
@@ -196,7 +172,7 @@ const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptiv
 
 describe('Teams, by the Adaptive Card model', () => {
   it('carries the subject and sender only in TextRuns, which no card renders as markdown, exactly as written', () => {
-    const card = (renderTeams(webhookBatch()).payload as TeamsMessage).attachments[0].content
+    const card = (renderTeams(batch()).payload as TeamsMessage).attachments[0].content
     const context = new AdaptiveCards.SerializationContext()
     new AdaptiveCards.AdaptiveCard().parse(card, context)
     expect(context.eventCount).toBe(0)
@@ -239,7 +215,7 @@ describe("Slack, by Slack's rules", () => {
   })
 
   it('puts the subject and sender only in rich_text text elements, shown as written', () => {
-    const message = renderSlack(webhookBatch({ convictions: CONVICTIONS, runUrl: RUN })).payload as SlackMessage
+    const message = renderSlack(batch({ convictions: CONVICTIONS, runUrl: RUN })).payload as SlackMessage
     const rows = message.blocks.filter((b) => b.type === 'rich_text')
     expect(rows).toHaveLength(2)
     const texts = rows.flatMap((b) => b.elements!.flatMap((section) => section.elements!))
@@ -250,7 +226,7 @@ describe("Slack, by Slack's rules", () => {
 
   it('keeps every mrkdwn text free of the message, its links ours and nothing else live', () => {
     const many = Array.from({ length: 60 }, (_, i) => conviction(`x-${i}`))
-    const message = renderSlack(webhookBatch({ convictions: many, totals: totalsOf(many, RULE), runUrl: RUN }))
+    const message = renderSlack(batch({ convictions: many, totals: totalsOf(many, RULE), runUrl: RUN }))
       .payload as SlackMessage
     const mrkdwn = [
       message.text,

@@ -6,32 +6,17 @@ import { inertCode } from '../src/notify/markdown.js'
 import { buildOwnerNotices } from '../src/notify/owner-notice.js'
 import { totalsOf } from '../src/notify/rows.js'
 import { MatchedRows, renderSummary } from '../src/notify/summary.js'
+import { conviction as fixture, T, to } from './helpers/fixtures.js'
 
 // Direct tests of the pure renderers: no SMTP server, no run(). Times in Zurich (UTC+1 in November).
-const T = Date.UTC(2026, 10, 27, 10, 0, 0)
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const ZONE = 'Europe/Zurich'
 const WINDOW = { start: T, end: T + HOUR }
 const RULE = { mailboxes: ['ceo@example.com', 'cfo@example.com'], verdicts: ['bec', 'phishing'], techniques: [] }
 
-function conviction(id: string, at: number, extra: Partial<Conviction> = {}): Conviction {
-  return {
-    id,
-    receivedAt: new Date(at).toISOString(),
-    subject: 'Quick favour',
-    fromAddress: 'ceo@evil.example',
-    senderName: 'Chief Executive',
-    toAddresses: ['ceo@example.com'],
-    mailboxes: ['ceo@example.com'],
-    verdict: 'bec',
-    retro: false,
-    manual: false,
-    techniques: [{ type: 'Sender name impersonation' }],
-    remediation: { folder: 'quarantine', automatic: true },
-    ...extra
-  }
-}
+const conviction = (id: string, at: number, extra: Partial<Conviction> = {}): Conviction =>
+  fixture(id, { receivedAt: new Date(at).toISOString(), ...to('ceo@example.com'), ...extra })
 
 const BEC = conviction('a-1', T)
 const CHANGED = conviction('b-2', T + 20 * MINUTE, {

@@ -13,6 +13,7 @@ import { expectedMatches } from '../src/simulator/oracle.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction } from './helpers/action-run.js'
 import { etdInputs } from './helpers/simulator.js'
+import { simMessage, to } from './helpers/fixtures.js'
 
 // A simulated day of 10-minute runs against a tenant with about 13,000 convictions a day, of which a
 // handful reach the watched mailbox; the ETD client's pacing sleeps on the simulated clock.
@@ -26,33 +27,21 @@ const CONVICTIONS_PER_DAY = 13_000
 let clock = T0
 const etdClock: Clock = { now: () => clock, sleep: async (ms) => void (clock += ms) }
 
-function message(
+const message = (
   id: string,
   mailbox: string,
   at: number,
   history: Array<[offset: number, verdict: string, manual?: boolean]>
-): SimMessage {
-  return {
-    id,
-    receivedAt: at,
-    subject: `Subject of ${id}`,
-    fromAddress: 'attacker@evil.example',
-    senderName: 'Attacker',
-    toAddresses: [mailbox],
-    mailboxes: [mailbox],
-    direction: 'incoming',
-    techniques: [{ type: 'Sender name impersonation', severity: 'high', description: '' }],
+): SimMessage =>
+  simMessage(id, at, {
+    ...to(mailbox),
     history: history.map(([offset, verdict, manual]): VerdictEvent => ({
       at: at + offset,
       verdict,
       retro: offset > MINUTE && !manual,
       manual
-    })),
-    folder: 'quarantine',
-    urls: [],
-    nanoTimes: false
-  }
-}
+    }))
+  })
 
 interface RunRecord {
   at: number

@@ -4,28 +4,25 @@ import { buildDigest } from '../src/notify/digest.js'
 import { buildIssue } from '../src/notify/issue-body.js'
 import { buildOwnerNotices } from '../src/notify/owner-notice.js'
 import { toRow } from '../src/notify/rows.js'
+import { conviction as fixture, to } from './helpers/fixtures.js'
 
 // Names that an object literal finds on Object.prototype: ETD text must show as itself.
 const RESERVED = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']
 const T = Date.UTC(2026, 10, 28, 10, 0, 0)
 const RULE = { mailboxes: [], verdicts: ['phishing', ...RESERVED], techniques: [] }
 
-function conviction(name: string, extra: Partial<Conviction> = {}): Conviction {
-  return {
-    id: `id-${name}`,
+const conviction = (name: string, extra: Partial<Conviction> = {}): Conviction =>
+  fixture(`id-${name}`, {
     receivedAt: new Date(T - 60_000).toISOString(),
     subject: `Subject ${name}`,
     fromAddress: 'billing@evil.example',
     senderName: 'Billing',
-    toAddresses: ['a@example.com'],
-    mailboxes: ['a@example.com'],
+    ...to('a@example.com'),
     verdict: 'phishing',
-    retro: false,
-    manual: false,
     techniques: [],
+    remediation: undefined,
     ...extra
-  }
-}
+  })
 
 const NATIVE = /native code|\[object|function /
 

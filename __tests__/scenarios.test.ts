@@ -1,15 +1,13 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { run } from '../src/main.js'
 import type { Report } from '../src/report/report.js'
-import { certificate } from '../src/simulator/certificate.js'
 import type { SimMessage, VerdictEvent } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { runAction } from './helpers/action-run.js'
-import { etdInputs } from './helpers/simulator.js'
+import { simMessage } from './helpers/fixtures.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
+import { runWatch } from './helpers/watch-run.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -20,39 +18,15 @@ let sink: MailSink | undefined
 let dir: string
 let clock = T0
 
-afterEach(async () => {
-  await sim?.close()
-  await sink?.close()
-  sim = sink = undefined
-  await rm(dir, { recursive: true, force: true })
-})
-
 /** A message to ceo@example.com received at `at`, with verdicts given at offsets from then. */
-function message(
-  id: string,
-  at: number,
-  ...history: Array<[offset: number, verdict: string, retro?: boolean]>
-): SimMessage {
-  return {
-    id,
-    receivedAt: at,
-    subject: `Subject of ${id}`,
-    fromAddress: 'attacker@evil.example',
-    senderName: 'Attacker',
-    toAddresses: ['ceo@example.com'],
-    mailboxes: ['ceo@example.com'],
-    direction: 'incoming',
-    techniques: [{ type: 'Sender name impersonation', severity: 'high', description: '' }],
-    history: history.map(([offset, verdict, retro]): VerdictEvent => ({ at: at + offset, verdict, retro })),
-    folder: 'quarantine',
-    urls: [],
-    nanoTimes: false
-  }
-}
+const message = (id: string, at: number, ...history: Array<[offset: number, verdict: string, retro?: boolean]>) =>
+  simMessage(id, at, {
+    history: history.map(([offset, verdict, retro]): VerdictEvent => ({ at: at + offset, verdict, retro }))
+  })
 
 async function watch(messages: SimMessage[]): Promise<void> {
-  dir = await mkdtemp(join(tmpdir(), 'etd-scenario-'))
-  sim = await startSimulator({ messages, clock: () => clock, rateLimit: false })
+  dir = await tempDir('etd-scenario-')
+  sim = closedAfter(await startSimulator({ messages, clock: () => clock, rateLimit: false }))
 }
 
 interface Outcome {
@@ -66,18 +40,16 @@ interface Outcome {
 /** One scheduled run at time `at`, with state in a file. */
 async function runAt(at: number, inputs: Record<string, string> = {}): Promise<Outcome> {
   clock = at
-  const result = await runAction(
-    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => clock }),
+  const result = await runWatch(
+    sim!,
     {
-      ...etdInputs(sim!),
       mailboxes: 'ceo@example.com',
       notify: 'none',
       backfill: '1h',
       rescan: '24h',
-      'state-path': join(dir, 'state.json'),
       ...inputs
     },
-    { dir }
+    { dir, now: () => clock }
   )
   const report = result.outputs['report-path']
     ? (JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report)
@@ -228,9 +200,9 @@ describe('several runs in a row, state in a file', () => {
   })
 
   it('explains a date range that ETD refuses, naming the input that set it', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-scenario-'))
+    dir = await tempDir('etd-scenario-')
     // ETD's clock two days ahead of the runner's: the window's start is then past ETD's 90 days.
-    sim = await startSimulator({ messages: [], clock: () => clock + 2 * 24 * HOUR, rateLimit: false })
+    sim = closedAfter(await startSimulator({ messages: [], clock: () => clock + 2 * 24 * HOUR, rateLimit: false }))
     const result = await runAt(T0, { backfill: '89d' })
     expect(result.failed).toBe(true)
     expect(result.log).toContain(
@@ -245,7 +217,7 @@ describe('several runs in a row, state in a file', () => {
       message('b', T0 + 30 * MINUTE, [5000, 'phishing']),
       message('c', T0 + 90 * MINUTE, [5000, 'scam'])
     ])
-    sink = await startMailSink({ auth: { user: 'alerts', pass: 'right' } })
+    sink = closedAfter(await startMailSink({ auth: { user: 'alerts', pass: 'right' } }))
     const email = async (pass: string) => ({
       notify: 'email',
       'smtp-url': `smtp://alerts:${pass}@127.0.0.1:${sink!.port}`,

@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals'
 import { carriedOver, rememberFrom } from '../src/state/dedupe.js'
 import { afterRun, before, MAX_RANGES, normalize, rangeAt, subtract, unsearched } from '../src/state/searched.js'
 import { decodeSearched, parseState, serializeState, untrustedTimes, type WatchState } from '../src/state/state.js'
-import { planSearch } from '../src/window/plan.js'
 import { searchTime, sliceEnd, slicePages } from '../src/window/slices.js'
 
 const MINUTE = 60_000
@@ -206,81 +205,5 @@ describe('slices under a time budget', () => {
     expect(sliceEnd(start, start + DAY, 1, 1_000_000 / HOUR)).toBe(start + MINUTE)
     expect(sliceEnd(start, start + 30 * MINUTE, 24)).toBe(start + 30 * MINUTE)
     expect(sliceEnd(start, start + DAY, 24, 7 / 1000)).toBe(start + 342_000)
-  })
-})
-
-describe('planSearch with a record of searched time', () => {
-  const NOW = Date.UTC(2026, 10, 27, 11, 7, 30)
-  const END = NOW - 5 * MINUTE
-  const settings = {
-    lookbackMs: HOUR,
-    rescanMs: DAY,
-    rescanEveryMs: 6 * HOUR,
-    settleDelayMs: 5 * MINUTE,
-    dailyRequestBudget: 2000,
-    backfillMs: 0
-  }
-  const watermark = END - 10 * MINUTE
-  const memory = { watermark, horizon: END - 30 * DAY, deepScanAt: END - HOUR, budget: { usedToday: 0 } }
-
-  it('searches only the fresh window when the record holds everything before it', () => {
-    const plan = planSearch(NOW, settings, { ...memory, searched: [[END - 30 * DAY, watermark]] })
-    expect(plan.deep.kind).toBe('not-due')
-    expect(plan.window.start).toBe(watermark - 5 * MINUTE)
-    expect(plan).not.toHaveProperty('resumeFrom')
-  })
-
-  it('resumes from the oldest gap an earlier run left, before anything newer', () => {
-    const plan = planSearch(NOW, settings, {
-      ...memory,
-      searched: [
-        [END - 30 * DAY, END - 5 * DAY],
-        [END - 4 * DAY, END - 3 * HOUR]
-      ]
-    })
-    expect(plan.resumeFrom).toBe(END - 5 * DAY)
-    expect(plan.window.start).toBe(END - 5 * DAY)
-    expect(plan.startSetBy).toBe('resume')
-    expect(plan.deep.kind).toBe('not-due')
-  })
-
-  it('holds the deep rescan due while the record does not reach back over the last rescan, or to the horizon', () => {
-    const short = planSearch(NOW, settings, { ...memory, searched: [[END - 3 * HOUR, watermark]] })
-    // From rescan before the last deep rescan's end, as every deep rescan starts.
-    expect(short.deep).toEqual({ kind: 'full', start: END - HOUR - DAY })
-    const young = planSearch(NOW, settings, {
-      ...memory,
-      horizon: END - 3 * HOUR,
-      searched: [[END - 3 * HOUR, watermark]]
-    })
-    expect(young.deep.kind).toBe('not-due')
-  })
-
-  it('starts a backfill at the oldest part the record does not hold, and says since when it searched when it holds all', () => {
-    const backfill = { ...settings, backfillMs: 10 * DAY }
-    const partly = planSearch(NOW, backfill, {
-      ...memory,
-      searched: [
-        [END - 20 * DAY, END - 8 * DAY],
-        [END - 7 * DAY, watermark]
-      ]
-    })
-    expect(partly.backfill).toEqual({ kind: 'run', start: END - 8 * DAY })
-    expect(partly.window.start).toBe(END - 8 * DAY)
-    const whole = planSearch(NOW, backfill, { ...memory, searched: [[END - 20 * DAY, watermark]] })
-    expect(whole.backfill).toEqual({ kind: 'covered', since: END - 20 * DAY })
-    // No record (a state from before it): the whole range, whatever the horizon claims.
-    const none = planSearch(NOW, backfill, memory)
-    expect(none.backfill).toEqual({ kind: 'run', start: END - 10 * DAY })
-  })
-
-  it('still says where a backfill wanted to start when ETD’s reach moved it, with a record that does not hold it', () => {
-    const plan = planSearch(
-      NOW,
-      { ...settings, backfillMs: 90 * DAY },
-      { ...memory, searched: [[END - 20 * DAY, watermark]] }
-    )
-    expect(plan.clampedFrom).toBe(END - 90 * DAY)
-    expect(plan.startSetBy).toBe('backfill')
   })
 })

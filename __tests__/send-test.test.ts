@@ -1,49 +1,38 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { run } from '../src/main.js'
 import { etdInputs } from './helpers/simulator.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
-import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
 import { startCacheServer, type CacheServer } from './helpers/cache-server.js'
+import { startSmtp, githubEnv } from './helpers/watch-run.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
 
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
 const home = process.cwd()
 
-let sim: Simulator | undefined
-let smtp: MailSink | undefined
-let github: GitHubApi | undefined
-let receiver: WebhookReceiver | undefined
-let cacheServer: CacheServer | undefined
+// The servers of the test under way, closed after it by closedAfter.
+let sim: Simulator, smtp: MailSink, github: GitHubApi, receiver: WebhookReceiver, cacheServer: CacheServer
 let workspace = ''
 
-afterEach(async () => {
+afterEach(() => {
   process.chdir(home)
-  await sim?.close()
-  await smtp?.close()
-  await github?.close()
-  await receiver?.close()
-  await cacheServer?.close()
-  sim = smtp = github = receiver = cacheServer = undefined
-  await rm(workspace, { recursive: true, force: true })
 })
 
 async function setUp(): Promise<void> {
-  workspace = await mkdtemp(join(tmpdir(), 'etd-send-test-'))
+  workspace = await tempDir('etd-send-test-')
   // @actions/cache archives paths relative to the working directory, which is the workspace in Actions.
   process.chdir(workspace)
   const messages = generateMessages({ seed: 8, count: 400, start: T0 - 2 * 86_400_000, end: T0 - 600_000 })
-  sim = await startSimulator({ messages, clock: () => T0, rateLimit: false })
-  smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
-  github = await startGitHubApi()
-  receiver = await startWebhookReceiver()
-  cacheServer = await startCacheServer()
+  sim = closedAfter(await startSimulator({ messages, clock: () => T0, rateLimit: false }))
+  smtp = await startSmtp()
+  github = closedAfter(await startGitHubApi())
+  receiver = closedAfter(await startWebhookReceiver())
+  cacheServer = closedAfter(await startCacheServer())
 }
 
 async function watch(runId: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
@@ -72,8 +61,7 @@ async function watch(runId: number, inputs: Record<string, string> = {}): Promis
         GITHUB_WORKSPACE: workspace,
         GITHUB_WORKFLOW_REF: 'acme/etd-watch/.github/workflows/etd-watch.yml@refs/heads/main',
         GITHUB_JOB: 'watch',
-        GITHUB_API_URL: github!.url,
-        GITHUB_REPOSITORY: `${github!.owner}/${github!.repo}`
+        ...githubEnv(github!)
       }
     }
   )

@@ -1,38 +1,19 @@
 // Issue 21, item 1: one rejected field in a failed owner notice used to throw the whole state away, every run.
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { run } from '../src/main.js'
-import { certificate } from '../src/simulator/certificate.js'
 import type { SimMessage } from '../src/simulator/data.js'
-import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { runAction, type ActionResult } from './helpers/action-run.js'
-import { etdInputs } from './helpers/simulator.js'
+import { type ActionResult } from './helpers/action-run.js'
+import { billing, T } from './helpers/fixtures.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
+import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
 const MINUTE = 60_000
-const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
+const T0 = T
 
-function message(id: string, owner: string, minutesBefore: number, fields: Partial<SimMessage> = {}): SimMessage {
-  const at = T0 - minutesBefore * MINUTE
-  return {
-    id,
-    receivedAt: at,
-    subject: 'Invoice overdue',
-    fromAddress: 'billing@evil.example',
-    senderName: 'Billing',
-    toAddresses: [owner],
-    mailboxes: [owner],
-    direction: 'incoming',
-    techniques: [],
-    history: [{ at: at + 1000, verdict: 'bec' }],
-    folder: 'quarantine',
-    urls: [],
-    nanoTimes: false,
-    ...fields
-  }
-}
+const message = billing
 
 interface StateFile {
   version: number
@@ -46,39 +27,30 @@ describe('a failed owner notice with text the state limits, to an SMTP server th
   let dir = ''
   let clock = T0
 
-  afterEach(async () => {
-    await sim?.close()
-    await smtp?.close()
-    sim = smtp = undefined
-    await rm(dir, { recursive: true, force: true })
-  })
-
   async function setUp(refused: SimMessage, refusedAddress: string): Promise<void> {
-    dir = await mkdtemp(join(tmpdir(), 'etd-state-entries-'))
-    sim = await startSimulator({
-      messages: [message('m-ceo', 'ceo@example.com', 40), refused],
-      clock: () => clock,
-      rateLimit: false
-    })
-    smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
+    dir = await tempDir('etd-state-entries-')
+    sim = closedAfter(
+      await startSimulator({
+        messages: [message('m-ceo', 'ceo@example.com', 40), refused],
+        clock: () => clock,
+        rateLimit: false
+      })
+    )
+    smtp = await startSmtp()
     smtp.rejectRecipients = [refusedAddress]
   }
 
   async function runAt(at: number): Promise<ActionResult> {
     clock = at
-    return runAction(
-      async ({ env }) => run({ env, now: () => clock, emailCa: (await certificate()).cert }),
+    return runWatch(
+      sim!,
       {
-        ...etdInputs(sim!),
         mailboxes: '*@example.com',
         notify: 'email',
         'owner-notices': 'include-domains',
-        'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp!.port}`,
-        'email-from': 'etd@example.com',
-        'email-to': 'soc@example.com',
-        'state-path': join(dir, 'state.json')
+        ...smtpInputs(smtp!)
       },
-      { dir }
+      { dir, now: () => clock }
     )
   }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Clock } from '../src/common/rate-limiter.js'
 import { run } from '../src/main.js'
 import type { Report } from '../src/report/report.js'
-import { backgroundConvictions } from '../src/simulator/data.js'
+import { backgroundConvictions, type SimMessage } from '../src/simulator/data.js'
 import { expectedMatches } from '../src/simulator/oracle.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { parseState, type WatchState } from '../src/state/state.js'
@@ -22,57 +22,72 @@ const CONVICTIONS = 20_000
 let clock = T0
 const etdClock: Clock = { now: () => clock, sleep: async (ms) => void (clock += ms) }
 
+/** The oracle's threats in `window`, every mailbox watched: what the runs together must tell. */
+const threatsIn = (sim: Simulator, window: { start: number; end: number }) =>
+  expectedMatches(sim.messages, clock, {
+    ...window,
+    mailboxes: [],
+    verdicts: ['bec', 'scam', 'phishing', 'malicious'],
+    techniques: []
+  })
+
+const told = (outcome: Outcome) =>
+  outcome.report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id)
+
 interface Outcome {
   result: ActionResult
   report: Report
   state: WatchState
 }
 
-describe(`a first window of ${CONVICTIONS.toLocaleString('en-US')} convictions and time-budget 60s`, () => {
-  let sim: Simulator
-  let dir: string
-  const runs: Outcome[] = []
-
-  async function runOnce(): Promise<Outcome> {
+/**
+ * The simulator and state folder of one describe, closed after it, and its runs at the test's clock:
+ * `base` inputs, then each run's own.
+ */
+function budgetWatch(base: Record<string, string>) {
+  const watch = { sim: undefined as unknown as Simulator, dir: '', runs: [] as Outcome[] }
+  afterAll(async () => {
+    await watch.sim?.close()
+    await rm(watch.dir, { recursive: true, force: true })
+  })
+  const start = async (messages: SimMessage[]) => {
+    watch.dir = await mkdtemp(join(tmpdir(), 'etd-time-budget-'))
+    watch.sim = await startSimulator({ messages, clock: () => clock, rateLimit: false })
+  }
+  const runAt = async (at: number, inputs: Record<string, string>): Promise<Outcome> => {
+    clock = at
     const result = await runAction(
       ({ env }) => run({ env, now: () => clock, etdClock }),
-      {
-        ...etdInputs(sim),
-        notify: 'none',
-        // The first run's window; later runs resume from the state.
-        ...(runs.length === 0 ? { backfill: '3h' } : {}),
-        'time-budget': '60s',
-        'state-path': join(dir, 'state.json')
-      },
-      { dir }
+      { ...etdInputs(watch.sim), notify: 'none', ...base, 'state-path': join(watch.dir, 'state.json'), ...inputs },
+      { dir: watch.dir }
     )
+    expect(result.failed).toBe(false)
     const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
-    const parsed = parseState(await readFile(join(dir, 'state.json'), 'utf8'))
+    const parsed = parseState(await readFile(join(watch.dir, 'state.json'), 'utf8'))
     if (!parsed.ok) throw new Error(parsed.reason)
     return { result, report, state: parsed.state }
   }
+  /** Runs every ten minutes from `at` with time-budget 20s while the run before stopped at its budget. */
+  const finish = async (at: number) => {
+    for (; watch.runs.length < 20 && watch.runs.at(-1)!.result.log.includes('Time budget'); at += 10 * MINUTE)
+      watch.runs.push(await runAt(at, { 'time-budget': '20s' }))
+  }
+  return { watch, start, runAt, finish }
+}
+
+describe(`a first window of ${CONVICTIONS.toLocaleString('en-US')} convictions and time-budget 60s`, () => {
+  const { watch, start, runAt } = budgetWatch({ 'time-budget': '60s' })
+  const { runs } = watch
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-time-budget-'))
-    sim = await startSimulator({
-      messages: backgroundConvictions(T0 - 3 * HOUR - 5 * MINUTE, T0 - 5 * MINUTE, CONVICTIONS * 8),
-      clock: () => clock,
-      rateLimit: false
-    })
-    // Three runs ten minutes apart (a schedule), each starting where the clock stands.
+    await start(backgroundConvictions(T0 - 3 * HOUR - 5 * MINUTE, T0 - 5 * MINUTE, CONVICTIONS * 8))
+    // Three runs ten minutes apart (a schedule), each starting where the clock stands; the first run's
+    // window, later runs resume from the state.
     for (let i = 0; i < 3; i++) {
-      runs.push(await runOnce())
+      runs.push(await runAt(clock, runs.length === 0 ? { backfill: '3h' } : {}))
       clock += 10 * MINUTE
     }
   }, 120_000)
-
-  afterAll(async () => {
-    await sim?.close()
-    await rm(dir, { recursive: true, force: true })
-  })
-
-  const told = (outcome: Outcome) =>
-    outcome.report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id)
 
   it('stops the first two runs before the budget, and says so, and lets the third finish', () => {
     for (const { result } of runs) expect(result.failed).toBe(false)
@@ -93,12 +108,7 @@ describe(`a first window of ${CONVICTIONS.toLocaleString('en-US')} convictions a
     const all = runs.flatMap(told)
     expect(new Set(all).size).toBe(all.length)
     const window = { start: Date.parse(runs[0].report.window.start), end: Date.parse(runs[2].report.window.end) }
-    const expected = expectedMatches(sim.messages, clock, {
-      ...window,
-      mailboxes: [],
-      verdicts: ['bec', 'scam', 'phishing', 'malicious'],
-      techniques: []
-    })
+    const expected = threatsIn(watch.sim, window)
     // The first window starts five minutes after the campaign: 20,000 less what came before it.
     expect(expected.length).toBeGreaterThan(19_000)
     expect(all.sort()).toEqual(expected)
@@ -126,53 +136,16 @@ describe(`a first window of ${CONVICTIONS.toLocaleString('en-US')} convictions a
 // remembers only an hour, so what the backfill stops short of is told by the record, not by memory.
 describe('a backfill that takes several runs', () => {
   const T1 = Date.UTC(2026, 10, 29, 12)
-  let sim: Simulator
-  let dir: string
-  const runs: Outcome[] = []
-
-  async function runAt(at: number, inputs: Record<string, string>): Promise<Outcome> {
-    clock = at
-    const result = await runAction(
-      ({ env }) => run({ env, now: () => clock, etdClock }),
-      {
-        ...etdInputs(sim),
-        notify: 'none',
-        rescan: '1h',
-        'state-path': join(dir, 'state.json'),
-        ...inputs
-      },
-      { dir }
-    )
-    expect(result.failed).toBe(false)
-    const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
-    const parsed = parseState(await readFile(join(dir, 'state.json'), 'utf8'))
-    if (!parsed.ok) throw new Error(parsed.reason)
-    return { result, report, state: parsed.state }
-  }
+  const { watch, start, runAt, finish } = budgetWatch({ rescan: '1h' })
+  const { runs } = watch
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-time-budget-'))
     // 4,000 a day: 2 days are 80 pages, a run of time-budget 20s searches about 30.
-    sim = await startSimulator({
-      messages: backgroundConvictions(T1 - 2 * 24 * HOUR, T1 + 3 * HOUR, 4000),
-      clock: () => clock,
-      rateLimit: false
-    })
+    await start(backgroundConvictions(T1 - 2 * 24 * HOUR, T1 + 3 * HOUR, 4000))
     for (let at = T1; at <= T1 + 2 * HOUR; at += 20 * MINUTE) runs.push(await runAt(at, {}))
     runs.push(await runAt(T1 + 2 * HOUR + 10 * MINUTE, { backfill: '2d', 'time-budget': '20s' }))
-    for (let at = T1 + 2 * HOUR + 20 * MINUTE; runs.length < 20 && runs.at(-1)!.result.log.includes('Time budget');) {
-      runs.push(await runAt(at, { 'time-budget': '20s' }))
-      at += 10 * MINUTE
-    }
+    await finish(T1 + 2 * HOUR + 20 * MINUTE)
   }, 120_000)
-
-  afterAll(async () => {
-    await sim?.close()
-    await rm(dir, { recursive: true, force: true })
-  })
-
-  const told = (outcome: Outcome) =>
-    outcome.report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id)
 
   it('needs the backfill run and at least two more, which resume from the record without the input', () => {
     const backfill = runs.findIndex((r) => r.result.log.includes('Backfill of 2d'))
@@ -193,12 +166,9 @@ describe('a backfill that takes several runs', () => {
   it('tells every conviction since the backfill start exactly once, over all runs', () => {
     const all = runs.flatMap(told)
     expect(new Set(all).size).toBe(all.length)
-    const expected = expectedMatches(sim.messages, clock, {
+    const expected = threatsIn(watch.sim, {
       start: Date.parse(runs[7].report.window.start),
-      end: Date.parse(runs.at(-1)!.report.window.end),
-      mailboxes: [],
-      verdicts: ['bec', 'scam', 'phishing', 'malicious'],
-      techniques: []
+      end: Date.parse(runs.at(-1)!.report.window.end)
     })
     expect(expected.length).toBeGreaterThan(7000)
     expect(all.sort()).toEqual(expected)
@@ -209,9 +179,8 @@ describe('a backfill that takes several runs', () => {
 // windows searched before, so that a retro verdict given since is told (the deep rescan's whole point).
 describe('a deep rescan that takes several runs', () => {
   const T2 = Date.UTC(2026, 11, 1, 12)
-  let sim: Simulator
-  let dir: string
-  const runs: Outcome[] = []
+  const { watch, start, runAt, finish } = budgetWatch({ 'rescan-every': '1h' })
+  const { runs } = watch
   // Seen as neutral by the first run, found phishing 40 minutes later: only a deep rescan sees it again.
   const retro = {
     ...backgroundConvictions(T2 - 30 * MINUTE, T2 - 29 * MINUTE, 1440)[0],
@@ -222,51 +191,15 @@ describe('a deep rescan that takes several runs', () => {
     ]
   }
 
-  async function runAt(at: number, inputs: Record<string, string>): Promise<Outcome> {
-    clock = at
-    const result = await runAction(
-      ({ env }) => run({ env, now: () => clock, etdClock }),
-      {
-        ...etdInputs(sim),
-        notify: 'none',
-        'rescan-every': '1h',
-        'state-path': join(dir, 'state.json'),
-        ...inputs
-      },
-      { dir }
-    )
-    expect(result.failed).toBe(false)
-    const report = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report
-    const parsed = parseState(await readFile(join(dir, 'state.json'), 'utf8'))
-    if (!parsed.ok) throw new Error(parsed.reason)
-    return { result, report, state: parsed.state }
-  }
-
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-time-budget-'))
     // 6,000 a day: the deep rescan's day is 60 pages, a run of time-budget 20s searches about 30.
-    sim = await startSimulator({
-      messages: [...backgroundConvictions(T2 - 30 * HOUR, T2 + 3 * HOUR, 6000), retro],
-      clock: () => clock,
-      rateLimit: false
-    })
+    await start([...backgroundConvictions(T2 - 30 * HOUR, T2 + 3 * HOUR, 6000), retro])
     // The first run searches the whole day and more, so the deep rescan's day lies inside the record.
     runs.push(await runAt(T2, { backfill: '30h' }))
     for (let at = T2 + 20 * MINUTE; at < T2 + HOUR; at += 20 * MINUTE) runs.push(await runAt(at, {}))
     runs.push(await runAt(T2 + HOUR + 10 * MINUTE, { 'time-budget': '20s' }))
-    for (let at = T2 + HOUR + 20 * MINUTE; runs.length < 20 && runs.at(-1)!.result.log.includes('Time budget');) {
-      runs.push(await runAt(at, { 'time-budget': '20s' }))
-      at += 10 * MINUTE
-    }
+    await finish(T2 + HOUR + 20 * MINUTE)
   }, 120_000)
-
-  afterAll(async () => {
-    await sim?.close()
-    await rm(dir, { recursive: true, force: true })
-  })
-
-  const told = (outcome: Outcome) =>
-    outcome.report.messages.filter((m) => m.notice === 'new' || m.notice === 'verdict-change').map((m) => m.id)
 
   it('is due at the fourth run, stops there, and is finished by the runs after it without starting over', () => {
     expect(runs[3].result.log).toContain('Deep rescan due')
@@ -291,12 +224,9 @@ describe('a deep rescan that takes several runs', () => {
     const all = runs.flatMap(told)
     expect(new Set(all).size).toBe(all.length)
     // Every conviction since the first run's window began, and nothing before it (before the horizon).
-    const expected = expectedMatches(sim.messages, clock, {
+    const expected = threatsIn(watch.sim, {
       start: runs[0].state.horizon,
-      end: Date.parse(runs.at(-1)!.report.window.end),
-      mailboxes: [],
-      verdicts: ['bec', 'scam', 'phishing', 'malicious'],
-      techniques: []
+      end: Date.parse(runs.at(-1)!.report.window.end)
     })
     expect(all.sort()).toEqual(expected)
   })

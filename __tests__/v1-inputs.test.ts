@@ -14,6 +14,7 @@ import type { Simulator } from '../src/simulator/server.js'
 import { runAction } from './helpers/action-run.js'
 import { inputParser } from './helpers/inputs.js'
 import { etdInputs, simulatorWith } from './helpers/simulator.js'
+import { githubEnv } from './helpers/watch-run.js'
 
 const ETD = { 'etd-api-key': 'k', 'etd-client-id': 'id', 'etd-client-secret': 's' }
 const IN_ACTIONS = { GITHUB_REPOSITORY: 'acme/etd-watch' }
@@ -308,7 +309,7 @@ describe('the smallest setups, end to end', () => {
     sim = await simulatorWith(300, { seed: 11, days: 1 / 24 })
     github = await startGitHubApi()
     const result = await runAction(run, asTheRunnerGives({ ...etdInputs(sim), mailboxes: MAILBOXES }, github.token), {
-      env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` }
+      env: { ...githubEnv(github) }
     })
     expect(result.failed).toBe(false)
     const expected = await expectExactly(result.outputs)
@@ -328,7 +329,7 @@ describe('the smallest setups, end to end', () => {
         { ...etdInputs(sim), mailboxes: MAILBOXES, 'webhook-url': `slack=${receiver.url}/slack/T000/B000/x` },
         github.token
       ),
-      { env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` } }
+      { env: { ...githubEnv(github) } }
     )
     expect(result.failed).toBe(false)
     const expected = await expectExactly(result.outputs)

@@ -3,12 +3,13 @@ import { marked } from 'marked'
 import { createRequire } from 'node:module'
 import { notYetRecorded } from '../src/notify/issue-channel.js'
 import { BatchCollector } from '../src/notify/batch.js'
-import { groupByMailbox, totalsOf } from '../src/notify/rows.js'
+import { groupByMailbox } from '../src/notify/rows.js'
 import type { WebhookBatch } from '../src/notify/webhook/content.js'
 import { MAX_SLACK_BLOCKS, MAX_SLACK_SECTION_TEXT, renderSlack } from '../src/notify/webhook/slack.js'
 import { MAX_TEAMS_PAYLOAD_BYTES, renderTeams } from '../src/notify/webhook/teams.js'
 import { MAX_WEBEX_MARKDOWN_BYTES, renderWebex } from '../src/notify/webhook/webex.js'
 import type { Conviction } from '../src/etd/types.js'
+import { conviction, T, webhookBatch } from './helpers/fixtures.js'
 
 // The package's ESM build imports without file extensions, which Node refuses; its UMD build loads.
 const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as {
@@ -16,27 +17,7 @@ const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptiv
   SerializationContext: new () => { eventCount: number; getEventAt(i: number): { message: string } }
 }
 
-const T = Date.UTC(2026, 10, 27, 10, 0, 0)
-const WINDOW = { start: T - 3_600_000, end: T }
 const RULE = { mailboxes: [], verdicts: ['bec', 'phishing', 'scam', 'malicious'], techniques: [] }
-
-function conviction(id: string, extra: Partial<Conviction> = {}): Conviction {
-  return {
-    id,
-    receivedAt: new Date(T - 600_000).toISOString(),
-    subject: 'Quick favour',
-    fromAddress: 'ceo@evil.example',
-    senderName: 'Chief Executive',
-    toAddresses: ['cfo@example.com'],
-    mailboxes: ['cfo@example.com'],
-    verdict: 'bec',
-    retro: false,
-    manual: false,
-    techniques: [{ type: 'Sender name impersonation' }],
-    remediation: { folder: 'quarantine', automatic: true },
-    ...extra
-  }
-}
 
 /** Every platform's live syntax at once: links, images, mentions, broadcasts, card date functions. */
 const HOSTILE = {
@@ -47,16 +28,7 @@ const HOSTILE = {
   techniques: [{ type: '<script>alert(1)</script> **bold** #1' }]
 }
 
-function batch(convictions: Conviction[], extra: Partial<WebhookBatch> = {}): WebhookBatch {
-  return {
-    convictions,
-    totals: totalsOf(convictions, RULE),
-    window: WINDOW,
-    timeZone: 'UTC',
-    reportPath: '/tmp/etd/report.json',
-    ...extra
-  }
-}
+const batch = (convictions: Conviction[], extra: Partial<WebhookBatch> = {}) => webhookBatch(convictions, RULE, extra)
 
 const hostileBatch = (n: number) =>
   batch(

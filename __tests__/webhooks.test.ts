@@ -2,21 +2,18 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { marked } from 'marked'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run } from '../src/main.js'
 import { postWebhook } from '../src/notify/webhook/post.js'
 import type { Report } from '../src/report/report.js'
-import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
-import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
+import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
-import { runAction } from './helpers/action-run.js'
-import { etdInputs } from './helpers/simulator.js'
+import { closedAfter, tempDir } from './helpers/servers.js'
+import { githubEnv, runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
 const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as {
   AdaptiveCard: new () => { parse(json: unknown, context: unknown): void }
@@ -31,46 +28,36 @@ const validJson = new Ajv2020({ allErrors: true, validateFormats: false }).compi
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
 const SECRET_PATH = 'k3y-7f9c2d'
 
-let sim: Simulator | undefined
-let github: GitHubApi | undefined
-let smtp: MailSink | undefined
+// The servers of the test under way, closed after it by closedAfter.
+let sim: Simulator, github: GitHubApi, smtp: MailSink
 let receiver: WebhookReceiver | undefined
 let dir = ''
-
-afterEach(async () => {
-  await sim?.close()
-  await github?.close()
-  await smtp?.close()
-  await receiver?.close()
-  sim = github = smtp = receiver = undefined
-  await rm(dir, { recursive: true, force: true })
+// A test may start its own receiver before `watch`, which starts one only where the test did not.
+afterEach(() => {
+  receiver = undefined
 })
 
 /** One run over two days of realistic traffic (hostile text included), telling email, issue and webhooks. */
 async function watch(webhooks: string[], count = 600, extra: Record<string, string> = {}) {
-  dir = await mkdtemp(join(tmpdir(), 'etd-webhooks-'))
+  dir = await tempDir('etd-webhooks-')
   const messages = generateMessages({ seed: 3, count, start: T0 - 2 * 86_400_000, end: T0 - 600_000 })
-  sim = await startSimulator({ messages, clock: () => T0, rateLimit: false })
-  github = await startGitHubApi()
-  smtp = await startMailSink({ auth: { user: 'alerts', pass: 'pw' } })
-  receiver ??= await startWebhookReceiver()
-  return runAction(
-    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: () => T0 }),
+  sim = closedAfter(await startSimulator({ messages, clock: () => T0, rateLimit: false }))
+  github = closedAfter(await startGitHubApi())
+  smtp = await startSmtp()
+  receiver ??= closedAfter(await startWebhookReceiver())
+  return runWatch(
+    sim,
     {
-      ...etdInputs(sim),
       mailboxes: '*@example.com, *@subsidiary.example.org',
       backfill: '2d',
       notify: 'email, issue, webhook',
       'owner-notices': 'include-domains',
-      'smtp-url': `smtp://alerts:pw@127.0.0.1:${smtp.port}`,
-      'email-from': 'etd@example.com',
-      'email-to': 'soc@example.com',
+      ...smtpInputs(smtp),
       'github-token': github.token,
       'webhook-url': webhooks.join('\n'),
-      'state-path': join(dir, 'state.json'),
       ...extra
     },
-    { dir, env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${github.owner}/${github.repo}` } }
+    { dir, now: () => T0, env: githubEnv(github) }
   )
 }
 
@@ -85,10 +72,9 @@ const all = (r: WebhookReceiver) => ['teams', 'webex', 'slack', 'json'].map((f) 
 
 describe('postWebhook', () => {
   it('retries a receiver that is not there, and names it without its URL', async () => {
-    receiver = await startWebhookReceiver()
-    const url = `${receiver.url}/json/${SECRET_PATH}`
-    await receiver.close()
-    receiver = undefined
+    const gone = await startWebhookReceiver()
+    const url = `${gone.url}/json/${SECRET_PATH}`
+    await gone.close()
     const retries: string[] = []
     const posting = postWebhook(
       { format: 'json', url, label: 'JSON webhook 3' },
@@ -103,7 +89,7 @@ describe('postWebhook', () => {
   })
 
   it('does not wait for a Retry-After over a minute: it fails at once and leaves it to the next run', async () => {
-    receiver = await startWebhookReceiver()
+    receiver = closedAfter(await startWebhookReceiver())
     const path = `/json/${SECRET_PATH}`
     receiver.replyNext.set(path, [{ status: 429, body: 'slow down', headers: { 'retry-after': '61' } }])
     const retries: string[] = []
@@ -122,7 +108,7 @@ describe('postWebhook', () => {
 
 describe('webhooks through run()', () => {
   it('posts each format to its receiver, within its limits, hostile text inert, still-in-the-inbox first', async () => {
-    receiver = await startWebhookReceiver()
+    receiver = closedAfter(await startWebhookReceiver())
     const result = await watch(all(receiver))
     expect(result.failed).toBe(false)
     expect(receiver.received.map((p) => p.path.split('/')[1])).toEqual(['teams', 'webex', 'slack', 'json'])
@@ -196,7 +182,7 @@ describe('webhooks through run()', () => {
   }, 60_000)
 
   it('on a dry run writes each payload beside the report and posts nothing', async () => {
-    receiver = await startWebhookReceiver()
+    receiver = closedAfter(await startWebhookReceiver())
     const result = await watch([`slack=${receiver.url}/slack/${SECRET_PATH}`], 100, { 'dry-run': 'true' })
     expect(result.failed).toBe(false)
     expect(receiver.attempts).toEqual([])
@@ -209,7 +195,7 @@ describe('webhooks through run()', () => {
   }, 60_000)
 
   it('retries 429 and 5xx, waiting as Retry-After says', async () => {
-    receiver = await startWebhookReceiver()
+    receiver = closedAfter(await startWebhookReceiver())
     const path = `/slack/${SECRET_PATH}`
     receiver.replyNext.set(path, [
       { status: 429, body: 'rate_limited', headers: { 'retry-after': '1' } },
@@ -225,7 +211,7 @@ describe('webhooks through run()', () => {
   }, 60_000)
 
   it('a webhook refused with a 4xx fails alone: email and issue still go out, the state is not saved', async () => {
-    receiver = await startWebhookReceiver()
+    receiver = closedAfter(await startWebhookReceiver())
     const path = `/slack/${SECRET_PATH}`
     receiver.replyNext.set(path, [{ status: 404, body: 'no_service' }])
     const result = await watch([`slack=${receiver.url}${path}`, `json=${receiver.url}/json/${SECRET_PATH}`], 100)

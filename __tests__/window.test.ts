@@ -27,6 +27,13 @@ const settings = {
 }
 const noBudgetHistory = { usedToday: 0 }
 
+/** The plan of a state whose record of searched time runs from `since`, its horizon, to the watermark. */
+const searchedSince = (
+  since: number,
+  backfill: typeof settings,
+  state: { watermark: number; deepScanAt: number; budget: Parameters<typeof planSearch>[2]['budget'] }
+) => planSearch(NOW, backfill, { ...state, horizon: since, searched: [[since, state.watermark]] })
+
 describe('planSearch without state', () => {
   it('ends settle-delay before now and spans lookback, in whole seconds, with no deep rescan', () => {
     const plan = planSearch(NOW, settings, { budget: noBudgetHistory })
@@ -246,13 +253,7 @@ describe('planSearch with backfill', () => {
 
   it('has nothing to do once the record of searched time reaches back past its start', () => {
     const since = END - 15 * DAY
-    const plan = planSearch(NOW, backfill, {
-      watermark,
-      horizon: since,
-      deepScanAt,
-      searched: [[since, watermark]],
-      budget
-    })
+    const plan = searchedSince(since, backfill, { watermark, deepScanAt, budget })
     expect(plan.backfill).toEqual({ kind: 'covered', since })
     expect(plan.window.start).toBe(at('2026-11-27T10:47:30Z'))
   })
@@ -306,13 +307,7 @@ describe('planSearch with backfill at its edges', () => {
 
   it('has nothing to do when the record of searched time begins exactly at its start', () => {
     const since = END - 14 * DAY
-    const done = planSearch(NOW, backfill, {
-      watermark,
-      horizon: since,
-      deepScanAt,
-      searched: [[since, watermark]],
-      budget: { usedToday: 0 }
-    })
+    const done = searchedSince(since, backfill, { watermark, deepScanAt, budget: { usedToday: 0 } })
     expect(done.backfill).toEqual({ kind: 'covered', since: END - 14 * DAY })
   })
 
@@ -342,6 +337,73 @@ describe('planSearch with backfill at its edges', () => {
     expect(planSearch(NOW, { ...settings, backfillMs: DAY, dailyRequestBudget: 10_000 }, due).startSetBy).toBe(
       'backfill'
     )
+  })
+})
+
+describe('planSearch with a record of searched time', () => {
+  const NOW = Date.UTC(2026, 10, 27, 11, 7, 30)
+  const watermark = END - 10 * MINUTE
+  const memory = { watermark, horizon: END - 30 * DAY, deepScanAt: END - HOUR, budget: { usedToday: 0 } }
+
+  it('searches only the fresh window when the record holds everything before it', () => {
+    const plan = planSearch(NOW, settings, { ...memory, searched: [[END - 30 * DAY, watermark]] })
+    expect(plan.deep.kind).toBe('not-due')
+    expect(plan.window.start).toBe(watermark - 5 * MINUTE)
+    expect(plan).not.toHaveProperty('resumeFrom')
+  })
+
+  it('resumes from the oldest gap an earlier run left, before anything newer', () => {
+    const plan = planSearch(NOW, settings, {
+      ...memory,
+      searched: [
+        [END - 30 * DAY, END - 5 * DAY],
+        [END - 4 * DAY, END - 3 * HOUR]
+      ]
+    })
+    expect(plan.resumeFrom).toBe(END - 5 * DAY)
+    expect(plan.window.start).toBe(END - 5 * DAY)
+    expect(plan.startSetBy).toBe('resume')
+    expect(plan.deep.kind).toBe('not-due')
+  })
+
+  it('holds the deep rescan due while the record does not reach back over the last rescan, or to the horizon', () => {
+    const short = planSearch(NOW, settings, { ...memory, searched: [[END - 3 * HOUR, watermark]] })
+    // From rescan before the last deep rescan's end, as every deep rescan starts.
+    expect(short.deep).toEqual({ kind: 'full', start: END - HOUR - DAY })
+    const young = planSearch(NOW, settings, {
+      ...memory,
+      horizon: END - 3 * HOUR,
+      searched: [[END - 3 * HOUR, watermark]]
+    })
+    expect(young.deep.kind).toBe('not-due')
+  })
+
+  it('starts a backfill at the oldest part the record does not hold, and says since when it searched when it holds all', () => {
+    const backfill = { ...settings, backfillMs: 10 * DAY }
+    const partly = planSearch(NOW, backfill, {
+      ...memory,
+      searched: [
+        [END - 20 * DAY, END - 8 * DAY],
+        [END - 7 * DAY, watermark]
+      ]
+    })
+    expect(partly.backfill).toEqual({ kind: 'run', start: END - 8 * DAY })
+    expect(partly.window.start).toBe(END - 8 * DAY)
+    const whole = planSearch(NOW, backfill, { ...memory, searched: [[END - 20 * DAY, watermark]] })
+    expect(whole.backfill).toEqual({ kind: 'covered', since: END - 20 * DAY })
+    // No record (a state from before it): the whole range, whatever the horizon claims.
+    const none = planSearch(NOW, backfill, memory)
+    expect(none.backfill).toEqual({ kind: 'run', start: END - 10 * DAY })
+  })
+
+  it('still says where a backfill wanted to start when ETD’s reach moved it, with a record that does not hold it', () => {
+    const plan = planSearch(
+      NOW,
+      { ...settings, backfillMs: 90 * DAY },
+      { ...memory, searched: [[END - 20 * DAY, watermark]] }
+    )
+    expect(plan.clampedFrom).toBe(END - 90 * DAY)
+    expect(plan.startSetBy).toBe('backfill')
   })
 })
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listenLoopback } from './listen.js'
 
 /** One cache entry as the service keeps it. */
 export interface CacheEntry {
@@ -129,15 +129,7 @@ export async function startCacheServer(): Promise<CacheServer> {
       json(res, 404, { message: 'not found' })
     })().catch(() => res.destroy())
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
-  return Object.assign(state, {
-    url: base,
-    token,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-  })
+  const listening = await listenLoopback(server)
+  base = listening.url
+  return Object.assign(state, { token, ...listening })
 }

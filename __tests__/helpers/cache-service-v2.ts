@@ -7,9 +7,9 @@ import {
   type ContainerClient
 } from '@azure/storage-blob'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { SimCacheEntry } from '../../src/simulator/github-api.js'
 import { DEV_ACCOUNT, DEV_ACCOUNT_KEY, type Azurite } from './azurite.js'
+import { listenLoopback } from './listen.js'
 
 const SERVICE = 'github.actions.results.api.v1.CacheService'
 export type TwirpMethod = 'CreateCacheEntry' | 'FinalizeCacheEntryUpload' | 'GetCacheEntryDownloadURL'
@@ -190,17 +190,12 @@ export async function startCacheServiceV2(
       reply(res, status, answer)
     })().catch(() => res.destroy())
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  const listening = await listenLoopback(server)
+  base = listening.url
   return Object.assign(state, {
-    url: base,
     token,
+    ...listening,
     blobSize: async (entry: SimCacheEntry) =>
-      (await container.getBlobClient(`entry-${entry.id}`).getProperties()).contentLength ?? -1,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
+      (await container.getBlobClient(`entry-${entry.id}`).getProperties()).contentLength ?? -1
   })
 }

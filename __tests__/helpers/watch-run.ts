@@ -1,0 +1,44 @@
+import { join } from 'node:path'
+import { run } from '../../src/main.js'
+import { certificate } from '../../src/simulator/certificate.js'
+import { startMailSink, type MailSink } from '../../src/simulator/mail-sink.js'
+import { runAction, type ActionResult } from './action-run.js'
+import { closedAfter } from './servers.js'
+import { etdInputs } from './simulator.js'
+
+type EtdServer = Parameters<typeof etdInputs>[0]
+
+/** The login the SMTP sinks of the run tests take. */
+const LOGIN = { user: 'alerts', pass: 'pw' }
+
+/** An SMTP sink that takes `LOGIN`, closed after the test. */
+export const startSmtp = async (): Promise<MailSink> => closedAfter(await startMailSink({ auth: LOGIN }))
+
+/** The inputs that send the digest through `smtp` from etd@example.com to `to`. */
+export const smtpInputs = (smtp: MailSink, to = 'soc@example.com'): Record<string, string> => ({
+  'smtp-url': `smtp://${LOGIN.user}:${LOGIN.pass}@127.0.0.1:${smtp.port}`,
+  'email-from': 'etd@example.com',
+  'email-to': to
+})
+
+/**
+ * One scheduled run of the action against the ETD simulator `sim` at `now()`, trusting the SMTP sink's certificate, with its state in
+ * `dir/state.json` unless the inputs say otherwise.
+ */
+export function runWatch(
+  sim: EtdServer,
+  inputs: Record<string, string>,
+  options: { dir: string; now: () => number; env?: Record<string, string> }
+): Promise<ActionResult> {
+  return runAction(
+    async ({ env }) => run({ env, emailCa: (await certificate()).cert, now: options.now }),
+    { ...etdInputs(sim), 'state-path': join(options.dir, 'state.json'), ...inputs },
+    { dir: options.dir, env: options.env }
+  )
+}
+
+/** The variables that point the action's issue channel at the GitHub API server `github`. */
+export const githubEnv = (github: { url: string; owner: string; repo: string }): Record<string, string> => ({
+  GITHUB_API_URL: github.url,
+  GITHUB_REPOSITORY: `${github.owner}/${github.repo}`
+})
