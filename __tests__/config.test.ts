@@ -65,9 +65,7 @@ describe('parseConfig', () => {
       fromAddress: 'etd@example.com',
       to: ['soc@example.com'],
       maxRows: 200,
-      whenEmpty: false,
-      notifyOwners: false,
-      ownerNoticeDomains: false
+      whenEmpty: false
     })
     expect(c.reportPath).toBe('/runner/tmp/etd-verdict-watch/report.json')
   })

@@ -139,21 +139,18 @@ describe('parseEmailConfig', () => {
   })
 
   it('reads owner-notices, and a Reply-To that the owner notices name as whom to ask', () => {
+    expect(email({ 'smtp-url': 'smtp://h' })).not.toHaveProperty('ownerNotices')
     expect(email({ 'smtp-url': 'smtp://h' })).toMatchObject({
       replyTo: undefined,
       ownerContact: undefined,
-      notifyOwners: false,
-      ownerNoticeDomains: false,
       whenEmpty: false,
       maxRows: 200
     })
     expect(email({ 'smtp-url': 'smtp://h', 'owner-notices': 'TRUE' })).toMatchObject({
-      notifyOwners: true,
-      ownerNoticeDomains: false
+      ownerNotices: 'exact'
     })
     expect(email({ 'smtp-url': 'smtp://h', 'owner-notices': 'include-domains' })).toMatchObject({
-      notifyOwners: true,
-      ownerNoticeDomains: true
+      ownerNotices: 'include-domains'
     })
     expect(email({ 'smtp-url': 'smtp://h', 'email-reply-to': 'SOC <soc@example.com>' })).toMatchObject({
       replyTo: '"SOC" <soc@example.com>',

@@ -64,7 +64,6 @@ async function config(overrides: Partial<SmtpConfig> = {}, email: Partial<EmailC
     to: ['soc@example.com', 'ciso@example.com'],
     maxRows: 200,
     whenEmpty: false,
-    notifyOwners: false,
     ...email
   }
 }
@@ -163,7 +162,7 @@ describe('the email digest over real SMTP', () => {
       message('m2', ['cfo@example.com'], 20, 'phishing'),
       message('m3', ['ceo@example.com', 'cfo@example.com'], 30, 'malicious')
     ]
-    const outcome = await deliverEmail(await config({}, { notifyOwners: true }), await batch(matched), FAST)
+    const outcome = await deliverEmail(await config({}, { ownerNotices: 'exact' }), await batch(matched), FAST)
     expect(outcome.ownerNotices).toBe(2)
     expect(smtp.received).toHaveLength(3)
     const notices = new Map(smtp.received.slice(1).map(({ mail, envelopeTo }) => [envelopeTo.join(','), mail]))
@@ -215,7 +214,7 @@ describe('the email digest over real SMTP', () => {
   it('writes a dry run as .eml without connecting', async () => {
     smtp = closedAfter(await startMailSink({ auth: AUTH }))
     const matched = convictions(3)
-    const outcome = await deliverEmail(await config({}, { notifyOwners: true }), await batch(matched, true), FAST)
+    const outcome = await deliverEmail(await config({}, { ownerNotices: 'exact' }), await batch(matched, true), FAST)
     expect(outcome.sent).toBe(false)
     expect(smtp.connections).toBe(0)
     const parsed = await simpleParser(await readFile(outcome.emlPath!))

@@ -110,8 +110,7 @@ describe('owner notices over real SMTP reach only watched addresses', () => {
       to: ['soc@example.com'],
       maxRows: 200,
       whenEmpty: false,
-      notifyOwners: true,
-      ownerNoticeDomains: true
+      ownerNotices: 'include-domains'
     }
     return deliverEmail(
       config,

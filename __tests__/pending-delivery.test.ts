@@ -185,7 +185,7 @@ describe('owner notices when the server stops answering', () => {
         to: ['soc@example.com'],
         maxRows: 200,
         whenEmpty: false,
-        notifyOwners: true
+        ownerNotices: 'exact'
       },
       {
         convictions: [],

@@ -242,10 +242,10 @@ describe('owner notices and email transports: refused where they could go wrong'
       "Input 'owner-notices' is true, which writes only to addresses listed in 'mailboxes', and it lists only whole domains: list the addresses, or set owner-notices: include-domains to write to anyone in those domains."
     )
     const domains = config({ ...MAIL, 'owner-notices': 'include-domains', mailboxes: '*@example.com' }).email
-    expect(domains).toMatchObject({ notifyOwners: true, ownerNoticeDomains: true })
+    expect(domains).toMatchObject({ ownerNotices: 'include-domains' })
     const listed = config({ ...MAIL, 'owner-notices': 'true', mailboxes: 'ceo@example.com, *@example.org' }).email
-    expect(listed).toMatchObject({ notifyOwners: true, ownerNoticeDomains: false })
-    expect(config({ ...MAIL }).email).toMatchObject({ notifyOwners: false })
+    expect(listed).toMatchObject({ ownerNotices: 'exact' })
+    expect(config({ ...MAIL }).email).not.toHaveProperty('ownerNotices')
   })
 
   it('refuses owner notices without the email channel that sends them', () => {

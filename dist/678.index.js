@@ -617,15 +617,13 @@ function digestMail(config, batch) {
             : []
     };
 }
-/** Which mailboxes owner notices reach, or `undefined` when they are off. */
-const ownerScope = (config) => config.notifyOwners ? (config.ownerNoticeDomains ? 'include-domains' : 'exact') : undefined;
 /**
  * This run's owner notices, each to a watched address. `refused` says why others are not sent: one line
  * when `mailboxes` is empty (no owner is watched), else one per mailbox that is not a plain address (ETD
  * text, cleaned). A plain address outside the scope is left out without a word, as any unwatched mailbox.
  */
 function ownerNotices(config, batch) {
-    const scope = ownerScope(config);
+    const scope = config.ownerNotices;
     if (scope === undefined || batch.test)
         return { addressed: [], refused: [] };
     if (batch.rule.mailboxes.length === 0) {
@@ -658,7 +656,7 @@ const ownerMail = (config, { notice, recipient }) => ({
 });
 /** An earlier run's notice built again, or none when its recipient is not a watched owner's one address now. */
 function retryNotice(config, batch, pending) {
-    const scope = ownerScope(config);
+    const scope = config.ownerNotices;
     const recipient = scope && ownerRecipient(pending.to, batch.rule.mailboxes, scope);
     if (!recipient || batch.test)
         return undefined;

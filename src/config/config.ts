@@ -265,11 +265,11 @@ function notifyChannels(input: InputReader): NotifyChannel[] {
 
 /** Owner notices write to the watched mailboxes: only to ones the workflow names, never to a whole tenant. */
 function ownerNoticeProblem(email: EmailConfig, watched: readonly string[]): string | undefined {
-  if (!email.notifyOwners) return undefined
+  if (email.ownerNotices === undefined) return undefined
   if (watched.length === 0) {
     return "Input 'owner-notices' is on while 'mailboxes' is empty, which watches every mailbox of the tenant: list the mailboxes to watch, or set owner-notices: false."
   }
-  if (!email.ownerNoticeDomains && watched.every((m) => m.startsWith('*@'))) {
+  if (email.ownerNotices === 'exact' && watched.every((m) => m.startsWith('*@'))) {
     return "Input 'owner-notices' is true, which writes only to addresses listed in 'mailboxes', and it lists only whole domains: list the addresses, or set owner-notices: include-domains to write to anyone in those domains."
   }
   return undefined

@@ -32,6 +32,9 @@ export interface EntraConfig {
   authority: string
 }
 
+/** Which watched mailboxes an owner notice may go to. */
+export type OwnerNoticeScope = 'exact' | 'include-domains'
+
 export interface EmailConfig {
   transport: EmailTransport
   /** Present with the smtp transport. */
@@ -48,10 +51,11 @@ export interface EmailConfig {
   maxRows: number
   /** `heartbeat: every-run`: an all-clear digest on every run with nothing new. */
   whenEmpty: boolean
-  /** `owner-notices: true` or `include-domains`. */
-  notifyOwners: boolean
-  /** `owner-notices: include-domains`: notices also go to addresses inside a watched `*@domain`. */
-  ownerNoticeDomains?: boolean
+  /**
+   * `owner-notices`: `exact` (true) writes only to addresses listed in `mailboxes`, `include-domains` also
+   * to addresses inside a watched `*@domain`; absent when off.
+   */
+  ownerNotices?: OwnerNoticeScope
   /** The Reply-To of every email sent (`email-reply-to`), one or more addresses. */
   replyTo?: string
   /** Whom mailbox owners ask, named in each notice: the Reply-To. */
@@ -329,8 +333,7 @@ export function parseEmailConfig(input: InputReader, settings: EmailSettings = {
     to: to!,
     maxRows: DIGEST_MAX_ROWS,
     whenEmpty: settings.whenEmpty ?? false,
-    notifyOwners: ownerNotices !== 'false',
-    ownerNoticeDomains: ownerNotices === 'include-domains',
+    ...(ownerNotices === 'false' ? {} : { ownerNotices: ownerNotices === 'true' ? 'exact' : 'include-domains' }),
     replyTo,
     ownerContact: replyTo
   }

@@ -10,13 +10,7 @@ import { buildOwnerNotices, type OwnerNotice } from './owner-notice.js'
 import type { SearchWindow } from '../window/plan.js'
 import { emptyTotals, runListsAll, type BatchTotals } from './rows.js'
 import { clean } from '../etd/clean.js'
-import {
-  isPlainAddress,
-  ownerRecipient,
-  shownMailbox,
-  type OwnerAddress,
-  type OwnerNoticeScope
-} from './owner-recipient.js'
+import { isPlainAddress, ownerRecipient, shownMailbox, type OwnerAddress } from './owner-recipient.js'
 import {
   MAX_DELIVERY_ATTEMPTS,
   afterFailure,
@@ -89,10 +83,6 @@ function digestMail(config: EmailConfig, batch: EmailBatch): Mail {
   }
 }
 
-/** Which mailboxes owner notices reach, or `undefined` when they are off. */
-const ownerScope = (config: EmailConfig): OwnerNoticeScope | undefined =>
-  config.notifyOwners ? (config.ownerNoticeDomains ? 'include-domains' : 'exact') : undefined
-
 /** An owner notice with the one address it may go to. */
 interface Addressed {
   notice: OwnerNotice
@@ -105,7 +95,7 @@ interface Addressed {
  * text, cleaned). A plain address outside the scope is left out without a word, as any unwatched mailbox.
  */
 function ownerNotices(config: EmailConfig, batch: EmailBatch): { addressed: Addressed[]; refused: string[] } {
-  const scope = ownerScope(config)
+  const scope = config.ownerNotices
   if (scope === undefined || batch.test) return { addressed: [], refused: [] }
   if (batch.rule.mailboxes.length === 0) {
     return {
@@ -141,7 +131,7 @@ const ownerMail = (config: EmailConfig, { notice, recipient }: Addressed): Mail 
 
 /** An earlier run's notice built again, or none when its recipient is not a watched owner's one address now. */
 function retryNotice(config: EmailConfig, batch: EmailBatch, pending: PendingNotice): Addressed | undefined {
-  const scope = ownerScope(config)
+  const scope = config.ownerNotices
   const recipient = scope && ownerRecipient(pending.to, batch.rule.mailboxes, scope)
   if (!recipient || batch.test) return undefined
   const totals: BatchTotals = {

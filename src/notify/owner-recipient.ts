@@ -1,12 +1,7 @@
 import addressparser from 'nodemailer/lib/addressparser'
 import { clean } from '../etd/clean.js'
 
-/**
- * Which watched mailboxes an owner notice may go to: `exact` only to addresses listed in `mailboxes`,
- * `include-domains` also to an address inside a watched `*@domain`. (`notify-mailbox-owners: true`
- * means `include-domains`.)
- */
-export type OwnerNoticeScope = 'exact' | 'include-domains'
+import type { OwnerNoticeScope } from '../config/email.js'
 
 /** One recipient, handed to the mail library as an object so that it never parses a string into more. */
 export interface OwnerAddress {
