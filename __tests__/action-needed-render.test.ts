@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildDigest } from '../src/notify/digest.js'
-import { buildIssue } from '../src/notify/issue-body.js'
-import { buildOwnerNotices } from '../src/notify/owner-notice.js'
+import { buildDigest } from '../src/notify/email/digest.js'
+import { buildIssue } from '../src/notify/issue/body.js'
+import { buildOwnerNotices } from '../src/notify/email/owner-notice.js'
 import type { Conviction } from '../src/etd/types.js'
 import { conviction as fixture, to } from './helpers/fixtures.js'
 

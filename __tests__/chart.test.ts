@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { batchCharts, MAX_CHART_SLICES } from '../src/notify/chart.js'
-import { emptyTotals } from '../src/notify/rows.js'
+import { batchCharts, MAX_CHART_SLICES } from '../src/notify/text/chart.js'
+import { emptyTotals } from '../src/notify/text/rows.js'
 
 describe('batchCharts', () => {
   it('draws a pie by verdict and one by mailbox, most first, the tail summed as others', () => {

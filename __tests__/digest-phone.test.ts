@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Conviction } from '../src/etd/types.js'
-import { buildDigest } from '../src/notify/digest.js'
+import { buildDigest } from '../src/notify/email/digest.js'
 import { conviction as fixture, T, to } from './helpers/fixtures.js'
 
 // The digest as a phone gets it: counted for action in the subject, one block per conviction, links to

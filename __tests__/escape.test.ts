@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { escapeHtml } from '../src/notify/escape.js'
+import { escapeHtml } from '../src/notify/text/escape.js'
 
 describe('escapeHtml', () => {
   it('escapes the five characters that matter in content and attributes', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../src/config/config.js'
 import { clockTime, count, formatTime, formatWindow, plural } from '../src/common/format.js'
-import { batchHeadline, verdictCounts } from '../src/notify/format.js'
-import { emptyTotals } from '../src/notify/rows.js'
+import { batchHeadline, verdictCounts } from '../src/notify/text/format.js'
+import { emptyTotals } from '../src/notify/text/rows.js'
 import { inputParser } from './helpers/inputs.js'
 
 const MINUTE = 60_000

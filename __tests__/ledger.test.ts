@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { Conviction } from '../src/etd/types.js'
 import type { NotifyBatch } from '../src/notify/batch.js'
 import { issueLedger, webhookKey, type LedgerRecord, type RecordStore } from '../src/notify/ledger.js'
-import { totalsOf } from '../src/notify/rows.js'
+import { totalsOf } from '../src/notify/text/rows.js'
 import { conviction as fixture, T } from './helpers/fixtures.js'
 
 const RULE = { mailboxes: [], verdicts: ['bec', 'phishing'], techniques: [] }

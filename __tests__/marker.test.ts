@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { entriesFromMarkers, formatMarker, parseMarker, readMarker, replaceMarker } from '../src/notify/marker.js'
+import { entriesFromMarkers, formatMarker, parseMarker, readMarker, replaceMarker } from '../src/notify/issue/marker.js'
 
 const OPEN = '<!-- etd-verdict-watch batch v1'
 const A = { id: 'a-1', verdict: 'bec', receivedAt: '2026-11-27T10:00:00.000Z' }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { deliverEmail } from '../src/notify/email-channel.js'
+import { deliverEmail } from '../src/notify/email/channel.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { afterFailure, decodePending, pendingToSave, type PendingNotice } from '../src/state/deliveries.js'

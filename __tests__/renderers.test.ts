@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Conviction } from '../src/etd/types.js'
 import { clean } from '../src/etd/clean.js'
-import { buildDigest } from '../src/notify/digest.js'
-import { inertCode } from '../src/notify/markdown.js'
-import { buildOwnerNotices } from '../src/notify/owner-notice.js'
-import { totalsOf } from '../src/notify/rows.js'
-import { MatchedRows, renderSummary } from '../src/notify/summary.js'
+import { buildDigest } from '../src/notify/email/digest.js'
+import { inertCode } from '../src/notify/text/markdown.js'
+import { buildOwnerNotices } from '../src/notify/email/owner-notice.js'
+import { totalsOf } from '../src/notify/text/rows.js'
+import { MatchedRows, renderSummary } from '../src/notify/summary/summary.js'
 import { conviction as fixture, T, to } from './helpers/fixtures.js'
 
 // Direct tests of the pure renderers: no SMTP server, no run(). Times in Zurich (UTC+1 in November).

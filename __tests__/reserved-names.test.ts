@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Conviction } from '../src/etd/types.js'
-import { buildDigest } from '../src/notify/digest.js'
-import { buildIssue } from '../src/notify/issue-body.js'
-import { buildOwnerNotices } from '../src/notify/owner-notice.js'
-import { toRow } from '../src/notify/rows.js'
+import { buildDigest } from '../src/notify/email/digest.js'
+import { buildIssue } from '../src/notify/issue/body.js'
+import { buildOwnerNotices } from '../src/notify/email/owner-notice.js'
+import { toRow } from '../src/notify/text/rows.js'
 import { conviction as fixture, to } from './helpers/fixtures.js'
 
 // Names that an object literal finds on Object.prototype: ETD text must show as itself.

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { escapeHtml } from '../src/notify/escape.js'
+import { escapeHtml } from '../src/notify/text/escape.js'
 
 const run = promisify(execFile)
 const WIDTH = 420

@@ -11,7 +11,7 @@ import { startSimulator } from '../src/simulator/server.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { startMailSink } from '../src/simulator/mail-sink.js'
 import { startGitHubApi } from '../src/simulator/github-api.js'
-import { parseMarker } from '../src/notify/marker.js'
+import { parseMarker } from '../src/notify/issue/marker.js'
 
 const { values } = parseArgs({ options: { node: { type: 'string', default: process.execPath } } })
 const node = values.node!

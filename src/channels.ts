@@ -3,18 +3,18 @@ import { log } from './common/log.js'
 import type { Config } from './config/config.js'
 import type { NotifyBatch } from './notify/batch.js'
 import { announceAll, notifyAll, type Channel, type Delivery } from './notify/channel.js'
-import type { EmailOptions } from './notify/email.js'
-import type { IssueChannel } from './notify/issue-channel.js'
-import { entriesFromMarkers } from './notify/marker.js'
+import type { EmailOptions } from './notify/email/mail.js'
+import type { IssueChannel } from './notify/issue/channel.js'
+import { entriesFromMarkers } from './notify/issue/marker.js'
 import { heartbeatAfter, type HeartbeatDecision } from './notify/heartbeat.js'
-import { channelKeys, channelsFor } from './notify/notify.js'
+import { channelKeys, channelsFor } from './notify/channel-list.js'
 import type { ToldRecord } from './state/restore.js'
 import type { WatchState } from './state/state.js'
 
 /** Octokit is loaded only when issues are opened; a dry run writes the issue to a file instead. */
 export async function issueChannel(config: Config): Promise<IssueChannel | undefined> {
   if (!config.issue || config.dryRun) return undefined
-  const { IssueChannel } = await import('./notify/issue-channel.js')
+  const { IssueChannel } = await import('./notify/issue/channel.js')
   return new IssueChannel(config.issue, {
     onRetry: (reason) => log.info(reason),
     onWarning: (message) => log.warning(message),

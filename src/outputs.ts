@@ -28,7 +28,7 @@ export function setOutput(name: OutputName, value: string | number | boolean): v
   core.setOutput(name, value)
 }
 
-/** The outputs are for machines: ISO-8601 UTC. Everything a person reads goes through notify/format.ts. */
+/** The outputs are for machines: ISO-8601 UTC. Everything a person reads goes through notify/text/format.ts. */
 const iso = (millis: number) => new Date(millis).toISOString()
 
 /** What the search found (`requests` sent to ETD for it), set before anyone is notified. */

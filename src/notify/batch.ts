@@ -2,7 +2,7 @@ import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../etd/types.js'
 import type { PendingNotice } from '../state/deliveries.js'
 import type { SearchWindow } from '../window/plan.js'
-import { countInto, emptyTotals, needsAction, type BatchTotals } from './rows.js'
+import { countInto, emptyTotals, needsAction, type BatchTotals } from './text/rows.js'
 
 /** What this run tells: the convictions the channels may show, and counts of them all. */
 export interface Batch {

@@ -1,5 +1,5 @@
-import type { EmailOutcome } from './email-channel.js'
-import type { IssueOutcome } from './issue-channel.js'
+import type { EmailOutcome } from './email/channel.js'
+import type { IssueOutcome } from './issue/channel.js'
 import type { NotifyBatch } from './batch.js'
 import type { Ledger } from './ledger.js'
 import { plural } from '../common/format.js'

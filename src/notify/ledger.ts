@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { MatchRule } from '../match/matcher.js'
 import type { NotifyBatch } from './batch.js'
-import type { MarkedConviction } from './marker.js'
-import { totalsWithout } from './rows.js'
+import type { MarkedConviction } from './issue/marker.js'
+import { totalsWithout } from './text/rows.js'
 
 /**
  * Which channels have which convictions, kept in the markers of the watch's own issues, so that a run

@@ -1,6 +1,6 @@
 import { AuthError, ConfidentialClientApplication, type Configuration } from '@azure/msal-node'
 import type { EntraConfig } from '../../config/email.js'
-import { EmailError } from '../email.js'
+import { EmailError } from './mail.js'
 import { msalNetworkClient, type HttpsOptions } from './https.js'
 import { redactReply } from '../../common/redact.js'
 

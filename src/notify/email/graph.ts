@@ -1,5 +1,5 @@
 import { parseRetryAfter, withRetry, type AskedDelayCap, type RetryPolicy } from '../../common/retry.js'
-import { EmailError, type EmailOptions, type MailTransport, type RenderedMail } from '../email.js'
+import { EmailError, type EmailOptions, type MailTransport, type RenderedMail } from './mail.js'
 import { httpsRequest } from './https.js'
 import { redactReply } from '../../common/redact.js'
 import { MINUTE } from '../../common/time.js'

@@ -3,7 +3,7 @@ import nodemailer, { type Transporter } from 'nodemailer'
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js'
 import type { SmtpConfig } from '../../config/email.js'
 import { withRetry, type RetryPolicy } from '../../common/retry.js'
-import { EmailError, type EmailOptions, type MailTransport, type Refused, type RenderedMail } from '../email.js'
+import { EmailError, type EmailOptions, type MailTransport, type Refused, type RenderedMail } from './mail.js'
 import { redactReply } from '../../common/redact.js'
 
 const DEFAULT_EMAIL_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 2000, maxDelayMs: 20000 }

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { EmailConfig } from '../../config/email.js'
-import type { EmailOptions, MailTransport } from '../email.js'
+import type { EmailOptions, MailTransport } from './mail.js'
 import { GraphTransport } from './graph.js'
 import { SmtpTransport } from './smtp.js'
 

@@ -1,8 +1,8 @@
 import type { Conviction } from '../../etd/types.js'
 import type { SearchWindow } from '../../window/plan.js'
 import { formatWindow } from '../../common/format.js'
-import { batchHeadline } from '../format.js'
-import { actionFirst, leftOutCount, runListsAll, toRow, type BatchTotals, type Row } from '../rows.js'
+import { batchHeadline } from '../text/format.js'
+import { actionFirst, leftOutCount, runListsAll, toRow, type BatchTotals, type Row } from '../text/rows.js'
 
 /** What every webhook renderer is given: pure data, so that each renders without a server. */
 export interface WebhookBatch {

@@ -1,6 +1,6 @@
 import { parseEtdTime } from '../../etd/message.js'
 import type { Conviction } from '../../etd/types.js'
-import { actionFirst, needsAction } from '../rows.js'
+import { actionFirst, needsAction } from '../text/rows.js'
 import { jsonBytes, largestFitting, type Rendered, type WebhookBatch } from './content.js'
 
 /**

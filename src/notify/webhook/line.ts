@@ -1,6 +1,6 @@
 import type { Clean } from '../../etd/clean.js'
 import type { WebhookFormat } from '../../config/webhook.js'
-import { inertMarkdown } from '../markdown.js'
+import { inertMarkdown } from '../text/markdown.js'
 import { jsonLine } from './json.js'
 import { inertSlack } from './slack.js'
 import { ADAPTIVE_CARD_VERSION } from './teams.js'

@@ -1,4 +1,4 @@
-import { actionNeededLine, movedLine, verdictNote, type Row } from '../rows.js'
+import { actionNeededLine, movedLine, verdictNote, type Row } from '../text/rows.js'
 import { leftOut, renderFitting, title, windowLine, type Rendered, type Shown, type WebhookBatch } from './content.js'
 
 /** Slack's limits: blocks per message, characters per section text, characters of a header. */

@@ -1,5 +1,5 @@
 import type { Clean } from '../../etd/clean.js'
-import { actionNeededLine, movedLine, verdictNote, type Row } from '../rows.js'
+import { actionNeededLine, movedLine, verdictNote, type Row } from '../text/rows.js'
 import {
   jsonBytes,
   leftOut,

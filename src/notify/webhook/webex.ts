@@ -1,6 +1,6 @@
 import type { Clean } from '../../etd/clean.js'
-import { inertMarkdown } from '../markdown.js'
-import { actionNeededLine, movedLine, verdictNote, type Row } from '../rows.js'
+import { inertMarkdown } from '../text/markdown.js'
+import { actionNeededLine, movedLine, verdictNote, type Row } from '../text/rows.js'
 import {
   leftOut,
   renderFitting,

@@ -1,10 +1,10 @@
-import type { Clean } from '../etd/clean.js'
-import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../etd/types.js'
-import type { SearchWindow } from '../window/plan.js'
-import { escapeHtml } from './escape.js'
-import { count, formatWindow } from '../common/format.js'
-import { batchHeadline, verdictCounts } from './format.js'
+import type { Clean } from '../../etd/clean.js'
+import type { MatchRule } from '../../match/matcher.js'
+import type { Conviction } from '../../etd/types.js'
+import type { SearchWindow } from '../../window/plan.js'
+import { escapeHtml } from '../text/escape.js'
+import { count, formatWindow } from '../../common/format.js'
+import { batchHeadline, verdictCounts } from '../text/format.js'
 import {
   actionNeededLine,
   groupByMailbox,
@@ -18,7 +18,7 @@ import {
   verdictNote,
   type BatchTotals,
   type Row
-} from './rows.js'
+} from '../text/rows.js'
 
 export interface DigestInput {
   /** What this run tells: new convictions and verdict changes, or as many of them as the run kept. */

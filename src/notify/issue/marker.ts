@@ -1,5 +1,5 @@
-import { isKnownVerdict } from '../etd/verdicts.js'
-import type { NotifiedEntry } from '../state/state.js'
+import { isKnownVerdict } from '../../etd/verdicts.js'
+import type { NotifiedEntry } from '../../state/state.js'
 
 /**
  * A hidden HTML comment in each issue body that records its batch, one conviction a line:

@@ -1,7 +1,7 @@
-import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../etd/types.js'
-import { count, plural } from '../common/format.js'
-import { groupByMailbox, needsAction, toRow, type BatchTotals, type Row } from './rows.js'
+import type { MatchRule } from '../../match/matcher.js'
+import type { Conviction } from '../../etd/types.js'
+import { count, plural } from '../../common/format.js'
+import { groupByMailbox, needsAction, toRow, type BatchTotals, type Row } from '../text/rows.js'
 
 export interface OwnerNotice {
   to: string

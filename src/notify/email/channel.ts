@@ -1,15 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import type { EmailConfig } from '../config/email.js'
-import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../etd/types.js'
+import type { EmailConfig } from '../../config/email.js'
+import type { MatchRule } from '../../match/matcher.js'
+import type { Conviction } from '../../etd/types.js'
 import { buildDigest, type DigestLinks } from './digest.js'
-import { EmailError, renderEml, type EmailOptions, type Mail, type MailTransport, type RenderedMail } from './email.js'
-import { openTransport } from './email/transport.js'
+import { EmailError, renderEml, type EmailOptions, type Mail, type MailTransport, type RenderedMail } from './mail.js'
+import { openTransport } from './transport.js'
 import { buildOwnerNotices, type OwnerNotice } from './owner-notice.js'
-import type { SearchWindow } from '../window/plan.js'
-import { emptyTotals, runListsAll, type BatchTotals } from './rows.js'
-import { clean } from '../etd/clean.js'
+import type { SearchWindow } from '../../window/plan.js'
+import { emptyTotals, runListsAll, type BatchTotals } from '../text/rows.js'
+import { clean } from '../../etd/clean.js'
 import { isPlainAddress, ownerRecipient, shownMailbox, type OwnerAddress } from './owner-recipient.js'
 import {
   MAX_DELIVERY_ATTEMPTS,
@@ -17,8 +17,8 @@ import {
   convictionsOf,
   pendingNotice,
   type PendingNotice
-} from '../state/deliveries.js'
-import { count, plural } from '../common/format.js'
+} from '../../state/deliveries.js'
+import { count, plural } from '../../common/format.js'
 
 export interface EmailBatch {
   /** What this run tells: new convictions and verdict changes, or as many of them as the run kept. */

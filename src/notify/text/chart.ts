@@ -1,4 +1,4 @@
-import { clean } from '../etd/clean.js'
+import { clean } from '../../etd/clean.js'
 import type { BatchTotals } from './rows.js'
 
 /** Slices per pie; the rest are summed as "others", so that a chart stays readable. */

@@ -1,8 +1,8 @@
-import { clean, cleanAll, display, joinClean, type Clean, type Cleaned } from '../etd/clean.js'
-import type { EtdMessage, Remediation } from '../etd/types.js'
-import { verdictLabel } from '../etd/verdicts.js'
-import { count, formatTime, plural } from '../common/format.js'
-import { mailboxMatches, type MatchRule } from '../match/matcher.js'
+import { clean, cleanAll, display, joinClean, type Clean, type Cleaned } from '../../etd/clean.js'
+import type { EtdMessage, Remediation } from '../../etd/types.js'
+import { verdictLabel } from '../../etd/verdicts.js'
+import { count, formatTime, plural } from '../../common/format.js'
+import { mailboxMatches, type MatchRule } from '../../match/matcher.js'
 
 /**
  * One matched message as every channel shows it: every value cleaned (see clean.ts), not yet escaped

@@ -1,4 +1,4 @@
-import type { Clean } from '../etd/clean.js'
+import type { Clean } from '../../etd/clean.js'
 
 const ZWSP = '\u200b'
 

@@ -1,11 +1,11 @@
-import type { MatchRule } from '../match/matcher.js'
-import type { Conviction } from '../etd/types.js'
-import { clean } from '../etd/clean.js'
-import type { SearchWindow } from '../window/plan.js'
-import { batchCharts } from './chart.js'
-import { formatWindow } from '../common/format.js'
-import { batchHeadline, verdictCounts } from './format.js'
-import { inertCode, inertMarkdown, ownAddress } from './markdown.js'
+import type { MatchRule } from '../../match/matcher.js'
+import type { Conviction } from '../../etd/types.js'
+import { clean } from '../../etd/clean.js'
+import type { SearchWindow } from '../../window/plan.js'
+import { batchCharts } from '../text/chart.js'
+import { formatWindow } from '../../common/format.js'
+import { batchHeadline, verdictCounts } from '../text/format.js'
+import { inertCode, inertMarkdown, ownAddress } from '../text/markdown.js'
 import { formatMarker } from './marker.js'
 import {
   actionNeededLine,
@@ -20,7 +20,7 @@ import {
   verdictNote,
   type BatchTotals,
   type Row
-} from './rows.js'
+} from '../text/rows.js'
 
 /** A note is clipped to this many characters in the issue; the log and the summary have it whole. */
 const MAX_NOTE = 1000

@@ -1,4 +1,4 @@
-import { count, plural } from '../common/format.js'
+import { count, plural } from '../../common/format.js'
 import type { BatchTotals } from './rows.js'
 
 // The words a batch's totals make, for every channel's headline; times and counts are in common/format.

@@ -3,9 +3,9 @@ import { join, dirname } from 'node:path'
 import { writeAtomically } from '../common/files.js'
 import type { Config } from '../config/config.js'
 import type { Channel } from './channel.js'
-import type { EmailOptions } from './email.js'
-import { buildIssue } from './issue-body.js'
-import type { IssueChannel } from './issue-channel.js'
+import type { EmailOptions } from './email/mail.js'
+import { buildIssue } from './issue/body.js'
+import type { IssueChannel } from './issue/channel.js'
 import { EMAIL_KEY, issueLedger, webhookKey } from './ledger.js'
 import { webhookChannel } from './webhook/channel.js'
 
@@ -23,7 +23,7 @@ function emailChannel(config: Config, email: NonNullable<Config['email']>, optio
     key: EMAIL_KEY,
     async deliver(batch) {
       // Loaded on use: nodemailer is a large part of the bundle, and most runs send nothing.
-      const { deliverEmail } = await import('./email-channel.js')
+      const { deliverEmail } = await import('./email/channel.js')
       const outcome = await deliverEmail(
         email,
         {
@@ -39,7 +39,7 @@ function emailChannel(config: Config, email: NonNullable<Config['email']>, optio
       return { note: outcome.description, notified: outcome.sent, email: outcome }
     },
     async announce(line) {
-      const { emailLine } = await import('./email-channel.js')
+      const { emailLine } = await import('./email/channel.js')
       return emailLine(email, line, options)
     }
   }

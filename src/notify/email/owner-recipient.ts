@@ -1,7 +1,7 @@
 import addressparser from 'nodemailer/lib/addressparser'
-import { clean } from '../etd/clean.js'
+import { clean } from '../../etd/clean.js'
 
-import type { OwnerNoticeScope } from '../config/email.js'
+import type { OwnerNoticeScope } from '../../config/email.js'
 
 /** One recipient, handed to the mail library as an object so that it never parses a string into more. */
 export interface OwnerAddress {

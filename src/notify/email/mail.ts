@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer'
-import type { RetryPolicy } from '../common/retry.js'
+import type { RetryPolicy } from '../../common/retry.js'
 
 export interface Mail {
   /** The configured digest recipients, or an owner notice's one parsed address (never ETD text as a string). */
