@@ -3,7 +3,7 @@ import { buildDigest } from '../src/notify/email/digest.js'
 import { buildIssue } from '../src/notify/issue/body.js'
 import { buildOwnerNotices } from '../src/notify/email/owner-notice.js'
 import type { Conviction } from '../src/etd/types.js'
-import { conviction as fixture, to } from './helpers/fixtures.js'
+import { batchFor, conviction as fixture, to } from './helpers/fixtures.js'
 
 const T = Date.UTC(2026, 10, 28, 10, 0, 0)
 const WINDOW = { start: T - 3_600_000, end: T }
@@ -27,14 +27,7 @@ const ids = (text: string) => [...text.matchAll(/Subject (\w+)/g)].map((m) => m[
 
 describe('when those still in the inbox alone exceed a channel cap', () => {
   it('the digest shows the first of them and says how many of them it left out', () => {
-    const { text } = buildDigest({
-      convictions: BATCH,
-      rule: RULE,
-      window: WINDOW,
-      maxRows: 2,
-      timeZone: 'UTC',
-      reportPath: '/tmp/etd/report.json'
-    })
+    const { text } = buildDigest({ ...batchFor(BATCH, RULE, { window: WINDOW }), maxRows: 2 })
     expect(ids(text)).toEqual(['inbox0', 'inbox1'])
     expect(text).toContain('== Still in the inbox: 10 — act on these\n')
     expect(text).toContain(
@@ -43,15 +36,7 @@ describe('when those still in the inbox alone exceed a channel cap', () => {
     expect(text).not.toContain('Moved out of the inbox')
     // In Actions the report on the runner is gone after the job: the digest points to the run instead.
     const run = 'https://github.com/acme/watch/actions/runs/42'
-    const inActions = buildDigest({
-      convictions: BATCH,
-      rule: RULE,
-      window: WINDOW,
-      maxRows: 2,
-      reportPath: '/tmp/etd/report.json',
-      timeZone: 'UTC',
-      links: { run }
-    })
+    const inActions = buildDigest({ ...batchFor(BATCH, RULE, { window: WINDOW, runUrl: run }), maxRows: 2 })
     expect(inActions.text).toContain(
       `13 more rows not shown here (8 of them still in the inbox); the workflow run lists every one (its summary, and the report among its artifacts): ${run} (the report was too large to attach).`
     )
@@ -61,14 +46,7 @@ describe('when those still in the inbox alone exceed a channel cap', () => {
   })
 
   it('the issue does the same within its body limit', () => {
-    const { body, omitted } = buildIssue({
-      convictions: BATCH,
-      rule: RULE,
-      window: WINDOW,
-      notes: [],
-      maxLength: 2600,
-      timeZone: 'UTC'
-    })
+    const { body, omitted } = buildIssue({ ...batchFor(BATCH, RULE, { window: WINDOW }), notes: [], maxLength: 2600 })
     expect(body.length).toBeLessThanOrEqual(2600)
     const shown = ids(body)
     expect(shown.length).toBeGreaterThan(0)

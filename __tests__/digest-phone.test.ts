@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Conviction } from '../src/etd/types.js'
 import { buildDigest } from '../src/notify/email/digest.js'
-import { conviction as fixture, T, to } from './helpers/fixtures.js'
+import { batchFor, conviction as fixture, T, to } from './helpers/fixtures.js'
 
 // The digest as a phone gets it: counted for action in the subject, one block per conviction, links to
 // the issue and the run. `npm run demo` also lays it out in Chromium at 420 px and takes a screenshot.
@@ -29,13 +29,12 @@ const IN_INBOX = conviction('in-inbox', {
 const QUARANTINED = conviction('quarantined', {})
 
 const digest = buildDigest({
-  convictions: [QUARANTINED, IN_INBOX],
-  rule: RULE,
-  window: { start: T, end: T + 3_600_000 },
-  timeZone: 'UTC',
-  maxRows: 10,
-  reportPath: '/tmp/etd/report.json',
-  links: { issue: ISSUE, run: RUN }
+  ...batchFor([QUARANTINED, IN_INBOX], RULE, {
+    window: { start: T, end: T + 3_600_000 },
+    issueUrl: ISSUE,
+    runUrl: RUN
+  }),
+  maxRows: 10
 })
 
 describe('the digest on a phone', () => {

@@ -9,7 +9,7 @@ import { parseEmailConfig, type EmailConfig } from '../src/config/email.js'
 import { normalizeMessage } from '../src/etd/message.js'
 import type { EtdMessage } from '../src/etd/types.js'
 import { matches, type MatchRule } from '../src/match/matcher.js'
-import { deliverEmail } from '../src/notify/email/channel.js'
+import { deliverEmail } from '../src/notify/email/deliver.js'
 import type { EmailOptions } from '../src/notify/email/mail.js'
 import { EXCHANGE_SMTP_SCOPE, OIDC_AUDIENCE } from '../src/notify/email/entra.js'
 import { GRAPH_REQUEST_LIMIT_BYTES } from '../src/notify/email/graph.js'
@@ -319,7 +319,7 @@ describe('Graph sendMail with an Entra app', () => {
     const run = 'https://github.com/acme/watch/actions/runs/42'
     await deliverEmail(
       graphConfig({ 'graph-client-secret': SECRET }),
-      { ...(await batch(matched, huge)), links: { run } },
+      { ...(await batch(matched, huge)), runUrl: run },
       await options()
     )
     expect(cloud.received[1].mail.text).toContain(

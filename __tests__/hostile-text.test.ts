@@ -9,12 +9,12 @@ import { buildDigest } from '../src/notify/email/digest.js'
 import { buildIssue } from '../src/notify/issue/body.js'
 import { buildOwnerNotices } from '../src/notify/email/owner-notice.js'
 import { MatchedRows, renderSummary } from '../src/notify/summary/summary.js'
-import { totalsOf } from '../src/notify/text/rows.js'
 import type { Report } from '../src/report/report.js'
 import { generateMessages, HOSTILE_SENDERS } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
+import { batchFor } from './helpers/fixtures.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 import { githubEnv, runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
@@ -106,26 +106,15 @@ describe('every channel shows every string from ETD cleaned', () => {
   const window = { start: Date.UTC(2026, 10, 27, 9), end: Date.UTC(2026, 10, 27, 11) }
 
   it('in the digest, the owner notices, the issue and the job summary', async () => {
-    const digest = buildDigest({
-      convictions: [message],
-      rule,
-      window,
-      timeZone: 'UTC',
-      maxRows: 10,
-      reportPath: '/tmp/report.json',
-      reportName: 'r.json'
-    })
+    const batch = batchFor([message], rule, { window, reportPath: '/tmp/report.json' })
+    const digest = buildDigest({ ...batch, maxRows: 10, reportName: 'r.json' })
     const notices = buildOwnerNotices([message], rule, 'UTC')
-    const issue = buildIssue({ convictions: [message], rule, window, timeZone: 'UTC', notes: [] })
+    const issue = buildIssue({ ...batch, notes: [] })
     const matched = new MatchedRows()
     matched.add(message, 'new')
     const summary = renderSummary({
-      window,
-      timeZone: 'UTC',
+      ...batch,
       matched,
-      batch: { convictions: [message], totals: totalsOf([message], rule) },
-      reportPath: '/tmp/report.json',
-      rule,
       scanned: 1,
       skipped: 0,
       released: 0,

@@ -6,9 +6,10 @@ import { totalsOf } from '../src/notify/text/rows.js'
 import { inertCode, inertMarkdown, ownAddress } from '../src/notify/text/markdown.js'
 import { entriesFromMarkers, formatMarker, parseMarker } from '../src/notify/issue/marker.js'
 import type { Conviction } from '../src/etd/types.js'
-import { conviction as fixture, T } from './helpers/fixtures.js'
+import { batchFor, conviction as fixture, T } from './helpers/fixtures.js'
 
 const HOUR = 3_600_000
+const WINDOW = { start: T, end: T + HOUR }
 
 const conviction = (id: string, verdict: string, extra: Partial<Conviction> = {}): Conviction =>
   fixture(id, { receivedAt: new Date(T).toISOString(), toAddresses: [], verdict, techniques: [], ...extra })
@@ -85,14 +86,12 @@ describe('issue title and body', () => {
   })
 
   it('groups rows by mailbox and flags verdict changes', () => {
+    const convictions = [
+      conviction('a', 'bec'),
+      conviction('c', 'phishing', { previousVerdict: 'spam', mailboxes: ['ceo@example.com'] })
+    ]
     const { body, omitted } = buildIssue({
-      convictions: [
-        conviction('a', 'bec'),
-        conviction('c', 'phishing', { previousVerdict: 'spam', mailboxes: ['ceo@example.com'] })
-      ],
-      rule: { mailboxes: [], verdicts: ['bec', 'phishing'], techniques: [] },
-      window: { start: T, end: T + HOUR },
-      timeZone: 'UTC',
+      ...batchFor(convictions, { mailboxes: [], verdicts: ['bec', 'phishing'], techniques: [] }, { window: WINDOW }),
       notes: ['Digest emailed to soc@example.com.']
     })
     expect(omitted).toBe(0)
@@ -106,10 +105,7 @@ describe('issue title and body', () => {
   it('counts rows that do not fit', () => {
     const many = Array.from({ length: 50 }, (_, i) => conviction(`id-${i}`, 'bec'))
     const { body, omitted } = buildIssue({
-      convictions: many,
-      rule: { mailboxes: [], verdicts: ['bec'], techniques: [] },
-      window: { start: T, end: T + HOUR },
-      timeZone: 'UTC',
+      ...batchFor(many, { mailboxes: [], verdicts: ['bec'], techniques: [] }, { window: WINDOW }),
       notes: [],
       maxLength: 4000
     })
@@ -129,10 +125,7 @@ describe('mailbox headings', () => {
   })
   const issue = (watched: string[]) =>
     buildIssue({
-      convictions: [hostile],
-      rule: { mailboxes: watched, verdicts: ['bec'], techniques: [] },
-      window: { start: T, end: T + HOUR },
-      timeZone: 'UTC',
+      ...batchFor([hostile], { mailboxes: watched, verdicts: ['bec'], techniques: [] }, { window: WINDOW }),
       notes: []
     }).body
 

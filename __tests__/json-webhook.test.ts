@@ -2,10 +2,10 @@ import { describe, expect, it } from '@jest/globals'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { readFileSync } from 'node:fs'
 import type { Conviction } from '../src/etd/types.js'
-import type { WebhookBatch } from '../src/notify/webhook/content.js'
+import type { Batch } from '../src/notify/batch.js'
 import { LINE_RENDERERS } from '../src/notify/webhook/line.js'
 import { JSON_SCHEMA_VERSION, MAX_JSON_PAYLOAD_BYTES, renderJson } from '../src/notify/webhook/json.js'
-import { conviction as fixture, webhookBatch } from './helpers/fixtures.js'
+import { conviction as fixture, batchFor } from './helpers/fixtures.js'
 
 const schema = JSON.parse(readFileSync(new URL('../src/notify/webhook/json.schema.json', import.meta.url), 'utf8'))
 // date-time as RFC 3339 says, checked here rather than by a formats package: a real instant, in UTC.
@@ -35,8 +35,8 @@ const conviction = (id: string, extra: Partial<Conviction> = {}): Conviction =>
     ...extra
   })
 
-const batch = (convictions: Conviction[], extra: Partial<WebhookBatch> = {}) =>
-  webhookBatch(convictions, RULE, {
+const batch = (convictions: Conviction[], extra: Partial<Batch> = {}) =>
+  batchFor(convictions, RULE, {
     timeZone: 'Europe/Zurich',
     reportPath: '/runner/temp/etd-verdict-watch/report.json',
     runUrl: RUN,

@@ -5,13 +5,13 @@ import { join } from 'node:path'
 import type { Clock } from '../src/common/rate-limiter.js'
 import { normalizeMessage } from '../src/etd/message.js'
 import { run } from '../src/main.js'
-import { totalsOf } from '../src/notify/text/rows.js'
 import { MatchedRows, renderSummary } from '../src/notify/summary/summary.js'
 import type { Report } from '../src/report/report.js'
 import { backgroundConvictions } from '../src/simulator/data.js'
 import { expectedMatches } from '../src/simulator/oracle.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
+import { batchFor } from './helpers/fixtures.js'
 import { etdInputs } from './helpers/simulator.js'
 
 // A window of 24,000 matches (a week's backfill, a mass campaign, an empty `mailboxes` on a large
@@ -108,16 +108,12 @@ describe('the job summary at its worst', () => {
       matched.add(normalized.message, 'already-notified')
     }
     const summary = renderSummary({
-      window: { start: NOW - HOUR, end: NOW },
-      timeZone: 'UTC',
+      ...batchFor([], rule, { window: { start: NOW - HOUR, end: NOW }, reportPath: '/runner/report.json' }),
       matched,
-      batch: { convictions: [], totals: totalsOf([], rule) },
-      rule,
       scanned: 5000,
       skipped: 0,
       released: 0,
-      notes: [],
-      reportPath: '/runner/report.json'
+      notes: []
     })
     expect(Buffer.byteLength(summary)).toBeLessThan(1024 * 1024)
     expect(summary).toMatch(

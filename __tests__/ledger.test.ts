@@ -1,21 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Conviction } from '../src/etd/types.js'
-import type { NotifyBatch } from '../src/notify/batch.js'
 import { issueLedger, webhookKey, type LedgerRecord, type RecordStore } from '../src/notify/ledger.js'
-import { totalsOf } from '../src/notify/text/rows.js'
-import { conviction as fixture, T } from './helpers/fixtures.js'
+import { batchFor, conviction as fixture, T } from './helpers/fixtures.js'
 
 const RULE = { mailboxes: [], verdicts: ['bec', 'phishing'], techniques: [] }
 
 const conviction = (id: string, verdict = 'bec'): Conviction =>
   fixture(id, { receivedAt: new Date(T).toISOString(), toAddresses: [], verdict, techniques: [] })
 
-const batchOf = (convictions: Conviction[]): NotifyBatch => ({
-  convictions,
-  totals: totalsOf(convictions, RULE),
-  window: { start: T - 3_600_000, end: T },
-  timeZone: 'UTC'
-})
+const batchOf = (convictions: Conviction[]) => batchFor(convictions, RULE)
 
 const marked = (c: Conviction) => ({ id: c.id, verdict: c.verdict, receivedAt: c.receivedAt })
 
@@ -23,7 +16,7 @@ const marked = (c: Conviction) => ({ id: c.id, verdict: c.verdict, receivedAt: c
 function store(records: LedgerRecord[], options: { opened?: number; fail?: string } = {}) {
   const rewrites: Array<{ number: number; owes: string[]; notes: readonly string[] }> = []
   const s: RecordStore = {
-    recorded: async () => {
+    recordedBatches: async () => {
       if (options.fail === 'read') throw new Error('GitHub is down.')
       return records
     },
@@ -44,7 +37,7 @@ const EMAIL = { key: 'email', name: 'Email' }
 describe('issueLedger', () => {
   it('leaves out what a channel has by a record, and counts it out of the totals', async () => {
     const { store: s } = store([{ number: 1, convictions: [marked(A)], owes: ['webhook:0123456789ab'] }])
-    const given = await issueLedger(s, RULE).owedTo('email', batchOf([A, B]))
+    const given = await issueLedger(s).owedTo('email', batchOf([A, B]))
     expect(given.convictions.map((c) => c.id)).toEqual(['b-2'])
     expect(given.totals.total).toBe(1)
     expect(given.totals.verdicts.get('bec') ?? 0).toBe(0)
@@ -53,13 +46,13 @@ describe('issueLedger', () => {
   it('a changed verdict is not had: the record names the old one', async () => {
     const { store: s } = store([{ number: 1, convictions: [marked(A)], owes: [] }])
     const changed = conviction('a-1', 'phishing')
-    expect((await issueLedger(s, RULE).owedTo('email', batchOf([changed]))).convictions).toEqual([changed])
+    expect((await issueLedger(s).owedTo('email', batchOf([changed]))).convictions).toEqual([changed])
   })
 
   it('gives the whole batch when the records cannot be read: told again rather than never', async () => {
     const { store: s } = store([], { fail: 'read' })
     const batch = batchOf([A, B])
-    expect(await issueLedger(s, RULE).owedTo('email', batch)).toBe(batch)
+    expect(await issueLedger(s).owedTo('email', batch)).toBe(batch)
   })
 
   it('strikes a channel only from the records whose every conviction it was given', async () => {
@@ -67,7 +60,7 @@ describe('issueLedger', () => {
       { number: 2, convictions: [marked(A)], owes: ['email', 'webhook:0123456789ab'] },
       { number: 1, convictions: [marked(A), marked(B)], owes: ['email'] }
     ])
-    expect(await issueLedger(s, RULE).after(EMAIL, batchOf([A]), ['Digest emailed.'])).toBeUndefined()
+    expect(await issueLedger(s).after(EMAIL, batchOf([A]), ['Digest emailed.'])).toBeUndefined()
     expect(rewrites).toEqual([{ number: 2, owes: ['webhook:0123456789ab'], notes: ['Digest emailed.'] }])
   })
 
@@ -79,13 +72,13 @@ describe('issueLedger', () => {
       ],
       { opened: 2 }
     )
-    await issueLedger(s, RULE).after(EMAIL, undefined, ['Email failed: refused.'])
+    await issueLedger(s).after(EMAIL, undefined, ['Email failed: refused.'])
     expect(rewrites).toEqual([{ number: 2, owes: ['email'], notes: ['Email failed: refused.'] }])
   })
 
   it('says, naming the channel, when the record could not be written', async () => {
     const { store: s } = store([{ number: 1, convictions: [marked(A)], owes: ['email'] }], { fail: 'write' })
-    expect(await issueLedger(s, RULE).after(EMAIL, batchOf([A]), [])).toBe(
+    expect(await issueLedger(s).after(EMAIL, batchOf([A]), [])).toBe(
       'The issue could not record that Email has the batch: GitHub refused the edit. The next run may send it there again.'
     )
   })

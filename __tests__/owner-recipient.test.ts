@@ -2,10 +2,11 @@ import { describe, expect, it } from '@jest/globals'
 import type { EmailConfig } from '../src/config/email.js'
 import type { Conviction } from '../src/etd/types.js'
 import { mailboxMatches } from '../src/match/matcher.js'
-import { deliverEmail } from '../src/notify/email/channel.js'
+import { deliverEmail } from '../src/notify/email/deliver.js'
 import { ownerRecipient } from '../src/notify/email/owner-recipient.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import type { PendingNotice } from '../src/state/deliveries.js'
+import { batchFor } from './helpers/fixtures.js'
 import { closedAfter } from './helpers/servers.js'
 
 const WATCHED = ['ceo@example.com', '*@example.com']
@@ -115,13 +116,16 @@ describe('owner notices over real SMTP reach only watched addresses', () => {
     return deliverEmail(
       config,
       {
-        convictions,
-        rule: { mailboxes, verdicts: ['bec'], techniques: [] },
-        window: { start: T0 - 3_600_000, end: T0 },
-        timeZone: 'UTC',
-        reportPath: '/nonexistent/report.json',
-        dryRun: false,
-        pendingNotices
+        ...batchFor(
+          convictions,
+          { mailboxes, verdicts: ['bec'], techniques: [] },
+          {
+            window: { start: T0 - 3_600_000, end: T0 },
+            reportPath: '/nonexistent/report.json',
+            pendingNotices
+          }
+        ),
+        dryRun: false
       },
       { retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 20 }, timeoutMs: 2000 }
     )

@@ -1,14 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { deliverEmail } from '../src/notify/email/channel.js'
+import { deliverEmail } from '../src/notify/email/deliver.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { afterFailure, decodePending, pendingToSave, type PendingNotice } from '../src/state/deliveries.js'
 import { Dropped } from '../src/state/rules.js'
 import { parseState, serializeState } from '../src/state/state.js'
 import { type ActionResult } from './helpers/action-run.js'
-import { billing, T } from './helpers/fixtures.js'
+import { batchFor, billing, T } from './helpers/fixtures.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
@@ -188,13 +188,16 @@ describe('owner notices when the server stops answering', () => {
         ownerNotices: 'exact'
       },
       {
-        convictions: [],
-        rule: { mailboxes: ['ceo@example.com', 'cfo@example.com'], verdicts: ['bec'], techniques: [] },
-        window: { start: T0 - 3_600_000, end: T0 },
-        timeZone: 'UTC',
-        reportPath: '/nonexistent/report.json',
-        dryRun: false,
-        pendingNotices: [notice('ceo@example.com'), notice('cfo@example.com')]
+        ...batchFor(
+          [],
+          { mailboxes: ['ceo@example.com', 'cfo@example.com'], verdicts: ['bec'], techniques: [] },
+          {
+            window: { start: T0 - 3_600_000, end: T0 },
+            reportPath: '/nonexistent/report.json',
+            pendingNotices: [notice('ceo@example.com'), notice('cfo@example.com')]
+          }
+        ),
+        dryRun: false
       },
       { retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 }, timeoutMs: 2000 }
     )

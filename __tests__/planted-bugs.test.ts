@@ -9,7 +9,7 @@ import { scanWindow } from '../src/search/find.js'
 import type { SimMessage } from '../src/simulator/data.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { prunable } from '../src/state/prune.js'
-import { BILLING, conviction as fixture, simMessage, T, to } from './helpers/fixtures.js'
+import { batchFor, BILLING, conviction as fixture, simMessage, T, to } from './helpers/fixtures.js'
 
 const HOUR = 3_600_000
 const THREATS = ['bec', 'scam', 'phishing', 'malicious']
@@ -116,13 +116,9 @@ describe('a Webex alert in any script fits Webex byte limit', () => {
     ['emoji', '💸💸💸 Urgent wire 🏦🔥🔥 '.repeat(3)]
   ])('stays within 7,439 bytes of UTF-8 with %s subjects', (_, subject) => {
     const convictions = Array.from({ length: 200 }, (_, i) => conviction(i, subject))
-    const { payload, omitted } = renderWebex({
-      convictions,
-      totals: totalsOf(convictions, { mailboxes: [], verdicts: THREATS, techniques: [] }),
-      window: { start: T - HOUR, end: T },
-      timeZone: 'UTC',
-      reportPath: '/tmp/etd/report.json'
-    })
+    const { payload, omitted } = renderWebex(
+      batchFor(convictions, { mailboxes: [], verdicts: THREATS, techniques: [] })
+    )
     const { markdown } = payload as { markdown: string }
     expect(Buffer.byteLength(markdown, 'utf8')).toBeLessThanOrEqual(7439)
     expect(MAX_WEBEX_MARKDOWN_BYTES).toBe(7439)

@@ -7,11 +7,11 @@ import { buildDigest } from '../src/notify/email/digest.js'
 import { buildIssue } from '../src/notify/issue/body.js'
 import { totalsOf } from '../src/notify/text/rows.js'
 import { MatchedRows, renderSummary } from '../src/notify/summary/summary.js'
-import type { WebhookBatch } from '../src/notify/webhook/content.js'
+import type { Batch } from '../src/notify/batch.js'
 import { inertSlack, renderSlack } from '../src/notify/webhook/slack.js'
 import { renderTeams } from '../src/notify/webhook/teams.js'
 import { renderWebex } from '../src/notify/webhook/webex.js'
-import { conviction as fixture, T, webhookBatch } from './helpers/fixtures.js'
+import { batchFor, conviction as fixture } from './helpers/fixtures.js'
 
 /**
  * Attacker text rendered by each channel's own rules (CommonMark/GFM for the issue, the summary and Webex;
@@ -27,7 +27,6 @@ const ADDRESS = `o'brien@evil`
 const SENDER = `${NAME} <${ADDRESS}>`
 const ZWSP = /\u200b/g
 
-const WINDOW = { start: T - 3_600_000, end: T }
 const RULE = { mailboxes: [], verdicts: ['bec'], techniques: [] }
 const RUN = 'https://github.com/acme/watch/actions/runs/42'
 
@@ -36,7 +35,7 @@ const conviction = (id: string, extra: Partial<Conviction> = {}): Conviction =>
 
 const CONVICTIONS = [conviction('m-1'), conviction('m-2', { remediation: undefined })]
 
-const batch = (extra: Partial<WebhookBatch> = {}) => webhookBatch(CONVICTIONS, RULE, extra)
+const batch = (extra: Partial<Batch> = {}) => batchFor(CONVICTIONS, RULE, extra)
 
 /** The text a browser shows for HTML without tags: the entities HTML defines for what marked escapes. */
 function shown(html: string): string {
@@ -65,7 +64,7 @@ function rowCells(html: string, marker: string): string[] {
 
 describe('the issue, rendered as GitHub renders markdown (GFM)', () => {
   it('shows the subject and sender as written, and no entity, markup, link, mention or reference', async () => {
-    const { body } = buildIssue({ convictions: CONVICTIONS, rule: RULE, window: WINDOW, timeZone: 'UTC', notes: [] })
+    const { body } = buildIssue({ ...batch(), notes: [] })
     const html = await marked.parse(body)
     // The grouped table (moved) and the leading one (still in the inbox, with a Mailboxes column).
     const moved = rowCells(html, 'm-1')
@@ -83,18 +82,7 @@ describe('the job summary, rendered as GitHub renders markdown (an HTML block)',
   it('shows the subject and sender as written, and no markup, link, mention or reference', async () => {
     const matched = new MatchedRows()
     for (const c of CONVICTIONS) matched.add(c, 'new')
-    const summary = renderSummary({
-      window: WINDOW,
-      timeZone: 'UTC',
-      matched,
-      batch: { convictions: CONVICTIONS, totals: totalsOf(CONVICTIONS, RULE) },
-      rule: RULE,
-      scanned: 2,
-      skipped: 0,
-      released: 0,
-      notes: [],
-      reportPath: '/tmp/etd/report.json'
-    })
+    const summary = renderSummary({ ...batch(), matched, scanned: 2, skipped: 0, released: 0, notes: [] })
     const html = await marked.parse(summary)
     const cells = rowCells(html, 'Sender name impersonation')
     expect(shown(cells[2]).replace(ZWSP, '')).toBe(SENDER)
@@ -132,14 +120,7 @@ describe('Webex, rendered as CommonMark', () => {
 
 describe('the digest, rendered as HTML', () => {
   it('shows the subject and sender as written', () => {
-    const { html } = buildDigest({
-      convictions: CONVICTIONS,
-      rule: RULE,
-      window: WINDOW,
-      timeZone: 'UTC',
-      maxRows: 10,
-      reportPath: '/tmp/etd/report.json'
-    })
+    const { html } = buildDigest({ ...batch(), maxRows: 10 })
     const subjects = [...html.matchAll(/<div style="font-weight:600">(.*?)<\/div>/g)].map((m) => shown(m[1]))
     expect(subjects).toEqual([SUBJECT, SUBJECT])
     const senders = [...html.matchAll(/From:<\/span> (.*?)<\/div>/g)].map((m) => shown(m[1]))

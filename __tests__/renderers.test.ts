@@ -4,15 +4,15 @@ import { clean } from '../src/etd/clean.js'
 import { buildDigest } from '../src/notify/email/digest.js'
 import { inertCode } from '../src/notify/text/markdown.js'
 import { buildOwnerNotices } from '../src/notify/email/owner-notice.js'
-import { totalsOf } from '../src/notify/text/rows.js'
 import { MatchedRows, renderSummary } from '../src/notify/summary/summary.js'
-import { conviction as fixture, T, to } from './helpers/fixtures.js'
+import { batchFor, conviction as fixture, T, to } from './helpers/fixtures.js'
 
 // Direct tests of the pure renderers: no SMTP server, no run(). Times in Zurich (UTC+1 in November).
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const ZONE = 'Europe/Zurich'
-const WINDOW = { start: T, end: T + HOUR }
+/** The batches here: searched over the hour from T, shown in Zurich. */
+const SHOWN = { window: { start: T, end: T + HOUR }, timeZone: ZONE }
 const RULE = { mailboxes: ['ceo@example.com', 'cfo@example.com'], verdicts: ['bec', 'phishing'], techniques: [] }
 
 const conviction = (id: string, at: number, extra: Partial<Conviction> = {}): Conviction =>
@@ -33,15 +33,7 @@ const CHANGED = conviction('b-2', T + 20 * MINUTE, {
 
 describe('the digest', () => {
   const digest = (maxRows: number) =>
-    buildDigest({
-      convictions: [BEC, CHANGED],
-      rule: RULE,
-      window: WINDOW,
-      timeZone: ZONE,
-      maxRows,
-      reportPath: '/tmp/etd/report.json',
-      reportName: 'report.json'
-    })
+    buildDigest({ ...batchFor([BEC, CHANGED], RULE, SHOWN), maxRows, reportName: 'report.json' })
 
   it('counts the batch in the subject, never carrying attacker text', () => {
     expect(digest(10).subject).toBe('[ETD] 1 new conviction, 1 verdict change: 1 BEC, 1 phishing')
@@ -96,14 +88,7 @@ describe('the digest', () => {
   })
 
   it('says all clear when nothing is new', () => {
-    const empty = buildDigest({
-      convictions: [],
-      rule: RULE,
-      window: WINDOW,
-      timeZone: ZONE,
-      maxRows: 10,
-      reportPath: '/tmp/etd/report.json'
-    })
+    const empty = buildDigest({ ...batchFor([], RULE, SHOWN), maxRows: 10 })
     expect(empty.subject).toBe('[ETD] All clear: no new convictions')
     expect(empty.text).toBe(
       'ETD verdict watch\nWindow 2026-11-27 11:00–12:00 Europe/Zurich\n\nAll clear: no new convictions in the watched mailboxes.\n'
@@ -158,16 +143,12 @@ describe('the owner notices', () => {
 describe('the job summary', () => {
   function summary(matched: MatchedRows, notes: string[] = []): string {
     return renderSummary({
-      window: WINDOW,
-      timeZone: ZONE,
+      ...batchFor([BEC, CHANGED], RULE, SHOWN),
       matched,
-      batch: { convictions: [BEC, CHANGED], totals: totalsOf([BEC, CHANGED], RULE) },
-      rule: RULE,
       scanned: 10,
       skipped: 1,
       released: 1,
-      notes,
-      reportPath: '/tmp/etd/report.json'
+      notes
     })
   }
 

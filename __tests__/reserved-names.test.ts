@@ -4,7 +4,7 @@ import { buildDigest } from '../src/notify/email/digest.js'
 import { buildIssue } from '../src/notify/issue/body.js'
 import { buildOwnerNotices } from '../src/notify/email/owner-notice.js'
 import { toRow } from '../src/notify/text/rows.js'
-import { conviction as fixture, to } from './helpers/fixtures.js'
+import { batchFor, conviction as fixture, to } from './helpers/fixtures.js'
 
 // Names that an object literal finds on Object.prototype: ETD text must show as itself.
 const RESERVED = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']
@@ -38,15 +38,9 @@ describe('look-ups keyed by ETD text never reach Object.prototype', () => {
       conviction(`v-${name}`, { verdict: name, remediation: { folder: 'quarantine', automatic: true } })
     ])
     const window = { start: T - 3_600_000, end: T }
-    const digest = buildDigest({
-      convictions: batch,
-      rule: RULE,
-      window,
-      timeZone: 'UTC',
-      maxRows: 100,
-      reportPath: '/tmp/report.json'
-    })
-    const issue = buildIssue({ convictions: batch, rule: RULE, window, timeZone: 'UTC', notes: [] })
+    const shown = batchFor(batch, RULE, { window, reportPath: '/tmp/report.json' })
+    const digest = buildDigest({ ...shown, maxRows: 100 })
+    const issue = buildIssue({ ...shown, notes: [] })
     const [notice] = buildOwnerNotices(batch, RULE, 'UTC')
     for (const text of [digest.text, digest.html, issue.body, notice.text]) {
       expect(text).not.toMatch(NATIVE)

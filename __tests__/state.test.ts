@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { EtdMessage } from '../src/etd/types.js'
 import { Dropped } from '../src/state/rules.js'
-import { advanceState, carriedOver, changeOf, classify } from '../src/state/dedupe.js'
+import { advanceState, carriedOver, entryToRemember, classify } from '../src/state/dedupe.js'
 import {
   dropFutureEntries,
   parseState,
@@ -256,8 +256,8 @@ describe('advanceState', () => {
     const a = convicted('a', 'spam', T - HOUR)
     const b = convicted('b', 'phishing', T - 30 * 60_000)
     const remembered = carriedOver(previous.notified, T - 25 * HOUR)
-    remembered.set('a', changeOf(a, 'already-notified', previous.notified, now)!)
-    remembered.set('b', changeOf(b, 'new', previous.notified, now)!)
+    remembered.set('a', entryToRemember(a, 'already-notified', previous.notified, now)!)
+    remembered.set('b', entryToRemember(b, 'new', previous.notified, now)!)
     const next = advanceState(remembered, {
       horizon: previous.horizon,
       window: { start: T - 25 * HOUR, end: T + HOUR },
@@ -511,27 +511,27 @@ function remembered(
 ) {
   const next = carriedOver(known, run.keepFrom)
   for (const m of matched) {
-    const change = changeOf(m, classify(m, known, run.horizon).disposition, known, run.now)
+    const change = entryToRemember(m, classify(m, known, run.horizon).disposition, known, run.now)
     if (change) next.set(m.id, change)
   }
   return next
 }
 
-describe('changeOf', () => {
+describe('entryToRemember', () => {
   const known = new Map([['k', { verdict: 'phishing', receivedAt: T - HOUR, notifiedAt: T - HOUR }]])
 
   it('changes nothing for a message told before with the same verdict, or one before the horizon', () => {
-    expect(changeOf(message('k', 'phishing', T - HOUR), 'already-notified', known, T)).toBeUndefined()
-    expect(changeOf(message('x', 'bec', T - 9 * HOUR), 'before-horizon', known, T)).toBeUndefined()
+    expect(entryToRemember(message('k', 'phishing', T - HOUR), 'already-notified', known, T)).toBeUndefined()
+    expect(entryToRemember(message('x', 'bec', T - 9 * HOUR), 'before-horizon', known, T)).toBeUndefined()
   })
 
   it('keeps when a milder verdict was told, and stamps what is told now', () => {
-    expect(changeOf(message('k', 'spam', T - HOUR), 'already-notified', known, T)).toEqual({
+    expect(entryToRemember(message('k', 'spam', T - HOUR), 'already-notified', known, T)).toEqual({
       verdict: 'spam',
       receivedAt: T - HOUR,
       notifiedAt: T - HOUR
     })
-    expect(changeOf(message('n', 'bec', T - 2 * HOUR), 'new', known, T + 5)).toEqual({
+    expect(entryToRemember(message('n', 'bec', T - 2 * HOUR), 'new', known, T + 5)).toEqual({
       verdict: 'bec',
       receivedAt: T - 2 * HOUR,
       notifiedAt: T + 5

@@ -4,12 +4,12 @@ import { createRequire } from 'node:module'
 import { notYetRecorded } from '../src/notify/issue/channel.js'
 import { BatchCollector } from '../src/notify/batch.js'
 import { groupByMailbox } from '../src/notify/text/rows.js'
-import type { WebhookBatch } from '../src/notify/webhook/content.js'
+import type { Batch } from '../src/notify/batch.js'
 import { MAX_SLACK_BLOCKS, MAX_SLACK_SECTION_TEXT, renderSlack } from '../src/notify/webhook/slack.js'
 import { MAX_TEAMS_PAYLOAD_BYTES, renderTeams } from '../src/notify/webhook/teams.js'
 import { MAX_WEBEX_MARKDOWN_BYTES, renderWebex } from '../src/notify/webhook/webex.js'
 import type { Conviction } from '../src/etd/types.js'
-import { conviction, T, webhookBatch } from './helpers/fixtures.js'
+import { conviction, T, batchFor } from './helpers/fixtures.js'
 
 // The package's ESM build imports without file extensions, which Node refuses; its UMD build loads.
 const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as {
@@ -28,7 +28,7 @@ const HOSTILE = {
   techniques: [{ type: '<script>alert(1)</script> **bold** #1' }]
 }
 
-const batch = (convictions: Conviction[], extra: Partial<WebhookBatch> = {}) => webhookBatch(convictions, RULE, extra)
+const batch = (convictions: Conviction[], extra: Partial<Batch> = {}) => batchFor(convictions, RULE, extra)
 
 const hostileBatch = (n: number) =>
   batch(

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { escapeHtml } from '../src/notify/text/escape.js'
+import { inertHtml } from '../src/notify/text/html.js'
 
 const run = promisify(execFile)
 const WIDTH = 420
@@ -33,7 +33,7 @@ export async function phoneView(html: string, pngPath: string): Promise<string> 
     await writeFile(
       frame,
       '<!doctype html><html><head><style>body{margin:0}iframe{border:0;display:block}</style></head><body>' +
-        `<iframe id="digest" width="${WIDTH}" height="${HEIGHT}" srcdoc="${escapeHtml(html)}"></iframe>` +
+        `<iframe id="digest" width="${WIDTH}" height="${HEIGHT}" srcdoc="${inertHtml(html)}"></iframe>` +
         '<script>onload = () => { document.title = "width " + digest.contentDocument.documentElement.scrollWidth }</script>' +
         '</body></html>'
     )

@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
 import { log } from './common/log.js'
 import type { Config } from './config/config.js'
-import type { NotifyBatch } from './notify/batch.js'
-import { announceAll, notifyAll, type Channel, type Delivery } from './notify/channel.js'
+import type { Batch } from './notify/batch.js'
+import { announceAll, notifyAll, type Channel, type DeliveryReport } from './notify/channel.js'
 import type { EmailOptions } from './notify/email/mail.js'
-import type { IssueChannel } from './notify/issue/channel.js'
+import type { IssueChannel, RecordedBatches } from './notify/issue/channel.js'
 import { entriesFromMarkers } from './notify/issue/marker.js'
 import { heartbeatAfter, type HeartbeatDecision } from './notify/heartbeat.js'
 import { channelKeys, channelsFor } from './notify/channel-list.js'
@@ -12,19 +12,19 @@ import type { ToldRecord } from './state/restore.js'
 import type { WatchState } from './state/state.js'
 
 /** Octokit is loaded only when issues are opened; a dry run writes the issue to a file instead. */
-export async function issueChannel(config: Config): Promise<IssueChannel | undefined> {
+export async function issueChannelFor(config: Config): Promise<IssueChannel | undefined> {
   if (!config.issue || config.dryRun) return undefined
-  const { IssueChannel } = await import('./notify/issue/channel.js')
-  return new IssueChannel(config.issue, {
+  const { issueChannel } = await import('./notify/issue/channel.js')
+  return issueChannel(config.issue, {
+    owes: channelKeys(config),
     onRetry: (reason) => log.info(reason),
-    onWarning: (message) => log.warning(message),
-    runUrl: config.runUrl
+    onWarning: (message) => log.warning(message)
   })
 }
 
 /** The issues' markers as the record of what was told: a batch that still owes a configured channel is not told. */
-export function toldInIssues(config: Config, issues: IssueChannel | undefined): ToldRecord | undefined {
-  return issues && { recorded: async () => entriesFromMarkers(await issues.recorded(), channelKeys(config)) }
+export function toldInIssues(config: Config, issues: RecordedBatches | undefined): ToldRecord | undefined {
+  return issues && { recorded: async () => entriesFromMarkers(await issues.recordedBatches(), channelKeys(config)) }
 }
 
 /** How the email channel retries, masks the tokens it gets, and asks GitHub for an OIDC token. */
@@ -39,7 +39,12 @@ export function channelOptions(emailCa: string | undefined): EmailOptions {
 }
 
 /** `heartbeat: daily`: the "all quiet" line to every channel that takes one; what happened joins the delivery. */
-async function sendHeartbeat(config: Config, channels: Channel[], line: string, delivery: Delivery): Promise<void> {
+async function sendHeartbeat(
+  config: Config,
+  channels: Channel[],
+  line: string,
+  delivery: DeliveryReport
+): Promise<void> {
   if (config.dryRun) {
     delivery.notes.push(`Dry run: the heartbeat "${line}" was not sent.`)
     return
@@ -58,12 +63,12 @@ async function sendHeartbeat(config: Config, channels: Channel[], line: string, 
 export async function tellChannels(
   config: Config,
   issues: IssueChannel | undefined,
-  batch: NotifyBatch,
+  batch: Batch,
   run: { previous: WatchState | undefined; now: () => number; emailCa?: string }
-): Promise<{ delivery: Delivery; heartbeat?: HeartbeatDecision }> {
+): Promise<{ delivery: DeliveryReport; heartbeat?: HeartbeatDecision }> {
   const channels = channelsFor(config, issues, channelOptions(run.emailCa))
   const delivery = await notifyAll(channels, { ...batch, pendingNotices: run.previous?.pending })
-  for (const warning of delivery.email?.warnings ?? []) log.warning(warning)
+  for (const warning of delivery.warnings) log.warning(warning)
   const heartbeat =
     config.heartbeat === 'daily'
       ? heartbeatAfter(run.previous?.heartbeat, {

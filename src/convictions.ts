@@ -4,12 +4,12 @@ import type { Clock } from './common/rate-limiter.js'
 import { unpacedLimiter } from './common/rate-limiter.js'
 import type { Config } from './config/config.js'
 import { EtdClient, EtdError } from './etd/client.js'
-import { BatchCollector, type Batch } from './notify/batch.js'
+import { BatchCollector, type Collected } from './notify/batch.js'
 import { formatWindow } from './common/format.js'
 import { MatchedRows } from './notify/summary/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanOptions, type ScanResult } from './search/find.js'
-import { changeOf, classify, isTold } from './state/dedupe.js'
+import { classify, entryToRemember, isTold } from './state/dedupe.js'
 import type { DedupeScope } from './window/scope.js'
 import { notifiedKey, type NotifiedEntry } from './state/state.js'
 import type { SearchPlan } from './window/plan.js'
@@ -46,7 +46,7 @@ export function etdClient(config: Config, clock: Clock | undefined): EtdClient {
 export interface Found {
   scan: ScanResult
   /** What this run tells. */
-  batch: Batch
+  batch: Collected
   matched: MatchedRows
 }
 
@@ -77,8 +77,8 @@ export async function findConvictions(
       async (message) => {
         const { disposition, previousVerdict } = classify(message, known, dedupe.horizon, dedupe.covered)
         await report.add({ ...message, notice: disposition, previousVerdict })
-        const change = changeOf(message, disposition, known, now)
-        if (change) next.set(notifiedKey(message.id), change)
+        const entry = entryToRemember(message, disposition, known, now)
+        if (entry) next.set(notifiedKey(message.id), entry)
         matched.add(message, disposition, previousVerdict)
         // A copy only for a verdict change: the batch keeps a few and counts the rest.
         if (isTold(disposition)) batch.add(previousVerdict === undefined ? message : { ...message, previousVerdict })

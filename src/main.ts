@@ -5,9 +5,10 @@ import { parseConfig, type Config } from './config/config.js'
 import { describeConfig } from './config/describe.js'
 import { scheduledRun } from './config/runner.js'
 import { SECRET_INPUTS, secretsOf, secretsOfInput } from './config/secrets.js'
-import { issueChannel, tellChannels, toldInIssues } from './channels.js'
+import { issueChannelFor, tellChannels, toldInIssues } from './channels.js'
 import { etdClient, findConvictions } from './convictions.js'
 import { techniqueWarnings } from './etd/techniques.js'
+import { batchOf } from './notify/batch.js'
 import { renderSummary } from './notify/summary/summary.js'
 import { OUTPUT, setDeliveryOutputs, setOutput, setSearchOutputs, writeSummary } from './outputs.js'
 import { sendTest } from './send-test.js'
@@ -77,7 +78,7 @@ export async function run(options: RunOptions): Promise<void> {
     const { store, entries, issues, restored, known } = await core.group('State restore', async () => {
       const store = await stateStore(config, now())
       const entries = await stateEntries(config)
-      const issues = await issueChannel(config)
+      const issues = await issueChannelFor(config)
       const restored = await restoreState(store, entries, now(), config.timeZone)
       setOutput(OUTPUT.stateRestored, restored.state !== undefined)
       const known = restored.state?.notified ?? (await knownFromIssues(toldInIssues(config, issues)))
@@ -114,13 +115,9 @@ export async function run(options: RunOptions): Promise<void> {
     log.info(`${told} to tell: new convictions and verdict changes`)
     setSearchOutputs(found, requests, window, config.reportPath)
 
+    const batch = batchOf(found.batch, window, config)
     const { delivery, heartbeat } = await core.group('Notify', () =>
-      tellChannels(
-        config,
-        issues,
-        { ...found.batch, window, timeZone: config.timeZone },
-        { previous, now, emailCa: options.emailCa }
-      )
+      tellChannels(config, issues, batch, { previous, now, emailCa: options.emailCa })
     )
     setDeliveryOutputs(delivery)
 
@@ -147,7 +144,7 @@ export async function run(options: RunOptions): Promise<void> {
           now,
           ledger,
           heartbeat: heartbeat?.next,
-          pending: delivery.email?.pending
+          pending: delivery.pending
         })
       )
     )
@@ -174,16 +171,12 @@ export async function run(options: RunOptions): Promise<void> {
     await writeSummary(
       config.runner.summaryPath,
       renderSummary({
-        window,
-        timeZone: config.timeZone,
+        ...batch,
         matched: found.matched,
-        batch: found.batch,
-        rule: config.rule,
         scanned: found.scan.scanned,
         skipped: found.scan.skipped.length,
         released: found.scan.released,
-        notes,
-        reportPath: config.reportPath
+        notes
       })
     )
     if (delivery.failures.length > 0) {

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { appendFile } from 'node:fs/promises'
-import type { Delivery } from './notify/channel.js'
+import type { DeliveryReport } from './notify/channel.js'
 import type { SearchWindow } from './window/plan.js'
 
 /** The action's outputs, named as action.yml declares them (a test holds the two to each other). */
@@ -47,14 +47,12 @@ export function setSearchOutputs(
   setOutput(OUTPUT.reportPath, reportPath)
 }
 
-/** What the channels did; the dry-run files only when there are some. */
-export function setDeliveryOutputs(delivery: Delivery): void {
+/** What the channels did: their ids and pages, empty when none; the dry-run files only when there are some. */
+export function setDeliveryOutputs(delivery: DeliveryReport): void {
+  const { outputs } = delivery
   setOutput(OUTPUT.notified, delivery.notified)
-  setOutput(OUTPUT.emailMessageId, delivery.email?.messageId ?? '')
-  setOutput(OUTPUT.issueUrl, delivery.issue?.url ?? '')
-  setOutput(OUTPUT.issueNumber, delivery.issue?.number ?? '')
-  if (delivery.email?.emlPath) setOutput(OUTPUT.emailPath, delivery.email.emlPath)
-  if (delivery.issuePath) setOutput(OUTPUT.issuePath, delivery.issuePath)
+  for (const name of [OUTPUT.emailMessageId, OUTPUT.issueUrl, OUTPUT.issueNumber]) setOutput(name, outputs[name] ?? '')
+  for (const name of [OUTPUT.emailPath, OUTPUT.issuePath]) if (outputs[name]) setOutput(name, outputs[name])
 }
 
 /** Outside Actions (a crontab) there is no job summary to write to. */

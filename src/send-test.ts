@@ -1,10 +1,11 @@
 import { log } from './common/log.js'
 import type { Clock } from './common/rate-limiter.js'
 import type { Config } from './config/config.js'
-import { channelOptions, issueChannel } from './channels.js'
+import { channelOptions, issueChannelFor } from './channels.js'
 import { etdClient } from './convictions.js'
+import { batchOf } from './notify/batch.js'
 import { notifyAll } from './notify/channel.js'
-import { escapeHtml } from './notify/text/escape.js'
+import { inertHtml } from './notify/text/html.js'
 import { count } from './common/format.js'
 import { channelsFor } from './notify/channel-list.js'
 import { totalsOf } from './notify/text/rows.js'
@@ -33,21 +34,15 @@ export async function sendTest(
   await report.add({ ...conviction, notice: 'new' })
   await report.close({ newCount: 1 })
   setOutput(OUTPUT.reportPath, config.reportPath)
-  const issues = await issueChannel(config)
-  const channels = channelsFor(config, issues, channelOptions(options.emailCa))
-  const delivery = await notifyAll(channels, {
-    convictions: [conviction],
-    totals: totalsOf([conviction], config.rule),
-    window,
-    timeZone: config.timeZone,
-    test: true
-  })
+  const channels = channelsFor(config, await issueChannelFor(config), channelOptions(options.emailCa))
+  const collected = { convictions: [conviction], totals: totalsOf([conviction], config.rule) }
+  const delivery = await notifyAll(channels, { ...batchOf(collected, window, config), test: true })
   setDeliveryOutputs(delivery)
   setOutput(OUTPUT.stateSaved, false)
   const notes = [...delivery.notes, 'Send test: the state was neither read nor saved.']
   await writeSummary(
     config.runner.summaryPath,
-    `<h2>ETD verdict watch: send test</h2>\n${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('\n')}`
+    `<h2>ETD verdict watch: send test</h2>\n${notes.map((n) => `<p>${inertHtml(n)}</p>`).join('\n')}`
   )
   if (delivery.failures.length > 0) throw new Error(`Send test: ${delivery.failures.map((f) => f.message).join(' ')}`)
   for (const note of notes) log.info(note)

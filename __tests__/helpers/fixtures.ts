@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import type { Conviction } from '../../src/etd/types.js'
-import type { EmailBatch } from '../../src/notify/email/channel.js'
+import type { Batch } from '../../src/notify/batch.js'
+import type { EmailExtras } from '../../src/notify/email/deliver.js'
 import type { MatchRule } from '../../src/match/matcher.js'
 import { totalsOf } from '../../src/notify/text/rows.js'
-import type { WebhookBatch } from '../../src/notify/webhook/content.js'
 import { tempDir } from './servers.js'
 import type { SimMessage } from '../../src/simulator/data.js'
 
@@ -72,15 +72,12 @@ export function billing(id: string, owner: string, minutesBefore: number, extra:
   })
 }
 
-/** `convictions` as a webhook renderer gets them: the hour before `T` in UTC, totals under `rule`. */
-export function webhookBatch(
-  convictions: Conviction[],
-  rule: MatchRule,
-  extra: Partial<WebhookBatch> = {}
-): WebhookBatch {
+/** `convictions` as the channels and renderers get them: the hour before `T` in UTC, totals under `rule`. */
+export function batchFor(convictions: Conviction[], rule: MatchRule, extra: Partial<Batch> = {}): Batch {
   return {
     convictions,
     totals: totalsOf(convictions, rule),
+    rule,
     window: { start: T - 3_600_000, end: T },
     timeZone: 'UTC',
     reportPath: '/tmp/etd/report.json',
@@ -93,16 +90,15 @@ export async function emailBatch(
   convictions: Conviction[],
   rule: MatchRule,
   now: number,
-  extra: Partial<EmailBatch> = {}
-): Promise<EmailBatch> {
+  extra: Partial<Batch & EmailExtras> = {}
+): Promise<Batch & EmailExtras> {
   const dir = await tempDir('etd-email-')
   return {
-    convictions,
-    rule,
-    window: { start: now - 86_400_000, end: now },
-    timeZone: 'UTC',
+    ...batchFor(convictions, rule, {
+      window: { start: now - 86_400_000, end: now },
+      reportPath: join(dir, 'report.json')
+    }),
     reportJson: JSON.stringify({ messages: convictions }),
-    reportPath: join(dir, 'report.json'),
     dryRun: false,
     ...extra
   }

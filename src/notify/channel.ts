@@ -1,19 +1,30 @@
-import type { EmailOutcome } from './email/channel.js'
-import type { IssueOutcome } from './issue/channel.js'
-import type { NotifyBatch } from './batch.js'
+import type { Batch } from './batch.js'
 import type { Ledger } from './ledger.js'
+import type { PendingNotice } from '../state/deliveries.js'
 import { plural } from '../common/format.js'
 
-/** What a channel did. */
+/** The action outputs a channel fills, as action.yml names them (outputs.ts sets them). */
+export type ChannelOutput = 'email-message-id' | 'email-path' | 'issue-url' | 'issue-number' | 'issue-path'
+
+/** A page where people read what a channel told; `issue` is the one the channels after it link to. */
+export interface Link {
+  name: 'issue'
+  url: string
+}
+
+/** What one channel did. */
 export interface Delivered {
   /** One sentence, for the summary and the issue. */
   note: string
   /** Whether anyone was told. */
   notified: boolean
-  email?: EmailOutcome
-  issue?: IssueOutcome
-  /** Where a dry run wrote the issue it would have opened. */
-  issuePath?: string
+  /** The outputs it fills: an id, a page, or where a dry run wrote what it would have sent. */
+  outputs?: Partial<Record<ChannelOutput, string>>
+  links?: Link[]
+  /** Lines for the log's warnings: a recipient not reached, a notice given up. */
+  warnings?: string[]
+  /** What it must send again next run (the email's owner notices); the state keeps them. */
+  pending?: { earlier: PendingNotice[]; fresh: PendingNotice[] }
 }
 
 /**
@@ -28,20 +39,23 @@ export interface Channel {
   /** The issue channel's record of which channels have which convictions. */
   ledger?: Ledger
   /** `notes` says what the channels before it did (the issue, the audit trail, repeats them). */
-  deliver(batch: NotifyBatch, notes: readonly string[]): Promise<Delivered>
+  deliver(batch: Batch, notes: readonly string[]): Promise<Delivered>
   /** Sends one line of the watch's own (the daily heartbeat); says what it did. Issues take none. */
   announce?(line: string): Promise<string>
 }
 
-export interface Delivery {
-  email?: EmailOutcome
-  issue?: IssueOutcome
+/** What all the channels did, together: for the summary, the outputs and the next state. */
+export interface DeliveryReport {
   notified: boolean
   /** What each channel did, one sentence each, for the summary and the issue. */
   notes: string[]
   /** Channels that failed; any failure keeps the state from being saved. */
   failures: Error[]
-  issuePath?: string
+  outputs: Partial<Record<ChannelOutput, string>>
+  links: Link[]
+  warnings: string[]
+  /** Absent when no channel keeps notices (the email is off, or failed). */
+  pending?: Delivered['pending']
 }
 
 /**
@@ -49,44 +63,47 @@ export interface Delivery {
  * ledger (the issue channel's), each later channel gets only what it does not have yet, and what it
  * delivered is recorded before the next one starts.
  */
-export async function notifyAll(channels: Channel[], batch: NotifyBatch): Promise<Delivery> {
-  const delivery: Delivery = { notified: false, notes: [], failures: [] }
-  if (channels.length === 0) delivery.notes.push('Notifications are off (notify: none).')
+export async function notifyAll(channels: Channel[], batch: Batch): Promise<DeliveryReport> {
+  const report: DeliveryReport = { notified: false, notes: [], failures: [], outputs: {}, links: [], warnings: [] }
+  if (channels.length === 0) report.notes.push('Notifications are off (notify: none).')
   // Nothing to tell, nothing to look up: a quiet run costs GitHub no request.
   const ledger = batch.convictions.length > 0 ? channels.find((channel) => channel.ledger)?.ledger : undefined
   // The notes of the channels after the ledger's own: the issue shows them.
   let laterNotes = 0
   for (const channel of channels) {
-    const issueUrl = delivery.issue?.url
+    const issueUrl = report.links.find((link) => link.name === 'issue')?.url
     let given = issueUrl ? { ...batch, issueUrl } : batch
-    let sent: NotifyBatch | undefined
+    let sent: Batch | undefined
     try {
       if (ledger && channel.key) given = await ledger.owedTo(channel.key, given)
       const had = batch.totals.total - given.totals.total
-      if (had > 0) delivery.notes.push(`${channel.name} had ${plural(had, 'conviction')} of these from an earlier run.`)
-      const { note, notified, ...outcome } = await channel.deliver(given, [...delivery.notes])
-      Object.assign(delivery, outcome)
-      delivery.notified ||= notified
-      delivery.notes.push(note)
+      if (had > 0) report.notes.push(`${channel.name} had ${plural(had, 'conviction')} of these from an earlier run.`)
+      const delivered = await channel.deliver(given, [...report.notes])
+      report.notified ||= delivered.notified
+      report.notes.push(delivered.note)
+      report.outputs = { ...report.outputs, ...delivered.outputs }
+      report.links.push(...(delivered.links ?? []))
+      report.warnings.push(...(delivered.warnings ?? []))
+      report.pending ??= delivered.pending
       sent = given
     } catch (error) {
-      delivery.failures.push(error as Error)
-      delivery.notes.push(`${channel.name} failed: ${(error as Error).message}`)
+      report.failures.push(error as Error)
+      report.notes.push(`${channel.name} failed: ${(error as Error).message}`)
     }
-    if (channel.ledger) laterNotes = delivery.notes.length
+    if (channel.ledger) laterNotes = report.notes.length
     if (!ledger || !channel.key) continue
-    const notes = delivery.notes.slice(laterNotes)
+    const notes = report.notes.slice(laterNotes)
     const unrecorded = await ledger.after({ key: channel.key, name: channel.name }, sent, notes)
-    if (unrecorded) delivery.notes.push(unrecorded)
+    if (unrecorded) report.notes.push(unrecorded)
   }
-  return delivery
+  return report
 }
 
 /** One line to every channel that takes one, each on its own; a failure counts as a channel's failure. */
 export async function announceAll(
   channels: Channel[],
   line: string
-): Promise<Pick<Delivery, 'notes' | 'failures' | 'notified'>> {
+): Promise<Pick<DeliveryReport, 'notes' | 'failures' | 'notified'>> {
   const result = { notes: [] as string[], failures: [] as Error[], notified: false }
   for (const channel of channels) {
     if (!channel.announce) continue

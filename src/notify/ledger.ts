@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { MatchRule } from '../match/matcher.js'
-import type { NotifyBatch } from './batch.js'
+import type { Batch } from './batch.js'
 import type { MarkedConviction } from './issue/marker.js'
 import { totalsWithout } from './text/rows.js'
 
@@ -19,14 +18,14 @@ import { totalsWithout } from './text/rows.js'
  */
 export interface Ledger {
   /** The batch without what `channel` already has by a record; the whole batch when none can be read. */
-  owedTo(channel: string, batch: NotifyBatch): Promise<NotifyBatch>
+  owedTo(channel: string, batch: Batch): Promise<Batch>
   /**
    * After `channel` delivered `sent` (undefined: it failed, and stays owed): strikes it from the records
    * that owed it everything they record; says why when that could not be recorded.
    */
   after(
     channel: { key: string; name: string },
-    sent: NotifyBatch | undefined,
+    sent: Batch | undefined,
     notes: readonly string[]
   ): Promise<string | undefined>
 }
@@ -40,7 +39,7 @@ export interface LedgerRecord {
 
 /** Where the records live: the issue channel (reads the markers, rewrites one issue's marker). */
 export interface RecordStore {
-  recorded(): Promise<LedgerRecord[]>
+  recordedBatches(): Promise<LedgerRecord[]>
   rewrite(record: LedgerRecord, owes: string[], notes: readonly string[]): Promise<void>
   /** Whether this run opened the issue: its notes are brought up to date even when its owes stay. */
   openedNow(record: LedgerRecord): boolean
@@ -57,12 +56,12 @@ export function webhookKey(url: string): string {
 }
 
 /** The ledger over the issues' markers. */
-export function issueLedger(store: RecordStore, rule: MatchRule): Ledger {
+export function issueLedger(store: RecordStore): Ledger {
   return {
     async owedTo(channel, batch) {
       let records
       try {
-        records = await store.recorded()
+        records = await store.recordedBatches()
       } catch {
         return batch
       }
@@ -72,13 +71,13 @@ export function issueLedger(store: RecordStore, rule: MatchRule): Ledger {
       return {
         ...batch,
         convictions: batch.convictions.filter((c) => !had.has(key(c))),
-        totals: totalsWithout(batch.totals, removed, rule)
+        totals: totalsWithout(batch.totals, removed, batch.rule)
       }
     },
     async after({ key: channel, name }, sent, notes) {
       const given = new Set(sent?.convictions.map(key))
       try {
-        for (const record of await store.recorded()) {
+        for (const record of await store.recordedBatches()) {
           const owed = record.owes.includes(channel)
           const done = owed && sent !== undefined && record.convictions.every((c) => given.has(key(c)))
           if (done)

@@ -53,7 +53,7 @@ export const isTold = (disposition: Disposition) => disposition === 'new' || dis
  * but the entry itself is kept: a told one is remembered as told `now`; a milder verdict of one told before
  * is remembered silently, so that a later turn for the worse is told again; anything else changes nothing.
  */
-export function changeOf(
+export function entryToRemember(
   message: EtdMessage,
   disposition: Disposition,
   known: ReadonlyMap<string, NotifiedEntry>,

@@ -1,8 +1,6 @@
 import type { Clean } from '../../etd/clean.js'
-import type { MatchRule } from '../../match/matcher.js'
-import type { Conviction } from '../../etd/types.js'
-import type { SearchWindow } from '../../window/plan.js'
-import { escapeHtml } from '../text/escape.js'
+import type { Batch } from '../batch.js'
+import { inertHtml } from '../text/html.js'
 import { count, formatWindow } from '../../common/format.js'
 import { batchHeadline, verdictCounts } from '../text/format.js'
 import {
@@ -14,34 +12,16 @@ import {
   runListsAll,
   splitActionNeeded,
   toRow,
-  totalsOf,
   verdictNote,
   type BatchTotals,
   type Row
 } from '../text/rows.js'
 
-export interface DigestInput {
-  /** What this run tells: new convictions and verdict changes, or as many of them as the run kept. */
-  convictions: Conviction[]
-  /** Counts of the whole batch, when `convictions` holds only part of it. */
-  totals?: BatchTotals
-  rule: MatchRule
-  window: SearchWindow
-  timeZone: string
+/** What the digest takes besides the batch. */
+export interface DigestExtras {
   maxRows: number
   /** The attachment that lists every message, named where rows are left out; absent when not attached. */
   reportName?: string
-  /** The report's file, named when it is not attached and there is no run to point to (outside Actions). */
-  reportPath: string
-  links?: DigestLinks
-}
-
-/** Where to read on: ours, from GitHub, never from ETD. */
-export interface DigestLinks {
-  /** The issue opened for this batch (or the earlier one that records it). */
-  issue?: string
-  /** This workflow run: its summary and report. */
-  run?: string
 }
 
 export interface Digest {
@@ -62,9 +42,9 @@ const BADGE_COLORS = new Map<string, string>([
 ])
 
 /** Where every message is, when the digest leaves some out: the attachment, else the run's page, else (outside Actions) the file. */
-function wholeList(input: DigestInput): string {
+function wholeList(input: Batch & DigestExtras): string {
   if (input.reportName) return `the attached ${input.reportName} lists every message`
-  if (input.links?.run) return `${runListsAll()}: ${input.links.run} (the report was too large to attach)`
+  if (input.runUrl) return `${runListsAll()}: ${input.runUrl} (the report was too large to attach)`
   return `the report at ${input.reportPath} lists every message (it was too large to attach)`
 }
 
@@ -75,9 +55,10 @@ function digestSubject(totals: BatchTotals): string {
   return `[ETD] ${inbox}${batchHeadline(totals)}: ${verdictCounts(totals)}`
 }
 
-const linkLines = (links: DigestLinks | undefined): Array<[string, string]> => [
-  ...(links?.issue ? [['Issue', links.issue] as [string, string]] : []),
-  ...(links?.run ? [['Workflow run', links.run] as [string, string]] : [])
+/** Where to read on: ours, from GitHub, never from ETD. */
+const linkLines = (batch: Batch): Array<[string, string]> => [
+  ...(batch.issueUrl ? [['Issue', batch.issueUrl] as [string, string]] : []),
+  ...(batch.runUrl ? [['Workflow run', batch.runUrl] as [string, string]] : [])
 ]
 
 interface Group {
@@ -101,7 +82,7 @@ interface Sections {
  * Those still in the inbox first, then the rest grouped by mailbox, cut after `maxRows` rows in all; what
  * is left out is counted from `totals`, the whole batch.
  */
-function limitedSections(input: DigestInput, totals: BatchTotals): Sections {
+function limitedSections(input: Batch & DigestExtras, totals: BatchTotals): Sections {
   const { inbox, rest } = splitActionNeeded(input.convictions)
   const inboxRows = inbox.slice(0, input.maxRows).map((m) => toRow(m, input.timeZone))
   let budget = input.maxRows - inboxRows.length
@@ -120,9 +101,9 @@ function limitedSections(input: DigestInput, totals: BatchTotals): Sections {
 }
 
 const badge = (row: Row) =>
-  `<span style="background:${BADGE_COLORS.get(row.verdict) ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${escapeHtml(row.verdict)}</span>` +
+  `<span style="background:${BADGE_COLORS.get(row.verdict) ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${inertHtml(row.verdict)}</span>` +
   (row.retro ? ' <em>retro</em>' : '') +
-  (row.previousVerdict ? ` <em>was ${escapeHtml(row.previousVerdict)}</em>` : '')
+  (row.previousVerdict ? ` <em>was ${inertHtml(row.previousVerdict)}</em>` : '')
 
 const MUTED = 'color:#6b7280'
 
@@ -142,37 +123,41 @@ function convictionHtml(r: Row, withMailboxes: boolean): string {
   ]
   return (
     `<div style="border:1px solid #e5e7eb;border-left:4px solid ${BADGE_COLORS.get(r.verdict) ?? '#374151'};border-radius:4px;padding:8px 12px;margin:8px 0">` +
-    `<div style="font-weight:600">${escapeHtml(r.subject)}</div>` +
+    `<div style="font-weight:600">${inertHtml(r.subject)}</div>` +
     `<div style="margin:4px 0">${badge(r)}</div>` +
     lines
       .filter(([, value]) => value)
-      .map(([label, value]) => `<div><span style="${MUTED}">${label}:</span> ${escapeHtml(value)}</div>`)
+      .map(([label, value]) => `<div><span style="${MUTED}">${label}:</span> ${inertHtml(value)}</div>`)
       .join('') +
-    `<div style="${MUTED};font-size:12px">ETD id ${escapeHtml(r.id)}</div></div>`
+    `<div style="${MUTED};font-size:12px">ETD id ${inertHtml(r.id)}</div></div>`
   )
 }
 
 const blocksHtml = (rows: Row[], withMailboxes: boolean) => rows.map((r) => convictionHtml(r, withMailboxes)).join('')
 
-function html(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut, inboxLeftOut }: Sections): string {
+function html(
+  input: Batch & DigestExtras,
+  totals: BatchTotals,
+  { inbox, groups, leftOut, inboxLeftOut }: Sections
+): string {
   const action = actionNeededLine(totals)
   const moved = movedLine(totals)
   const sections = groups.map(
     ({ label, count, rows }) =>
-      `<h3 style="margin:16px 0 4px">${escapeHtml(label)} (${count})</h3>` + blocksHtml(rows, false)
+      `<h3 style="margin:16px 0 4px">${inertHtml(label)} (${count})</h3>` + blocksHtml(rows, false)
   )
   const body =
     totals.total === 0
       ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
       : (action
-          ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${escapeHtml(action)}</h2>` + blocksHtml(inbox, true)
+          ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${inertHtml(action)}</h2>` + blocksHtml(inbox, true)
           : '') +
-        `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${escapeHtml(batchHeadline(totals))} (${escapeHtml(verdictCounts(totals))}).</p>` +
-        (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${escapeHtml(moved)}</h2>` : '') +
+        `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${inertHtml(batchHeadline(totals))} (${inertHtml(verdictCounts(totals))}).</p>` +
+        (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${inertHtml(moved)}</h2>` : '') +
         sections.join('') +
-        (leftOut > 0 ? `<p>${escapeHtml(`${leftOutCount(leftOut, inboxLeftOut)}; ${wholeList(input)}`)}.</p>` : '')
-  const links = linkLines(input.links)
-    .map(([label, url]) => `${label}: <a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`)
+        (leftOut > 0 ? `<p>${inertHtml(`${leftOutCount(leftOut, inboxLeftOut)}; ${wholeList(input)}`)}.</p>` : '')
+  const links = linkLines(input)
+    .map(([label, url]) => `${label}: <a href="${inertHtml(url)}">${inertHtml(url)}</a>`)
     .join('<br>')
   return (
     '<!doctype html><html><head><meta charset="utf-8">' +
@@ -199,11 +184,15 @@ function textRows(lines: string[], rows: Row[], withMailboxes: boolean): void {
   lines.push('')
 }
 
-function text(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut, inboxLeftOut }: Sections): string {
+function text(
+  input: Batch & DigestExtras,
+  totals: BatchTotals,
+  { inbox, groups, leftOut, inboxLeftOut }: Sections
+): string {
   const lines = [
     'ETD verdict watch',
     `Window ${formatWindow(input.window, input.timeZone)}`,
-    ...linkLines(input.links).map(([label, url]) => `${label}: ${url}`),
+    ...linkLines(input).map(([label, url]) => `${label}: ${url}`),
     ''
   ]
   if (totals.total === 0) return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n')
@@ -224,8 +213,8 @@ function text(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut,
 }
 
 /** The administrator's digest: HTML with every message string escaped, and a plain-text twin. */
-export function buildDigest(input: DigestInput): Digest {
-  const totals = input.totals ?? totalsOf(input.convictions, input.rule)
+export function buildDigest(input: Batch & DigestExtras): Digest {
+  const { totals } = input
   const sections = limitedSections(input, totals)
   return { subject: digestSubject(totals), html: html(input, totals, sections), text: text(input, totals, sections) }
 }

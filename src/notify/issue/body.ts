@@ -1,5 +1,4 @@
-import type { MatchRule } from '../../match/matcher.js'
-import type { Conviction } from '../../etd/types.js'
+import type { Batch } from '../batch.js'
 import { clean } from '../../etd/clean.js'
 import type { SearchWindow } from '../../window/plan.js'
 import { batchCharts } from '../text/chart.js'
@@ -16,7 +15,6 @@ import {
   runListsAll,
   splitActionNeeded,
   toRow,
-  totalsOf,
   verdictNote,
   type BatchTotals,
   type Row
@@ -25,23 +23,14 @@ import {
 /** A note is clipped to this many characters in the issue; the log and the summary have it whole. */
 const MAX_NOTE = 1000
 
-export interface IssueInput {
-  /** The batch's convictions, or as many of them as the run kept. */
-  convictions: Conviction[]
-  /** Counts of the whole batch, when `convictions` holds only part of it. */
-  totals?: BatchTotals
-  rule: MatchRule
-  window: SearchWindow
-  timeZone: string
+/** What the issue holds besides the batch. */
+export interface IssueExtras {
   /** What the other channels did, for the audit trail. */
   notes: string[]
-  runUrl?: string
-  /** send-test: the title says [TEST]. */
-  test?: boolean
-  /** GitHub's limit on issue bodies. */
-  maxLength?: number
   /** The channels that do not have the batch yet, for the marker. */
   owes?: string[]
+  /** GitHub's limit on issue bodies. */
+  maxLength?: number
 }
 
 export interface IssueContent {
@@ -83,9 +72,9 @@ function tableRow(r: Row, withMailboxes: boolean): string {
  * mailbox, the window, what the other channels did, and a hidden marker of the batch. Attacker text is
  * inert; rows that do not fit GitHub's body limit are counted, never silently dropped.
  */
-export function buildIssue(input: IssueInput): IssueContent {
+export function buildIssue(input: Batch & IssueExtras): IssueContent {
   const maxLength = input.maxLength ?? MAX_BODY
-  const totals = input.totals ?? totalsOf(input.convictions, input.rule)
+  const { totals } = input
   const marker = formatMarker(input.convictions, maxLength / 4, input.owes)
   const action = actionNeededLine(totals)
   const moved = movedLine(totals)

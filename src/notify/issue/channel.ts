@@ -3,13 +3,13 @@ import { octokitLog } from '../../common/log.js'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import type { IssueConfig } from '../../config/issue.js'
-import type { MatchRule } from '../../match/matcher.js'
 import type { Conviction } from '../../etd/types.js'
-import { buildIssue, type IssueInput } from './body.js'
-import type { RecordStore } from '../ledger.js'
+import type { Batch } from '../batch.js'
+import type { Channel, Delivered } from '../channel.js'
+import { buildIssue, type IssueExtras } from './body.js'
+import { issueLedger, type RecordStore } from '../ledger.js'
 import { formatMarker, readMarker, replaceMarker, type MarkedConviction } from './marker.js'
-import { totalsOf, totalsWithout, type BatchTotals } from '../text/rows.js'
-import type { SearchWindow } from '../../window/plan.js'
+import { totalsWithout } from '../text/rows.js'
 import { redactReply } from '../../common/redact.js'
 
 export interface RecordedBatch {
@@ -22,24 +22,11 @@ export interface RecordedBatch {
   body: string
 }
 
-export interface IssueOutcome {
+interface IssueOutcome {
   created: boolean
   url?: string
   number?: number
   description: string
-}
-
-export interface IssueBatch {
-  convictions: Conviction[]
-  /** Counts of the whole batch, when `convictions` holds only part of it. */
-  totals?: BatchTotals
-  rule: MatchRule
-  window: SearchWindow
-  timeZone: string
-  notes: string[]
-  test?: boolean
-  /** The channels still to deliver this batch, recorded in the marker until each has. */
-  owes?: string[]
 }
 
 /** A failure of the GitHub API, worded for the workflow log. */
@@ -107,21 +94,36 @@ export function notYetRecorded<R extends { convictions: MarkedConviction[] }>(
   return { fresh, recordedHere, record }
 }
 
-/** Issues as the audit trail: one per batch of convictions, never two for the same batch. */
-export class IssueChannel implements RecordStore {
+/** The issue's part in dedupe: what recent issues record, which a run without state must not tell again. */
+export interface RecordedBatches {
+  /**
+   * The batches recorded by recent issues with the first label, newest first; read once per run. Only
+   * issues that the watch's own identity opened count: anyone who may open an issue could write a marker
+   * that keeps convictions from being told.
+   */
+  recordedBatches(): Promise<RecordedBatch[]>
+}
+
+/** The issue as a channel, and as the record of what recent issues hold. */
+export type IssueChannel = Channel & RecordedBatches
+
+export interface IssueOptions {
+  /** The channels a batch can owe (ledger.ts): each recorded in the marker until it has delivered. */
+  owes: string[]
+  onRetry?: (reason: string) => void
+  onWarning?: (message: string) => void
+}
+
+/** The watch's issues in one repository: one per batch of convictions, never two for the same batch. */
+class GitHubIssues implements RecordStore, RecordedBatches {
   private readonly octokit: ReturnType<typeof getOctokit>
   private recent?: Promise<RecordedBatch[]>
   /** The issue this run opened, and what it was built from: its notes are brought up to date. */
-  private opened?: { record: RecordedBatch; input: IssueInput }
+  private opened?: { record: RecordedBatch; input: Batch & IssueExtras }
 
   constructor(
     private readonly config: IssueConfig,
-    private readonly options: {
-      onRetry?: (reason: string) => void
-      onWarning?: (message: string) => void
-      /** This workflow run's page, linked from the issue. */
-      runUrl?: string
-    } = {}
+    private readonly options: IssueOptions
   ) {
     this.octokit = getOctokit(
       config.token,
@@ -145,12 +147,7 @@ export class IssueChannel implements RecordStore {
     )
   }
 
-  /**
-   * The batches recorded by recent issues with the first label, newest first; read once per run. Only
-   * issues that the watch's own identity opened count: anyone who may open an issue could write a marker
-   * that keeps convictions from being told.
-   */
-  recorded(): Promise<RecordedBatch[]> {
+  recordedBatches(): Promise<RecordedBatch[]> {
     const author = this.config.author.toLowerCase()
     this.recent ??= this.octokit.rest.issues
       .listForRepo({
@@ -205,9 +202,9 @@ export class IssueChannel implements RecordStore {
   }
 
   /** Opens the batch's issue, leaving out what recent issues already record; none when nothing is left. */
-  async open(batch: IssueBatch): Promise<IssueOutcome> {
+  async open(batch: Batch & IssueExtras): Promise<IssueOutcome> {
     if (batch.convictions.length === 0) return { created: false, description: 'Nothing new, so no issue.' }
-    const recent = await this.recorded()
+    const recent = await this.recordedBatches()
     const { fresh, recordedHere, record } = notYetRecorded(batch.convictions, recent)
     if (record) {
       return {
@@ -217,11 +214,11 @@ export class IssueChannel implements RecordStore {
         description: `Already recorded in issue #${record.number}, so no new issue.`
       }
     }
-    const totals = batch.totals ? totalsWithout(batch.totals, recordedHere, batch.rule) : totalsOf(fresh, batch.rule)
+    const totals = totalsWithout(batch.totals, recordedHere, batch.rule)
     const labels =
       totals.actionNeeded > 0 ? [...new Set([...this.config.labels, ACTION_NEEDED_LABEL])] : this.config.labels
     await this.ensureLabels(labels)
-    const input = { ...batch, convictions: fresh, totals, runUrl: this.options.runUrl }
+    const input = { ...batch, convictions: fresh, totals }
     const content = buildIssue(input)
     const issue = { owner: this.config.owner, repo: this.config.repo, title: content.title, body: content.body, labels }
     const { data, unassigned } = await this.create(issue)
@@ -297,6 +294,35 @@ export class IssueChannel implements RecordStore {
         `unassigned: check issue-assignees (logins that may be assigned issues in ${issue.owner}/${issue.repo}).`
       this.options.onWarning?.(`Issue #${data.number}: ${unassigned}`)
       return { data, unassigned }
+    }
+  }
+}
+
+/** The outputs and the link of an issue opened or found; none when there was nothing to record. */
+function delivered(outcome: IssueOutcome): Delivered {
+  const { url, number } = outcome
+  return {
+    note: outcome.description,
+    notified: outcome.created,
+    ...(url !== undefined && number !== undefined
+      ? { outputs: { 'issue-url': url, 'issue-number': String(number) }, links: [{ name: 'issue', url }] }
+      : {})
+  }
+}
+
+/**
+ * The audit trail: it goes first, and its marker is the ledger of which channels still owe the batch
+ * (ledger.ts), so the later channels link to it and the markers keep a run without state from telling
+ * what recent issues record.
+ */
+export function issueChannel(config: IssueConfig, options: IssueOptions): IssueChannel {
+  const issues = new GitHubIssues(config, options)
+  return {
+    name: 'Issue',
+    ledger: issueLedger(issues),
+    recordedBatches: () => issues.recordedBatches(),
+    async deliver(batch, notes) {
+      return delivered(await issues.open({ ...batch, notes: [...notes], owes: options.owes }))
     }
   }
 }

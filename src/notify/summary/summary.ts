@@ -1,12 +1,11 @@
 import { clean } from '../../etd/clean.js'
 import type { EtdMessage } from '../../etd/types.js'
-import { mailboxMatches, type MatchRule } from '../../match/matcher.js'
+import { mailboxMatches } from '../../match/matcher.js'
 import { isTold, type Disposition } from '../../state/dedupe.js'
 import type { Batch } from '../batch.js'
 import { batchCharts } from '../text/chart.js'
-import { escapeHtml } from '../text/escape.js'
+import { inertHtml } from '../text/html.js'
 import { unreferenced } from '../text/markdown.js'
-import type { SearchWindow } from '../../window/plan.js'
 import { count, formatWindow, plural } from '../../common/format.js'
 import { actionNeededLine, splitActionNeeded, toRow, verdictNote, type Row } from '../text/rows.js'
 
@@ -50,21 +49,15 @@ export class MatchedRows {
   }
 }
 
-export interface SummaryInput {
-  window: SearchWindow
-  timeZone: string
+/** What the job summary shows besides the batch: everything the run matched, and what it did. */
+export interface SummaryExtras {
   matched: MatchedRows
-  /** What this run told. */
-  batch: Batch
-  rule: MatchRule
   scanned: number
   skipped: number
   /** Messages that an administrator released: never told, but counted, so that a release is seen. */
   released: number
   /** What the notification channels and the state store did, one sentence each. */
   notes: string[]
-  /** Where the report that lists every match is. */
-  reportPath: string
 }
 
 const DISPOSITION_TEXT: Record<Disposition, string> = {
@@ -86,7 +79,7 @@ const reportNamed = (path: string) =>
  * Escaped, and on one line: GitHub's markdown ends an HTML block at a blank line, after which the rest
  * would render as markdown. Message values are one line already (clean.ts); notes may not be.
  */
-const inline = (text: string) => escapeHtml(text).replace(/\s*[\r\n\u2028\u2029\u0085]\s*/g, ' ')
+const inline = (text: string) => inertHtml(text).replace(/\s*[\r\n\u2028\u2029\u0085]\s*/g, ' ')
 
 const cells = (tag: string, values: string[]) => values.map((v) => `<${tag}>${inline(v)}</${tag}>`).join('')
 
@@ -105,8 +98,8 @@ const cleanKeys = (counts: Map<string, number>): Array<[string, number]> =>
  * The job summary: HTML in which every string from a message is escaped, under GitHub's 1 MiB at any
  * number of matches: the table of matches stops where the budget ends, and says how many it left out.
  */
-export function renderSummary(input: SummaryInput): string {
-  const { matched, batch } = input
+export function renderSummary(input: Batch & SummaryExtras): string {
+  const { matched, totals } = input
   const byDisposition = byCount([...matched.dispositions].map(([d, n]) => [DISPOSITION_TEXT[d], n]))
   const lines = [
     '<h2>ETD verdict watch</h2>',
@@ -131,30 +124,30 @@ export function renderSummary(input: SummaryInput): string {
       DISPOSITION_TEXT[disposition]
     ])
   const told =
-    batch.totals.total > 0
+    totals.total > 0
       ? [
           '<h3>Told in this run</h3>',
-          table(['Verdict', 'Count'], byCount(cleanKeys(batch.totals.verdicts))),
-          table(['Mailbox', 'Count'], byCount(cleanKeys(batch.totals.mailboxes)))
+          table(['Verdict', 'Count'], byCount(cleanKeys(totals.verdicts))),
+          table(['Mailbox', 'Count'], byCount(cleanKeys(totals.mailboxes)))
         ]
       : []
   let size = Buffer.byteLength([...lines, ...told].join('\n')) + 2 * head.join('').length + 2048
   const fits = (row: string) => (size += Buffer.byteLength(row)) <= SUMMARY_BUDGET
   // Told and still in the inbox, first: someone must act on those. The batch kept them before any other.
-  const action = actionNeededLine(batch.totals)
+  const action = actionNeededLine(totals)
   const shownFirst = new Set<string>()
   if (action) {
     const rows: string[] = []
-    for (const conviction of splitActionNeeded(batch.convictions).inbox) {
+    for (const conviction of splitActionNeeded(input.convictions).inbox) {
       const row = `<tr>${cellsOf(toRow(conviction, input.timeZone), conviction.previousVerdict === undefined ? 'new' : 'verdict-change')}</tr>`
       if (!fits(row)) break
       rows.push(row)
       shownFirst.add(conviction.id)
     }
     lines.push(`<h3>${inline(action)}</h3>`, `<table><tr>${cells('th', head)}</tr>${rows.join('')}</table>`)
-    if (rows.length < batch.totals.actionNeeded) {
+    if (rows.length < totals.actionNeeded) {
       lines.push(
-        `<p>${inline(`${plural(batch.totals.actionNeeded - rows.length, 'more')} still in the inbox not shown here; ${reportNamed(input.reportPath)}.`)}</p>`
+        `<p>${inline(`${plural(totals.actionNeeded - rows.length, 'more')} still in the inbox not shown here; ${reportNamed(input.reportPath)}.`)}</p>`
       )
     }
   }
@@ -176,6 +169,6 @@ export function renderSummary(input: SummaryInput): string {
     )
   }
   // Markdown after the HTML, past the blank line that ends it: counts and sanitised labels only.
-  const charts = batchCharts(batch.totals)
+  const charts = batchCharts(totals)
   return charts ? `${lines.join('\n')}\n\n${charts}\n` : lines.join('\n')
 }

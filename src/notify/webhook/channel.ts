@@ -3,15 +3,16 @@ import { writeAtomically } from '../../common/files.js'
 import type { WebhookFormat, WebhookTarget } from '../../config/webhook.js'
 import type { Channel } from '../channel.js'
 import { count, plural } from '../../common/format.js'
-import type { Rendered, WebhookBatch } from './content.js'
+import type { Rendered } from './content.js'
 import { renderJson } from './json.js'
 import { LINE_RENDERERS } from './line.js'
 import { postWebhook } from './post.js'
 import { renderSlack } from './slack.js'
 import { renderTeams } from './teams.js'
 import { renderWebex } from './webex.js'
+import type { Batch } from '../batch.js'
 
-export const RENDERERS: Record<WebhookFormat, (batch: WebhookBatch) => Rendered> = {
+export const RENDERERS: Record<WebhookFormat, (batch: Batch) => Rendered> = {
   teams: renderTeams,
   webex: renderWebex,
   slack: renderSlack,

@@ -1,25 +1,8 @@
 import type { Conviction } from '../../etd/types.js'
-import type { SearchWindow } from '../../window/plan.js'
+import type { Batch } from '../batch.js'
 import { formatWindow } from '../../common/format.js'
 import { batchHeadline } from '../text/format.js'
 import { actionFirst, leftOutCount, runListsAll, toRow, type BatchTotals, type Row } from '../text/rows.js'
-
-/** What every webhook renderer is given: pure data, so that each renders without a server. */
-export interface WebhookBatch {
-  /** The convictions the channels may show; `totals` counts all of them. */
-  convictions: Conviction[]
-  totals: BatchTotals
-  window: SearchWindow
-  timeZone: string
-  /** The report's file, named only outside Actions, where no job deletes it. */
-  reportPath: string
-  /** This workflow run, whose summary and report artifact list every conviction; absent outside Actions. */
-  runUrl?: string
-  /** The issue opened (or found) for this batch, when the issue channel went first. */
-  issueUrl?: string
-  /** send-test: the title says [TEST]. */
-  test?: boolean
-}
 
 /** A rendered payload and how many convictions it could not show. */
 export interface Rendered {
@@ -30,7 +13,7 @@ export interface Rendered {
 export const title = (totals: BatchTotals, test = false) =>
   `${test ? '[TEST] ' : ''}ETD verdict watch: ${totals.total > 0 ? batchHeadline(totals) : 'nothing new'}`
 
-export const windowLine = (batch: WebhookBatch) => `Messages received ${formatWindow(batch.window, batch.timeZone)}`
+export const windowLine = (batch: Batch) => `Messages received ${formatWindow(batch.window, batch.timeZone)}`
 
 /** The rows to show, those still in the inbox first (otherwise in ETD's order). */
 export const rowsActionFirst = (convictions: Conviction[], timeZone: string): Row[] =>
@@ -67,7 +50,7 @@ export interface LeftOut {
  * Where the convictions left out are: the run's page (its summary, and the report when the workflow keeps
  * it as an artifact), which outlives the job; outside Actions, the report's file, which nothing deletes.
  */
-export function leftOut({ omitted, inboxOmitted }: Shown, batch: WebhookBatch): LeftOut | undefined {
+export function leftOut({ omitted, inboxOmitted }: Shown, batch: Batch): LeftOut | undefined {
   if (omitted === 0) return undefined
   const count = leftOutCount(omitted, inboxOmitted, 'more conviction')
   return batch.runUrl
@@ -95,7 +78,7 @@ export const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8')
  * `size`. With no row fitting, the payload still says how many there are and where they are.
  */
 export function renderFitting(
-  batch: WebhookBatch,
+  batch: Batch,
   render: (shown: Shown) => unknown,
   size: (payload: unknown) => number,
   limit: number

@@ -1,7 +1,8 @@
 import { parseEtdTime } from '../../etd/message.js'
 import type { Conviction } from '../../etd/types.js'
 import { actionFirst, needsAction } from '../text/rows.js'
-import { jsonBytes, largestFitting, type Rendered, type WebhookBatch } from './content.js'
+import { jsonBytes, largestFitting, type Rendered } from './content.js'
+import type { Batch } from '../batch.js'
 
 /**
  * The JSON platform is data for machines (a SOAR, a ticketing system): its shape is the JSON Schema in
@@ -107,7 +108,7 @@ const counted = (counts: Map<string, number>) => [...counts].sort((a, b) => b[1]
  * values as ETD gave them; counts of all of the batch; how many convictions did not fit in 1 MiB; links to
  * the issue and the run, where every conviction is listed.
  */
-export function renderJson(batch: WebhookBatch): Rendered {
+export function renderJson(batch: Batch): Rendered {
   const { totals } = batch
   const all = actionFirst(batch.convictions).map(convictionData)
   const payload = (shown: ConvictionData[]) => ({

@@ -1,5 +1,6 @@
 import { actionNeededLine, movedLine, verdictNote, type Row } from '../text/rows.js'
-import { leftOut, renderFitting, title, windowLine, type Rendered, type Shown, type WebhookBatch } from './content.js'
+import { leftOut, renderFitting, title, windowLine, type Rendered, type Shown } from './content.js'
+import type { Batch } from '../batch.js'
 
 /** Slack's limits: blocks per message, characters per section text, characters of a header. */
 export const MAX_SLACK_BLOCKS = 50
@@ -53,7 +54,7 @@ function rowBlock(row: Row) {
   }
 }
 
-function message(batch: WebhookBatch, shown: Shown) {
+function message(batch: Batch, shown: Shown) {
   const action = actionNeededLine(batch.totals)
   const moved = movedLine(batch.totals)
   const rest = leftOut(shown, batch)
@@ -81,7 +82,7 @@ function message(batch: WebhookBatch, shown: Shown) {
 }
 
 /** The message a Slack incoming webhook takes: Block Kit, with a text fallback for notifications. */
-export function renderSlack(batch: WebhookBatch): Rendered {
+export function renderSlack(batch: Batch): Rendered {
   return renderFitting(
     batch,
     (shown) => message(batch, shown),

@@ -1,15 +1,7 @@
 import type { Clean } from '../../etd/clean.js'
 import { actionNeededLine, movedLine, verdictNote, type Row } from '../text/rows.js'
-import {
-  jsonBytes,
-  leftOut,
-  renderFitting,
-  title,
-  windowLine,
-  type Rendered,
-  type Shown,
-  type WebhookBatch
-} from './content.js'
+import { jsonBytes, leftOut, renderFitting, title, windowLine, type Rendered, type Shown } from './content.js'
+import type { Batch } from '../batch.js'
 
 /** Teams refuses a message over about 28 KB; the card stays under it with room for the envelope. */
 export const MAX_TEAMS_PAYLOAD_BYTES = 27_000
@@ -49,7 +41,7 @@ function rowContainer(row: Row) {
   }
 }
 
-function card(batch: WebhookBatch, shown: Shown) {
+function card(batch: Batch, shown: Shown) {
   const action = actionNeededLine(batch.totals)
   const moved = movedLine(batch.totals)
   const rest = leftOut(shown, batch)
@@ -80,7 +72,7 @@ function card(batch: WebhookBatch, shown: Shown) {
 }
 
 /** The message a Teams Workflows "send webhook alerts to a channel" URL takes: one Adaptive Card. */
-export function renderTeams(batch: WebhookBatch): Rendered {
+export function renderTeams(batch: Batch): Rendered {
   return renderFitting(
     batch,
     (shown) => ({

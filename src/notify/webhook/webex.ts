@@ -1,16 +1,8 @@
 import type { Clean } from '../../etd/clean.js'
 import { inertMarkdown } from '../text/markdown.js'
 import { actionNeededLine, movedLine, verdictNote, type Row } from '../text/rows.js'
-import {
-  leftOut,
-  renderFitting,
-  title,
-  utf8Bytes,
-  windowLine,
-  type Rendered,
-  type Shown,
-  type WebhookBatch
-} from './content.js'
+import { leftOut, renderFitting, title, utf8Bytes, windowLine, type Rendered, type Shown } from './content.js'
+import type { Batch } from '../batch.js'
 
 /** Webex refuses a message whose markdown is longer than this many bytes. */
 export const MAX_WEBEX_MARKDOWN_BYTES = 7439
@@ -27,7 +19,7 @@ function rowLine(row: Row): string {
   )
 }
 
-function markdown(batch: WebhookBatch, shown: Shown): string {
+function markdown(batch: Batch, shown: Shown): string {
   const action = actionNeededLine(batch.totals)
   const moved = movedLine(batch.totals)
   const rest = leftOut(shown, batch)
@@ -43,7 +35,7 @@ function markdown(batch: WebhookBatch, shown: Shown): string {
 }
 
 /** The message a Webex incoming webhook takes: markdown only, attacker text escaped. */
-export function renderWebex(batch: WebhookBatch): Rendered {
+export function renderWebex(batch: Batch): Rendered {
   return renderFitting(
     batch,
     (shown) => ({ markdown: markdown(batch, shown) }),
