@@ -250,6 +250,9 @@ describe('run() with the email digest', () => {
     const { mail } = smtp.received[0]
     expect(result.outputs.notified).toBe('true')
     expect(result.outputs['email-message-id']).toBe(mail.messageId)
+    // The dry-run files are outputs only on a dry run.
+    expect(result.outputs).not.toHaveProperty('email-path')
+    expect(result.outputs).not.toHaveProperty('issue-path')
     expect(mail.subject).toMatch(
       new RegExp(
         `^\\[ETD\\] ${result.outputs['action-needed-count']} still in the inbox · ${result.outputs['matched-count']} new convictions: `
