@@ -2,8 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { WebhookFormat } from '../src/config/webhook.js'
-import { RENDERERS } from '../src/notify/webhook/channel.js'
-import { LINE_RENDERERS } from '../src/notify/webhook/line.js'
+import { PLATFORMS } from '../src/notify/webhook/channel.js'
 import { LARGE, LINES, SMALL } from './helpers/webhook-cases.js'
 
 // What each platform posts, held as it was posted before issue 22 redrew the platforms: a chat client,
@@ -24,7 +23,7 @@ const body = (value: unknown) => JSON.stringify(value)
 describe.each(Object.keys(SMALL))('the %s batch (__tests__/fixtures/webhook/)', (name) => {
   const expected = fixture(name)
   it.each(FORMATS)('renders for %s what it posted before, byte for byte', (format) => {
-    const rendered = RENDERERS[format](SMALL[name])
+    const rendered = PLATFORMS[format].render(SMALL[name])
     expect(rendered).toEqual(expected[format])
     expect(body(rendered)).toBe(body(expected[format]))
   })
@@ -33,7 +32,7 @@ describe.each(Object.keys(SMALL))('the %s batch (__tests__/fixtures/webhook/)', 
 describe('the heartbeat line', () => {
   const expected = JSON.parse(readFileSync(new URL('./fixtures/webhook/lines.json', import.meta.url), 'utf8'))
   it.each(FORMATS)('is for %s what it posted before, byte for byte', (format) => {
-    for (const [i, text] of LINES.entries()) expect(body(LINE_RENDERERS[format](text))).toBe(body(expected[i][format]))
+    for (const [i, text] of LINES.entries()) expect(body(PLATFORMS[format].line(text))).toBe(body(expected[i][format]))
   })
 })
 
@@ -55,7 +54,7 @@ describe('a batch over the limits', () => {
   it.each(LARGE_BODIES)(
     '%s for %s leaves out %d and posts %d bytes, as before',
     (name, format, omitted, bytes, sha) => {
-      const rendered = RENDERERS[format](LARGE[name])
+      const rendered = PLATFORMS[format].render(LARGE[name])
       const posted = body(rendered.payload)
       expect([rendered.omitted, Buffer.byteLength(posted), createHash('sha256').update(posted).digest('hex')]).toEqual([
         omitted,
