@@ -32,7 +32,6 @@ export function etdClient(config: Config, clock: Clock | undefined): EtdClient {
     ...config.etd,
     clock,
     limiter: config.etd.paced ? undefined : unpacedLimiter(),
-    timeZone: config.timeZone,
     maskSecret: (value) => core.setSecret(value),
     onRetry: (n) =>
       log.info(
