@@ -9,6 +9,15 @@ const BASE = { 'email-from': 'ETD Watch <etd@example.com>', 'email-to': 'soc@exa
 
 const { parsed: email, errorOf } = inputParser(parseEmailConfig, BASE)
 
+/** The SMTP settings of a URL without credentials: no username or password at all, not empty ones. */
+const noLogin = (host: string, port: number, security: string) => ({
+  host,
+  port,
+  security,
+  username: undefined,
+  password: undefined
+})
+
 // An RSA key takes a second or more to make: one certificate for the tests that need one.
 let rsaCertificate: ReturnType<typeof generate> | undefined
 const rsa = () => (rsaCertificate ??= generate(undefined, { keySize: 2048 }))
@@ -30,13 +39,7 @@ describe('parseEmailConfig', () => {
   })
 
   it('reads an smtp:// URL without credentials as none', () => {
-    expect(email({ 'smtp-url': 'smtp://mail.example.com' }).smtp).toEqual({
-      host: 'mail.example.com',
-      port: 587,
-      security: 'starttls',
-      username: undefined,
-      password: undefined
-    })
+    expect(email({ 'smtp-url': 'smtp://mail.example.com' }).smtp).toEqual(noLogin('mail.example.com', 587, 'starttls'))
     expect(email({ 'smtp-url': 'smtp://mail.example.com' }).smtp).not.toHaveProperty('username', '')
   })
 
@@ -59,13 +62,7 @@ describe('parseEmailConfig', () => {
   })
 
   it('reads tls=none as plain text on port 25, and refuses credentials there unless insecure-auth=true', () => {
-    expect(email({ 'smtp-url': 'smtp://relay.internal?tls=none' }).smtp).toEqual({
-      host: 'relay.internal',
-      port: 25,
-      security: 'none',
-      username: undefined,
-      password: undefined
-    })
+    expect(email({ 'smtp-url': 'smtp://relay.internal?tls=none' }).smtp).toEqual(noLogin('relay.internal', 25, 'none'))
     expect(errorOf({ 'smtp-url': 'smtp://u:p@h?tls=none' })).toBe(
       "Input 'smtp-url' asks for tls=none while credentials are set: they would cross the network in plain text. Use TLS, or add &insecure-auth=true."
     )
