@@ -7,7 +7,6 @@ import { generateMessages } from '../src/simulator/data.js'
 import { type MailSink } from '../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
-import { parseState, serializeState, untrustedTimes } from '../src/state/state.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
 
@@ -69,49 +68,6 @@ describe('heartbeatAfter', () => {
       runs: 1,
       convictions: 4
     })
-  })
-})
-
-describe('the heartbeat in the state', () => {
-  const OLD = JSON.stringify({
-    version: 2,
-    horizon: '2026-11-26T10:00:00.000Z',
-    watermark: '2026-11-27T09:55:00.000Z',
-    savedAt: '2026-11-27T09:55:00.000Z',
-    notified: { 'id-1': { v: 'bec', r: '2026-11-27T08:00:00.000Z', n: '2026-11-27T09:00:00.000Z' } }
-  })
-
-  it('is optional in format 2: a state written before it still reads, without one', () => {
-    const parsed = parseState(OLD)
-    expect(parsed.ok).toBe(true)
-    if (!parsed.ok) return
-    expect(parsed.migratedFrom).toBe(2)
-    expect(parsed.state.heartbeat).toBeUndefined()
-    expect(parsed.state.notified.get('id-1')?.verdict).toBe('bec')
-    expect([...serializeState(parsed.state)].join('')).not.toContain('heartbeat')
-  })
-
-  it('survives a save and a load, and is checked like every other field', () => {
-    const parsed = parseState(OLD)
-    if (!parsed.ok) throw new Error(parsed.reason)
-    const state = { ...parsed.state, heartbeat: { since: T0, runs: 7, convictions: 1 } }
-    const text = [...serializeState(state)].join('')
-    expect(text).toContain('"heartbeat": {"since":"2026-11-27T10:00:00.000Z","runs":7,"convictions":1},')
-    const again = parseState(text)
-    expect(again.ok && again.state.heartbeat).toEqual({ since: T0, runs: 7, convictions: 1 })
-    const data = JSON.parse(OLD) as Record<string, unknown>
-    for (const bad of [
-      { since: 'yesterday', runs: 1, convictions: 0 },
-      { since: '2026-11-27T10:00:00.000Z', runs: -1, convictions: 0 },
-      'daily'
-    ]) {
-      const dropped = parseState(JSON.stringify({ ...data, heartbeat: bad }))
-      expect(dropped).toMatchObject({ ok: true, dropped: ['its heartbeat (malformed)'] })
-      expect(dropped.ok && [dropped.state.heartbeat, dropped.state.notified.size]).toEqual([undefined, 1])
-    }
-    expect(untrustedTimes({ ...state, heartbeat: { since: T0 + 2 * HOUR, runs: 0, convictions: 0 } }, T0)).toBe(
-      'its last heartbeat 2026-11-27T12:00:00.000Z lies in the future'
-    )
   })
 })
 
