@@ -1,14 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { unknownTechniques } from '../src/etd/techniques.js'
 import { heartbeatAfter } from '../src/notify/heartbeat.js'
 import { generateMessages } from '../src/simulator/data.js'
 import { type MailSink } from '../src/simulator/mail-sink.js'
-import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
-import { closedAfter, tempDir } from './helpers/servers.js'
-import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
+import { closedAfter } from './helpers/servers.js'
+import { smtpInputs, startSmtp, WatchAt } from './helpers/watch-run.js'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
@@ -72,34 +71,23 @@ describe('heartbeatAfter', () => {
 })
 
 describe('a quiet watch, against the simulator, an SMTP server and a webhook receiver', () => {
-  let sim: Simulator, smtp: MailSink, receiver: WebhookReceiver
-  let dir = ''
-  let clock = T0
+  let smtp: MailSink, receiver: WebhookReceiver
+  const watch = new WatchAt(T0, () => ({
+    // Nobody at this domain gets mail in the simulator: every run is quiet.
+    mailboxes: 'ceo@quiet.example, *@quiet.example',
+    backfill: '1h',
+    notify: 'email, webhook',
+    heartbeat: 'daily',
+    ...smtpInputs(smtp),
+    'webhook-url': `json=${receiver.url}/json/hook`
+  }))
+  const { runAt } = watch
 
   async function setUp(): Promise<void> {
-    dir = await tempDir('etd-quiet-')
     const messages = generateMessages({ seed: 21, count: 2000, start: T0 - 2 * 86_400_000, end: T0 + 3 * 86_400_000 })
-    sim = closedAfter(await startSimulator({ messages, clock: () => clock, rateLimit: false }))
+    await watch.start('etd-quiet-', messages)
     smtp = await startSmtp()
     receiver = closedAfter(await startWebhookReceiver())
-  }
-
-  async function runAt(at: number, inputs: Record<string, string> = {}) {
-    clock = at
-    return runWatch(
-      sim!,
-      {
-        // Nobody at this domain gets mail in the simulator: every run is quiet.
-        mailboxes: 'ceo@quiet.example, *@quiet.example',
-        backfill: '1h',
-        notify: 'email, webhook',
-        heartbeat: 'daily',
-        ...smtpInputs(smtp!),
-        'webhook-url': `json=${receiver!.url}/json/hook`,
-        ...inputs
-      },
-      { dir, now: () => clock }
-    )
   }
 
   const heartbeats = () => smtp!.received.map((r) => r.mail.subject)
@@ -141,16 +129,13 @@ describe('a quiet watch, against the simulator, an SMTP server and a webhook rec
 
   it('sends it with an older state that has no heartbeat yet, and does not send it on a dry run', async () => {
     await setUp()
-    await writeFile(
-      join(dir, 'state.json'),
-      JSON.stringify({
-        version: 2,
-        horizon: '2026-11-26T10:00:00.000Z',
-        watermark: '2026-11-27T08:55:00.000Z',
-        savedAt: '2026-11-27T08:55:00.000Z',
-        notified: {}
-      })
-    )
+    await watch.plantState({
+      version: 2,
+      horizon: '2026-11-26T10:00:00.000Z',
+      watermark: '2026-11-27T08:55:00.000Z',
+      savedAt: '2026-11-27T08:55:00.000Z',
+      notified: {}
+    })
     const dry = await runAt(T0, { 'dry-run': 'true' })
     expect(dry.failed).toBe(false)
     expect(smtp!.received).toHaveLength(0)
@@ -160,7 +145,7 @@ describe('a quiet watch, against the simulator, an SMTP server and a webhook rec
     expect(heartbeats()).toEqual([
       '[ETD] All quiet: 1 run since 2026-11-27 10:00 UTC, 2 mailboxes watched, 0 convictions.'
     ])
-    expect(JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')).heartbeat).toEqual({
+    expect(JSON.parse(await readFile(join(watch.dir, 'state.json'), 'utf8')).heartbeat).toEqual({
       since: '2026-11-27T10:00:00.000Z',
       runs: 0,
       convictions: 0
@@ -181,7 +166,7 @@ describe('a quiet watch, against the simulator, an SMTP server and a webhook rec
     )
     expect(result.log).not.toContain("has 'malicious url'")
     // The oracle: which watched mailboxes a matched message was for, from the report.
-    const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as {
+    const report = JSON.parse(await readFile(join(watch.dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as {
       messages: Array<{ mailboxes: string[] }>
     }
     const hit = new Set(report.messages.flatMap((m) => m.mailboxes))
