@@ -71,9 +71,9 @@ export class WatchAt {
     this.sim = closedAfter(await startSimulator({ messages, clock: this.now, rateLimit: false }))
   }
 
-  /** Writes `state` where the next run restores it from, as anything with access to the state could. */
-  async plantState(state: object): Promise<void> {
-    await writeFile(join(this.dir, 'state.json'), JSON.stringify(state))
+  /** Writes `state` (text as it is, an object as JSON) where the next run restores it from, as anyone could. */
+  async plantState(state: object | string): Promise<void> {
+    await writeFile(join(this.dir, 'state.json'), typeof state === 'string' ? state : JSON.stringify(state))
   }
 
   /** One scheduled run at `at`. */
