@@ -1,6 +1,6 @@
 import type { Batch } from './batch.js'
 import type { Ledger } from './ledger.js'
-import type { PendingNotice } from '../state/deliveries.js'
+import type { PendingNotice } from '../state/pending-notices.js'
 import { plural } from '../common/format.js'
 
 /** The action outputs a channel fills, as action.yml names them (outputs.ts sets them). */

@@ -15,7 +15,7 @@ import {
   convictionsOf,
   pendingNotice,
   type PendingNotice
-} from '../../state/deliveries.js'
+} from '../../state/pending-notices.js'
 import { count, plural } from '../../common/format.js'
 
 /** What the email channel takes besides the batch. */
