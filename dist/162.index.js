@@ -12,7 +12,7 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony export OIDC_AUDIENCE */
 /* harmony import */ var _azure_msal_node__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6094);
-/* harmony import */ var _email_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(569);
+/* harmony import */ var _mail_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1143);
 /* harmony import */ var _https_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4123);
 /* harmony import */ var _common_redact_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6800);
 
@@ -84,7 +84,7 @@ class EntraTokens {
             token = await this.options.getIdToken(OIDC_AUDIENCE);
         }
         catch (error) {
-            throw new _email_js__WEBPACK_IMPORTED_MODULE_1__/* .EmailError */ .v(`No GitHub OIDC token for the Entra app without a secret or certificate (${(0,_common_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactReply */ .g)(error.message)}): the job needs permissions: id-token: write.`);
+            throw new _mail_js__WEBPACK_IMPORTED_MODULE_1__/* .EmailError */ .v(`No GitHub OIDC token for the Entra app without a secret or certificate (${(0,_common_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactReply */ .g)(error.message)}): the job needs permissions: id-token: write.`);
         }
         this.options.maskSecret(token);
         return token;
@@ -96,12 +96,12 @@ class EntraTokens {
             accessToken = (await this.app.acquireTokenByClientCredential({ scopes: [scope] }))?.accessToken;
         }
         catch (error) {
-            if (error instanceof _email_js__WEBPACK_IMPORTED_MODULE_1__/* .EmailError */ .v)
+            if (error instanceof _mail_js__WEBPACK_IMPORTED_MODULE_1__/* .EmailError */ .v)
                 throw error;
-            throw new _email_js__WEBPACK_IMPORTED_MODULE_1__/* .EmailError */ .v(explain(this.entra, error));
+            throw new _mail_js__WEBPACK_IMPORTED_MODULE_1__/* .EmailError */ .v(explain(this.entra, error));
         }
         if (!accessToken)
-            throw new _email_js__WEBPACK_IMPORTED_MODULE_1__/* .EmailError */ .v(`Entra gave no access token for ${scope}.`);
+            throw new _mail_js__WEBPACK_IMPORTED_MODULE_1__/* .EmailError */ .v(`Entra gave no access token for ${scope}.`);
         this.options.maskSecret(accessToken);
         return accessToken;
     }

@@ -1,14 +1,14 @@
-export const id = 785;
-export const ids = [785];
+export const id = 571;
+export const ids = [571];
 export const modules = {
 
-/***/ 3785:
+/***/ 7571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  IssueChannel: () => (/* binding */ IssueChannel)
+  issueChannel: () => (/* binding */ issueChannel)
 });
 
 // UNUSED EXPORTS: ACTION_NEEDED_LABEL, IssueError, notYetRecorded
@@ -263,15 +263,18 @@ throttling.VERSION = VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-// EXTERNAL MODULE: ./src/notify/issue-body.ts
-var issue_body = __webpack_require__(2287);
-// EXTERNAL MODULE: ./src/notify/marker.ts
-var marker = __webpack_require__(6995);
-// EXTERNAL MODULE: ./src/notify/rows.ts
-var rows = __webpack_require__(796);
+// EXTERNAL MODULE: ./src/notify/issue/body.ts
+var issue_body = __webpack_require__(7337);
+// EXTERNAL MODULE: ./src/notify/ledger.ts
+var ledger = __webpack_require__(6888);
+// EXTERNAL MODULE: ./src/notify/issue/marker.ts
+var marker = __webpack_require__(6783);
+// EXTERNAL MODULE: ./src/notify/text/rows.ts
+var rows = __webpack_require__(2116);
 // EXTERNAL MODULE: ./src/common/redact.ts
 var redact = __webpack_require__(6800);
-;// CONCATENATED MODULE: ./src/notify/issue-channel.ts
+;// CONCATENATED MODULE: ./src/notify/issue/channel.ts
+
 
 
 
@@ -335,15 +338,15 @@ function notYetRecorded(convictions, recorded) {
     const record = recorded.find((r) => r.convictions.some((c) => key(c) === key(convictions[0])));
     return { fresh, recordedHere, record };
 }
-/** Issues as the audit trail: one per batch of convictions, never two for the same batch. */
-class IssueChannel {
+/** The watch's issues in one repository: one per batch of convictions, never two for the same batch. */
+class GitHubIssues {
     config;
     options;
     octokit;
     recent;
     /** The issue this run opened, and what it was built from: its notes are brought up to date. */
     opened;
-    constructor(config, options = {}) {
+    constructor(config, options) {
         this.config = config;
         this.options = options;
         this.octokit = (0,github/* getOctokit */.Q)(config.token, {
@@ -362,12 +365,7 @@ class IssueChannel {
             }
         }, dist_bundle/* retry */.L, throttling);
     }
-    /**
-     * The batches recorded by recent issues with the first label, newest first; read once per run. Only
-     * issues that the watch's own identity opened count: anyone who may open an issue could write a marker
-     * that keeps convictions from being told.
-     */
-    recorded() {
+    recordedBatches() {
         const author = this.config.author.toLowerCase();
         this.recent ??= this.octokit.rest.issues
             .listForRepo({
@@ -424,7 +422,7 @@ class IssueChannel {
     async open(batch) {
         if (batch.convictions.length === 0)
             return { created: false, description: 'Nothing new, so no issue.' };
-        const recent = await this.recorded();
+        const recent = await this.recordedBatches();
         const { fresh, recordedHere, record } = notYetRecorded(batch.convictions, recent);
         if (record) {
             return {
@@ -434,10 +432,10 @@ class IssueChannel {
                 description: `Already recorded in issue #${record.number}, so no new issue.`
             };
         }
-        const totals = batch.totals ? (0,rows/* totalsWithout */.qv)(batch.totals, recordedHere, batch.rule) : (0,rows/* totalsOf */.vA)(fresh, batch.rule);
+        const totals = (0,rows/* totalsWithout */.qv)(batch.totals, recordedHere, batch.rule);
         const labels = totals.actionNeeded > 0 ? [...new Set([...this.config.labels, ACTION_NEEDED_LABEL])] : this.config.labels;
         await this.ensureLabels(labels);
-        const input = { ...batch, convictions: fresh, totals, runUrl: this.options.runUrl };
+        const input = { ...batch, convictions: fresh, totals };
         const content = (0,issue_body/* buildIssue */.y)(input);
         const issue = { owner: this.config.owner, repo: this.config.repo, title: content.title, body: content.body, labels };
         const { data, unassigned } = await this.create(issue);
@@ -517,6 +515,33 @@ class IssueChannel {
             return { data, unassigned };
         }
     }
+}
+/** The outputs and the link of an issue opened or found; none when there was nothing to record. */
+function delivered(outcome) {
+    const { url, number } = outcome;
+    return {
+        note: outcome.description,
+        notified: outcome.created,
+        ...(url !== undefined && number !== undefined
+            ? { outputs: { 'issue-url': url, 'issue-number': String(number) }, links: [{ name: 'issue', url }] }
+            : {})
+    };
+}
+/**
+ * The audit trail: it goes first, and its marker is the ledger of which channels still owe the batch
+ * (ledger.ts), so the later channels link to it and the markers keep a run without state from telling
+ * what recent issues record.
+ */
+function issueChannel(config, options) {
+    const issues = new GitHubIssues(config, options);
+    return {
+        name: 'Issue',
+        ledger: (0,ledger/* issueLedger */.vL)(issues),
+        recordedBatches: () => issues.recordedBatches(),
+        async deliver(batch, notes) {
+            return delivered(await issues.open({ ...batch, notes: [...notes], owes: options.owes }));
+        }
+    };
 }
 
 

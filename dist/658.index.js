@@ -1,8 +1,8 @@
-export const id = 678;
-export const ids = [678];
+export const id = 658;
+export const ids = [658];
 export const modules = {
 
-/***/ 1678:
+/***/ 3658:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16,15 +16,15 @@ __webpack_require__.d(__webpack_exports__, {
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/notify/escape.ts
-var notify_escape = __webpack_require__(3242);
+// EXTERNAL MODULE: ./src/notify/text/html.ts
+var html = __webpack_require__(8468);
 // EXTERNAL MODULE: ./src/common/format.ts
 var format = __webpack_require__(6950);
-// EXTERNAL MODULE: ./src/notify/format.ts
-var notify_format = __webpack_require__(6090);
-// EXTERNAL MODULE: ./src/notify/rows.ts
-var notify_rows = __webpack_require__(796);
-;// CONCATENATED MODULE: ./src/notify/digest.ts
+// EXTERNAL MODULE: ./src/notify/text/format.ts
+var text_format = __webpack_require__(4482);
+// EXTERNAL MODULE: ./src/notify/text/rows.ts
+var text_rows = __webpack_require__(2116);
+;// CONCATENATED MODULE: ./src/notify/email/digest.ts
 
 
 
@@ -43,8 +43,8 @@ const BADGE_COLORS = new Map([
 function wholeList(input) {
     if (input.reportName)
         return `the attached ${input.reportName} lists every message`;
-    if (input.links?.run)
-        return `${(0,notify_rows/* runListsAll */.wS)()}: ${input.links.run} (the report was too large to attach)`;
+    if (input.runUrl)
+        return `${(0,text_rows/* runListsAll */.wS)()}: ${input.runUrl} (the report was too large to attach)`;
     return `the report at ${input.reportPath} lists every message (it was too large to attach)`;
 }
 /** Counts only, never attacker text; those still in the inbox first, since someone must act on them. */
@@ -52,37 +52,38 @@ function digestSubject(totals) {
     if (totals.total === 0)
         return '[ETD] All clear: no new convictions';
     const inbox = totals.actionNeeded > 0 ? `${(0,format/* count */.U9)(totals.actionNeeded)} still in the inbox · ` : '';
-    return `[ETD] ${inbox}${(0,notify_format/* batchHeadline */.N)(totals)}: ${(0,notify_format/* verdictCounts */.U)(totals)}`;
+    return `[ETD] ${inbox}${(0,text_format/* batchHeadline */.N)(totals)}: ${(0,text_format/* verdictCounts */.U)(totals)}`;
 }
-const linkLines = (links) => [
-    ...(links?.issue ? [['Issue', links.issue]] : []),
-    ...(links?.run ? [['Workflow run', links.run]] : [])
+/** Where to read on: ours, from GitHub, never from ETD. */
+const linkLines = (batch) => [
+    ...(batch.issueUrl ? [['Issue', batch.issueUrl]] : []),
+    ...(batch.runUrl ? [['Workflow run', batch.runUrl]] : [])
 ];
 /**
  * Those still in the inbox first, then the rest grouped by mailbox, cut after `maxRows` rows in all; what
  * is left out is counted from `totals`, the whole batch.
  */
 function limitedSections(input, totals) {
-    const { inbox, rest } = (0,notify_rows/* splitActionNeeded */._Y)(input.convictions);
-    const inboxRows = inbox.slice(0, input.maxRows).map((m) => (0,notify_rows/* toRow */.IL)(m, input.timeZone));
+    const { inbox, rest } = (0,text_rows/* splitActionNeeded */._Y)(input.convictions);
+    const inboxRows = inbox.slice(0, input.maxRows).map((m) => (0,text_rows/* toRow */.IL)(m, input.timeZone));
     let budget = input.maxRows - inboxRows.length;
     let shown = 0;
     const groups = [];
-    for (const { address, label, messages } of (0,notify_rows/* groupByMailbox */.t$)(rest, input.rule)) {
+    for (const { address, label, messages } of (0,text_rows/* groupByMailbox */.t$)(rest, input.rule)) {
         if (budget <= 0)
             break;
-        const rows = messages.slice(0, budget).map((m) => (0,notify_rows/* toRow */.IL)(m, input.timeZone));
-        groups.push({ label, count: (0,notify_rows/* movedInMailbox */.NY)(totals, address), rows });
+        const rows = messages.slice(0, budget).map((m) => (0,text_rows/* toRow */.IL)(m, input.timeZone));
+        groups.push({ label, count: (0,text_rows/* movedInMailbox */.NY)(totals, address), rows });
         budget -= rows.length;
         shown += rows.length;
     }
-    const restTotal = [...totals.mailboxes.keys()].reduce((sum, mailbox) => sum + (0,notify_rows/* movedInMailbox */.NY)(totals, mailbox), 0);
+    const restTotal = [...totals.mailboxes.keys()].reduce((sum, mailbox) => sum + (0,text_rows/* movedInMailbox */.NY)(totals, mailbox), 0);
     const inboxLeftOut = totals.actionNeeded - inboxRows.length;
     return { inbox: inboxRows, groups, leftOut: inboxLeftOut + restTotal - shown, inboxLeftOut };
 }
-const badge = (row) => `<span style="background:${BADGE_COLORS.get(row.verdict) ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${(0,notify_escape/* escapeHtml */.Z)(row.verdict)}</span>` +
+const badge = (row) => `<span style="background:${BADGE_COLORS.get(row.verdict) ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${(0,html/* inertHtml */.y)(row.verdict)}</span>` +
     (row.retro ? ' <em>retro</em>' : '') +
-    (row.previousVerdict ? ` <em>was ${(0,notify_escape/* escapeHtml */.Z)(row.previousVerdict)}</em>` : '');
+    (row.previousVerdict ? ` <em>was ${(0,html/* inertHtml */.y)(row.previousVerdict)}</em>` : '');
 const MUTED = 'color:#6b7280';
 /**
  * One block per conviction, a label and a value a line: it reads the same at 420 px as on a desktop,
@@ -99,30 +100,30 @@ function convictionHtml(r, withMailboxes) {
         ['Remediation', r.remediation]
     ];
     return (`<div style="border:1px solid #e5e7eb;border-left:4px solid ${BADGE_COLORS.get(r.verdict) ?? '#374151'};border-radius:4px;padding:8px 12px;margin:8px 0">` +
-        `<div style="font-weight:600">${(0,notify_escape/* escapeHtml */.Z)(r.subject)}</div>` +
+        `<div style="font-weight:600">${(0,html/* inertHtml */.y)(r.subject)}</div>` +
         `<div style="margin:4px 0">${badge(r)}</div>` +
         lines
             .filter(([, value]) => value)
-            .map(([label, value]) => `<div><span style="${MUTED}">${label}:</span> ${(0,notify_escape/* escapeHtml */.Z)(value)}</div>`)
+            .map(([label, value]) => `<div><span style="${MUTED}">${label}:</span> ${(0,html/* inertHtml */.y)(value)}</div>`)
             .join('') +
-        `<div style="${MUTED};font-size:12px">ETD id ${(0,notify_escape/* escapeHtml */.Z)(r.id)}</div></div>`);
+        `<div style="${MUTED};font-size:12px">ETD id ${(0,html/* inertHtml */.y)(r.id)}</div></div>`);
 }
 const blocksHtml = (rows, withMailboxes) => rows.map((r) => convictionHtml(r, withMailboxes)).join('');
-function html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
-    const action = (0,notify_rows/* actionNeededLine */.In)(totals);
-    const moved = (0,notify_rows/* movedLine */.av)(totals);
-    const sections = groups.map(({ label, count, rows }) => `<h3 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(label)} (${count})</h3>` + blocksHtml(rows, false));
+function digest_html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
+    const action = (0,text_rows/* actionNeededLine */.In)(totals);
+    const moved = (0,text_rows/* movedLine */.av)(totals);
+    const sections = groups.map(({ label, count, rows }) => `<h3 style="margin:16px 0 4px">${(0,html/* inertHtml */.y)(label)} (${count})</h3>` + blocksHtml(rows, false));
     const body = totals.total === 0
         ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
         : (action
-            ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${(0,notify_escape/* escapeHtml */.Z)(action)}</h2>` + blocksHtml(inbox, true)
+            ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${(0,html/* inertHtml */.y)(action)}</h2>` + blocksHtml(inbox, true)
             : '') +
-            `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,notify_escape/* escapeHtml */.Z)((0,notify_format/* batchHeadline */.N)(totals))} (${(0,notify_escape/* escapeHtml */.Z)((0,notify_format/* verdictCounts */.U)(totals))}).</p>` +
-            (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${(0,notify_escape/* escapeHtml */.Z)(moved)}</h2>` : '') +
+            `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,html/* inertHtml */.y)((0,text_format/* batchHeadline */.N)(totals))} (${(0,html/* inertHtml */.y)((0,text_format/* verdictCounts */.U)(totals))}).</p>` +
+            (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${(0,html/* inertHtml */.y)(moved)}</h2>` : '') +
             sections.join('') +
-            (leftOut > 0 ? `<p>${(0,notify_escape/* escapeHtml */.Z)(`${(0,notify_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut)}; ${wholeList(input)}`)}.</p>` : '');
-    const links = linkLines(input.links)
-        .map(([label, url]) => `${label}: <a href="${(0,notify_escape/* escapeHtml */.Z)(url)}">${(0,notify_escape/* escapeHtml */.Z)(url)}</a>`)
+            (leftOut > 0 ? `<p>${(0,html/* inertHtml */.y)(`${(0,text_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut)}; ${wholeList(input)}`)}.</p>` : '');
+    const links = linkLines(input)
+        .map(([label, url]) => `${label}: <a href="${(0,html/* inertHtml */.y)(url)}">${(0,html/* inertHtml */.y)(url)}</a>`)
         .join('<br>');
     return ('<!doctype html><html><head><meta charset="utf-8">' +
         '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
@@ -135,7 +136,7 @@ function html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
 }
 function textRows(lines, rows, withMailboxes) {
     for (const r of rows) {
-        lines.push(`- ${r.received}  ${(0,notify_rows/* verdictNote */.gG)(r)}  from ${r.sender}`);
+        lines.push(`- ${r.received}  ${(0,text_rows/* verdictNote */.gG)(r)}  from ${r.sender}`);
         if (withMailboxes)
             lines.push(`  To: ${r.mailboxes}`);
         lines.push(`  Subject: ${r.subject}`);
@@ -152,18 +153,18 @@ function digest_text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
     const lines = [
         'ETD verdict watch',
         `Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}`,
-        ...linkLines(input.links).map(([label, url]) => `${label}: ${url}`),
+        ...linkLines(input).map(([label, url]) => `${label}: ${url}`),
         ''
     ];
     if (totals.total === 0)
         return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n');
-    const action = (0,notify_rows/* actionNeededLine */.In)(totals);
+    const action = (0,text_rows/* actionNeededLine */.In)(totals);
     if (action) {
         lines.push(`== ${action}`);
         textRows(lines, inbox, true);
     }
-    lines.push(`${(0,notify_format/* batchHeadline */.N)(totals)}: ${(0,notify_format/* verdictCounts */.U)(totals)}`, '');
-    const moved = (0,notify_rows/* movedLine */.av)(totals);
+    lines.push(`${(0,text_format/* batchHeadline */.N)(totals)}: ${(0,text_format/* verdictCounts */.U)(totals)}`, '');
+    const moved = (0,text_rows/* movedLine */.av)(totals);
     if (moved && groups.length > 0)
         lines.push(`== ${moved}`, '');
     for (const { label, count, rows } of groups) {
@@ -171,18 +172,18 @@ function digest_text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
         textRows(lines, rows, false);
     }
     if (leftOut > 0)
-        lines.push(`${(0,notify_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut)}; ${wholeList(input)}.`, '');
+        lines.push(`${(0,text_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut)}; ${wholeList(input)}.`, '');
     return lines.join('\n');
 }
 /** The administrator's digest: HTML with every message string escaped, and a plain-text twin. */
 function buildDigest(input) {
-    const totals = input.totals ?? (0,notify_rows/* totalsOf */.vA)(input.convictions, input.rule);
+    const { totals } = input;
     const sections = limitedSections(input, totals);
-    return { subject: digestSubject(totals), html: html(input, totals, sections), text: digest_text(input, totals, sections) };
+    return { subject: digestSubject(totals), html: digest_html(input, totals, sections), text: digest_text(input, totals, sections) };
 }
 
-// EXTERNAL MODULE: ./src/notify/email.ts
-var email = __webpack_require__(569);
+// EXTERNAL MODULE: ./src/notify/email/mail.ts
+var email_mail = __webpack_require__(1143);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 6 modules
 var core = __webpack_require__(6251);
 // EXTERNAL MODULE: ./src/common/retry.ts
@@ -297,9 +298,9 @@ class GraphTransport {
             });
         }
         catch (error) {
-            if (error instanceof email/* EmailError */.v)
+            if (error instanceof email_mail/* EmailError */.v)
                 throw error;
-            throw new email/* EmailError */.v(explain(error, this.mailbox));
+            throw new email_mail/* EmailError */.v(explain(error, this.mailbox));
         }
     }
     close() { }
@@ -427,7 +428,7 @@ class SmtpTransport {
         catch (error) {
             const e = error;
             // A refused recipient, or a permanent refusal of this mail: the server is there for the next one.
-            throw new email/* EmailError */.v(explainSmtpError(error, this.smtp), e.command === 'RCPT TO' || (e.responseCode ?? 0) >= 500);
+            throw new email_mail/* EmailError */.v(explainSmtpError(error, this.smtp), e.command === 'RCPT TO' || (e.responseCode ?? 0) >= 500);
         }
     }
     close() {
@@ -459,7 +460,7 @@ async function openTransport(config, options) {
     return new GraphTransport(config.graphEndpoint, config.fromAddress, accessToken, options);
 }
 
-;// CONCATENATED MODULE: ./src/notify/owner-notice.ts
+;// CONCATENATED MODULE: ./src/notify/email/owner-notice.ts
 
 
 /** What ETD did, said to the person the message was aimed at. */
@@ -509,16 +510,16 @@ const stopped = (n, also) => `Cisco Secure Email Threat Defense ${also ? 'also '
  * of its rows.
  */
 function buildOwnerNotices(convictions, rule, timeZone, totals, options = {}) {
-    const kept = new Map((0,notify_rows/* groupByMailbox */.t$)(convictions, rule).map((g) => [g.address, g.messages]));
+    const kept = new Map((0,text_rows/* groupByMailbox */.t$)(convictions, rule).map((g) => [g.address, g.messages]));
     const counts = totals?.mailboxes ?? new Map([...kept].map(([address, messages]) => [address, messages.length]));
     return [...counts]
         .filter(([address]) => address.includes('@'))
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([address, total]) => {
         const messages = kept.get(address) ?? [];
-        const inInbox = totals?.mailboxesActionNeeded.get(address) ?? messages.filter(notify_rows/* needsAction */.U$).length;
+        const inInbox = totals?.mailboxesActionNeeded.get(address) ?? messages.filter(text_rows/* needsAction */.U$).length;
         const listed = messages.slice(0, OWNER_NOTICE_MAX_ROWS);
-        const rows = listed.map((m) => (0,notify_rows/* toRow */.IL)(m, timeZone));
+        const rows = listed.map((m) => (0,text_rows/* toRow */.IL)(m, timeZone));
         const movedRows = rows.filter((r) => !r.actionNeeded);
         const lines = [];
         let subject = `[ETD] ${(0,format/* plural */.LS)(total, 'dangerous message')} to you ${total === 1 ? 'was' : 'were'} stopped`;
@@ -545,7 +546,7 @@ function buildOwnerNotices(convictions, rule, timeZone, totals, options = {}) {
 var clean = __webpack_require__(2482);
 // EXTERNAL MODULE: ./node_modules/nodemailer/dist/esm/addressparser/index.js
 var addressparser = __webpack_require__(2844);
-;// CONCATENATED MODULE: ./src/notify/owner-recipient.ts
+;// CONCATENATED MODULE: ./src/notify/email/owner-recipient.ts
 
 
 /** RFC 5321's limit on a path. */
@@ -579,9 +580,9 @@ function ownerRecipient(mailbox, mailboxes, scope) {
     return watched ? { name: '', address } : undefined;
 }
 
-// EXTERNAL MODULE: ./src/state/deliveries.ts
-var deliveries = __webpack_require__(3893);
-;// CONCATENATED MODULE: ./src/notify/email-channel.ts
+// EXTERNAL MODULE: ./src/state/pending-notices.ts
+var pending_notices = __webpack_require__(8914);
+;// CONCATENATED MODULE: ./src/notify/email/deliver.ts
 
 
 
@@ -596,15 +597,9 @@ var deliveries = __webpack_require__(3893);
 const REPORT_NAME = 'etd-verdict-watch-report.json';
 function digestMail(config, batch) {
     const digest = buildDigest({
-        convictions: batch.convictions,
-        totals: batch.totals,
-        rule: batch.rule,
-        window: batch.window,
-        timeZone: batch.timeZone,
+        ...batch,
         maxRows: config.maxRows,
-        reportName: batch.reportJson === undefined ? undefined : REPORT_NAME,
-        reportPath: batch.reportPath,
-        links: batch.links
+        reportName: batch.reportJson === undefined ? undefined : REPORT_NAME
     });
     return {
         to: config.to,
@@ -661,23 +656,23 @@ function retryNotice(config, batch, pending) {
     if (!recipient || batch.test)
         return undefined;
     const totals = {
-        ...(0,notify_rows/* emptyTotals */.Tf)(),
+        ...(0,text_rows/* emptyTotals */.Tf)(),
         total: pending.total,
         actionNeeded: pending.inbox,
         mailboxes: new Map([[pending.to, pending.total]]),
         mailboxesActionNeeded: new Map(pending.inbox > 0 ? [[pending.to, pending.inbox]] : [])
     };
-    const [notice] = buildOwnerNotices((0,deliveries/* convictionsOf */.xJ)(pending), batch.rule, batch.timeZone, totals, noticeOptions(config));
+    const [notice] = buildOwnerNotices((0,pending_notices/* convictionsOf */.xJ)(pending), batch.rule, batch.timeZone, totals, noticeOptions(config));
     return { notice, recipient };
 }
 /** Sends one owner notice on its own: `undefined` when delivered, else why not (naming no one else). */
 async function sendNotice(config, transport, addressed) {
     try {
-        await transport.send(await (0,email/* renderEml */.Z)(config.from, ownerMail(config, addressed), 'windows'));
+        await transport.send(await (0,email_mail/* renderEml */.Z)(config.from, ownerMail(config, addressed), 'windows'));
         return undefined;
     }
     catch (error) {
-        if (!(error instanceof email/* EmailError */.v))
+        if (!(error instanceof email_mail/* EmailError */.v))
             throw error;
         return { reason: /[.!?]$/.test(error.message) ? error.message : `${error.message}.`, answered: error.answered };
     }
@@ -696,7 +691,7 @@ async function writeDryRun(config, mails, reportPath) {
         const to = mail.to[0];
         const name = (typeof to === 'string' ? to : to.address).replace(/[^a-z0-9@.-]/gi, '_');
         const path = (0,external_node_path_.join)(dir, i === 0 ? 'digest.eml' : `owner-${i}-${name}.eml`);
-        await (0,promises_.writeFile)(path, (await (0,email/* renderEml */.Z)(config.from, mail)).eml);
+        await (0,promises_.writeFile)(path, (await (0,email_mail/* renderEml */.Z)(config.from, mail)).eml);
         paths.push(path);
     }
     return paths[0];
@@ -707,23 +702,23 @@ const megabytes = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
  * the JSON report and with a note saying where every conviction is; rows are capped at 200.
  */
 async function fitted(config, batch, transport) {
-    const rendered = await (0,email/* renderEml */.Z)(config.from, digestMail(config, batch), 'windows');
+    const rendered = await (0,email_mail/* renderEml */.Z)(config.from, digestMail(config, batch), 'windows');
     const limit = transport.maxMimeBytes;
     if (limit === undefined || rendered.eml.length <= limit)
         return { mail: rendered };
     // The report file goes with the runner: the run's page is what outlives the job.
-    const where = batch.links?.run
-        ? `Instead, ${(0,notify_rows/* runListsAll */.wS)('every conviction')}: ${batch.links.run}.`
+    const where = batch.runUrl
+        ? `Instead, ${(0,text_rows/* runListsAll */.wS)('every conviction')}: ${batch.runUrl}.`
         : `The report at ${batch.reportPath} lists every conviction.`;
     const note = `The JSON report was left out: with it this email would be ${megabytes(rendered.eml.length)}, over the ${megabytes(limit)} the email transport takes. ${where}`;
     const digest = digestMail(config, { ...batch, reportJson: undefined });
-    const trimmed = await (0,email/* renderEml */.Z)(config.from, {
+    const trimmed = await (0,email_mail/* renderEml */.Z)(config.from, {
         ...digest,
         text: `${note}\n\n${digest.text}`,
         html: digest.html?.replace(/<body[^>]*>/, (body) => `${body}<p><strong>${note}</strong></p>`)
     }, 'windows');
     if (trimmed.eml.length > limit) {
-        throw new email/* EmailError */.v(`The digest is ${megabytes(trimmed.eml.length)} even without the JSON report, over the ${megabytes(limit)} the email transport takes.`);
+        throw new email_mail/* EmailError */.v(`The digest is ${megabytes(trimmed.eml.length)} even without the JSON report, over the ${megabytes(limit)} the email transport takes.`);
     }
     return { mail: trimmed, note: ' without the JSON report, which made it too large' };
 }
@@ -789,8 +784,8 @@ async function deliverEmail(config, batch, options = {}) {
             if (failure === undefined)
                 delivered++;
             else {
-                fresh.push((0,deliveries/* pendingNotice */.cX)(recipient.address, notice.listed, notice.total, notice.inInbox));
-                warnings.push(`The owner notice to ${recipient.address} was not delivered: ${failure} It is sent again next run (attempt 1 of ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N}).`);
+                fresh.push((0,pending_notices/* pendingNotice */.cX)(recipient.address, notice.listed, notice.total, notice.inInbox));
+                warnings.push(`The owner notice to ${recipient.address} was not delivered: ${failure} It is sent again next run (attempt 1 of ${pending_notices/* MAX_DELIVERY_ATTEMPTS */.N}).`);
             }
         }
         const earlier = [];
@@ -805,12 +800,12 @@ async function deliverEmail(config, batch, options = {}) {
                 delivered++;
                 continue;
             }
-            const next = (0,deliveries/* afterFailure */.HP)(pending);
+            const next = (0,pending_notices/* afterFailure */.HP)(pending);
             if (next)
                 earlier.push(next);
             warnings.push(next
-                ? `The owner notice to ${addressed.recipient.address} was not delivered again: ${failure} It is sent again next run (attempt ${next.attempts} of ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N}).`
-                : `Gave up notifying ${addressed.recipient.address} after ${deliveries/* MAX_DELIVERY_ATTEMPTS */.N} attempts: ${failure} Not told: convictions ${convictionList(pending)}.`);
+                ? `The owner notice to ${addressed.recipient.address} was not delivered again: ${failure} It is sent again next run (attempt ${next.attempts} of ${pending_notices/* MAX_DELIVERY_ATTEMPTS */.N}).`
+                : `Gave up notifying ${addressed.recipient.address} after ${pending_notices/* MAX_DELIVERY_ATTEMPTS */.N} attempts: ${failure} Not told: convictions ${convictionList(pending)}.`);
         }
         if (delivered > 0)
             said.push(`${(0,format/* plural */.LS)(delivered, 'mailbox owner notice')} delivered`);
@@ -834,43 +829,12 @@ async function deliverEmail(config, batch, options = {}) {
 async function emailLine(config, line, options = {}) {
     const transport = await openTransport(config, options);
     try {
-        await transport.send(await (0,email/* renderEml */.Z)(config.from, { to: config.to, subject: `[ETD] ${line}`, text: line }, 'windows'));
+        await transport.send(await (0,email_mail/* renderEml */.Z)(config.from, { to: config.to, subject: `[ETD] ${line}`, text: line }, 'windows'));
     }
     finally {
         transport.close();
     }
     return `Email: "${line}" sent to ${config.to.join(', ')}.`;
-}
-
-
-/***/ }),
-
-/***/ 569:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Z: () => (/* binding */ renderEml),
-/* harmony export */   v: () => (/* binding */ EmailError)
-/* harmony export */ });
-/* harmony import */ var nodemailer__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(199);
-
-/** A failure to send, worded for the workflow log: what happened and what to change. */
-class EmailError extends Error {
-    answered;
-    /** `answered`: the server refused this mail or a recipient of it, and may still take other mails. */
-    constructor(message, answered = false) {
-        super(message);
-        this.answered = answered;
-        this.name = 'EmailError';
-    }
-}
-// Nothing a message names may be fetched or read from disk: its content is attacker-influenced.
-const SAFE_CONTENT = { disableFileAccess: true, disableUrlAccess: true };
-/** The email as MIME, CRLF as SMTP and Graph take it; `unix` newlines for .eml files of a dry run. */
-async function renderEml(from, mail, newline = 'unix') {
-    const transport = nodemailer__WEBPACK_IMPORTED_MODULE_0__/* ["default"].createTransport */ .Ay.createTransport({ streamTransport: true, buffer: true, newline });
-    const info = await transport.sendMail({ from, ...mail, ...SAFE_CONTENT });
-    return { eml: info.message, messageId: info.messageId, envelope: info.envelope };
 }
 
 
@@ -934,6 +898,37 @@ function msalNetworkClient(options) {
         sendGetRequestAsync: (url, options) => send('GET', url, options?.headers),
         sendPostRequestAsync: (url, options) => send('POST', url, options?.headers, options?.body)
     };
+}
+
+
+/***/ }),
+
+/***/ 1143:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ renderEml),
+/* harmony export */   v: () => (/* binding */ EmailError)
+/* harmony export */ });
+/* harmony import */ var nodemailer__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(199);
+
+/** A failure to send, worded for the workflow log: what happened and what to change. */
+class EmailError extends Error {
+    answered;
+    /** `answered`: the server refused this mail or a recipient of it, and may still take other mails. */
+    constructor(message, answered = false) {
+        super(message);
+        this.answered = answered;
+        this.name = 'EmailError';
+    }
+}
+// Nothing a message names may be fetched or read from disk: its content is attacker-influenced.
+const SAFE_CONTENT = { disableFileAccess: true, disableUrlAccess: true };
+/** The email as MIME, CRLF as SMTP and Graph take it; `unix` newlines for .eml files of a dry run. */
+async function renderEml(from, mail, newline = 'unix') {
+    const transport = nodemailer__WEBPACK_IMPORTED_MODULE_0__/* ["default"].createTransport */ .Ay.createTransport({ streamTransport: true, buffer: true, newline });
+    const info = await transport.sendMail({ from, ...mail, ...SAFE_CONTENT });
+    return { eml: info.message, messageId: info.messageId, envelope: info.envelope };
 }
 
 
