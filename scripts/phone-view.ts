@@ -25,35 +25,57 @@ export async function chromium(args: string[], size = { width: WIDTH, height: HE
   return stdout
 }
 
-/** One line for the demo's output: how wide the digest lays out at 420 px, and where the screenshot is. */
-export async function phoneView(html: string, pngPath: string): Promise<string> {
+/** How an email lays out in a frame of some width: its document's width, and the elements that leave the frame. */
+export interface Layout {
+  width: number
+  /** Each element whose box ends right of the frame or starts left of it: its tag and the start of its text. */
+  offScreen: string[]
+}
+
+/**
+ * Lays `html` out in Chromium in a frame `width` px wide (420 for a phone, 1200 for a desktop), and takes
+ * a screenshot when given a path. Throws when Chromium is missing or fails.
+ */
+export async function layout(html: string, width = WIDTH, pngPath?: string): Promise<Layout> {
   const dir = await mkdtemp(join(tmpdir(), 'etd-phone-'))
   try {
     const frame = join(dir, 'frame.html')
     await writeFile(
       frame,
       '<!doctype html><html><head><style>body{margin:0}iframe{border:0;display:block}</style></head><body>' +
-        `<iframe id="digest" width="${WIDTH}" height="${HEIGHT}" srcdoc="${escapeHtml(html)}"></iframe>` +
-        '<script>onload = () => { document.title = "width " + digest.contentDocument.documentElement.scrollWidth }</script>' +
+        `<iframe id="digest" width="${width}" height="${HEIGHT}" srcdoc="${escapeHtml(html)}"></iframe><pre id="out"></pre>` +
+        '<script>onload = () => { const doc = digest.contentDocument; const off = [];' +
+        ' for (const el of doc.body.querySelectorAll("*")) { const r = el.getBoundingClientRect();' +
+        `  if (r.width > 0 && (r.right > ${width} + 0.5 || r.left < -0.5)) off.push(el.tagName + " " + el.textContent.slice(0, 40)) }` +
+        ' out.textContent = JSON.stringify({ width: doc.documentElement.scrollWidth, offScreen: off }) }</script>' +
         '</body></html>'
     )
-    try {
-      const dom = await chromium(['--virtual-time-budget=5000', '--dump-dom', `file://${frame}`])
-      const width = Number(/<title>width (\d+)<\/title>/.exec(dom)?.[1])
-      await chromium(['--virtual-time-budget=5000', `--screenshot=${pngPath}`, `file://${frame}`])
-      const fits = Number.isNaN(width)
-        ? 'could not be measured'
-        : width <= WIDTH
-          ? 'fits, nothing wider than the screen'
-          : `is ${width} px wide: it scrolls sideways`
-      return `the digest at ${WIDTH} px ${fits}; screenshot ${pngPath}`
-    } catch (error) {
-      // The demo's point is the run: without a Chromium it says so and goes on.
-      return (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'no phone-width check: Chromium is not installed (apt-get install chromium)'
-        : `no phone-width check: Chromium failed (${(error as Error).message.split('\n')[0]})`
-    }
+    const size = { width: Math.max(width, WIDTH), height: HEIGHT }
+    const dom = await chromium(['--virtual-time-budget=5000', '--dump-dom', `file://${frame}`], size)
+    if (pngPath) await chromium(['--virtual-time-budget=5000', `--screenshot=${pngPath}`, `file://${frame}`], size)
+    const out = /<pre id="out">([^]*?)<\/pre>/.exec(dom)?.[1] ?? ''
+    const unescaped = out
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&')
+    if (!unescaped) throw new Error('Chromium laid out nothing')
+    return JSON.parse(unescaped) as Layout
   } finally {
     await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** One line for the demo's output: how wide the digest lays out at 420 px, and where the screenshot is. */
+export async function phoneView(html: string, pngPath: string): Promise<string> {
+  try {
+    const { width } = await layout(html, WIDTH, pngPath)
+    const fits = width <= WIDTH ? 'fits, nothing wider than the screen' : `is ${width} px wide: it scrolls sideways`
+    return `the digest at ${WIDTH} px ${fits}; screenshot ${pngPath}`
+  } catch (error) {
+    // The demo's point is the run: without a Chromium it says so and goes on.
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? 'no phone-width check: Chromium is not installed (apt-get install chromium)'
+      : `no phone-width check: Chromium failed (${(error as Error).message.split('\n')[0]})`
   }
 }

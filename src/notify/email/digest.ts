@@ -2,6 +2,7 @@ import type { Clean } from '../../etd/clean.js'
 import type { MatchRule } from '../../match/matcher.js'
 import type { Conviction } from '../../etd/types.js'
 import type { SearchWindow } from '../../window/plan.js'
+import { OTHER_COLOR, VERDICT_COLORS } from '../text/colors.js'
 import { escapeHtml } from '../text/escape.js'
 import { count, formatWindow } from '../../common/format.js'
 import { batchHeadline, verdictCounts } from '../text/format.js'
@@ -49,17 +50,6 @@ export interface Digest {
   text: string
   html: string
 }
-
-// Keyed by ETD text: a Map, so that a verdict named `constructor` finds no colour instead of Object's.
-const BADGE_COLORS = new Map<string, string>([
-  ['BEC', '#8b0000'],
-  ['scam', '#b45309'],
-  ['phishing', '#c2410c'],
-  ['malicious', '#7f1d1d'],
-  ['spam', '#4b5563'],
-  ['graymail', '#6b7280'],
-  ['neutral', '#15803d']
-])
 
 /** Where every message is, when the digest leaves some out: the attachment, else the run's page, else (outside Actions) the file. */
 function wholeList(input: DigestInput): string {
@@ -120,7 +110,7 @@ function limitedSections(input: DigestInput, totals: BatchTotals): Sections {
 }
 
 const badge = (row: Row) =>
-  `<span style="background:${BADGE_COLORS.get(row.verdict) ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${escapeHtml(row.verdict)}</span>` +
+  `<span style="background:${VERDICT_COLORS.get(row.verdict) ?? OTHER_COLOR};color:#fff;padding:1px 6px;border-radius:3px">${escapeHtml(row.verdict)}</span>` +
   (row.retro ? ' <em>retro</em>' : '') +
   (row.previousVerdict ? ` <em>was ${escapeHtml(row.previousVerdict)}</em>` : '')
 
@@ -141,7 +131,7 @@ function convictionHtml(r: Row, withMailboxes: boolean): string {
     ['Remediation', r.remediation]
   ]
   return (
-    `<div style="border:1px solid #e5e7eb;border-left:4px solid ${BADGE_COLORS.get(r.verdict) ?? '#374151'};border-radius:4px;padding:8px 12px;margin:8px 0">` +
+    `<div style="border:1px solid #e5e7eb;border-left:4px solid ${VERDICT_COLORS.get(r.verdict) ?? OTHER_COLOR};border-radius:4px;padding:8px 12px;margin:8px 0">` +
     `<div style="font-weight:600">${escapeHtml(r.subject)}</div>` +
     `<div style="margin:4px 0">${badge(r)}</div>` +
     lines
