@@ -8,7 +8,9 @@ import {
   gapWords,
   healthWords,
   laterWords,
+  MAX_TOP_SHOWN,
   missingWords,
+  notShown,
   tenantHeadline,
   topLists,
   trendWords,
@@ -56,12 +58,15 @@ const grid = (rows: string) =>
 function bar(parts: Array<{ n: number; color: string }>, share: number): string {
   const total = parts.reduce((sum, p) => sum + p.n, 0)
   if (total === 0 || share === 0) return '&nbsp;'
-  const cells = parts
-    .filter((p) => p.n > 0)
-    .map((p) => {
-      const w = percent(p.n, total)
-      return `<td width="${w}%" bgcolor="${p.color}" style="width:${w}%;background:${p.color};height:14px;font-size:1px;line-height:1px">&nbsp;</td>`
-    })
+  const shown = parts.filter((p) => p.n > 0)
+  // Rounded shares, the last one taking what is left, so that the parts fill the bar exactly.
+  const widths = shown.map((p) => percent(p.n, total))
+  widths[widths.length - 1] = Math.max(1, 100 - widths.slice(0, -1).reduce((a, b) => a + b, 0))
+  const cells = shown
+    .map(
+      (p, i) =>
+        `<td width="${widths[i]}%" bgcolor="${p.color}" style="width:${widths[i]}%;background:${p.color};height:14px;font-size:1px;line-height:1px">&nbsp;</td>`
+    )
     .join('')
   return `<table role="presentation" width="${share}%" cellpadding="0" cellspacing="0" border="0" style="width:${share}%;border-collapse:collapse"><tr>${cells}</tr></table>`
 }
@@ -118,15 +123,17 @@ function weekBarsHtml(report: WeeklyReport): string {
 function topHtml(list: TopList): string {
   const heading = `<h3 style="margin:16px 0 4px">${escapeHtml(list.title)}</h3>`
   if (list.items.length === 0) return `${heading}<p>None this week.</p>`
-  const max = Math.max(1, ...list.items.map((i) => i.count))
-  const rows = list.items
+  const shown = list.items.slice(0, MAX_TOP_SHOWN)
+  const max = Math.max(1, ...shown.map((i) => i.count))
+  const rows = shown
     .map(
       (item) =>
         `<tr>${cell(escapeHtml(item.name), 'padding-top:6px')}</tr>` +
         `<tr>${cell(grid(`<tr>${cell(bar([{ n: item.count, color: THIS_WEEK }], percent(item.count, max)))}${cell(count(item.count), 'width:44px;text-align:right')}</tr>`))}</tr>`
     )
     .join('')
-  return heading + grid(rows)
+  const cut = list.items.length - shown.length
+  return heading + grid(rows) + (cut > 0 ? `<p style="${MUTED}">${escapeHtml(notShown(cut))}</p>` : '')
 }
 
 const note = (text: string, color: string) =>
@@ -190,7 +197,14 @@ function textDays(series: DaySeries): string[] {
 
 function textTop(list: TopList): string[] {
   if (list.items.length === 0) return [`${list.title}: none this week.`, '']
-  return [`${list.title}:`, ...list.items.map((item) => `  ${String(item.count).padStart(4)}  ${item.name}`), '']
+  const shown = list.items.slice(0, MAX_TOP_SHOWN)
+  const cut = list.items.length - shown.length
+  return [
+    `${list.title}:`,
+    ...shown.map((item) => `  ${String(item.count).padStart(4)}  ${item.name}`),
+    ...(cut > 0 ? [`  ${notShown(cut)}`] : []),
+    ''
+  ]
 }
 
 function text(report: WeeklyReport, links: WeeklyEmailLinks): string {

@@ -9,6 +9,7 @@ import {
   gapWords,
   healthWords,
   laterWords,
+  MAX_TOP_SHOWN,
   MAX_VERDICT_SERIES,
   missingWords,
   notShown,
@@ -119,8 +120,7 @@ function render(report: WeeklyReport, shown: number, links: string[]): string {
 /** The report as markdown within the channel's limit: the top lists are cut shorter until it fits, and say so. */
 export function weeklyMarkdown(report: WeeklyReport, options: WeeklyMarkdownOptions): string {
   const lists = topLists(report)
-  const longest = Math.max(0, ...[...lists.watched, ...lists.tenant].map((l) => l.items.length))
-  let shown = longest
+  let shown = Math.min(MAX_TOP_SHOWN, Math.max(0, ...[...lists.watched, ...lists.tenant].map((l) => l.items.length)))
   let markdown = render(report, shown, options.links ?? [])
   while (!options.fits(markdown) && shown > 0) markdown = render(report, --shown, options.links ?? [])
   return markdown

@@ -6,6 +6,12 @@ import type { DayCount, Ranked, Trend, WeeklyReport } from '../../report/weekly/
 // The words of the weekly report, for every channel: its numbers in sentences, the trends, the gaps. Each
 // channel escapes them for its format; names from ETD are cleaned here (or came cleaned, as Ranked).
 
+/**
+ * Entries of a top list that a channel shows at most; the rest are counted as not shown. Ten keeps the
+ * email under Gmail's 102 KB, past which it clips the message, with every name at its longest.
+ */
+export const MAX_TOP_SHOWN = 10
+
 /** Verdicts a chart draws as their own series; the rest are summed as "other verdicts". */
 export const MAX_VERDICT_SERIES = 6
 
@@ -210,8 +216,8 @@ export function topLists(report: WeeklyReport): { watched: TopList[]; tenant: To
   }
 }
 
-/** Under a list a channel cut for its limit. */
-export const notShown = (n: number) => `${plural(n, 'more')} not shown here (the channel's size limit).`
+/** Under a list a channel cut, for its size limit or for `MAX_TOP_SHOWN`. */
+export const notShown = (n: number) => `${count(n)} more not shown here.`
 
 /** What the colours of a stacked day chart are, for a reader of any channel. */
 export const stackWords = (series: DaySeries) =>
