@@ -19,7 +19,8 @@ import {
   watchedHeadline,
   weeklyTitle,
   type DaySeries,
-  type TopList
+  type TopList,
+  type WeeklyLinks
 } from '../text/weekly.js'
 
 /**
@@ -31,12 +32,6 @@ export interface WeeklyEmail {
   subject: string
   html: string
   text: string
-}
-
-/** Where to read on: ours, from GitHub, never from ETD. */
-export interface WeeklyEmailLinks {
-  issue?: string
-  run?: string
 }
 
 const THIS_WEEK = '#1f2937'
@@ -139,14 +134,14 @@ function topHtml(list: TopList): string {
 const note = (text: string, color: string) =>
   `<p style="border-left:4px solid ${color};background:#fffbeb;padding:8px 12px;margin:8px 0">${escapeHtml(text)}</p>`
 
-function linkLines(links: WeeklyEmailLinks): Array<[string, string]> {
+function linkLines(links: WeeklyLinks): Array<[string, string]> {
   return [
     ...(links.issue ? [['Issue', links.issue] as [string, string]] : []),
     ...(links.run ? [['Workflow run', links.run] as [string, string]] : [])
   ]
 }
 
-function html(report: WeeklyReport, links: WeeklyEmailLinks): string {
+function html(report: WeeklyReport, links: WeeklyLinks): string {
   const gaps = gapWords(report)
   const missing = missingWords(report)
   const lists = topLists(report)
@@ -207,7 +202,7 @@ function textTop(list: TopList): string[] {
   ]
 }
 
-function text(report: WeeklyReport, links: WeeklyEmailLinks): string {
+function text(report: WeeklyReport, links: WeeklyLinks): string {
   const gaps = gapWords(report)
   const missing = missingWords(report)
   const lists = topLists(report)
@@ -243,6 +238,6 @@ function text(report: WeeklyReport, links: WeeklyEmailLinks): string {
 }
 
 /** The weekly email: a subject of counts only, HTML with every ETD name escaped, and a plain-text part. */
-export function buildWeeklyEmail(report: WeeklyReport, links: WeeklyEmailLinks = {}): WeeklyEmail {
+export function buildWeeklyEmail(report: WeeklyReport, links: WeeklyLinks = {}): WeeklyEmail {
   return { subject: `[ETD] ${weeklyTitle(report)}`, html: html(report, links), text: text(report, links) }
 }

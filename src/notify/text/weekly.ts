@@ -193,6 +193,14 @@ export function daySeries(days: readonly DayCount[], gaps: readonly string[] = [
   }
 }
 
+/** Where to read on: ours, from GitHub, never from ETD. */
+export interface WeeklyLinks {
+  /** The issue of this week's report, when the issue channel went first. */
+  issue?: string
+  /** This workflow run. */
+  run?: string
+}
+
 /** A top list, with what a channel needs to title it. */
 export interface TopList {
   title: string
