@@ -5,30 +5,18 @@ import { buildWeeklyEmail } from '../src/notify/email/weekly.js'
 import { buildWeeklyIssue } from '../src/notify/issue/weekly.js'
 import { renderWeeklySummary } from '../src/notify/summary/weekly.js'
 import { SUMMARY_MAX_BYTES } from '../src/notify/summary/summary.js'
-import type { WeeklyReport } from '../src/report/weekly/types.js'
 import { layout } from '../scripts/phone-view.js'
 import { drawMermaid, mermaidBlocks } from './helpers/mermaid.js'
-import { HOSTILE_NAMES, hostileReport, ranked, weeklyReport } from './helpers/weekly-report.js'
+import {
+  gappedReport,
+  HOSTILE_NAMES,
+  hostileReport,
+  longListsReport,
+  ranked,
+  weeklyReport
+} from './helpers/weekly-report.js'
 
 const RUN = 'https://github.com/acme/watch/actions/runs/42'
-
-/** The plain week with a lost day this week and one the week before. */
-function gappedReport(): WeeklyReport {
-  const report = weeklyReport()
-  return {
-    ...report,
-    watched: {
-      ...report.watched,
-      days: report.watched.days.filter((d) => d.day !== '2026-11-25'),
-      byVerdict: Object.fromEntries(
-        Object.entries(report.watched.byVerdict).map(([k, t]) => [k, { ...t, previous: null }])
-      ),
-      total: { current: 35, previous: null },
-      gaps: ['2026-11-25', '2026-11-18']
-    },
-    tenant: { ...report.tenant, missing: ['retro verdicts'], retroVerdicts: null }
-  }
-}
 
 /** The text a reader sees of rendered HTML: tags dropped, the entities marked writes read back. */
 const shownText = (html: string) =>
@@ -202,7 +190,11 @@ describe('the weekly email', () => {
   it.each([420, 1200])(
     'lays out in Chromium at %d px with no element off screen, hostile names too',
     async (width) => {
-      for (const html of [email.html, buildWeeklyEmail(hostileReport()).html, buildWeeklyEmail(longNames()).html]) {
+      for (const html of [
+        email.html,
+        buildWeeklyEmail(hostileReport()).html,
+        buildWeeklyEmail(longListsReport(25, 'w'.repeat(300))).html
+      ]) {
         const shown = await layout(html, width)
         expect(shown).toEqual({ width, offScreen: [] })
       }
@@ -211,20 +203,9 @@ describe('the weekly email', () => {
   )
 
   it('stays under the 102 KB at which Gmail clips a message, every name at its longest', () => {
-    expect(Buffer.byteLength(buildWeeklyEmail(longNames()).html)).toBeLessThan(102 * 1024)
+    expect(Buffer.byteLength(buildWeeklyEmail(longListsReport(25, 'w'.repeat(300))).html)).toBeLessThan(102 * 1024)
   })
 })
-
-/** Every list 25 long, every name as long as cleaning lets it be. */
-function longNames(): WeeklyReport {
-  const names = ranked(Array.from({ length: 25 }, (_, i) => [`${'w'.repeat(300)}${i}`, 100 - i] as [string, number]))
-  const base = weeklyReport()
-  return {
-    ...base,
-    watched: { ...base.watched, topTechniques: names, topMailboxes: names, topSenderDomains: names },
-    tenant: { ...base.tenant, topTargets: names, topThreatSenders: names }
-  }
-}
 
 describe('names from ETD are inert in every weekly renderer', () => {
   const report = hostileReport()

@@ -9,7 +9,7 @@ import { MAX_TEAMS_PAYLOAD_BYTES, teams } from '../src/notify/webhook/teams.js'
 import { MAX_WEBEX_MARKDOWN_BYTES, webex } from '../src/notify/webhook/webex.js'
 import type { WeeklyReport } from '../src/report/weekly/types.js'
 import { cardErrors, elements, slackNodes, strings, textRuns } from './helpers/payloads.js'
-import { hostileReport, ranked, weeklyReport } from './helpers/weekly-report.js'
+import { gappedReport, hostileReport, longListsReport, weeklyReport } from './helpers/weekly-report.js'
 
 const RUN = 'https://github.com/acme/watch/actions/runs/42'
 const ISSUE = 'https://github.com/acme/watch/issues/9'
@@ -20,33 +20,6 @@ const ajv = new Ajv2020({ allErrors: true, strict: true })
 ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)) && /Z$/.test(value))
 const validate = ajv.compile(schema)
 const errors = (payload: unknown) => (validate(payload) ? [] : validate.errors)
-
-/** Every list 10 long, every name as long as cleaning lets it be: over every chat's limit. */
-function longReport(): WeeklyReport {
-  const names = ranked(Array.from({ length: 10 }, (_, i) => [`${'<w> '.repeat(80)}${i}`, 50 - i] as [string, number]))
-  const base = weeklyReport()
-  return {
-    ...base,
-    watched: { ...base.watched, topTechniques: names, topMailboxes: names, topSenderDomains: names },
-    tenant: { ...base.tenant, topTargets: names, topThreatSenders: names }
-  }
-}
-
-/** The week with a lost day: no week before to compare with. */
-function gappedReport(): WeeklyReport {
-  const base = weeklyReport()
-  return {
-    ...base,
-    watched: {
-      ...base.watched,
-      total: { current: 35, previous: null },
-      byVerdict: { bec: { current: 10, previous: null } },
-      gaps: ['2026-11-25'],
-      medianMinutesToLeave: null
-    },
-    tenant: { ...base.tenant, retroVerdicts: null, missing: ['top targets'], topTargets: [] }
-  }
-}
 
 describe('the weekly report as JSON', () => {
   it('is the report as data, valid against the schema at version 2', () => {
@@ -87,9 +60,9 @@ describe('the weekly report as JSON', () => {
   it('keeps a gap and what ETD did not answer as null and named, and the schema refuses a zero-filled or unknown field', () => {
     const payload = json.weekly(gappedReport(), {}) as Record<string, Record<string, unknown>>
     expect(errors(payload)).toEqual([])
-    expect(payload.watched.gaps).toEqual(['2026-11-25'])
+    expect(payload.watched.gaps).toEqual(['2026-11-25', '2026-11-18'])
     expect(payload.watched.total).toEqual({ current: 35, previous: null })
-    expect(payload.tenant.missing).toEqual(['top targets'])
+    expect(payload.tenant.missing).toEqual(['retro verdicts'])
     expect(payload.links).toEqual({ run: null, issue: null })
     expect(errors({ ...payload, schemaVersion: 1 })).not.toEqual([])
     expect(errors({ ...payload, watched: { ...payload.watched, gaps: ['yesterday'] } })).not.toEqual([])
@@ -149,7 +122,7 @@ describe('the weekly report in Teams', () => {
 
   it('says a gap and a missing answer, and keeps hostile names in TextRuns only', () => {
     expect(textRuns(card(gappedReport())).join('\n')).toMatch(
-      /holds nothing for 2026-11-25 \(this week\)[^]*ETD did not answer for the tenant: top targets/
+      /holds nothing for 2026-11-25 \(this week\)[^]*ETD did not answer for the tenant: retro verdicts/
     )
     const content = card(hostileReport())
     expect(cardErrors(content)).toEqual([])
@@ -160,7 +133,7 @@ describe('the weekly report in Teams', () => {
   })
 
   it('stays under the size Teams takes, cutting the top lists and saying so', () => {
-    const message = teams.weekly(longReport(), LINKS)
+    const message = teams.weekly(longListsReport(10, '<w> '.repeat(80)), LINKS)
     expect(Buffer.byteLength(JSON.stringify(message))).toBeLessThanOrEqual(MAX_TEAMS_PAYLOAD_BYTES)
     expect(textRuns(message)).toContain('5 more not shown here.')
   })
@@ -193,7 +166,7 @@ describe('the weekly report in Slack', () => {
   })
 
   it('stays within the blocks Slack takes', () => {
-    const message = slack.weekly(longReport(), LINKS) as SlackMessage
+    const message = slack.weekly(longListsReport(10, '<w> '.repeat(80)), LINKS) as SlackMessage
     expect(message.blocks.length).toBeLessThanOrEqual(MAX_SLACK_BLOCKS)
     expect(strings(message.blocks).join('\n')).toContain('1,008 watch runs')
   })
@@ -213,7 +186,7 @@ describe('the weekly report in Webex', () => {
     const html = await marked.parse(markdown(hostileReport()))
     expect(html).not.toMatch(/<img|<script|<a href="(?!https:\/\/github\.com\/acme)/)
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;@\u200bevil[.]example')
-    const long = markdown(longReport())
+    const long = markdown(longListsReport(10, '<w> '.repeat(80)))
     expect(Buffer.byteLength(long)).toBeLessThanOrEqual(MAX_WEBEX_MARKDOWN_BYTES)
     expect(long).toMatch(/\d more not shown here\\\./)
   })

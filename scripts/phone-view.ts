@@ -25,6 +25,22 @@ export async function chromium(args: string[], size = { width: WIDTH, height: HE
   return stdout
 }
 
+/**
+ * What a page's script wrote as JSON into its `<pre id="out">`, read from Chromium's --dump-dom; `failed`
+ * when it wrote nothing (the page ran out of time, or its script threw).
+ */
+export function pageOutput(dom: string, failed: string): unknown {
+  const out = /<pre id="out">([^]*?)<\/pre>/.exec(dom)?.[1] ?? ''
+  if (!out) throw new Error(failed)
+  return JSON.parse(
+    out
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&')
+  )
+}
+
 /** How an email lays out in a frame of some width: its document's width, and the elements that leave the frame. */
 export interface Layout {
   width: number
@@ -53,14 +69,7 @@ export async function layout(html: string, width = WIDTH, pngPath?: string): Pro
     const size = { width: Math.max(width, WIDTH), height: HEIGHT }
     const dom = await chromium(['--virtual-time-budget=5000', '--dump-dom', `file://${frame}`], size)
     if (pngPath) await chromium(['--virtual-time-budget=5000', `--screenshot=${pngPath}`, `file://${frame}`], size)
-    const out = /<pre id="out">([^]*?)<\/pre>/.exec(dom)?.[1] ?? ''
-    const unescaped = out
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&quot;/g, '"')
-      .replace(/&amp;/g, '&')
-    if (!unescaped) throw new Error('Chromium laid out nothing')
-    return JSON.parse(unescaped) as Layout
+    return pageOutput(dom, 'Chromium laid out nothing') as Layout
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from '../../scripts/phone-view.js'
+import { chromium, pageOutput } from '../../scripts/phone-view.js'
 
 const MERMAID = fileURLToPath(new URL('../../node_modules/mermaid/dist/mermaid.min.js', import.meta.url))
 
@@ -59,14 +59,7 @@ export async function drawMermaid(blocks: string[]): Promise<Drawn[]> {
       '--dump-dom',
       `file://${page}`
     ])
-    const out = /<pre id="out">([^]*?)<\/pre>/.exec(dom)?.[1] ?? ''
-    const json = out
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&quot;/g, '"')
-      .replace(/&amp;/g, '&')
-    if (!json) throw new Error('mermaid drew nothing: Chromium ended before the charts were rendered')
-    return JSON.parse(json) as Drawn[]
+    return pageOutput(dom, 'mermaid drew nothing: Chromium ended before the charts were rendered') as Drawn[]
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

@@ -86,6 +86,35 @@ export function weeklyReport(extra: Partial<WeeklyReport> = {}): WeeklyReport {
   }
 }
 
+/** The plain week with a lost day this week and one the week before. */
+export function gappedReport(): WeeklyReport {
+  const report = weeklyReport()
+  return {
+    ...report,
+    watched: {
+      ...report.watched,
+      days: report.watched.days.filter((d) => d.day !== '2026-11-25'),
+      byVerdict: Object.fromEntries(
+        Object.entries(report.watched.byVerdict).map(([k, t]) => [k, { ...t, previous: null }])
+      ),
+      total: { current: 35, previous: null },
+      gaps: ['2026-11-25', '2026-11-18']
+    },
+    tenant: { ...report.tenant, missing: ['retro verdicts'], retroVerdicts: null }
+  }
+}
+
+/** A week whose every top list holds `length` copies of `name` (numbered), for the channels' size limits. */
+export function longListsReport(length: number, name: string): WeeklyReport {
+  const names = ranked(Array.from({ length }, (_, i) => [`${name}${i}`, 100 - i] as [string, number]))
+  const base = weeklyReport()
+  return {
+    ...base,
+    watched: { ...base.watched, topTechniques: names, topMailboxes: names, topSenderDomains: names },
+    tenant: { ...base.tenant, topTargets: names, topThreatSenders: names }
+  }
+}
+
 /**
  * Names from ETD that try to be markup in every channel: HTML, a markdown link and image, a mermaid label
  * and fence breaker, Slack's mention and link, Teams' template, a GitHub mention and issue reference.
