@@ -78,6 +78,14 @@ describe('the weekly issue', () => {
     expect(gapped.body).not.toContain('in the whole tenant)')
   })
 
+  it('says, in the same warning, the days counted only from a first run on', () => {
+    const report = gappedReport()
+    const body = buildWeeklyIssue({ ...report, watched: { ...report.watched, partialDays: ['2026-11-23'] } }).body
+    expect(body).toMatch(
+      /> \[!WARNING\]\n> The watch's state holds nothing for [^\n]*\n>\n> The watch's record of 2026\\-11\\-23 began with a run that had no earlier state/
+    )
+  })
+
   it('stays under the body limit by cutting the top lists, and says how many it left out', () => {
     const long = (i: number) => `${'x'.repeat(180)}${i}@example.com`
     const names = ranked(Array.from({ length: 10 }, (_, i) => [long(i), 10 - i] as [string, number]))
@@ -185,6 +193,14 @@ describe('the weekly email', () => {
     expect(gapped.html).toContain(
       'the week before</td><td style="padding:2px 4px;vertical-align:middle;color:#6b7280;font-size:12px">not known</td>'
     )
+  })
+
+  it('says the days counted only from a first run on, in both parts', () => {
+    const report = weeklyReport()
+    const partial = buildWeeklyEmail({ ...report, watched: { ...report.watched, partialDays: ['2026-11-23'] } })
+    expect(partial.html).toContain('The watch&#39;s record of 2026-11-23 began')
+    expect(partial.text).toContain("\nNote: The watch's record of 2026-11-23 began")
+    expect(email.html + email.text).not.toContain('began with a run')
   })
 
   it.each([420, 1200])(

@@ -61,6 +61,11 @@ describe('the weekly report as JSON', () => {
     const payload = json.weekly(gappedReport(), {}) as Record<string, Record<string, unknown>>
     expect(errors(payload)).toEqual([])
     expect(payload.watched.gaps).toEqual(['2026-11-25', '2026-11-18'])
+    expect(payload.watched.partialDays).toEqual([])
+    const report = gappedReport()
+    const partial = json.weekly({ ...report, watched: { ...report.watched, partialDays: ['2026-11-23'] } }, {})
+    expect(errors(partial)).toEqual([])
+    expect((partial as typeof payload).watched.partialDays).toEqual(['2026-11-23'])
     expect(payload.watched.total).toEqual({ current: 35, previous: null })
     expect(payload.tenant.missing).toEqual(['retro verdicts'])
     expect(payload.links).toEqual({ run: null, issue: null })

@@ -11,6 +11,8 @@ import {
   MAX_VERDICT_SERIES,
   minutesWords,
   missingWords,
+  partialWords,
+  recordNotes,
   trendWords,
   verdictRows,
   watchedHeadline,
@@ -127,6 +129,27 @@ describe('the sentences', () => {
     const missing = ['top targets', 'retro verdicts', 'see https://evil.example']
     expect(missingWords(weeklyReport({ tenant: { ...report.tenant, missing } }))).toBe(
       'ETD did not answer for the tenant: top targets, retro verdicts and see hxxps://evil[.]example; that part is left out.'
+    )
+  })
+})
+
+describe('days counted only from a first run on', () => {
+  it('are said, one day or several, after the gaps', () => {
+    const report = weeklyReport()
+    expect(partialWords(report)).toBeUndefined()
+    expect(recordNotes(report)).toEqual([])
+    const one = weeklyReport({ watched: { ...report.watched, partialDays: ['2026-11-23'] } })
+    expect(partialWords(one)).toBe(
+      "The watch's record of 2026-11-23 began with a run that had no earlier state (a first run, or a lost cache): convictions before that run on that day are not counted."
+    )
+    const two = weeklyReport({
+      watched: { ...report.watched, gaps: ['2026-11-20'], partialDays: ['2026-11-25', '2026-11-21'] }
+    })
+    const notes = recordNotes(two)
+    expect(notes).toHaveLength(2)
+    expect(notes[0]).toMatch(/^The watch's state holds nothing for 2026-11-20 \(the week before\)/)
+    expect(notes[1]).toBe(
+      "The watch's record of 2026-11-21 and 2026-11-25 began with a run that had no earlier state (a first run, or a lost cache): convictions before that run on those days are not counted."
     )
   })
 })

@@ -5,12 +5,12 @@ import { escapeHtml } from '../text/escape.js'
 import {
   daySeries,
   followWords,
-  gapWords,
   healthWords,
   laterWords,
   MAX_TOP_SHOWN,
   missingWords,
   notShown,
+  recordNotes,
   tenantHeadline,
   topLists,
   trendWords,
@@ -142,7 +142,7 @@ function linkLines(links: WeeklyLinks): Array<[string, string]> {
 }
 
 function html(report: WeeklyReport, links: WeeklyLinks): string {
-  const gaps = gapWords(report)
+  const notes = recordNotes(report)
   const missing = missingWords(report)
   const lists = topLists(report)
   const linkHtml = linkLines(links)
@@ -158,7 +158,7 @@ function html(report: WeeklyReport, links: WeeklyLinks): string {
     `<h2 style="margin:0 0 8px">ETD weekly report</h2>` +
     `<p><strong>${escapeHtml(watchedHeadline(report))}</strong></p>` +
     (linkHtml ? `<p>${linkHtml}</p>` : '') +
-    (gaps ? note(gaps, '#d97706') : '') +
+    notes.map((text) => note(text, '#d97706')).join('') +
     `<h3 style="margin:16px 0 4px">Convictions by day</h3>` +
     dayBarsHtml(daySeries(report.watched.days, report.watched.gaps), report) +
     weekBarsHtml(report) +
@@ -203,7 +203,7 @@ function textTop(list: TopList): string[] {
 }
 
 function text(report: WeeklyReport, links: WeeklyLinks): string {
-  const gaps = gapWords(report)
+  const notes = recordNotes(report)
   const missing = missingWords(report)
   const lists = topLists(report)
   const verdicts = verdictRows(report.watched.byVerdict)
@@ -212,7 +212,7 @@ function text(report: WeeklyReport, links: WeeklyLinks): string {
     watchedHeadline(report),
     ...linkLines(links).map(([label, url]) => `${label}: ${url}`),
     '',
-    ...(gaps ? [`Note: ${gaps}`, ''] : []),
+    ...notes.flatMap((text) => [`Note: ${text}`, '']),
     'Convictions by day:',
     ...textDays(daySeries(report.watched.days, report.watched.gaps)),
     ...(utcDaysNote(report) ? [`  ${utcDaysNote(report).trim()}`] : []),

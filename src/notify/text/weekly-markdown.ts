@@ -6,13 +6,13 @@ import {
   changeWords,
   daySeries,
   followWords,
-  gapWords,
   healthWords,
   laterWords,
   MAX_TOP_SHOWN,
   MAX_VERDICT_SERIES,
   missingWords,
   notShown,
+  recordNotes,
   stackWords,
   tenantHeadline,
   topLists,
@@ -69,7 +69,7 @@ export interface WeeklyMarkdownOptions {
 
 function render(report: WeeklyReport, shown: number, links: string[]): string {
   const { watched, tenant } = report
-  const gaps = gapWords(report)
+  const notes = recordNotes(report)
   const missing = missingWords(report)
   const lists = topLists(report)
   const verdicts = verdictRows(watched.byVerdict)
@@ -80,7 +80,7 @@ function render(report: WeeklyReport, shown: number, links: string[]): string {
     ...(links.length > 0 ? [''] : []),
     `**${words(watchedHeadline(report))}**`,
     '',
-    ...(gaps ? ['> [!WARNING]', `> ${words(gaps)}`, ''] : []),
+    ...(notes.length > 0 ? ['> [!WARNING]', notes.map((note) => `> ${words(note)}`).join('\n>\n'), ''] : []),
     '### By verdict',
     '',
     table(

@@ -96,6 +96,17 @@ export function gapWords(report: WeeklyReport): string | undefined {
   return `The watch's state holds nothing for ${parts.join(' and ')}, most likely a lost cache: those days are left out of the counts, charts and trends, not counted as none.`
 }
 
+/** Days whose record began with a run that had no earlier state: counted from that run on, said as such. */
+export function partialWords(report: WeeklyReport): string | undefined {
+  const partial = [...(report.watched.partialDays ?? [])].sort()
+  if (partial.length === 0) return undefined
+  return `The watch's record of ${listWords(partial)} began with a run that had no earlier state (a first run, or a lost cache): convictions before that run on ${partial.length === 1 ? 'that day' : 'those days'} are not counted.`
+}
+
+/** What the watch's own record lacks this week (gaps, days counted from a first run on): said before the numbers. */
+export const recordNotes = (report: WeeklyReport): string[] =>
+  [gapWords(report), partialWords(report)].filter((note): note is string => note !== undefined)
+
 /** What ETD's report endpoints did not answer for the tenant, named. */
 export function missingWords(report: WeeklyReport): string | undefined {
   const missing = report.tenant.missing

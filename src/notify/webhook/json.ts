@@ -193,7 +193,8 @@ function weekly(report: WeeklyReport, links: WeeklyLinks) {
       notFollowed: watched.notFollowed,
       retroVerdicts: watched.retroVerdicts,
       releases: watched.releases,
-      gaps: watched.gaps
+      gaps: watched.gaps,
+      partialDays: watched.partialDays ?? []
     },
     tenant: {
       days: days(tenant.days),

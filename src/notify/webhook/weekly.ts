@@ -3,11 +3,11 @@ import type { Ranked, WeeklyReport } from '../../report/weekly/types.js'
 import { count } from '../../common/format.js'
 import {
   followWords,
-  gapWords,
   healthWords,
   laterWords,
   missingWords,
   notShown,
+  recordNotes,
   tenantHeadline,
   topLists,
   trendWords,
@@ -42,10 +42,11 @@ export interface WeeklyChat {
 
 function weeklyChat(report: WeeklyReport, links: WeeklyLinks, top: number): WeeklyChat {
   const lists = topLists(report)
+  const missing = missingWords(report)
   return {
     title: weeklyTitle(report),
     headline: watchedHeadline(report),
-    notes: [gapWords(report), missingWords(report)].filter((note): note is string => note !== undefined),
+    notes: [...recordNotes(report), ...(missing ? [missing] : [])],
     verdicts: verdictRows(report.watched.byVerdict).map(({ name, trend }) => ({
       name,
       words: `${count(trend.current)}, ${trendWords(trend)}`
