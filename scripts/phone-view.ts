@@ -1,6 +1,6 @@
-// The digest as a phone shows it, for the demo: a headless Chromium (Debian's `chromium`, when installed)
-// lays it out 420 px wide, says whether anything is wider than that, and takes a screenshot. Desktop
-// Chromium lays out no page narrower than 500 px, so the digest is shown in a 420 px frame.
+// An email as a phone or a desktop shows it, for the demo and the tests: a headless Chromium (Debian's
+// `chromium`) lays it out 420 px (or 1200 px) wide, says whether anything is wider than that, and takes a
+// screenshot. Desktop Chromium lays out no page narrower than 500 px, so the email is shown in a frame.
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -12,17 +12,31 @@ const run = promisify(execFile)
 const WIDTH = 420
 const HEIGHT = 900
 
-/** Headless Chromium with `args`, in a window of `size` (the phone's by default); its stdout. */
+/**
+ * Headless Chromium with `args`, in a window of `size` (the phone's by default); its stdout. Each run has a
+ * profile of its own, so that runs side by side (the tests, the demo) do not share one, and reaches for
+ * nothing on the network but what the page loads.
+ */
 export async function chromium(args: string[], size = { width: WIDTH, height: HEIGHT }): Promise<string> {
+  const profile = await mkdtemp(join(tmpdir(), 'etd-chromium-'))
   const flags = [
     '--headless',
     '--no-sandbox',
     '--disable-gpu',
     '--hide-scrollbars',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
     `--window-size=${size.width},${size.height}`
   ]
-  const { stdout } = await run('chromium', [...flags, ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 })
-  return stdout
+  try {
+    const { stdout } = await run('chromium', [...flags, ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 })
+    return stdout
+  } finally {
+    await rm(profile, { recursive: true, force: true })
+  }
 }
 
 /**
