@@ -7,7 +7,9 @@ import { renderWeeklySummary } from '../src/notify/summary/weekly.js'
 import { SUMMARY_MAX_BYTES } from '../src/notify/summary/summary.js'
 import { layout } from '../scripts/phone-view.js'
 import { drawMermaid, mermaidBlocks } from './helpers/mermaid.js'
+import { shownText } from './helpers/payloads.js'
 import {
+  emptyReport,
   gappedReport,
   HOSTILE_NAMES,
   hostileReport,
@@ -17,17 +19,6 @@ import {
 } from './helpers/weekly-report.js'
 
 const RUN = 'https://github.com/acme/watch/actions/runs/42'
-
-/** The text a reader sees of rendered HTML: tags dropped, the entities marked writes read back. */
-const shownText = (html: string) =>
-  html
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\u200b/g, '')
 
 describe('the weekly issue', () => {
   const issue = buildWeeklyIssue(weeklyReport(), { runUrl: RUN })
@@ -112,6 +103,32 @@ describe('the weekly issue', () => {
     expect(body).not.toContain('| t10 |')
     expect(body).toContain('4 more not shown here\\.')
   })
+})
+
+describe('a week with nothing on record', () => {
+  it('draws no chart and no zero in the issue, and says why in words', async () => {
+    const body = buildWeeklyIssue(emptyReport()).body
+    expect(mermaidBlocks(body)).toEqual([])
+    const text = shownText(await marked.parse(body, { gfm: true }))
+    expect(text).toContain(
+      "The watch's state holds nothing for 2026-11-23, 2026-11-24, 2026-11-25, 2026-11-26, 2026-11-27, 2026-11-28 and 2026-11-29 (this week)"
+    )
+    expect(text.match(/No day of the week is on record\./g)).toHaveLength(2)
+    expect(text.match(/None this week\./g)).toHaveLength(5)
+    expect(text).toContain('None was still in an inbox when told.')
+    expect(text).toContain(
+      'ETD did not answer for the tenant: verdicts by day, top targets, top threat senders and retro verdicts; that part is left out.'
+    )
+  })
+
+  it('says the same in the email, and lays it out', async () => {
+    const empty = buildWeeklyEmail(emptyReport())
+    expect(empty.html).not.toContain('bgcolor')
+    expect(empty.html.match(/No day of the week is on record\./g)).toHaveLength(2)
+    expect(empty.text.match(/none this week\./g)).toHaveLength(5)
+    expect(empty.text).toContain('Convictions by day:\nNo day of the week is on record.\n')
+    expect(await layout(empty.html, 420)).toEqual({ width: 420, offScreen: [] })
+  }, 30_000)
 })
 
 describe('the weekly job summary', () => {

@@ -8,8 +8,8 @@ import { MAX_SLACK_BLOCKS, slack } from '../src/notify/webhook/slack.js'
 import { MAX_TEAMS_PAYLOAD_BYTES, teams } from '../src/notify/webhook/teams.js'
 import { MAX_WEBEX_MARKDOWN_BYTES, webex } from '../src/notify/webhook/webex.js'
 import type { WeeklyReport } from '../src/report/weekly/types.js'
-import { cardErrors, elements, slackNodes, strings, textRuns } from './helpers/payloads.js'
-import { gappedReport, hostileReport, longListsReport, weeklyReport } from './helpers/weekly-report.js'
+import { cardErrors, elements, shownText, slackNodes, strings, textRuns } from './helpers/payloads.js'
+import { emptyReport, gappedReport, hostileReport, longListsReport, weeklyReport } from './helpers/weekly-report.js'
 
 const RUN = 'https://github.com/acme/watch/actions/runs/42'
 const ISSUE = 'https://github.com/acme/watch/issues/9'
@@ -174,6 +174,26 @@ describe('the weekly report in Slack', () => {
     const message = slack.weekly(longListsReport(10, '<w> '.repeat(80)), LINKS) as SlackMessage
     expect(message.blocks.length).toBeLessThanOrEqual(MAX_SLACK_BLOCKS)
     expect(strings(message.blocks).join('\n')).toContain('1,008 watch runs')
+  })
+})
+
+describe('a week with nothing on record, on every platform', () => {
+  it('is valid data and a valid card, and says the gap and what ETD did not answer', async () => {
+    const report = emptyReport()
+    expect(errors(json.weekly(report, {}))).toEqual([])
+    const card = (teams.weekly(report, {}) as TeamsMessage).attachments[0].content
+    expect(cardErrors(card)).toEqual([])
+    expect(card.actions).toBeUndefined()
+    const said = [
+      textRuns(card).join('\n'),
+      strings((slack.weekly(report, {}) as SlackMessage).blocks).join('\n'),
+      shownText(await marked.parse((webex.weekly(report, {}) as { markdown: string }).markdown))
+    ]
+    for (const text of said) {
+      expect(text).toContain("The watch's state holds nothing for 2026-11-23")
+      expect(text).toContain('ETD did not answer for the tenant: verdicts by day')
+      expect(text).not.toContain('Top techniques')
+    }
   })
 })
 

@@ -46,3 +46,14 @@ export function slackNodes(node: SlackNode): SlackNode[] {
   const children = 'children' in node ? node.children : 'label' in node && node.label ? node.label : []
   return [node, ...children.flatMap(slackNodes)]
 }
+
+/** The text a reader sees of rendered HTML: tags dropped, the entities marked writes read back. */
+export const shownText = (html: string) =>
+  html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\u200b/g, '')

@@ -104,6 +104,42 @@ export function gappedReport(): WeeklyReport {
   }
 }
 
+/**
+ * A week the watch knows nothing of (every day a gap) and ETD did not answer: nothing to draw, every
+ * list empty, each said in words.
+ */
+export function emptyReport(): WeeklyReport {
+  const base = weeklyReport()
+  const days = base.watched.days.map((d) => d.day)
+  return {
+    ...base,
+    watched: {
+      ...base.watched,
+      days: [],
+      total: { current: 0, previous: null },
+      byVerdict: {},
+      topTechniques: [],
+      topMailboxes: [],
+      topSenderDomains: [],
+      inInboxWhenTold: 0,
+      leftInbox: 0,
+      medianMinutesToLeave: null,
+      notFollowed: 0,
+      retroVerdicts: 0,
+      releases: 0,
+      gaps: days
+    },
+    tenant: {
+      days: [],
+      total: { current: 0, previous: null },
+      retroVerdicts: null,
+      topTargets: [],
+      topThreatSenders: [],
+      missing: ['verdicts by day', 'top targets', 'top threat senders', 'retro verdicts']
+    }
+  }
+}
+
 /** A week whose every top list holds `length` copies of `name` (numbered), for the channels' size limits. */
 export function longListsReport(length: number, name: string): WeeklyReport {
   const names = ranked(Array.from({ length }, (_, i) => [`${name}${i}`, 100 - i] as [string, number]))
