@@ -152,7 +152,7 @@ describe('the charts, drawn by mermaid', () => {
     expect(drawn.map((d) => d.type)).toEqual([...Array(3)].flatMap(() => ['xychart', 'xychart', 'pie', 'xychart']))
     expect(days.texts).toEqual(expect.arrayContaining(['Convictions by day', 'Mon 11-23', 'Sun 11-29']))
     // Three series drawn tallest first: the top verdict (phishing) over scam over BEC, 7 days each.
-    expect(days.fills).toEqual([...Array(7).fill('#c2410c'), ...Array(7).fill('#b45309'), ...Array(7).fill('#8b0000')])
+    expect(days.fills).toEqual([...Array(7).fill('#c2410c'), ...Array(7).fill('#a16207'), ...Array(7).fill('#8b0000')])
     expect(weeks.texts).toEqual(expect.arrayContaining(['phishing', 'BEC', 'scam']))
     expect(techniques.texts).toEqual(
       expect.arrayContaining(['Sender name impersonation [14]', 'Malicious URL [12]', 'QR code [5]'])

@@ -4,9 +4,9 @@ import { verdictLabel } from '../../etd/verdicts.js'
 /** Each verdict's colour, by its label (`BEC`), in the email and the charts alike. */
 export const VERDICT_COLORS = new Map<string, string>([
   ['BEC', '#8b0000'],
-  ['scam', '#b45309'],
+  ['scam', '#a16207'],
   ['phishing', '#c2410c'],
-  ['malicious', '#7f1d1d'],
+  ['malicious', '#6d28d9'],
   ['spam', '#4b5563'],
   ['graymail', '#6b7280'],
   ['neutral', '#15803d']
