@@ -54,15 +54,17 @@ describe('the weekly issue', () => {
   it('says a gap in words, and draws no zero for it', () => {
     const gapped = buildWeeklyIssue(gappedReport())
     expect(gapped.title).toBe(
-      'ETD weekly report 2026-11-23 – 2026-11-29 UTC: 35 convictions, the week before is not known (the state has a gap)'
+      'ETD weekly report 2026-11-23 – 2026-11-29 UTC: 35 convictions, the week before is not known'
     )
     expect(gapped.body).toContain("> [!WARNING]\n> The watch's state holds nothing for 2026\\-11\\-25 \\(this week\\)")
     expect(mermaidBlocks(gapped.body)[0]).toContain(
       'x-axis ["Mon 11-23", "Tue 11-24", "Thu 11-26", "Fri 11-27", "Sat 11-28", "Sun 11-29"]'
     )
     expect(gapped.body).toContain('| BEC | 10 | not known | not known |')
-    // The week before is not known: no line of it drawn as zeros.
+    // The week before is not known: no line of it drawn as zeros, and the chart's title says bars alone.
     expect(gapped.body).not.toMatch(/^ {2}line \[/m)
+    expect(gapped.body).toContain('  title "This week by verdict"')
+    expect(buildWeeklyIssue(weeklyReport()).body).toContain('  title "This week (bars) and the week before (line)"')
     expect(gapped.body).toContain(
       '> [!NOTE]\n> ETD did not answer for the tenant\\: retro verdicts; that part is left out\\.'
     )
@@ -114,7 +116,7 @@ describe('a week with nothing on record', () => {
       "The watch's state holds nothing for 2026-11-23, 2026-11-24, 2026-11-25, 2026-11-26, 2026-11-27, 2026-11-28 and 2026-11-29 (this week)"
     )
     expect(text.match(/No day of the week is on record\./g)).toHaveLength(2)
-    expect(text.match(/None this week\./g)).toHaveLength(5)
+    expect(text.match(/None this week\./g)).toHaveLength(6)
     expect(text).toContain('None was still in an inbox when told.')
     expect(text).toContain(
       'ETD did not answer for the tenant: verdicts by day, top targets, top threat senders and retro verdicts; that part is left out.'

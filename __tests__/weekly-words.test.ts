@@ -32,7 +32,7 @@ describe('trend words', () => {
     [{ current: 7, previous: 7 }, 'same', 'the same as the week before'],
     [{ current: 0, previous: 0 }, 'none either', 'none the week before either'],
     [{ current: 4, previous: 0 }, 'new', 'up from none the week before'],
-    [{ current: 4, previous: null }, 'not known', 'the week before is not known (the state has a gap)']
+    [{ current: 4, previous: null }, 'not known', 'the week before is not known']
   ])('%j: %s, %s', (trend, change, words) => {
     expect(changeWords(trend)).toBe(change)
     expect(trendWords(trend)).toBe(words)

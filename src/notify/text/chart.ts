@@ -83,7 +83,7 @@ const WEEK_BEFORE = '#9ca3af'
  * This week's convictions by verdict as bars, the week before's as a line over them; no line when the
  * week before is not known. Verdicts past `max` are summed as other verdicts.
  */
-export function weekChart(title: string, rows: readonly VerdictRow[], max: number): string {
+export function weekChart(rows: readonly VerdictRow[], max: number): string {
   if (rows.length === 0) return ''
   const shown = rows.length > max ? rows.slice(0, max - 1) : [...rows]
   const rest = rows.slice(shown.length)
@@ -98,7 +98,7 @@ export function weekChart(title: string, rows: readonly VerdictRow[], max: numbe
   return fence(
     [THIS_WEEK, WEEK_BEFORE],
     [
-      `title "${title}"`,
+      `title "${known ? 'This week (bars) and the week before (line)' : 'This week by verdict'}"`,
       categories(points.map((p) => p.label)),
       yAxis(Math.max(...points.map((p) => Math.max(p.trend.current, known ? (p.trend.previous ?? 0) : 0)))),
       `bar [${points.map((p) => p.trend.current).join(', ')}]`,

@@ -83,18 +83,20 @@ function render(report: WeeklyReport, shown: number, links: string[]): string {
     ...(notes.length > 0 ? ['> [!WARNING]', notes.map((note) => `> ${words(note)}`).join('\n>\n'), ''] : []),
     '### By verdict',
     '',
-    table(
-      ['Verdict', 'This week', 'The week before', 'Change'],
-      verdicts.map(({ name, trend }) => [
-        inertMarkdown(name),
-        count(trend.current),
-        trend.previous === null ? 'not known' : count(trend.previous),
-        changeWords(trend)
-      ])
-    ),
+    verdicts.length === 0
+      ? 'None this week.'
+      : table(
+          ['Verdict', 'This week', 'The week before', 'Change'],
+          verdicts.map(({ name, trend }) => [
+            inertMarkdown(name),
+            count(trend.current),
+            trend.previous === null ? 'not known' : count(trend.previous),
+            changeWords(trend)
+          ])
+        ),
     '',
     ...daysSection('Convictions by day', daySeries(watched.days, watched.gaps), report),
-    weekChart('This week (bars) and the week before (line)', verdicts, MAX_VERDICT_SERIES),
+    weekChart(verdicts, MAX_VERDICT_SERIES),
     '',
     ...lists.watched.flatMap((list, i) => topSection(list, shown, i === 0)),
     '### Still in an inbox when told',

@@ -24,10 +24,10 @@ export function changeWords({ current, previous }: Trend): string {
   return `${current > previous ? 'up' : 'down'} ${percent === 0 ? 'less than 1' : count(percent)}%`
 }
 
-/** `up 12% on the week before (37)`; the week before unknown (a gap in the state) is said, not guessed. */
+/** `up 12% on the week before (37)`; the week before unknown (a gap in the state, no answer from ETD) is said, not guessed. */
 export function trendWords(trend: Trend): string {
   const change = changeWords(trend)
-  if (trend.previous === null) return 'the week before is not known (the state has a gap)'
+  if (trend.previous === null) return 'the week before is not known'
   if (change === 'none either') return 'none the week before either'
   if (change === 'same') return 'the same as the week before'
   if (change === 'new') return 'up from none the week before'
