@@ -65,10 +65,31 @@ function digestSubject(totals: BatchTotals): string {
   return `[ETD] ${inbox}${batchHeadline(totals)}: ${verdictCounts(totals)}`
 }
 
-const linkLines = (links: DigestLinks | undefined): Array<[string, string]> => [
+/** Our links (the issue, the run) as label and URL, for either part of an email. */
+export const linkLines = (links: DigestLinks | undefined): Array<[string, string]> => [
   ...(links?.issue ? [['Issue', links.issue] as [string, string]] : []),
   ...(links?.run ? [['Workflow run', links.run] as [string, string]] : [])
 ]
+
+/**
+ * The page every email of the watch is, around its content: one narrow column that reads the same at
+ * 420 px as on a desktop, our links under the heading.
+ */
+export function emailPage(heading: string, links: DigestLinks | undefined, content: string): string {
+  const linked = linkLines(links)
+    .map(([label, url]) => `${label}: <a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`)
+    .join('<br>')
+  return (
+    '<!doctype html><html><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
+    '<body style="margin:0;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
+    '<div style="max-width:640px;margin:0 auto;padding:12px;font-size:14px;overflow-wrap:anywhere;word-break:break-word">' +
+    heading +
+    (linked ? `<p>${linked}</p>` : '') +
+    content +
+    '</div></body></html>'
+  )
+}
 
 interface Group {
   label: Clean
@@ -161,18 +182,10 @@ function html(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut,
         (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${escapeHtml(moved)}</h2>` : '') +
         sections.join('') +
         (leftOut > 0 ? `<p>${escapeHtml(`${leftOutCount(leftOut, inboxLeftOut)}; ${wholeList(input)}`)}.</p>` : '')
-  const links = linkLines(input.links)
-    .map(([label, url]) => `${label}: <a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`)
-    .join('<br>')
-  return (
-    '<!doctype html><html><head><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
-    '<body style="margin:0;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
-    '<div style="max-width:640px;margin:0 auto;padding:12px;font-size:14px;overflow-wrap:anywhere;word-break:break-word">' +
-    `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${formatWindow(input.window, input.timeZone)}</p>` +
-    (links ? `<p>${links}</p>` : '') +
-    body +
-    '</div></body></html>'
+  return emailPage(
+    `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${formatWindow(input.window, input.timeZone)}</p>`,
+    input.links,
+    body
   )
 }
 

@@ -2,6 +2,7 @@ import type { WeeklyReport } from '../../report/weekly/types.js'
 import { count } from '../../common/format.js'
 import { OTHER_COLOR, verdictColor } from '../text/colors.js'
 import { escapeHtml } from '../text/escape.js'
+import { emailPage, linkLines } from './digest.js'
 import {
   daySeries,
   followWords,
@@ -134,46 +135,30 @@ function topHtml(list: TopList): string {
 const note = (text: string, color: string) =>
   `<p style="border-left:4px solid ${color};background:#fffbeb;padding:8px 12px;margin:8px 0">${escapeHtml(text)}</p>`
 
-function linkLines(links: WeeklyLinks): Array<[string, string]> {
-  return [
-    ...(links.issue ? [['Issue', links.issue] as [string, string]] : []),
-    ...(links.run ? [['Workflow run', links.run] as [string, string]] : [])
-  ]
-}
-
 function html(report: WeeklyReport, links: WeeklyLinks): string {
   const notes = recordNotes(report)
   const missing = missingWords(report)
   const lists = topLists(report)
-  const linkHtml = linkLines(links)
-    .map(([label, url]) => `${label}: <a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`)
-    .join('<br>')
   const section = (title: string) => `<h2 style="margin:24px 0 8px;font-size:18px">${escapeHtml(title)}</h2>`
   const p = (text: string) => `<p>${escapeHtml(text)}</p>`
-  return (
-    '<!doctype html><html><head><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
-    '<body style="margin:0;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
-    '<div style="max-width:640px;margin:0 auto;padding:12px;font-size:14px;overflow-wrap:anywhere;word-break:break-word">' +
-    `<h2 style="margin:0 0 8px">ETD weekly report</h2>` +
-    `<p><strong>${escapeHtml(watchedHeadline(report))}</strong></p>` +
-    (linkHtml ? `<p>${linkHtml}</p>` : '') +
+  return emailPage(
+    `<h2 style="margin:0 0 8px">ETD weekly report</h2><p><strong>${escapeHtml(watchedHeadline(report))}</strong></p>`,
+    links,
     notes.map((text) => note(text, '#d97706')).join('') +
-    `<h3 style="margin:16px 0 4px">Convictions by day</h3>` +
-    dayBarsHtml(daySeries(report.watched.days, report.watched.gaps), report) +
-    weekBarsHtml(report) +
-    lists.watched.map(topHtml).join('') +
-    `<h3 style="margin:16px 0 4px">Still in an inbox when told</h3>` +
-    p(followWords(report)) +
-    p(laterWords(report)) +
-    section('The whole tenant') +
-    p(tenantHeadline(report)) +
-    (missing ? note(missing, '#6b7280') : '') +
-    dayBarsHtml(daySeries(report.tenant.days), report) +
-    lists.tenant.map(topHtml).join('') +
-    section('The watch') +
-    p(healthWords(report)) +
-    '</div></body></html>'
+      `<h3 style="margin:16px 0 4px">Convictions by day</h3>` +
+      dayBarsHtml(daySeries(report.watched.days, report.watched.gaps), report) +
+      weekBarsHtml(report) +
+      lists.watched.map(topHtml).join('') +
+      `<h3 style="margin:16px 0 4px">Still in an inbox when told</h3>` +
+      p(followWords(report)) +
+      p(laterWords(report)) +
+      section('The whole tenant') +
+      p(tenantHeadline(report)) +
+      (missing ? note(missing, '#6b7280') : '') +
+      dayBarsHtml(daySeries(report.tenant.days), report) +
+      lists.tenant.map(topHtml).join('') +
+      section('The watch') +
+      p(healthWords(report))
   )
 }
 
