@@ -4,7 +4,7 @@ import { clean } from '../src/etd/clean.js'
 import { buildWeeklyEmail } from '../src/notify/email/weekly.js'
 import { buildWeeklyIssue } from '../src/notify/issue/weekly.js'
 import { renderWeeklySummary } from '../src/notify/summary/weekly.js'
-import { SUMMARY_MAX_BYTES } from '../src/notify/summary/summary.js'
+import { SUMMARY_BUDGET } from '../src/notify/summary/summary.js'
 import { layout } from '../scripts/phone-view.js'
 import { drawMermaid, mermaidBlocks } from './helpers/mermaid.js'
 import { shownText } from './helpers/payloads.js'
@@ -137,7 +137,7 @@ describe('the weekly job summary', () => {
   it('is the report in markdown, under 1 MiB, without links of a run it is part of', () => {
     const summary = renderWeeklySummary(weeklyReport())
     expect(summary).toMatch(/^## ETD weekly report 2026\\-11\\-23 – 2026\\-11\\-29 UTC/)
-    expect(Buffer.byteLength(summary)).toBeLessThan(SUMMARY_MAX_BYTES)
+    expect(Buffer.byteLength(summary)).toBeLessThan(SUMMARY_BUDGET)
     expect(summary).not.toContain('Workflow run')
     expect(mermaidBlocks(summary)).toHaveLength(4)
   })
