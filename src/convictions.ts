@@ -8,7 +8,7 @@ import { BatchCollector, type Batch } from './notify/batch.js'
 import { formatWindow } from './common/format.js'
 import { MatchedRows } from './notify/summary/summary.js'
 import { ReportWriter } from './report/report.js'
-import { scanWindow, type ScanOptions, type ScanResult } from './search/find.js'
+import { scanWindow, type ScanOptions, type ScanResult } from './search/scan.js'
 import { changeOf, classify, isTold } from './state/dedupe.js'
 import type { DedupeScope } from './window/scope.js'
 import { notifiedKey, type NotifiedEntry } from './state/state.js'
@@ -32,7 +32,6 @@ export function etdClient(config: Config, clock: Clock | undefined): EtdClient {
     ...config.etd,
     clock,
     limiter: config.etd.paced ? undefined : unpacedLimiter(),
-    timeZone: config.timeZone,
     maskSecret: (value) => core.setSecret(value),
     onRetry: (n) =>
       log.info(
@@ -52,15 +51,15 @@ export interface Found {
 
 /**
  * Every page of the window, each matched message decided as it arrives: written to the report, kept
- * small for the state (each change written into `next`), and counted (and the first few kept) for the
+ * small for the state (each change written into `nextNotified`), and counted (and the first few kept) for the
  * channels and the summary.
  */
 export async function findConvictions(
   client: EtdClient,
   plan: SearchPlan,
   config: Config,
-  known: ReadonlyMap<string, NotifiedEntry>,
-  next: Map<string, NotifiedEntry>,
+  alreadyTold: ReadonlyMap<string, NotifiedEntry>,
+  nextNotified: Map<string, NotifiedEntry>,
   dedupe: Pick<DedupeScope, 'horizon' | 'covered'>,
   now: number,
   scanOptions: ScanOptions
@@ -75,10 +74,10 @@ export async function findConvictions(
       plan.window,
       config.rule,
       async (message) => {
-        const { disposition, previousVerdict } = classify(message, known, dedupe.horizon, dedupe.covered)
+        const { disposition, previousVerdict } = classify(message, alreadyTold, dedupe.horizon, dedupe.covered)
         await report.add({ ...message, notice: disposition, previousVerdict })
-        const change = changeOf(message, disposition, known, now)
-        if (change) next.set(notifiedKey(message.id), change)
+        const change = changeOf(message, disposition, alreadyTold, now)
+        if (change) nextNotified.set(notifiedKey(message.id), change)
         matched.add(message, disposition, previousVerdict)
         // A copy only for a verdict change: the batch keeps a few and counts the rest.
         if (isTold(disposition)) batch.add(previousVerdict === undefined ? message : { ...message, previousVerdict })
