@@ -91,10 +91,16 @@ function weeklyCard(chat: WeeklyChat) {
       { type: 'TextBlock', text: chat.title, weight: 'Bolder', size: 'Medium', wrap: true },
       { type: 'TextBlock', text: chat.headline, wrap: true },
       ...chat.notes.map((note) => runs(run(note, { color: 'Attention' }))),
-      ...chat.verdicts.map(({ name, words }) => runs(run(name, { weight: 'Bolder' }), run(`: ${words}`))),
+      ...chat.verdicts.map(({ name, words }) => ({
+        ...runs(run(name, { weight: 'Bolder' }), run(`: ${words}`)),
+        spacing: 'None'
+      })),
       ...chat.lists.flatMap((list) => [
         heading(list.title),
-        ...list.items.map((item) => runs(run(`${count(item.count)}  `, { isSubtle: true }), run(item.name))),
+        ...list.items.map((item) => ({
+          ...runs(run(`${count(item.count)}  `, { isSubtle: true }), run(item.name)),
+          spacing: 'None'
+        })),
         ...(list.more ? [runs(run(list.more, { isSubtle: true }))] : [])
       ]),
       ...chat.sentences.map((sentence, i) => ({ ...runs(run(sentence)), ...(i === 0 ? { separator: true } : {}) }))
