@@ -21,3 +21,9 @@ export function batchHeadline(totals: BatchTotals): string {
     .filter(Boolean)
     .join(', ')
 }
+
+/** Where to read on, ours, never from ETD: the issue that records the batch or report, and this run. */
+export interface Links {
+  issue?: string
+  run?: string
+}
