@@ -8,6 +8,7 @@ import { SECRET_INPUTS, secretsOf, secretsOfInput } from './config/secrets.js'
 import { issueChannel, tellChannels, toldInIssues } from './channels.js'
 import { etdClient, findConvictions } from './convictions.js'
 import { techniqueWarnings } from './etd/techniques.js'
+import { Follower, followUp } from './notify/issue/follow.js'
 import { renderSummary } from './notify/summary/summary.js'
 import { OUTPUT, setDeliveryOutputs, setOutput, setSearchOutputs, writeSummary } from './outputs.js'
 import { sendTest } from './send-test.js'
@@ -91,6 +92,7 @@ export async function run(options: RunOptions): Promise<void> {
     const scope = dedupeScope(plan, previous, config.rescanMs)
     const recorded = scope.reachesBack ? await knownFromIssues(toldInIssues(config, issues), known) : known
     const client = etdClient(config, options.etdClock)
+    const follower = issues && new Follower(recorded, now())
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
     const next = carriedOver(known, scope.keepFrom, previous?.searched)
     const searchMs = searchTime(config.timeBudgetMs)
@@ -98,7 +100,8 @@ export async function run(options: RunOptions): Promise<void> {
       findConvictions(client, plan, config, recorded, next, scope, now(), {
         slicePages: slicePages(searchMs),
         ratePerHour: previous?.ratePerHour,
-        stop: () => now() - startedAt >= searchMs
+        stop: () => now() - startedAt >= searchMs,
+        follower
       })
     )
     // Stopped short: the watermark moves only as far as the search got, and the state remembers from there.
@@ -123,6 +126,10 @@ export async function run(options: RunOptions): Promise<void> {
       )
     )
     setDeliveryOutputs(delivery)
+    const trail =
+      issues && follower
+        ? await core.group('Audit trail', () => followUp(issues, follower, next, searched, config.timeZone))
+        : []
 
     const ledger = (delivered: boolean) =>
       ledgerAfter(plan, previous, {
@@ -162,6 +169,7 @@ export async function run(options: RunOptions): Promise<void> {
       ...(stopped ? [stopped] : []),
       accountingLine(plan, { ...client.requests, today }, config, now()),
       ...delivery.notes,
+      ...trail,
       saved.note,
       ...(pruned ? [pruned] : []),
       ...(previous

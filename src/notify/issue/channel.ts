@@ -11,7 +11,8 @@ import { formatMarker, readMarker, replaceMarker, type MarkedConviction } from '
 import { totalsOf, totalsWithout, type BatchTotals } from '../text/rows.js'
 import type { SearchWindow } from '../../window/plan.js'
 import { explain } from './errors.js'
-import { ACTION_NEEDED_LABEL } from './trail.js'
+import type { TrailOutcome } from './follow.js'
+import { ACTION_NEEDED_LABEL, applyTrail, planTrail, type Sighting } from './trail.js'
 
 export interface RecordedBatch {
   number: number
@@ -248,6 +249,30 @@ export class IssueChannel implements RecordStore {
       throw explain(error, `recording the channels in issue #${record.number}`, this.config)
     }
     Object.assign(record, { owes, body })
+  }
+
+  /**
+   * The audit trail: records the sightings and the convictions no longer followed on each open issue that
+   * records them, one comment per issue. Says what it did, and which convictions' issues could not be
+   * updated (a later run tries those again); throws only when the issues cannot be listed.
+   */
+  async follow(sightings: Sighting[], unfollowed: string[], timeZone: string): Promise<TrailOutcome> {
+    const ids = new Set([...sightings.map((s) => s.id), ...unfollowed])
+    const result: TrailOutcome = { notes: [], errors: [], failed: new Set() }
+    for (const record of await this.recorded()) {
+      if (!record.open || !record.convictions.some((c) => ids.has(c.id))) continue
+      const update = planTrail(record, sightings, { timeZone, unfollowed, runUrl: this.options.runUrl })
+      if (!update) continue
+      try {
+        result.notes.push(await applyTrail(this.octokit, this.config, update))
+        const labels = [...record.labels.filter((l) => !update.removeLabels.includes(l)), ...update.addLabels]
+        Object.assign(record, { ...readMarker(update.body), body: update.body, labels, open: !update.close })
+      } catch (error) {
+        result.errors.push((error as Error).message)
+        for (const c of record.convictions) if (ids.has(c.id)) result.failed.add(c.id)
+      }
+    }
+    return result
   }
 
   /**
