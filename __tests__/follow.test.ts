@@ -21,7 +21,7 @@ describe('Follower', () => {
       ['still', entry(true)],
       ['unflagged', entry(undefined)]
     ])
-    const follower = new Follower(known, T)
+    const follower = new Follower(known, T, T - 24 * HOUR)
     for (const id of known.keys()) {
       const remediation = id === 'out' ? { folder: 'inbox', automatic: true } : id === 'still' ? undefined : quarantined
       follower.see(conviction(id, { remediation }), 'already-notified', undefined)
@@ -34,12 +34,15 @@ describe('Follower', () => {
   })
 
   it('remembers where a conviction told now is, and leaves a silent change as it was', () => {
-    const follower = new Follower(new Map(), T)
+    const follower = new Follower(new Map(), T, T - 24 * HOUR)
     const told = { verdict: 'bec', receivedAt: T - HOUR, notifiedAt: T }
     expect(follower.see(conviction('a', { remediation: undefined }), 'new', told)).toEqual({ ...told, inbox: true })
     expect(follower.see(conviction('b'), 'verdict-change', told)).toEqual({ ...told, inbox: false })
     expect(follower.see(conviction('c'), 'already-notified', told)).toEqual(told)
     expect(follower.see(conviction('d'), 'already-notified', undefined)).toBeUndefined()
+    // Told by a backfill from before what the next state keeps: never seen again, so not followed.
+    const old = { ...told, receivedAt: T - 25 * HOUR }
+    expect(follower.see(conviction('e', { remediation: undefined }), 'new', old)).toEqual(old)
   })
 
   it('counts as lost what the next state drops and what the search passed without returning it', () => {
@@ -50,7 +53,7 @@ describe('Follower', () => {
       ['seen', entry(true, T - HOUR)],
       ['moved', entry(false, T - 30 * HOUR)]
     ])
-    const follower = new Follower(known, T)
+    const follower = new Follower(known, T, T - 24 * HOUR)
     follower.see(conviction('seen', { remediation: undefined }), 'already-notified', undefined)
     const next = new Map([...known].filter(([id]) => id !== 'old' && id !== 'moved'))
     expect(follower.unfollowed(next, { start: T - 2 * HOUR, end: T })).toEqual(['old', 'released'])
@@ -58,7 +61,6 @@ describe('Follower', () => {
 })
 
 describe('followUp', () => {
-  const sighting: Sighting = { id: 'a', folder: 'quarantine', at: T }
   const store = (outcome: TrailOutcome | Error) => {
     const calls: Array<[Sighting[], string[]]> = []
     return {
@@ -80,14 +82,14 @@ describe('followUp', () => {
   it('asks the issues nothing when nothing moved', async () => {
     const issues = store({ notes: [], errors: [], failed: new Set() })
     const next = known()
-    expect(await followUp(issues, new Follower(next, T), next, { start: T, end: T }, 'UTC')).toEqual([])
+    expect(await followUp(issues, new Follower(next, T, T - 24 * HOUR), next, { start: T, end: T }, 'UTC')).toEqual([])
     expect(issues.calls).toEqual([])
   })
 
   it('moves the flags of what was recorded, keeps those of a failed issue, drops the flag of the lost', async () => {
     const seen = known()
     const next = new Map(seen)
-    const follower = new Follower(seen, T)
+    const follower = new Follower(seen, T, T - 24 * HOUR)
     follower.see(conviction('a'), 'already-notified', undefined)
     follower.see(conviction('b'), 'already-notified', undefined)
     // c is older than what the next state keeps; d was searched over and not returned.
@@ -110,7 +112,7 @@ describe('followUp', () => {
 
   it('keeps every flag, and says so, when the issues cannot be read', async () => {
     const next = known()
-    const follower = new Follower(next, T)
+    const follower = new Follower(next, T, T - 24 * HOUR)
     follower.see(conviction('a'), 'already-notified', undefined)
     const notes = await followUp(
       store(new Error('GitHub failed listing recent issues (503).')),

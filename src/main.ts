@@ -92,7 +92,7 @@ export async function run(options: RunOptions): Promise<void> {
     const scope = dedupeScope(plan, previous, config.rescanMs)
     const recorded = scope.reachesBack ? await knownFromIssues(toldInIssues(config, issues), known) : known
     const client = etdClient(config, options.etdClock)
-    const follower = issues && new Follower(recorded, now())
+    const follower = issues && new Follower(recorded, now(), scope.keepFrom)
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
     const next = carriedOver(known, scope.keepFrom, previous?.searched)
     const searchMs = searchTime(config.timeBudgetMs)

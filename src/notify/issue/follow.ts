@@ -29,9 +29,14 @@ export class Follower {
   /** Followed convictions that the search returned this run, moved or not. */
   private readonly seen = new Set<string>()
 
+  /**
+   * `keepFrom`: the next state keeps convictions received from then on. One told from before (a backfill)
+   * is never seen again, so it is not followed: its issue would say so the moment it opened.
+   */
   constructor(
     private readonly known: ReadonlyMap<string, NotifiedEntry>,
-    private readonly now: number
+    private readonly now: number,
+    private readonly keepFrom: number
   ) {}
 
   /**
@@ -54,7 +59,7 @@ export class Follower {
         })
       }
     }
-    return change && isTold(disposition) ? { ...change, inbox } : change
+    return change && isTold(disposition) && change.receivedAt >= this.keepFrom ? { ...change, inbox } : change
   }
 
   /**
