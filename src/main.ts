@@ -7,6 +7,7 @@ import { scheduledRun } from './config/runner.js'
 import { SECRET_INPUTS, secretsOf, secretsOfInput } from './config/secrets.js'
 import { issueChannel, tellChannels, toldInIssues } from './channels.js'
 import { etdClient, findConvictions } from './convictions.js'
+import { totalRequests } from './etd/client.js'
 import { techniqueWarnings } from './etd/techniques.js'
 import { Follower, followUp } from './notify/issue/follow.js'
 import { renderSummary } from './notify/summary/summary.js'
@@ -112,7 +113,7 @@ export async function run(options: RunOptions): Promise<void> {
       log.warning(stopped)
       rememberFrom(next, known, rememberedFrom)
     }
-    const requests = client.requests.token + client.requests.search
+    const requests = totalRequests(client.requests)
     const told = found.batch.totals.total
     log.info(`${told} to tell: new convictions and verdict changes`)
     setSearchOutputs(found, requests, window, config.reportPath)
