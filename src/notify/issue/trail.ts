@@ -286,7 +286,8 @@ type GitHub = ReturnType<typeof getOctokit>
  * step; what was done stays done, and what was not is decided again by the next call.
  */
 export async function applyTrail(octokit: GitHub, repository: Repository, update: TrailUpdate): Promise<string> {
-  const issue = { ...repository, issue_number: update.number }
+  // Only these: the config that names the repository also holds the token and the labels to open with.
+  const issue = { owner: repository.owner, repo: repository.repo, issue_number: update.number }
   const step = async (doing: string, request: () => Promise<unknown>) => {
     try {
       await request()
