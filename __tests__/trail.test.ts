@@ -2,7 +2,10 @@ import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
 import { buildIssue } from '../src/notify/issue/body.js'
 import { formatMarker, readMarker } from '../src/notify/issue/marker.js'
-import { planTrail, type TrailIssue, type TrailUpdate } from '../src/notify/issue/trail.js'
+import { getOctokit } from '@actions/github'
+import { applyTrail, planTrail, type TrailIssue, type TrailUpdate } from '../src/notify/issue/trail.js'
+import { startGitHubApi } from '../src/simulator/github-api.js'
+import { closedAfter } from './helpers/servers.js'
 import { conviction, T } from './helpers/fixtures.js'
 
 const HOUR = 3_600_000
@@ -249,5 +252,69 @@ describe('place lines in the marker', () => {
   it('count against the budget after every conviction line', () => {
     const full = '<!-- etd-verdict-watch batch v1\na-1 bec 2026-11-27T10:00:00.000Z\n-->'
     expect(formatMarker([A], full.length, [], new Map([['a-1', 'trash']]))).toBe(full)
+  })
+})
+
+describe('applyTrail, through Octokit against the local GitHub API', () => {
+  async function served(issue: TrailIssue) {
+    const github = closedAfter(await startGitHubApi({ labels: ['etd-verdict-watch', 'action-needed'] }))
+    github.issues.push({
+      number: issue.number,
+      title: 'ETD: 3 new convictions',
+      body: issue.body,
+      labels: [...issue.labels],
+      assignees: [],
+      created_at: new Date(T).toISOString(),
+      html_url: `https://github.example/acme/etd-watch/issues/${issue.number}`,
+      user: 'github-actions[bot]'
+    })
+    const octokit = getOctokit(github.token, { baseUrl: github.url })
+    return { github, octokit, repository: { owner: github.owner, repo: github.repo } }
+  }
+
+  it('edits the body, comments once, takes the label off and closes, in that order', async () => {
+    const issue = opened([ID.a])
+    const { github, octokit, repository } = await served(issue)
+    const update = planTrail(issue, [{ id: ID.a, folder: 'quarantine', at: T + HOUR }], UTC)!
+    expect(await applyTrail(octokit, repository, update)).toBe('Issue #7: 1 left the inbox; closed.')
+    expect(github.requests).toEqual([
+      'PATCH /repos/acme/etd-watch/issues/7',
+      'POST /repos/acme/etd-watch/issues/7/comments',
+      'DELETE /repos/acme/etd-watch/issues/7/labels/action-needed',
+      'PATCH /repos/acme/etd-watch/issues/7'
+    ])
+    const [served7] = github.issues
+    expect(served7).toMatchObject({
+      body: update.body,
+      labels: ['etd-verdict-watch'],
+      state: 'closed',
+      state_reason: 'completed'
+    })
+    expect(github.comments.map((c) => [c.issue, c.body])).toEqual([[7, update.comment]])
+  })
+
+  it('adds the label back when one returns, and bears a label someone took off already', async () => {
+    const { github, octokit, repository } = await served({ ...opened([ID.a]), labels: ['etd-verdict-watch'] })
+    const back = planTrail({ ...opened([]), number: 7 }, [{ id: ID.c, folder: 'inbox', at: T }], UTC)!
+    await applyTrail(octokit, repository, back)
+    expect(github.issues[0].labels).toEqual(['etd-verdict-watch', 'action-needed'])
+    // Listed with the label, which a person removed before the update reached it.
+    github.issues[0].labels = ['etd-verdict-watch']
+    const gone = planTrail({ ...opened([ID.a]), number: 7 }, [{ id: ID.a, folder: 'trash', at: T }], UTC)!
+    await expect(applyTrail(octokit, repository, gone)).resolves.toBe('Issue #7: 1 left the inbox; closed.')
+    expect(github.issues[0].state).toBe('closed')
+  })
+
+  it('stops at the step that failed, naming it, with what was done left done', async () => {
+    const issue = opened()
+    const { github, octokit, repository } = await served(issue)
+    github.failRequests.push({ request: 'POST /repos/acme/etd-watch/issues/7/comments', status: 500 })
+    const update = planTrail(issue, [{ id: ID.a, folder: 'quarantine', at: T }], UTC)!
+    await expect(applyTrail(octokit, repository, update)).rejects.toThrow(
+      'GitHub failed commenting on issue #7 in acme/etd-watch (500 Server Error).'
+    )
+    // The body holds the change: the next update will not tell it again.
+    expect(github.issues[0].body).toBe(update.body)
+    expect(github.comments).toEqual([])
   })
 })
