@@ -7,6 +7,7 @@ import { EtdClient, EtdError } from './etd/client.js'
 import { BatchCollector, type Batch } from './notify/batch.js'
 import { formatWindow } from './common/format.js'
 import type { Follower } from './notify/issue/follow.js'
+import type { Candidates } from './remediate.js'
 import { MatchedRows } from './notify/summary/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanOptions, type ScanResult } from './search/find.js'
@@ -64,9 +65,9 @@ export async function findConvictions(
   next: Map<string, NotifiedEntry>,
   dedupe: Pick<DedupeScope, 'horizon' | 'covered'>,
   now: number,
-  scanOptions: ScanOptions & { follower?: Follower }
+  scanOptions: ScanOptions & { follower?: Follower; candidates?: Candidates }
 ): Promise<Found> {
-  const { follower } = scanOptions
+  const { follower, candidates } = scanOptions
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
   const batch = new BatchCollector(config.rule, Math.min(KEEP_FOR_CHANNELS, Math.max(config.email?.maxRows ?? 0, 1000)))
   const matched = new MatchedRows(config.rule.mailboxes)
@@ -81,6 +82,7 @@ export async function findConvictions(
         await report.add({ ...message, notice: disposition, previousVerdict })
         const found = changeOf(message, disposition, known, now)
         const change = follower ? follower.see(message, disposition, found) : found
+        candidates?.consider(message, isTold(disposition))
         if (change) next.set(notifiedKey(message.id), change)
         matched.add(message, disposition, previousVerdict)
         // A copy only for a verdict change: the batch keeps a few and counts the rest.

@@ -12,6 +12,7 @@ import { techniqueWarnings } from './etd/techniques.js'
 import { Follower, followUp } from './notify/issue/follow.js'
 import { renderSummary } from './notify/summary/summary.js'
 import { OUTPUT, setDeliveryOutputs, setOutput, setSearchOutputs, writeSummary } from './outputs.js'
+import { Candidates, remediate } from './remediate.js'
 import { sendTest } from './send-test.js'
 import { carriedOver, rememberFrom } from './state/dedupe.js'
 import { knownFromIssues, restoreState, stateEntries, stateStore } from './state/restore.js'
@@ -94,6 +95,7 @@ export async function run(options: RunOptions): Promise<void> {
     const recorded = scope.reachesBack ? await knownFromIssues(toldInIssues(config, issues), known) : known
     const client = etdClient(config, options.etdClock)
     const follower = issues && new Follower(recorded, now(), scope.keepFrom)
+    const candidates = config.autoRemediate.length > 0 ? new Candidates(config.autoRemediate, now()) : undefined
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
     const next = carriedOver(known, scope.keepFrom, previous?.searched)
     const searchMs = searchTime(config.timeBudgetMs)
@@ -102,9 +104,16 @@ export async function run(options: RunOptions): Promise<void> {
         slicePages: slicePages(searchMs),
         ratePerHour: previous?.ratePerHour,
         stop: () => now() - startedAt >= searchMs,
-        follower
+        follower,
+        candidates
       })
     )
+    const remediated =
+      candidates &&
+      (await core.group('Auto-remediate', () =>
+        remediate(client, candidates, found.batch, config, { follower, next, tally: previous?.requests, now: now() })
+      ))
+    if (remediated) found.batch = remediated.batch
     // Stopped short: the watermark moves only as far as the search got, and the state remembers from there.
     const searched = { start: window.start, end: found.scan.searchedTo }
     const rememberedFrom = scope.rememberedFrom(searched.end)
@@ -169,6 +178,7 @@ export async function run(options: RunOptions): Promise<void> {
       ...(plan.backfill ? [backfillLine(plan.backfill, config, now()).text] : []),
       ...(stopped ? [stopped] : []),
       accountingLine(plan, { ...client.requests, today }, config, now()),
+      ...(remediated?.notes ?? []),
       ...delivery.notes,
       ...trail,
       saved.note,

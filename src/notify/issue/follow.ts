@@ -63,6 +63,24 @@ export class Follower {
   }
 
   /**
+   * Convictions the watch itself moved this run (auto-remediate): an issue that records one in the inbox
+   * records the move; one told now is remembered as out of the inbox, where its new issue shows it.
+   */
+  movedByWatch(
+    moved: ReadonlyArray<{ message: EtdMessage; told: boolean }>,
+    next: Map<string, NotifiedEntry>,
+    folder: string
+  ): void {
+    for (const { message, told } of moved) {
+      const key = notifiedKey(message.id)
+      if (this.known.get(key)?.inbox === true)
+        this.sightings.set(message.id, { id: message.id, folder, at: this.now, by: 'the watch' })
+      const entry = next.get(key)
+      if (told && entry?.inbox) next.set(key, { ...entry, inbox: false })
+    }
+  }
+
+  /**
    * Followed convictions recorded in the inbox that the watch will not see again: those the next state no
    * longer keeps (older than the rescan range), and those that lie in the span searched to the end but
    * were not returned (released as safe, or reclassified out of the watched verdicts).

@@ -47,6 +47,7 @@ function describeRemediation(remediation: Cleaned<Remediation> | undefined): Cle
   const folder = remediation?.folder
   if (!folder) return display`no action taken`
   if (folder === 'inbox') return display`left in the inbox`
+  if (remediation?.byWatch) return display`moved to ${folderName(folder)} by the watch`
   const how = remediation?.automatic === false ? display`by an administrator` : display`automatically`
   return display`moved to ${folderName(folder)} ${how}`
 }

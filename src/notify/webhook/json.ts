@@ -6,9 +6,9 @@ import { jsonBytes, largestFitting, type Rendered, type WebhookBatch } from './c
 /**
  * The JSON platform is data for machines (a SOAR, a ticketing system): its shape is the JSON Schema in
  * json.schema.json beside this file, whose version is `schemaVersion`. An added field keeps the version;
- * a removed or changed one raises it.
+ * a removed or changed one raises it. Version 2 added a conviction's `move` (auto-remediate).
  */
-export const JSON_SCHEMA_VERSION = 1
+export const JSON_SCHEMA_VERSION = 2
 
 /** A SOAR or ticketing system takes a large body, but not an unbounded one. */
 export const MAX_JSON_PAYLOAD_BYTES = 1024 * 1024
@@ -83,6 +83,9 @@ function convictionData(c: Conviction) {
     inInbox: needsAction(c),
     folder: f.optional(c.remediation?.folder, '/folder'),
     automatic: c.remediation?.automatic ?? null,
+    ...(c.remediation?.byWatch
+      ? { move: { by: 'watch', folder: c.remediation.folder, at: isoTime(c.remediation.at) } }
+      : {}),
     subject: f.text(c.subject, '/subject'),
     sender: { name: f.optional(c.senderName, '/sender/name'), address: f.text(c.fromAddress, '/sender/address') },
     recipients: f.texts(c.toAddresses, '/recipients'),
