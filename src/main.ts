@@ -111,7 +111,7 @@ export async function run(options: RunOptions): Promise<void> {
     const remediated =
       candidates &&
       (await core.group('Auto-remediate', () =>
-        remediate(client, candidates, found.batch, config, { follower, next, tally: previous?.requests, now: now() })
+        remediate(client, candidates, found, config, { follower, next, tally: previous?.requests, now: now() })
       ))
     if (remediated) found.batch = remediated.batch
     // Stopped short: the watermark moves only as far as the search got, and the state remembers from there.

@@ -9,6 +9,7 @@ import type { Conviction, EtdMessage } from './etd/types.js'
 import type { MatchRule } from './match/matcher.js'
 import type { Batch } from './notify/batch.js'
 import type { Follower } from './notify/issue/follow.js'
+import type { MatchedRows } from './notify/summary/summary.js'
 import { actionFirst, countInto, needsAction } from './notify/text/rows.js'
 import type { NotifiedEntry, RequestTally } from './state/state.js'
 import { tallyRequests } from './window/budget.js'
@@ -120,6 +121,15 @@ export async function moveCandidates(
   return result
 }
 
+/** What the watch did to a message it moved, as its rows show it. */
+const movedAt = (at: number) => ({
+  type: 'move',
+  folder: AUTO_REMEDIATE_FOLDER,
+  automatic: true,
+  at: new Date(at).toISOString(),
+  byWatch: true
+})
+
 /**
  * The batch as the channels tell it after the moves: each moved conviction of it "moved to quarantine by
  * the watch", out of the leading "still in the inbox" section, and the counts with it.
@@ -127,13 +137,7 @@ export async function moveCandidates(
 export function withMoves(batch: Batch, moved: readonly Candidate[], rule: MatchRule, at: number): Batch {
   const told = new Map(moved.filter((c) => c.told).map((c) => [c.message.id, c.message]))
   if (told.size === 0) return batch
-  const remediation = {
-    type: 'move',
-    folder: AUTO_REMEDIATE_FOLDER,
-    automatic: true,
-    at: new Date(at).toISOString(),
-    byWatch: true
-  }
+  const remediation = movedAt(at)
   const totals = {
     ...batch.totals,
     verdicts: new Map(batch.totals.verdicts),
@@ -157,7 +161,7 @@ export function withMoves(batch: Batch, moved: readonly Candidate[], rule: Match
 export async function remediate(
   client: EtdClient,
   candidates: Candidates,
-  batch: Batch,
+  { batch, matched }: { batch: Batch; matched: MatchedRows },
   config: Pick<Config, 'dryRun' | 'dailyRequestBudget' | 'autoRemediate' | 'rule'>,
   run: { follower?: Follower; next: Map<string, NotifiedEntry>; tally?: RequestTally; now: number }
 ): Promise<{ batch: Batch; notes: string[] }> {
@@ -169,5 +173,10 @@ export async function remediate(
   })
   for (const warning of result.warnings) log.warning(warning)
   run.follower?.movedByWatch(result.moved, run.next, AUTO_REMEDIATE_FOLDER)
+  // The job summary lists every match, told or not: the moved ones show their move there too.
+  const moved = new Set(result.moved.map((c) => c.message.id))
+  for (const row of matched.rows) {
+    if (moved.has(row.message.id)) row.message = { ...row.message, remediation: movedAt(run.now) }
+  }
   return { batch: withMoves(batch, result.moved, config.rule, run.now), notes: result.notes }
 }
