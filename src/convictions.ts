@@ -28,11 +28,12 @@ const START_INPUT: Record<SearchPlan['startSetBy'], string> = {
   resume: "the restored state's record of what it searched"
 }
 
-/** The ETD client with its retries, page shrinks and requests told to the log. */
-export function etdClient(config: Config, clock: Clock | undefined): EtdClient {
+/** The ETD client with its retries, page shrinks and requests told to the log; at most `maxRequests` when given. */
+export function etdClient(config: Config, clock: Clock | undefined, maxRequests?: number): EtdClient {
   return new EtdClient({
     ...config.etd,
     clock,
+    maxRequests,
     limiter: config.etd.paced ? undefined : unpacedLimiter(),
     timeZone: config.timeZone,
     maskSecret: (value) => core.setSecret(value),

@@ -1,14 +1,12 @@
 import * as core from '@actions/core'
 import { log } from './common/log.js'
 import type { Clock } from './common/rate-limiter.js'
-import { parseConfig, type Config } from './config/config.js'
-import { describeConfig } from './config/describe.js'
+import type { Config } from './config/config.js'
+import { readConfig } from './config/read.js'
 import { scheduledRun } from './config/runner.js'
-import { SECRET_INPUTS, secretsOf, secretsOfInput } from './config/secrets.js'
 import { issueChannel, tellChannels, toldInIssues } from './channels.js'
 import { etdClient, findConvictions } from './convictions.js'
 import { totalRequests } from './etd/client.js'
-import { techniqueWarnings } from './etd/techniques.js'
 import { Follower, followUp } from './notify/issue/follow.js'
 import { renderSummary } from './notify/summary/summary.js'
 import { OUTPUT, setDeliveryOutputs, setOutput, setSearchOutputs, writeSummary } from './outputs.js'
@@ -34,22 +32,6 @@ export interface RunOptions {
   etdClock?: Clock
   /** PEM of a CA to trust for SMTP, Entra and Graph besides the system's: the tests' and the demo's local cloud. */
   emailCa?: string
-}
-
-/** The inputs as the config: every secret masked, the raw ones before validation can echo anything back. */
-function readConfig(env: NodeJS.ProcessEnv): Config {
-  const secrets: string[] = []
-  const mask = (value: string) => {
-    core.setSecret(value)
-    secrets.push(value)
-  }
-  for (const name of SECRET_INPUTS) for (const part of secretsOfInput(core.getInput(name))) mask(part)
-  const config = parseConfig((name) => core.getInput(name), env)
-  for (const secret of secretsOf(config)) mask(secret)
-  log.debug(`Resolved config: ${describeConfig(config, secrets)}`)
-  for (const warning of config.runner.warnings) log.warning(warning)
-  for (const warning of techniqueWarnings(config.rule.techniques)) log.warning(warning)
-  return config
 }
 
 /** The window of this run from what the state remembers, and what the plan means said in the log. */

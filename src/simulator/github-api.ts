@@ -339,7 +339,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         assignees,
         created_at: new Date().toISOString(),
         html_url: `https://github.example/${owner}/${repo}/issues/${number}`,
-        user: login
+        user: login,
+        state: 'open'
       }
       state.issues.push(issue)
       await state.beforeReply?.(`POST ${url.pathname}`)

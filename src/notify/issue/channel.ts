@@ -1,7 +1,3 @@
-import { getOctokit } from '@actions/github'
-import { octokitLog } from '../../common/log.js'
-import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
 import type { IssueConfig } from '../../config/issue.js'
 import type { MatchRule } from '../../match/matcher.js'
 import type { Conviction } from '../../etd/types.js'
@@ -12,6 +8,7 @@ import { totalsOf, totalsWithout, type BatchTotals } from '../text/rows.js'
 import type { SearchWindow } from '../../window/plan.js'
 import { explain } from './errors.js'
 import type { TrailOutcome } from './follow.js'
+import { issueOctokit, type GitHub } from './octokit.js'
 import { ACTION_NEEDED_LABEL, applyTrail, planTrail, type Sighting } from './trail.js'
 
 export interface RecordedBatch {
@@ -85,7 +82,7 @@ export function notYetRecorded<R extends { convictions: MarkedConviction[] }>(
 
 /** Issues as the audit trail: one per batch of convictions, never two for the same batch. */
 export class IssueChannel implements RecordStore {
-  private readonly octokit: ReturnType<typeof getOctokit>
+  private readonly octokit: GitHub
   private recent?: Promise<RecordedBatch[]>
   /** The issue this run opened, and what it was built from: its notes are brought up to date. */
   private opened?: { record: RecordedBatch; input: IssueInput }
@@ -99,26 +96,7 @@ export class IssueChannel implements RecordStore {
       runUrl?: string
     } = {}
   ) {
-    this.octokit = getOctokit(
-      config.token,
-      {
-        baseUrl: config.apiUrl,
-        log: octokitLog,
-        throttle: {
-          // Secondary limits: wait as told, a few times; primary: only when the reset is near.
-          onSecondaryRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) => {
-            this.options.onRetry?.(`GitHub's secondary rate limit; retrying in ${after}s`)
-            return retryCount < 3
-          },
-          onRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) => {
-            this.options.onRetry?.(`GitHub's rate limit; retrying in ${after}s`)
-            return retryCount < 1 && after <= 60
-          }
-        }
-      },
-      retry,
-      throttling
-    )
+    this.octokit = issueOctokit(config, (reason) => this.options.onRetry?.(reason))
   }
 
   /**

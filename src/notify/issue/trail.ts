@@ -1,10 +1,10 @@
-import type { getOctokit } from '@actions/github'
 import { clean, type Clean } from '../../etd/clean.js'
 import { count, formatTime, plural } from '../../common/format.js'
 import { inertCode, inertMarkdown } from '../text/markdown.js'
 import { folderName } from '../text/rows.js'
 import { explain, type Repository } from './errors.js'
 import { formatMarker, readMarker, replaceMarker, UNFOLLOWED } from './marker.js'
+import type { GitHub } from './octokit.js'
 
 /**
  * The issue as an audit trail that keeps itself current. Whoever learns where some of an issue's
@@ -277,8 +277,6 @@ export function planTrail(
     description: `Issue #${issue.number}: ${told.join(', ')}; ${close ? 'closed' : `${count(inInbox)} still in the inbox`}.`
   }
 }
-
-type GitHub = ReturnType<typeof getOctokit>
 
 /**
  * Records `update` on its issue: the body first (its marker is what keeps a change from being told
