@@ -181,6 +181,30 @@ describe('planTrail', () => {
     expect(readMarker(update.body).places.get(ID.a)).toBe('other')
   })
 
+  it('finds cells past escaped pipes and backslashes, and reads a long hostile line in one pass', () => {
+    const issue = opened()
+    const row = rowOf(issue.body, ID.a)!
+    // A subject of pipes and backslashes, as inertMarkdown escapes it, in place of the plain one.
+    const hostile = row.replace('About aaaa\\-0001', 'a \\| b \\\\| c')
+    expect(hostile).not.toBe(row)
+    const long = `| ${'x \\| '.repeat(20_000)}`
+    const body = issue.body.replace(row, `${hostile}\n${long}`)
+    const started = Date.now()
+    const update = planTrail({ ...issue, body }, [{ id: ID.a, folder: 'trash', at: T }], UTC)!
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(rowOf(update.body, ID.a)).toBe(
+      hostile.replace('| no action taken |', '| **now in deleted items** (2026-11-27 10:00 UTC) |')
+    )
+    expect(update.body).toContain(`\n${long}\n`)
+    // A folder with a pipe in its name leaves an escaped pipe in the cell the next change replaces.
+    const piped = planTrail(issue, [{ id: ID.a, folder: 'x|y', at: T }], UTC)!
+    expect(rowOf(piped.body, ID.a)).toContain('| **now in x\\|y** (2026-11-27 10:00 UTC) |')
+    const back = planTrail(after(issue, piped), [{ id: ID.a, folder: 'inbox', at: T + HOUR }], UTC)!
+    expect(rowOf(back.body, ID.a)).toBe(
+      row.replace('| no action taken |', '| **back in the inbox** (2026-11-27 11:00 UTC) |')
+    )
+  })
+
   it('ignores ids the marker does not record, closed issues, and issues without a marker', () => {
     const issue = opened()
     const stranger = [{ id: 'dddd-0004', folder: 'quarantine', at: T }]

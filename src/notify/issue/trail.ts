@@ -1,4 +1,4 @@
-import { clean, type Clean } from '../../etd/clean.js'
+import { clean } from '../../etd/clean.js'
 import { count, formatTime, plural } from '../../common/format.js'
 import { inertCode, inertMarkdown } from '../text/markdown.js'
 import { folderName } from '../text/rows.js'
@@ -86,35 +86,53 @@ const markerFolder = (folder: string) => {
   const lower = folder.toLowerCase()
   return /^[a-z]{1,20}$/.test(lower) ? lower : 'other'
 }
-/** A table row of the section: everything up to its second-to-last cell (Remediation), that cell, the id. */
-const ROW = /^(\|.*) \| ((?:[^|\\]|\\.)*) \| `([^`]*)` \|$/
 
-/** Our words with ETD's text in them, escaped for the issue. */
-const md = (text: Clean) => inertMarkdown(text)
-const when = (change: TrailChange, timeZone: string) =>
-  [
+/** Where a table row's cells end: its pipes, escaped ones skipped. One pass, where a regex could backtrack. */
+function pipes(line: string): number[] {
+  const at: number[] = []
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\\') i++
+    else if (line[i] === '|') at.push(i)
+  }
+  return at
+}
+
+/** The ETD id of a row of the section: its last cell, a code span; none for the header or another line. */
+function rowId(line: string): string | undefined {
+  const at = pipes(line)
+  if (at.length < 3 || at[at.length - 1] !== line.length - 1) return undefined
+  return /^ `([^`]*)` $/.exec(line.slice(at[at.length - 2] + 1, -1))?.[1]
+}
+
+/** The row with its second-to-last cell (Remediation) replaced: every other cell as it was. */
+function withRemediation(line: string, text: string): string {
+  const at = pipes(line)
+  return `${line.slice(0, at[at.length - 3] + 1)} ${text} ${line.slice(at[at.length - 2])}`
+}
+
+/** ` (2026-11-27 11:00 UTC, by an administrator)`, or nothing when neither is known. */
+function detail(change: TrailChange, timeZone: string): string {
+  const parts = [
     change.at === undefined ? '' : formatTime(change.at, timeZone),
-    change.by === undefined ? '' : `by ${md(clean(change.by))}`
-  ]
-    .filter(Boolean)
-    .join(', ')
+    change.by === undefined ? '' : `by ${inertMarkdown(clean(change.by))}`
+  ].filter(Boolean)
+  return parts.length > 0 ? ` (${parts.join(', ')})` : ''
+}
+
+const folderOf = (change: TrailChange) => inertMarkdown(folderName(clean(change.folder ?? '')))
 
 function cell(change: TrailChange, timeZone: string): string {
-  const detail = when(change, timeZone)
-  const after = detail ? ` (${detail})` : ''
   if (change.kind === 'unfollowed') return '**no longer followed by the watch**'
-  if (change.kind === 'back') return `**back in the inbox**${after}`
-  return `**now in ${md(folderName(clean(change.folder ?? '')))}**${after}`
+  if (change.kind === 'back') return `**back in the inbox**${detail(change, timeZone)}`
+  return `**now in ${folderOf(change)}**${detail(change, timeZone)}`
 }
 
 function commentLine(change: TrailChange, timeZone: string): string {
   const id = inertCode(clean(change.id))
-  const detail = when(change, timeZone)
-  const after = detail ? ` (${detail})` : ''
   if (change.kind === 'unfollowed')
     return `- ${id} is no longer followed: it is older than the watch's rescan range, or ETD's search no longer returns it. Check it in ETD.`
-  if (change.kind === 'back') return `- ${id} is back in the inbox${after}.`
-  return `- ${id} left the inbox: now in ${md(folderName(clean(change.folder ?? '')))}${after}.`
+  if (change.kind === 'back') return `- ${id} is back in the inbox${detail(change, timeZone)}.`
+  return `- ${id} left the inbox: now in ${folderOf(change)}${detail(change, timeZone)}.`
 }
 
 /** The section's parts: the lines before it, its callout and table, and the lines after it. */
@@ -188,7 +206,7 @@ export function planTrail(
   const section = findSection(lines)
   const rows = new Map<string, number>()
   section.table.forEach((line, i) => {
-    const id = ROW.exec(line)?.[3]
+    const id = rowId(line)
     if (id !== undefined) rows.set(id, i)
   })
   const recorded = [...new Set(marker.convictions.map((c) => c.id))]
@@ -219,9 +237,7 @@ export function planTrail(
   for (const change of changes) {
     const at = rows.get(change.id)
     if (at === undefined) continue
-    table[at] = table[at].replace(ROW, (_, head: string, _cell: string, id: string) => {
-      return `${head} | ${cell(change, options.timeZone)} | \`${id}\` |`
-    })
+    table[at] = withRemediation(table[at], cell(change, options.timeZone))
   }
   const rowless = recorded.filter((id) => !rows.has(id) && places.get(id) === INBOX)
   const also =
