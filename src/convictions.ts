@@ -6,6 +6,7 @@ import type { Config } from './config/config.js'
 import { EtdClient, EtdError } from './etd/client.js'
 import { BatchCollector, type Batch } from './notify/batch.js'
 import { formatWindow } from './common/format.js'
+import type { Follower } from './notify/issue/follow.js'
 import { MatchedRows } from './notify/summary/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanOptions, type ScanResult } from './search/find.js'
@@ -64,8 +65,9 @@ export async function findConvictions(
   next: Map<string, NotifiedEntry>,
   dedupe: Pick<DedupeScope, 'horizon' | 'covered'>,
   now: number,
-  scanOptions: ScanOptions
+  scanOptions: ScanOptions & { follower?: Follower }
 ): Promise<Found> {
+  const { follower } = scanOptions
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
   const batch = new BatchCollector(config.rule, Math.min(KEEP_FOR_CHANNELS, Math.max(config.email?.maxRows ?? 0, 1000)))
   const matched = new MatchedRows(config.rule.mailboxes)
@@ -78,7 +80,8 @@ export async function findConvictions(
       async (message) => {
         const { disposition, previousVerdict } = classify(message, known, dedupe.horizon, dedupe.covered)
         await report.add({ ...message, notice: disposition, previousVerdict })
-        const change = changeOf(message, disposition, known, now)
+        const found = changeOf(message, disposition, known, now)
+        const change = follower ? follower.see(message, disposition, found) : found
         if (change) next.set(notifiedKey(message.id), change)
         matched.add(message, disposition, previousVerdict)
         // A copy only for a verdict change: the batch keeps a few and counts the rest.

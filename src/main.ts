@@ -7,6 +7,7 @@ import { scheduledRun } from './config/runner.js'
 import { issueChannel, tellChannels, toldInIssues } from './channels.js'
 import { etdClient, findConvictions } from './convictions.js'
 import { totalRequests } from './etd/client.js'
+import { Follower, followUp } from './notify/issue/follow.js'
 import { renderSummary } from './notify/summary/summary.js'
 import { OUTPUT, setDeliveryOutputs, setOutput, setSearchOutputs, writeSummary } from './outputs.js'
 import { sendTest } from './send-test.js'
@@ -74,6 +75,7 @@ export async function run(options: RunOptions): Promise<void> {
     const scope = dedupeScope(plan, previous, config.rescanMs)
     const recorded = scope.reachesBack ? await knownFromIssues(toldInIssues(config, issues), known) : known
     const client = etdClient(config, options.etdClock)
+    const follower = issues && new Follower(recorded, now(), scope.keepFrom)
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
     const next = carriedOver(known, scope.keepFrom, previous?.searched)
     const searchMs = searchTime(config.timeBudgetMs)
@@ -81,7 +83,8 @@ export async function run(options: RunOptions): Promise<void> {
       findConvictions(client, plan, config, recorded, next, scope, now(), {
         slicePages: slicePages(searchMs),
         ratePerHour: previous?.ratePerHour,
-        stop: () => now() - startedAt >= searchMs
+        stop: () => now() - startedAt >= searchMs,
+        follower
       })
     )
     // Stopped short: the watermark moves only as far as the search got, and the state remembers from there.
@@ -106,6 +109,10 @@ export async function run(options: RunOptions): Promise<void> {
       )
     )
     setDeliveryOutputs(delivery)
+    const trail =
+      issues && follower
+        ? await core.group('Audit trail', () => followUp(issues, follower, next, searched, config.timeZone))
+        : []
 
     const ledger = (delivered: boolean) =>
       ledgerAfter(plan, previous, {
@@ -145,6 +152,7 @@ export async function run(options: RunOptions): Promise<void> {
       ...(stopped ? [stopped] : []),
       accountingLine(plan, { ...client.requests, today }, config, now()),
       ...delivery.notes,
+      ...trail,
       saved.note,
       ...(pruned ? [pruned] : []),
       ...(previous

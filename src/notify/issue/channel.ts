@@ -6,8 +6,10 @@ import type { RecordStore } from '../ledger.js'
 import { formatMarker, readMarker, replaceMarker, type MarkedConviction } from './marker.js'
 import { totalsOf, totalsWithout, type BatchTotals } from '../text/rows.js'
 import type { SearchWindow } from '../../window/plan.js'
-import { redactReply } from '../../common/redact.js'
 import { issueOctokit, type GitHub } from './octokit.js'
+import { explain } from './errors.js'
+import type { TrailOutcome } from './follow.js'
+import { ACTION_NEEDED_LABEL, applyTrail, planTrail, type Sighting } from './trail.js'
 
 export interface RecordedBatch {
   number: number
@@ -16,7 +18,12 @@ export interface RecordedBatch {
   convictions: MarkedConviction[]
   /** The channels that do not have this batch yet. */
   owes: string[]
+  /** Where the audit trail last recorded its convictions (see trail.ts). */
+  places: Map<string, string>
   body: string
+  /** Its labels' names. */
+  labels: string[]
+  open: boolean
 }
 
 export interface IssueOutcome {
@@ -39,41 +46,10 @@ export interface IssueBatch {
   owes?: string[]
 }
 
-/** A failure of the GitHub API, worded for the workflow log. */
-export class IssueError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'IssueError'
-  }
-}
-
 /** How many recent batches are checked for duplicates and, without state, for what was told. */
 const RECENT_ISSUES = 100
 const LABEL_COLOR = 'b60205'
-/** Added when any conviction is still in an inbox, so that a label filter finds what needs a person. */
-export const ACTION_NEEDED_LABEL = 'action-needed'
 const key = (c: { id: string; verdict: string }) => `${c.id} ${c.verdict}`
-
-function explain(error: unknown, doing: string, config: IssueConfig): IssueError {
-  const e = error as {
-    status?: number
-    message?: string
-    response?: { data?: { message?: string; errors?: Array<{ message?: string; field?: string; code?: string }> } }
-  }
-  const data = e.response?.data
-  const details = (data?.errors ?? []).map((d) => d.message ?? `${d.field} ${d.code}`).join('; ')
-  const reason = redactReply(`${data?.message ?? e.message ?? String(error)}${details ? ` (${details})` : ''}`)
-  const repo = `${config.owner}/${config.repo}`
-  if (e.status === 401) return new IssueError(`GitHub rejected github-token while ${doing} (401 ${reason}).`)
-  if (e.status === 403 && /not accessible by integration/i.test(reason)) {
-    return new IssueError(
-      `GitHub refused ${doing} in ${repo} (403 ${reason}): the workflow's token needs the issues: write permission; add it to the job's permissions block.`
-    )
-  }
-  if (e.status === 404)
-    return new IssueError(`GitHub found no repository ${repo}, or github-token cannot see it, while ${doing} (404).`)
-  return new IssueError(`GitHub failed ${doing} in ${repo}${e.status ? ` (${e.status} ${reason})` : `: ${reason}`}.`)
-}
 
 /**
  * The logins a 422 names as not assignable (GitHub: `{field: 'assignees', code: 'invalid', value}`), or
@@ -148,7 +124,9 @@ export class IssueChannel implements RecordStore {
             url: issue.html_url,
             createdAt: Date.parse(issue.created_at),
             ...readMarker(issue.body),
-            body: issue.body ?? ''
+            body: issue.body ?? '',
+            labels: issue.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? ''))),
+            open: issue.state === 'open'
           }))
       )
       .catch((error: unknown) => {
@@ -208,7 +186,9 @@ export class IssueChannel implements RecordStore {
       url: data.html_url,
       createdAt: Date.parse(data.created_at),
       ...readMarker(content.body),
-      body: content.body
+      body: content.body,
+      labels,
+      open: true
     }
     this.opened = { record: opened, input }
     // The later channels' ledger reads it with the others.
@@ -234,7 +214,7 @@ export class IssueChannel implements RecordStore {
     const input = this.openedNow(record) ? this.opened?.input : undefined
     const body = input
       ? buildIssue({ ...input, notes: [...input.notes, ...notes], owes }).body
-      : replaceMarker(record.body, formatMarker(record.convictions, Infinity, owes))
+      : replaceMarker(record.body, formatMarker(record.convictions, Infinity, owes, record.places))
     if (body === undefined || body === record.body) return
     try {
       await this.octokit.rest.issues.update({
@@ -247,6 +227,30 @@ export class IssueChannel implements RecordStore {
       throw explain(error, `recording the channels in issue #${record.number}`, this.config)
     }
     Object.assign(record, { owes, body })
+  }
+
+  /**
+   * The audit trail: records the sightings and the convictions no longer followed on each open issue that
+   * records them, one comment per issue. Says what it did, and which convictions' issues could not be
+   * updated (a later run tries those again); throws only when the issues cannot be listed.
+   */
+  async follow(sightings: Sighting[], unfollowed: string[], timeZone: string): Promise<TrailOutcome> {
+    const ids = new Set([...sightings.map((s) => s.id), ...unfollowed])
+    const result: TrailOutcome = { notes: [], errors: [], failed: new Set() }
+    for (const record of await this.recorded()) {
+      if (!record.open || !record.convictions.some((c) => ids.has(c.id))) continue
+      const update = planTrail(record, sightings, { timeZone, unfollowed, runUrl: this.options.runUrl })
+      if (!update) continue
+      try {
+        result.notes.push(await applyTrail(this.octokit, this.config, update))
+        const labels = [...record.labels.filter((l) => !update.removeLabels.includes(l)), ...update.addLabels]
+        Object.assign(record, { ...readMarker(update.body), body: update.body, labels, open: !update.close })
+      } catch (error) {
+        result.errors.push((error as Error).message)
+        for (const c of record.convictions) if (ids.has(c.id)) result.failed.add(c.id)
+      }
+    }
+    return result
   }
 
   /**
