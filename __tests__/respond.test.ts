@@ -84,8 +84,13 @@ async function watched(options: Partial<SimulatorOptions> = {}): Promise<Setup> 
 }
 
 /** The flow's replies on issue #1: every comment but the people's. */
+/** The flow's answers to commands on issue #1 (the audit trail's comments aside). */
 const replies = (github: GitHubApi) =>
-  github.comments.filter((c) => c.user.login === 'github-actions[bot]').map((c) => c.body)
+  github.comments
+    .filter((c) => c.user.login === 'github-actions[bot]' && c.body.startsWith('<!-- etd-verdict-watch reply'))
+    .map((c) => c.body)
+/** Everything the flow wrote on the issue: replies and the audit trail's comments. */
+const written = (github: GitHubApi) => github.comments.filter((c) => c.user.login === 'github-actions[bot]')
 const reactionsTo = (github: GitHubApi, comment: SimComment) =>
   github.reactions.filter((r) => r.comment === comment.id).map((r) => r.content)
 const folders = (s: Setup) => Object.fromEntries(s.sim.messages.map((m) => [m.id, folderAt(m, s.now.at)]))
@@ -119,6 +124,18 @@ describe('/etd quarantine from a writer', () => {
     }
     expect(reply).not.toContain('`held`')
     expect(reactionsTo(s.github, comment)).toEqual(['eyes', '+1'])
+    // The audit trail records each move on the issue, and closes it.
+    const trail = written(s.github).find((c) => !c.body.startsWith('<!--'))?.body
+    expect(trail).toContain(
+      '- `left` left the inbox: now in quarantine (2026-11-27 10:10 UTC, by sec\\-writer with /etd quarantine).'
+    )
+    expect(reply).toContain('Issue \\#\u200b1\\: 2 left the inbox; closed\\.')
+    expect(readMarker(s.github.issues[0].body).places).toEqual(
+      new Map([
+        ['untouched', 'quarantine'],
+        ['left', 'quarantine']
+      ])
+    )
     expect(s.github.issues[0]).toMatchObject({
       state: 'closed',
       state_reason: 'completed',
@@ -141,6 +158,7 @@ describe('/etd quarantine from a writer', () => {
     expect(again.outputs['respond-outcome']).toBe('answered-before')
     expect(s.sim.stats.tokens + s.sim.stats.moves + s.sim.stats.statuses).toBe(requests)
     expect(replies(s.github)).toHaveLength(1)
+    expect(written(s.github)).toHaveLength(2)
     expect(reactionsTo(s.github, comment)).toEqual(['eyes', '+1'])
   })
 

@@ -3,7 +3,7 @@ import { marked } from 'marked'
 import { buildIssue } from '../src/notify/issue/body.js'
 import { formatMarker, readMarker } from '../src/notify/issue/marker.js'
 import { getOctokit } from '@actions/github'
-import { applyTrail, planTrail, type TrailIssue, type TrailUpdate } from '../src/notify/issue/trail.js'
+import { applyTrail, planTrail, recordedInInbox, type TrailIssue, type TrailUpdate } from '../src/notify/issue/trail.js'
 import { startGitHubApi } from '../src/simulator/github-api.js'
 import { closedAfter } from './helpers/servers.js'
 import { conviction, T } from './helpers/fixtures.js'
@@ -246,6 +246,23 @@ describe('planTrail', () => {
     )!
     expect(update.inInbox).toBe(1)
     expect(rowOf(update.body, ID.b)).toContain('**now in quarantine**')
+  })
+})
+
+describe('recordedInInbox', () => {
+  it('reads what is in the inbox as planTrail does: rows of the section, then place lines', () => {
+    const issue = opened()
+    expect(recordedInInbox(issue.body)).toEqual(new Set([ID.a, ID.b]))
+    const update = planTrail(
+      issue,
+      [
+        { id: ID.a, folder: 'trash', at: T },
+        { id: ID.c, folder: 'inbox', at: T }
+      ],
+      UTC
+    )!
+    expect(recordedInInbox(update.body)).toEqual(new Set([ID.b, ID.c]))
+    expect(recordedInInbox('no marker')).toEqual(new Set())
   })
 })
 

@@ -13,7 +13,8 @@ import { carryOut, planMoves } from './respond/act.js'
 import { ignoredBecause, parseCommentEvent, type CommentEvent } from './respond/event.js'
 import { describeCommand, parseCommand, type Command, type Parsed } from './respond/parse.js'
 import { refusal } from './respond/permission.js'
-import { issueRecord, recordOnIssue } from './respond/record.js'
+import { issueRecord } from './respond/record.js'
+import { applyTrail, planTrail } from './notify/issue/trail.js'
 import { dryRunReply, outcomeLine, outcomeOf, refusalReply, resultReply, type Outcome } from './respond/reply.js'
 import { selectMessages } from './respond/selection.js'
 import { summaryOf } from './respond/summary.js'
@@ -124,15 +125,15 @@ async function handle(
   const client = etdClient(config, options.etdClock, left)
   const carried = await carryOut(client, planned)
   const requests = totalRequests(client.requests)
+  // Only what ETD confirmed is recorded on the issue; a move still queued is seen by a later watch run.
   const sightings = carried.results.flatMap((r) =>
-    r.confirmed
-      ? [{ id: r.id, folder: r.confirmed.folder, at: now(), by: `${commenter} (${describeCommand(asked)})` }]
-      : []
+    r.confirmed ? [{ id: r.id, folder: r.confirmed.folder, at: now(), by: `${commenter} with /etd ${asked.verb}` }] : []
   )
+  const update = planTrail(issue, sightings, { timeZone: config.timeZone, runUrl: config.runUrl })
   let issueNote: string | undefined
   let issueFailure: string | undefined
   try {
-    issueNote = await recordOnIssue(octokit, repository, issue, sightings)
+    issueNote = update && (await applyTrail(octokit, repository, update))
   } catch (error) {
     issueFailure = `The issue could not be brought up to date: ${(error as Error).message}`
   }

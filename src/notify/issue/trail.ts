@@ -189,6 +189,25 @@ function callout(inInbox: number, unfollowed: number): string[] {
 }
 
 /**
+ * What an issue records: its marker, its section and the row of each id there, the ids, and where each
+ * is (`places`: the marker's, or others to be written): a `place` line, else `inbox` for a row of the
+ * section, else out of the inbox since the issue was written (undefined).
+ */
+function readRecord(body: string) {
+  const marker = readMarker(body)
+  const section = findSection(body.split(/\r?\n/))
+  const rows = new Map<string, number>()
+  section.table.forEach((line, i) => {
+    const id = rowId(line)
+    if (id !== undefined) rows.set(id, i)
+  })
+  const recorded = [...new Set(marker.convictions.map((c) => c.id))]
+  const placeOf = (id: string, places: ReadonlyMap<string, string> = marker.places) =>
+    places.get(id) ?? (rows.has(id) ? INBOX : undefined)
+  return { marker, section, rows, recorded, placeOf }
+}
+
+/**
  * What the sightings change in an open issue of the watch, or undefined when they change nothing. A
  * message counts as recorded in the inbox when a `place` line of the marker says so or, before any,
  * when its row is in the "still in the inbox" section; otherwise as out of it. Only a change between
@@ -200,23 +219,13 @@ export function planTrail(
   sightings: readonly Sighting[],
   options: TrailOptions
 ): TrailUpdate | undefined {
-  const marker = readMarker(issue.body)
-  if (!issue.open || marker.convictions.length === 0) return undefined
-  const lines = issue.body.split(/\r?\n/)
-  const section = findSection(lines)
-  const rows = new Map<string, number>()
-  section.table.forEach((line, i) => {
-    const id = rowId(line)
-    if (id !== undefined) rows.set(id, i)
-  })
-  const recorded = [...new Set(marker.convictions.map((c) => c.id))]
-  const placeOf = (id: string, places: ReadonlyMap<string, string>) =>
-    places.get(id) ?? (rows.has(id) ? INBOX : undefined)
+  const { marker, section, rows, recorded, placeOf } = readRecord(issue.body)
+  if (!issue.open || recorded.length === 0) return undefined
 
   const changes: TrailChange[] = []
   const seen = new Map(sightings.map((s) => [s.id, s]))
   for (const id of recorded) {
-    const was = placeOf(id, marker.places)
+    const was = placeOf(id)
     const sighting = seen.get(id)
     if (was === UNFOLLOWED) continue
     if (sighting) {
@@ -324,4 +333,13 @@ export async function applyTrail(octokit: GitHub, repository: Repository, update
   if (update.close)
     await step('closing', () => octokit.rest.issues.update({ ...issue, state: 'closed', state_reason: 'completed' }))
   return update.description
+}
+
+/**
+ * The ids an issue records as still in the inbox, read as `planTrail` reads them (a `place` line, else a
+ * row of the "still in the inbox" section): what a bare `/etd quarantine` on the issue takes.
+ */
+export function recordedInInbox(body: string): Set<string> {
+  const { recorded, placeOf } = readRecord(body)
+  return new Set(recorded.filter((id) => placeOf(id) === INBOX))
 }
