@@ -157,6 +157,23 @@ describe('the audit trail: later watch runs record moves made elsewhere on the o
     expect(rowOf(issue.body, 'aaaa-0001')).toContain('| **back in the inbox** (')
   })
 
+  it('keeps a change GitHub refused for a later run, which records it', async () => {
+    const { sim, github, runAt } = await watched()
+    const [issue] = github.issues
+    await moveElsewhere(sim, T + 5 * MINUTE, ['aaaa-0001'], 'quarantine')
+    github.readOnly = true
+    const refused = await runAt(T + 10 * MINUTE)
+    expect(refused.failed).toBe(false)
+    expect(refused.log).toContain(
+      "::warning::GitHub refused recording moves in issue #1 in acme/etd-watch (403 Resource not accessible by integration): the workflow's token needs the issues: write permission"
+    )
+    expect(github.comments).toEqual([])
+    github.readOnly = false
+    await runAt(T + 20 * MINUTE)
+    expect(github.comments).toHaveLength(1)
+    expect(rowOf(issue.body, 'aaaa-0001')).toContain('| **now in quarantine** (2026-11-27 10:05 UTC')
+  })
+
   it('says once that a message released as safe is no longer followed, and keeps the issue open', async () => {
     const { sim, github, runAt } = await watched()
     const [issue] = github.issues

@@ -1,11 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
+import { createServer } from 'node:http'
 import { unpacedLimiter } from '../src/common/rate-limiter.js'
 import { EtdClient } from '../src/etd/client.js'
 import { parseConfig } from '../src/config/config.js'
 import { InputError } from '../src/config/errors.js'
 import { startGitHubApi } from '../src/simulator/github-api.js'
 import { startSimulator, type SimulatorOptions } from '../src/simulator/server.js'
-import { simMessage, T } from './helpers/fixtures.js'
+import { Candidates, moveCandidates } from '../src/remediate.js'
+import { conviction, simMessage, T } from './helpers/fixtures.js'
+import { listenLoopback } from './helpers/listen.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 import { githubEnv, runWatch } from './helpers/watch-run.js'
 
@@ -167,5 +170,78 @@ describe('the auto-remediate input', () => {
       "Input 'auto-remediate' has 'spam', which is no threat: only bec, scam, phishing, malicious are moved.",
       "Input 'auto-remediate' has 'scam', which input 'verdicts' does not watch: add it there, since the watch moves only what it finds."
     ])
+  })
+})
+
+describe('moveCandidates', () => {
+  const eligible = (id: string, verdict = 'phishing') =>
+    conviction(id, { verdict, remediation: undefined, verdictAt: new Date(T - HOUR).toISOString() })
+
+  it('keeps at most 50 a run, and says the rest wait, in a dry run too', async () => {
+    const candidates = new Candidates(['phishing'], T)
+    for (let i = 0; i < 53; i++) candidates.consider(eligible(`m-${i}`), true)
+    expect(candidates.found).toHaveLength(50)
+    expect(candidates.over).toBe(3)
+    const client = new EtdClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k', clientId: 'i', clientSecret: 's' })
+    const { notes, moved } = await moveCandidates(client, candidates, {
+      dryRun: true,
+      left: 100,
+      verdicts: ['phishing']
+    })
+    expect(moved).toEqual([])
+    expect(notes).toEqual([
+      'Dry run: auto-remediate would move 50 convictions to quarantine; nothing was moved. 3 more wait for a later run.'
+    ])
+  })
+
+  it("names each id ETD refused with ETD's reason, and stops at a request ETD refuses", async () => {
+    // ETD as answered by a loopback server: a per-id refusal for phishing, a 400 for bec.
+    const server = createServer((req, res) => {
+      let text = ''
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()))
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json')
+        if (req.url === '/v1/oauth/token') {
+          res.end(JSON.stringify({ accessToken: 'token' }))
+          return
+        }
+        const body = JSON.parse(text) as { verdict: string; ids: string[] }
+        if (body.verdict === 'bec') {
+          res.statusCode = 400
+          res.end(JSON.stringify({ message: 'Invalid folder' }))
+          return
+        }
+        const statuses = body.ids.map((id) => ({
+          id,
+          queueSuccess: id === 'ok-1',
+          reason: id === 'ok-1' ? undefined : 'message not found'
+        }))
+        res.end(JSON.stringify({ data: { messageMoveStatus: statuses, messageVerdictStatus: statuses } }))
+      })
+    })
+    const etd = await listenLoopback(server)
+    try {
+      const client = new EtdClient({
+        baseUrl: etd.url.slice(0, -1),
+        apiKey: 'k',
+        clientId: 'i',
+        clientSecret: 's',
+        limiter: unpacedLimiter()
+      })
+      const candidates = new Candidates(['phishing', 'bec'], T)
+      for (const c of [eligible('ok-1'), eligible('gone-2'), eligible('b-3', 'bec')]) candidates.consider(c, true)
+      const result = await moveCandidates(client, candidates, {
+        dryRun: false,
+        left: 100,
+        verdicts: ['phishing', 'bec']
+      })
+      expect(result.moved.map((c) => c.message.id)).toEqual(['ok-1'])
+      expect(result.warnings).toEqual([
+        expect.stringMatching(/^auto-remediate stopped: ETD \/v1\/messages\/move answered 400/),
+        'ETD did not move 1 conviction: gone-2 (message not found).'
+      ])
+    } finally {
+      await etd.close()
+    }
   })
 })

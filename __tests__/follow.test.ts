@@ -31,6 +31,10 @@ describe('Follower', () => {
       // No action time from ETD: the time of the run.
       { id: 'out', folder: 'inbox', at: T, by: 'ETD (automatic remediation)' }
     ])
+    // Back with no action at all: in the inbox, at the run's time, by nobody ETD names.
+    const back = new Follower(new Map([['x', entry(false)]]), T, T - 24 * HOUR)
+    back.see(conviction('x', { remediation: undefined }), 'already-notified', undefined)
+    expect([...back.sightings.values()]).toEqual([{ id: 'x', folder: 'inbox', at: T }])
   })
 
   it('remembers where a conviction told now is, and leaves a silent change as it was', () => {

@@ -229,7 +229,7 @@ describe('planTrail', () => {
     expect(rowOf(lost.body, ID.b)).toContain('| **no longer followed by the watch** |')
     expect(lost.body).toContain('## Still in the inbox: none known (1 no longer followed)')
     expect(lost.comment).toContain("- `bbbb-0002` is no longer followed: it is older than the watch's rescan range")
-    expect(lost.comment).toContain('check it in ETD, then close this issue.')
+    expect(lost.comment).toContain('look each up in ETD, then close this issue.')
     expect(readMarker(lost.body).places.get(ID.b)).toBe('-')
     issue = after(issue, lost)
     expect(planTrail(issue, [], { ...UTC, unfollowed: [ID.b] })).toBeUndefined()
@@ -357,5 +357,11 @@ describe('applyTrail, through Octokit against the local GitHub API', () => {
     // The body holds the change: the next update will not tell it again.
     expect(github.issues[0].body).toBe(update.body)
     expect(github.comments).toEqual([])
+    const last = planTrail(after(issue, update), [{ id: ID.b, folder: 'quarantine', at: T }], UTC)!
+    github.failRequests.push({ request: 'DELETE /repos/acme/etd-watch/issues/7/labels/action-needed', status: 500 })
+    await expect(applyTrail(octokit, repository, last)).rejects.toThrow(
+      'GitHub failed unlabelling issue #7 in acme/etd-watch (500 Server Error).'
+    )
+    expect(github.issues[0].state).not.toBe('closed')
   })
 })

@@ -49,14 +49,9 @@ export interface TrailOptions {
 /** `left` the inbox, came `back` to it, or `unfollowed`: no longer seen by the watch. */
 export type TrailChangeKind = 'left' | 'back' | 'unfollowed'
 
-export interface TrailChange {
-  id: string
-  kind: TrailChangeKind
-  /** The sighting's folder as ETD gave it; none for `unfollowed`. */
-  folder?: string
-  at?: number
-  by?: string
-}
+/** A move (`left`, `back`: the sighting's folder, time and mover), or a message no longer followed. */
+export type TrailChange = (Sighting & { kind: 'left' | 'back' }) | { id: string; kind: 'unfollowed' }
+type Moved = Extract<TrailChange, { folder: string }>
 
 /** What one issue's record needs, decided from its body and the sightings alone. */
 export interface TrailUpdate {
@@ -110,16 +105,11 @@ function withRemediation(line: string, text: string): string {
   return `${line.slice(0, at[at.length - 3] + 1)} ${text} ${line.slice(at[at.length - 2])}`
 }
 
-/** ` (2026-11-27 11:00 UTC, by an administrator)`, or nothing when neither is known. */
-function detail(change: TrailChange, timeZone: string): string {
-  const parts = [
-    change.at === undefined ? '' : formatTime(change.at, timeZone),
-    change.by === undefined ? '' : `by ${inertMarkdown(clean(change.by))}`
-  ].filter(Boolean)
-  return parts.length > 0 ? ` (${parts.join(', ')})` : ''
-}
+/** ` (2026-11-27 11:00 UTC, by an administrator)`: when, and by whom when known. */
+const detail = (change: Moved, timeZone: string) =>
+  ` (${formatTime(change.at, timeZone)}${change.by === undefined ? '' : `, by ${inertMarkdown(clean(change.by))}`})`
 
-const folderOf = (change: TrailChange) => inertMarkdown(folderName(clean(change.folder ?? '')))
+const folderOf = (change: Moved) => inertMarkdown(folderName(clean(change.folder)))
 
 function cell(change: TrailChange, timeZone: string): string {
   if (change.kind === 'unfollowed') return '**no longer followed by the watch**'
@@ -173,7 +163,7 @@ function headingLine(inInbox: number, unfollowed: number): string {
 function callout(inInbox: number, unfollowed: number): string[] {
   const lost =
     unfollowed > 0
-      ? ` The watch no longer follows ${plural(unfollowed, 'message')} (marked below): check ${unfollowed === 1 ? 'it' : 'them'} in ETD.`
+      ? ` The watch no longer follows ${plural(unfollowed, 'message')} (marked below): look each up in ETD.`
       : ''
   if (inInbox > 0)
     return [
@@ -238,7 +228,7 @@ export function planTrail(
 
   const places = new Map(marker.places)
   for (const change of changes)
-    places.set(change.id, change.kind === 'unfollowed' ? UNFOLLOWED : markerFolder(change.folder ?? ''))
+    places.set(change.id, change.kind === 'unfollowed' ? UNFOLLOWED : markerFolder(change.folder))
   const inInbox = recorded.filter((id) => placeOf(id, places) === INBOX).length
   const unfollowed = recorded.filter((id) => placeOf(id, places) === UNFOLLOWED).length
 
@@ -262,7 +252,8 @@ export function planTrail(
     ...(also ? ['', also] : []),
     ...section.after
   ].join('\n')
-  const body = replaceMarker(rebuilt, formatMarker(marker.convictions, Infinity, marker.owes, places)) ?? rebuilt
+  // The body has a marker: planTrail returned early without one.
+  const body = replaceMarker(rebuilt, formatMarker(marker.convictions, Infinity, marker.owes, places))!
 
   const close = inInbox === 0 && unfollowed === 0
   const labelled = issue.labels.includes(ACTION_NEEDED_LABEL)
@@ -271,7 +262,7 @@ export function planTrail(
     ? 'Every message of this issue is out of the inbox, so the watch closes it.'
     : inInbox > 0
       ? `Still in the inbox: ${count(inInbox)}.`
-      : `None is known to be in the inbox; ${plural(unfollowed, 'message')} no longer followed: check ${unfollowed === 1 ? 'it' : 'them'} in ETD, then close this issue.`
+      : `None is known to be in the inbox; ${plural(unfollowed, 'message')} no longer followed: look each up in ETD, then close this issue.`
   const comment = [
     `**${plural(changes.length, 'change')} seen by the watch**`,
     '',
