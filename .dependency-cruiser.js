@@ -2,6 +2,7 @@
 // itself and the layers below it. `npm run deps` checks src/ against them; CI runs it after lint.
 //
 //   common ← etd ← state ← window ← match ← search ← config ← notify, report ← main, index
+//                                                      respond ← main, index (beside notify, using it)
 //
 // config/ sits above the layers whose settings it parses (it reads their limits and types) and below the
 // channels and the entry that take the parsed settings. simulator/ stands beside the house: it may use
@@ -46,6 +47,11 @@ export default {
     layer('config', CONFIG, 'config/ parses inputs into the settings of the layers below it.'),
     layer('notify', CHANNELS, 'notify/ tells people; it may use the report, never the entry.'),
     layer('report', CHANNELS, 'report/ writes the run report beside the channels.'),
+    layer(
+      'respond',
+      [...CHANNELS, 'respond'],
+      'respond/ answers commands from comments on the floor of the channels: it writes to issues with notify/issue.'
+    ),
     {
       name: 'simulator-stands-apart',
       comment: 'The simulator is a test and demo tool: it may use common/ and etd/ types, nothing else in src/.',
@@ -74,7 +80,7 @@ export default {
       from: { path: '^src/' },
       to: {
         path: '^src/[^/]+/',
-        pathNot: '^src/(common|etd|state|window|match|search|config|notify|report|simulator)/'
+        pathNot: '^src/(common|etd|state|window|match|search|config|notify|report|respond|simulator)/'
       }
     }
   ],

@@ -60,7 +60,7 @@ describe('the JSON webhook', () => {
     valid(payload)
     expect(omitted).toBe(0)
     expect(payload).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       source: 'etd-verdict-watch',
       event: 'convictions',
       test: false,
@@ -169,6 +169,27 @@ describe('the JSON webhook', () => {
     })
   })
 
+  it('says, in schema version 2, which convictions the watch itself moved', () => {
+    const byWatch = {
+      type: 'move',
+      folder: 'quarantine',
+      automatic: true,
+      at: '2026-11-27T10:00:03.000Z',
+      byWatch: true
+    }
+    const { payload } = json.render(batch([conviction('m-1', { remediation: byWatch }), conviction('m-2')]))
+    valid(payload)
+    const [moved, other] = (payload as Payload).convictions
+    expect(moved).toMatchObject({
+      id: 'm-1',
+      inInbox: false,
+      folder: 'quarantine',
+      move: { by: 'watch', folder: 'quarantine', at: '2026-11-27T10:00:03.000Z' }
+    })
+    expect(other).not.toHaveProperty('move')
+    expect((payload as Payload).schemaVersion).toBe(2)
+  })
+
   it('the schema would catch a field it does not document, a local time or a string for a list', () => {
     const { payload } = json.render(batch([conviction('m-1')]))
     const c = (payload as Payload).convictions[0]
@@ -177,7 +198,11 @@ describe('the JSON webhook', () => {
       { ...(payload as Payload), convictions: [{ ...c, receivedAt: '2026-11-27 09:50 UTC' }] },
       { ...(payload as Payload), convictions: [{ ...c, mailboxes: 'cfo@example.com' }] },
       { ...(payload as Payload), convictions: [{ ...c, subject: 'a\nb' }] },
-      { ...(payload as Payload), schemaVersion: 2 }
+      { ...(payload as Payload), schemaVersion: 1 },
+      {
+        ...(payload as Payload),
+        convictions: [{ ...c, move: { by: 'ETD', folder: 'quarantine', at: '2026-11-27T10:00:00.000Z' } }]
+      }
     ]) {
       expect(validate(broken)).toBe(false)
     }

@@ -64,9 +64,10 @@ describe('the owes line', () => {
   it('is read back, and a marker without one owes nothing', () => {
     expect(readMarker(formatMarker([A, B], Infinity, ['email', HOOK]))).toEqual({
       convictions: [A, B],
-      owes: ['email', HOOK]
+      owes: ['email', HOOK],
+      places: new Map()
     })
-    expect(readMarker(`${OPEN}\n${LINE_A}\n-->`)).toEqual({ convictions: [A], owes: [] })
+    expect(readMarker(`${OPEN}\n${LINE_A}\n-->`)).toEqual({ convictions: [A], owes: [], places: new Map() })
   })
 
   it('keeps only channel names of its own shape', () => {

@@ -101,7 +101,7 @@ describe('a quiet watch, against the simulator, an SMTP server and a webhook rec
     expect(smtp!.received[0].mail.text?.trim()).toBe(line)
     expect(smtp!.received[0].envelopeTo).toEqual(['soc@example.com'])
     expect(receiver!.received.map((p) => p.body)).toEqual([
-      { schemaVersion: 1, source: 'etd-verdict-watch', event: 'heartbeat', text: line }
+      { schemaVersion: 2, source: 'etd-verdict-watch', event: 'heartbeat', text: line }
     ])
     expect(first.outputs.notified).toBe('true')
 

@@ -42,12 +42,12 @@ const LARGE_BODIES: Array<[string, WebhookFormat, number, number, string]> = [
   ['over-limits-run', 'teams', 97, 26852, '30f52a49c81e00910e757a1b88055a38eb242ec61f42d925c2a0df78a3d27a3a'],
   ['over-limits-run', 'webex', 106, 8335, '222d32054a931a5dc9751ec7bf6e464310b4e74cc79d80f941867777aacf9999'],
   ['over-limits-run', 'slack', 75, 26689, 'c7fceea57c89b18f945fc288edfa0acf50ee62aa0feeb684b95574a215b354a7'],
-  ['over-limits-run', 'json', 0, 81118, '65f61cc7d270b4dd94fed02814891455be3a0c8ca411633d45039b6007735b14'],
+  ['over-limits-run', 'json', 0, 81118, '1393664748e0183852d80fc157bd6a55f0f680c8ab9945098e95e858b8e9c84b'],
   ['over-limits-report', 'teams', 97, 26464, '623d8403fc8159977d7f7d417a9d33aff2a36d1a672a63ae4def64b80b517705'],
   ['over-limits-report', 'webex', 106, 8334, '55ac6277e427604b467fe7810c73430a5e40e25c036c78eed1b1d33d48f6663e'],
   ['over-limits-report', 'slack', 73, 25750, '3f5e5177f347e52652589ee814de3659910232065e12ed40db1cd28f90cca058'],
-  ['over-limits-report', 'json', 0, 81433, '24b74d21eaa070feb72857e60fe547622fa3c2c68661d2120c3d44d24fce1385'],
-  ['json-over-1mib', 'json', 2, 1025140, 'cafe4f5947e3a130db56b856151c20b8bca27b692333f8970caaf29ed1ed8eea']
+  ['over-limits-report', 'json', 0, 81433, 'fa31886a6efad71d2fc4993a69c22f18a631630f3cc097ba847644172bb75b86'],
+  ['json-over-1mib', 'json', 2, 1025140, 'c20a33aee68d39f3b39c47a0e3917e97d3051b9a32d3328814cd75bb85257ad7']
 ]
 
 describe('a batch over the limits', () => {

@@ -4,7 +4,10 @@
 // folder it names. With --graph the email goes through Microsoft Graph instead: a local Entra tenant and
 // Graph over https, the app signing in with the job's GitHub OIDC token from a local Actions OIDC
 // service, and what Graph received written out the same way. State is kept in <out>/state.json, so a
-// second run tells only what is new since the first; --fresh forgets it.
+// second run tells only what is new since the first; --fresh forgets it. With --respond (which starts
+// fresh, so that an issue is opened), a security lead then comments `/etd quarantine` on the issue, the
+// action runs as on issue_comment, moves its messages still in the inbox in the simulator, and the issue
+// is updated and closed: written out as issue-after.md with its comments.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -23,7 +26,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '2026' },
     'dry-run': { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
-    graph: { type: 'boolean', default: false }
+    graph: { type: 'boolean', default: false },
+    respond: { type: 'boolean', default: false }
   }
 })
 const out = resolve(values.out!)
@@ -33,13 +37,15 @@ const SMTP_USER = { user: 'demo', pass: 'demo-app-password' }
 
 await rm(join(out, 'emails'), { recursive: true, force: true })
 await rm(join(out, 'webhooks'), { recursive: true, force: true })
-if (values.fresh) await rm(join(out, 'state.json'), { force: true })
+if (values.fresh || values.respond) await rm(join(out, 'state.json'), { force: true })
 await mkdir(join(out, 'emails'), { recursive: true })
 const sim = await startSimulator({
   messages: generateMessages({ seed: Number(values.seed), count: 250, start: now - 3 * DAY, end: now - 60_000 })
 })
 const sink = await startMailSink({ auth: SMTP_USER })
-const github = await startGitHubApi()
+// The security lead may write to the repository: enough for /etd quarantine (release needs admin).
+const LEAD = 'security-lead'
+const github = await startGitHubApi({ permissions: { [LEAD]: 'write' } })
 const oidc = await startActionsOidc()
 const tenant = { tenantId: '7a1c0de5-0000-4000-8000-000000000001', clientId: '7a1c0de5-0000-4000-8000-000000000002' }
 const cloud = await startMicrosoft({ ...tenant, oidcToken: () => oidc.token })
@@ -94,8 +100,10 @@ console.log(
     `, GitHub API on ${github.url}, webhooks on ${hooks.url}\n`
 )
 const { run } = await import('../src/main.js')
+let responded: string | undefined
 try {
   await run({ env: process.env, emailCa: (await certificate()).cert })
+  if (values.respond) responded = await respondOnIssue()
 } finally {
   await cloud.close()
   await oidc.close()
@@ -105,7 +113,7 @@ try {
   await hooks.close()
 }
 
-const outputs = await readFile(process.env.GITHUB_OUTPUT, 'utf8')
+const outputs = await readFile(join(out, 'outputs.txt'), 'utf8')
 const output = (name: string) => new RegExp(`^${name}<<(.+)\\n([^]*?)\\n\\1$`, 'm').exec(outputs)?.[2] ?? '?'
 const files: string[] = []
 let digestHtml: string | undefined
@@ -144,5 +152,39 @@ for (const { path, body } of hooks.received) {
   await writeFile(file, `${JSON.stringify(body, null, 2)}\n`)
   console.log(`  ${file}  (posted to the local ${path.slice(1)} webhook receiver)`)
 }
+if (responded) console.log(`\n${responded}`)
 if (files.length === 0 && !values['dry-run'])
   console.log('  no email: nothing new since the last run (npm run demo -- --fresh starts over)')
+
+/**
+ * The security lead's `/etd quarantine` on the issue the watch opened, answered by the action as a
+ * workflow on issue_comment would run it; the issue after it written out with its comments.
+ */
+async function respondOnIssue(): Promise<string> {
+  const issue = github.issues.find((i) => i.labels.includes('action-needed'))
+  if (!issue) return 'No issue with messages still in the inbox (or a dry run): nothing to respond to.'
+  const comment = github.addComment(issue.number, '/etd quarantine\nThese are ours to clean up.', LEAD)
+  const event = {
+    action: 'created',
+    comment: { id: comment.id, body: comment.body, user: comment.user },
+    issue: { number: issue.number, user: { login: issue.user }, locked: false },
+    repository: { full_name: `${github.owner}/${github.repo}`, private: true }
+  }
+  process.env.GITHUB_EVENT_NAME = 'issue_comment'
+  process.env.GITHUB_EVENT_PATH = join(out, 'event.json')
+  process.env.GITHUB_OUTPUT = join(out, 'respond-outputs.txt')
+  await writeFile(process.env.GITHUB_EVENT_PATH, JSON.stringify(event, null, 2))
+  await writeFile(process.env.GITHUB_OUTPUT, '')
+  const { respond } = await import('../src/respond.js')
+  await respond({ env: process.env })
+  const thread = github.comments
+    .filter((c) => c.issue === issue.number)
+    .map((c) => `---\n\n**${c.user.login}** commented:\n\n${c.body}\n`)
+  const file = join(out, 'issue-after.md')
+  await writeFile(file, [`# ${issue.title} (${issue.state})`, '', issue.body, '', ...thread].join('\n'))
+  const reactions = github.reactions.filter((r) => r.comment === comment.id).map((r) => r.content)
+  return (
+    `${LEAD} commented /etd quarantine on #${issue.number}: reactions ${reactions.join(', ')}; ` +
+    `the issue is now ${issue.state} with labels ${issue.labels.join(', ')}. See ${file} (and respond-outputs.txt).`
+  )
+}

@@ -17,6 +17,7 @@ export async function issueChannelFor(config: Config): Promise<IssueChannel | un
   const { issueChannel } = await import('./notify/issue/channel.js')
   return issueChannel(config.issue, {
     owes: channelKeys(config),
+    runUrl: config.runUrl,
     onRetry: (reason) => log.info(reason),
     onWarning: (message) => log.warning(message)
   })

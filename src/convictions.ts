@@ -6,6 +6,8 @@ import type { Config } from './config/config.js'
 import { EtdClient, EtdError } from './etd/client.js'
 import { BatchCollector, type Collected } from './notify/batch.js'
 import { formatWindow } from './common/format.js'
+import type { Follower } from './notify/issue/follow.js'
+import type { Candidates } from './remediate.js'
 import { MatchedRows } from './notify/summary/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanOptions, type ScanResult } from './search/scan.js'
@@ -26,11 +28,12 @@ const START_INPUT: Record<SearchPlan['startSetBy'], string> = {
   resume: "the restored state's record of what it searched"
 }
 
-/** The ETD client with its retries, page shrinks and requests told to the log. */
-export function etdClient(config: Config, clock: Clock | undefined): EtdClient {
+/** The ETD client with its retries, page shrinks and requests told to the log; at most `maxRequests` when given. */
+export function etdClient(config: Config, clock: Clock | undefined, maxRequests?: number): EtdClient {
   return new EtdClient({
     ...config.etd,
     clock,
+    maxRequests,
     limiter: config.etd.paced ? undefined : unpacedLimiter(),
     maskSecret: (value) => core.setSecret(value),
     onRetry: (n) =>
@@ -62,8 +65,9 @@ export async function findConvictions(
   nextNotified: Map<string, NotifiedEntry>,
   dedupe: Pick<DedupeScope, 'horizon' | 'covered'>,
   now: number,
-  scanOptions: ScanOptions
+  scanOptions: ScanOptions & { follower?: Follower; candidates?: Candidates }
 ): Promise<Found> {
+  const { follower, candidates } = scanOptions
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
   const batch = new BatchCollector(config.rule, Math.min(KEEP_FOR_CHANNELS, Math.max(config.email?.maxRows ?? 0, 1000)))
   const matched = new MatchedRows(config.rule.mailboxes)
@@ -77,7 +81,9 @@ export async function findConvictions(
         const { disposition, previousVerdict } = classify(message, alreadyTold, dedupe.horizon, dedupe.covered)
         await report.add({ ...message, notice: disposition, previousVerdict })
         const entry = entryToRemember(message, disposition, alreadyTold, now)
-        if (entry) nextNotified.set(notifiedKey(message.id), entry)
+        const change = follower ? follower.see(message, disposition, entry) : entry
+        candidates?.consider(message, isTold(disposition))
+        if (change) nextNotified.set(notifiedKey(message.id), change)
         matched.add(message, disposition, previousVerdict)
         // A copy only for a verdict change: the batch keeps a few and counts the rest.
         if (isTold(disposition)) batch.add(previousVerdict === undefined ? message : { ...message, previousVerdict })

@@ -1,16 +1,17 @@
 import * as core from '@actions/core'
 import { log } from './common/log.js'
 import type { Clock } from './common/rate-limiter.js'
-import { parseConfig, type Config } from './config/config.js'
-import { describeConfig } from './config/describe.js'
+import type { Config } from './config/config.js'
+import { readConfig } from './config/read.js'
 import { scheduledRun } from './config/runner.js'
-import { SECRET_INPUTS, secretsOf, secretsOfInput } from './config/secrets.js'
 import { issueChannelFor, tellChannels, toldInIssues } from './channels.js'
 import { etdClient, findConvictions } from './convictions.js'
-import { techniqueWarnings } from './etd/techniques.js'
+import { totalRequests } from './etd/client.js'
+import { Follower, followUp } from './notify/issue/follow.js'
 import { batchOf } from './notify/batch.js'
 import { renderSummary } from './notify/summary/summary.js'
 import { OUTPUT, setDeliveryOutputs, setOutput, setSearchOutputs, writeSummary } from './outputs.js'
+import { Candidates, remediate } from './remediate.js'
 import { sendTest } from './send-test.js'
 import { carriedOver, rememberFrom } from './state/dedupe.js'
 import { knownFromIssues, restoreState, stateEntries, stateStore } from './state/restore.js'
@@ -32,22 +33,6 @@ export interface RunOptions {
   etdClock?: Clock
   /** PEM of a CA to trust for SMTP, Entra and Graph besides the system's: the tests' and the demo's local cloud. */
   emailCa?: string
-}
-
-/** The inputs as the config: every secret masked, the raw ones before validation can echo anything back. */
-function readConfig(env: NodeJS.ProcessEnv): Config {
-  const secrets: string[] = []
-  const mask = (value: string) => {
-    core.setSecret(value)
-    secrets.push(value)
-  }
-  for (const name of SECRET_INPUTS) for (const part of secretsOfInput(core.getInput(name))) mask(part)
-  const config = parseConfig((name) => core.getInput(name), env)
-  for (const secret of secretsOf(config)) mask(secret)
-  log.debug(`Resolved config: ${describeConfig(config, secrets)}`)
-  for (const warning of config.runner.warnings) log.warning(warning)
-  for (const warning of techniqueWarnings(config.rule.techniques)) log.warning(warning)
-  return config
 }
 
 /** The window of this run from what the state remembers, and what the plan means said in the log. */
@@ -92,6 +77,8 @@ export async function run(options: RunOptions): Promise<void> {
     const scope = dedupeScope(plan, previous, config.rescanMs)
     const alreadyTold = scope.reachesBack ? await knownFromIssues(toldInIssues(config, issues), remembered) : remembered
     const client = etdClient(config, options.etdClock)
+    const follower = issues && new Follower(alreadyTold, now(), scope.keepFrom)
+    const candidates = config.autoRemediate.length > 0 ? new Candidates(config.autoRemediate, now()) : undefined
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
     const nextNotified = carriedOver(remembered, scope.keepFrom, previous?.searched)
     const searchMs = searchTime(config.timeBudgetMs)
@@ -99,9 +86,22 @@ export async function run(options: RunOptions): Promise<void> {
       findConvictions(client, plan, config, alreadyTold, nextNotified, scope, now(), {
         slicePages: slicePages(searchMs),
         ratePerHour: previous?.ratePerHour,
-        stop: () => now() - startedAt >= searchMs
+        stop: () => now() - startedAt >= searchMs,
+        follower,
+        candidates
       })
     )
+    const remediated =
+      candidates &&
+      (await core.group('Auto-remediate', () =>
+        remediate(client, candidates, found, config, {
+          follower,
+          next: nextNotified,
+          tally: previous?.requests,
+          now: now()
+        })
+      ))
+    if (remediated) found.batch = remediated.batch
     // Stopped short: the watermark moves only as far as the search got, and the state remembers from there.
     const searched = { start: window.start, end: found.scan.searchedTo }
     const rememberedFrom = scope.rememberedFrom(searched.end)
@@ -110,7 +110,7 @@ export async function run(options: RunOptions): Promise<void> {
       log.warning(stopped)
       rememberFrom(nextNotified, remembered, rememberedFrom)
     }
-    const requests = client.requests.token + client.requests.search
+    const requests = totalRequests(client.requests)
     const told = found.batch.totals.total
     log.info(`${told} to tell: new convictions and verdict changes`)
     setSearchOutputs(found, requests, window, config.reportPath)
@@ -120,6 +120,10 @@ export async function run(options: RunOptions): Promise<void> {
       tellChannels(config, issues, batch, { previous, now, emailCa: options.emailCa })
     )
     setDeliveryOutputs(delivery)
+    const trail =
+      issues && follower
+        ? await core.group('Audit trail', () => followUp(issues, follower, nextNotified, searched, config.timeZone))
+        : []
 
     const ledger = (delivered: boolean) =>
       ledgerAfter(plan, previous, {
@@ -158,7 +162,9 @@ export async function run(options: RunOptions): Promise<void> {
       ...(plan.backfill ? [backfillLine(plan.backfill, config, now()).text] : []),
       ...(stopped ? [stopped] : []),
       accountingLine(plan, { ...client.requests, today }, config, now()),
+      ...(remediated?.notes ?? []),
       ...delivery.notes,
+      ...trail,
       saved.note,
       ...(pruned ? [pruned] : []),
       ...(previous

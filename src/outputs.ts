@@ -19,7 +19,10 @@ export const OUTPUT = {
   emailPath: 'email-path',
   issueUrl: 'issue-url',
   issueNumber: 'issue-number',
-  issuePath: 'issue-path'
+  issuePath: 'issue-path',
+  respondCommand: 'respond-command',
+  respondCommenter: 'respond-commenter',
+  respondOutcome: 'respond-outcome'
 } as const
 
 export type OutputName = (typeof OUTPUT)[keyof typeof OUTPUT]

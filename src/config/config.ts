@@ -6,6 +6,7 @@ import { unknownTechniques } from '../etd/techniques.js'
 import { DEFAULT_VERDICTS, isKnownVerdict, KNOWN_VERDICTS } from '../etd/verdicts.js'
 import type { MatchRule } from '../match/matcher.js'
 import { parseDuration } from '../common/duration.js'
+import { autoRemediate } from './remediate.js'
 import { InputError, Problems } from './errors.js'
 import { boolean, integer, oneOf, required, type InputReader } from './inputs.js'
 import { parseList } from './lists.js'
@@ -90,6 +91,8 @@ export interface Config {
   /** Check the ETD credentials and send one synthetic conviction through every channel; nothing else. */
   sendTest: boolean
   dryRun: boolean
+  /** `auto-remediate`: the verdicts whose convictions the watch moves to quarantine itself; empty when off. */
+  autoRemediate: string[]
   /** Always under RUNNER_TEMP (the example workflow uploads it); the output report-path names it. */
   reportPath: string
   /** IANA zone, canonical spelling, in which every channel and the log show times. */
@@ -342,6 +345,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     state: check(() => stateConfig(input, env)),
     sendTest: check(() => boolean(input, 'send-test', false)),
     dryRun: check(() => boolean(input, 'dry-run', false)),
+    autoRemediate: check(() => autoRemediate(input, rule.verdicts)),
     timeZone: check(() => timeZone(input)),
     runner: check(() => parseRunnerConfig(env))
   }
@@ -372,6 +376,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     heartbeat: heartbeat!,
     sendTest: rest.sendTest!,
     dryRun: rest.dryRun!,
+    autoRemediate: rest.autoRemediate!,
     reportPath: join(runner.temp ?? tmpdir(), 'etd-verdict-watch', 'report.json'),
     timeZone: rest.timeZone!,
     runner

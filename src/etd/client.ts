@@ -1,11 +1,12 @@
-import { formatEtdTime } from './message.js'
+import { formatEtdTime, parseEtdTime } from './message.js'
 import { RateLimiter, realClock, type Clock } from '../common/rate-limiter.js'
 import { DEFAULT_RETRY, parseRetryAfter, RETRYABLE_STATUS, withRetry, type RetryPolicy } from '../common/retry.js'
 import { MAX_PAGE_SIZE, TENANT_DAILY_QUOTA } from './limits.js'
-import { count, formatTime } from '../common/format.js'
+import { count, formatTime, plural } from '../common/format.js'
 import { nextUtcMidnight } from '../common/time.js'
 import type { RawMessage, SearchResponse } from './types.js'
 import { redactReply } from '../common/redact.js'
+import { clean, type Clean } from './clean.js'
 
 /** A failure talking to ETD, worded for the person reading the workflow log. */
 export class EtdError extends Error {
@@ -19,6 +20,12 @@ export class EtdError extends Error {
 }
 
 class PageTooLargeError extends EtdError {}
+
+/** A request this run may not send: what daily-request-budget leaves for it is spent. */
+export class BudgetSpentError extends EtdError {}
+
+/** ETD will not let this API client move mail: it was made without Read/Write access. */
+export class ReadOnlyClientError extends EtdError {}
 
 export interface RetryNotice {
   path: string
@@ -45,11 +52,55 @@ export interface EtdClientOptions {
   onPageShrink?: (pageSize: number) => void
   /** Called as each request goes out, after the rate limiter let it: what ETD's limit counts. */
   onRequest?: (path: string) => void
+  /** The most requests this client may send, retries included (what the day's budget leaves); no cap when not given. */
+  maxRequests?: number
 }
 
 export interface RequestCount {
   token: number
   search: number
+  move: number
+  status: number
+}
+
+/** Every request a client sent, of every kind: what the day's tally adds. */
+export function totalRequests(requests: RequestCount): number {
+  return requests.token + requests.search + requests.move + requests.status
+}
+
+/** ETD's answer for one id of a move: whether the move (or the reclassification) was queued, and why not. */
+export interface QueuedStatus {
+  id: Clean
+  queueSuccess: boolean
+  reason?: Clean
+}
+
+export interface MoveResult {
+  moves: QueuedStatus[]
+  verdicts: QueuedStatus[]
+}
+
+/** One entry of a message's history as the status request answers it, newest first. */
+export interface StatusAction {
+  at?: string
+  folder: Clean
+  initiator: Clean
+  status: Clean
+  /** Whether this client made it: the API client id is never shown, only compared. */
+  byThisClient: boolean
+}
+
+export interface StatusVerdict {
+  at?: string
+  verdict: Clean
+  reclassifiedBy: Clean
+  byThisClient: boolean
+}
+
+export interface MessageStatus {
+  id: Clean
+  actions: StatusAction[]
+  verdicts: StatusVerdict[]
 }
 
 export interface SearchQuery {
@@ -68,6 +119,16 @@ export interface SearchPage {
 const TOO_LARGE = /exceeds the limit|reduce the page size/i
 const TOKEN_PATH = '/v1/oauth/token'
 const SEARCH_PATH = '/v1/messages/search'
+const MOVE_PATH = '/v1/messages/move'
+const STATUS_PATH = '/v1/messages/status'
+const KIND: Record<string, keyof RequestCount> = {
+  [TOKEN_PATH]: 'token',
+  [SEARCH_PATH]: 'search',
+  [MOVE_PATH]: 'move',
+  [STATUS_PATH]: 'status'
+}
+/** Ids per move request at most. */
+export const MAX_MOVE_IDS = 100
 
 interface Failure {
   reason: string
@@ -99,7 +160,7 @@ export class EtdClient {
   private readonly basic: string
   private token?: Promise<string>
   /** Every request sent, retries included: each one counts against the tenant's daily quota. */
-  readonly requests: RequestCount = { token: 0, search: 0 }
+  readonly requests: RequestCount = { token: 0, search: 0, move: 0, status: 0 }
 
   constructor(private readonly options: EtdClientOptions) {
     this.clock = options.clock ?? realClock
@@ -144,6 +205,70 @@ export class EtdClient {
     }
   }
 
+  /**
+   * Moves `ids` to `folder` and gives them `verdict` (ETD requires both), 100 ids a request; ETD's
+   * answer for every id. An id ETD does not know is "message not found", also when ETD answers 404
+   * because it knows none of a request's ids. The move is only queued: `status` confirms it.
+   */
+  async move(ids: readonly string[], folder: string, verdict: string): Promise<MoveResult> {
+    const result: MoveResult = { moves: [], verdicts: [] }
+    for (let i = 0; i < ids.length; i += MAX_MOVE_IDS) {
+      const chunk = ids.slice(i, i + MAX_MOVE_IDS)
+      let answer: { data?: { messageMoveStatus?: unknown; messageVerdictStatus?: unknown } }
+      try {
+        answer = await this.call(MOVE_PATH, { folder, verdict, ids: chunk })
+      } catch (error) {
+        if (error instanceof EtdError && error.status === 404) {
+          const missing = chunk.map((id) => ({ id: clean(id), queueSuccess: false, reason: clean(NOT_FOUND) }))
+          result.moves.push(...missing)
+          result.verdicts.push(...missing)
+          continue
+        }
+        if (error instanceof EtdError && (error.status === 401 || error.status === 403)) {
+          throw new ReadOnlyClientError(
+            `ETD ${MOVE_PATH} answered ${error.status}: this ETD API client may not move mail. Moving needs an ` +
+              'API client with Read/Write access (in the ETD console, an API client created with Read/Write ' +
+              'access, the tenant in Read/Write mode); give its credentials to the responding workflow only.',
+            error.status
+          )
+        }
+        throw error
+      }
+      result.moves.push(...queuedStatuses(answer.data?.messageMoveStatus))
+      result.verdicts.push(...queuedStatuses(answer.data?.messageVerdictStatus))
+    }
+    return result
+  }
+
+  /** Where ETD says a message went and who moved it: its last actions and verdicts, newest first; undefined when ETD does not know it. */
+  async status(id: string): Promise<MessageStatus | undefined> {
+    let answer: { data?: Record<string, unknown> }
+    try {
+      answer = await this.call(STATUS_PATH, { id })
+    } catch (error) {
+      if (error instanceof EtdError && error.status === 404) return undefined
+      throw error
+    }
+    const data = answer.data ?? {}
+    const byThisClient = (entry: Record<string, unknown>) => entry.publicApiClientId === this.options.clientId
+    return {
+      id: clean(typeof data.id === 'string' ? data.id : id),
+      actions: objects(data.actions).map((entry) => ({
+        ...timeOf(entry),
+        folder: cleanField(entry.folder),
+        initiator: cleanField(entry.initiator),
+        status: cleanField(entry.status),
+        byThisClient: byThisClient(entry)
+      })),
+      verdicts: objects(data.verdicts).map((entry) => ({
+        ...timeOf(entry),
+        verdict: cleanField(entry.verdict),
+        reclassifiedBy: cleanField(entry.reclassifiedBy),
+        byThisClient: byThisClient(entry)
+      }))
+    }
+  }
+
   /** One token request: whether ETD takes the credentials, without reading any mailbox data. */
   async checkCredentials(): Promise<void> {
     await this.accessToken()
@@ -170,6 +295,12 @@ export class EtdClient {
       attempts++
       for (;;) {
         const authorization = isTokenCall ? this.basic : `Bearer ${await this.accessToken()}`
+        const sent = totalRequests(this.requests)
+        if (this.options.maxRequests !== undefined && sent >= this.options.maxRequests) {
+          throw new BudgetSpentError(
+            `ETD ${path} not sent: daily-request-budget leaves this run ${plural(this.options.maxRequests, 'request')}, all spent.`
+          )
+        }
         await this.limiter.take()
         const result = await this.attempt<T>(path, authorization, body)
         if (result.done) return result.value
@@ -210,7 +341,7 @@ export class EtdClient {
     const url = `${this.options.baseUrl}${path}`
     let response: Response
     let text: string
-    this.requests[path === TOKEN_PATH ? 'token' : 'search']++
+    this.requests[KIND[path]]++
     this.options.onRequest?.(path)
     try {
       response = await fetch(url, {
@@ -249,6 +380,35 @@ export class EtdClient {
       return { done: false, status: response.status, reason: 'malformed JSON' }
     }
   }
+}
+
+const NOT_FOUND = 'message not found'
+
+function objects(value: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(value)
+    ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v))
+    : []
+}
+
+/** A field of ETD's answer as display text: attacker text like any other, and `''` when it is not text. */
+function cleanField(value: unknown): Clean {
+  return clean(typeof value === 'string' ? value : '')
+}
+
+function timeOf(entry: Record<string, unknown>): { at?: string } {
+  const millis = parseEtdTime(entry.timestamp)
+  return millis === undefined ? {} : { at: new Date(millis).toISOString() }
+}
+
+/** ETD's per-id answers of a move, the unreadable ones left out. */
+function queuedStatuses(value: unknown): QueuedStatus[] {
+  return objects(value)
+    .filter((entry) => typeof entry.id === 'string')
+    .map((entry) => ({
+      id: clean(entry.id as string),
+      queueSuccess: entry.queueSuccess === true,
+      ...(typeof entry.reason === 'string' && entry.reason !== '' ? { reason: clean(entry.reason) } : {})
+    }))
 }
 
 function networkReason(error: unknown, timeoutMs: number): string {

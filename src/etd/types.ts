@@ -48,6 +48,8 @@ export interface Remediation {
   folder?: string
   automatic?: boolean
   at?: string
+  /** This run moved it (auto-remediate); ETD has queued the move. */
+  byWatch?: boolean
 }
 
 export interface EtdMessage {

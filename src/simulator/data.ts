@@ -10,6 +10,15 @@ export interface VerdictEvent {
   manual?: boolean
   /** A release sent as ETD sends some: category emptied and no latestVerdict, only originalVerdict. */
   emptied?: boolean
+  /** Reclassified through the API's move request, by the API client with this id. */
+  apiClientId?: string
+}
+
+/** A move made through the API: where the message went, when, and by which API client. */
+export interface SimMove {
+  at: number
+  folder: string
+  apiClientId: string
 }
 
 /** A message as the simulator keeps it: what ETD knows of it depends on when you ask. */
@@ -25,6 +34,8 @@ export interface SimMessage {
   techniques: Array<{ type: string; severity: string; description: string }>
   history: VerdictEvent[]
   folder?: string
+  /** Moves made through the API, oldest first; the latest known one is where the message is. */
+  moves?: SimMove[]
   urls: string[]
   /** Timestamps sent with nine fractional digits, as ETD sometimes does. */
   nanoTimes: boolean
@@ -191,9 +202,36 @@ export function knownHistory(message: SimMessage, now: number): VerdictEvent[] {
   return message.history.filter((event) => event.at <= now)
 }
 
-function etdTime(millis: number, nano: boolean): string {
+/** A time as ETD writes it: whole seconds, or nine fractional digits for messages sent that way. */
+export function etdTime(millis: number, nano: boolean): string {
   const iso = new Date(millis).toISOString()
   return nano ? iso.replace(/\.(\d{3})Z$/, '.$1456789Z') : iso.replace(/\.\d{3}Z$/, 'Z')
+}
+
+/** The API moves known at `now`, oldest first. */
+export function knownMoves(message: SimMessage, now: number): SimMove[] {
+  return (message.moves ?? []).filter((move) => move.at <= now)
+}
+
+/** The message's remediation action as ETD shows it at `now`: the latest API move, else ETD's own. */
+function renderAction(message: SimMessage, latest: VerdictEvent, now: number): Record<string, unknown> | undefined {
+  const moved = knownMoves(message, now).at(-1)
+  if (moved) {
+    return {
+      type: 'move',
+      folder: moved.folder,
+      isAutoRemediated: false,
+      timestamp: etdTime(moved.at, message.nanoTimes)
+    }
+  }
+  const remediated = THREATS.includes(latest.verdict) || latest.verdict === 'spam'
+  if (!message.folder || !(remediated || message.folder === 'inbox')) return undefined
+  return {
+    type: 'move',
+    folder: remediated ? message.folder : 'inbox',
+    isAutoRemediated: !latest.manual,
+    timestamp: etdTime(latest.at + 4000, message.nanoTimes)
+  }
 }
 
 /** The message in ETD's wire format as ETD would answer at `now`, or `undefined` when not yet known. */
@@ -202,7 +240,7 @@ export function renderMessage(message: SimMessage, now: number): RawMessage | un
   if (history.length === 0) return undefined
   const first = history[0]
   const latest = history[history.length - 1]
-  const remediated = THREATS.includes(latest.verdict) || latest.verdict === 'spam'
+  const action = renderAction(message, latest, now)
   return {
     id: message.id,
     internetMessageId: `<${message.id.slice(0, 8)}@mail.${message.fromAddress.split('@')[1]}>`,
@@ -227,16 +265,7 @@ export function renderMessage(message: SimMessage, now: number): RawMessage | un
       businessRisk: '',
       techniques: latest.verdict === 'neutral' ? [] : message.techniques
     },
-    ...(message.folder && (remediated || message.folder === 'inbox')
-      ? {
-          action: {
-            type: 'move',
-            folder: remediated ? message.folder : 'inbox',
-            isAutoRemediated: !latest.manual,
-            timestamp: etdTime(latest.at + 4000, message.nanoTimes)
-          }
-        }
-      : {})
+    ...(action ? { action } : {})
   }
 }
 

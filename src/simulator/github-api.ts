@@ -11,7 +11,29 @@ export interface SimIssue {
   html_url: string
   /** Who opened it. */
   user: string
+  /** Open when not given. */
+  state?: 'open' | 'closed'
+  state_reason?: string | null
+  locked?: boolean
 }
+
+/** A comment on an issue; `id` is unique across the repository, as GitHub's are. */
+export interface SimComment {
+  id: number
+  issue: number
+  body: string
+  user: { login: string; type: 'User' | 'Bot' }
+  created_at: string
+}
+
+export interface SimReaction {
+  comment: number
+  content: string
+  user: string
+}
+
+/** A repository permission as the collaborator look-up answers it. */
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'
 
 /** An Actions cache entry as the REST API lists it (`GET /repos/{owner}/{repo}/actions/caches`). */
 export interface SimCacheEntry {
@@ -35,6 +57,8 @@ export interface GitHubApiOptions {
   labels?: string[]
   /** The repository's cache entries; a cache service may share this array, so that deletes reach it. */
   caches?: SimCacheEntry[]
+  /** Each login's permission on the repository; anyone else has none. */
+  permissions?: Record<string, Permission>
 }
 
 export interface GitHubApi {
@@ -52,6 +76,12 @@ export interface GitHubApi {
   /** The token lacks issues: write, as with a workflow `permissions:` block that does not grant it. */
   readOnly: boolean
   caches: SimCacheEntry[]
+  comments: SimComment[]
+  reactions: SimReaction[]
+  /** Each login's permission on the repository, changeable by tests; anyone else has none. */
+  permissions: Map<string, Permission>
+  /** A comment by someone else, as a person writes it on GitHub: what an issue_comment event carries. */
+  addComment(issue: number, body: string, login: string, type?: 'User' | 'Bot'): SimComment
   /** The token's `actions` permission: listing caches needs read, deleting them write. */
   actions: 'none' | 'read' | 'write'
   requests: string[]
@@ -74,9 +104,50 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
 const invalid = (res: ServerResponse, message: string, errors: unknown[] = []) =>
   send(res, 422, { message, errors, documentation_url: 'https://docs.github.com/rest' })
 
+const notFound = (res: ServerResponse) => send(res, 404, { message: 'Not Found' })
+
+const MAX_BODY = 65536
+const REACTIONS = new Set(['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket', 'eyes'])
+const STATE_REASONS = new Set(['completed', 'not_planned', 'reopened', 'duplicate'])
+
+/** An issue as the REST API answers it. */
+const issueView = (issue: SimIssue) => ({
+  ...issue,
+  user: { login: issue.user },
+  state: issue.state ?? 'open',
+  state_reason: issue.state_reason ?? null,
+  locked: issue.locked ?? false,
+  labels: issue.labels.map((name) => ({ name })),
+  assignees: issue.assignees.map((login) => ({ login }))
+})
+
+const commentView = (comment: SimComment, base: string) => ({
+  id: comment.id,
+  body: comment.body,
+  user: comment.user,
+  created_at: comment.created_at,
+  issue_url: `${base}issues/${comment.issue}`
+})
+
+/** The `link` header of a listing's page, when a next page follows. */
+function nextLink(
+  url: URL,
+  base: string,
+  total: number
+): { perPage: number; page: number; link: Record<string, string> } {
+  const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100)
+  const page = Number(url.searchParams.get('page') ?? 1)
+  const next = new URL(url.pathname.slice(1), base)
+  url.searchParams.forEach((value, name) => next.searchParams.set(name, value))
+  next.searchParams.set('per_page', String(perPage))
+  next.searchParams.set('page', String(page + 1))
+  return { perPage, page, link: page * perPage < total ? { link: `<${next.href}>; rel="next"` } : {} }
+}
+
 /**
- * The few GitHub REST endpoints the action uses (issues list, create and edit, labels get and create, Actions
- * caches list and delete), on loopback, with GitHub's checks: token, permissions, body and title limits, unknown labels and
+ * The few GitHub REST endpoints the action uses (issues list, get, create and edit; labels get, create, add
+ * and remove; issue comments and their reactions; a collaborator's permission; Actions caches list and
+ * delete), on loopback, with GitHub's checks: token, permissions, body and title limits, unknown labels and
  * assignees, pagination, and switchable 5xx and secondary rate limits.
  */
 export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<GitHubApi> {
@@ -93,10 +164,25 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     readOnly: false,
     caches: options.caches ?? [],
     actions: 'write' as 'none' | 'read' | 'write',
+    comments: [] as SimComment[],
+    reactions: [] as SimReaction[],
+    permissions: new Map(Object.entries(options.permissions ?? {})),
     requests: [] as string[],
     beforeReply: undefined as GitHubApi['beforeReply']
   }
   let base = ''
+  let nextCommentId = 9000
+  const addComment = (issue: number, body: string, author: string, type: 'User' | 'Bot' = 'User'): SimComment => {
+    const comment: SimComment = {
+      id: nextCommentId++,
+      issue,
+      body,
+      user: { login: author, type },
+      created_at: new Date().toISOString()
+    }
+    state.comments.push(comment)
+    return comment
+  }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost')
@@ -143,28 +229,70 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     }
     if (req.method === 'GET' && path === '/issues') {
       const wanted = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean)
-      const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100)
-      const page = Number(url.searchParams.get('page') ?? 1)
+      // GitHub lists open issues unless asked for closed or all.
+      const wantedState = url.searchParams.get('state') ?? 'open'
       const all = state.issues
         .filter((i) => wanted.every((l) => i.labels.includes(l)))
+        .filter((i) => wantedState === 'all' || (i.state ?? 'open') === wantedState)
         .sort((a, b) => b.number - a.number)
-      const slice = all.slice((page - 1) * perPage, page * perPage)
-      const link: Record<string, string> =
-        page * perPage < all.length
-          ? { link: `<${base}${prefix.slice(1)}/issues?per_page=${perPage}&page=${page + 1}>; rel="next"` }
-          : {}
+      const { perPage, page, link } = nextLink(url, base, all.length)
+      return send(res, 200, all.slice((page - 1) * perPage, page * perPage).map(issueView), link)
+    }
+    const permission = /^\/collaborators\/([^/]+)\/permission$/.exec(path)
+    if (req.method === 'GET' && permission) {
+      const user = decodeURIComponent(permission[1])
+      const level = state.permissions.get(user) ?? 'none'
+      return send(res, 200, { permission: level, role_name: level, user: { login: user } })
+    }
+    const reaction = /^\/issues\/comments\/(\d+)\/reactions$/.exec(path)
+    if (req.method === 'POST' && reaction) {
+      const comment = state.comments.find((c) => c.id === Number(reaction[1]))
+      if (!comment) return notFound(res)
+      const content = String((await readJson(req)).content ?? '')
+      if (!REACTIONS.has(content)) return invalid(res, 'Validation Failed', [{ field: 'content', code: 'invalid' }])
+      const given = { comment: comment.id, content, user: login }
+      // Reacting twice the same way is no new reaction: GitHub answers 200 with the first.
+      const known = state.reactions.some((r) => r.comment === comment.id && r.content === content && r.user === login)
+      if (!known) state.reactions.push(given)
+      return send(res, known ? 200 : 201, { content, user: { login } })
+    }
+    const issuePath = /^\/issues\/(\d+)(\/.*)?$/.exec(path)
+    const target = issuePath ? state.issues.find((i) => i.number === Number(issuePath[1])) : undefined
+    const rest = issuePath?.[2] ?? ''
+    if (issuePath && rest !== '' && !target) return notFound(res)
+    if (target && rest === '/comments' && req.method === 'GET') {
+      const all = state.comments.filter((c) => c.issue === target.number)
+      const { perPage, page, link } = nextLink(url, base, all.length)
+      const shown = all.slice((page - 1) * perPage, page * perPage)
       return send(
         res,
         200,
-        slice.map((i) => ({
-          ...i,
-          user: { login: i.user },
-          state: 'open',
-          labels: i.labels.map((name) => ({ name })),
-          assignees: i.assignees.map((login) => ({ login }))
-        })),
+        shown.map((c) => commentView(c, `${base}${prefix.slice(1)}/`)),
         link
       )
+    }
+    if (target && rest === '/comments' && req.method === 'POST') {
+      const body = String((await readJson(req)).body ?? '')
+      if (body === '' || body.length > MAX_BODY)
+        return invalid(res, 'Validation Failed', [{ resource: 'IssueComment', field: 'body', code: 'custom' }])
+      const comment = addComment(target.number, body, login, login.endsWith('[bot]') ? 'Bot' : 'User')
+      return send(res, 201, commentView(comment, `${base}${prefix.slice(1)}/`))
+    }
+    if (target && rest === '/labels' && req.method === 'POST') {
+      const labels = (await readJson(req)).labels
+      const names = Array.isArray(labels) ? labels.map(String) : []
+      const unknownLabel = names.find((l) => !state.labels.has(l))
+      if (unknownLabel)
+        return invalid(res, 'Validation Failed', [{ resource: 'Label', code: 'invalid', field: 'labels' }])
+      target.labels = [...new Set([...target.labels, ...names])]
+      return send(res, 200, issueView(target).labels)
+    }
+    const removed = /^\/labels\/(.+)$/.exec(rest)
+    if (target && removed && req.method === 'DELETE') {
+      const name = decodeURIComponent(removed[1])
+      if (!target.labels.includes(name)) return send(res, 404, { message: 'Label does not exist' })
+      target.labels = target.labels.filter((l) => l !== name)
+      return send(res, 200, issueView(target).labels)
     }
     if (req.method === 'POST' && path === '/issues') {
       const body = await readJson(req)
@@ -211,29 +339,37 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         assignees,
         created_at: new Date().toISOString(),
         html_url: `https://github.example/${owner}/${repo}/issues/${number}`,
-        user: login
+        user: login,
+        state: 'open'
       }
       state.issues.push(issue)
       await state.beforeReply?.(`POST ${url.pathname}`)
-      return send(res, 201, {
-        ...issue,
-        user: { login },
-        state: 'open',
-        labels: labels.map((name) => ({ name })),
-        assignees: assignees.map((login) => ({ login }))
-      })
+      return send(res, 201, issueView(issue))
     }
-    const edit = /^\/issues\/(\d+)$/.exec(path)
-    if (req.method === 'PATCH' && edit) {
-      const issue = state.issues.find((i) => i.number === Number(edit[1]))
-      if (!issue) return send(res, 404, { message: 'Not Found' })
+    if (issuePath && rest === '' && !target) return notFound(res)
+    if (target && rest === '' && req.method === 'GET') return send(res, 200, issueView(target))
+    if (target && rest === '' && req.method === 'PATCH') {
       const body = await readJson(req)
-      if (typeof body.body === 'string') {
-        if (body.body.length > 65536) return invalid(res, 'Validation Failed', [{ field: 'body', code: 'custom' }])
-        issue.body = body.body
+      if (typeof body.body === 'string' && body.body.length > MAX_BODY)
+        return invalid(res, 'Validation Failed', [{ field: 'body', code: 'custom' }])
+      if (body.state !== undefined && body.state !== 'open' && body.state !== 'closed')
+        return invalid(res, 'Validation Failed', [{ field: 'state', code: 'invalid' }])
+      if (
+        body.state_reason !== undefined &&
+        body.state_reason !== null &&
+        !STATE_REASONS.has(String(body.state_reason))
+      )
+        return invalid(res, 'Validation Failed', [{ field: 'state_reason', code: 'invalid' }])
+      if (Array.isArray(body.labels) && body.labels.some((l) => !state.labels.has(String(l))))
+        return invalid(res, 'Validation Failed', [{ resource: 'Label', code: 'invalid', field: 'labels' }])
+      if (typeof body.body === 'string') target.body = body.body
+      if (body.state === 'open' || body.state === 'closed') {
+        target.state = body.state
+        target.state_reason = body.state === 'closed' ? String(body.state_reason ?? 'completed') : null
       }
+      if (Array.isArray(body.labels)) target.labels = body.labels.map(String)
       await state.beforeReply?.(`PATCH ${url.pathname}`)
-      return send(res, 200, { ...issue, user: { login: issue.user }, state: 'open' })
+      return send(res, 200, issueView(target))
     }
     send(res, 404, { message: 'Not Found' })
   }
@@ -280,6 +416,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
   return Object.assign(state, {
+    addComment,
     url: base.slice(0, -1),
     token,
     owner,

@@ -36,3 +36,12 @@ export function expectedMatches(messages: SimMessage[], now: number, query: Expe
   }
   return ids.sort()
 }
+
+/**
+ * Where a conviction is at `now` by the simulator's records, not by what it sends: its latest API move
+ * made by then, else the folder ETD put it in, else the inbox.
+ */
+export function folderAt(message: SimMessage, now: number): string {
+  const moves = (message.moves ?? []).filter((move) => move.at <= now)
+  return moves.length > 0 ? moves[moves.length - 1].folder : (message.folder ?? 'inbox')
+}

@@ -3,14 +3,21 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { RawMessage, RawVerdict } from '../etd/types.js'
 import { isKnownVerdict } from '../etd/verdicts.js'
-import { renderMessage, type SimMessage } from './data.js'
+import { etdTime, knownHistory, knownMoves, renderMessage, type SimMessage, type VerdictEvent } from './data.js'
 import { DAY, HOUR } from '../common/time.js'
+
+/** The folders a move may name. */
+const MOVE_FOLDERS = new Set(['quarantine', 'trash', 'junk', 'junkemail', 'inbox'])
+const MAX_MOVE_IDS = 100
+/** How many actions and verdicts a status answer lists, newest first. */
+const STATUS_DEPTH = 5
+const NOT_FOUND = 'message not found'
 
 const TOO_LARGE = 'The server generated a response that exceeds the limit. Please reduce the page size or time range'
 
 /** Switchable misbehaviour; tests change these between and during runs. */
 export interface Faults {
-  /** Answered one each, in order, to the next search requests instead of results. */
+  /** Answered one each, in order, to the next search, move or status requests instead of results. */
   statuses: number[]
   /** Sent as Retry-After with the answers from `statuses`. */
   retryAfterSeconds?: number
@@ -31,6 +38,10 @@ export interface Faults {
 export interface SimulatorStats {
   tokens: number
   searches: number
+  moves: number
+  statuses: number
+  /** Requests refused because the day's quota was spent. */
+  overQuota: number
   rateLimited: number
   /** Arrival time of every request, for checking the client's pacing. */
   arrivals: number[]
@@ -47,6 +58,10 @@ export interface SimulatorOptions {
   tokenTtlMs?: number
   /** ETD's per-tenant limit; `false` turns it off for tests that are not about it. */
   rateLimit?: { perSecond: number; burst: number } | false
+  /** ETD's per-tenant requests a day (UTC day of `clock`), every endpoint counted; unlimited when not given. */
+  dailyQuota?: number
+  /** The API client may only read: moves are refused with 403. */
+  readOnly?: boolean
   port?: number
 }
 
@@ -58,6 +73,8 @@ export interface Simulator {
   messages: SimMessage[]
   faults: Faults
   stats: SimulatorStats
+  /** Switchable: the API client may only read, as one created without Read/Write access. */
+  readOnly: boolean
   close(): Promise<void>
 }
 
@@ -82,6 +99,18 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/** A JSON object body, or nothing when it is not one. */
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(text) as unknown
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
 }
 
 // Strict: ETD wants full ISO-8601 UTC; anything Date.parse would guess at is refused.
@@ -124,7 +153,19 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const limit = options.rateLimit === undefined ? { perSecond: 2, burst: 4 } : options.rateLimit
   const tokens = new Map<string, Token>()
   const faults: Faults = { statuses: [], malformed: 0, delayMs: 0, extraMessages: [] }
-  const stats: SimulatorStats = { tokens: 0, searches: 0, rateLimited: 0, arrivals: [], pageSizes: [] }
+  const stats: SimulatorStats = {
+    tokens: 0,
+    searches: 0,
+    moves: 0,
+    statuses: 0,
+    overQuota: 0,
+    rateLimited: 0,
+    arrivals: [],
+    pageSizes: []
+  }
+  const access = { readOnly: options.readOnly ?? false }
+  const byId = new Map(options.messages.map((m) => [m.id, m]))
+  const quota = { day: '', used: 0 }
   let bucket = limit ? limit.burst : 0
   let bucketAt = Date.now()
 
@@ -136,6 +177,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     bucketAt = now
     if (bucket < 1) return false
     bucket -= 1
+    return true
+  }
+
+  // The simulated clock, not real time: the quota is the tenant's per ETD day.
+  const withinQuota = (): boolean => {
+    if (options.dailyQuota === undefined) return true
+    const day = new Date(clock()).toISOString().slice(0, 10)
+    if (quota.day !== day) Object.assign(quota, { day, used: 0 })
+    if (quota.used >= options.dailyQuota) return false
+    quota.used++
     return true
   }
 
@@ -164,24 +215,35 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return found
   }
 
-  const search = (req: IncomingMessage, res: ServerResponse, text: string): void => {
+  /** Answers the next injected status, if one is planned: true when it did. */
+  const injectedFailure = (res: ServerResponse): boolean => {
+    const injected = faults.statuses.shift()
+    if (injected === undefined) return false
+    const headers: Record<string, string> =
+      faults.retryAfterSeconds === undefined ? {} : { 'retry-after': String(faults.retryAfterSeconds) }
+    const message = injected === 429 ? 'Limit exceeded' : injected === 502 ? 'Bad Gateway' : 'Service Unavailable'
+    send(res, injected, { message }, headers)
+    return true
+  }
+
+  /** The request's token when it is valid; otherwise answers 401 and gives nothing. */
+  const bearerToken = (req: IncomingMessage, res: ServerResponse, searching = false): Token | undefined => {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
     const token = bearer ? tokens.get(bearer) : undefined
-    if (!token) return send(res, 401, { message: 'Invalid token' })
+    if (!token) return void send(res, 401, { message: 'Invalid token' })
     const expired =
       clock() - token.issuedAt >= tokenTtlMs ||
-      (faults.tokenSearchLimit !== undefined && token.searches >= faults.tokenSearchLimit)
-    if (expired) return send(res, 401, { message: 'Token expired, generate new token to proceed' })
+      (searching && faults.tokenSearchLimit !== undefined && token.searches >= faults.tokenSearchLimit)
+    if (expired) return void send(res, 401, { message: 'Token expired, generate new token to proceed' })
+    return token
+  }
+
+  const search = (req: IncomingMessage, res: ServerResponse, text: string): void => {
+    const token = bearerToken(req, res, true)
+    if (!token) return
     token.searches++
     stats.searches++
-
-    const injected = faults.statuses.shift()
-    if (injected !== undefined) {
-      const headers: Record<string, string> =
-        faults.retryAfterSeconds === undefined ? {} : { 'retry-after': String(faults.retryAfterSeconds) }
-      const message = injected === 429 ? 'Limit exceeded' : injected === 502 ? 'Bad Gateway' : 'Service Unavailable'
-      return send(res, injected, { message }, headers)
-    }
+    if (injectedFailure(res)) return
 
     let body: Record<string, unknown>
     try {
@@ -252,6 +314,80 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     send(res, 200, answer)
   }
 
+  /** A message ETD knows of at `now`: one not yet delivered is "not found" as an unknown id is. */
+  const knownMessage = (id: unknown, now: number): SimMessage | undefined => {
+    const message = typeof id === 'string' ? byId.get(id) : undefined
+    return message && knownHistory(message, now).length > 0 ? message : undefined
+  }
+
+  const move = (req: IncomingMessage, res: ServerResponse, text: string): void => {
+    if (!bearerToken(req, res)) return
+    stats.moves++
+    if (injectedFailure(res)) return
+    if (access.readOnly) return send(res, 403, { message: 'Forbidden: the API client has read-only access' })
+    const body = parseObject(text)
+    if (!body) return send(res, 400, { message: 'Invalid request body' })
+    const { folder, verdict, ids } = body
+    if (typeof folder !== 'string' || !MOVE_FOLDERS.has(folder)) return send(res, 400, { message: 'Invalid folder' })
+    if (typeof verdict !== 'string' || !isKnownVerdict(verdict)) return send(res, 400, { message: 'Invalid verdict' })
+    if (
+      !Array.isArray(ids) ||
+      ids.length === 0 ||
+      ids.length > MAX_MOVE_IDS ||
+      !ids.every((id) => typeof id === 'string' && id !== '')
+    ) {
+      return send(res, 400, { message: `ids must list 1 to ${MAX_MOVE_IDS} message ids` })
+    }
+    const now = clock()
+    const found = (ids as string[]).map((id) => knownMessage(id, now))
+    if (found.every((message) => message === undefined)) return send(res, 404, { message: NOT_FOUND })
+    for (const message of new Set(found)) {
+      if (!message) continue
+      message.moves = [...(message.moves ?? []), { at: now, folder, apiClientId: credentials.clientId }]
+      // Kept in time order: a verdict not yet known (a retro one to come) stays after this one.
+      const event: VerdictEvent = { at: now, verdict, manual: true, apiClientId: credentials.clientId }
+      const at = message.history.findIndex((e) => e.at > now)
+      message.history.splice(at < 0 ? message.history.length : at, 0, event)
+    }
+    const statuses = (ids as string[]).map((id, i) =>
+      found[i] ? { id, queueSuccess: true } : { id, queueSuccess: false, reason: NOT_FOUND }
+    )
+    send(res, 200, { data: { messageMoveStatus: statuses, messageVerdictStatus: statuses } })
+  }
+
+  const status = (req: IncomingMessage, res: ServerResponse, text: string): void => {
+    if (!bearerToken(req, res)) return
+    stats.statuses++
+    if (injectedFailure(res)) return
+    const body = parseObject(text)
+    if (!body || typeof body.id !== 'string' || body.id === '') return send(res, 400, { message: 'id is required' })
+    const now = clock()
+    const message = knownMessage(body.id, now)
+    if (!message) return send(res, 404, { message: NOT_FOUND })
+    const time = (at: number) => etdTime(at, message.nanoTimes)
+    const actions = knownMoves(message, now)
+      .slice(-STATUS_DEPTH)
+      .reverse()
+      .map((m) => ({
+        timestamp: time(m.at),
+        action: 'move',
+        folder: m.folder,
+        initiator: 'api',
+        status: 'succeeded',
+        publicApiClientId: m.apiClientId
+      }))
+    const verdicts = knownHistory(message, now)
+      .filter((e) => e.manual)
+      .slice(-STATUS_DEPTH)
+      .reverse()
+      .map((e) =>
+        e.apiClientId
+          ? { timestamp: time(e.at), verdict: e.verdict, reclassifiedBy: 'api', publicApiClientId: e.apiClientId }
+          : { timestamp: time(e.at), verdict: e.verdict, reclassifiedBy: 'user', userId: 'admin@example.com' }
+      )
+    send(res, 200, { data: { id: message.id, actions, verdicts } })
+  }
+
   const server = createServer((req, res) => {
     void (async () => {
       const text = await readBody(req)
@@ -266,8 +402,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       }
       if (req.method !== 'POST') return send(res, 405, { message: 'Method Not Allowed' })
       if (req.headers['x-api-key'] !== credentials.apiKey) return send(res, 403, { message: 'Forbidden' })
+      if (!withinQuota()) {
+        stats.overQuota++
+        return send(res, 429, { message: 'Limit exceeded' })
+      }
       if (req.url === '/v1/oauth/token') return issueToken(req, res)
       if (req.url === '/v1/messages/search') return search(req, res, text)
+      if (req.url === '/v1/messages/move') return move(req, res, text)
+      if (req.url === '/v1/messages/status') return status(req, res, text)
       send(res, 404, { message: 'Not Found' })
     })().catch(() => res.destroy())
   })
@@ -282,6 +424,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     messages: options.messages,
     faults,
     stats,
+    get readOnly() {
+      return access.readOnly
+    },
+    set readOnly(value: boolean) {
+      access.readOnly = value
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections()

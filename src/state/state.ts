@@ -62,6 +62,11 @@ export interface NotifiedEntry {
   /** When the message arrived: entries are pruned once it leaves every future window. */
   receivedAt: number
   notifiedAt: number
+  /**
+   * Whether it was in the inbox when an issue last recorded it (see notify/issue/follow.ts); absent when
+   * the audit trail does not follow it.
+   */
+  inbox?: boolean
 }
 
 export type Parsed =
@@ -195,10 +200,15 @@ function decodeEntry(id: string, json: unknown): NotifiedEntry | undefined {
   const verdict = json.v
   if (typeof verdict !== 'string' || !isKnownVerdict(verdict) || receivedAt === undefined || notifiedAt === undefined)
     return undefined
-  return { verdict, receivedAt, notifiedAt }
+  return { verdict, receivedAt, notifiedAt, ...(typeof json.i === 'boolean' ? { inbox: json.i } : {}) }
 }
 
-const encodeEntry = (e: NotifiedEntry) => ({ v: e.verdict, r: encodeTime(e.receivedAt), n: encodeTime(e.notifiedAt) })
+const encodeEntry = (e: NotifiedEntry) => ({
+  v: e.verdict,
+  r: encodeTime(e.receivedAt),
+  n: encodeTime(e.notifiedAt),
+  ...(e.inbox === undefined ? {} : { i: e.inbox })
+})
 
 type Doc = Record<string, unknown>
 

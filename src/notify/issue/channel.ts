@@ -1,7 +1,3 @@
-import { getOctokit } from '@actions/github'
-import { octokitLog } from '../../common/log.js'
-import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
 import type { IssueConfig } from '../../config/issue.js'
 import type { Conviction } from '../../etd/types.js'
 import type { Batch } from '../batch.js'
@@ -10,7 +6,10 @@ import { buildIssue, type IssueExtras } from './body.js'
 import { issueLedger, type RecordStore } from '../ledger.js'
 import { formatMarker, readMarker, replaceMarker, type MarkedConviction } from './marker.js'
 import { totalsWithout } from '../text/rows.js'
-import { redactReply } from '../../common/redact.js'
+import { explain } from './errors.js'
+import type { TrailOutcome } from './follow.js'
+import { issueOctokit, type GitHub } from './octokit.js'
+import { ACTION_NEEDED_LABEL, applyTrail, planTrail, type Sighting } from './trail.js'
 
 export interface RecordedBatch {
   number: number
@@ -19,7 +18,12 @@ export interface RecordedBatch {
   convictions: MarkedConviction[]
   /** The channels that do not have this batch yet. */
   owes: string[]
+  /** Where the audit trail last recorded its convictions (see trail.ts). */
+  places: Map<string, string>
   body: string
+  /** Its labels' names. */
+  labels: string[]
+  open: boolean
 }
 
 interface IssueOutcome {
@@ -29,41 +33,10 @@ interface IssueOutcome {
   description: string
 }
 
-/** A failure of the GitHub API, worded for the workflow log. */
-export class IssueError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'IssueError'
-  }
-}
-
 /** How many recent batches are checked for duplicates and, without state, for what was told. */
 const RECENT_ISSUES = 100
 const LABEL_COLOR = 'b60205'
-/** Added when any conviction is still in an inbox, so that a label filter finds what needs a person. */
-export const ACTION_NEEDED_LABEL = 'action-needed'
 const key = (c: { id: string; verdict: string }) => `${c.id} ${c.verdict}`
-
-function explain(error: unknown, doing: string, config: IssueConfig): IssueError {
-  const e = error as {
-    status?: number
-    message?: string
-    response?: { data?: { message?: string; errors?: Array<{ message?: string; field?: string; code?: string }> } }
-  }
-  const data = e.response?.data
-  const details = (data?.errors ?? []).map((d) => d.message ?? `${d.field} ${d.code}`).join('; ')
-  const reason = redactReply(`${data?.message ?? e.message ?? String(error)}${details ? ` (${details})` : ''}`)
-  const repo = `${config.owner}/${config.repo}`
-  if (e.status === 401) return new IssueError(`GitHub rejected github-token while ${doing} (401 ${reason}).`)
-  if (e.status === 403 && /not accessible by integration/i.test(reason)) {
-    return new IssueError(
-      `GitHub refused ${doing} in ${repo} (403 ${reason}): the workflow's token needs the issues: write permission; add it to the job's permissions block.`
-    )
-  }
-  if (e.status === 404)
-    return new IssueError(`GitHub found no repository ${repo}, or github-token cannot see it, while ${doing} (404).`)
-  return new IssueError(`GitHub failed ${doing} in ${repo}${e.status ? ` (${e.status} ${reason})` : `: ${reason}`}.`)
-}
 
 /**
  * The logins a 422 names as not assignable (GitHub: `{field: 'assignees', code: 'invalid', value}`), or
@@ -105,18 +78,20 @@ export interface RecordedBatches {
 }
 
 /** The issue as a channel, and as the record of what recent issues hold. */
-export type IssueChannel = Channel & RecordedBatches
+export type IssueChannel = Channel & RecordedBatches & Pick<GitHubIssues, 'follow'>
 
 export interface IssueOptions {
   /** The channels a batch can owe (ledger.ts): each recorded in the marker until it has delivered. */
   owes: string[]
   onRetry?: (reason: string) => void
+  /** This workflow run's page, linked from the trail's comments. */
+  runUrl?: string
   onWarning?: (message: string) => void
 }
 
 /** The watch's issues in one repository: one per batch of convictions, never two for the same batch. */
 class GitHubIssues implements RecordStore, RecordedBatches {
-  private readonly octokit: ReturnType<typeof getOctokit>
+  private readonly octokit: GitHub
   private recent?: Promise<RecordedBatch[]>
   /** The issue this run opened, and what it was built from: its notes are brought up to date. */
   private opened?: { record: RecordedBatch; input: Batch & IssueExtras }
@@ -125,26 +100,7 @@ class GitHubIssues implements RecordStore, RecordedBatches {
     private readonly config: IssueConfig,
     private readonly options: IssueOptions
   ) {
-    this.octokit = getOctokit(
-      config.token,
-      {
-        baseUrl: config.apiUrl,
-        log: octokitLog,
-        throttle: {
-          // Secondary limits: wait as told, a few times; primary: only when the reset is near.
-          onSecondaryRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) => {
-            this.options.onRetry?.(`GitHub's secondary rate limit; retrying in ${after}s`)
-            return retryCount < 3
-          },
-          onRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) => {
-            this.options.onRetry?.(`GitHub's rate limit; retrying in ${after}s`)
-            return retryCount < 1 && after <= 60
-          }
-        }
-      },
-      retry,
-      throttling
-    )
+    this.octokit = issueOctokit(config, (reason) => this.options.onRetry?.(reason))
   }
 
   recordedBatches(): Promise<RecordedBatch[]> {
@@ -167,7 +123,9 @@ class GitHubIssues implements RecordStore, RecordedBatches {
             url: issue.html_url,
             createdAt: Date.parse(issue.created_at),
             ...readMarker(issue.body),
-            body: issue.body ?? ''
+            body: issue.body ?? '',
+            labels: issue.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? ''))),
+            open: issue.state === 'open'
           }))
       )
       .catch((error: unknown) => {
@@ -227,7 +185,9 @@ class GitHubIssues implements RecordStore, RecordedBatches {
       url: data.html_url,
       createdAt: Date.parse(data.created_at),
       ...readMarker(content.body),
-      body: content.body
+      body: content.body,
+      labels,
+      open: true
     }
     this.opened = { record: opened, input }
     // The later channels' ledger reads it with the others.
@@ -253,7 +213,7 @@ class GitHubIssues implements RecordStore, RecordedBatches {
     const input = this.openedNow(record) ? this.opened?.input : undefined
     const body = input
       ? buildIssue({ ...input, notes: [...input.notes, ...notes], owes }).body
-      : replaceMarker(record.body, formatMarker(record.convictions, Infinity, owes))
+      : replaceMarker(record.body, formatMarker(record.convictions, Infinity, owes, record.places))
     if (body === undefined || body === record.body) return
     try {
       await this.octokit.rest.issues.update({
@@ -266,6 +226,30 @@ class GitHubIssues implements RecordStore, RecordedBatches {
       throw explain(error, `recording the channels in issue #${record.number}`, this.config)
     }
     Object.assign(record, { owes, body })
+  }
+
+  /**
+   * The audit trail: records the sightings and the convictions no longer followed on each open issue that
+   * records them, one comment per issue. Says what it did, and which convictions' issues could not be
+   * updated (a later run tries those again); throws only when the issues cannot be listed.
+   */
+  async follow(sightings: Sighting[], unfollowed: string[], timeZone: string): Promise<TrailOutcome> {
+    const ids = new Set([...sightings.map((s) => s.id), ...unfollowed])
+    const result: TrailOutcome = { notes: [], errors: [], failed: new Set() }
+    for (const record of await this.recordedBatches()) {
+      if (!record.open || !record.convictions.some((c) => ids.has(c.id))) continue
+      const update = planTrail(record, sightings, { timeZone, unfollowed, runUrl: this.options.runUrl })
+      if (!update) continue
+      try {
+        result.notes.push(await applyTrail(this.octokit, this.config, update))
+        const labels = [...record.labels.filter((l) => !update.removeLabels.includes(l)), ...update.addLabels]
+        Object.assign(record, { ...readMarker(update.body), body: update.body, labels, open: !update.close })
+      } catch (error) {
+        result.errors.push((error as Error).message)
+        for (const c of record.convictions) if (ids.has(c.id)) result.failed.add(c.id)
+      }
+    }
+    return result
   }
 
   /**
@@ -321,6 +305,7 @@ export function issueChannel(config: IssueConfig, options: IssueOptions): IssueC
     name: 'Issue',
     ledger: issueLedger(issues),
     recordedBatches: () => issues.recordedBatches(),
+    follow: (sightings, unfollowed, timeZone) => issues.follow(sightings, unfollowed, timeZone),
     async deliver(batch, notes) {
       return delivered(await issues.open({ ...batch, notes: [...notes], owes: options.owes }))
     }

@@ -14,6 +14,13 @@ const LINE = /^([A-Za-z0-9._:-]{1,200}) ([a-z]{1,20}) (\d{4}-\d{2}-\d{2}T\d{2}:\
 const CHANNEL_KEY = /^[a-z]{1,20}(?::[0-9a-f]{12})?$/
 const OWES = 'owes'
 const MAX_OWED = 64
+/**
+ * `place <id> <folder>`: where the audit trail last recorded a conviction (see trail.ts), `-` when the
+ * watch no longer follows it. Older readers skip these lines: they are no conviction lines.
+ */
+const PLACE = /^place ([A-Za-z0-9._:-]{1,200}) ([a-z]{1,20}|-)$/
+/** A place the watch cannot follow any more. */
+export const UNFOLLOWED = '-'
 
 export interface MarkedConviction {
   id: string
@@ -25,10 +32,17 @@ export interface Marker {
   convictions: MarkedConviction[]
   /** Keys of the channels that do not have this batch yet. */
   owes: string[]
+  /** ETD id → the folder the audit trail last recorded it in (`inbox`, `quarantine`, `-`…); none before. */
+  places: Map<string, string>
 }
 
 /** The marker, at most `maxLength` characters: a huge batch records as many as fit (the state has all). */
-export function formatMarker(convictions: MarkedConviction[], maxLength = Infinity, owes: string[] = []): string {
+export function formatMarker(
+  convictions: MarkedConviction[],
+  maxLength = Infinity,
+  owes: string[] = [],
+  places: ReadonlyMap<string, string> = new Map()
+): string {
   const owed = owes.filter((key) => CHANNEL_KEY.test(key)).slice(0, MAX_OWED)
   const head = owed.length > 0 ? [OPEN, [OWES, ...owed].join(' ')] : [OPEN]
   let length = head.join('\n').length + CLOSE.length + 1
@@ -36,6 +50,12 @@ export function formatMarker(convictions: MarkedConviction[], maxLength = Infini
   for (const c of convictions) {
     const line = `${c.id} ${c.verdict} ${c.receivedAt}`
     if (!LINE.test(line)) continue
+    if ((length += line.length + 1) > maxLength) break
+    lines.push(line)
+  }
+  for (const [id, folder] of places) {
+    const line = `place ${id} ${folder}`
+    if (!PLACE.test(line)) continue
     if ((length += line.length + 1) > maxLength) break
     lines.push(line)
   }
@@ -53,7 +73,7 @@ function locate(body: string | null | undefined): { start: number; end: number }
 /** What a body's marker records, or nothing when it has no marker. */
 export function readMarker(body: string | null | undefined): Marker {
   const at = locate(body)
-  if (!body || !at) return { convictions: [], owes: [] }
+  if (!body || !at) return { convictions: [], owes: [], places: new Map() }
   const lines = body
     .slice(at.start + OPEN.length, at.end - CLOSE.length)
     .split('\n')
@@ -65,7 +85,13 @@ export function readMarker(body: string | null | undefined): Marker {
       .map((line) => LINE.exec(line))
       .filter((m): m is RegExpExecArray => m !== null)
       .map(([, id, verdict, receivedAt]) => ({ id, verdict, receivedAt })),
-    owes: owes.filter((key) => CHANNEL_KEY.test(key))
+    owes: owes.filter((key) => CHANNEL_KEY.test(key)),
+    places: new Map(
+      lines
+        .map((line) => PLACE.exec(line))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map(([, id, folder]) => [id, folder])
+    )
   }
 }
 

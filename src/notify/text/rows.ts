@@ -39,13 +39,17 @@ const FOLDER_NAMES = new Map<string, Clean>([
 
 const label = (verdict: Clean) => clean(verdictLabel(verdict))
 
+/** A folder as people call it: `deleted items` for ETD's `trash`; ETD's own word for one it did not name. */
+export const folderName = (folder: Clean): Clean => FOLDER_NAMES.get(folder) ?? folder
+
 /** What ETD did with the message, in words: "moved to quarantine automatically". */
 function describeRemediation(remediation: Cleaned<Remediation> | undefined): Clean {
   const folder = remediation?.folder
   if (!folder) return display`no action taken`
   if (folder === 'inbox') return display`left in the inbox`
+  if (remediation?.byWatch) return display`moved to ${folderName(folder)} by the watch`
   const how = remediation?.automatic === false ? display`by an administrator` : display`automatically`
-  return display`moved to ${FOLDER_NAMES.get(folder) ?? folder} ${how}`
+  return display`moved to ${folderName(folder)} ${how}`
 }
 
 /** ETD did not move it, or moved it back to the inbox: it still waits for the person it was aimed at. */

@@ -9,11 +9,9 @@ import type { Batch } from '../batch.js'
 /**
  * The JSON platform is data for machines (a SOAR, a ticketing system): its shape is the JSON Schema in
  * json.schema.json beside this file, whose version is `schemaVersion`. An added field keeps the version;
- * a removed or changed one raises it.
+ * a removed or changed one raises it. Version 2 added the weekly report (event `weekly`) and a conviction's `move` (auto-remediate).
  */
-export const JSON_SCHEMA_VERSION = 1
-/** Version 2 added the weekly report (event `weekly`), whose payload says 2; the others still say 1. */
-export const JSON_WEEKLY_SCHEMA_VERSION = 2
+export const JSON_SCHEMA_VERSION = 2
 
 /** A SOAR or ticketing system takes a large body, but not an unbounded one. */
 export const MAX_JSON_PAYLOAD_BYTES = 1024 * 1024
@@ -88,6 +86,9 @@ function convictionData(c: Conviction) {
     inInbox: needsAction(c),
     folder: f.optional(c.remediation?.folder, '/folder'),
     automatic: c.remediation?.automatic ?? null,
+    ...(c.remediation?.byWatch
+      ? { move: { by: 'watch', folder: c.remediation.folder, at: isoTime(c.remediation.at) } }
+      : {}),
     subject: f.text(c.subject, '/subject'),
     sender: { name: f.optional(c.senderName, '/sender/name'), address: f.text(c.fromAddress, '/sender/address') },
     recipients: f.texts(c.toAddresses, '/recipients'),
@@ -168,7 +169,7 @@ const rankedData = (list: Ranked[]) =>
 function weekly(report: WeeklyReport, links: Links) {
   const { watched, tenant, health } = report
   return {
-    schemaVersion: JSON_WEEKLY_SCHEMA_VERSION,
+    schemaVersion: JSON_SCHEMA_VERSION,
     source: SOURCE,
     event: 'weekly',
     period: { start: iso(report.period.start), end: iso(report.period.end) },
