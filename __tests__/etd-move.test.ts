@@ -223,6 +223,7 @@ describe('moving messages in the ETD simulator through EtdClient', () => {
     await c.status('a')
     await expect(c.move(['b'], 'trash', 'phishing')).rejects.toThrow("the tenant's daily quota of 10,000 requests")
     expect(s.stats.overQuota).toBe(2)
+    await expect(c.status('a')).rejects.toThrow("the tenant's daily quota")
     expect(folderAt(s.messages[1], now)).toBe('inbox')
     // A new ETD day starts the count again.
     now += 24 * HOUR

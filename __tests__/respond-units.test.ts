@@ -145,6 +145,20 @@ describe('the issue_comment event', () => {
     expect(parseCommentEvent({ ...raw, repository: {} })).not.toHaveProperty('private')
     expect(parseCommentEvent({ action: 'created' })).toMatch(/no issue_comment event/)
     expect(parseCommentEvent({ ...raw, comment: { ...raw.comment, id: '7' } })).toMatch(/lacks the comment's id/)
+    expect(parseCommentEvent({ ...raw, comment: { id: 7 } })).toMatch(/lacks the comment's id or author/)
+    expect(parseCommentEvent({ ...raw, issue: { number: 3 } })).toMatch(/or the issue's number or author\.$/)
+    // What the flow can do without is read as absent: no action is no `created`, no body is no command.
+    const bare = parseCommentEvent({
+      comment: { id: 7, user: { login: 'bob' } },
+      issue: { number: 3, user: { login: 'a' } },
+      repository: []
+    }) as CommentEvent
+    expect(bare).toEqual({
+      action: '',
+      comment: { id: 7, body: '', login: 'bob', bot: false },
+      issue: { number: 3, author: 'a', locked: false, pullRequest: false }
+    })
+    expect(ignoredBecause(bare, 'a')).toBe('the comment was changed, not created')
   })
 
   it('ignores edits, bots (by type or by name), pull requests, locked issues and others’ issues', () => {
@@ -213,6 +227,20 @@ describe('the reply', () => {
     expect(reply).not.toMatch(/\]\(|<b>|<i>|https:/)
     expect(reply).toContain('| \\<i\\>quarantine\\</i\\> | @\u200bapi |')
     expect(outcomeOf({ results })).toBe('partial')
+    // An id ETD's answer left out, and a status without an initiator, are said as such.
+    const sparse = resultReply('<!-- m -->', asked, 'bob', {
+      results: [
+        { ...base[0] },
+        {
+          ...base[1],
+          answer: { id: clean('two'), queueSuccess: true },
+          confirmed: { ...results[1].confirmed!, initiator: clean('') }
+        }
+      ]
+    })
+    expect(sparse).toContain('| `one` | to quarantine, verdict bec kept | no answer for this id | – | – |')
+    expect(sparse).toContain('| queued | \\<i\\>quarantine\\</i\\> | unknown |')
+    expect(outcomeOf({ results: [{ ...base[0] }] })).toBe('failed')
     expect(refusalReply('<!-- m -->', undefined, 'bob', 'No command given.')).toBe(
       '<!-- m -->\nThis /etd command from `bob` was not run: No command given\\.\n'
     )

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { respond } from '../src/respond.js'
 import { formatMarker, readMarker, replaceMarker } from '../src/notify/issue/marker.js'
 import { startGitHubApi, type GitHubApi, type SimComment } from '../src/simulator/github-api.js'
 import { folderAt } from '../src/simulator/oracle.js'
@@ -7,6 +9,7 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../src/si
 import { FileStateStore } from '../src/state/store.js'
 import type { WatchState } from '../src/state/state.js'
 import { simMessage, T } from './helpers/fixtures.js'
+import { runAction } from './helpers/action-run.js'
 import { commentEvent, runRespond } from './helpers/respond-run.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 import { githubEnv, runWatch } from './helpers/watch-run.js'
@@ -272,6 +275,59 @@ describe('commands that move nothing, and say why', () => {
     const [reply] = replies(s.github)
     expect(reply).toContain('dry run: it would move 2 messages. Nothing was moved.')
     expect(reply).toContain('`left` | to quarantine, verdict phishing kept |')
+    // The dry-run input makes every command a dry run.
+    const input = await s.respondTo(s.say('/etd trash 1'), undefined, { 'dry-run': 'true' })
+    expect(input.outputs['respond-outcome']).toBe('dry-run')
+    expect(replies(s.github)[1]).toContain('dry run: it would move 1 message. Nothing was moved.')
+    expect(s.sim.stats.tokens).toBe(0)
+  })
+
+  it('answers a command it cannot read with a one-line reply, not a move', async () => {
+    const s = await watched()
+    const comment = s.say('/etd delete everything')
+    const result = await s.respondTo(comment)
+    expect(result.outputs).toMatchObject({ 'respond-outcome': 'refused', 'respond-command': '' })
+    expect(replies(s.github)[0]).toMatch(/This \/etd command from `sec-writer` was not run: Unknown command\\: use /)
+    expect(reactionsTo(s.github, comment)).toEqual(['eyes', 'confused'])
+    expect(result.summary).toContain('- Command: none readable')
+  })
+
+  it('names a broken event file in one line', async () => {
+    const s = await watched()
+    const none = await runAction(({ env }) => respond({ env }), {}, { env: { GITHUB_EVENT_NAME: 'issue_comment' } })
+    expect(none.failed).toBe(true)
+    expect(none.log).toContain(
+      '::error::GITHUB_EVENT_PATH is not set: commands from comments run only in GitHub Actions.'
+    )
+    const path = join(s.dir, 'broken-event.json')
+    await writeFile(path, '{"comment": ')
+    const broken = await runAction(({ env }) => respond({ env }), {}, { env: { GITHUB_EVENT_PATH: path } })
+    expect(broken.log).toContain('::error::The event file GITHUB_EVENT_PATH names could not be read as JSON.')
+    await writeFile(path, '{"issue": {"number": 1}}')
+    const odd = await runAction(({ env }) => respond({ env }), {}, { env: { GITHUB_EVENT_PATH: path } })
+    expect(odd.log).toContain('::error::The event is no issue_comment event: it has no comment or no issue.')
+  })
+})
+
+describe('GitHub failing partway', () => {
+  it('goes on without a reaction it could not give, and fails the job when the issue cannot be updated', async () => {
+    const s = await watched()
+    const comment = s.say('/etd quarantine')
+    const reactions = `POST /repos/acme/etd-watch/issues/comments/${comment.id}/reactions`
+    s.github.failRequests.push(
+      { request: reactions, status: 422 },
+      { request: 'PATCH /repos/acme/etd-watch/issues/1', status: 422 }
+    )
+    const result = await s.respondTo(comment)
+    expect(result.failed).toBe(true)
+    expect(folders(s)).toEqual({ ...ETD_BEFORE, left: 'quarantine', untouched: 'quarantine' })
+    expect(result.log).toContain(`::warning::GitHub failed reacting to comment ${comment.id} in acme/etd-watch (422`)
+    expect(result.log).toContain(
+      '::error::The issue could not be brought up to date: GitHub failed recording moves in issue #1'
+    )
+    expect(replies(s.github)[0]).toContain('The issue could not be brought up to date')
+    expect(reactionsTo(s.github, comment)).toEqual(['+1'])
+    expect(s.github.issues[0].state).toBe('open')
   })
 })
 

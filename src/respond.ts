@@ -33,7 +33,7 @@ interface Ended {
   outcome: Outcome
   line: string
   command?: Command
-  commenter?: string
+  commenter: string
   requests?: number
   /** What makes the job fail after the reply: ETD stopped the command, or the issue could not be updated. */
   failure?: string
@@ -147,6 +147,7 @@ async function handle(
 
 const leftAlone = (event: CommentEvent, why: string): Ended => ({
   outcome: 'ignored',
+  commenter: event.comment.login,
   line: `Comment ${event.comment.id} left alone: ${why}.`
 })
 
@@ -167,7 +168,7 @@ export async function respond(options: RespondOptions): Promise<void> {
             return result
           })()
     setOutput(OUTPUT.respondCommand, ended.command ? describeCommand(ended.command) : '')
-    setOutput(OUTPUT.respondCommenter, ended.commenter ?? '')
+    setOutput(OUTPUT.respondCommenter, ended.commenter)
     setOutput(OUTPUT.respondOutcome, ended.outcome)
     setOutput(OUTPUT.etdRequests, ended.requests ?? 0)
     log.info(ended.line)

@@ -6,10 +6,8 @@ import type { GitHub } from '../notify/issue/octokit.js'
 export interface ThreadIssue {
   number: number
   body: string
-  author: string
   labels: string[]
   open: boolean
-  locked: boolean
 }
 
 /** GitHub's reactions that the flow gives: read, done, refused, and could not be done. */
@@ -44,10 +42,8 @@ export class IssueThread {
     return {
       number: data.number,
       body: data.body ?? '',
-      author: data.user?.login ?? '',
       labels: data.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? ''))),
-      open: data.state === 'open',
-      locked: data.locked === true
+      open: data.state === 'open'
     }
   }
 
