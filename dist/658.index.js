@@ -16,6 +16,8 @@ __webpack_require__.d(__webpack_exports__, {
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/notify/text/colors.ts
+var colors = __webpack_require__(6981);
 // EXTERNAL MODULE: ./src/notify/text/html.ts
 var html = __webpack_require__(8468);
 // EXTERNAL MODULE: ./src/common/format.ts
@@ -29,16 +31,7 @@ var text_rows = __webpack_require__(2116);
 
 
 
-// Keyed by ETD text: a Map, so that a verdict named `constructor` finds no colour instead of Object's.
-const BADGE_COLORS = new Map([
-    ['BEC', '#8b0000'],
-    ['scam', '#b45309'],
-    ['phishing', '#c2410c'],
-    ['malicious', '#7f1d1d'],
-    ['spam', '#4b5563'],
-    ['graymail', '#6b7280'],
-    ['neutral', '#15803d']
-]);
+
 /** Where every message is, when the digest leaves some out: the attachment, else the run's page, else (outside Actions) the file. */
 function wholeList(input) {
     if (input.reportName)
@@ -54,11 +47,28 @@ function digestSubject(totals) {
     const inbox = totals.actionNeeded > 0 ? `${(0,format/* count */.U9)(totals.actionNeeded)} still in the inbox · ` : '';
     return `[ETD] ${inbox}${(0,text_format/* batchHeadline */.N)(totals)}: ${(0,text_format/* verdictCounts */.U)(totals)}`;
 }
-/** Where to read on: ours, from GitHub, never from ETD. */
-const linkLines = (batch) => [
-    ...(batch.issueUrl ? [['Issue', batch.issueUrl]] : []),
-    ...(batch.runUrl ? [['Workflow run', batch.runUrl]] : [])
+/** Our links (the issue, the run) as label and URL, for either part of an email. */
+const linkLines = (links) => [
+    ...(links?.issue ? [['Issue', links.issue]] : []),
+    ...(links?.run ? [['Workflow run', links.run]] : [])
 ];
+/**
+ * The page every email of the watch is, around its content: one narrow column that reads the same at
+ * 420 px as on a desktop, our links under the heading.
+ */
+function emailPage(heading, links, content) {
+    const linked = linkLines(links)
+        .map(([label, url]) => `${label}: <a href="${(0,html/* inertHtml */.y)(url)}">${(0,html/* inertHtml */.y)(url)}</a>`)
+        .join('<br>');
+    return ('<!doctype html><html><head><meta charset="utf-8">' +
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
+        '<body style="margin:0;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
+        '<div style="max-width:640px;margin:0 auto;padding:12px;font-size:14px;overflow-wrap:anywhere;word-break:break-word">' +
+        heading +
+        (linked ? `<p>${linked}</p>` : '') +
+        content +
+        '</div></body></html>');
+}
 /**
  * Those still in the inbox first, then the rest grouped by mailbox, cut after `maxRows` rows in all; what
  * is left out is counted from `totals`, the whole batch.
@@ -81,7 +91,7 @@ function limitedSections(input, totals) {
     const inboxLeftOut = totals.actionNeeded - inboxRows.length;
     return { inbox: inboxRows, groups, leftOut: inboxLeftOut + restTotal - shown, inboxLeftOut };
 }
-const badge = (row) => `<span style="background:${BADGE_COLORS.get(row.verdict) ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${(0,html/* inertHtml */.y)(row.verdict)}</span>` +
+const badge = (row) => `<span style="background:${colors/* VERDICT_COLORS */.ZT.get(row.verdict) ?? colors/* OTHER_COLOR */.XB};color:#fff;padding:1px 6px;border-radius:3px">${(0,html/* inertHtml */.y)(row.verdict)}</span>` +
     (row.retro ? ' <em>retro</em>' : '') +
     (row.previousVerdict ? ` <em>was ${(0,html/* inertHtml */.y)(row.previousVerdict)}</em>` : '');
 const MUTED = 'color:#6b7280';
@@ -99,7 +109,7 @@ function convictionHtml(r, withMailboxes) {
         ['URLs', r.urls],
         ['Remediation', r.remediation]
     ];
-    return (`<div style="border:1px solid #e5e7eb;border-left:4px solid ${BADGE_COLORS.get(r.verdict) ?? '#374151'};border-radius:4px;padding:8px 12px;margin:8px 0">` +
+    return (`<div style="border:1px solid #e5e7eb;border-left:4px solid ${colors/* VERDICT_COLORS */.ZT.get(r.verdict) ?? colors/* OTHER_COLOR */.XB};border-radius:4px;padding:8px 12px;margin:8px 0">` +
         `<div style="font-weight:600">${(0,html/* inertHtml */.y)(r.subject)}</div>` +
         `<div style="margin:4px 0">${badge(r)}</div>` +
         lines
@@ -122,17 +132,7 @@ function digest_html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
             (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${(0,html/* inertHtml */.y)(moved)}</h2>` : '') +
             sections.join('') +
             (leftOut > 0 ? `<p>${(0,html/* inertHtml */.y)(`${(0,text_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut)}; ${wholeList(input)}`)}.</p>` : '');
-    const links = linkLines(input)
-        .map(([label, url]) => `${label}: <a href="${(0,html/* inertHtml */.y)(url)}">${(0,html/* inertHtml */.y)(url)}</a>`)
-        .join('<br>');
-    return ('<!doctype html><html><head><meta charset="utf-8">' +
-        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
-        '<body style="margin:0;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
-        '<div style="max-width:640px;margin:0 auto;padding:12px;font-size:14px;overflow-wrap:anywhere;word-break:break-word">' +
-        `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}</p>` +
-        (links ? `<p>${links}</p>` : '') +
-        body +
-        '</div></body></html>');
+    return emailPage(`<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}</p>`, { issue: input.issueUrl, run: input.runUrl }, body);
 }
 function textRows(lines, rows, withMailboxes) {
     for (const r of rows) {
@@ -153,7 +153,7 @@ function digest_text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
     const lines = [
         'ETD verdict watch',
         `Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}`,
-        ...linkLines(input).map(([label, url]) => `${label}: ${url}`),
+        ...linkLines({ issue: input.issueUrl, run: input.runUrl }).map(([label, url]) => `${label}: ${url}`),
         ''
     ];
     if (totals.total === 0)
