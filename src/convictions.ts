@@ -5,11 +5,14 @@ import { unpacedLimiter } from './common/rate-limiter.js'
 import type { Config } from './config/config.js'
 import { EtdClient, EtdError } from './etd/client.js'
 import { BatchCollector, type Batch } from './notify/batch.js'
+import type { EtdMessage } from './etd/types.js'
 import { formatWindow } from './common/format.js'
 import { MatchedRows } from './notify/summary/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanOptions, type ScanResult } from './search/find.js'
-import { changeOf, classify, isTold } from './state/dedupe.js'
+import { monitoredMailboxes } from './notify/text/rows.js'
+import { isReleaseOf, leftInboxAt, minutesToLeave, type DayTally } from './state/daily.js'
+import { changeOf, classify, isTold, type Disposition } from './state/dedupe.js'
 import type { DedupeScope } from './window/scope.js'
 import { notifiedKey, type NotifiedEntry } from './state/state.js'
 import type { SearchPlan } from './window/plan.js'
@@ -43,6 +46,37 @@ export function etdClient(config: Config, clock: Clock | undefined): EtdClient {
   })
 }
 
+/**
+ * What a matched message adds to the run's daily tally: a conviction told (first, or again as a change),
+ * or one told in the inbox that has since left it.
+ */
+function tallyMatch(
+  days: DayTally,
+  message: EtdMessage,
+  disposition: Disposition,
+  told: NotifiedEntry | undefined,
+  rule: Config['rule'],
+  now: number
+): void {
+  if (isTold(disposition)) days.told(message, disposition === 'new', monitoredMailboxes(message, rule))
+  const leftAt = leftInboxAt(told, message, now)
+  if (told && leftAt !== undefined) days.left(told.notifiedAt, minutesToLeave(told.receivedAt, leftAt))
+}
+
+/** A release of a conviction told before: counted once, on the day it was told, and remembered as neutral. */
+function tallyRelease(
+  days: DayTally,
+  message: EtdMessage,
+  known: ReadonlyMap<string, NotifiedEntry>,
+  next: Map<string, NotifiedEntry>
+): void {
+  const key = notifiedKey(message.id)
+  const told = known.get(key)
+  if (!isReleaseOf(told, message)) return
+  days.released(told!.notifiedAt)
+  next.set(key, { verdict: 'neutral', receivedAt: told!.receivedAt, notifiedAt: told!.notifiedAt })
+}
+
 export interface Found {
   scan: ScanResult
   /** What this run tells. */
@@ -63,7 +97,7 @@ export async function findConvictions(
   next: Map<string, NotifiedEntry>,
   dedupe: Pick<DedupeScope, 'horizon' | 'covered'>,
   now: number,
-  scanOptions: ScanOptions
+  { days, ...scanOptions }: ScanOptions & { days: DayTally }
 ): Promise<Found> {
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
   const batch = new BatchCollector(config.rule, Math.min(KEEP_FOR_CHANNELS, Math.max(config.email?.maxRows ?? 0, 1000)))
@@ -77,13 +111,15 @@ export async function findConvictions(
       async (message) => {
         const { disposition, previousVerdict } = classify(message, known, dedupe.horizon, dedupe.covered)
         await report.add({ ...message, notice: disposition, previousVerdict })
+        const key = notifiedKey(message.id)
+        tallyMatch(days, message, disposition, known.get(key), config.rule, now)
         const change = changeOf(message, disposition, known, now)
-        if (change) next.set(notifiedKey(message.id), change)
+        if (change) next.set(key, change)
         matched.add(message, disposition, previousVerdict)
         // A copy only for a verdict change: the batch keeps a few and counts the rest.
         if (isTold(disposition)) batch.add(previousVerdict === undefined ? message : { ...message, previousVerdict })
       },
-      scanOptions
+      { ...scanOptions, onRelease: (message) => tallyRelease(days, message, known, next) }
     )
   } catch (error) {
     await report.discard()

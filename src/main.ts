@@ -11,6 +11,7 @@ import { techniqueWarnings } from './etd/techniques.js'
 import { renderSummary } from './notify/summary/summary.js'
 import { OUTPUT, setDeliveryOutputs, setOutput, setSearchOutputs, writeSummary } from './outputs.js'
 import { sendTest } from './send-test.js'
+import { DayTally } from './state/daily.js'
 import { carriedOver, rememberFrom } from './state/dedupe.js'
 import { knownFromIssues, restoreState, stateEntries, stateStore } from './state/restore.js'
 import { nextStates, pruneState, saveState } from './state/save.js'
@@ -94,11 +95,13 @@ export async function run(options: RunOptions): Promise<void> {
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
     const next = carriedOver(known, scope.keepFrom, previous?.searched)
     const searchMs = searchTime(config.timeBudgetMs)
+    const days = new DayTally(now())
     const found = await core.group('ETD fetch', () =>
       findConvictions(client, plan, config, recorded, next, scope, now(), {
         slicePages: slicePages(searchMs),
         ratePerHour: previous?.ratePerHour,
-        stop: () => now() - startedAt >= searchMs
+        stop: () => now() - startedAt >= searchMs,
+        days
       })
     )
     // Stopped short: the watermark moves only as far as the search got, and the state remembers from there.
@@ -147,7 +150,8 @@ export async function run(options: RunOptions): Promise<void> {
           now,
           ledger,
           heartbeat: heartbeat?.next,
-          pending: delivery.email?.pending
+          pending: delivery.email?.pending,
+          days: { tally: days, known }
         })
       )
     )

@@ -2,6 +2,7 @@ import { log } from '../common/log.js'
 import { formatTime } from '../common/format.js'
 import type { StateEntries, StateEntry } from './prune.js'
 import type { TimeSpan } from '../common/time.js'
+import { withTally, type DayTally } from './daily.js'
 import { advanceState } from './dedupe.js'
 import { pendingToSave } from './deliveries.js'
 import { afterRun } from './searched.js'
@@ -80,9 +81,20 @@ export function nextStates(
     ledger: (delivered: boolean) => Ledger
     heartbeat?: HeartbeatTally
     pending: Parameters<typeof pendingToSave>[0]
+    /** What the run found for the daily records, and the convictions known before it (some no longer followed). */
+    days?: { tally: DayTally; known: ReadonlyMap<string, NotifiedEntry> }
   }
 ): { whole: () => WatchState; ledgerOnly?: WatchState } {
-  const { window, searchedTo } = run
+  const { window, searchedTo, days } = run
+  // The whole state's bookkeeping: the run's counts, and what it found for the daily records.
+  const toldLedger = () => {
+    const ledger = run.ledger(true)
+    const daily =
+      ledger.daily && days
+        ? withTally(ledger.daily, days.tally.dropped(days.known, run.notified), run.now())
+        : ledger.daily
+    return { ...ledger, daily }
+  }
   return {
     whole: () =>
       advanceState(run.notified, {
@@ -90,7 +102,7 @@ export function nextStates(
         window: { start: window.start, end: searchedTo },
         watermark: previous?.watermark,
         ledger: {
-          ...run.ledger(true),
+          ...toldLedger(),
           searched: afterRun(previous?.searched, {
             window,
             searchedTo,

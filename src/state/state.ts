@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { MINUTE } from '../common/time.js'
 import { isKnownVerdict } from '../etd/verdicts.js'
+import { decodeDaily, encodeDaily, type DayRecord } from './daily.js'
 import { decodePending, encodePending, type PendingNotice } from './deliveries.js'
 import { decodeTime, Dropped, encodeTime, isCount, isRecord, MAX_COUNT, shownId } from './rules.js'
 import { MAX_RANGES, normalize, type Range, type Ranges } from './searched.js'
@@ -34,6 +35,8 @@ export interface WatchState {
    * Absent in states written before it: nothing is known to be searched.
    */
   searched?: Ranges
+  /** What the watch told and did on each UTC day, oldest first (see daily.ts); a day without a record is a gap. */
+  daily?: DayRecord[]
   /** ETD id → what was last told about the message. */
   notified: Map<string, NotifiedEntry>
 }
@@ -41,7 +44,15 @@ export interface WatchState {
 /** What the state keeps of a run besides the convictions: the rescan, budget, rate and heartbeat bookkeeping. */
 export type Ledger = Pick<
   WatchState,
-  'deepScanAt' | 'savedAt' | 'scheduledRuns' | 'requests' | 'ratePerHour' | 'heartbeat' | 'pending' | 'searched'
+  | 'deepScanAt'
+  | 'savedAt'
+  | 'scheduledRuns'
+  | 'requests'
+  | 'ratePerHour'
+  | 'heartbeat'
+  | 'pending'
+  | 'searched'
+  | 'daily'
 >
 
 export interface HeartbeatTally {
@@ -62,6 +73,8 @@ export interface NotifiedEntry {
   /** When the message arrived: entries are pruned once it leaves every future window. */
   receivedAt: number
   notifiedAt: number
+  /** Still in the inbox when told, and not yet seen to leave it (the daily records count when it does). */
+  inbox?: boolean
 }
 
 export type Parsed =
@@ -173,7 +186,8 @@ const FIELDS: { [K in OptionalField]-?: Codec<NonNullable<WatchState[K]>> } = {
     name: 'searched ranges',
     encode: (ranges) => ranges.map((range) => range.map(encodeTime)),
     decode: decodeSearched
-  }
+  },
+  daily: { name: 'daily records', encode: encodeDaily, decode: decodeDaily }
 }
 
 const OPTIONAL = Object.keys(FIELDS) as OptionalField[]
@@ -193,12 +207,23 @@ function decodeEntry(id: string, json: unknown): NotifiedEntry | undefined {
   const receivedAt = decodeTime(json.r)
   const notifiedAt = decodeTime(json.n)
   const verdict = json.v
-  if (typeof verdict !== 'string' || !isKnownVerdict(verdict) || receivedAt === undefined || notifiedAt === undefined)
+  if (
+    typeof verdict !== 'string' ||
+    !isKnownVerdict(verdict) ||
+    receivedAt === undefined ||
+    notifiedAt === undefined ||
+    (json.i !== undefined && json.i !== 1)
+  )
     return undefined
-  return { verdict, receivedAt, notifiedAt }
+  return { verdict, receivedAt, notifiedAt, ...(json.i === 1 ? { inbox: true } : {}) }
 }
 
-const encodeEntry = (e: NotifiedEntry) => ({ v: e.verdict, r: encodeTime(e.receivedAt), n: encodeTime(e.notifiedAt) })
+const encodeEntry = (e: NotifiedEntry) => ({
+  v: e.verdict,
+  r: encodeTime(e.receivedAt),
+  n: encodeTime(e.notifiedAt),
+  ...(e.inbox ? { i: 1 } : {})
+})
 
 type Doc = Record<string, unknown>
 
@@ -280,6 +305,9 @@ export function untrustedTimes(state: WatchState, now: number): string | undefin
   if (state.requests && state.requests.day > utcDay(latest)) {
     return `its request count is for ${state.requests.day}, a day in the future`
   }
+  const lastDay = state.daily?.at(-1)?.day
+  if (lastDay !== undefined && lastDay > utcDay(latest))
+    return `its daily records reach ${lastDay}, a day in the future`
   return undefined
 }
 
