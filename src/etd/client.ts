@@ -5,6 +5,7 @@ import { MAX_PAGE_SIZE, TENANT_DAILY_QUOTA } from './limits.js'
 import { count, formatTime } from '../common/format.js'
 import { nextUtcMidnight } from '../common/time.js'
 import type { RawMessage, SearchResponse } from './types.js'
+import { readReport, readTop, type AggregateBy, type ReportAnswer, type TopAnswer, type TopType } from './report.js'
 import { redactReply } from '../common/redact.js'
 
 /** A failure talking to ETD, worded for the person reading the workflow log. */
@@ -52,6 +53,13 @@ export interface EtdClientOptions {
 export interface RequestCount {
   token: number
   search: number
+  /** Requests to the reporting endpoints (the weekly report's). */
+  report: number
+}
+
+export interface ReportQuery {
+  start: number
+  end: number
 }
 
 export interface SearchQuery {
@@ -70,6 +78,15 @@ export interface SearchPage {
 const TOO_LARGE = /exceeds the limit|reduce the page size/i
 const TOKEN_PATH = '/v1/oauth/token'
 const SEARCH_PATH = '/v1/messages/search'
+const REPORT_PATH = '/v1/messages/report'
+const TOP_PATH = '/v1/messages/report/top'
+/** What each path counts as. */
+const KIND: Record<string, keyof RequestCount> = {
+  [TOKEN_PATH]: 'token',
+  [SEARCH_PATH]: 'search',
+  [REPORT_PATH]: 'report',
+  [TOP_PATH]: 'report'
+}
 
 interface Failure {
   reason: string
@@ -101,7 +118,7 @@ export class EtdClient {
   private readonly basic: string
   private token?: Promise<string>
   /** Every request sent, retries included: each one counts against the tenant's daily quota. */
-  readonly requests: RequestCount = { token: 0, search: 0 }
+  readonly requests: RequestCount = { token: 0, search: 0, report: 0 }
 
   constructor(private readonly options: EtdClientOptions) {
     this.clock = options.clock ?? realClock
@@ -144,6 +161,25 @@ export class EtdClient {
       if (next === pageToken) throw new EtdError(`ETD ${SEARCH_PATH} returned the same page token twice`)
       pageToken = next
     }
+  }
+
+  /** Tenant-wide counts per UTC day over `query` (one request); a shape ETD did not send is named in `missing`. */
+  async report(query: ReportQuery & { aggregateBy: AggregateBy }): Promise<ReportAnswer> {
+    const answer = await this.call<unknown>(REPORT_PATH, {
+      timestamp: [formatEtdTime(query.start), formatEtdTime(query.end)],
+      aggregateBy: query.aggregateBy,
+      aggregationInterval: '1d'
+    })
+    return readReport(answer, query.aggregateBy)
+  }
+
+  /** The tenant's ten most targeted mailboxes, or threat senders, over `query` (one request). */
+  async top(query: ReportQuery & { reportType: TopType }): Promise<TopAnswer> {
+    const answer = await this.call<unknown>(TOP_PATH, {
+      timestamp: [formatEtdTime(query.start), formatEtdTime(query.end)],
+      reportType: query.reportType
+    })
+    return readTop(answer, query.reportType)
   }
 
   /** One token request: whether ETD takes the credentials, without reading any mailbox data. */
@@ -212,7 +248,7 @@ export class EtdClient {
     const url = `${this.options.baseUrl}${path}`
     let response: Response
     let text: string
-    this.requests[path === TOKEN_PATH ? 'token' : 'search']++
+    this.requests[KIND[path] ?? 'search']++
     this.options.onRequest?.(path)
     try {
       response = await fetch(url, {

@@ -25,6 +25,8 @@ export interface SimMessage {
   techniques: Array<{ type: string; severity: string; description: string }>
   history: VerdictEvent[]
   folder?: string
+  /** Moves after delivery (an administrator, a late remediation), oldest first: the folder from each `at` on. */
+  moves?: Array<{ at: number; folder: string }>
   urls: string[]
   /** Timestamps sent with nine fractional digits, as ETD sometimes does. */
   nanoTimes: boolean
@@ -203,6 +205,17 @@ export function renderMessage(message: SimMessage, now: number): RawMessage | un
   const first = history[0]
   const latest = history[history.length - 1]
   const remediated = THREATS.includes(latest.verdict) || latest.verdict === 'spam'
+  const move = message.moves?.filter((m) => m.at <= now).at(-1)
+  const action = move
+    ? { type: 'move', folder: move.folder, isAutoRemediated: false, timestamp: etdTime(move.at, message.nanoTimes) }
+    : message.folder && (remediated || message.folder === 'inbox')
+      ? {
+          type: 'move',
+          folder: remediated ? message.folder : 'inbox',
+          isAutoRemediated: !latest.manual,
+          timestamp: etdTime(latest.at + 4000, message.nanoTimes)
+        }
+      : undefined
   return {
     id: message.id,
     internetMessageId: `<${message.id.slice(0, 8)}@mail.${message.fromAddress.split('@')[1]}>`,
@@ -227,16 +240,7 @@ export function renderMessage(message: SimMessage, now: number): RawMessage | un
       businessRisk: '',
       techniques: latest.verdict === 'neutral' ? [] : message.techniques
     },
-    ...(message.folder && (remediated || message.folder === 'inbox')
-      ? {
-          action: {
-            type: 'move',
-            folder: remediated ? message.folder : 'inbox',
-            isAutoRemediated: !latest.manual,
-            timestamp: etdTime(latest.at + 4000, message.nanoTimes)
-          }
-        }
-      : {})
+    ...(action ? { action } : {})
   }
 }
 

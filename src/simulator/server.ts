@@ -4,13 +4,14 @@ import type { AddressInfo } from 'node:net'
 import type { RawMessage, RawVerdict } from '../etd/types.js'
 import { isKnownVerdict } from '../etd/verdicts.js'
 import { renderMessage, type SimMessage } from './data.js'
+import { report, top, type Answer } from './report.js'
 import { DAY, HOUR } from '../common/time.js'
 
 const TOO_LARGE = 'The server generated a response that exceeds the limit. Please reduce the page size or time range'
 
 /** Switchable misbehaviour; tests change these between and during runs. */
 export interface Faults {
-  /** Answered one each, in order, to the next search requests instead of results. */
+  /** Answered one each, in order, to the next search and report requests instead of results. */
   statuses: number[]
   /** Sent as Retry-After with the answers from `statuses`. */
   retryAfterSeconds?: number
@@ -31,6 +32,8 @@ export interface Faults {
 export interface SimulatorStats {
   tokens: number
   searches: number
+  /** Requests to the reporting endpoints (report and report/top). */
+  reports: number
   rateLimited: number
   /** Arrival time of every request, for checking the client's pacing. */
   arrivals: number[]
@@ -124,7 +127,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const limit = options.rateLimit === undefined ? { perSecond: 2, burst: 4 } : options.rateLimit
   const tokens = new Map<string, Token>()
   const faults: Faults = { statuses: [], malformed: 0, delayMs: 0, extraMessages: [] }
-  const stats: SimulatorStats = { tokens: 0, searches: 0, rateLimited: 0, arrivals: [], pageSizes: [] }
+  const stats: SimulatorStats = { tokens: 0, searches: 0, reports: 0, rateLimited: 0, arrivals: [], pageSizes: [] }
   let bucket = limit ? limit.burst : 0
   let bucketAt = Date.now()
 
@@ -164,30 +167,37 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return found
   }
 
-  const search = (req: IncomingMessage, res: ServerResponse, text: string): void => {
+  /** The bearer token checked and a fault injected, or the request's body and time range; `undefined` when answered. */
+  const dataRequest = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    text: string,
+    count: 'searches' | 'reports',
+    maxSpanMs: number
+  ): { body: Record<string, unknown>; token: Token; range: [number, number] } | undefined => {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
     const token = bearer ? tokens.get(bearer) : undefined
-    if (!token) return send(res, 401, { message: 'Invalid token' })
+    if (!token) return void send(res, 401, { message: 'Invalid token' })
     const expired =
       clock() - token.issuedAt >= tokenTtlMs ||
       (faults.tokenSearchLimit !== undefined && token.searches >= faults.tokenSearchLimit)
-    if (expired) return send(res, 401, { message: 'Token expired, generate new token to proceed' })
+    if (expired) return void send(res, 401, { message: 'Token expired, generate new token to proceed' })
     token.searches++
-    stats.searches++
+    stats[count]++
 
     const injected = faults.statuses.shift()
     if (injected !== undefined) {
       const headers: Record<string, string> =
         faults.retryAfterSeconds === undefined ? {} : { 'retry-after': String(faults.retryAfterSeconds) }
       const message = injected === 429 ? 'Limit exceeded' : injected === 502 ? 'Bad Gateway' : 'Service Unavailable'
-      return send(res, injected, { message }, headers)
+      return void send(res, injected, { message }, headers)
     }
 
     let body: Record<string, unknown>
     try {
       body = JSON.parse(text) as Record<string, unknown>
     } catch {
-      return send(res, 400, { message: 'Invalid request body' })
+      return void send(res, 400, { message: 'Invalid request body' })
     }
     const range = Array.isArray(body.timestamp) && body.timestamp.length === 2 ? body.timestamp.map(parseRangeTime) : []
     const [start, end] = range
@@ -195,11 +205,31 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       start === undefined ||
       end === undefined ||
       start >= end ||
-      end - start > 32 * DAY ||
+      end - start > maxSpanMs ||
       start < clock() - 90 * DAY
     ) {
-      return send(res, 400, { message: 'Invalid daterange' })
+      return void send(res, 400, { message: 'Invalid daterange' })
     }
+    return { body, token, range: [start, end] }
+  }
+
+  const reporting = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    text: string,
+    answer: (messages: SimMessage[], now: number, body: Record<string, unknown>, range: [number, number]) => Answer
+  ): void => {
+    const request = dataRequest(req, res, text, 'reports', 90 * DAY)
+    if (!request) return
+    const { status, body } = answer(options.messages, clock(), request.body, request.range)
+    send(res, status, body)
+  }
+
+  const search = (req: IncomingMessage, res: ServerResponse, text: string): void => {
+    const request = dataRequest(req, res, text, 'searches', 32 * DAY)
+    if (!request) return
+    const { body } = request
+    const [start, end] = request.range
     const pageSize = body.pageSize ?? 100
     if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
       return send(res, 400, { message: 'Invalid pageSize: must be between 1 and 100' })
@@ -268,6 +298,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (req.headers['x-api-key'] !== credentials.apiKey) return send(res, 403, { message: 'Forbidden' })
       if (req.url === '/v1/oauth/token') return issueToken(req, res)
       if (req.url === '/v1/messages/search') return search(req, res, text)
+      if (req.url === '/v1/messages/report') return reporting(req, res, text, report)
+      if (req.url === '/v1/messages/report/top') return reporting(req, res, text, top)
       send(res, 404, { message: 'Not Found' })
     })().catch(() => res.destroy())
   })
