@@ -52,6 +52,11 @@ export interface WeeklyReport {
     releases: number
     /** Days of the period (and of the previous one) the state holds nothing for: said, never filled with zeros. */
     gaps: string[]
+    /**
+     * Days of both periods whose record a run without earlier state began (a first run, a lost cache): what
+     * came before that run on the day is not counted. Absent when none.
+     */
+    partialDays?: string[]
   }
   /** From ETD's report endpoints, for the whole tenant; what ETD did not answer is named in `missing`. */
   tenant: {
