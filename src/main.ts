@@ -11,6 +11,7 @@ import { techniqueWarnings } from './etd/techniques.js'
 import { renderSummary } from './notify/summary/summary.js'
 import { OUTPUT, setDeliveryOutputs, setOutput, setSearchOutputs, writeSummary } from './outputs.js'
 import { sendTest } from './send-test.js'
+import { weeklyReport } from './weekly.js'
 import { DayTally } from './state/daily.js'
 import { carriedOver, rememberFrom } from './state/dedupe.js'
 import { knownFromIssues, restoreState, stateEntries, stateStore } from './state/restore.js'
@@ -75,6 +76,7 @@ export async function run(options: RunOptions): Promise<void> {
   try {
     const config = await core.group('Inputs', async () => readConfig(options.env))
     if (config.sendTest) return await sendTest(config, options, now())
+    if (config.report === 'weekly') return await weeklyReport(config, options, now)
     const { store, entries, issues, restored, known } = await core.group('State restore', async () => {
       const store = await stateStore(config, now())
       const entries = await stateEntries(config)

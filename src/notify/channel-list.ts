@@ -8,6 +8,10 @@ import { buildIssue } from './issue/body.js'
 import type { IssueChannel } from './issue/channel.js'
 import { EMAIL_KEY, issueLedger, webhookKey } from './ledger.js'
 import { webhookChannel } from './webhook/channel.js'
+import { weeklyHtml, weeklyLines, weeklyTitle } from './text/weekly-placeholder.js'
+
+/** The label of the weekly report's issues: apart from the convictions', whose markers are the record. */
+export const WEEKLY_LABEL = 'etd-weekly-report'
 
 /** A report larger than this stays on the runner rather than swelling every digest. */
 export const MAX_ATTACHED_REPORT_BYTES = 5 * 1024 * 1024
@@ -41,6 +45,15 @@ function emailChannel(config: Config, email: NonNullable<Config['email']>, optio
     async announce(line) {
       const { emailLine } = await import('./email/channel.js')
       return emailLine(email, line, options)
+    },
+    async weekly(report) {
+      const { emailLine } = await import('./email/channel.js')
+      const title = weeklyTitle(report)
+      return emailLine(email, title, options, {
+        subject: `[ETD] ${title}`,
+        text: weeklyLines(report).join('\n'),
+        html: weeklyHtml(report)
+      })
     }
   }
 }
@@ -53,6 +66,11 @@ function issueChannel(config: Config, issues: IssueChannel): Channel {
       const owes = channelKeys(config)
       const outcome = await issues.open({ ...batch, rule: config.rule, notes: [...notes], owes })
       return { note: outcome.description, notified: outcome.created, issue: outcome }
+    },
+    async weekly(report) {
+      const body = weeklyLines(report).join('\n\n')
+      const opened = await issues.openReport({ title: weeklyTitle(report), body }, WEEKLY_LABEL)
+      return `Weekly report issue #${opened.number} opened: ${opened.url}.`
     }
   }
 }

@@ -2,6 +2,7 @@ import type { EmailOutcome } from './email/channel.js'
 import type { IssueOutcome } from './issue/channel.js'
 import type { NotifyBatch } from './batch.js'
 import type { Ledger } from './ledger.js'
+import type { WeeklyReport } from '../report/weekly/types.js'
 import { plural } from '../common/format.js'
 
 /** What a channel did. */
@@ -31,6 +32,8 @@ export interface Channel {
   deliver(batch: NotifyBatch, notes: readonly string[]): Promise<Delivered>
   /** Sends one line of the watch's own (the daily heartbeat); says what it did. Issues take none. */
   announce?(line: string): Promise<string>
+  /** Sends the weekly report (`report: weekly`); says what it did. */
+  weekly?(report: WeeklyReport): Promise<string>
 }
 
 export interface Delivery {
@@ -82,16 +85,17 @@ export async function notifyAll(channels: Channel[], batch: NotifyBatch): Promis
   return delivery
 }
 
-/** One line to every channel that takes one, each on its own; a failure counts as a channel's failure. */
-export async function announceAll(
+/** What `send` did on every channel that takes it, each on its own; a failure counts as a channel's failure. */
+async function toEach(
   channels: Channel[],
-  line: string
+  send: (channel: Channel) => Promise<string> | undefined
 ): Promise<Pick<Delivery, 'notes' | 'failures' | 'notified'>> {
   const result = { notes: [] as string[], failures: [] as Error[], notified: false }
   for (const channel of channels) {
-    if (!channel.announce) continue
+    const sending = send(channel)
+    if (!sending) continue
     try {
-      result.notes.push(await channel.announce(line))
+      result.notes.push(await sending)
       result.notified = true
     } catch (error) {
       result.failures.push(error as Error)
@@ -100,3 +104,9 @@ export async function announceAll(
   }
   return result
 }
+
+/** One line to every channel that takes one. */
+export const announceAll = (channels: Channel[], line: string) => toEach(channels, (c) => c.announce?.(line))
+
+/** The weekly report to every channel that takes it. */
+export const weeklyAll = (channels: Channel[], report: WeeklyReport) => toEach(channels, (c) => c.weekly?.(report))

@@ -246,6 +246,10 @@ export function withTally(records: readonly DayRecord[], tally: DayTally, now: n
   return kept(all, now)
 }
 
+/** `requests` more on the record of `day`, when there is one. */
+export const withRequests = (records: readonly DayRecord[], day: string, requests: number): DayRecord[] =>
+  records.map((r) => (r.day === day ? { ...r, requests: r.requests + requests } : r))
+
 /** The records a state keeps at `now`: a year of days, oldest first, the last DETAIL_DAYS with their detail. */
 export function kept(records: readonly DayRecord[], now: number): DayRecord[] {
   const oldest = utcDayOf(now - (DAYS_KEPT - 1) * DAY)

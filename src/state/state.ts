@@ -68,6 +68,12 @@ export interface RequestTally {
   count: number
 }
 
+/** What one run adds to the day's tally: a new UTC day starts from zero. */
+export function tallyRequests(previous: RequestTally | undefined, now: number, made: number): RequestTally {
+  const day = new Date(now).toISOString().slice(0, 10)
+  return { day, count: (previous?.day === day ? previous.count : 0) + made }
+}
+
 export interface NotifiedEntry {
   verdict: string
   /** When the message arrived: entries are pruned once it leaves every future window. */

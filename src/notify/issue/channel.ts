@@ -244,6 +244,18 @@ export class IssueChannel implements RecordStore {
     }
   }
 
+  /** Opens an issue of the watch's own under `label` alone (the weekly report): no marker, no ledger. */
+  async openReport(content: { title: string; body: string }, label: string): Promise<{ number: number; url: string }> {
+    await this.ensureLabels([label])
+    const { data } = await this.create({
+      owner: this.config.owner,
+      repo: this.config.repo,
+      ...content,
+      labels: [label]
+    })
+    return { number: data.number, url: data.html_url }
+  }
+
   openedNow(record: { number: number }): boolean {
     return this.opened?.record.number === record.number
   }

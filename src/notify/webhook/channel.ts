@@ -10,6 +10,7 @@ import { postWebhook } from './post.js'
 import { renderSlack } from './slack.js'
 import { renderTeams } from './teams.js'
 import { renderWebex } from './webex.js'
+import { weeklyLines } from '../text/weekly-placeholder.js'
 
 export const RENDERERS: Record<WebhookFormat, (batch: WebhookBatch) => Rendered> = {
   teams: renderTeams,
@@ -53,6 +54,14 @@ export function webhookChannel(target: WebhookTarget, context: WebhookContext): 
     async announce(line) {
       await postWebhook(target, LINE_RENDERERS[target.format](line), { onRetry: context.onRetry })
       return `${target.label}: "${line}" posted.`
+    },
+    async weekly(report) {
+      const payload =
+        target.format === 'json'
+          ? { schema: 'etd-verdict-watch/weekly-report@1', report }
+          : LINE_RENDERERS[target.format](weeklyLines(report).join('\n'))
+      await postWebhook(target, payload, { onRetry: context.onRetry })
+      return `${target.label}: the weekly report posted.`
     }
   }
 }
