@@ -5,7 +5,6 @@ import { inInbox, isRelease, parseEtdTime } from '../etd/message.js'
 import type { EtdMessage } from '../etd/types.js'
 import { KNOWN_VERDICTS, type Verdict } from '../etd/verdicts.js'
 import { clip, isCount, isRecord, type Dropped } from './rules.js'
-import type { NotifiedEntry } from './state.js'
 
 /** Days of records kept: a year and a day, so that a year ago today is still there. */
 export const DAYS_KEPT = 366
@@ -18,6 +17,12 @@ export const NAME_MAX = 64
 export const LEAVE_TIMES_KEPT = 50
 
 export type Top = Array<[name: string, count: number]>
+
+/** What the state remembers of a told conviction, as far as the records need it (state.ts's NotifiedEntry). */
+interface ToldEntry {
+  notifiedAt: number
+  inbox?: boolean
+}
 
 /** What one UTC day holds beyond counts, for the last DETAIL_DAYS days only. */
 export interface DayDetail {
@@ -142,7 +147,7 @@ export class DayTally {
   }
 
   /** Known convictions told in the inbox, still there, that the next state no longer remembers. */
-  dropped(known: ReadonlyMap<string, NotifiedEntry>, next: ReadonlyMap<string, NotifiedEntry>): this {
+  dropped(known: ReadonlyMap<string, ToldEntry>, next: ReadonlyMap<string, unknown>): this {
     for (const [id, entry] of known) if (entry.inbox === true && !next.has(id)) this.notFollowed(entry.notifiedAt)
     return this
   }
