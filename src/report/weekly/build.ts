@@ -85,7 +85,7 @@ function watchedPart(
   })
   const total = (key: 'inInbox' | 'left' | 'notFollowed' | 'retro' | 'releases') => sum(current.map((r) => r[key]))
   const detail = current.flatMap((r) => r.detail ?? [])
-  const partialDays = [...current, ...(previous ?? [])].filter((r) => r.partial).map((r) => r.day)
+  const partialDays = [...previousDays, ...daysOf(periods.period)].filter((day) => byDay.get(day)?.partial)
   return {
     mailboxes: settings.rule.mailboxes.length,
     days: current.map((r) => dayCount(r.day, r.told, verdicts)),
@@ -101,7 +101,7 @@ function watchedPart(
     retroVerdicts: total('retro'),
     releases: total('releases'),
     gaps: [...previousDays, ...daysOf(periods.period)].filter((day) => !byDay.has(day)),
-    ...(partialDays.length > 0 ? { partialDays: partialDays.sort() } : {})
+    ...(partialDays.length > 0 ? { partialDays } : {})
   }
 }
 
