@@ -7,7 +7,7 @@ import type { Rendered, WebhookBatch } from './content.js'
 import { renderJson } from './json.js'
 import { LINE_RENDERERS } from './line.js'
 import { postWebhook } from './post.js'
-import { renderSlack } from './slack.js'
+import { inertSlack, renderSlack } from './slack.js'
 import { renderTeams } from './teams.js'
 import { renderWebex } from './webex.js'
 import { weeklyLines } from '../text/weekly-placeholder.js'
@@ -56,10 +56,14 @@ export function webhookChannel(target: WebhookTarget, context: WebhookContext): 
       return `${target.label}: "${line}" posted.`
     },
     async weekly(report) {
+      const text = weeklyLines(report).join('\n')
+      const line = LINE_RENDERERS[target.format](text)
       const payload =
         target.format === 'json'
           ? { schema: 'etd-verdict-watch/weekly-report@1', report }
-          : LINE_RENDERERS[target.format](weeklyLines(report).join('\n'))
+          : target.format === 'slack'
+            ? { ...(line as object), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: inertSlack(text) } }] }
+            : line
       await postWebhook(target, payload, { onRetry: context.onRetry })
       return `${target.label}: the weekly report posted.`
     }
