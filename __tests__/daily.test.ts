@@ -110,6 +110,17 @@ describe('a year of daily records', () => {
   })
 })
 
+describe('DayTally', () => {
+  it('counts a verdict change as a retro verdict only, a retro conviction as told and retro', () => {
+    const tally = new DayTally(JAN_1 + HOUR)
+    tally.told(conviction(1), false, ['ceo@example.com'])
+    tally.told(conviction(2, { retro: true, remediation: { folder: 'inbox' } }), true, ['ceo@example.com'])
+    const [day] = withTally(dailyAfter(undefined, run(JAN_1 + HOUR)), tally, JAN_1 + HOUR)
+    expect(day).toMatchObject({ told: { phishing: 1 }, retro: 2, inInbox: 1 })
+    expect(day.detail!.mailboxes).toEqual([['ceo@example.com', 1]])
+  })
+})
+
 describe('gaps in the daily records', () => {
   it('leaves days without a run absent, and drops what happened later to convictions of those days', () => {
     let records: DayRecord[] = []

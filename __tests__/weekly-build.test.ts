@@ -5,7 +5,6 @@ import { buildWeeklyReport, weeklyPeriods, type TenantAnswers } from '../src/rep
 import type { DayRecord } from '../src/state/daily.js'
 import { inputParser } from './helpers/inputs.js'
 
-const DAY = 86_400_000
 /** Monday 16 November 2026, 06:00 UTC: the week reported is the 9th to the 15th, the one before it the 2nd to the 8th. */
 const NOW = Date.UTC(2026, 10, 16, 6)
 const SETTINGS = {

@@ -11,7 +11,7 @@ import { MatchedRows } from './notify/summary/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanOptions, type ScanResult } from './search/find.js'
 import { monitoredMailboxes } from './notify/text/rows.js'
-import { isReleaseOf, leftInboxAt, minutesToLeave, type DayTally } from './state/daily.js'
+import { DayTally, isReleaseOf, leftInboxAt, minutesToLeave } from './state/daily.js'
 import { changeOf, classify, isTold, type Disposition } from './state/dedupe.js'
 import type { DedupeScope } from './window/scope.js'
 import { notifiedKey, type NotifiedEntry } from './state/state.js'
@@ -82,6 +82,8 @@ export interface Found {
   /** What this run tells. */
   batch: Batch
   matched: MatchedRows
+  /** What the run adds to the state's daily records. */
+  days: DayTally
 }
 
 /**
@@ -97,8 +99,9 @@ export async function findConvictions(
   next: Map<string, NotifiedEntry>,
   dedupe: Pick<DedupeScope, 'horizon' | 'covered'>,
   now: number,
-  { days, ...scanOptions }: ScanOptions & { days: DayTally }
+  scanOptions: ScanOptions
 ): Promise<Found> {
+  const days = new DayTally(now)
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
   const batch = new BatchCollector(config.rule, Math.min(KEEP_FOR_CHANNELS, Math.max(config.email?.maxRows ?? 0, 1000)))
   const matched = new MatchedRows(config.rule.mailboxes)
@@ -139,5 +142,5 @@ export async function findConvictions(
     log.warning(`Skipped ${scan.skipped.length - MAX_SKIP_WARNINGS} more unreadable messages`)
   }
   log.info(`${scan.scanned} messages in ${scan.pages} pages, ${scan.matched} matched`)
-  return { scan, batch: batch.result, matched }
+  return { scan, batch: batch.result, matched, days }
 }

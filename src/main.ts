@@ -12,7 +12,6 @@ import { renderSummary } from './notify/summary/summary.js'
 import { OUTPUT, setDeliveryOutputs, setOutput, setSearchOutputs, writeSummary } from './outputs.js'
 import { sendTest } from './send-test.js'
 import { weeklyReport } from './weekly.js'
-import { DayTally } from './state/daily.js'
 import { carriedOver, rememberFrom } from './state/dedupe.js'
 import { knownFromIssues, restoreState, stateEntries, stateStore } from './state/restore.js'
 import { nextStates, pruneState, saveState } from './state/save.js'
@@ -97,13 +96,11 @@ export async function run(options: RunOptions): Promise<void> {
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
     const next = carriedOver(known, scope.keepFrom, previous?.searched)
     const searchMs = searchTime(config.timeBudgetMs)
-    const days = new DayTally(now())
     const found = await core.group('ETD fetch', () =>
       findConvictions(client, plan, config, recorded, next, scope, now(), {
         slicePages: slicePages(searchMs),
         ratePerHour: previous?.ratePerHour,
-        stop: () => now() - startedAt >= searchMs,
-        days
+        stop: () => now() - startedAt >= searchMs
       })
     )
     // Stopped short: the watermark moves only as far as the search got, and the state remembers from there.
@@ -153,7 +150,7 @@ export async function run(options: RunOptions): Promise<void> {
           ledger,
           heartbeat: heartbeat?.next,
           pending: delivery.email?.pending,
-          days: { tally: days, known }
+          days: { tally: found.days, known }
         })
       )
     )
