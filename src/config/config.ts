@@ -360,7 +360,9 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     runner: check(() => parseRunnerConfig(env))
   }
   if (rest.sendTest && rest.report) {
-    problems.add("Inputs 'send-test' and 'report' are both set; a run does one of them: set one in its own workflow step.")
+    problems.add(
+      "Inputs 'send-test' and 'report' are both set; a run does one of them: set one in its own workflow step."
+    )
   }
   problems.throwIfAny()
   const runner = rest.runner!
