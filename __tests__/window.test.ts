@@ -492,7 +492,9 @@ describe('ledgerAfter', () => {
       savedAt: NOW,
       scheduledRuns: undefined,
       requests: { day: '2026-11-27', count: 201 },
-      ratePerHour: 540
+      ratePerHour: 540,
+      // The run on its day's record (begun: the previous state kept none), a deep rescan.
+      daily: [expect.objectContaining({ day: '2026-11-27', runs: 1, failures: 0, requests: 131, deepScans: 1 })]
     })
     expect(ledgerAfter(plan, previous, { ...run, delivered: false }).deepScanAt).toBe(previous.deepScanAt)
   })
@@ -506,7 +508,11 @@ describe('ledgerAfter', () => {
       savedAt: NOW,
       scheduledRuns: undefined,
       requests: { day: '2026-11-27', count: 3 },
-      ratePerHour: 0
+      ratePerHour: 0,
+      // A first run's day is partial; its failed delivery counts; its lookback is no deep rescan.
+      daily: [
+        expect.objectContaining({ day: '2026-11-27', runs: 1, failures: 1, requests: 3, deepScans: 0, partial: true })
+      ]
     })
     const budget = { ratePerHour: 540, intervalMs: 10 * MINUTE }
     const watermark = END - 10 * MINUTE
