@@ -130,4 +130,29 @@ describe('report: weekly, to every channel, against the simulator, an SMTP serve
     expect(file.tenant.topTargets.length).toBeGreaterThan(0)
     expect(result.log).toContain('::warning::ETD')
   })
+
+  it('a dry run sends and saves nothing; without state its requests join no tally; a failing channel fails the run', async () => {
+    await setUp()
+    const dry = await runAt(T0, 1, { report: 'weekly', 'dry-run': 'true' })
+    expect(dry.failed).toBe(false)
+    expect([github.issues, smtp.received, receiver.received, cacheServer.entries].map((list) => list.length)).toEqual([
+      0, 0, 0, 0
+    ])
+    expect(dry.summary).toContain('Dry run: the weekly report was not sent.')
+    expect(dry.summary).toContain('Dry run: state not saved.')
+
+    const fresh = await runAt(T0, 2, { report: 'weekly' })
+    expect(fresh.failed).toBe(false)
+    expect(fresh.summary).toContain('No state to add this run')
+    expect(cacheServer.entries).toHaveLength(0)
+    expect(smtp.received).toHaveLength(1)
+
+    receiver.replyNext.set('/json/hook', [{ status: 404, body: 'no such hook' }])
+    const failing = await runAt(T0, 3, { report: 'weekly' })
+    expect(failing.failed).toBe(true)
+    expect(failing.log).toMatch(/::error::JSON webhook 1 answered 404/)
+    // The others were told all the same.
+    expect(smtp.received).toHaveLength(2)
+    expect(receiver.received.filter((p) => p.path === '/slack/hook')).toHaveLength(2)
+  })
 })
