@@ -1,15 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Clock } from '../src/common/rate-limiter.js'
 import { run } from '../src/main.js'
 import type { Report } from '../src/report/report.js'
 import type { SimMessage } from '../src/simulator/data.js'
 import { startGitHubApi } from '../src/simulator/github-api.js'
-import { startSimulator, type Simulator } from '../src/simulator/server.js'
+import { startSimulator } from '../src/simulator/server.js'
 import { parseState } from '../src/state/state.js'
 import { runAction } from './helpers/action-run.js'
+import { closedAfter, sharedWatch, tempDir, type SharedWatch } from './helpers/servers.js'
 import { etdInputs } from './helpers/simulator.js'
 import { githubEnv } from './helpers/watch-run.js'
 import { simMessage } from './helpers/fixtures.js'
@@ -48,14 +48,15 @@ interface Outcome {
   horizon: number
 }
 
-let sim: Simulator
-let dir: string
+const shared = sharedWatch('etd-backfill-', { messages, clock: () => clock, rateLimit: false })
 
+/** A run at `at` of the watch over `on`'s simulator, with its state in `on`'s folder. */
 async function runAt(
   at: number,
   inputs: Record<string, string> = {},
-  env: Record<string, string> = {}
+  on: SharedWatch & { env?: Record<string, string> } = shared
 ): Promise<Outcome> {
+  const { sim, dir } = on
   clock = at
   const result = await runAction(
     ({ env }) => run({ env, now: () => clock, etdClock }),
@@ -67,7 +68,7 @@ async function runAt(
       'state-path': join(dir, 'state.json'),
       ...inputs
     },
-    { dir, env }
+    { dir, env: on.env }
   )
   expect(result.failed).toBe(false)
   const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report
@@ -83,16 +84,6 @@ async function runAt(
     horizon: parsed.state.horizon
   }
 }
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'etd-backfill-'))
-  sim = await startSimulator({ messages, clock: () => clock, rateLimit: false })
-})
-
-afterAll(async () => {
-  await sim?.close()
-  await rm(dir, { recursive: true, force: true })
-})
 
 describe('backfill after normal runs', () => {
   const runs: Record<string, Outcome> = {}
@@ -142,22 +133,16 @@ describe('backfill after normal runs', () => {
 
 describe('a backfill that does not fit in the daily budget', () => {
   it('is put off with a warning naming the cost, and the run searches as usual', async () => {
-    const outer = dir
-    dir = await mkdtemp(join(tmpdir(), 'etd-backfill-budget-'))
-    try {
-      await runAt(T0)
-      await runAt(T0 + 10 * MINUTE)
-      // 10-minute runs until midnight UTC (12h away) each need a token and a page: 144 requests.
-      const squeezed = await runAt(T0 + 20 * MINUTE, { backfill: '7d', 'daily-request-budget': '100' })
-      expect(squeezed.log).toMatch(/::warning::Backfill of 7d (postponed|not run): about \d+ ETD requests/)
-      expect(squeezed.requests).toBe(2)
-      expect(squeezed.told).toEqual([])
-      expect(squeezed.window.start).toBe(T0)
-      expect(squeezed.horizon).toBe(T0 - 5 * MINUTE - HOUR)
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-      dir = outer
-    }
+    const own = { sim: shared.sim, dir: await tempDir('etd-backfill-budget-') }
+    await runAt(T0, {}, own)
+    await runAt(T0 + 10 * MINUTE, {}, own)
+    // 10-minute runs until midnight UTC (12h away) each need a token and a page: 144 requests.
+    const squeezed = await runAt(T0 + 20 * MINUTE, { backfill: '7d', 'daily-request-budget': '100' }, own)
+    expect(squeezed.log).toMatch(/::warning::Backfill of 7d (postponed|not run): about \d+ ETD requests/)
+    expect(squeezed.requests).toBe(2)
+    expect(squeezed.told).toEqual([])
+    expect(squeezed.window.start).toBe(T0)
+    expect(squeezed.horizon).toBe(T0 - 5 * MINUTE - HOUR)
   }, 60_000)
 })
 
@@ -165,35 +150,28 @@ describe('a backfill after the state was lost', () => {
   it('tells nothing that the issues opened under the lost state record', async () => {
     // The issues carry GitHub's own times: this watch's clock runs just ahead of the real one.
     const T1 = Math.ceil(Date.now() / MINUTE) * MINUTE + 10 * MINUTE
-    const outer = { dir, sim }
-    dir = await mkdtemp(join(tmpdir(), 'etd-backfill-issues-'))
-    sim = await startSimulator({
-      messages: [
-        conviction('old-4d', T1 - 4 * DAY),
-        conviction('old-3d', T1 - 3 * DAY),
-        conviction('recent', T1 - HOUR / 2)
-      ],
-      clock: () => clock,
-      rateLimit: false
-    })
-    const github = await startGitHubApi()
+    const sim = closedAfter(
+      await startSimulator({
+        messages: [
+          conviction('old-4d', T1 - 4 * DAY),
+          conviction('old-3d', T1 - 3 * DAY),
+          conviction('recent', T1 - HOUR / 2)
+        ],
+        clock: () => clock,
+        rateLimit: false
+      })
+    )
+    const github = closedAfter(await startGitHubApi())
     const inputs = { notify: 'issue', 'github-token': github.token }
-    const env = { ...githubEnv(github) }
-    try {
-      const first = await runAt(T1, { ...inputs, backfill: '3d' }, env)
-      expect(first.told.sort()).toEqual(['old-3d', 'recent'])
-      await rm(join(dir, 'state.json'))
-      // A new first run: its horizon is an hour back, after the conviction of 3 days ago.
-      await runAt(T1 + 10 * MINUTE, inputs, env)
-      const backfill = await runAt(T1 + 20 * MINUTE, { ...inputs, backfill: '7d' }, env)
-      expect(backfill.log).toContain('Backfill, so the markers of recent issues stand in: 2 convictions')
-      expect(backfill.told).toEqual(['old-4d'])
-      expect(github.issues).toHaveLength(2)
-    } finally {
-      await github.close()
-      await sim.close()
-      await rm(dir, { recursive: true, force: true })
-      ;({ dir, sim } = outer)
-    }
+    const own = { sim, dir: await tempDir('etd-backfill-issues-'), env: githubEnv(github) }
+    const first = await runAt(T1, { ...inputs, backfill: '3d' }, own)
+    expect(first.told.sort()).toEqual(['old-3d', 'recent'])
+    await rm(join(own.dir, 'state.json'))
+    // A new first run: its horizon is an hour back, after the conviction of 3 days ago.
+    await runAt(T1 + 10 * MINUTE, inputs, own)
+    const backfill = await runAt(T1 + 20 * MINUTE, { ...inputs, backfill: '7d' }, own)
+    expect(backfill.log).toContain('Backfill, so the markers of recent issues stand in: 2 convictions')
+    expect(backfill.told).toEqual(['old-4d'])
+    expect(github.issues).toHaveLength(2)
   }, 60_000)
 })

@@ -4,8 +4,6 @@ import { describe, expect, it } from '@jest/globals'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseConfig } from '../src/config/config.js'
-import { parseDuration } from '../src/common/duration.js'
-import { parseEmailConfig } from '../src/config/email.js'
 import { InputError } from '../src/config/errors.js'
 import { boolean, integer, oneOf } from '../src/config/inputs.js'
 import { parseIssueConfig, runUrlOf } from '../src/config/issue.js'
@@ -178,34 +176,6 @@ describe('input readers', () => {
   })
 })
 
-describe('parseDuration edges', () => {
-  it.each([
-    ['500ms', 500],
-    ['0s', 0],
-    ['2 secs', 2000],
-    ['1 second', 1000],
-    ['3 seconds', 3000],
-    ['1 minute', 60_000],
-    ['10 minutes', 600_000],
-    ['1 hr', 3_600_000],
-    ['2 hrs', 7_200_000],
-    ['1 hour', 3_600_000],
-    ['3 hours', 10_800_000],
-    ['1 day', 86_400_000],
-    ['2 days', 172_800_000],
-    ['2w', 1_209_600_000],
-    ['1 week', 604_800_000],
-    ['2 weeks', 1_209_600_000],
-    ['2.5h', 9_000_000]
-  ])('reads %p', (text, expected) => expect(parseDuration(text)).toBe(expected))
-
-  it('reads two decimals', () => expect(parseDuration('1.25h')).toBe(4_500_000))
-
-  it.each(['x2h', '2hx', '1 msecs', '2.h', '.5h', `1${'0'.repeat(400)}d`])('refuses %p', (text) => {
-    expect(parseDuration(text)).toBeUndefined()
-  })
-})
-
 describe('parseIssueConfig', () => {
   it('reads the repository from the workflow, and links the run', () => {
     expect(
@@ -275,66 +245,6 @@ describe('parseIssueConfig', () => {
         `Input 'issue-assignees' has '${bad}'; expected GitHub logins such as octocat.`
       )
     }
-  })
-})
-
-describe('parseEmailConfig edges', () => {
-  const { parsed: email, errorOf: emailError } = inputParser(parseEmailConfig, {
-    'email-from': 'etd@example.com',
-    'email-to': 'soc@example.com',
-    'smtp-url': 'smtp://smtp.example.com'
-  })
-  const viaUrl = (url: string) => ({ 'smtp-url': url })
-
-  it('reads address groups, and keeps display names free of quotes', () => {
-    expect(email({ 'email-to': 'SOC: a@example.com, b@example.com;' }).to).toEqual(['a@example.com', 'b@example.com'])
-    expect(email({ 'email-to': '"Sec \\"Ops\\"" <sec@example.com>' }).to).toEqual(['"Sec Ops" <sec@example.com>'])
-  })
-
-  it('names what is not an address list', () => {
-    for (const [given, named] of [
-      [',', ','],
-      ['a@b@example.com', 'a@b@example.com']
-    ]) {
-      expect(emailError({ 'email-to': given })).toBe(
-        `Input 'email-to' has '${named}'; expected addresses like security@example.com.`
-      )
-    }
-    expect(emailError({ 'email-from': '' })).toBe(
-      "Input 'email-from' is required: the sender address of notification emails."
-    )
-    expect(emailError({ 'email-from': 'a@example.com, b@example.com' })).toBe(
-      "Input 'email-from' has 2 addresses; expected one."
-    )
-    expect(emailError({ 'owner-notices': 'domains' })).toBe(
-      "Input 'owner-notices' is 'domains'; expected one of false, true, include-domains."
-    )
-  })
-
-  it('explains a bad smtp-url in one line', () => {
-    expect(emailError(viaUrl('not a url'))).toBe(
-      "Input 'smtp-url' is not a URL; expected smtp://user:password@host:587 or smtps://user:password@host:465, and percent-encode / ? # @ : and % in the user name and password (as %2F %3F %23 %40 %3A %25)."
-    )
-    expect(emailError(viaUrl('https://mail.example.com'))).toBe(
-      "Input 'smtp-url' starts with 'https://'; expected smtp:// (STARTTLS) or smtps:// (implicit TLS)."
-    )
-    expect(emailError(viaUrl('smtp://'))).toBe("Input 'smtp-url' has no host; expected smtp://user:password@host:587.")
-  })
-
-  it('trims smtp-url and reads an IPv6 host', () => {
-    expect(email({ 'smtp-url': ' smtp://[::1]:2525 ' }).smtp).toMatchObject({
-      host: '::1',
-      port: 2525
-    })
-  })
-
-  it('explains the port and security mix-ups', () => {
-    expect(emailError(viaUrl('smtp://mail.example.com:465'))).toBe(
-      "Input 'smtp-url' asks for STARTTLS on port 465, which speaks implicit TLS: use smtps:// for port 465, or port 587 for STARTTLS."
-    )
-    expect(emailError(viaUrl('smtps://mail.example.com:587'))).toBe(
-      "Input 'smtp-url' asks for implicit TLS on port 587, which speaks STARTTLS: use smtp:// for port 587, or port 465 for implicit TLS."
-    )
   })
 })
 

@@ -36,6 +36,34 @@ describe('parseDuration', () => {
   })
 })
 
+describe('parseDuration edges', () => {
+  it.each([
+    ['500ms', 500],
+    ['0s', 0],
+    ['2 secs', 2000],
+    ['1 second', 1000],
+    ['3 seconds', 3000],
+    ['1 minute', 60_000],
+    ['10 minutes', 600_000],
+    ['1 hr', 3_600_000],
+    ['2 hrs', 7_200_000],
+    ['1 hour', 3_600_000],
+    ['3 hours', 10_800_000],
+    ['1 day', 86_400_000],
+    ['2 days', 172_800_000],
+    ['2w', 1_209_600_000],
+    ['1 week', 604_800_000],
+    ['2 weeks', 1_209_600_000],
+    ['2.5h', 9_000_000]
+  ])('reads %p', (text, expected) => expect(parseDuration(text)).toBe(expected))
+
+  it('reads two decimals', () => expect(parseDuration('1.25h')).toBe(4_500_000))
+
+  it.each(['x2h', '2hx', '1 msecs', '2.h', '.5h', `1${'0'.repeat(400)}d`])('refuses %p', (text) => {
+    expect(parseDuration(text)).toBeUndefined()
+  })
+})
+
 describe('parseConfig', () => {
   it('applies the documented defaults', () => {
     const c = config(EMAIL, { RUNNER_TEMP: '/runner/tmp' })

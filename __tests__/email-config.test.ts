@@ -9,6 +9,15 @@ const BASE = { 'email-from': 'ETD Watch <etd@example.com>', 'email-to': 'soc@exa
 
 const { parsed: email, errorOf } = inputParser(parseEmailConfig, BASE)
 
+/** The SMTP settings of a URL without credentials: no username or password at all, not empty ones. */
+const noLogin = (host: string, port: number, security: string) => ({
+  host,
+  port,
+  security,
+  username: undefined,
+  password: undefined
+})
+
 // An RSA key takes a second or more to make: one certificate for the tests that need one.
 let rsaCertificate: ReturnType<typeof generate> | undefined
 const rsa = () => (rsaCertificate ??= generate(undefined, { keySize: 2048 }))
@@ -30,13 +39,7 @@ describe('parseEmailConfig', () => {
   })
 
   it('reads an smtp:// URL without credentials as none', () => {
-    expect(email({ 'smtp-url': 'smtp://mail.example.com' }).smtp).toEqual({
-      host: 'mail.example.com',
-      port: 587,
-      security: 'starttls',
-      username: undefined,
-      password: undefined
-    })
+    expect(email({ 'smtp-url': 'smtp://mail.example.com' }).smtp).toEqual(noLogin('mail.example.com', 587, 'starttls'))
     expect(email({ 'smtp-url': 'smtp://mail.example.com' }).smtp).not.toHaveProperty('username', '')
   })
 
@@ -59,13 +62,7 @@ describe('parseEmailConfig', () => {
   })
 
   it('reads tls=none as plain text on port 25, and refuses credentials there unless insecure-auth=true', () => {
-    expect(email({ 'smtp-url': 'smtp://relay.internal?tls=none' }).smtp).toEqual({
-      host: 'relay.internal',
-      port: 25,
-      security: 'none',
-      username: undefined,
-      password: undefined
-    })
+    expect(email({ 'smtp-url': 'smtp://relay.internal?tls=none' }).smtp).toEqual(noLogin('relay.internal', 25, 'none'))
     expect(errorOf({ 'smtp-url': 'smtp://u:p@h?tls=none' })).toBe(
       "Input 'smtp-url' asks for tls=none while credentials are set: they would cross the network in plain text. Use TLS, or add &insecure-auth=true."
     )
@@ -320,6 +317,71 @@ describe('parseEmailConfig for Microsoft 365 (Graph and SMTP OAuth2)', () => {
         "Input 'graph-tenant-id' is required: the Entra tenant's ID or domain (smtp-url auth=oauth2).",
         "Input 'graph-client-id' is required: the Entra app's application (client) ID (smtp-url auth=oauth2)."
       ].join('\n')
+    )
+  })
+})
+
+describe('parseEmailConfig edges', () => {
+  const { parsed: withSmtp, errorOf: withSmtpError } = inputParser(parseEmailConfig, {
+    'email-from': 'etd@example.com',
+    'email-to': 'soc@example.com',
+    'smtp-url': 'smtp://smtp.example.com'
+  })
+  const viaUrl = (url: string) => ({ 'smtp-url': url })
+
+  it('reads address groups, and keeps display names free of quotes', () => {
+    expect(withSmtp({ 'email-to': 'SOC: a@example.com, b@example.com;' }).to).toEqual([
+      'a@example.com',
+      'b@example.com'
+    ])
+    expect(withSmtp({ 'email-to': '"Sec \\"Ops\\"" <sec@example.com>' }).to).toEqual(['"Sec Ops" <sec@example.com>'])
+  })
+
+  it('names what is not an address list', () => {
+    for (const [given, named] of [
+      [',', ','],
+      ['a@b@example.com', 'a@b@example.com']
+    ]) {
+      expect(withSmtpError({ 'email-to': given })).toBe(
+        `Input 'email-to' has '${named}'; expected addresses like security@example.com.`
+      )
+    }
+    expect(withSmtpError({ 'email-from': '' })).toBe(
+      "Input 'email-from' is required: the sender address of notification emails."
+    )
+    expect(withSmtpError({ 'email-from': 'a@example.com, b@example.com' })).toBe(
+      "Input 'email-from' has 2 addresses; expected one."
+    )
+    expect(withSmtpError({ 'owner-notices': 'domains' })).toBe(
+      "Input 'owner-notices' is 'domains'; expected one of false, true, include-domains."
+    )
+  })
+
+  it('explains a bad smtp-url in one line', () => {
+    expect(withSmtpError(viaUrl('not a url'))).toBe(
+      "Input 'smtp-url' is not a URL; expected smtp://user:password@host:587 or smtps://user:password@host:465, and percent-encode / ? # @ : and % in the user name and password (as %2F %3F %23 %40 %3A %25)."
+    )
+    expect(withSmtpError(viaUrl('https://mail.example.com'))).toBe(
+      "Input 'smtp-url' starts with 'https://'; expected smtp:// (STARTTLS) or smtps:// (implicit TLS)."
+    )
+    expect(withSmtpError(viaUrl('smtp://'))).toBe(
+      "Input 'smtp-url' has no host; expected smtp://user:password@host:587."
+    )
+  })
+
+  it('trims smtp-url and reads an IPv6 host', () => {
+    expect(withSmtp({ 'smtp-url': ' smtp://[::1]:2525 ' }).smtp).toMatchObject({
+      host: '::1',
+      port: 2525
+    })
+  })
+
+  it('explains the port and security mix-ups', () => {
+    expect(withSmtpError(viaUrl('smtp://mail.example.com:465'))).toBe(
+      "Input 'smtp-url' asks for STARTTLS on port 465, which speaks implicit TLS: use smtps:// for port 465, or port 587 for STARTTLS."
+    )
+    expect(withSmtpError(viaUrl('smtps://mail.example.com:587'))).toBe(
+      "Input 'smtp-url' asks for implicit TLS on port 587, which speaks STARTTLS: use smtp:// for port 587, or port 465 for implicit TLS."
     )
   })
 })

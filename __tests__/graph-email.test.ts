@@ -73,6 +73,17 @@ async function options(extra: Partial<EmailOptions> = {}): Promise<EmailOptions>
   return { ...FAST, ca: (await certificate()).cert, maskSecret: (v) => masked.push(v), ...extra }
 }
 
+/** What sending `count` convictions with `config` fails with; the test fails if the send succeeds. */
+async function sendFailure(config: EmailConfig, count: number, extra: Partial<EmailOptions> = {}): Promise<Error> {
+  const sending = deliverEmail(config, await batch(convictions(count)), await options(extra))
+  return sending.then(
+    () => {
+      throw new Error('the send succeeded')
+    },
+    (error: Error) => error
+  )
+}
+
 /** Every request reached the local cloud, and only the ones a client-credentials send needs. */
 function expectOnlyLocalRequests() {
   expect(cloud!.requests[0]).toBe(`GET /${TENANT}/v2.0/.well-known/openid-configuration`)
@@ -153,12 +164,8 @@ describe('Graph sendMail with an Entra app', () => {
 
     // Another key for the same app is refused, and the error says which input to fix.
     const other = await clientCertificate()
-    const error = await deliverEmail(
-      graphConfig({ 'graph-certificate': other.pem }),
-      await batch(convictions(2)),
-      await options()
-    ).catch((e: Error) => e)
-    expect((error as Error).message).toMatch(
+    const error = await sendFailure(graphConfig({ 'graph-certificate': other.pem }), 2)
+    expect(error.message).toMatch(
       /^No Entra token for app 6666\S+ in tenant 1111\S+ \(AADSTS700027: Client assertion failed signature validation\.\): graph-certificate does not match a certificate uploaded to the app's Certificates & secrets\.$/
     )
     expect(cloud.received).toHaveLength(1)
@@ -196,12 +203,8 @@ describe('Graph sendMail with an Entra app', () => {
 
   it('explains a federated run without id-token: write', async () => {
     cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, oidcToken: () => 'never' }))
-    const error = await deliverEmail(
-      graphConfig({}),
-      await batch(convictions(1)),
-      await options({ getIdToken: (audience) => core.getIDToken(audience) })
-    ).catch((e: Error) => e)
-    expect((error as Error).message).toMatch(
+    const error = await sendFailure(graphConfig({}), 1, { getIdToken: (audience) => core.getIDToken(audience) })
+    expect(error.message).toMatch(
       /^No GitHub OIDC token for the Entra app without a secret or certificate \(.*ACTIONS_ID_TOKEN_REQUEST_URL.*\): the job needs permissions: id-token: write\.$/
     )
   })
@@ -239,12 +242,10 @@ describe('Graph sendMail with an Entra app', () => {
     })
     const retries: string[] = []
     const started = Date.now()
-    const error = await deliverEmail(
-      graphConfig({ 'graph-client-secret': SECRET }),
-      await batch(convictions(2)),
-      await options({ onRetry: (reason) => retries.push(reason) })
-    ).catch((e: Error) => e)
-    expect((error as Error).message).toContain('429 ApplicationThrottled')
+    const error = await sendFailure(graphConfig({ 'graph-client-secret': SECRET }), 2, {
+      onRetry: (reason) => retries.push(reason)
+    })
+    expect(error.message).toContain('429 ApplicationThrottled')
     expect(retries).toEqual([])
     expect(cloud.requests.filter((r) => r.includes('sendMail'))).toHaveLength(1)
     expect(cloud.received).toEqual([])
@@ -257,12 +258,8 @@ describe('Graph sendMail with an Entra app', () => {
       status: 403,
       body: { error: { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' } }
     })
-    const error = await deliverEmail(
-      graphConfig({ 'graph-client-secret': SECRET }),
-      await batch(convictions(2)),
-      await options()
-    ).catch((e: Error) => e)
-    expect((error as Error).message).toBe(
+    const error = await sendFailure(graphConfig({ 'graph-client-secret': SECRET }), 2)
+    expect(error.message).toBe(
       'Graph refused to send as etd-watch@example.com (403 ErrorAccessDenied: Access is denied. Check credentials and try again.). ' +
         'The Entra app needs the Mail.Send application permission with admin consent, and Exchange must let it send as etd-watch@example.com: ' +
         "add etd-watch@example.com to the app's management scope (RBAC for Applications) or to the group of its application access policy (README, Microsoft 365)."
@@ -273,15 +270,9 @@ describe('Graph sendMail with an Entra app', () => {
   it('explains a wrong client secret without showing it', async () => {
     cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }))
     const wrong = 'wrong-secret-value-123'
-    const error = await deliverEmail(
-      graphConfig({ 'graph-client-secret': wrong }),
-      await batch(convictions(1)),
-      await options()
-    ).catch((e: Error) => e)
-    expect((error as Error).message).toMatch(
-      /AADSTS7000215.*graph-client-secret is wrong or expired: create a new one\.$/
-    )
-    expect((error as Error).message).not.toContain(wrong)
+    const error = await sendFailure(graphConfig({ 'graph-client-secret': wrong }), 1)
+    expect(error.message).toMatch(/AADSTS7000215.*graph-client-secret is wrong or expired: create a new one\.$/)
+    expect(error.message).not.toContain(wrong)
   })
 
   it('explains an authority that cannot be reached, naming it', async () => {
@@ -290,8 +281,8 @@ describe('Graph sendMail with an Entra app', () => {
     await cloud.close()
     cloud = closedAfter(await startMicrosoft({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }))
     const config = graphConfig({ 'graph-client-secret': SECRET, 'graph-cloud': `${gone} ${cloud.url}` })
-    const error = await deliverEmail(config, await batch(convictions(1)), await options()).catch((e: Error) => e)
-    expect((error as Error).message).toMatch(
+    const error = await sendFailure(config, 1)
+    expect(error.message).toMatch(
       new RegExp(
         `^No Entra token for app .*: ${gone.replace(/\./g, '\\.')} (gave no sign-in metadata|could not be reached)`
       )

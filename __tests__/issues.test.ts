@@ -7,54 +7,30 @@ import type { Report } from '../src/report/report.js'
 import { generateMessages } from '../src/simulator/data.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
-import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { type ActionResult } from './helpers/action-run.js'
-import { closedAfter, tempDir } from './helpers/servers.js'
-import { runWatch, githubEnv } from './helpers/watch-run.js'
+import { closedAfter } from './helpers/servers.js'
+import { githubEnv, WatchAt } from './helpers/watch-run.js'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
-let sim: Simulator | undefined
 let github: GitHubApi | undefined
 let sink: MailSink | undefined
-let dir: string
-let clock = T0
+const watch = new WatchAt(
+  T0,
+  () => ({
+    mailboxes: 'ceo@example.com, cfo@example.com, *@subsidiary.example.org',
+    backfill: '2d',
+    notify: 'issue',
+    'github-token': github!.token,
+    'issue-labels': 'etd-verdict-watch, security',
+    'issue-assignees': '@octocat'
+  }),
+  () => ({ ...githubEnv(github!), GITHUB_SERVER_URL: 'https://github.example', GITHUB_RUN_ID: '4242' })
+)
+const { runAt } = watch
 
 async function setUp(count = 400, seed = 12, until = T0 - 10 * 60_000): Promise<void> {
-  dir = await tempDir('etd-issues-')
-  sim = closedAfter(
-    await startSimulator({
-      messages: generateMessages({ seed, count, start: T0 - 2 * 86_400_000, end: until }),
-      clock: () => clock,
-      rateLimit: false
-    })
-  )
+  await watch.start('etd-issues-', generateMessages({ seed, count, start: T0 - 2 * 86_400_000, end: until }))
   github = closedAfter(await startGitHubApi({ labels: ['security'] }))
-}
-
-async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
-  clock = at
-  return runWatch(
-    sim!,
-    {
-      mailboxes: 'ceo@example.com, cfo@example.com, *@subsidiary.example.org',
-      backfill: '2d',
-      notify: 'issue',
-      'github-token': github!.token,
-      'issue-labels': 'etd-verdict-watch, security',
-      'issue-assignees': '@octocat',
-      ...inputs
-    },
-    {
-      dir,
-      now: () => clock,
-      env: {
-        ...githubEnv(github!),
-        GITHUB_SERVER_URL: 'https://github.example',
-        GITHUB_RUN_ID: '4242'
-      }
-    }
-  )
 }
 
 const creates = () => github!.requests.filter((r) => r.startsWith('POST /repos/acme/etd-watch/issues'))
@@ -66,7 +42,7 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     expect(result.failed).toBe(false)
     expect(github!.issues).toHaveLength(1)
     const [issue] = github!.issues
-    const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report
+    const report = JSON.parse(await readFile(join(watch.dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report
     const told = report.messages.filter((m) => m.notice === 'new')
     expect(told.length).toBeGreaterThan(10)
 
@@ -129,10 +105,10 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     await setUp()
     sink = closedAfter(await startMailSink({ auth: { user: 'u', pass: 'p' } }))
     // A file where the state's folder should be: every save fails.
-    await writeFile(join(dir, 'blocked'), '')
+    await writeFile(join(watch.dir, 'blocked'), '')
     const inputs = {
       notify: 'email, issue',
-      'state-path': join(dir, 'blocked', 'state.json'),
+      'state-path': join(watch.dir, 'blocked', 'state.json'),
       'smtp-url': `smtp://u:p@127.0.0.1:${sink.port}`,
       'email-from': 'etd@example.com',
       'email-to': 'soc@example.com'
@@ -157,7 +133,8 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     await setUp()
     // A dry run finds the batch; someone else then posts an issue whose marker claims it was told.
     const dry = await runAt(T0, { 'dry-run': 'true' })
-    const found = (JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report).messages
+    const found = (JSON.parse(await readFile(join(watch.dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report)
+      .messages
     expect(found.length).toBeGreaterThan(10)
     github!.issues.push({
       number: 1,
@@ -178,7 +155,7 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
     expect(parseMarker(github!.issues[1].body)).toHaveLength(found.length)
 
     // With issue-author naming that login (as for a GitHub App or a personal token), its markers count.
-    await rm(join(dir, 'state.json'))
+    await rm(join(watch.dir, 'state.json'))
     const asApp = await runAt(T0, { 'issue-author': 'mallory' })
     expect(asApp.outputs['new-count']).toBe('0')
     expect(github!.issues).toHaveLength(2)
@@ -187,7 +164,7 @@ describe('an issue per batch, through Octokit against a local GitHub API', () =>
   it('opens no duplicate when a failed save brings back an older state', async () => {
     // Messages keep arriving after T0, so that the run three hours later has a batch of its own.
     await setUp(400, 12, T0 + 2 * HOUR)
-    const statePath = join(dir, 'state.json')
+    const statePath = join(watch.dir, 'state.json')
     await runAt(T0)
     const before = await readFile(statePath, 'utf8')
     const later = await runAt(T0 + 3 * HOUR)

@@ -3,8 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import { readFileSync } from 'node:fs'
 import type { Conviction } from '../src/etd/types.js'
 import type { WebhookBatch } from '../src/notify/webhook/content.js'
-import { LINE_RENDERERS } from '../src/notify/webhook/line.js'
-import { JSON_SCHEMA_VERSION, MAX_JSON_PAYLOAD_BYTES, renderJson } from '../src/notify/webhook/json.js'
+import { JSON_SCHEMA_VERSION, MAX_JSON_PAYLOAD_BYTES, json } from '../src/notify/webhook/json.js'
 import { conviction as fixture, webhookBatch } from './helpers/fixtures.js'
 
 const schema = JSON.parse(readFileSync(new URL('../src/notify/webhook/json.schema.json', import.meta.url), 'utf8'))
@@ -52,7 +51,7 @@ type Payload = {
 
 describe('the JSON webhook', () => {
   it('is data of the documented schema: ISO-8601 UTC, lists, ETD values as given, links', () => {
-    const { payload, omitted } = renderJson(
+    const { payload, omitted } = json.render(
       batch([
         conviction('m-1'),
         conviction('m-2', { verdict: 'phishing', previousVerdict: 'spam', remediation: undefined })
@@ -117,7 +116,7 @@ describe('the JSON webhook', () => {
 
   it('takes out control characters, keeps ETD text otherwise as given, and clips each string where it says so', () => {
     const long = `${'x'.repeat(999)}💸💸`
-    const { payload } = renderJson(
+    const { payload } = json.render(
       batch([
         conviction('m-1', {
           subject: `Pay\r\nnow\u0007 \u202egnp.exe\u202c <b>&amp; 'quoted' *bold* @channel`,
@@ -140,7 +139,7 @@ describe('the JSON webhook', () => {
     const many = Array.from({ length: 1000 }, (_, i) =>
       conviction(`m-${i}`, { subject, remediation: i % 4 === 0 ? undefined : { folder: 'trash' } })
     )
-    const { payload, omitted } = renderJson(batch(many))
+    const { payload, omitted } = json.render(batch(many))
     valid(payload)
     const bytes = Buffer.byteLength(JSON.stringify(payload))
     expect(bytes).toBeLessThanOrEqual(MAX_JSON_PAYLOAD_BYTES)
@@ -154,13 +153,13 @@ describe('the JSON webhook', () => {
   })
 
   it('has no link it does not know, and says when it is a test', () => {
-    const { payload } = renderJson(batch([conviction('m-1')], { runUrl: undefined, issueUrl: undefined, test: true }))
+    const { payload } = json.render(batch([conviction('m-1')], { runUrl: undefined, issueUrl: undefined, test: true }))
     valid(payload)
     expect(payload).toMatchObject({ test: true, links: { run: null, issue: null } })
   })
 
   it('sends the heartbeat in the same schema', () => {
-    const line = LINE_RENDERERS.json('All quiet: no new convictions since 2026-11-26 10:00 UTC.')
+    const line = json.line('All quiet: no new convictions since 2026-11-26 10:00 UTC.')
     valid(line)
     expect(line).toEqual({
       schemaVersion: JSON_SCHEMA_VERSION,
@@ -171,7 +170,7 @@ describe('the JSON webhook', () => {
   })
 
   it('the schema would catch a field it does not document, a local time or a string for a list', () => {
-    const { payload } = renderJson(batch([conviction('m-1')]))
+    const { payload } = json.render(batch([conviction('m-1')]))
     const c = (payload as Payload).convictions[0]
     for (const broken of [
       { ...(payload as Payload), reportPath: '/runner/temp/report.json' },

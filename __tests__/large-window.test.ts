@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Clock } from '../src/common/rate-limiter.js'
 import { normalizeMessage } from '../src/etd/message.js'
@@ -10,8 +9,8 @@ import { MatchedRows, renderSummary } from '../src/notify/summary/summary.js'
 import type { Report } from '../src/report/report.js'
 import { backgroundConvictions } from '../src/simulator/data.js'
 import { expectedMatches } from '../src/simulator/oracle.js'
-import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
+import { sharedWatch } from './helpers/servers.js'
 import { etdInputs } from './helpers/simulator.js'
 
 // A window of 24,000 matches (a week's backfill, a mass campaign, an empty `mailboxes` on a large
@@ -24,17 +23,15 @@ let clock = NOW
 const etdClock: Clock = { now: () => clock, sleep: async (ms) => void (clock += ms) }
 
 describe(`a window of ${MATCHES.toLocaleString('en-US')} matches`, () => {
-  let sim: Simulator
-  let dir: string
+  const shared = sharedWatch('etd-large-', {
+    messages: backgroundConvictions(NOW - 2 * HOUR, NOW - 10 * 60_000, (MATCHES * 24 * HOUR) / (110 * 60_000)),
+    clock: () => clock,
+    rateLimit: false
+  })
   let result: ActionResult
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'etd-large-'))
-    sim = await startSimulator({
-      messages: backgroundConvictions(NOW - 2 * HOUR, NOW - 10 * 60_000, (MATCHES * 24 * HOUR) / (110 * 60_000)),
-      clock: () => clock,
-      rateLimit: false
-    })
+    const { sim, dir } = shared
     result = await runAction(
       ({ env }) => run({ env, now: () => clock, etdClock }),
       {
@@ -47,15 +44,10 @@ describe(`a window of ${MATCHES.toLocaleString('en-US')} matches`, () => {
     )
   }, 120_000)
 
-  afterAll(async () => {
-    await sim?.close()
-    await rm(dir, { recursive: true, force: true })
-  })
-
   it('writes a complete report that jq can read, with exactly the matches the simulator holds', async () => {
     expect(result.failed).toBe(false)
-    const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report
-    const expected = expectedMatches(sim.messages, clock, {
+    const report = JSON.parse(await readFile(join(shared.dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as Report
+    const expected = expectedMatches(shared.sim.messages, clock, {
       start: Date.parse(report.window.start),
       end: Date.parse(report.window.end),
       mailboxes: [],
@@ -78,12 +70,12 @@ describe(`a window of ${MATCHES.toLocaleString('en-US')} matches`, () => {
     const shown = (result.summary.match(/<td>new<\/td><\/tr>/g) ?? []).length
     expect(shown).toBeGreaterThan(100)
     expect(result.summary).toContain(
-      `${(MATCHES - shown).toLocaleString('en-US')} more matched messages not shown here (of 24,000); the JSON report at ${join(dir, 'etd-verdict-watch', 'report.json')} lists every one (the report-path output; the runner deletes it after the job unless the workflow uploads it as an artifact).`
+      `${(MATCHES - shown).toLocaleString('en-US')} more matched messages not shown here (of 24,000); the JSON report at ${join(shared.dir, 'etd-verdict-watch', 'report.json')} lists every one (the report-path output; the runner deletes it after the job unless the workflow uploads it as an artifact).`
     )
   })
 
   it('remembers every conviction in the state', async () => {
-    const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { notified: object }
+    const state = JSON.parse(await readFile(join(shared.dir, 'state.json'), 'utf8')) as { notified: object }
     expect(Object.keys(state.notified)).toHaveLength(MATCHES)
   })
 })

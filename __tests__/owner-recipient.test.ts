@@ -5,7 +5,7 @@ import { mailboxMatches } from '../src/match/matcher.js'
 import { deliverEmail } from '../src/notify/email/channel.js'
 import { ownerRecipient } from '../src/notify/email/owner-recipient.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
-import type { PendingNotice } from '../src/state/deliveries.js'
+import type { PendingNotice } from '../src/state/pending-notices.js'
 import { closedAfter } from './helpers/servers.js'
 
 const WATCHED = ['ceo@example.com', '*@example.com']

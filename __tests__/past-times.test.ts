@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Clock } from '../src/common/rate-limiter.js'
 import { run } from '../src/main.js'
 import type { Report } from '../src/report/report.js'
 import { backgroundConvictions } from '../src/simulator/data.js'
-import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { runAction } from './helpers/action-run.js'
+import { sharedWatch } from './helpers/servers.js'
 import { DAY, etdInputs, HOUR } from './helpers/simulator.js'
 
 // A restored state whose times are all plausible (none in the future) but that never searched what it
@@ -34,10 +33,10 @@ function claim(searched?: Array<[number, number]>): string {
   })
 }
 
-let sim: Simulator
-let dir: string
+const shared = sharedWatch('etd-past-times-', { messages, clock: () => clock, rateLimit: false })
 
 async function runWith(state: string, inputs: Record<string, string> = {}) {
+  const { sim, dir } = shared
   clock = T
   const path = join(dir, `state-${Math.random().toString(36).slice(2)}.json`)
   await writeFile(path, state)
@@ -51,16 +50,6 @@ async function runWith(state: string, inputs: Record<string, string> = {}) {
   const told = report.messages.filter((m) => m.notice === 'new').map((m) => m.id)
   return { log: result.log, told: told.sort() }
 }
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'etd-past-times-'))
-  sim = await startSimulator({ messages, clock: () => clock, rateLimit: false })
-})
-
-afterAll(async () => {
-  await sim?.close()
-  await rm(dir, { recursive: true, force: true })
-})
 
 describe('a state whose past times claim more than it searched', () => {
   it('does not delay a 3-hour-old conviction: without a record of searched time, the deep rescan is due', async () => {

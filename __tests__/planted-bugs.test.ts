@@ -4,8 +4,8 @@ import { EtdClient } from '../src/etd/client.js'
 import type { Conviction } from '../src/etd/types.js'
 import { buildDigest } from '../src/notify/email/digest.js'
 import { totalsOf } from '../src/notify/text/rows.js'
-import { MAX_WEBEX_MARKDOWN_BYTES, renderWebex } from '../src/notify/webhook/webex.js'
-import { scanWindow } from '../src/search/find.js'
+import { MAX_WEBEX_MARKDOWN_BYTES, webex } from '../src/notify/webhook/webex.js'
+import { scanWindow } from '../src/search/scan.js'
 import type { SimMessage } from '../src/simulator/data.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { prunable } from '../src/state/prune.js'
@@ -116,7 +116,7 @@ describe('a Webex alert in any script fits Webex byte limit', () => {
     ['emoji', '💸💸💸 Urgent wire 🏦🔥🔥 '.repeat(3)]
   ])('stays within 7,439 bytes of UTF-8 with %s subjects', (_, subject) => {
     const convictions = Array.from({ length: 200 }, (_, i) => conviction(i, subject))
-    const { payload, omitted } = renderWebex({
+    const { payload, omitted } = webex.render({
       convictions,
       totals: totalsOf(convictions, { mailboxes: [], verdicts: THREATS, techniques: [] }),
       window: { start: T - HOUR, end: T },

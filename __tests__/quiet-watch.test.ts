@@ -1,15 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { unknownTechniques } from '../src/etd/techniques.js'
 import { heartbeatAfter } from '../src/notify/heartbeat.js'
 import { generateMessages } from '../src/simulator/data.js'
 import { type MailSink } from '../src/simulator/mail-sink.js'
-import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
-import { parseState, serializeState, untrustedTimes } from '../src/state/state.js'
-import { closedAfter, tempDir } from './helpers/servers.js'
-import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
+import { closedAfter } from './helpers/servers.js'
+import { smtpInputs, startSmtp, WatchAt } from './helpers/watch-run.js'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
@@ -72,78 +70,24 @@ describe('heartbeatAfter', () => {
   })
 })
 
-describe('the heartbeat in the state', () => {
-  const OLD = JSON.stringify({
-    version: 2,
-    horizon: '2026-11-26T10:00:00.000Z',
-    watermark: '2026-11-27T09:55:00.000Z',
-    savedAt: '2026-11-27T09:55:00.000Z',
-    notified: { 'id-1': { v: 'bec', r: '2026-11-27T08:00:00.000Z', n: '2026-11-27T09:00:00.000Z' } }
-  })
-
-  it('is optional in format 2: a state written before it still reads, without one', () => {
-    const parsed = parseState(OLD)
-    expect(parsed.ok).toBe(true)
-    if (!parsed.ok) return
-    expect(parsed.migratedFrom).toBe(2)
-    expect(parsed.state.heartbeat).toBeUndefined()
-    expect(parsed.state.notified.get('id-1')?.verdict).toBe('bec')
-    expect([...serializeState(parsed.state)].join('')).not.toContain('heartbeat')
-  })
-
-  it('survives a save and a load, and is checked like every other field', () => {
-    const parsed = parseState(OLD)
-    if (!parsed.ok) throw new Error(parsed.reason)
-    const state = { ...parsed.state, heartbeat: { since: T0, runs: 7, convictions: 1 } }
-    const text = [...serializeState(state)].join('')
-    expect(text).toContain('"heartbeat": {"since":"2026-11-27T10:00:00.000Z","runs":7,"convictions":1},')
-    const again = parseState(text)
-    expect(again.ok && again.state.heartbeat).toEqual({ since: T0, runs: 7, convictions: 1 })
-    const data = JSON.parse(OLD) as Record<string, unknown>
-    for (const bad of [
-      { since: 'yesterday', runs: 1, convictions: 0 },
-      { since: '2026-11-27T10:00:00.000Z', runs: -1, convictions: 0 },
-      'daily'
-    ]) {
-      const dropped = parseState(JSON.stringify({ ...data, heartbeat: bad }))
-      expect(dropped).toMatchObject({ ok: true, dropped: ['its heartbeat (malformed)'] })
-      expect(dropped.ok && [dropped.state.heartbeat, dropped.state.notified.size]).toEqual([undefined, 1])
-    }
-    expect(untrustedTimes({ ...state, heartbeat: { since: T0 + 2 * HOUR, runs: 0, convictions: 0 } }, T0)).toBe(
-      'its last heartbeat 2026-11-27T12:00:00.000Z lies in the future'
-    )
-  })
-})
-
 describe('a quiet watch, against the simulator, an SMTP server and a webhook receiver', () => {
-  let sim: Simulator, smtp: MailSink, receiver: WebhookReceiver
-  let dir = ''
-  let clock = T0
+  let smtp: MailSink, receiver: WebhookReceiver
+  const watch = new WatchAt(T0, () => ({
+    // Nobody at this domain gets mail in the simulator: every run is quiet.
+    mailboxes: 'ceo@quiet.example, *@quiet.example',
+    backfill: '1h',
+    notify: 'email, webhook',
+    heartbeat: 'daily',
+    ...smtpInputs(smtp),
+    'webhook-url': `json=${receiver.url}/json/hook`
+  }))
+  const { runAt } = watch
 
   async function setUp(): Promise<void> {
-    dir = await tempDir('etd-quiet-')
     const messages = generateMessages({ seed: 21, count: 2000, start: T0 - 2 * 86_400_000, end: T0 + 3 * 86_400_000 })
-    sim = closedAfter(await startSimulator({ messages, clock: () => clock, rateLimit: false }))
+    await watch.start('etd-quiet-', messages)
     smtp = await startSmtp()
     receiver = closedAfter(await startWebhookReceiver())
-  }
-
-  async function runAt(at: number, inputs: Record<string, string> = {}) {
-    clock = at
-    return runWatch(
-      sim!,
-      {
-        // Nobody at this domain gets mail in the simulator: every run is quiet.
-        mailboxes: 'ceo@quiet.example, *@quiet.example',
-        backfill: '1h',
-        notify: 'email, webhook',
-        heartbeat: 'daily',
-        ...smtpInputs(smtp!),
-        'webhook-url': `json=${receiver!.url}/json/hook`,
-        ...inputs
-      },
-      { dir, now: () => clock }
-    )
   }
 
   const heartbeats = () => smtp!.received.map((r) => r.mail.subject)
@@ -185,16 +129,13 @@ describe('a quiet watch, against the simulator, an SMTP server and a webhook rec
 
   it('sends it with an older state that has no heartbeat yet, and does not send it on a dry run', async () => {
     await setUp()
-    await writeFile(
-      join(dir, 'state.json'),
-      JSON.stringify({
-        version: 2,
-        horizon: '2026-11-26T10:00:00.000Z',
-        watermark: '2026-11-27T08:55:00.000Z',
-        savedAt: '2026-11-27T08:55:00.000Z',
-        notified: {}
-      })
-    )
+    await watch.plantState({
+      version: 2,
+      horizon: '2026-11-26T10:00:00.000Z',
+      watermark: '2026-11-27T08:55:00.000Z',
+      savedAt: '2026-11-27T08:55:00.000Z',
+      notified: {}
+    })
     const dry = await runAt(T0, { 'dry-run': 'true' })
     expect(dry.failed).toBe(false)
     expect(smtp!.received).toHaveLength(0)
@@ -204,7 +145,7 @@ describe('a quiet watch, against the simulator, an SMTP server and a webhook rec
     expect(heartbeats()).toEqual([
       '[ETD] All quiet: 1 run since 2026-11-27 10:00 UTC, 2 mailboxes watched, 0 convictions.'
     ])
-    expect(JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')).heartbeat).toEqual({
+    expect(JSON.parse(await readFile(join(watch.dir, 'state.json'), 'utf8')).heartbeat).toEqual({
       since: '2026-11-27T10:00:00.000Z',
       runs: 0,
       convictions: 0
@@ -225,7 +166,7 @@ describe('a quiet watch, against the simulator, an SMTP server and a webhook rec
     )
     expect(result.log).not.toContain("has 'malicious url'")
     // The oracle: which watched mailboxes a matched message was for, from the report.
-    const report = JSON.parse(await readFile(join(dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as {
+    const report = JSON.parse(await readFile(join(watch.dir, 'etd-verdict-watch', 'report.json'), 'utf8')) as {
       messages: Array<{ mailboxes: string[] }>
     }
     const hit = new Set(report.messages.flatMap((m) => m.mailboxes))

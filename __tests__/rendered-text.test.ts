@@ -8,9 +8,9 @@ import { buildIssue } from '../src/notify/issue/body.js'
 import { totalsOf } from '../src/notify/text/rows.js'
 import { MatchedRows, renderSummary } from '../src/notify/summary/summary.js'
 import type { WebhookBatch } from '../src/notify/webhook/content.js'
-import { inertSlack, renderSlack } from '../src/notify/webhook/slack.js'
-import { renderTeams } from '../src/notify/webhook/teams.js'
-import { renderWebex } from '../src/notify/webhook/webex.js'
+import { inertSlack, slack } from '../src/notify/webhook/slack.js'
+import { teams } from '../src/notify/webhook/teams.js'
+import { webex } from '../src/notify/webhook/webex.js'
 import { conviction as fixture, T, webhookBatch } from './helpers/fixtures.js'
 
 /**
@@ -105,7 +105,7 @@ describe('the job summary, rendered as GitHub renders markdown (an HTML block)',
 
 describe('Webex, rendered as CommonMark', () => {
   it('shows the subject and sender as written, and no entity, markup, link, mention or reference', async () => {
-    const { markdown } = renderWebex(batch()).payload as { markdown: string }
+    const { markdown } = webex.render(batch()).payload as { markdown: string }
     const html = await marked.parse(markdown)
     const lines = html.split(/<br>|<\/?li>/).filter((line) => line.trim().startsWith('From '))
     expect(lines).toHaveLength(2)
@@ -118,7 +118,7 @@ describe('Webex, rendered as CommonMark', () => {
 
   it('says where the convictions it left out are, and links the run', async () => {
     const many = Array.from({ length: 300 }, (_, i) => conviction(`x-${i}`))
-    const { markdown } = renderWebex(batch({ convictions: many, totals: totalsOf(many, RULE), runUrl: RUN }))
+    const { markdown } = webex.render(batch({ convictions: many, totals: totalsOf(many, RULE), runUrl: RUN }))
       .payload as { markdown: string }
     const html = await marked.parse(markdown)
     expect(html.split('\n').at(-2)).toMatch(
@@ -172,7 +172,7 @@ const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptiv
 
 describe('Teams, by the Adaptive Card model', () => {
   it('carries the subject and sender only in TextRuns, which no card renders as markdown, exactly as written', () => {
-    const card = (renderTeams(batch()).payload as TeamsMessage).attachments[0].content
+    const card = (teams.render(batch()).payload as TeamsMessage).attachments[0].content
     const context = new AdaptiveCards.SerializationContext()
     new AdaptiveCards.AdaptiveCard().parse(card, context)
     expect(context.eventCount).toBe(0)
@@ -215,7 +215,7 @@ describe("Slack, by Slack's rules", () => {
   })
 
   it('puts the subject and sender only in rich_text text elements, shown as written', () => {
-    const message = renderSlack(batch({ convictions: CONVICTIONS, runUrl: RUN })).payload as SlackMessage
+    const message = slack.render(batch({ convictions: CONVICTIONS, runUrl: RUN })).payload as SlackMessage
     const rows = message.blocks.filter((b) => b.type === 'rich_text')
     expect(rows).toHaveLength(2)
     const texts = rows.flatMap((b) => b.elements!.flatMap((section) => section.elements!))
@@ -226,7 +226,7 @@ describe("Slack, by Slack's rules", () => {
 
   it('keeps every mrkdwn text free of the message, its links ours and nothing else live', () => {
     const many = Array.from({ length: 60 }, (_, i) => conviction(`x-${i}`))
-    const message = renderSlack(batch({ convictions: many, totals: totalsOf(many, RULE), runUrl: RUN }))
+    const message = slack.render(batch({ convictions: many, totals: totalsOf(many, RULE), runUrl: RUN }))
       .payload as SlackMessage
     const mrkdwn = [
       message.text,

@@ -1,22 +1,25 @@
 import { describe, expect, it } from '@jest/globals'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Report } from '../src/report/report.js'
 import type { SimMessage, VerdictEvent } from '../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
-import { startSimulator, type Simulator } from '../src/simulator/server.js'
+import { startSimulator } from '../src/simulator/server.js'
 import { simMessage } from './helpers/fixtures.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
-import { runWatch } from './helpers/watch-run.js'
+import { WatchAt } from './helpers/watch-run.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const T0 = Date.UTC(2026, 10, 20, 9, 0, 0)
 
-let sim: Simulator | undefined
 let sink: MailSink | undefined
-let dir: string
-let clock = T0
+const scenario = new WatchAt(T0, () => ({
+  mailboxes: 'ceo@example.com',
+  notify: 'none',
+  backfill: '1h',
+  rescan: '24h'
+}))
 
 /** A message to ceo@example.com received at `at`, with verdicts given at offsets from then. */
 const message = (id: string, at: number, ...history: Array<[offset: number, verdict: string, retro?: boolean]>) =>
@@ -24,10 +27,7 @@ const message = (id: string, at: number, ...history: Array<[offset: number, verd
     history: history.map(([offset, verdict, retro]): VerdictEvent => ({ at: at + offset, verdict, retro }))
   })
 
-async function watch(messages: SimMessage[]): Promise<void> {
-  dir = await tempDir('etd-scenario-')
-  sim = closedAfter(await startSimulator({ messages, clock: () => clock, rateLimit: false }))
-}
+const watch = (messages: SimMessage[]) => scenario.start('etd-scenario-', messages)
 
 interface Outcome {
   failed: boolean
@@ -39,18 +39,7 @@ interface Outcome {
 
 /** One scheduled run at time `at`, with state in a file. */
 async function runAt(at: number, inputs: Record<string, string> = {}): Promise<Outcome> {
-  clock = at
-  const result = await runWatch(
-    sim!,
-    {
-      mailboxes: 'ceo@example.com',
-      notify: 'none',
-      backfill: '1h',
-      rescan: '24h',
-      ...inputs
-    },
-    { dir, now: () => clock }
-  )
+  const result = await scenario.runAt(at, inputs)
   const report = result.outputs['report-path']
     ? (JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as Report)
     : undefined
@@ -137,11 +126,11 @@ describe('several runs in a row, state in a file', () => {
       message('m1', T0 - 30 * MINUTE, [5000, 'phishing']),
       message('m0', T0 - 10 * HOUR, [5000, 'phishing'])
     ])
-    await writeFile(join(dir, 'state.json'), '{"version": 7}')
+    await scenario.plantState('{"version": 7}')
     const result = await runAt(T0)
     expect(result.failed).toBe(false)
     expect(result.log).toContain(
-      `::warning::No state restored: the state from ${join(dir, 'state.json')} was ignored because its version 7 is not one of 1 to 3`
+      `::warning::No state restored: the state from ${join(scenario.dir, 'state.json')} was ignored because its version 7 is not one of 1 to 3`
     )
     expect(result.outputs['window-start']).toBe(new Date(T0 - 65 * MINUTE).toISOString())
     expect(result.notices).toEqual([{ id: 'm1', notice: 'new' }])
@@ -166,13 +155,13 @@ describe('several runs in a row, state in a file', () => {
       '}',
       ''
     ].join('\n')
-    await writeFile(join(dir, 'state.json'), v1)
+    await scenario.plantState(v1)
     const upgraded = await runAt(T0)
     expect(upgraded.outputs['state-restored']).toBe('true')
     // The deep rescan is due at once, as 0.1 searched its rescan range on every run.
     expect(upgraded.log).toContain('Deep rescan due')
     expect(upgraded.notices.map((n) => n.id).sort()).toEqual(['fresh', 'late'])
-    const saved = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as Record<string, unknown>
+    const saved = JSON.parse(await readFile(join(scenario.dir, 'state.json'), 'utf8')) as Record<string, unknown>
     expect(saved.version).toBe(3)
     expect(Object.keys(saved.notified as object).sort()).toEqual(['fresh', 'late', 'told'])
     expect((await runAt(T0 + 10 * MINUTE)).notices).toEqual([])
@@ -186,23 +175,28 @@ describe('several runs in a row, state in a file', () => {
       watermark: '2027-01-01T00:00:00.000Z',
       notified: {}
     }
-    await writeFile(join(dir, 'state.json'), JSON.stringify(poisoned))
+    await scenario.plantState(poisoned)
     const result = await runAt(T0)
     expect(result.log).toContain(
-      `::warning::No state restored: the state from ${join(dir, 'state.json')} was ignored because its horizon ` +
+      `::warning::No state restored: the state from ${join(scenario.dir, 'state.json')} was ignored because its horizon ` +
         '2027-01-01T00:00:00.000Z lies in the future. Searching as on a first run (backfill, 1h unless set).'
     )
     expect(result.outputs['state-restored']).toBe('false')
     expect(result.notices).toEqual([{ id: 'm1', notice: 'new' }])
-    const saved = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { horizon: string; watermark: string }
+    const saved = JSON.parse(await readFile(join(scenario.dir, 'state.json'), 'utf8')) as {
+      horizon: string
+      watermark: string
+    }
     expect(saved.horizon).toBe('2026-11-20T07:55:00.000Z')
     expect(saved.watermark).toBe('2026-11-20T08:55:00.000Z')
   })
 
   it('explains a date range that ETD refuses, naming the input that set it', async () => {
-    dir = await tempDir('etd-scenario-')
+    scenario.dir = await tempDir('etd-scenario-')
     // ETD's clock two days ahead of the runner's: the window's start is then past ETD's 90 days.
-    sim = closedAfter(await startSimulator({ messages: [], clock: () => clock + 2 * 24 * HOUR, rateLimit: false }))
+    scenario.sim = closedAfter(
+      await startSimulator({ messages: [], clock: () => scenario.now() + 2 * 24 * HOUR, rateLimit: false })
+    )
     const result = await runAt(T0, { backfill: '89d' })
     expect(result.failed).toBe(true)
     expect(result.log).toContain(
@@ -225,7 +219,8 @@ describe('several runs in a row, state in a file', () => {
       'email-to': 'soc@example.com'
     })
     await runAt(T0, await email('right'))
-    const readState = async () => JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as Record<string, unknown>
+    const readState = async () =>
+      JSON.parse(await readFile(join(scenario.dir, 'state.json'), 'utf8')) as Record<string, unknown>
     const before = await readState()
 
     const failed = await runAt(T0 + HOUR, await email('wrong'))

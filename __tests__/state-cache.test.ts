@@ -273,6 +273,17 @@ describe('state in the Actions cache, v1 protocol (REST)', () => {
 
 describe('state in the Actions cache, v2 protocol with blobs in Azurite', () => {
   const keys = () => service.entries.map((e) => e.key)
+  /** Run `runId` while the service breaks off every upload (or download) mid-way: the run itself succeeds. */
+  async function cutRun(cut: 'cutUploads' | 'cutDownloads', runId: number) {
+    service[cut] = true
+    try {
+      const result = await action(runId)
+      expect(result.failed).toBe(false)
+      return result
+    } finally {
+      service[cut] = false
+    }
+  }
 
   it('finalizes an entry with the size that Azurite really holds', async () => {
     await fresh(V2)
@@ -284,10 +295,7 @@ describe('state in the Actions cache, v2 protocol with blobs in Azurite', () => 
   it('an upload cut mid-way leaves no entry; the next run restores the last good one', async () => {
     await fresh(V2)
     await action(301)
-    service.cutUploads = true
-    const cut = await action(302)
-    service.cutUploads = false
-    expect(cut.failed).toBe(false)
+    const cut = await cutRun('cutUploads', 302)
     expect(cut.outputs['state-saved']).toBe('false')
     expect(cut.log).toMatch(/::warning::State not saved: the cache did not take entry '[^']+\/302-1'/)
     expect(keys()).toEqual([`${KEY}/301-1`])
@@ -300,10 +308,7 @@ describe('state in the Actions cache, v2 protocol with blobs in Azurite', () => 
   it('a download cut mid-way is an outage, said as such, not a first run', async () => {
     await fresh(V2)
     await action(401)
-    service.cutDownloads = true
-    const result = await action(402)
-    service.cutDownloads = false
-    expect(result.failed).toBe(false)
+    const result = await cutRun('cutDownloads', 402)
     expect(result.outputs['state-restored']).toBe('false')
     expect(result.log).toContain(`No state restored: cache entry '${KEY}/401-1' was found but could not be restored`)
     expect(result.summary).toContain('Suspicious: this watch has state in the cache, but it could not be read.')

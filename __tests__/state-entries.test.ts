@@ -1,14 +1,11 @@
 // Issue 21, item 1: one rejected field in a failed owner notice used to throw the whole state away, every run.
 import { describe, expect, it } from '@jest/globals'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SimMessage } from '../src/simulator/data.js'
 import { type MailSink } from '../src/simulator/mail-sink.js'
-import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { type ActionResult } from './helpers/action-run.js'
 import { billing, T } from './helpers/fixtures.js'
-import { closedAfter, tempDir } from './helpers/servers.js'
-import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
+import { smtpInputs, startSmtp, WatchAt } from './helpers/watch-run.js'
 
 const MINUTE = 60_000
 const T0 = T
@@ -22,40 +19,23 @@ interface StateFile {
 }
 
 describe('a failed owner notice with text the state limits, to an SMTP server that refuses the owner', () => {
-  let sim: Simulator | undefined
   let smtp: MailSink | undefined
-  let dir = ''
-  let clock = T0
+  const watch = new WatchAt(T0, () => ({
+    mailboxes: '*@example.com',
+    notify: 'email',
+    'owner-notices': 'include-domains',
+    ...smtpInputs(smtp!)
+  }))
+  const { runAt } = watch
 
   async function setUp(refused: SimMessage, refusedAddress: string): Promise<void> {
-    dir = await tempDir('etd-state-entries-')
-    sim = closedAfter(
-      await startSimulator({
-        messages: [message('m-ceo', 'ceo@example.com', 40), refused],
-        clock: () => clock,
-        rateLimit: false
-      })
-    )
+    await watch.start('etd-state-entries-', [message('m-ceo', 'ceo@example.com', 40), refused])
     smtp = await startSmtp()
     smtp.rejectRecipients = [refusedAddress]
   }
 
-  async function runAt(at: number): Promise<ActionResult> {
-    clock = at
-    return runWatch(
-      sim!,
-      {
-        mailboxes: '*@example.com',
-        notify: 'email',
-        'owner-notices': 'include-domains',
-        ...smtpInputs(smtp!)
-      },
-      { dir, now: () => clock }
-    )
-  }
-
   const recipients = () => smtp!.received.map((r) => r.envelopeTo.join(','))
-  const stateFile = async () => JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as StateFile
+  const stateFile = async () => JSON.parse(await readFile(join(watch.dir, 'state.json'), 'utf8')) as StateFile
 
   /** Two runs: the second restores the whole state, tells no one again, and retries the refused owner alone. */
   async function expectKeptAcrossRuns(): Promise<StateFile> {
@@ -133,26 +113,23 @@ describe('a failed owner notice with text the state limits, to an SMTP server th
     await setUp(message('m-cfo', 'cfo@example.com', 30), 'cfo@example.com')
     const told = { v: 'bec', r: '2026-11-27T09:20:00.000Z', n: '2026-11-27T09:21:00.000Z' }
     const notice = { to: 'cto@example.com', attempts: 1, total: 1, inbox: 0, messages: [] }
-    await writeFile(
-      join(dir, 'state.json'),
-      JSON.stringify({
-        version: 2,
-        horizon: '2026-11-27T08:00:00.000Z',
-        watermark: '2026-11-27T09:25:00.000Z',
-        deepScanAt: '2026-11-27T09:25:00.000Z',
-        ratePerHour: 'many',
-        pending: [{ ...notice, to: 'x@evil.example, cto@example.com' }, notice],
-        notified: {
-          'm-ceo': told,
-          'm-cfo': { ...told, v: 'constructor' },
-          'm-later': { ...told, n: '2026-11-28T00:00:00.000Z' }
-        }
-      })
-    )
+    await watch.plantState({
+      version: 2,
+      horizon: '2026-11-27T08:00:00.000Z',
+      watermark: '2026-11-27T09:25:00.000Z',
+      deepScanAt: '2026-11-27T09:25:00.000Z',
+      ratePerHour: 'many',
+      pending: [{ ...notice, to: 'x@evil.example, cto@example.com' }, notice],
+      notified: {
+        'm-ceo': told,
+        'm-cfo': { ...told, v: 'constructor' },
+        'm-later': { ...told, n: '2026-11-28T00:00:00.000Z' }
+      }
+    })
     const result = await runAt(T0)
     expect(result.failed).toBe(false)
     expect(result.outputs['state-restored']).toBe('true')
-    const from = join(dir, 'state.json')
+    const from = join(watch.dir, 'state.json')
     expect(result.log.split('\n').filter((l) => l.includes('Dropped from the state'))).toEqual(
       [
         'its message rate (malformed)',

@@ -802,3 +802,41 @@ describe('untrustedTimes at the edge of clock skew', () => {
     expect(future.notified.size).toBe(0)
   })
 })
+
+describe('the heartbeat in the state', () => {
+  // Written before the heartbeat was kept: format 2, one conviction remembered.
+  const OLD = doc({ version: 2, savedAt: AT, notified: { 'id-1': entry() } })
+
+  it('is optional in format 2: a state written before it still reads, without one', () => {
+    const parsed = parseState(OLD)
+    expect(parsed.ok).toBe(true)
+    if (!parsed.ok) return
+    expect(parsed.migratedFrom).toBe(2)
+    expect(parsed.state.heartbeat).toBeUndefined()
+    expect(parsed.state.notified.get('id-1')?.verdict).toBe('bec')
+    expect([...serializeState(parsed.state)].join('')).not.toContain('heartbeat')
+  })
+
+  it('survives a save and a load, and is checked like every other field', () => {
+    const parsed = parseState(OLD)
+    if (!parsed.ok) throw new Error(parsed.reason)
+    const state = { ...parsed.state, heartbeat: { since: T, runs: 7, convictions: 1 } }
+    const text = [...serializeState(state)].join('')
+    expect(text).toContain('"heartbeat": {"since":"2026-11-27T10:00:00.000Z","runs":7,"convictions":1},')
+    const again = parseState(text)
+    expect(again.ok && again.state.heartbeat).toEqual({ since: T, runs: 7, convictions: 1 })
+    const data = JSON.parse(OLD) as Record<string, unknown>
+    for (const bad of [
+      { since: 'yesterday', runs: 1, convictions: 0 },
+      { since: '2026-11-27T10:00:00.000Z', runs: -1, convictions: 0 },
+      'daily'
+    ]) {
+      const dropped = parseState(JSON.stringify({ ...data, heartbeat: bad }))
+      expect(dropped).toMatchObject({ ok: true, dropped: ['its heartbeat (malformed)'] })
+      expect(dropped.ok && [dropped.state.heartbeat, dropped.state.notified.size]).toEqual([undefined, 1])
+    }
+    expect(untrustedTimes({ ...state, heartbeat: { since: T + 2 * HOUR, runs: 0, convictions: 0 } }, T)).toBe(
+      'its last heartbeat 2026-11-27T12:00:00.000Z lies in the future'
+    )
+  })
+})

@@ -5,9 +5,9 @@ import { notYetRecorded } from '../src/notify/issue/channel.js'
 import { BatchCollector } from '../src/notify/batch.js'
 import { groupByMailbox } from '../src/notify/text/rows.js'
 import type { WebhookBatch } from '../src/notify/webhook/content.js'
-import { MAX_SLACK_BLOCKS, MAX_SLACK_SECTION_TEXT, renderSlack } from '../src/notify/webhook/slack.js'
-import { MAX_TEAMS_PAYLOAD_BYTES, renderTeams } from '../src/notify/webhook/teams.js'
-import { MAX_WEBEX_MARKDOWN_BYTES, renderWebex } from '../src/notify/webhook/webex.js'
+import { MAX_SLACK_BLOCKS, MAX_SLACK_SECTION_TEXT, slack } from '../src/notify/webhook/slack.js'
+import { MAX_TEAMS_PAYLOAD_BYTES, teams } from '../src/notify/webhook/teams.js'
+import { MAX_WEBEX_MARKDOWN_BYTES, webex } from '../src/notify/webhook/webex.js'
 import type { Conviction } from '../src/etd/types.js'
 import { conviction, T, webhookBatch } from './helpers/fixtures.js'
 
@@ -67,7 +67,7 @@ function cardErrors(card: unknown): string[] {
 
 describe('Teams', () => {
   it('is a message with one valid Adaptive Card', () => {
-    const { payload, omitted } = renderTeams(batch([conviction('a'), conviction('b', { remediation: undefined })]))
+    const { payload, omitted } = teams.render(batch([conviction('a'), conviction('b', { remediation: undefined })]))
     const message = payload as TeamsMessage
     expect(message.type).toBe('message')
     expect(message.attachments).toHaveLength(1)
@@ -84,7 +84,7 @@ describe('Teams', () => {
   })
 
   it('keeps attacker text out of markdown: only in TextRuns, with {{ broken', () => {
-    const { payload } = renderTeams(hostileBatch(3))
+    const { payload } = teams.render(hostileBatch(3))
     const card = (payload as TeamsMessage).attachments[0].content
     expect(cardErrors(card)).toEqual([])
     for (const block of elements(card, 'TextBlock')) expect(block.text).not.toMatch(/evil|verify|channel|script/)
@@ -97,7 +97,7 @@ describe('Teams', () => {
   })
 
   it('stays under its size limit and says how many it left out and where they are', () => {
-    const { payload, omitted } = renderTeams(hostileBatch(500))
+    const { payload, omitted } = teams.render(hostileBatch(500))
     const bytes = Buffer.byteLength(JSON.stringify(payload))
     expect(bytes).toBeLessThanOrEqual(MAX_TEAMS_PAYLOAD_BYTES)
     expect(bytes).toBeGreaterThan(MAX_TEAMS_PAYLOAD_BYTES * 0.8)
@@ -115,7 +115,7 @@ describe('Teams', () => {
 
 describe('Webex', () => {
   it('is markdown that renders no link, image or mention of attacker text', async () => {
-    const { payload } = renderWebex(hostileBatch(3))
+    const { payload } = webex.render(hostileBatch(3))
     const { markdown } = payload as { markdown: string }
     const html = await marked.parse(markdown)
     expect(html).not.toMatch(/<a |<img|<script|<b>|<@|<!/i)
@@ -123,7 +123,7 @@ describe('Webex', () => {
   })
 
   it('stays under 7,439 bytes and counts what it left out', () => {
-    const { payload, omitted } = renderWebex(hostileBatch(400))
+    const { payload, omitted } = webex.render(hostileBatch(400))
     const { markdown } = payload as { markdown: string }
     expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(MAX_WEBEX_MARKDOWN_BYTES)
     expect(Buffer.byteLength(markdown)).toBeGreaterThan(MAX_WEBEX_MARKDOWN_BYTES * 0.7)
@@ -154,7 +154,7 @@ describe('Slack', () => {
       .flatMap((b) => b.elements!.flatMap((s) => s.elements!.flatMap((e) => (e.type === 'text' ? [e.text] : []))))
 
   it('shows <!channel>, <@U…> and <url|text> as typed: only in rich_text, never where Slack parses', () => {
-    const { payload } = renderSlack(hostileBatch(3))
+    const { payload } = slack.render(hostileBatch(3))
     const message = payload as SlackMessage
     for (const text of parsed(message)) expect(text).not.toMatch(/[<>]|channel|evil/)
     const all = given(message).join('\n')
@@ -163,7 +163,7 @@ describe('Slack', () => {
   })
 
   it('holds 50 blocks and 3,000 characters a text, and counts what it left out', () => {
-    const { payload, omitted } = renderSlack(hostileBatch(200))
+    const { payload, omitted } = slack.render(hostileBatch(200))
     const message = payload as SlackMessage
     expect(message.blocks.length).toBeLessThanOrEqual(MAX_SLACK_BLOCKS)
     expect(message.blocks.length).toBe(MAX_SLACK_BLOCKS)
@@ -175,7 +175,7 @@ describe('Slack', () => {
   })
 
   it('clips a text over 3,000 characters without cutting an escape in half', () => {
-    const { payload } = renderSlack({ ...hostileBatch(60), reportPath: `/tmp/${'&'.repeat(4000)}/report.json` })
+    const { payload } = slack.render({ ...hostileBatch(60), reportPath: `/tmp/${'&'.repeat(4000)}/report.json` })
     const leftOut = (payload as SlackMessage).blocks.at(-1)!.elements![0].text
     expect([...leftOut].length).toBeLessThanOrEqual(MAX_SLACK_SECTION_TEXT)
     expect([...leftOut].length).toBeGreaterThan(MAX_SLACK_SECTION_TEXT - 5)
@@ -195,9 +195,9 @@ describe('still in the inbox first', () => {
   const ids = (text: string) => text.match(/\b(?:moved|inbox|untouched)[A-Z][a-z]+\b/g) ?? []
 
   it.each([
-    ['Teams', renderTeams],
-    ['Webex', renderWebex],
-    ['Slack', renderSlack]
+    ['Teams', teams.render],
+    ['Webex', webex.render],
+    ['Slack', slack.render]
   ])('%s leads with how many, lists exactly those, then the rest under its own heading', async (_, render) => {
     const { payload } = render(mixed)
     // Webex's markdown escapes its own words too: read as rendered.
@@ -218,7 +218,7 @@ describe('still in the inbox first', () => {
     const many = batch(
       Array.from({ length: 60 }, (_, i) => conviction(`inbox${i}`, { remediation: { folder: 'inbox' } }))
     )
-    const { payload, omitted } = renderSlack(many)
+    const { payload, omitted } = slack.render(many)
     const { blocks } = payload as { blocks: Array<{ text?: { text: string }; elements?: Array<{ text: string }> }> }
     expect(blocks.length).toBe(MAX_SLACK_BLOCKS)
     expect(blocks[2].text?.text).toBe(':warning: *Still in the inbox: 60 — act on these*')
@@ -273,15 +273,15 @@ describe('times in the watch time-zone', () => {
     // 27 November: New York is on EST, UTC-5.
     const zoned = batch([conviction('a')], { timeZone: 'America/New_York' })
     const window = 'Messages received 2026-11-27 04:00–05:00 America/New_York'
-    const teams = strings(renderTeams(zoned).payload)
-    expect(teams).toContain(window)
-    expect(teams).toContain(' · 2026-11-27 04:50 America/New_York · cfo@example[.]com')
-    const webex = await marked.parse((renderWebex(zoned).payload as { markdown: string }).markdown)
-    expect(webex).toContain(window)
-    expect(webex).toContain('2026-11-27 04:50 America/New_York')
-    const slack = strings(renderSlack(zoned).payload).join('\n')
-    expect(slack).toContain(window)
-    expect(slack).toContain('2026-11-27 04:50 America/New_York')
+    const card = strings(teams.render(zoned).payload)
+    expect(card).toContain(window)
+    expect(card).toContain(' · 2026-11-27 04:50 America/New_York · cfo@example[.]com')
+    const html = await marked.parse((webex.render(zoned).payload as { markdown: string }).markdown)
+    expect(html).toContain(window)
+    expect(html).toContain('2026-11-27 04:50 America/New_York')
+    const blocks = strings(slack.render(zoned).payload).join('\n')
+    expect(blocks).toContain(window)
+    expect(blocks).toContain('2026-11-27 04:50 America/New_York')
   })
 })
 

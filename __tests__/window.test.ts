@@ -261,82 +261,79 @@ describe('planSearch with backfill', () => {
   it('is named as given', () => {
     expect([14 * DAY, 36 * HOUR, 90 * MINUTE, 45_000].map(formatDuration)).toEqual(['14d', '36h', '90m', '45s'])
   })
-})
 
-describe('planSearch with backfill at its edges', () => {
-  const watermark = at('2026-11-27T10:52:30Z')
-  const deepScanAt = at('2026-11-27T06:00:00Z')
-  const horizon = at('2026-11-20T00:00:00Z')
-  const searched = [[horizon, watermark]] as const
-  const backfill = { ...settings, backfillMs: 14 * DAY }
-  // No run interval known, so nothing is kept back for later runs: today has the budget less what was used.
-  // 14 days at 300 an hour are 100,800 messages: 1,008 pages and a token.
-  const plan = (dailyRequestBudget: number, usedToday: number) =>
-    planSearch(
-      NOW,
-      { ...backfill, dailyRequestBudget },
-      { watermark, horizon, deepScanAt, searched, budget: { usedToday, ratePerHour: 300 } }
-    )
+  describe('at its edges', () => {
+    // No run interval known, so nothing is kept back for later runs: today has the budget less what was used.
+    // 14 days at 300 an hour are 100,800 messages: 1,008 pages and a token.
+    const plan = (dailyRequestBudget: number, usedToday: number) =>
+      planSearch(
+        NOW,
+        { ...backfill, dailyRequestBudget },
+        { watermark, horizon, deepScanAt, searched, budget: { usedToday, ratePerHour: 300 } }
+      )
 
-  it('runs when its cost is exactly what today has left, and waits when one request short', () => {
-    expect(plan(1109, 100).backfill).toEqual({ kind: 'run', start: END - 14 * DAY, estimate: 1009 })
-    expect(plan(1108, 100).backfill).toEqual({
-      kind: 'postponed',
-      start: END - 14 * DAY,
-      estimate: 1009,
-      available: 1008,
-      retryAt: at('2026-11-28T00:00:00Z')
+    it('runs when its cost is exactly what today has left, and waits when one request short', () => {
+      expect(plan(1109, 100).backfill).toEqual({ kind: 'run', start: END - 14 * DAY, estimate: 1009 })
+      expect(plan(1108, 100).backfill).toEqual({
+        kind: 'postponed',
+        start: END - 14 * DAY,
+        estimate: 1009,
+        available: 1008,
+        retryAt: at('2026-11-28T00:00:00Z')
+      })
     })
-  })
 
-  it('waits when a whole day has exactly its cost, and says none is left today when the day is overspent', () => {
-    expect(plan(1009, 500).backfill?.kind).toBe('postponed')
-    expect(plan(1500, 1600).backfill).toMatchObject({ kind: 'postponed', available: 0 })
-    expect(plan(1008, 0).backfill).toEqual({
-      kind: 'refused',
-      start: END - 14 * DAY,
-      estimate: 1009,
-      dayCapacity: 1008
+    it('waits when a whole day has exactly its cost, and says none is left today when the day is overspent', () => {
+      expect(plan(1009, 500).backfill?.kind).toBe('postponed')
+      expect(plan(1500, 1600).backfill).toMatchObject({ kind: 'postponed', available: 0 })
+      expect(plan(1008, 0).backfill).toEqual({
+        kind: 'refused',
+        start: END - 14 * DAY,
+        estimate: 1009,
+        dayCapacity: 1008
+      })
     })
-  })
 
-  it('runs uncosted when the state knows no rate yet', () => {
-    const unknown = planSearch(NOW, backfill, { watermark, horizon, deepScanAt, searched, budget: { usedToday: 0 } })
-    expect(unknown.backfill).toEqual({ kind: 'run', start: END - 14 * DAY })
-  })
+    it('runs uncosted when the state knows no rate yet', () => {
+      const unknown = planSearch(NOW, backfill, { watermark, horizon, deepScanAt, searched, budget: { usedToday: 0 } })
+      expect(unknown.backfill).toEqual({ kind: 'run', start: END - 14 * DAY })
+    })
 
-  it('has nothing to do when the record of searched time begins exactly at its start', () => {
-    const since = END - 14 * DAY
-    const done = searchedSince(since, backfill, { watermark, deepScanAt, budget: { usedToday: 0 } })
-    expect(done.backfill).toEqual({ kind: 'covered', since: END - 14 * DAY })
-  })
+    it('has nothing to do when the record of searched time begins exactly at its start', () => {
+      const since = END - 14 * DAY
+      const done = searchedSince(since, backfill, { watermark, deepScanAt, budget: { usedToday: 0 } })
+      expect(done.backfill).toEqual({ kind: 'covered', since: END - 14 * DAY })
+    })
 
-  it('is no backfill at all when not asked for', () => {
-    expect(
-      planSearch(NOW, settings, { watermark, horizon, deepScanAt, searched, budget: { usedToday: 0 } })
-    ).not.toHaveProperty('backfill')
-  })
+    it('is no backfill at all when not asked for', () => {
+      expect(
+        planSearch(NOW, settings, { watermark, horizon, deepScanAt, searched, budget: { usedToday: 0 } })
+      ).not.toHaveProperty('backfill')
+    })
 
-  it('names what set the start: the backfill only when it runs and reaches furthest back', () => {
-    // Without state, a backfill no longer than lookback leaves lookback in charge.
-    expect(planSearch(NOW, { ...settings, backfillMs: HOUR }, { budget: noBudgetHistory }).startSetBy).toBe('lookback')
-    // Put off to tomorrow: today's window starts at the watermark.
-    expect(plan(1108, 100).startSetBy).toBe('watermark')
-    // With the deep rescan due (a day back: none has run since an upgrade) and the watch begun 6 hours ago, a
-    // 12-hour backfill runs inside it: the rescan set the start; a one-day backfill starts exactly where the
-    // rescan does, and is named.
-    const due = {
-      watermark,
-      horizon: END - 6 * HOUR,
-      searched: [[END - 6 * HOUR, watermark]] as const,
-      budget: { usedToday: 0, ratePerHour: 300 }
-    }
-    const inside = planSearch(NOW, { ...settings, backfillMs: 12 * HOUR, dailyRequestBudget: 10_000 }, due)
-    expect(inside.backfill?.kind).toBe('run')
-    expect(inside.startSetBy).toBe('rescan')
-    expect(planSearch(NOW, { ...settings, backfillMs: DAY, dailyRequestBudget: 10_000 }, due).startSetBy).toBe(
-      'backfill'
-    )
+    it('names what set the start: the backfill only when it runs and reaches furthest back', () => {
+      // Without state, a backfill no longer than lookback leaves lookback in charge.
+      expect(planSearch(NOW, { ...settings, backfillMs: HOUR }, { budget: noBudgetHistory }).startSetBy).toBe(
+        'lookback'
+      )
+      // Put off to tomorrow: today's window starts at the watermark.
+      expect(plan(1108, 100).startSetBy).toBe('watermark')
+      // With the deep rescan due (a day back: none has run since an upgrade) and the watch begun 6 hours ago, a
+      // 12-hour backfill runs inside it: the rescan set the start; a one-day backfill starts exactly where the
+      // rescan does, and is named.
+      const due = {
+        watermark,
+        horizon: END - 6 * HOUR,
+        searched: [[END - 6 * HOUR, watermark]] as const,
+        budget: { usedToday: 0, ratePerHour: 300 }
+      }
+      const inside = planSearch(NOW, { ...settings, backfillMs: 12 * HOUR, dailyRequestBudget: 10_000 }, due)
+      expect(inside.backfill?.kind).toBe('run')
+      expect(inside.startSetBy).toBe('rescan')
+      expect(planSearch(NOW, { ...settings, backfillMs: DAY, dailyRequestBudget: 10_000 }, due).startSetBy).toBe(
+        'backfill'
+      )
+    })
   })
 })
 
@@ -477,6 +474,21 @@ describe('ledgerAfter', () => {
     requests: { day: '2026-11-27', count: 70 },
     ratePerHour: 540
   }
+  /** The ledger a run saves at `NOW` that is not scheduled: today's requests and the rate as given. */
+  /** The ledger saved at NOW; `day` is what its day's record counts (see daily.ts). */
+  const savedLedger = (
+    deepScanAt: number | undefined,
+    count: number,
+    ratePerHour: number,
+    day: Record<string, unknown>
+  ) => ({
+    deepScanAt,
+    savedAt: NOW,
+    scheduledRuns: undefined,
+    requests: { day: '2026-11-27', count },
+    ratePerHour,
+    daily: [expect.objectContaining({ day: '2026-11-27', runs: 1, ...day })]
+  })
 
   it('marks the deep rescan done only when its convictions were all told', () => {
     const plan = planSearch(NOW, settings, {
@@ -487,15 +499,10 @@ describe('ledgerAfter', () => {
     expect(plan.deep.kind).toBe('full')
     // The window spans 30 hours, from a day before the last deep rescan: 540 an hour.
     const run = { now: NOW, requests: 131, scanned: 16_200, scheduledRuns: [] }
-    expect(ledgerAfter(plan, previous, { ...run, delivered: true })).toEqual({
-      deepScanAt: END,
-      savedAt: NOW,
-      scheduledRuns: undefined,
-      requests: { day: '2026-11-27', count: 201 },
-      ratePerHour: 540,
-      // The run on its day's record (begun: the previous state kept none), a deep rescan.
-      daily: [expect.objectContaining({ day: '2026-11-27', runs: 1, failures: 0, requests: 131, deepScans: 1 })]
-    })
+    // The run on its day's record (begun: the previous state kept none), a deep rescan.
+    expect(ledgerAfter(plan, previous, { ...run, delivered: true })).toEqual(
+      savedLedger(END, 201, 540, { failures: 0, requests: 131, deepScans: 1 })
+    )
     expect(ledgerAfter(plan, previous, { ...run, delivered: false }).deepScanAt).toBe(previous.deepScanAt)
   })
 
@@ -503,17 +510,10 @@ describe('ledgerAfter', () => {
     const run = { now: NOW, requests: 3, scanned: 0, delivered: true, scheduledRuns: [] }
     const first = planSearch(NOW, settings, { budget: noBudgetHistory })
     expect(ledgerAfter(first, undefined, run).deepScanAt).toBe(END)
-    expect(ledgerAfter(first, undefined, { ...run, delivered: false })).toEqual({
-      deepScanAt: undefined,
-      savedAt: NOW,
-      scheduledRuns: undefined,
-      requests: { day: '2026-11-27', count: 3 },
-      ratePerHour: 0,
-      // A first run's day is partial; its failed delivery counts; its lookback is no deep rescan.
-      daily: [
-        expect.objectContaining({ day: '2026-11-27', runs: 1, failures: 1, requests: 3, deepScans: 0, partial: true })
-      ]
-    })
+    // A first run's day is partial; its failed delivery counts; its lookback is no deep rescan.
+    expect(ledgerAfter(first, undefined, { ...run, delivered: false })).toEqual(
+      savedLedger(undefined, 3, 0, { failures: 1, requests: 3, deepScans: 0, partial: true })
+    )
     const budget = { ratePerHour: 540, intervalMs: 10 * MINUTE }
     const watermark = END - 10 * MINUTE
     const cut = planSearch(

@@ -9,7 +9,7 @@ import type { EtdMessage } from './etd/types.js'
 import { formatWindow } from './common/format.js'
 import { MatchedRows } from './notify/summary/summary.js'
 import { ReportWriter } from './report/report.js'
-import { scanWindow, type ScanOptions, type ScanResult } from './search/find.js'
+import { scanWindow, type ScanOptions, type ScanResult } from './search/scan.js'
 import { monitoredMailboxes } from './notify/text/rows.js'
 import { DayTally, isReleaseOf, leftInboxAt, minutesToLeave } from './state/daily.js'
 import { changeOf, classify, isTold, type Disposition } from './state/dedupe.js'
@@ -35,7 +35,6 @@ export function etdClient(config: Config, clock: Clock | undefined): EtdClient {
     ...config.etd,
     clock,
     limiter: config.etd.paced ? undefined : unpacedLimiter(),
-    timeZone: config.timeZone,
     maskSecret: (value) => core.setSecret(value),
     onRetry: (n) =>
       log.info(
@@ -88,15 +87,15 @@ export interface Found {
 
 /**
  * Every page of the window, each matched message decided as it arrives: written to the report, kept
- * small for the state (each change written into `next`), and counted (and the first few kept) for the
+ * small for the state (each change written into `nextNotified`), and counted (and the first few kept) for the
  * channels and the summary.
  */
 export async function findConvictions(
   client: EtdClient,
   plan: SearchPlan,
   config: Config,
-  known: ReadonlyMap<string, NotifiedEntry>,
-  next: Map<string, NotifiedEntry>,
+  alreadyTold: ReadonlyMap<string, NotifiedEntry>,
+  nextNotified: Map<string, NotifiedEntry>,
   dedupe: Pick<DedupeScope, 'horizon' | 'covered'>,
   now: number,
   scanOptions: ScanOptions
@@ -112,17 +111,17 @@ export async function findConvictions(
       plan.window,
       config.rule,
       async (message) => {
-        const { disposition, previousVerdict } = classify(message, known, dedupe.horizon, dedupe.covered)
+        const { disposition, previousVerdict } = classify(message, alreadyTold, dedupe.horizon, dedupe.covered)
         await report.add({ ...message, notice: disposition, previousVerdict })
         const key = notifiedKey(message.id)
-        tallyMatch(days, message, disposition, known.get(key), config.rule, now)
-        const change = changeOf(message, disposition, known, now)
-        if (change) next.set(key, change)
+        tallyMatch(days, message, disposition, alreadyTold.get(key), config.rule, now)
+        const change = changeOf(message, disposition, alreadyTold, now)
+        if (change) nextNotified.set(key, change)
         matched.add(message, disposition, previousVerdict)
         // A copy only for a verdict change: the batch keeps a few and counts the rest.
         if (isTold(disposition)) batch.add(previousVerdict === undefined ? message : { ...message, previousVerdict })
       },
-      { ...scanOptions, onRelease: (message) => tallyRelease(days, message, known, next) }
+      { ...scanOptions, onRelease: (message) => tallyRelease(days, message, alreadyTold, nextNotified) }
     )
   } catch (error) {
     await report.discard()

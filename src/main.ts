@@ -76,14 +76,14 @@ export async function run(options: RunOptions): Promise<void> {
     const config = await core.group('Inputs', async () => readConfig(options.env))
     if (config.sendTest) return await sendTest(config, options, now())
     if (config.report === 'weekly') return await weeklyReport(config, options, now)
-    const { store, entries, issues, restored, known } = await core.group('State restore', async () => {
+    const { store, entries, issues, restored, remembered } = await core.group('State restore', async () => {
       const store = await stateStore(config, now())
       const entries = await stateEntries(config)
       const issues = await issueChannel(config)
       const restored = await restoreState(store, entries, now(), config.timeZone)
       setOutput(OUTPUT.stateRestored, restored.state !== undefined)
-      const known = restored.state?.notified ?? (await knownFromIssues(toldInIssues(config, issues)))
-      return { store, entries, issues, restored, known }
+      const remembered = restored.state?.notified ?? (await knownFromIssues(toldInIssues(config, issues)))
+      return { store, entries, issues, restored, remembered }
     })
     const previous = restored.state
     // Only scheduled runs tell the cadence, by when they start: a manual run a minute after one is no one-minute cron.
@@ -91,13 +91,13 @@ export async function run(options: RunOptions): Promise<void> {
     const plan = await core.group('Plan', async () => planWindow(config, now(), previous, scheduledRuns))
     const { window } = plan
     const scope = dedupeScope(plan, previous, config.rescanMs)
-    const recorded = scope.reachesBack ? await knownFromIssues(toldInIssues(config, issues), known) : known
+    const alreadyTold = scope.reachesBack ? await knownFromIssues(toldInIssues(config, issues), remembered) : remembered
     const client = etdClient(config, options.etdClock)
     // What the next state remembers, filled in as messages arrive; saved only when everyone was told.
-    const next = carriedOver(known, scope.keepFrom, previous?.searched)
+    const nextNotified = carriedOver(remembered, scope.keepFrom, previous?.searched)
     const searchMs = searchTime(config.timeBudgetMs)
     const found = await core.group('ETD fetch', () =>
-      findConvictions(client, plan, config, recorded, next, scope, now(), {
+      findConvictions(client, plan, config, alreadyTold, nextNotified, scope, now(), {
         slicePages: slicePages(searchMs),
         ratePerHour: previous?.ratePerHour,
         stop: () => now() - startedAt >= searchMs
@@ -109,7 +109,7 @@ export async function run(options: RunOptions): Promise<void> {
     const stopped = searched.end < window.end ? stopLine(searched, config) : undefined
     if (stopped) {
       log.warning(stopped)
-      rememberFrom(next, known, rememberedFrom)
+      rememberFrom(nextNotified, remembered, rememberedFrom)
     }
     const requests = client.requests.token + client.requests.search
     const told = found.batch.totals.total
@@ -141,7 +141,7 @@ export async function run(options: RunOptions): Promise<void> {
         config,
         delivery.failures.length === 0,
         nextStates(previous, {
-          notified: next,
+          notified: nextNotified,
           horizon: scope.horizon,
           window,
           searchedTo: searched.end,
@@ -150,7 +150,7 @@ export async function run(options: RunOptions): Promise<void> {
           ledger,
           heartbeat: heartbeat?.next,
           pending: delivery.email?.pending,
-          days: { tally: found.days, known }
+          days: { tally: found.days, known: remembered }
         })
       )
     )

@@ -1,9 +1,12 @@
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { run } from '../../src/main.js'
 import { certificate } from '../../src/simulator/certificate.js'
+import type { SimMessage } from '../../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../../src/simulator/mail-sink.js'
+import { startSimulator, type Simulator } from '../../src/simulator/server.js'
 import { runAction, type ActionResult } from './action-run.js'
-import { closedAfter } from './servers.js'
+import { closedAfter, tempDir } from './servers.js'
 import { etdInputs } from './simulator.js'
 
 type EtdServer = Parameters<typeof etdInputs>[0]
@@ -42,3 +45,40 @@ export const githubEnv = (github: { url: string; owner: string; repo: string }):
   GITHUB_API_URL: github.url,
   GITHUB_REPOSITORY: `${github.owner}/${github.repo}`
 })
+
+/**
+ * A watch that a test starts on a simulator of its own and runs at times it picks: the simulator reads the
+ * runs' clock, which each run moves to its time. Every run takes `base()` inputs, its own after them, and
+ * `env()`; the simulator and the folder go after the test.
+ */
+export class WatchAt {
+  at: number
+  sim!: Simulator
+  dir = ''
+  readonly now = () => this.at
+
+  constructor(
+    start: number,
+    private readonly base: () => Record<string, string>,
+    private readonly env: () => Record<string, string> | undefined = () => undefined
+  ) {
+    this.at = start
+  }
+
+  /** A new folder and a simulator over `messages`, on this watch's clock. */
+  async start(prefix: string, messages: SimMessage[]): Promise<void> {
+    this.dir = await tempDir(prefix)
+    this.sim = closedAfter(await startSimulator({ messages, clock: this.now, rateLimit: false }))
+  }
+
+  /** Writes `state` (text as it is, an object as JSON) where the next run restores it from, as anyone could. */
+  async plantState(state: object | string): Promise<void> {
+    await writeFile(join(this.dir, 'state.json'), typeof state === 'string' ? state : JSON.stringify(state))
+  }
+
+  /** One scheduled run at `at`. */
+  runAt = (at: number, inputs: Record<string, string> = {}): Promise<ActionResult> => {
+    this.at = at
+    return runWatch(this.sim, { ...this.base(), ...inputs }, { dir: this.dir, now: this.now, env: this.env() })
+  }
+}

@@ -44,8 +44,6 @@ export interface EtdClientOptions {
   clock?: Clock
   onRetry?: (notice: RetryNotice) => void
   onPageShrink?: (pageSize: number) => void
-  /** The IANA zone in which errors name times (when the daily quota resets); UTC when not given. */
-  timeZone?: string
   /** Called as each request goes out, after the rate limiter let it: what ETD's limit counts. */
   onRequest?: (path: string) => void
 }
@@ -340,15 +338,16 @@ function describeFailure(
   { status, reason }: Failure,
   attempts: number,
   now: number,
-  endpoint: Pick<EtdClientOptions, 'baseUrl' | 'region' | 'timeZone'>
+  endpoint: Pick<EtdClientOptions, 'baseUrl' | 'region'>
 ): string {
   const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
   if (status === undefined) return `ETD ${path} could not be reached${tries}: ${reason}`
   if (status === 429) {
+    // ETD's day is a UTC day: the reset is named in UTC, whatever zone the run's other times are in.
     return (
       `ETD ${path} still answered 429 "${reason}"${tries}: the tenant's daily quota of ` +
       `${count(TENANT_DAILY_QUOTA)} requests, shared by every integration of the tenant, ` +
-      `is probably spent. It resets with ETD's next day (about ${formatTime(nextUtcMidnight(now), endpoint.timeZone ?? 'UTC')}); until then ETD ` +
+      `is probably spent. It resets with ETD's next day (about ${formatTime(nextUtcMidnight(now), 'UTC')}); until then ETD ` +
       `refuses every integration of the tenant.`
     )
   }

@@ -1,6 +1,6 @@
 import type { MatchRule } from '../match/matcher.js'
 import type { Conviction } from '../etd/types.js'
-import type { PendingNotice } from '../state/deliveries.js'
+import type { PendingNotice } from '../state/pending-notices.js'
 import type { SearchWindow } from '../window/plan.js'
 import { countInto, emptyTotals, needsAction, type BatchTotals } from './text/rows.js'
 

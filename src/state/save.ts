@@ -4,7 +4,7 @@ import type { StateEntries, StateEntry } from './prune.js'
 import type { TimeSpan } from '../common/time.js'
 import { withRequests, withTally, type DayTally } from './daily.js'
 import { advanceState } from './dedupe.js'
-import { pendingToSave } from './deliveries.js'
+import { pendingToSave } from './pending-notices.js'
 import { afterRun } from './searched.js'
 import {
   tallyRequests,

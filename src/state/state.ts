@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { MINUTE } from '../common/time.js'
 import { isKnownVerdict } from '../etd/verdicts.js'
 import { decodeDaily, encodeDaily, type DayRecord } from './daily.js'
-import { decodePending, encodePending, type PendingNotice } from './deliveries.js'
+import { decodePending, encodePending, type PendingNotice } from './pending-notices.js'
 import { decodeTime, Dropped, encodeTime, isCount, isRecord, MAX_COUNT, shownId } from './rules.js'
 import { MAX_RANGES, normalize, type Range, type Ranges } from './searched.js'
 
@@ -28,7 +28,7 @@ export interface WatchState {
   ratePerHour?: number
   /** With `heartbeat: daily`: the runs and convictions since the last "all quiet" line. */
   heartbeat?: HeartbeatTally
-  /** Owner notices that earlier runs could not deliver, retried alone (see deliveries.ts); absent when none. */
+  /** Owner notices that earlier runs could not deliver, retried alone (see pending-notices.ts); absent when none. */
   pending?: PendingNotice[]
   /**
    * Message time searched to the end, merged (see searched.ts); what lies between is owed to the next run.

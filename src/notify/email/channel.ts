@@ -17,7 +17,7 @@ import {
   convictionsOf,
   pendingNotice,
   type PendingNotice
-} from '../../state/deliveries.js'
+} from '../../state/pending-notices.js'
 import { count, plural } from '../../common/format.js'
 
 export interface EmailBatch {

@@ -3,21 +3,16 @@ import { writeAtomically } from '../../common/files.js'
 import type { WebhookFormat, WebhookTarget } from '../../config/webhook.js'
 import type { Channel } from '../channel.js'
 import { count, plural } from '../../common/format.js'
-import type { Rendered, WebhookBatch } from './content.js'
-import { renderJson } from './json.js'
-import { LINE_RENDERERS } from './line.js'
+import type { Platform } from './content.js'
+import { json } from './json.js'
 import { postWebhook } from './post.js'
-import { inertSlack, renderSlack } from './slack.js'
-import { renderTeams } from './teams.js'
-import { renderWebex } from './webex.js'
+import { inertSlack, slack } from './slack.js'
+import { teams } from './teams.js'
+import { webex } from './webex.js'
 import { weeklyLines } from '../text/weekly-placeholder.js'
 
-export const RENDERERS: Record<WebhookFormat, (batch: WebhookBatch) => Rendered> = {
-  teams: renderTeams,
-  webex: renderWebex,
-  slack: renderSlack,
-  json: renderJson
-}
+/** Each `format:` of the webhook-url input, and the platform that writes its messages. */
+export const PLATFORMS: Record<WebhookFormat, Platform> = { teams, webex, slack, json }
 
 export interface WebhookContext {
   reportPath: string
@@ -36,7 +31,7 @@ export function webhookChannel(target: WebhookTarget, context: WebhookContext): 
     async deliver(batch) {
       if (batch.totals.total === 0)
         return { note: `Nothing new, so nothing posted to ${target.label}.`, notified: false }
-      const { payload, omitted } = RENDERERS[target.format]({
+      const { payload, omitted } = PLATFORMS[target.format].render({
         ...batch,
         reportPath: context.reportPath,
         runUrl: context.runUrl
@@ -52,12 +47,12 @@ export function webhookChannel(target: WebhookTarget, context: WebhookContext): 
       return { note: `${target.label}: ${plural(shown, 'conviction')} posted${leftOut}.`, notified: true }
     },
     async announce(line) {
-      await postWebhook(target, LINE_RENDERERS[target.format](line), { onRetry: context.onRetry })
+      await postWebhook(target, PLATFORMS[target.format].line(line), { onRetry: context.onRetry })
       return `${target.label}: "${line}" posted.`
     },
     async weekly(report) {
       const text = weeklyLines(report).join('\n')
-      const line = LINE_RENDERERS[target.format](text)
+      const line = PLATFORMS[target.format].line(text)
       const payload =
         target.format === 'json'
           ? { schema: 'etd-verdict-watch/weekly-report@1', report }

@@ -2,7 +2,16 @@ import type { Conviction } from '../../etd/types.js'
 import type { SearchWindow } from '../../window/plan.js'
 import { formatWindow } from '../../common/format.js'
 import { batchHeadline } from '../text/format.js'
-import { actionFirst, leftOutCount, runListsAll, toRow, type BatchTotals, type Row } from '../text/rows.js'
+import {
+  actionFirst,
+  actionNeededLine,
+  leftOutCount,
+  movedLine,
+  runListsAll,
+  toRow,
+  type BatchTotals,
+  type Row
+} from '../text/rows.js'
 
 /** What every webhook renderer is given: pure data, so that each renders without a server. */
 export interface WebhookBatch {
@@ -27,13 +36,21 @@ export interface Rendered {
   omitted: number
 }
 
+/** A platform a webhook posts to: the format of its messages, its size limit within. */
+export interface Platform {
+  /** The batch as one message: as many convictions as fit, those still in the inbox first. */
+  render: (batch: WebhookBatch) => Rendered
+  /** One line of the watch's own (the daily heartbeat) as a message. */
+  line: (text: string) => unknown
+}
+
 export const title = (totals: BatchTotals, test = false) =>
   `${test ? '[TEST] ' : ''}ETD verdict watch: ${totals.total > 0 ? batchHeadline(totals) : 'nothing new'}`
 
-export const windowLine = (batch: WebhookBatch) => `Messages received ${formatWindow(batch.window, batch.timeZone)}`
+const windowLine = (batch: WebhookBatch) => `Messages received ${formatWindow(batch.window, batch.timeZone)}`
 
 /** The rows to show, those still in the inbox first (otherwise in ETD's order). */
-export const rowsActionFirst = (convictions: Conviction[], timeZone: string): Row[] =>
+const rowsActionFirst = (convictions: Conviction[], timeZone: string): Row[] =>
   actionFirst(convictions).map((c) => toRow(c, timeZone))
 
 /** What a payload shows: those still in the inbox under their own heading first, then the rest. */
@@ -67,12 +84,43 @@ export interface LeftOut {
  * Where the convictions left out are: the run's page (its summary, and the report when the workflow keeps
  * it as an artifact), which outlives the job; outside Actions, the report's file, which nothing deletes.
  */
-export function leftOut({ omitted, inboxOmitted }: Shown, batch: WebhookBatch): LeftOut | undefined {
+function leftOut({ omitted, inboxOmitted }: Shown, batch: WebhookBatch): LeftOut | undefined {
   if (omitted === 0) return undefined
   const count = leftOutCount(omitted, inboxOmitted, 'more conviction')
   return batch.runUrl
     ? { text: `${count}; ${runListsAll()}`, runUrl: batch.runUrl }
     : { text: `${count}; the report at ${batch.reportPath} lists every one` }
+}
+
+/** How a chat platform writes each part of the layout they share; `P` is one part of its message. */
+export interface Parts<P> {
+  /** The title and the line naming the window: one part or two. */
+  heading(title: string, window: string): P[]
+  /** How many are still in the inbox, above their rows. */
+  action(text: string): P
+  /** The heading of the rest, once some are shown. */
+  moved(text: string): P
+  /** Rows, nothing for none. */
+  rows(rows: Row[]): P[]
+  leftOut(rest: LeftOut): P
+}
+
+/**
+ * The layout every chat message has, in seven parts: the title, the window, how many are still in the
+ * inbox, their rows, the heading of the rest, those rows, and where the ones left out are listed.
+ */
+export function layout<P>(batch: WebhookBatch, shown: Shown, parts: Parts<P>): P[] {
+  const action = actionNeededLine(batch.totals)
+  const moved = movedLine(batch.totals)
+  const rest = leftOut(shown, batch)
+  return [
+    ...parts.heading(title(batch.totals, batch.test), windowLine(batch)),
+    ...(action ? [parts.action(action)] : []),
+    ...parts.rows(shown.inbox),
+    ...(moved && shown.moved.length > 0 ? [parts.moved(moved)] : []),
+    ...parts.rows(shown.moved),
+    ...(rest ? [parts.leftOut(rest)] : [])
+  ]
 }
 
 /** The largest `k` in 0..n for which `fits(k)` holds, `fits` holding for all k up to some point. */

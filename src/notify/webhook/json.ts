@@ -1,7 +1,7 @@
 import { parseEtdTime } from '../../etd/message.js'
 import type { Conviction } from '../../etd/types.js'
 import { actionFirst, needsAction } from '../text/rows.js'
-import { jsonBytes, largestFitting, type Rendered, type WebhookBatch } from './content.js'
+import { jsonBytes, largestFitting, type Platform, type Rendered, type WebhookBatch } from './content.js'
 
 /**
  * The JSON platform is data for machines (a SOAR, a ticketing system): its shape is the JSON Schema in
@@ -107,7 +107,7 @@ const counted = (counts: Map<string, number>) => [...counts].sort((a, b) => b[1]
  * values as ETD gave them; counts of all of the batch; how many convictions did not fit in 1 MiB; links to
  * the issue and the run, where every conviction is listed.
  */
-export function renderJson(batch: WebhookBatch): Rendered {
+function render(batch: WebhookBatch): Rendered {
   const { totals } = batch
   const all = actionFirst(batch.convictions).map(convictionData)
   const payload = (shown: ConvictionData[]) => ({
@@ -142,10 +142,8 @@ export function renderJson(batch: WebhookBatch): Rendered {
   return { payload: payload(all.slice(0, k)), omitted: totals.total - k }
 }
 
-/** One line of the watch's own (the daily heartbeat), in the same schema. */
-export const jsonLine = (text: string) => ({
-  schemaVersion: JSON_SCHEMA_VERSION,
-  source: SOURCE,
-  event: 'heartbeat',
-  text
-})
+/** A SOAR or ticketing system: the batch as data; the heartbeat in the same schema. */
+export const json: Platform = {
+  render,
+  line: (text) => ({ schemaVersion: JSON_SCHEMA_VERSION, source: SOURCE, event: 'heartbeat', text })
+}

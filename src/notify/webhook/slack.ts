@@ -1,5 +1,5 @@
-import { actionNeededLine, movedLine, verdictNote, type Row } from '../text/rows.js'
-import { leftOut, renderFitting, title, windowLine, type Rendered, type Shown, type WebhookBatch } from './content.js'
+import { actionNeededLine, verdictNote, type Row } from '../text/rows.js'
+import { layout, renderFitting, title, type Parts, type Platform, type Shown, type WebhookBatch } from './content.js'
 
 /** Slack's limits: blocks per message, characters per section text, characters of a header. */
 export const MAX_SLACK_BLOCKS = 50
@@ -53,39 +53,36 @@ function rowBlock(row: Row) {
   }
 }
 
-function message(batch: WebhookBatch, shown: Shown) {
-  const action = actionNeededLine(batch.totals)
-  const moved = movedLine(batch.totals)
-  const rest = leftOut(shown, batch)
-  const heading = title(batch.totals, batch.test)
-  return {
-    text: inertSlack(action ? `${heading} (${action})` : heading),
-    blocks: [
-      { type: 'header', text: { type: 'plain_text', text: clip(heading, MAX_SLACK_HEADER_TEXT) } },
-      { type: 'context', elements: [mrkdwn(inertSlack(windowLine(batch)))] },
-      ...(action ? [{ type: 'section', text: mrkdwn(`:warning: *${inertSlack(action)}*`) }] : []),
-      ...shown.inbox.map(rowBlock),
-      ...(moved && shown.moved.length > 0 ? [{ type: 'section', text: mrkdwn(`*${inertSlack(moved)}*`) }] : []),
-      ...shown.moved.map(rowBlock),
-      // The run's URL is ours: a Slack link.
-      ...(rest
-        ? [
-            {
-              type: 'context',
-              elements: [mrkdwn(`${inertSlack(rest.text)}${rest.runUrl ? `: <${rest.runUrl}>` : ''}`)]
-            }
-          ]
-        : [])
-    ]
-  }
+/** The layout in Block Kit: our words in mrkdwn, each conviction a rich_text block. */
+const parts: Parts<object> = {
+  heading: (heading, window) => [
+    { type: 'header', text: { type: 'plain_text', text: clip(heading, MAX_SLACK_HEADER_TEXT) } },
+    { type: 'context', elements: [mrkdwn(inertSlack(window))] }
+  ],
+  action: (text) => ({ type: 'section', text: mrkdwn(`:warning: *${inertSlack(text)}*`) }),
+  moved: (text) => ({ type: 'section', text: mrkdwn(`*${inertSlack(text)}*`) }),
+  rows: (rows) => rows.map(rowBlock),
+  // The run's URL is ours: a Slack link.
+  leftOut: (rest) => ({
+    type: 'context',
+    elements: [mrkdwn(`${inertSlack(rest.text)}${rest.runUrl ? `: <${rest.runUrl}>` : ''}`)]
+  })
 }
 
-/** The message a Slack incoming webhook takes: Block Kit, with a text fallback for notifications. */
-export function renderSlack(batch: WebhookBatch): Rendered {
-  return renderFitting(
-    batch,
-    (shown) => message(batch, shown),
-    (payload) => (payload as { blocks: unknown[] }).blocks.length,
-    MAX_SLACK_BLOCKS
-  )
+function message(batch: WebhookBatch, shown: Shown) {
+  const heading = title(batch.totals, batch.test)
+  const action = actionNeededLine(batch.totals)
+  return { text: inertSlack(action ? `${heading} (${action})` : heading), blocks: layout(batch, shown, parts) }
+}
+
+/** A Slack incoming webhook: Block Kit, with a text fallback for notifications. */
+export const slack: Platform = {
+  render: (batch) =>
+    renderFitting(
+      batch,
+      (shown) => message(batch, shown),
+      (payload) => (payload as { blocks: unknown[] }).blocks.length,
+      MAX_SLACK_BLOCKS
+    ),
+  line: (text) => ({ text: inertSlack(text) })
 }

@@ -1,19 +1,10 @@
 import type { Clean } from '../../etd/clean.js'
-import { actionNeededLine, movedLine, verdictNote, type Row } from '../text/rows.js'
-import {
-  jsonBytes,
-  leftOut,
-  renderFitting,
-  title,
-  windowLine,
-  type Rendered,
-  type Shown,
-  type WebhookBatch
-} from './content.js'
+import { verdictNote, type Row } from '../text/rows.js'
+import { jsonBytes, layout, renderFitting, type Parts, type Platform } from './content.js'
 
 /** Teams refuses a message over about 28 KB; the card stays under it with room for the envelope. */
 export const MAX_TEAMS_PAYLOAD_BYTES = 27_000
-export const ADAPTIVE_CARD_VERSION = '1.5'
+const ADAPTIVE_CARD_VERSION = '1.5'
 
 /**
  * A TextRun is never read as markdown, unlike a TextBlock: attacker text goes only into TextRuns. `{{`
@@ -49,51 +40,53 @@ function rowContainer(row: Row) {
   }
 }
 
-function card(batch: WebhookBatch, shown: Shown) {
-  const action = actionNeededLine(batch.totals)
-  const moved = movedLine(batch.totals)
-  const rest = leftOut(shown, batch)
-  return {
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    type: 'AdaptiveCard',
-    version: ADAPTIVE_CARD_VERSION,
-    msteams: { width: 'Full' },
-    body: [
-      { type: 'TextBlock', text: title(batch.totals, batch.test), weight: 'Bolder', size: 'Medium', wrap: true },
-      { type: 'TextBlock', text: windowLine(batch), isSubtle: true, wrap: true, spacing: 'None' },
-      ...(action ? [{ type: 'TextBlock', text: action, color: 'Attention', weight: 'Bolder', wrap: true }] : []),
-      ...shown.inbox.map(rowContainer),
-      ...(moved && shown.moved.length > 0 ? [{ type: 'TextBlock', text: moved, weight: 'Bolder', wrap: true }] : []),
-      ...shown.moved.map(rowContainer),
-      ...(rest
-        ? [
-            {
-              type: 'RichTextBlock',
-              separator: true,
-              inlines: [run(rest.runUrl ? `${rest.text}: ${rest.runUrl}` : rest.text, { isSubtle: true })]
-            }
-          ]
-        : [])
-    ],
-    ...(batch.runUrl ? { actions: [{ type: 'Action.OpenUrl', title: 'Open the run', url: batch.runUrl }] } : {})
-  }
+/** The layout on an Adaptive Card: our words in TextBlocks, each conviction a Container of TextRuns. */
+const parts: Parts<object> = {
+  heading: (title, window) => [
+    { type: 'TextBlock', text: title, weight: 'Bolder', size: 'Medium', wrap: true },
+    { type: 'TextBlock', text: window, isSubtle: true, wrap: true, spacing: 'None' }
+  ],
+  action: (text) => ({ type: 'TextBlock', text, color: 'Attention', weight: 'Bolder', wrap: true }),
+  moved: (text) => ({ type: 'TextBlock', text, weight: 'Bolder', wrap: true }),
+  rows: (rows) => rows.map(rowContainer),
+  leftOut: (rest) => ({
+    type: 'RichTextBlock',
+    separator: true,
+    inlines: [run(rest.runUrl ? `${rest.text}: ${rest.runUrl}` : rest.text, { isSubtle: true })]
+  })
 }
 
-/** The message a Teams Workflows "send webhook alerts to a channel" URL takes: one Adaptive Card. */
-export function renderTeams(batch: WebhookBatch): Rendered {
-  return renderFitting(
-    batch,
-    (shown) => ({
-      type: 'message',
-      attachments: [
-        {
-          contentType: 'application/vnd.microsoft.card.adaptive',
-          contentUrl: null,
-          content: card(batch, shown)
-        }
-      ]
-    }),
-    jsonBytes,
-    MAX_TEAMS_PAYLOAD_BYTES
-  )
+/** What a Teams Workflows "send webhook alerts to a channel" URL takes: a message of one Adaptive Card. */
+const message = (card: { body: object[] } & Record<string, unknown>) => ({
+  type: 'message',
+  attachments: [
+    {
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      contentUrl: null,
+      content: {
+        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+        type: 'AdaptiveCard',
+        version: ADAPTIVE_CARD_VERSION,
+        ...card
+      }
+    }
+  ]
+})
+
+/** A Teams channel through a Workflows webhook: one Adaptive Card. */
+export const teams: Platform = {
+  render: (batch) =>
+    renderFitting(
+      batch,
+      (shown) =>
+        message({
+          msteams: { width: 'Full' },
+          body: layout(batch, shown, parts),
+          ...(batch.runUrl ? { actions: [{ type: 'Action.OpenUrl', title: 'Open the run', url: batch.runUrl }] } : {})
+        }),
+      jsonBytes,
+      MAX_TEAMS_PAYLOAD_BYTES
+    ),
+  // Our own words: a plain TextRun.
+  line: (text) => message({ body: [{ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text }] }] })
 }

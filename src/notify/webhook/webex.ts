@@ -1,16 +1,7 @@
 import type { Clean } from '../../etd/clean.js'
 import { inertMarkdown } from '../text/markdown.js'
-import { actionNeededLine, movedLine, verdictNote, type Row } from '../text/rows.js'
-import {
-  leftOut,
-  renderFitting,
-  title,
-  utf8Bytes,
-  windowLine,
-  type Rendered,
-  type Shown,
-  type WebhookBatch
-} from './content.js'
+import { verdictNote, type Row } from '../text/rows.js'
+import { layout, renderFitting, utf8Bytes, type Parts, type Platform } from './content.js'
 
 /** Webex refuses a message whose markdown is longer than this many bytes. */
 export const MAX_WEBEX_MARKDOWN_BYTES = 7439
@@ -27,27 +18,24 @@ function rowLine(row: Row): string {
   )
 }
 
-function markdown(batch: WebhookBatch, shown: Shown): string {
-  const action = actionNeededLine(batch.totals)
-  const moved = movedLine(batch.totals)
-  const rest = leftOut(shown, batch)
-  return [
-    `**${words(title(batch.totals, batch.test))}**  \n${words(windowLine(batch))}`,
-    ...(action ? [`**⚠️ ${words(action)}**`] : []),
-    ...(shown.inbox.length > 0 ? [shown.inbox.map(rowLine).join('\n')] : []),
-    ...(moved && shown.moved.length > 0 ? [`**${words(moved)}**`] : []),
-    ...(shown.moved.length > 0 ? [shown.moved.map(rowLine).join('\n')] : []),
-    // The run's URL is ours: a CommonMark autolink.
-    ...(rest ? [`${words(rest.text)}${rest.runUrl ? `: <${rest.runUrl}>` : ''}`] : [])
-  ].join('\n\n')
+/** The layout in markdown, a blank line between its parts; each conviction a list item. */
+const parts: Parts<string> = {
+  heading: (title, window) => [`**${words(title)}**  \n${words(window)}`],
+  action: (text) => `**⚠️ ${words(text)}**`,
+  moved: (text) => `**${words(text)}**`,
+  rows: (rows) => (rows.length > 0 ? [rows.map(rowLine).join('\n')] : []),
+  // The run's URL is ours: a CommonMark autolink.
+  leftOut: (rest) => `${words(rest.text)}${rest.runUrl ? `: <${rest.runUrl}>` : ''}`
 }
 
-/** The message a Webex incoming webhook takes: markdown only, attacker text escaped. */
-export function renderWebex(batch: WebhookBatch): Rendered {
-  return renderFitting(
-    batch,
-    (shown) => ({ markdown: markdown(batch, shown) }),
-    (payload) => utf8Bytes((payload as { markdown: string }).markdown),
-    MAX_WEBEX_MARKDOWN_BYTES
-  )
+/** A Webex incoming webhook: markdown only, attacker text escaped. */
+export const webex: Platform = {
+  render: (batch) =>
+    renderFitting(
+      batch,
+      (shown) => ({ markdown: layout(batch, shown, parts).join('\n\n') }),
+      (payload) => utf8Bytes((payload as { markdown: string }).markdown),
+      MAX_WEBEX_MARKDOWN_BYTES
+    ),
+  line: (text) => ({ markdown: words(text) })
 }

@@ -1,7 +1,10 @@
-import { describe, expect, it } from '@jest/globals'
-import type { SearchPage, SearchQuery } from '../src/etd/client.js'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { EtdClient, type SearchPage, type SearchQuery } from '../src/etd/client.js'
 import type { RawMessage } from '../src/etd/types.js'
-import { scanWindow } from '../src/search/find.js'
+import { scanWindow } from '../src/search/scan.js'
+import { expectedMatches } from '../src/simulator/oracle.js'
+import type { Simulator } from '../src/simulator/server.js'
+import { DAY, simulatorWith } from './helpers/simulator.js'
 
 // scanWindow as a pure function of its search: pages from memory, cut as ETD cuts them (both ends of a
 // span inclusive, two messages a page), so that the 31-day chunks and their shared seconds are exact.
@@ -153,5 +156,46 @@ describe('scanWindow under a time budget', () => {
     // Those hold 99 (the shared second's message comes again): 100 take 5,960 s.
     expect(spans.slice(0, 3)).toEqual([3600, 5901, 5960])
     expect(seen).toBe(600)
+  })
+})
+
+const NOW = Date.UTC(2026, 10, 27, 12, 0, 0)
+const SIM_RULE = {
+  mailboxes: ['ceo@example.com', 'cfo@example.com', '*@subsidiary.example.org'],
+  verdicts: ['bec', 'scam', 'phishing', 'malicious'],
+  techniques: [] as string[]
+}
+let sim: Simulator | undefined
+
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+describe('scanWindow against the simulator', () => {
+  it('searches a window longer than 32 days in spans ETD accepts, and finds what the oracle expects', async () => {
+    sim = await simulatorWith(600, { days: 75, seed: 5, now: NOW, clock: () => NOW, rateLimit: false })
+    const client = new EtdClient({
+      baseUrl: sim.url,
+      apiKey: sim.apiKey,
+      clientId: sim.clientId,
+      clientSecret: sim.clientSecret,
+      retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 }
+    })
+    const window = { start: NOW - 75 * DAY, end: NOW }
+    // The simulator answers 400 to any span over 32 days, as ETD does: one unchunked search fails.
+    const found: string[] = []
+    const result = await scanWindow(
+      (query) => client.search(query),
+      window,
+      SIM_RULE,
+      (m) => void found.push(m.id)
+    )
+
+    const expected = expectedMatches(sim.messages, NOW, { ...window, ...SIM_RULE })
+    expect(expected.length).toBeGreaterThan(20)
+    expect(found.sort()).toEqual(expected)
+    expect(result.matched).toBe(expected.length)
+    expect(sim.stats.searches).toBeGreaterThanOrEqual(3)
   })
 })

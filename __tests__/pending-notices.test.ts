@@ -3,14 +3,13 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { deliverEmail } from '../src/notify/email/channel.js'
 import { startMailSink, type MailSink } from '../src/simulator/mail-sink.js'
-import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { afterFailure, decodePending, pendingToSave, type PendingNotice } from '../src/state/deliveries.js'
+import { afterFailure, decodePending, pendingToSave, type PendingNotice } from '../src/state/pending-notices.js'
 import { Dropped } from '../src/state/rules.js'
 import { parseState, serializeState } from '../src/state/state.js'
 import { type ActionResult } from './helpers/action-run.js'
 import { billing, T } from './helpers/fixtures.js'
-import { closedAfter, tempDir } from './helpers/servers.js'
-import { runWatch, smtpInputs, startSmtp } from './helpers/watch-run.js'
+import { closedAfter } from './helpers/servers.js'
+import { smtpInputs, startSmtp, WatchAt } from './helpers/watch-run.js'
 
 const MINUTE = 60_000
 const T0 = T
@@ -20,48 +19,31 @@ const message = (id: string, owner: string, minutesBefore: number, subject: stri
   billing(id, owner, minutesBefore, { subject })
 
 describe('per-recipient delivery against an SMTP server that refuses one owner with 550', () => {
-  let sim: Simulator, smtp: MailSink
-  let dir = ''
-  let clock = T0
+  let smtp: MailSink
+  const watch = new WatchAt(T0, () => ({
+    mailboxes: 'ceo@example.com, cfo@example.com, cto@example.com',
+    notify: 'email',
+    'owner-notices': 'true',
+    ...smtpInputs(smtp, 'soc@example.com, noc@example.com')
+  }))
+  const { runAt } = watch
 
   async function setUp(): Promise<void> {
-    dir = await tempDir('etd-pending-')
-    sim = closedAfter(
-      await startSimulator({
-        messages: [
-          message('m-ceo', 'ceo@example.com', 40, 'Wire transfer today'),
-          message('m-cfo', 'cfo@example.com', 30, 'Invoice 4411 overdue'),
-          message('m-cto', 'cto@example.com', 20, 'Password expires')
-        ],
-        clock: () => clock,
-        rateLimit: false
-      })
-    )
+    await watch.start('etd-pending-', [
+      message('m-ceo', 'ceo@example.com', 40, 'Wire transfer today'),
+      message('m-cfo', 'cfo@example.com', 30, 'Invoice 4411 overdue'),
+      message('m-cto', 'cto@example.com', 20, 'Password expires')
+    ])
     smtp = await startSmtp()
     // cfo sorts between the other two owners: those after it must still be told.
     smtp.rejectRecipients = ['cfo@example.com', 'noc@example.com']
-  }
-
-  async function runAt(at: number, inputs: Record<string, string> = {}): Promise<ActionResult> {
-    clock = at
-    return runWatch(
-      sim!,
-      {
-        mailboxes: 'ceo@example.com, cfo@example.com, cto@example.com',
-        notify: 'email',
-        'owner-notices': 'true',
-        ...smtpInputs(smtp!, 'soc@example.com, noc@example.com'),
-        ...inputs
-      },
-      { dir, now: () => clock }
-    )
   }
 
   const recipients = () => smtp!.received.map((r) => r.envelopeTo.join(','))
   const warnings = (result: ActionResult) =>
     result.log.split('\n').filter((l) => l.startsWith('::warning::') && !l.includes('No state restored'))
   const pendingIn = async () =>
-    (JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { pending?: PendingNotice[] }).pending
+    (JSON.parse(await readFile(join(watch.dir, 'state.json'), 'utf8')) as { pending?: PendingNotice[] }).pending
 
   it('delivers the digest once and the other owners at once, names the address, and gives up after 3 runs', async () => {
     await setUp()
