@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
-import { createRequire } from 'node:module'
 import { notYetRecorded } from '../src/notify/issue/channel.js'
 import { BatchCollector } from '../src/notify/batch.js'
 import { groupByMailbox } from '../src/notify/text/rows.js'
@@ -10,12 +9,7 @@ import { MAX_TEAMS_PAYLOAD_BYTES, teams } from '../src/notify/webhook/teams.js'
 import { MAX_WEBEX_MARKDOWN_BYTES, webex } from '../src/notify/webhook/webex.js'
 import type { Conviction } from '../src/etd/types.js'
 import { conviction, T, webhookBatch } from './helpers/fixtures.js'
-
-// The package's ESM build imports without file extensions, which Node refuses; its UMD build loads.
-const AdaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as {
-  AdaptiveCard: new () => { parse(json: unknown, context: unknown): void }
-  SerializationContext: new () => { eventCount: number; getEventAt(i: number): { message: string } }
-}
+import { cardErrors, elements, strings } from './helpers/payloads.js'
 
 const RULE = { mailboxes: [], verdicts: ['bec', 'phishing', 'scam', 'malicious'], techniques: [] }
 
@@ -41,29 +35,7 @@ const hostileBatch = (n: number) =>
     )
   )
 
-/** Every string anywhere in a JSON value. */
-function strings(value: unknown): string[] {
-  if (typeof value === 'string') return [value]
-  if (Array.isArray(value)) return value.flatMap(strings)
-  if (value && typeof value === 'object') return Object.values(value).flatMap(strings)
-  return []
-}
-
-/** Every object with the given `type`, however deep. */
-function elements(value: unknown, type: string): Array<Record<string, unknown>> {
-  if (Array.isArray(value)) return value.flatMap((v) => elements(v, type))
-  if (!value || typeof value !== 'object') return []
-  const own = (value as { type?: unknown }).type === type ? [value as Record<string, unknown>] : []
-  return [...own, ...Object.values(value).flatMap((v) => elements(v, type))]
-}
-
 type TeamsMessage = { type: string; attachments: Array<{ contentType: string; content: Record<string, unknown> }> }
-
-function cardErrors(card: unknown): string[] {
-  const context = new AdaptiveCards.SerializationContext()
-  new AdaptiveCards.AdaptiveCard().parse(card, context)
-  return Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i).message)
-}
 
 describe('Teams', () => {
   it('is a message with one valid Adaptive Card', () => {

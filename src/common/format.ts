@@ -60,3 +60,15 @@ export function formatWindow(window: TimeSpan, timeZone: string): string {
     ? `${startDay} ${startMinute}–${endMinute} ${timeZone}`
     : `${startDay} ${startMinute} – ${endDay} ${endMinute} ${timeZone}`
 }
+
+/**
+ * `2026-11-23 – 2026-11-29 Europe/Zurich`: the days a span covers, its end exclusive, when it runs from
+ * midnight to midnight in the zone; otherwise its exact start and end (`formatWindow`).
+ */
+export function formatDays(span: TimeSpan, timeZone: string): string {
+  const [first, startMinute] = dayAndMinute(span.start, timeZone)
+  const [, endMinute] = dayAndMinute(span.end, timeZone)
+  if (startMinute !== '00:00' || endMinute !== '00:00') return formatWindow(span, timeZone)
+  const last = dayAndMinute(span.end - 1, timeZone)[0]
+  return first === last ? `${first} ${timeZone}` : `${first} – ${last} ${timeZone}`
+}

@@ -2,6 +2,7 @@ import type { Clean } from '../../etd/clean.js'
 import type { MatchRule } from '../../match/matcher.js'
 import type { Conviction } from '../../etd/types.js'
 import type { SearchWindow } from '../../window/plan.js'
+import { OTHER_COLOR, VERDICT_COLORS } from '../text/colors.js'
 import { escapeHtml } from '../text/escape.js'
 import { count, formatWindow } from '../../common/format.js'
 import { batchHeadline, verdictCounts } from '../text/format.js'
@@ -50,17 +51,6 @@ export interface Digest {
   html: string
 }
 
-// Keyed by ETD text: a Map, so that a verdict named `constructor` finds no colour instead of Object's.
-const BADGE_COLORS = new Map<string, string>([
-  ['BEC', '#8b0000'],
-  ['scam', '#b45309'],
-  ['phishing', '#c2410c'],
-  ['malicious', '#7f1d1d'],
-  ['spam', '#4b5563'],
-  ['graymail', '#6b7280'],
-  ['neutral', '#15803d']
-])
-
 /** Where every message is, when the digest leaves some out: the attachment, else the run's page, else (outside Actions) the file. */
 function wholeList(input: DigestInput): string {
   if (input.reportName) return `the attached ${input.reportName} lists every message`
@@ -75,10 +65,31 @@ function digestSubject(totals: BatchTotals): string {
   return `[ETD] ${inbox}${batchHeadline(totals)}: ${verdictCounts(totals)}`
 }
 
-const linkLines = (links: DigestLinks | undefined): Array<[string, string]> => [
+/** Our links (the issue, the run) as label and URL, for either part of an email. */
+export const linkLines = (links: DigestLinks | undefined): Array<[string, string]> => [
   ...(links?.issue ? [['Issue', links.issue] as [string, string]] : []),
   ...(links?.run ? [['Workflow run', links.run] as [string, string]] : [])
 ]
+
+/**
+ * The page every email of the watch is, around its content: one narrow column that reads the same at
+ * 420 px as on a desktop, our links under the heading.
+ */
+export function emailPage(heading: string, links: DigestLinks | undefined, content: string): string {
+  const linked = linkLines(links)
+    .map(([label, url]) => `${label}: <a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`)
+    .join('<br>')
+  return (
+    '<!doctype html><html><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
+    '<body style="margin:0;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
+    '<div style="max-width:640px;margin:0 auto;padding:12px;font-size:14px;overflow-wrap:anywhere;word-break:break-word">' +
+    heading +
+    (linked ? `<p>${linked}</p>` : '') +
+    content +
+    '</div></body></html>'
+  )
+}
 
 interface Group {
   label: Clean
@@ -120,7 +131,7 @@ function limitedSections(input: DigestInput, totals: BatchTotals): Sections {
 }
 
 const badge = (row: Row) =>
-  `<span style="background:${BADGE_COLORS.get(row.verdict) ?? '#374151'};color:#fff;padding:1px 6px;border-radius:3px">${escapeHtml(row.verdict)}</span>` +
+  `<span style="background:${VERDICT_COLORS.get(row.verdict) ?? OTHER_COLOR};color:#fff;padding:1px 6px;border-radius:3px">${escapeHtml(row.verdict)}</span>` +
   (row.retro ? ' <em>retro</em>' : '') +
   (row.previousVerdict ? ` <em>was ${escapeHtml(row.previousVerdict)}</em>` : '')
 
@@ -141,7 +152,7 @@ function convictionHtml(r: Row, withMailboxes: boolean): string {
     ['Remediation', r.remediation]
   ]
   return (
-    `<div style="border:1px solid #e5e7eb;border-left:4px solid ${BADGE_COLORS.get(r.verdict) ?? '#374151'};border-radius:4px;padding:8px 12px;margin:8px 0">` +
+    `<div style="border:1px solid #e5e7eb;border-left:4px solid ${VERDICT_COLORS.get(r.verdict) ?? OTHER_COLOR};border-radius:4px;padding:8px 12px;margin:8px 0">` +
     `<div style="font-weight:600">${escapeHtml(r.subject)}</div>` +
     `<div style="margin:4px 0">${badge(r)}</div>` +
     lines
@@ -171,18 +182,10 @@ function html(input: DigestInput, totals: BatchTotals, { inbox, groups, leftOut,
         (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${escapeHtml(moved)}</h2>` : '') +
         sections.join('') +
         (leftOut > 0 ? `<p>${escapeHtml(`${leftOutCount(leftOut, inboxLeftOut)}; ${wholeList(input)}`)}.</p>` : '')
-  const links = linkLines(input.links)
-    .map(([label, url]) => `${label}: <a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`)
-    .join('<br>')
-  return (
-    '<!doctype html><html><head><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
-    '<body style="margin:0;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
-    '<div style="max-width:640px;margin:0 auto;padding:12px;font-size:14px;overflow-wrap:anywhere;word-break:break-word">' +
-    `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${formatWindow(input.window, input.timeZone)}</p>` +
-    (links ? `<p>${links}</p>` : '') +
-    body +
-    '</div></body></html>'
+  return emailPage(
+    `<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${formatWindow(input.window, input.timeZone)}</p>`,
+    input.links,
+    body
   )
 }
 

@@ -12,7 +12,8 @@ import { actionNeededLine, splitActionNeeded, toRow, verdictNote, type Row } fro
 
 /** GitHub drops a step summary over 1 MiB (and shows an error instead): stay well under it. */
 export const SUMMARY_MAX_BYTES = 1024 * 1024
-const SUMMARY_BUDGET = SUMMARY_MAX_BYTES - 64 * 1024
+/** What the summary fills, leaving room for the notes written after it. */
+export const SUMMARY_BUDGET = SUMMARY_MAX_BYTES - 64 * 1024
 /** Matched messages kept for the summary's table; the report lists them all. */
 export const SUMMARY_MAX_ROWS = 1000
 

@@ -1,4 +1,6 @@
 import type { Conviction } from '../../etd/types.js'
+import type { WeeklyReport } from '../../report/weekly/types.js'
+import type { WeeklyLinks } from '../text/weekly.js'
 import type { SearchWindow } from '../../window/plan.js'
 import { formatWindow } from '../../common/format.js'
 import { batchHeadline } from '../text/format.js'
@@ -42,6 +44,8 @@ export interface Platform {
   render: (batch: WebhookBatch) => Rendered
   /** One line of the watch's own (the daily heartbeat) as a message. */
   line: (text: string) => unknown
+  /** The weekly report as one message: its headline numbers and top lists (see weekly.ts). */
+  weekly: (report: WeeklyReport, links: WeeklyLinks) => unknown
 }
 
 export const title = (totals: BatchTotals, test = false) =>

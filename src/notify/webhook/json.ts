@@ -1,5 +1,7 @@
 import { parseEtdTime } from '../../etd/message.js'
 import type { Conviction } from '../../etd/types.js'
+import type { DayCount, Ranked, Trend, WeeklyReport } from '../../report/weekly/types.js'
+import type { WeeklyLinks } from '../text/weekly.js'
 import { actionFirst, needsAction } from '../text/rows.js'
 import { jsonBytes, largestFitting, type Platform, type Rendered, type WebhookBatch } from './content.js'
 
@@ -9,6 +11,8 @@ import { jsonBytes, largestFitting, type Platform, type Rendered, type WebhookBa
  * a removed or changed one raises it.
  */
 export const JSON_SCHEMA_VERSION = 1
+/** Version 2 added the weekly report (event `weekly`), whose payload says 2; the others still say 1. */
+export const JSON_WEEKLY_SCHEMA_VERSION = 2
 
 /** A SOAR or ticketing system takes a large body, but not an unbounded one. */
 export const MAX_JSON_PAYLOAD_BYTES = 1024 * 1024
@@ -142,8 +146,78 @@ function render(batch: WebhookBatch): Rendered {
   return { payload: payload(all.slice(0, k)), omitted: totals.total - k }
 }
 
-/** A SOAR or ticketing system: the batch as data; the heartbeat in the same schema. */
+const iso = (millis: number) => new Date(millis).toISOString()
+
+const trend = ({ current, previous }: Trend) => ({ current, previous })
+
+/** Verdict counts as a list, most first: ETD's verdict strings are not object keys (`__proto__`). */
+const verdictList = (byVerdict: Record<string, number>) =>
+  counted(new Map(Object.entries(byVerdict))).map(([verdict, count]) => ({ verdict: dataText(verdict)[0], count }))
+
+const days = (list: DayCount[]) => list.map((d) => ({ day: d.day, total: d.total, verdicts: verdictList(d.byVerdict) }))
+
+/** A top list, its names as the report holds them (cleaned for display: see the schema), at most 100. */
+const rankedData = (list: Ranked[]) =>
+  list.slice(0, MAX_JSON_LIST_ITEMS).map((r) => ({ name: dataText(r.name)[0], count: r.count }))
+
+/**
+ * The weekly report as data (schema json.schema.json, version 2): every number of WeeklyReport, field by
+ * field, so that a field the report gains is added to the schema before it is posted.
+ */
+function weekly(report: WeeklyReport, links: WeeklyLinks) {
+  const { watched, tenant, health } = report
+  return {
+    schemaVersion: JSON_WEEKLY_SCHEMA_VERSION,
+    source: SOURCE,
+    event: 'weekly',
+    period: { start: iso(report.period.start), end: iso(report.period.end) },
+    previous: { start: iso(report.previous.start), end: iso(report.previous.end) },
+    timeZone: report.timeZone,
+    watched: {
+      mailboxes: watched.mailboxes,
+      days: days(watched.days),
+      total: trend(watched.total),
+      verdicts: Object.entries(watched.byVerdict)
+        .sort(([a, x], [b, y]) => y.current - x.current || a.localeCompare(b))
+        .map(([verdict, trend]) => ({
+          verdict: dataText(verdict)[0],
+          current: trend.current,
+          previous: trend.previous
+        })),
+      topTechniques: rankedData(watched.topTechniques),
+      topMailboxes: rankedData(watched.topMailboxes),
+      topSenderDomains: rankedData(watched.topSenderDomains),
+      inInboxWhenTold: watched.inInboxWhenTold,
+      leftInbox: watched.leftInbox,
+      medianMinutesToLeave: watched.medianMinutesToLeave,
+      notFollowed: watched.notFollowed,
+      retroVerdicts: watched.retroVerdicts,
+      releases: watched.releases,
+      gaps: watched.gaps,
+      partialDays: watched.partialDays ?? []
+    },
+    tenant: {
+      days: days(tenant.days),
+      total: trend(tenant.total),
+      retroVerdicts: tenant.retroVerdicts,
+      topTargets: rankedData(tenant.topTargets),
+      topThreatSenders: rankedData(tenant.topThreatSenders),
+      missing: tenant.missing.map((what) => dataText(what)[0])
+    },
+    health: {
+      runs: health.runs,
+      failures: health.failures,
+      etdRequests: health.etdRequests,
+      etdBudget: health.etdBudget,
+      deepScans: health.deepScans
+    },
+    links: { run: links.run ?? null, issue: links.issue ?? null }
+  }
+}
+
+/** A SOAR or ticketing system: the batch as data; the heartbeat and the weekly report in the same schema. */
 export const json: Platform = {
   render,
-  line: (text) => ({ schemaVersion: JSON_SCHEMA_VERSION, source: SOURCE, event: 'heartbeat', text })
+  line: (text) => ({ schemaVersion: JSON_SCHEMA_VERSION, source: SOURCE, event: 'heartbeat', text }),
+  weekly
 }

@@ -1,5 +1,7 @@
 import { actionNeededLine, verdictNote, type Row } from '../text/rows.js'
+import { count } from '../../common/format.js'
 import { layout, renderFitting, title, type Parts, type Platform, type Shown, type WebhookBatch } from './content.js'
+import { renderWeekly, type WeeklyChat } from './weekly.js'
 
 /** Slack's limits: blocks per message, characters per section text, characters of a header. */
 export const MAX_SLACK_BLOCKS = 50
@@ -75,6 +77,50 @@ function message(batch: WebhookBatch, shown: Shown) {
   return { text: inertSlack(action ? `${heading} (${action})` : heading), blocks: layout(batch, shown, parts) }
 }
 
+const richText = (...elements: object[]) => ({
+  type: 'rich_text',
+  elements: [{ type: 'rich_text_section', elements }]
+})
+
+/** The weekly report in Block Kit: our words in mrkdwn, every line with a name from ETD in rich_text. */
+function weeklyMessage(chat: WeeklyChat) {
+  const links = [
+    ...(chat.links.issue ? [`Issue: <${chat.links.issue}>`] : []),
+    ...(chat.links.run ? [`Workflow run: <${chat.links.run}>`] : [])
+  ]
+  return {
+    text: inertSlack(chat.title),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: clip(chat.title, MAX_SLACK_HEADER_TEXT) } },
+      { type: 'section', text: mrkdwn(`*${inertSlack(chat.headline)}*`) },
+      ...chat.notes.map((note) => richText({ type: 'emoji', name: 'warning' }, plain(` ${note}`))),
+      ...(chat.verdicts.length > 0
+        ? [
+            richText(
+              ...chat.verdicts.flatMap(({ name, words }, i) => [
+                plain(name, true),
+                plain(`: ${words}${i < chat.verdicts.length - 1 ? '\n' : ''}`)
+              ])
+            )
+          ]
+        : []),
+      ...chat.lists.flatMap((list) => [
+        { type: 'section', text: mrkdwn(`*${inertSlack(list.title)}*`) },
+        richText(
+          plain(
+            [...list.items.map((item) => `${count(item.count)}  ${item.name}`), ...(list.more ? [list.more] : [])].join(
+              '\n'
+            )
+          )
+        )
+      ]),
+      { type: 'divider' },
+      richText(plain(chat.sentences.join('\n'))),
+      ...(links.length > 0 ? [{ type: 'context', elements: [mrkdwn(links.join(' · '))] }] : [])
+    ]
+  }
+}
+
 /** A Slack incoming webhook: Block Kit, with a text fallback for notifications. */
 export const slack: Platform = {
   render: (batch) =>
@@ -84,5 +130,13 @@ export const slack: Platform = {
       (payload) => (payload as { blocks: unknown[] }).blocks.length,
       MAX_SLACK_BLOCKS
     ),
-  line: (text) => ({ text: inertSlack(text) })
+  line: (text) => ({ text: inertSlack(text) }),
+  weekly: (report, links) =>
+    renderWeekly(
+      report,
+      links,
+      weeklyMessage,
+      (payload) => (payload as { blocks: unknown[] }).blocks.length,
+      MAX_SLACK_BLOCKS
+    )
 }

@@ -1,6 +1,8 @@
 import type { Clean } from '../../etd/clean.js'
+import { count } from '../../common/format.js'
 import { verdictNote, type Row } from '../text/rows.js'
 import { jsonBytes, layout, renderFitting, type Parts, type Platform } from './content.js'
+import { renderWeekly, type WeeklyChat } from './weekly.js'
 
 /** Teams refuses a message over about 28 KB; the card stays under it with room for the envelope. */
 export const MAX_TEAMS_PAYLOAD_BYTES = 27_000
@@ -73,6 +75,40 @@ const message = (card: { body: object[] } & Record<string, unknown>) => ({
   ]
 })
 
+/** Our words, and ETD's names only in TextRuns: one RichTextBlock. */
+const runs = (...inlines: object[]) => ({ type: 'RichTextBlock', inlines })
+
+/** The weekly report on a card: headings in TextBlocks (our words), every line with a name from ETD in TextRuns. */
+function weeklyCard(chat: WeeklyChat) {
+  const links = [
+    ...(chat.links.issue ? [{ type: 'Action.OpenUrl', title: 'Open the issue', url: chat.links.issue }] : []),
+    ...(chat.links.run ? [{ type: 'Action.OpenUrl', title: 'Open the run', url: chat.links.run }] : [])
+  ]
+  const heading = (text: string) => ({ type: 'TextBlock', text, weight: 'Bolder', wrap: true, separator: true })
+  return message({
+    msteams: { width: 'Full' },
+    body: [
+      { type: 'TextBlock', text: chat.title, weight: 'Bolder', size: 'Medium', wrap: true },
+      { type: 'TextBlock', text: chat.headline, wrap: true },
+      ...chat.notes.map((note) => runs(run(note, { color: 'Attention' }))),
+      ...chat.verdicts.map(({ name, words }) => ({
+        ...runs(run(name, { weight: 'Bolder' }), run(`: ${words}`)),
+        spacing: 'None'
+      })),
+      ...chat.lists.flatMap((list) => [
+        heading(list.title),
+        ...list.items.map((item) => ({
+          ...runs(run(`${count(item.count)}  `, { isSubtle: true }), run(item.name)),
+          spacing: 'None'
+        })),
+        ...(list.more ? [runs(run(list.more, { isSubtle: true }))] : [])
+      ]),
+      ...chat.sentences.map((sentence, i) => ({ ...runs(run(sentence)), ...(i === 0 ? { separator: true } : {}) }))
+    ],
+    ...(links.length > 0 ? { actions: links } : {})
+  })
+}
+
 /** A Teams channel through a Workflows webhook: one Adaptive Card. */
 export const teams: Platform = {
   render: (batch) =>
@@ -88,5 +124,6 @@ export const teams: Platform = {
       MAX_TEAMS_PAYLOAD_BYTES
     ),
   // Our own words: a plain TextRun.
-  line: (text) => message({ body: [{ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text }] }] })
+  line: (text) => message({ body: [{ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text }] }] }),
+  weekly: (report, links) => renderWeekly(report, links, weeklyCard, jsonBytes, MAX_TEAMS_PAYLOAD_BYTES)
 }
