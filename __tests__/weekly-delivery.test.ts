@@ -83,27 +83,30 @@ describe('report: weekly, to every channel, against the simulator, an SMTP serve
     expect(result.failed).toBe(false)
     expect(sim.stats.tokens + sim.stats.searches + sim.stats.reports - before.requests).toBe(5)
 
+    // Two watch runs today, none in the week reported: every day of both weeks is a gap, said as such.
+    const title = 'ETD weekly report 2026-11-20 – 2026-11-26 UTC: 0 convictions, the week before is not known'
     const issues = github.issues.slice(before.issues)
-    expect(issues.map((i) => [i.title, i.labels])).toEqual([
-      ['ETD weekly report 2026-11-20 to 2026-11-26', ['etd-weekly-report']]
-    ])
+    expect(issues.map((i) => [i.title, i.labels])).toEqual([[title, ['etd-weekly-report']]])
     expect(github.labels.has('etd-weekly-report')).toBe(true)
     const mails = smtp.received.slice(before.emails)
-    expect(mails.map((m) => [m.envelopeTo, m.mail.subject])).toEqual([
-      [['soc@example.com'], '[ETD] ETD weekly report 2026-11-20 to 2026-11-26']
-    ])
-    expect(mails[0].mail.html).toContain('<h2>ETD weekly report 2026-11-20 to 2026-11-26</h2>')
+    expect(mails.map((m) => [m.envelopeTo, m.mail.subject])).toEqual([[['soc@example.com'], `[ETD] ${title}`]])
+    // The channels after the issue link to it, and to the run.
+    expect(mails[0].mail.text).toContain(issues[0].html_url)
     const posts = receiver.received.slice(before.posts)
     expect(posts.map((p) => p.path)).toEqual(['/json/hook', '/slack/hook'])
-    const json = posts[0].body as { schema: string; report: WeeklyReport }
-    expect(json.schema).toBe('etd-verdict-watch/weekly-report@1')
-    expect(json.report.period).toEqual({ start: Date.UTC(2026, 10, 20), end: Date.UTC(2026, 10, 27) })
-    // Two watch runs today, none in the week reported: every day of both weeks is a gap, said as such.
-    expect(json.report.watched.gaps).toHaveLength(14)
-    expect(json.report.watched.days).toEqual([])
-    expect(result.summary).toContain('ETD weekly report 2026-11-20 to 2026-11-26')
+    const json = posts[0].body as { schemaVersion: number; event: string; period: unknown; watched: { gaps: string[] } }
+    expect(json).toMatchObject({
+      schemaVersion: 2,
+      event: 'weekly',
+      period: { start: '2026-11-20T00:00:00.000Z', end: '2026-11-27T00:00:00.000Z' }
+    })
+    expect(json.watched.gaps).toHaveLength(14)
+    expect(JSON.stringify(posts[1].body)).toContain('ETD weekly report')
+    expect(result.summary).toContain('ETD weekly report 2026-11-20')
     const file = JSON.parse(await readFile(result.outputs['report-path'], 'utf8')) as WeeklyReport
-    expect(file).toEqual(json.report)
+    expect(file.period).toEqual({ start: Date.UTC(2026, 10, 20), end: Date.UTC(2026, 10, 27) })
+    expect(file.watched.gaps).toEqual(json.watched.gaps)
+    expect(file.watched.days).toEqual([])
 
     // The state: one more cache entry, the watch's own with this run's five requests added to the day's tally,
     // which the next watch run restores and counts on from; the report run is no scheduled run of the watch's.

@@ -7,7 +7,7 @@ import { channelOptions, issueChannel } from './channels.js'
 import { etdClient } from './convictions.js'
 import { weeklyAll } from './notify/channel.js'
 import { channelsFor } from './notify/channel-list.js'
-import { weeklyHtml } from './notify/text/weekly-placeholder.js'
+import { renderWeeklySummary } from './notify/summary/weekly.js'
 import { escapeHtml } from './notify/text/escape.js'
 import { OUTPUT, setOutput, writeSummary } from './outputs.js'
 import { buildWeeklyReport, weeklyPeriods } from './report/weekly/build.js'
@@ -41,13 +41,13 @@ export async function weeklyReport(
   const channels = channelsFor(config, await issueChannel(config), channelOptions(options.emailCa))
   const sent = config.dryRun
     ? { notes: ['Dry run: the weekly report was not sent.'], failures: [] }
-    : await weeklyAll(channels, report)
+    : await weeklyAll(channels, report, config.runUrl)
   const saved = config.dryRun ? 'Dry run: state not saved.' : await addRequestsToSavedState(store, now(), requests)
   setOutput(OUTPUT.stateSaved, false)
   const notes = [...sent.notes, `The report is in ${path}.`, saved]
   await writeSummary(
     config.runner.summaryPath,
-    `${weeklyHtml(report)}\n${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('\n')}`
+    `${renderWeeklySummary(report)}\n\n${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('\n')}\n`
   )
   if (sent.failures.length > 0) throw new Error(sent.failures.map((f) => f.message).join(' '))
   for (const note of notes) log.info(note)

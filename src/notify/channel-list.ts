@@ -8,7 +8,7 @@ import { buildIssue } from './issue/body.js'
 import type { IssueChannel } from './issue/channel.js'
 import { EMAIL_KEY, issueLedger, webhookKey } from './ledger.js'
 import { webhookChannel } from './webhook/channel.js'
-import { weeklyHtml, weeklyLines, weeklyTitle } from './text/weekly-placeholder.js'
+import { buildWeeklyIssue } from './issue/weekly.js'
 
 /** The label of the weekly report's issues: apart from the convictions', whose markers are the record. */
 export const WEEKLY_LABEL = 'etd-weekly-report'
@@ -46,14 +46,11 @@ function emailChannel(config: Config, email: NonNullable<Config['email']>, optio
       const { emailLine } = await import('./email/channel.js')
       return emailLine(email, line, options)
     },
-    async weekly(report) {
+    async weekly(report, links) {
       const { emailLine } = await import('./email/channel.js')
-      const title = weeklyTitle(report)
-      return emailLine(email, title, options, {
-        subject: `[ETD] ${title}`,
-        text: weeklyLines(report).join('\n'),
-        html: weeklyHtml(report)
-      })
+      const { buildWeeklyEmail } = await import('./email/weekly.js')
+      const mail = buildWeeklyEmail(report, links)
+      return { note: await emailLine(email, mail.subject, options, mail) }
     }
   }
 }
@@ -68,9 +65,8 @@ function issueChannel(config: Config, issues: IssueChannel): Channel {
       return { note: outcome.description, notified: outcome.created, issue: outcome }
     },
     async weekly(report) {
-      const body = weeklyLines(report).join('\n\n')
-      const opened = await issues.openReport({ title: weeklyTitle(report), body }, WEEKLY_LABEL)
-      return `Weekly report issue #${opened.number} opened: ${opened.url}.`
+      const opened = await issues.openReport(buildWeeklyIssue(report, { runUrl: config.runUrl }), WEEKLY_LABEL)
+      return { note: `Weekly report issue #${opened.number} opened: ${opened.url}.`, url: opened.url }
     }
   }
 }

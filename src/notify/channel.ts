@@ -3,6 +3,7 @@ import type { IssueOutcome } from './issue/channel.js'
 import type { NotifyBatch } from './batch.js'
 import type { Ledger } from './ledger.js'
 import type { WeeklyReport } from '../report/weekly/types.js'
+import type { WeeklyLinks } from './text/weekly.js'
 import { plural } from '../common/format.js'
 
 /** What a channel did. */
@@ -32,8 +33,8 @@ export interface Channel {
   deliver(batch: NotifyBatch, notes: readonly string[]): Promise<Delivered>
   /** Sends one line of the watch's own (the daily heartbeat); says what it did. Issues take none. */
   announce?(line: string): Promise<string>
-  /** Sends the weekly report (`report: weekly`); says what it did. */
-  weekly?(report: WeeklyReport): Promise<string>
+  /** Sends the weekly report (`report: weekly`); says what it did, and where, when it is an issue. */
+  weekly?(report: WeeklyReport, links: WeeklyLinks): Promise<{ note: string; url?: string }>
 }
 
 export interface Delivery {
@@ -108,5 +109,13 @@ async function toEach(
 /** One line to every channel that takes one. */
 export const announceAll = (channels: Channel[], line: string) => toEach(channels, (c) => c.announce?.(line))
 
-/** The weekly report to every channel that takes it. */
-export const weeklyAll = (channels: Channel[], report: WeeklyReport) => toEach(channels, (c) => c.weekly?.(report))
+/** The weekly report to every channel that takes it; the channels after the issue link to it. */
+export function weeklyAll(channels: Channel[], report: WeeklyReport, run?: string) {
+  const links: WeeklyLinks = run ? { run } : {}
+  return toEach(channels, (c) =>
+    c.weekly?.(report, { ...links }).then(({ note, url }) => {
+      if (url) links.issue = url
+      return note
+    })
+  )
+}

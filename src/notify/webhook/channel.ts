@@ -6,10 +6,9 @@ import { count, plural } from '../../common/format.js'
 import type { Platform } from './content.js'
 import { json } from './json.js'
 import { postWebhook } from './post.js'
-import { inertSlack, slack } from './slack.js'
+import { slack } from './slack.js'
 import { teams } from './teams.js'
 import { webex } from './webex.js'
-import { weeklyLines } from '../text/weekly-placeholder.js'
 
 /** Each `format:` of the webhook-url input, and the platform that writes its messages. */
 export const PLATFORMS: Record<WebhookFormat, Platform> = { teams, webex, slack, json }
@@ -50,17 +49,9 @@ export function webhookChannel(target: WebhookTarget, context: WebhookContext): 
       await postWebhook(target, PLATFORMS[target.format].line(line), { onRetry: context.onRetry })
       return `${target.label}: "${line}" posted.`
     },
-    async weekly(report) {
-      const text = weeklyLines(report).join('\n')
-      const line = PLATFORMS[target.format].line(text)
-      const payload =
-        target.format === 'json'
-          ? { schema: 'etd-verdict-watch/weekly-report@1', report }
-          : target.format === 'slack'
-            ? { ...(line as object), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: inertSlack(text) } }] }
-            : line
-      await postWebhook(target, payload, { onRetry: context.onRetry })
-      return `${target.label}: the weekly report posted.`
+    async weekly(report, links) {
+      await postWebhook(target, PLATFORMS[target.format].weekly(report, links), { onRetry: context.onRetry })
+      return { note: `${target.label}: the weekly report posted.` }
     }
   }
 }
