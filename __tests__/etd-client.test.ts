@@ -170,7 +170,7 @@ describe('EtdClient against the simulator', () => {
     sim.faults.statuses = [503]
     const c = client(sim)
     await allPages(c)
-    expect(c.requests).toEqual({ token: 1, search: 4, move: 0, status: 0 })
+    expect(c.requests).toEqual({ token: 1, search: 4, move: 0, status: 0, report: 0 })
     expect(sim.stats.tokens + sim.stats.searches).toBe(5)
   })
 

@@ -100,7 +100,7 @@ describe('moving messages in the ETD simulator through EtdClient', () => {
     // ETD's own quarantine of c is untouched.
     expect(after.get('c')?.action).toMatchObject({ folder: 'quarantine', isAutoRemediated: true })
     expect(s.messages.map((m) => folderAt(m, now))).toEqual(['quarantine', 'quarantine', 'quarantine'])
-    expect(c.requests).toEqual({ token: 1, search: 1, move: 1, status: 0 })
+    expect(c.requests).toEqual({ token: 1, search: 1, move: 1, status: 0, report: 0 })
   })
 
   it('releases to the inbox as neutral: the message leaves a threat search and its status names the API', async () => {
@@ -173,7 +173,7 @@ describe('moving messages in the ETD simulator through EtdClient', () => {
     const result = await c.move(ids, 'quarantine', 'phishing')
     expect(result.moves.filter((m) => m.queueSuccess)).toHaveLength(250)
     expect(s.stats.moves).toBe(3)
-    expect(c.requests).toEqual({ token: 1, search: 0, move: 3, status: 0 })
+    expect(c.requests).toEqual({ token: 1, search: 0, move: 3, status: 0, report: 0 })
   })
 
   it('refuses a body without folder or verdict, over 100 ids, or an unknown folder, as ETD does', async () => {
@@ -212,7 +212,7 @@ describe('moving messages in the ETD simulator through EtdClient', () => {
     await c.status('a')
     s.faults.statuses = [503, 502]
     expect((await c.move(['a'], 'trash', 'phishing')).moves[0].queueSuccess).toBe(true)
-    expect(c.requests).toEqual({ token: 1, search: 0, move: 3, status: 1 })
+    expect(c.requests).toEqual({ token: 1, search: 0, move: 3, status: 1, report: 0 })
     expect(s.stats.moves).toBe(3)
   })
 
@@ -239,7 +239,7 @@ describe('moving messages in the ETD simulator through EtdClient', () => {
       'ETD /v1/messages/move not sent: daily-request-budget leaves this run 2 requests, all spent.'
     )
     expect(s.stats.moves).toBe(1)
-    expect(c.requests).toEqual({ token: 1, search: 0, move: 1, status: 0 })
+    expect(c.requests).toEqual({ token: 1, search: 0, move: 1, status: 0, report: 0 })
   })
 })
 

@@ -232,8 +232,14 @@ describe('several runs in a row, state in a file', () => {
       savedAt: after.savedAt,
       scheduledRuns: after.scheduledRuns,
       requests: after.requests,
-      ratePerHour: after.ratePerHour
+      ratePerHour: after.ratePerHour,
+      daily: after.daily
     })
+    // The day's record counts the failed run (runs and failures, after the day, its told counts and the
+    // later ones), not its convictions: the next run tells them.
+    const [was, is] = [before.daily, after.daily].map((daily) => (daily as unknown[][])[0])
+    expect(is.slice(0, 7)).toEqual(was.slice(0, 7))
+    expect(is.slice(7, 9)).toEqual([(was[7] as number) + 1, 1])
     expect(after.savedAt).toBe('2026-11-20T10:00:00.000Z')
     // The failed run was a scheduled run all the same: it tells the cadence.
     expect(after.scheduledRuns).toEqual(['2026-11-20T09:00:00.000Z', '2026-11-20T10:00:00.000Z'])

@@ -24,9 +24,10 @@ const doc = (fields: Record<string, unknown>) =>
   JSON.stringify({ version: 3, horizon: AT, watermark: AT, notified: {}, ...fields })
 const entry = (fields: Record<string, unknown> = {}) => ({ v: 'bec', r: AT, n: AT, ...fields })
 
-/** A message to the CEO received at `receivedAt`, given `verdict` at `verdictAt` (when one is said). */
+/** A message to the CEO received at `receivedAt`, given `verdict` at `verdictAt` (when one is said), quarantined. */
 function message(id: string, verdict: string, receivedAt: number, verdictAt?: number): EtdMessage {
   return {
+    remediation: { folder: 'quarantine' },
     id,
     receivedAt: new Date(receivedAt).toISOString(),
     ...(verdictAt === undefined ? {} : { verdictAt: new Date(verdictAt).toISOString() }),
@@ -535,6 +536,21 @@ describe('entryToRemember', () => {
       verdict: 'bec',
       receivedAt: T - 2 * HOUR,
       notifiedAt: T + 5
+    })
+  })
+
+  it('remembers a conviction told in the inbox as such, and forgets it once the search sees it elsewhere', () => {
+    const inbox = { ...message('i', 'bec', T - 2 * HOUR), remediation: { folder: 'Inbox' } }
+    const told = entryToRemember(inbox, 'new', known, T)
+    expect(told).toEqual({ verdict: 'bec', receivedAt: T - 2 * HOUR, notifiedAt: T, inbox: true })
+    // No action at all: nothing moved it, so it is where it was delivered.
+    expect(entryToRemember({ ...inbox, remediation: undefined }, 'new', known, T)?.inbox).toBe(true)
+    const toldBefore = new Map([['i', told!]])
+    expect(entryToRemember(inbox, 'already-notified', toldBefore, T + HOUR)).toBeUndefined()
+    expect(entryToRemember(message('i', 'bec', T - 2 * HOUR), 'already-notified', toldBefore, T + HOUR)).toEqual({
+      verdict: 'bec',
+      receivedAt: T - 2 * HOUR,
+      notifiedAt: T
     })
   })
 })

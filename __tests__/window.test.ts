@@ -475,12 +475,19 @@ describe('ledgerAfter', () => {
     ratePerHour: 540
   }
   /** The ledger a run saves at `NOW` that is not scheduled: today's requests and the rate as given. */
-  const savedLedger = (deepScanAt: number | undefined, count: number, ratePerHour: number) => ({
+  /** The ledger saved at NOW; `day` is what its day's record counts (see daily.ts). */
+  const savedLedger = (
+    deepScanAt: number | undefined,
+    count: number,
+    ratePerHour: number,
+    day: Record<string, unknown>
+  ) => ({
     deepScanAt,
     savedAt: NOW,
     scheduledRuns: undefined,
     requests: { day: '2026-11-27', count },
-    ratePerHour
+    ratePerHour,
+    daily: [expect.objectContaining({ day: '2026-11-27', runs: 1, ...day })]
   })
 
   it('marks the deep rescan done only when its convictions were all told', () => {
@@ -492,7 +499,10 @@ describe('ledgerAfter', () => {
     expect(plan.deep.kind).toBe('full')
     // The window spans 30 hours, from a day before the last deep rescan: 540 an hour.
     const run = { now: NOW, requests: 131, scanned: 16_200, scheduledRuns: [] }
-    expect(ledgerAfter(plan, previous, { ...run, delivered: true })).toEqual(savedLedger(END, 201, 540))
+    // The run on its day's record (begun: the previous state kept none), a deep rescan.
+    expect(ledgerAfter(plan, previous, { ...run, delivered: true })).toEqual(
+      savedLedger(END, 201, 540, { failures: 0, requests: 131, deepScans: 1 })
+    )
     expect(ledgerAfter(plan, previous, { ...run, delivered: false }).deepScanAt).toBe(previous.deepScanAt)
   })
 
@@ -500,7 +510,10 @@ describe('ledgerAfter', () => {
     const run = { now: NOW, requests: 3, scanned: 0, delivered: true, scheduledRuns: [] }
     const first = planSearch(NOW, settings, { budget: noBudgetHistory })
     expect(ledgerAfter(first, undefined, run).deepScanAt).toBe(END)
-    expect(ledgerAfter(first, undefined, { ...run, delivered: false })).toEqual(savedLedger(undefined, 3, 0))
+    // A first run's day is partial; its failed delivery counts; its lookback is no deep rescan.
+    expect(ledgerAfter(first, undefined, { ...run, delivered: false })).toEqual(
+      savedLedger(undefined, 3, 0, { failures: 1, requests: 3, deepScans: 0, partial: true })
+    )
     const budget = { ratePerHour: 540, intervalMs: 10 * MINUTE }
     const watermark = END - 10 * MINUTE
     const cut = planSearch(

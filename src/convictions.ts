@@ -5,13 +5,16 @@ import { unpacedLimiter } from './common/rate-limiter.js'
 import type { Config } from './config/config.js'
 import { EtdClient, EtdError } from './etd/client.js'
 import { BatchCollector, type Collected } from './notify/batch.js'
+import type { EtdMessage } from './etd/types.js'
 import { formatWindow } from './common/format.js'
 import type { Follower } from './notify/issue/follow.js'
 import type { Candidates } from './remediate.js'
 import { MatchedRows } from './notify/summary/summary.js'
 import { ReportWriter } from './report/report.js'
 import { scanWindow, type ScanOptions, type ScanResult } from './search/scan.js'
-import { classify, entryToRemember, isTold } from './state/dedupe.js'
+import { monitoredMailboxes } from './notify/text/rows.js'
+import { DayTally, isReleaseOf, leftInboxAt, minutesToLeave } from './state/daily.js'
+import { classify, entryToRemember, isTold, type Disposition } from './state/dedupe.js'
 import type { DedupeScope } from './window/scope.js'
 import { notifiedKey, type NotifiedEntry } from './state/state.js'
 import type { SearchPlan } from './window/plan.js'
@@ -45,11 +48,44 @@ export function etdClient(config: Config, clock: Clock | undefined, maxRequests?
   })
 }
 
+/**
+ * What a matched message adds to the run's daily tally: a conviction told (first, or again as a change),
+ * or one told in the inbox that has since left it.
+ */
+function tallyMatch(
+  days: DayTally,
+  message: EtdMessage,
+  disposition: Disposition,
+  told: NotifiedEntry | undefined,
+  rule: Config['rule'],
+  now: number
+): void {
+  if (isTold(disposition)) days.told(message, disposition === 'new', monitoredMailboxes(message, rule))
+  const leftAt = leftInboxAt(told, message, now)
+  if (told && leftAt !== undefined) days.left(told.notifiedAt, minutesToLeave(told.receivedAt, leftAt))
+}
+
+/** A release of a conviction told before: counted once, on the day it was told, and remembered as neutral. */
+function tallyRelease(
+  days: DayTally,
+  message: EtdMessage,
+  known: ReadonlyMap<string, NotifiedEntry>,
+  next: Map<string, NotifiedEntry>
+): void {
+  const key = notifiedKey(message.id)
+  const told = known.get(key)
+  if (!isReleaseOf(told, message)) return
+  days.released(told!.notifiedAt)
+  next.set(key, { verdict: 'neutral', receivedAt: told!.receivedAt, notifiedAt: told!.notifiedAt })
+}
+
 export interface Found {
   scan: ScanResult
   /** What this run tells. */
   batch: Collected
   matched: MatchedRows
+  /** What the run adds to the state's daily records. */
+  days: DayTally
 }
 
 /**
@@ -68,6 +104,7 @@ export async function findConvictions(
   scanOptions: ScanOptions & { follower?: Follower; candidates?: Candidates }
 ): Promise<Found> {
   const { follower, candidates } = scanOptions
+  const days = new DayTally(now)
   const report = await ReportWriter.open(config.reportPath, now, plan.window)
   const batch = new BatchCollector(config.rule, Math.min(KEEP_FOR_CHANNELS, Math.max(config.email?.maxRows ?? 0, 1000)))
   const matched = new MatchedRows(config.rule.mailboxes)
@@ -80,15 +117,17 @@ export async function findConvictions(
       async (message) => {
         const { disposition, previousVerdict } = classify(message, alreadyTold, dedupe.horizon, dedupe.covered)
         await report.add({ ...message, notice: disposition, previousVerdict })
+        const key = notifiedKey(message.id)
+        tallyMatch(days, message, disposition, alreadyTold.get(key), config.rule, now)
         const entry = entryToRemember(message, disposition, alreadyTold, now)
         const change = follower ? follower.see(message, disposition, entry) : entry
         candidates?.consider(message, isTold(disposition))
-        if (change) nextNotified.set(notifiedKey(message.id), change)
+        if (change) nextNotified.set(key, change)
         matched.add(message, disposition, previousVerdict)
         // A copy only for a verdict change: the batch keeps a few and counts the rest.
         if (isTold(disposition)) batch.add(previousVerdict === undefined ? message : { ...message, previousVerdict })
       },
-      scanOptions
+      { ...scanOptions, onRelease: (message) => tallyRelease(days, message, alreadyTold, nextNotified) }
     )
   } catch (error) {
     await report.discard()
@@ -108,5 +147,5 @@ export async function findConvictions(
     log.warning(`Skipped ${scan.skipped.length - MAX_SKIP_WARNINGS} more unreadable messages`)
   }
   log.info(`${scan.scanned} messages in ${scan.pages} pages, ${scan.matched} matched`)
-  return { scan, batch: batch.result, matched }
+  return { scan, batch: batch.result, matched, days }
 }

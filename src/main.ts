@@ -13,6 +13,7 @@ import { renderSummary } from './notify/summary/summary.js'
 import { OUTPUT, setDeliveryOutputs, setOutput, setSearchOutputs, writeSummary } from './outputs.js'
 import { Candidates, remediate } from './remediate.js'
 import { sendTest } from './send-test.js'
+import { weeklyReport } from './weekly.js'
 import { carriedOver, rememberFrom } from './state/dedupe.js'
 import { knownFromIssues, restoreState, stateEntries, stateStore } from './state/restore.js'
 import { nextStates, pruneState, saveState } from './state/save.js'
@@ -43,10 +44,7 @@ function planWindow(
   scheduledRuns: number[]
 ): SearchPlan {
   const plan = planSearch(now, config, planMemory(previous, now, scheduledRuns))
-  for (const line of planLines(plan, config, now)) {
-    if (line.warn) log.warning(line.text)
-    else log.info(line.text)
-  }
+  for (const line of planLines(plan, config, now)) log[line.warn ? 'warning' : 'info'](line.text)
   return plan
 }
 
@@ -60,6 +58,7 @@ export async function run(options: RunOptions): Promise<void> {
   try {
     const config = await core.group('Inputs', async () => readConfig(options.env))
     if (config.sendTest) return await sendTest(config, options, now())
+    if (config.report === 'weekly') return await weeklyReport(config, options, now)
     const { store, entries, issues, restored, remembered } = await core.group('State restore', async () => {
       const store = await stateStore(config, now())
       const entries = await stateEntries(config)
@@ -148,7 +147,8 @@ export async function run(options: RunOptions): Promise<void> {
           now,
           ledger,
           heartbeat: heartbeat?.next,
-          pending: delivery.pending
+          pending: delivery.pending,
+          days: { tally: found.days, known: remembered }
         })
       )
     )

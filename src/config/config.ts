@@ -37,6 +37,7 @@ const REGION_ALIASES: Record<string, string> = {
 export const NOTIFY_CHANNELS = ['email', 'issue', 'webhook'] as const
 export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number]
 const HEARTBEATS = ['off', 'daily', 'every-run'] as const
+const REPORTS = ['weekly'] as const
 /** How long before now the search window ends, so that ETD has finished with recent mail. */
 export const SETTLE_DELAY_MS = 5 * MINUTE
 const DEFAULT_BACKFILL = '1h'
@@ -90,6 +91,8 @@ export interface Config {
   heartbeat: (typeof HEARTBEATS)[number]
   /** Check the ETD credentials and send one synthetic conviction through every channel; nothing else. */
   sendTest: boolean
+  /** `report: weekly`: write the week's report to the channels instead of watching; absent for the watch. */
+  report?: (typeof REPORTS)[number]
   dryRun: boolean
   /** `auto-remediate`: the verdicts whose convictions the watch moves to quarantine itself; empty when off. */
   autoRemediate: string[]
@@ -297,6 +300,16 @@ function unusedSettings(input: InputReader, notify: readonly NotifyChannel[]): s
     )
 }
 
+/** `report`: empty for the watch, or the report to write instead. */
+function reportKind(input: InputReader): Config['report'] {
+  const given = input('report').trim().toLowerCase()
+  if (given === '') return undefined
+  if ((REPORTS as readonly string[]).includes(given)) return given as Config['report']
+  throw new InputError(
+    `Input 'report' is '${given}'; expected ${REPORTS.join(', ')}, or nothing for the watch.${didYouMean(nearest(given, REPORTS))}`
+  )
+}
+
 /**
  * Turns the workflow's inputs into a validated configuration. Every input is checked, and all their
  * problems are thrown together in one InputError, one line each.
@@ -344,10 +357,16 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     dailyRequestBudget: check(() => integer(input, 'daily-request-budget', 2000, 1, TENANT_DAILY_QUOTA)),
     state: check(() => stateConfig(input, env)),
     sendTest: check(() => boolean(input, 'send-test', false)),
+    report: check(() => reportKind(input)),
     dryRun: check(() => boolean(input, 'dry-run', false)),
     autoRemediate: check(() => autoRemediate(input, rule.verdicts)),
     timeZone: check(() => timeZone(input)),
     runner: check(() => parseRunnerConfig(env))
+  }
+  if (rest.sendTest && rest.report) {
+    problems.add(
+      "Inputs 'send-test' and 'report' are both set; a run does one of them: set one in its own workflow step."
+    )
   }
   problems.throwIfAny()
   const runner = rest.runner!
@@ -375,6 +394,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Co
     runUrl: runUrlOf(env, env.GITHUB_REPOSITORY),
     heartbeat: heartbeat!,
     sendTest: rest.sendTest!,
+    ...(rest.report ? { report: rest.report } : {}),
     dryRun: rest.dryRun!,
     autoRemediate: rest.autoRemediate!,
     reportPath: join(runner.temp ?? tmpdir(), 'etd-verdict-watch', 'report.json'),

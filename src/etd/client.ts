@@ -5,6 +5,7 @@ import { MAX_PAGE_SIZE, TENANT_DAILY_QUOTA } from './limits.js'
 import { count, formatTime, plural } from '../common/format.js'
 import { nextUtcMidnight } from '../common/time.js'
 import type { RawMessage, SearchResponse } from './types.js'
+import { readReport, readTop, type AggregateBy, type ReportAnswer, type TopAnswer, type TopType } from './report.js'
 import { redactReply } from '../common/redact.js'
 import { clean, type Clean } from './clean.js'
 
@@ -61,11 +62,13 @@ export interface RequestCount {
   search: number
   move: number
   status: number
+  /** Requests to the reporting endpoints (the weekly report's). */
+  report: number
 }
 
 /** Every request a client sent, of every kind: what the day's tally adds. */
 export function totalRequests(requests: RequestCount): number {
-  return requests.token + requests.search + requests.move + requests.status
+  return requests.token + requests.search + requests.move + requests.status + requests.report
 }
 
 /** ETD's answer for one id of a move: whether the move (or the reclassification) was queued, and why not. */
@@ -103,6 +106,11 @@ export interface MessageStatus {
   verdicts: StatusVerdict[]
 }
 
+export interface ReportQuery {
+  start: number
+  end: number
+}
+
 export interface SearchQuery {
   start: number
   end: number
@@ -121,11 +129,15 @@ const TOKEN_PATH = '/v1/oauth/token'
 const SEARCH_PATH = '/v1/messages/search'
 const MOVE_PATH = '/v1/messages/move'
 const STATUS_PATH = '/v1/messages/status'
+const REPORT_PATH = '/v1/messages/report'
+const TOP_PATH = '/v1/messages/report/top'
 const KIND: Record<string, keyof RequestCount> = {
   [TOKEN_PATH]: 'token',
   [SEARCH_PATH]: 'search',
   [MOVE_PATH]: 'move',
-  [STATUS_PATH]: 'status'
+  [STATUS_PATH]: 'status',
+  [REPORT_PATH]: 'report',
+  [TOP_PATH]: 'report'
 }
 /** Ids per move request at most. */
 export const MAX_MOVE_IDS = 100
@@ -160,7 +172,7 @@ export class EtdClient {
   private readonly basic: string
   private token?: Promise<string>
   /** Every request sent, retries included: each one counts against the tenant's daily quota. */
-  readonly requests: RequestCount = { token: 0, search: 0, move: 0, status: 0 }
+  readonly requests: RequestCount = { token: 0, search: 0, move: 0, status: 0, report: 0 }
 
   constructor(private readonly options: EtdClientOptions) {
     this.clock = options.clock ?? realClock
@@ -267,6 +279,25 @@ export class EtdClient {
         byThisClient: byThisClient(entry)
       }))
     }
+  }
+
+  /** Tenant-wide counts per UTC day over `query` (one request); a shape ETD did not send is named in `missing`. */
+  async report(query: ReportQuery & { aggregateBy: AggregateBy }): Promise<ReportAnswer> {
+    const answer = await this.call<unknown>(REPORT_PATH, {
+      timestamp: [formatEtdTime(query.start), formatEtdTime(query.end)],
+      aggregateBy: query.aggregateBy,
+      aggregationInterval: '1d'
+    })
+    return readReport(answer, query.aggregateBy)
+  }
+
+  /** The tenant's ten most targeted mailboxes, or threat senders, over `query` (one request). */
+  async top(query: ReportQuery & { reportType: TopType }): Promise<TopAnswer> {
+    const answer = await this.call<unknown>(TOP_PATH, {
+      timestamp: [formatEtdTime(query.start), formatEtdTime(query.end)],
+      reportType: query.reportType
+    })
+    return readTop(answer, query.reportType)
   }
 
   /** One token request: whether ETD takes the credentials, without reading any mailbox data. */

@@ -63,6 +63,12 @@ export function effectiveVerdict(verdict: RawVerdict): string | undefined {
 /** An administrator declared the message safe. */
 export const isRelease = (message: EtdMessage) => message.manual && message.verdict === 'neutral'
 
+/** ETD did not move it, or moved it back to the inbox: it still waits for the person it was aimed at. */
+export function inInbox(message: Pick<EtdMessage, 'remediation'>): boolean {
+  const folder = message.remediation?.folder
+  return !folder || folder.toLowerCase() === 'inbox'
+}
+
 function techniques(value: unknown): Technique[] {
   if (!Array.isArray(value)) return []
   return value.filter(isObject).flatMap((t: RawTechnique) => {

@@ -1,6 +1,8 @@
 import type { Batch } from './batch.js'
 import type { Ledger } from './ledger.js'
 import type { PendingNotice } from '../state/pending-notices.js'
+import type { WeeklyReport } from '../report/weekly/types.js'
+import type { Links } from './text/format.js'
 import { plural } from '../common/format.js'
 
 /** The action outputs a channel fills, as action.yml names them (outputs.ts sets them). */
@@ -42,6 +44,8 @@ export interface Channel {
   deliver(batch: Batch, notes: readonly string[]): Promise<Delivered>
   /** Sends one line of the watch's own (the daily heartbeat); says what it did. Issues take none. */
   announce?(line: string): Promise<string>
+  /** Sends the weekly report (`report: weekly`); says what it did, and where, when it is an issue. */
+  weekly?(report: WeeklyReport, links: Links): Promise<{ note: string; url?: string }>
 }
 
 /** What all the channels did, together: for the summary, the outputs and the next state. */
@@ -99,16 +103,17 @@ export async function notifyAll(channels: Channel[], batch: Batch): Promise<Deli
   return report
 }
 
-/** One line to every channel that takes one, each on its own; a failure counts as a channel's failure. */
-export async function announceAll(
+/** What `send` did on every channel that takes it, each on its own; a failure counts as a channel's failure. */
+async function toEach(
   channels: Channel[],
-  line: string
+  send: (channel: Channel) => Promise<string> | undefined
 ): Promise<Pick<DeliveryReport, 'notes' | 'failures' | 'notified'>> {
   const result = { notes: [] as string[], failures: [] as Error[], notified: false }
   for (const channel of channels) {
-    if (!channel.announce) continue
+    const sending = send(channel)
+    if (!sending) continue
     try {
-      result.notes.push(await channel.announce(line))
+      result.notes.push(await sending)
       result.notified = true
     } catch (error) {
       result.failures.push(error as Error)
@@ -116,4 +121,18 @@ export async function announceAll(
     }
   }
   return result
+}
+
+/** One line to every channel that takes one. */
+export const announceAll = (channels: Channel[], line: string) => toEach(channels, (c) => c.announce?.(line))
+
+/** The weekly report to every channel that takes it; the channels after the issue link to it. */
+export function weeklyAll(channels: Channel[], report: WeeklyReport, run?: string) {
+  const links: Links = run ? { run } : {}
+  return toEach(channels, (c) =>
+    c.weekly?.(report, { ...links }).then(({ note, url }) => {
+      if (url) links.issue = url
+      return note
+    })
+  )
 }

@@ -28,6 +28,8 @@ export interface ScanOptions {
   ratePerHour?: number
   /** Asked before each slice and after each page: true stops the scan, leaving the slice under way unfinished. */
   stop?: () => boolean
+  /** Each released message that would match on its first verdict, as it arrives (the daily records count them). */
+  onRelease?: (message: EtdMessage) => void
 }
 
 const wasReleased = (message: EtdMessage, rule: MatchRule) =>
@@ -77,7 +79,10 @@ export async function scanWindow(
         if (matches(message, rule)) {
           result.matched++
           await onMatch(message)
-        } else if (wasReleased(message, rule)) released.add(message.id)
+        } else if (wasReleased(message, rule)) {
+          released.add(message.id)
+          options.onRelease?.(message)
+        }
       }
       if (options.stop?.()) {
         stopped = true

@@ -18,7 +18,8 @@ export interface VerdictEvent {
 export interface SimMove {
   at: number
   folder: string
-  apiClientId: string
+  /** The API client that moved it; none for a move made by hand in the console. */
+  apiClientId?: string
 }
 
 /** A message as the simulator keeps it: what ETD knows of it depends on when you ask. */

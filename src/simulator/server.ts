@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import type { RawMessage, RawVerdict } from '../etd/types.js'
 import { isKnownVerdict } from '../etd/verdicts.js'
 import { etdTime, knownHistory, knownMoves, renderMessage, type SimMessage, type VerdictEvent } from './data.js'
+import { report, top, type Answer } from './report.js'
 import { DAY, HOUR } from '../common/time.js'
 
 /** The folders a move may name. */
@@ -17,7 +18,7 @@ const TOO_LARGE = 'The server generated a response that exceeds the limit. Pleas
 
 /** Switchable misbehaviour; tests change these between and during runs. */
 export interface Faults {
-  /** Answered one each, in order, to the next search, move or status requests instead of results. */
+  /** Answered one each, in order, to the next search, report, move or status requests instead of results. */
   statuses: number[]
   /** Sent as Retry-After with the answers from `statuses`. */
   retryAfterSeconds?: number
@@ -42,6 +43,8 @@ export interface SimulatorStats {
   statuses: number
   /** Requests refused because the day's quota was spent. */
   overQuota: number
+  /** Requests to the reporting endpoints (report and report/top). */
+  reports: number
   rateLimited: number
   /** Arrival time of every request, for checking the client's pacing. */
   arrivals: number[]
@@ -158,6 +161,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     searches: 0,
     moves: 0,
     statuses: 0,
+    reports: 0,
     overQuota: 0,
     rateLimited: 0,
     arrivals: [],
@@ -238,18 +242,25 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return token
   }
 
-  const search = (req: IncomingMessage, res: ServerResponse, text: string): void => {
+  /** The bearer token checked and a fault injected, or the request's body and time range; `undefined` when answered. */
+  const dataRequest = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    text: string,
+    count: 'searches' | 'reports',
+    maxSpanMs: number
+  ): { body: Record<string, unknown>; token: Token; range: [number, number] } | undefined => {
     const token = bearerToken(req, res, true)
     if (!token) return
     token.searches++
-    stats.searches++
+    stats[count]++
     if (injectedFailure(res)) return
 
     let body: Record<string, unknown>
     try {
       body = JSON.parse(text) as Record<string, unknown>
     } catch {
-      return send(res, 400, { message: 'Invalid request body' })
+      return void send(res, 400, { message: 'Invalid request body' })
     }
     const range = Array.isArray(body.timestamp) && body.timestamp.length === 2 ? body.timestamp.map(parseRangeTime) : []
     const [start, end] = range
@@ -257,11 +268,31 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       start === undefined ||
       end === undefined ||
       start >= end ||
-      end - start > 32 * DAY ||
+      end - start > maxSpanMs ||
       start < clock() - 90 * DAY
     ) {
-      return send(res, 400, { message: 'Invalid daterange' })
+      return void send(res, 400, { message: 'Invalid daterange' })
     }
+    return { body, token, range: [start, end] }
+  }
+
+  const reporting = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    text: string,
+    answer: (messages: SimMessage[], now: number, body: Record<string, unknown>, range: [number, number]) => Answer
+  ): void => {
+    const request = dataRequest(req, res, text, 'reports', 90 * DAY)
+    if (!request) return
+    const { status, body } = answer(options.messages, clock(), request.body, request.range)
+    send(res, status, body)
+  }
+
+  const search = (req: IncomingMessage, res: ServerResponse, text: string): void => {
+    const request = dataRequest(req, res, text, 'searches', 32 * DAY)
+    if (!request) return
+    const { body } = request
+    const [start, end] = request.range
     const pageSize = body.pageSize ?? 100
     if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
       return send(res, 400, { message: 'Invalid pageSize: must be between 1 and 100' })
@@ -372,9 +403,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         timestamp: time(m.at),
         action: 'move',
         folder: m.folder,
-        initiator: 'api',
         status: 'succeeded',
-        publicApiClientId: m.apiClientId
+        ...(m.apiClientId
+          ? { initiator: 'api', publicApiClientId: m.apiClientId }
+          : { initiator: 'manual', userId: 'admin@example.com' })
       }))
     const verdicts = knownHistory(message, now)
       .filter((e) => e.manual)
@@ -410,6 +442,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (req.url === '/v1/messages/search') return search(req, res, text)
       if (req.url === '/v1/messages/move') return move(req, res, text)
       if (req.url === '/v1/messages/status') return status(req, res, text)
+      if (req.url === '/v1/messages/report') return reporting(req, res, text, report)
+      if (req.url === '/v1/messages/report/top') return reporting(req, res, text, top)
       send(res, 404, { message: 'Not Found' })
     })().catch(() => res.destroy())
   })

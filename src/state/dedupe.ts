@@ -1,5 +1,5 @@
 import type { EtdMessage } from '../etd/types.js'
-import { parseEtdTime } from '../etd/message.js'
+import { inInbox, parseEtdTime } from '../etd/message.js'
 import type { TimeSpan } from '../common/time.js'
 import { owes, rangeAt, type Ranges } from './searched.js'
 import { notifiedKey, STATE_VERSION, type Ledger, type NotifiedEntry, type WatchState } from './state.js'
@@ -50,8 +50,9 @@ export const isTold = (disposition: Disposition) => disposition === 'new' || dis
 
 /**
  * What a classified message changes in the remembered convictions, decided as it arrives so that nothing
- * but the entry itself is kept: a told one is remembered as told `now`; a milder verdict of one told before
- * is remembered silently, so that a later turn for the worse is told again; anything else changes nothing.
+ * but the entry itself is kept: a told one is remembered as told `now` (and whether it was in the inbox);
+ * a milder verdict of one told before is remembered silently, so that a later turn for the worse is told
+ * again, as is one told in the inbox that has left it; anything else changes nothing.
  */
 export function entryToRemember(
   message: EtdMessage,
@@ -59,9 +60,21 @@ export function entryToRemember(
   known: ReadonlyMap<string, NotifiedEntry>,
   now: number
 ): NotifiedEntry | undefined {
-  if (isTold(disposition)) return { verdict: message.verdict, receivedAt: ms(message.receivedAt)!, notifiedAt: now }
+  if (isTold(disposition)) {
+    return {
+      verdict: message.verdict,
+      receivedAt: ms(message.receivedAt)!,
+      notifiedAt: now,
+      ...(inInbox(message) ? { inbox: true } : {})
+    }
+  }
   const old = known.get(notifiedKey(message.id))
-  return old !== undefined && old.verdict !== message.verdict ? { ...old, verdict: message.verdict } : undefined
+  if (old === undefined) return undefined
+  const left = old.inbox === true && !inInbox(message)
+  if (old.verdict === message.verdict && !left) return undefined
+  return left
+    ? { verdict: message.verdict, receivedAt: old.receivedAt, notifiedAt: old.notifiedAt }
+    : { ...old, verdict: message.verdict }
 }
 
 /**

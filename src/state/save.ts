@@ -2,10 +2,19 @@ import { log } from '../common/log.js'
 import { formatTime } from '../common/format.js'
 import type { StateEntries, StateEntry } from './prune.js'
 import type { TimeSpan } from '../common/time.js'
+import { withRequests, withTally, type DayTally } from './daily.js'
 import { advanceState } from './dedupe.js'
 import { pendingToSave } from './pending-notices.js'
 import { afterRun } from './searched.js'
-import type { HeartbeatTally, Ledger, NotifiedEntry, WatchState } from './state.js'
+import {
+  tallyRequests,
+  untrustedTimes,
+  utcDay,
+  type HeartbeatTally,
+  type Ledger,
+  type NotifiedEntry,
+  type WatchState
+} from './state.js'
 import type { Saved, StateStore } from './store.js'
 
 /**
@@ -80,9 +89,20 @@ export function nextStates(
     ledger: (delivered: boolean) => Ledger
     heartbeat?: HeartbeatTally
     pending: Parameters<typeof pendingToSave>[0]
+    /** What the run found for the daily records, and the convictions known before it (some no longer followed). */
+    days?: { tally: DayTally; known: ReadonlyMap<string, NotifiedEntry> }
   }
 ): { whole: () => WatchState; ledgerOnly?: WatchState } {
-  const { window, searchedTo } = run
+  const { window, searchedTo, days } = run
+  // The whole state's bookkeeping: the run's counts, and what it found for the daily records.
+  const toldLedger = () => {
+    const ledger = run.ledger(true)
+    const daily =
+      ledger.daily && days
+        ? withTally(ledger.daily, days.tally.dropped(days.known, run.notified), run.now())
+        : ledger.daily
+    return { ...ledger, daily }
+  }
   return {
     whole: () =>
       advanceState(run.notified, {
@@ -90,7 +110,7 @@ export function nextStates(
         window: { start: window.start, end: searchedTo },
         watermark: previous?.watermark,
         ledger: {
-          ...run.ledger(true),
+          ...toldLedger(),
           searched: afterRun(previous?.searched, {
             window,
             searchedTo,
@@ -107,4 +127,26 @@ export function nextStates(
       pending: pendingToSave(run.pending, previous.pending, 'ledger')
     }
   }
+}
+
+/**
+ * A run that does not watch (`report: weekly`) adds only its ETD requests to the saved state: read again
+ * just before, so that a watch run saved in between loses nothing, and written back whole. Its requests
+ * join the day's tally against `daily-request-budget` and today's record, where there is one (a day
+ * without one stays a gap); its run is not counted as the watch's.
+ */
+export async function addRequestsToSavedState(store: StateStore, now: number, requests: number): Promise<string> {
+  const loaded = await store.load()
+  if (loaded.kind !== 'restored' || untrustedTimes(loaded.state, now) !== undefined) {
+    return `No state to add this run's ${requests} ETD requests to: the watch's tally does not count them.`
+  }
+  const { state } = loaded
+  const saved = await store.save({
+    ...state,
+    requests: tallyRequests(state.requests, now, requests),
+    ...(state.daily ? { daily: withRequests(state.daily, utcDay(now), requests) } : {})
+  })
+  return saved.ok
+    ? `This run's ${requests} ETD requests were added to the state's tally for today.`
+    : `This run's ${requests} ETD requests could not be added to the state's tally: ${saved.reason}.`
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { MINUTE } from '../common/time.js'
 import { isKnownVerdict } from '../etd/verdicts.js'
+import { decodeDaily, encodeDaily, type DayRecord } from './daily.js'
 import { decodePending, encodePending, type PendingNotice } from './pending-notices.js'
 import { decodeTime, Dropped, encodeTime, isCount, isRecord, MAX_COUNT, shownId } from './rules.js'
 import { MAX_RANGES, normalize, type Range, type Ranges } from './searched.js'
@@ -34,6 +35,8 @@ export interface WatchState {
    * Absent in states written before it: nothing is known to be searched.
    */
   searched?: Ranges
+  /** What the watch told and did on each UTC day, oldest first (see daily.ts); a day without a record is a gap. */
+  daily?: DayRecord[]
   /** ETD id → what was last told about the message. */
   notified: Map<string, NotifiedEntry>
 }
@@ -41,7 +44,15 @@ export interface WatchState {
 /** What the state keeps of a run besides the convictions: the rescan, budget, rate and heartbeat bookkeeping. */
 export type Ledger = Pick<
   WatchState,
-  'deepScanAt' | 'savedAt' | 'scheduledRuns' | 'requests' | 'ratePerHour' | 'heartbeat' | 'pending' | 'searched'
+  | 'deepScanAt'
+  | 'savedAt'
+  | 'scheduledRuns'
+  | 'requests'
+  | 'ratePerHour'
+  | 'heartbeat'
+  | 'pending'
+  | 'searched'
+  | 'daily'
 >
 
 export interface HeartbeatTally {
@@ -57,14 +68,20 @@ export interface RequestTally {
   count: number
 }
 
+/** What one run adds to the day's tally: a new UTC day starts from zero. */
+export function tallyRequests(previous: RequestTally | undefined, now: number, made: number): RequestTally {
+  const day = new Date(now).toISOString().slice(0, 10)
+  return { day, count: (previous?.day === day ? previous.count : 0) + made }
+}
+
 export interface NotifiedEntry {
   verdict: string
   /** When the message arrived: entries are pruned once it leaves every future window. */
   receivedAt: number
   notifiedAt: number
   /**
-   * Whether it was in the inbox when an issue last recorded it (see notify/issue/follow.ts); absent when
-   * the audit trail does not follow it.
+   * Whether it was in the inbox when told or when an issue last recorded it (see notify/issue/follow.ts);
+   * the daily records count it as left when it is seen out of it. Absent when nothing follows it.
    */
   inbox?: boolean
 }
@@ -178,7 +195,8 @@ const FIELDS: { [K in OptionalField]-?: Codec<NonNullable<WatchState[K]>> } = {
     name: 'searched ranges',
     encode: (ranges) => ranges.map((range) => range.map(encodeTime)),
     decode: decodeSearched
-  }
+  },
+  daily: { name: 'daily records', encode: encodeDaily, decode: decodeDaily }
 }
 
 const OPTIONAL = Object.keys(FIELDS) as OptionalField[]
@@ -290,6 +308,9 @@ export function untrustedTimes(state: WatchState, now: number): string | undefin
   if (state.requests && state.requests.day > utcDay(latest)) {
     return `its request count is for ${state.requests.day}, a day in the future`
   }
+  const lastDay = state.daily?.at(-1)?.day
+  if (lastDay !== undefined && lastDay > utcDay(latest))
+    return `its daily records reach ${lastDay}, a day in the future`
   return undefined
 }
 

@@ -1,5 +1,5 @@
 import { MAX_PAGE_SIZE } from '../etd/limits.js'
-import { SCHEDULED_RUNS_KEPT, type RequestTally } from '../state/state.js'
+import { SCHEDULED_RUNS_KEPT } from '../state/state.js'
 
 import { HOUR, MINUTE } from '../common/time.js'
 /** How much history the rate estimate weighs against one new sample of a window's length. */
@@ -53,11 +53,8 @@ export function reserveForRuns(view: BudgetView, now: number, until: number, ove
   return runs * (1 + searchRequests(view.ratePerHour, view.intervalMs + overlapMs))
 }
 
-/** What one run adds to the day's tally: a new UTC day starts from zero. */
-export function tallyRequests(previous: RequestTally | undefined, now: number, made: number): RequestTally {
-  const day = new Date(now).toISOString().slice(0, 10)
-  return { day, count: (previous?.day === day ? previous.count : 0) + made }
-}
+// The day's tally lives with the state, which the weekly report's run also adds to.
+export { tallyRequests } from '../state/state.js'
 
 /**
  * The rate folded with one window's sample, weighted by the window's length: a day-long deep rescan

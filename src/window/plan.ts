@@ -1,5 +1,6 @@
 import { MAX_AGE_MS as ETD_MAX_AGE_MS, MAX_PAGE_SIZE, MAX_SPAN_MS } from '../etd/limits.js'
 import { rangeAt, unsearched, type Ranges } from '../state/searched.js'
+import { dailyAfter } from '../state/daily.js'
 import type { Ledger } from '../state/state.js'
 import { foldRate, reserveForRuns, searchRequests, tallyRequests, type BudgetView } from './budget.js'
 
@@ -260,7 +261,10 @@ export function deepScanAfter(plan: SearchPlan, previous: number | undefined, de
   return deepRan && delivered ? plan.window.end : previous
 }
 
-/** The bookkeeping a run leaves for the next: the deep rescan, the scheduled runs, the day's requests and the rate. */
+/**
+ * The bookkeeping a run leaves for the next: the deep rescan, the scheduled runs, the day's requests, the
+ * rate, and the run on its day's record (a first run or lost state begins a partial one).
+ */
 export function ledgerAfter(
   plan: SearchPlan,
   previous: Ledger | undefined,
@@ -278,6 +282,13 @@ export function ledgerAfter(
     savedAt: run.now,
     scheduledRuns: run.scheduledRuns.length > 0 ? run.scheduledRuns : undefined,
     requests: tallyRequests(previous?.requests, run.now, run.requests),
-    ratePerHour: foldRate(previous?.ratePerHour, run.scanned, (run.searchedTo ?? plan.window.end) - plan.window.start)
+    ratePerHour: foldRate(previous?.ratePerHour, run.scanned, (run.searchedTo ?? plan.window.end) - plan.window.start),
+    daily: dailyAfter(previous?.daily, {
+      now: run.now,
+      requests: run.requests,
+      failed: !run.delivered,
+      deepScan: plan.deep.kind === 'full' || plan.deep.kind === 'cut',
+      fresh: previous === undefined
+    })
   }
 }

@@ -39,6 +39,12 @@ export function emailChannel(email: EmailConfig, dryRun: boolean, options: Email
     async announce(line) {
       const { emailLine } = await import('./deliver.js')
       return emailLine(email, line, options)
+    },
+    async weekly(report, links) {
+      const { emailLine } = await import('./deliver.js')
+      const { buildWeeklyEmail } = await import('./weekly.js')
+      const mail = buildWeeklyEmail(report, links)
+      return { note: await emailLine(email, mail.subject, options, mail) }
     }
   }
 }

@@ -304,13 +304,16 @@ export async function deliverEmail(
   }
 }
 
-/** One short plain email of the watch's own (the daily heartbeat) to the digest's recipients. */
-export async function emailLine(config: EmailConfig, line: string, options: EmailOptions = {}): Promise<string> {
+/** One mail of the watch's own to the digest's recipients: the line as its subject, or a subject and bodies. */
+export async function emailLine(
+  config: EmailConfig,
+  line: string,
+  options: EmailOptions = {},
+  content: Pick<Mail, 'subject' | 'text' | 'html'> = { subject: `[ETD] ${line}`, text: line }
+): Promise<string> {
   const transport = await openTransport(config, options)
   try {
-    await transport.send(
-      await renderEml(config.from, { to: config.to, subject: `[ETD] ${line}`, text: line }, 'windows')
-    )
+    await transport.send(await renderEml(config.from, { to: config.to, ...content }, 'windows'))
   } finally {
     transport.close()
   }

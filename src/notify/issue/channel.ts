@@ -3,6 +3,7 @@ import type { Conviction } from '../../etd/types.js'
 import type { Batch } from '../batch.js'
 import type { Channel, Delivered } from '../channel.js'
 import { buildIssue, type IssueExtras } from './body.js'
+import { buildWeeklyIssue, WEEKLY_LABEL } from './weekly.js'
 import { issueLedger, type RecordStore } from '../ledger.js'
 import { formatMarker, readMarker, replaceMarker, type MarkedConviction } from './marker.js'
 import { totalsWithout } from '../text/rows.js'
@@ -201,6 +202,18 @@ class GitHubIssues implements RecordStore, RecordedBatches {
     }
   }
 
+  /** Opens an issue of the watch's own under `label` alone (the weekly report): no marker, no ledger. */
+  async openReport(content: { title: string; body: string }, label: string): Promise<{ number: number; url: string }> {
+    await this.ensureLabels([label])
+    const { data } = await this.create({
+      owner: this.config.owner,
+      repo: this.config.repo,
+      ...content,
+      labels: [label]
+    })
+    return { number: data.number, url: data.html_url }
+  }
+
   openedNow(record: { number: number }): boolean {
     return this.opened?.record.number === record.number
   }
@@ -308,6 +321,10 @@ export function issueChannel(config: IssueConfig, options: IssueOptions): IssueC
     follow: (sightings, unfollowed, timeZone) => issues.follow(sightings, unfollowed, timeZone),
     async deliver(batch, notes) {
       return delivered(await issues.open({ ...batch, notes: [...notes], owes: options.owes }))
+    },
+    async weekly(report) {
+      const opened = await issues.openReport(buildWeeklyIssue(report, { runUrl: options.runUrl }), WEEKLY_LABEL)
+      return { note: `Weekly report issue #${opened.number} opened: ${opened.url}.`, url: opened.url }
     }
   }
 }

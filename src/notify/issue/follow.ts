@@ -59,7 +59,10 @@ export class Follower {
         })
       }
     }
-    return change && isTold(disposition) && change.receivedAt >= this.keepFrom ? { ...change, inbox } : change
+    if (change && isTold(disposition)) return change.receivedAt >= this.keepFrom ? { ...change, inbox } : change
+    // The flag of a followed one stays as recorded until followUp settles it (or, when its issue could not
+    // be updated, until a later run that sees the move again does).
+    return change && entry?.inbox !== undefined ? { ...change, inbox: entry.inbox } : change
   }
 
   /**

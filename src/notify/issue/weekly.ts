@@ -2,6 +2,9 @@ import type { WeeklyReport } from '../../report/weekly/types.js'
 import { weeklyMarkdown } from '../text/weekly-markdown.js'
 import { weeklyTitle } from '../text/weekly.js'
 
+/** The label of the weekly report's issues: apart from the convictions', whose markers are the record. */
+export const WEEKLY_LABEL = 'etd-weekly-report'
+
 /** GitHub's limit on issue bodies, in characters. */
 const MAX_BODY = 65_536
 

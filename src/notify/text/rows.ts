@@ -1,5 +1,6 @@
 import { clean, cleanAll, display, joinClean, type Clean, type Cleaned } from '../../etd/clean.js'
 import type { EtdMessage, Remediation } from '../../etd/types.js'
+import { inInbox } from '../../etd/message.js'
 import { verdictLabel } from '../../etd/verdicts.js'
 import { count, formatTime, plural } from '../../common/format.js'
 import { mailboxMatches, type MatchRule } from '../../match/matcher.js'
@@ -52,11 +53,8 @@ function describeRemediation(remediation: Cleaned<Remediation> | undefined): Cle
   return display`moved to ${folderName(folder)} ${how}`
 }
 
-/** ETD did not move it, or moved it back to the inbox: it still waits for the person it was aimed at. */
-export function needsAction(message: EtdMessage): boolean {
-  const folder = message.remediation?.folder
-  return !folder || folder.toLowerCase() === 'inbox'
-}
+/** Still in the inbox, as etd/message.ts's `inInbox` decides (the state's daily records count the same). */
+export const needsAction: (message: EtdMessage) => boolean = inInbox
 
 type Displayed = Cleaned<EtdMessage & { previousVerdict?: string }>
 
@@ -95,7 +93,7 @@ export interface MailboxGroup<T> {
 }
 
 /** The monitored mailboxes a message sits in: its mailboxes that the rule lists, or all when it lists none. */
-function monitoredMailboxes(message: EtdMessage, rule: MatchRule): string[] {
+export function monitoredMailboxes(message: EtdMessage, rule: MatchRule): string[] {
   if (rule.mailboxes.length === 0) return message.mailboxes
   return message.mailboxes.filter((mailbox) => rule.mailboxes.some((pattern) => mailboxMatches(mailbox, pattern)))
 }

@@ -48,6 +48,10 @@ export function webhookChannel(target: WebhookTarget, context: WebhookContext): 
     async announce(line) {
       await postWebhook(target, PLATFORMS[target.format].line(line), { onRetry: context.onRetry })
       return `${target.label}: "${line}" posted.`
+    },
+    async weekly(report, links) {
+      await postWebhook(target, PLATFORMS[target.format].weekly(report, links), { onRetry: context.onRetry })
+      return { note: `${target.label}: the weekly report posted.` }
     }
   }
 }
