@@ -1,8 +1,8 @@
-export const id = 658;
-export const ids = [658];
+export const id = 175;
+export const ids = [175];
 export const modules = {
 
-/***/ 3658:
+/***/ 9175:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16,172 +16,8 @@ __webpack_require__.d(__webpack_exports__, {
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/notify/text/colors.ts
-var colors = __webpack_require__(6981);
-// EXTERNAL MODULE: ./src/notify/text/html.ts
-var html = __webpack_require__(8468);
-// EXTERNAL MODULE: ./src/common/format.ts
-var format = __webpack_require__(6950);
-// EXTERNAL MODULE: ./src/notify/text/format.ts
-var text_format = __webpack_require__(4482);
-// EXTERNAL MODULE: ./src/notify/text/rows.ts
-var text_rows = __webpack_require__(2116);
-;// CONCATENATED MODULE: ./src/notify/email/digest.ts
-
-
-
-
-
-/** Where every message is, when the digest leaves some out: the attachment, else the run's page, else (outside Actions) the file. */
-function wholeList(input) {
-    if (input.reportName)
-        return `the attached ${input.reportName} lists every message`;
-    if (input.runUrl)
-        return `${(0,text_rows/* runListsAll */.wS)()}: ${input.runUrl} (the report was too large to attach)`;
-    return `the report at ${input.reportPath} lists every message (it was too large to attach)`;
-}
-/** Counts only, never attacker text; those still in the inbox first, since someone must act on them. */
-function digestSubject(totals) {
-    if (totals.total === 0)
-        return '[ETD] All clear: no new convictions';
-    const inbox = totals.actionNeeded > 0 ? `${(0,format/* count */.U9)(totals.actionNeeded)} still in the inbox · ` : '';
-    return `[ETD] ${inbox}${(0,text_format/* batchHeadline */.N)(totals)}: ${(0,text_format/* verdictCounts */.U)(totals)}`;
-}
-/** Our links (the issue, the run) as label and URL, for either part of an email. */
-const linkLines = (links) => [
-    ...(links?.issue ? [['Issue', links.issue]] : []),
-    ...(links?.run ? [['Workflow run', links.run]] : [])
-];
-/**
- * The page every email of the watch is, around its content: one narrow column that reads the same at
- * 420 px as on a desktop, our links under the heading.
- */
-function emailPage(heading, links, content) {
-    const linked = linkLines(links)
-        .map(([label, url]) => `${label}: <a href="${(0,html/* inertHtml */.y)(url)}">${(0,html/* inertHtml */.y)(url)}</a>`)
-        .join('<br>');
-    return ('<!doctype html><html><head><meta charset="utf-8">' +
-        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
-        '<body style="margin:0;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
-        '<div style="max-width:640px;margin:0 auto;padding:12px;font-size:14px;overflow-wrap:anywhere;word-break:break-word">' +
-        heading +
-        (linked ? `<p>${linked}</p>` : '') +
-        content +
-        '</div></body></html>');
-}
-/**
- * Those still in the inbox first, then the rest grouped by mailbox, cut after `maxRows` rows in all; what
- * is left out is counted from `totals`, the whole batch.
- */
-function limitedSections(input, totals) {
-    const { inbox, rest } = (0,text_rows/* splitActionNeeded */._Y)(input.convictions);
-    const inboxRows = inbox.slice(0, input.maxRows).map((m) => (0,text_rows/* toRow */.IL)(m, input.timeZone));
-    let budget = input.maxRows - inboxRows.length;
-    let shown = 0;
-    const groups = [];
-    for (const { address, label, messages } of (0,text_rows/* groupByMailbox */.t$)(rest, input.rule)) {
-        if (budget <= 0)
-            break;
-        const rows = messages.slice(0, budget).map((m) => (0,text_rows/* toRow */.IL)(m, input.timeZone));
-        groups.push({ label, count: (0,text_rows/* movedInMailbox */.NY)(totals, address), rows });
-        budget -= rows.length;
-        shown += rows.length;
-    }
-    const restTotal = [...totals.mailboxes.keys()].reduce((sum, mailbox) => sum + (0,text_rows/* movedInMailbox */.NY)(totals, mailbox), 0);
-    const inboxLeftOut = totals.actionNeeded - inboxRows.length;
-    return { inbox: inboxRows, groups, leftOut: inboxLeftOut + restTotal - shown, inboxLeftOut };
-}
-const badge = (row) => `<span style="background:${colors/* VERDICT_COLORS */.ZT.get(row.verdict) ?? colors/* OTHER_COLOR */.XB};color:#fff;padding:1px 6px;border-radius:3px">${(0,html/* inertHtml */.y)(row.verdict)}</span>` +
-    (row.retro ? ' <em>retro</em>' : '') +
-    (row.previousVerdict ? ` <em>was ${(0,html/* inertHtml */.y)(row.previousVerdict)}</em>` : '');
-const MUTED = 'color:#6b7280';
-/**
- * One block per conviction, a label and a value a line: it reads the same at 420 px as on a desktop,
- * where a table of six columns showed three. `withMailboxes` for the leading section, whose rows are in
- * no mailbox group.
- */
-function convictionHtml(r, withMailboxes) {
-    const lines = [
-        ['Received', r.received],
-        ...(withMailboxes ? [['Mailboxes', r.mailboxes]] : []),
-        ['From', r.sender],
-        ['Techniques', r.techniqueSeverities],
-        ['URLs', r.urls],
-        ['Remediation', r.remediation]
-    ];
-    return (`<div style="border:1px solid #e5e7eb;border-left:4px solid ${colors/* VERDICT_COLORS */.ZT.get(r.verdict) ?? colors/* OTHER_COLOR */.XB};border-radius:4px;padding:8px 12px;margin:8px 0">` +
-        `<div style="font-weight:600">${(0,html/* inertHtml */.y)(r.subject)}</div>` +
-        `<div style="margin:4px 0">${badge(r)}</div>` +
-        lines
-            .filter(([, value]) => value)
-            .map(([label, value]) => `<div><span style="${MUTED}">${label}:</span> ${(0,html/* inertHtml */.y)(value)}</div>`)
-            .join('') +
-        `<div style="${MUTED};font-size:12px">ETD id ${(0,html/* inertHtml */.y)(r.id)}</div></div>`);
-}
-const blocksHtml = (rows, withMailboxes) => rows.map((r) => convictionHtml(r, withMailboxes)).join('');
-function digest_html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
-    const action = (0,text_rows/* actionNeededLine */.In)(totals);
-    const moved = (0,text_rows/* movedLine */.av)(totals);
-    const sections = groups.map(({ label, count, rows }) => `<h3 style="margin:16px 0 4px">${(0,html/* inertHtml */.y)(label)} (${count})</h3>` + blocksHtml(rows, false));
-    const body = totals.total === 0
-        ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
-        : (action
-            ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${(0,html/* inertHtml */.y)(action)}</h2>` + blocksHtml(inbox, true)
-            : '') +
-            `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,html/* inertHtml */.y)((0,text_format/* batchHeadline */.N)(totals))} (${(0,html/* inertHtml */.y)((0,text_format/* verdictCounts */.U)(totals))}).</p>` +
-            (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${(0,html/* inertHtml */.y)(moved)}</h2>` : '') +
-            sections.join('') +
-            (leftOut > 0 ? `<p>${(0,html/* inertHtml */.y)(`${(0,text_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut)}; ${wholeList(input)}`)}.</p>` : '');
-    return emailPage(`<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}</p>`, { issue: input.issueUrl, run: input.runUrl }, body);
-}
-function textRows(lines, rows, withMailboxes) {
-    for (const r of rows) {
-        lines.push(`- ${r.received}  ${(0,text_rows/* verdictNote */.gG)(r)}  from ${r.sender}`);
-        if (withMailboxes)
-            lines.push(`  To: ${r.mailboxes}`);
-        lines.push(`  Subject: ${r.subject}`);
-        if (r.techniqueSeverities)
-            lines.push(`  Techniques: ${r.techniqueSeverities}`);
-        if (r.urls)
-            lines.push(`  URLs: ${r.urls}`);
-        lines.push(`  Remediation: ${r.remediation}`);
-        lines.push(`  ETD id: ${r.id}`);
-    }
-    lines.push('');
-}
-function digest_text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
-    const lines = [
-        'ETD verdict watch',
-        `Window ${(0,format/* formatWindow */.A4)(input.window, input.timeZone)}`,
-        ...linkLines({ issue: input.issueUrl, run: input.runUrl }).map(([label, url]) => `${label}: ${url}`),
-        ''
-    ];
-    if (totals.total === 0)
-        return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n');
-    const action = (0,text_rows/* actionNeededLine */.In)(totals);
-    if (action) {
-        lines.push(`== ${action}`);
-        textRows(lines, inbox, true);
-    }
-    lines.push(`${(0,text_format/* batchHeadline */.N)(totals)}: ${(0,text_format/* verdictCounts */.U)(totals)}`, '');
-    const moved = (0,text_rows/* movedLine */.av)(totals);
-    if (moved && groups.length > 0)
-        lines.push(`== ${moved}`, '');
-    for (const { label, count, rows } of groups) {
-        lines.push(`== ${label} (${count})`);
-        textRows(lines, rows, false);
-    }
-    if (leftOut > 0)
-        lines.push(`${(0,text_rows/* leftOutCount */.fk)(leftOut, inboxLeftOut)}; ${wholeList(input)}.`, '');
-    return lines.join('\n');
-}
-/** The administrator's digest: HTML with every message string escaped, and a plain-text twin. */
-function buildDigest(input) {
-    const { totals } = input;
-    const sections = limitedSections(input, totals);
-    return { subject: digestSubject(totals), html: digest_html(input, totals, sections), text: digest_text(input, totals, sections) };
-}
-
+// EXTERNAL MODULE: ./src/notify/email/digest.ts
+var email_digest = __webpack_require__(5572);
 // EXTERNAL MODULE: ./src/notify/email/mail.ts
 var email_mail = __webpack_require__(1143);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 6 modules
@@ -460,6 +296,10 @@ async function openTransport(config, options) {
     return new GraphTransport(config.graphEndpoint, config.fromAddress, accessToken, options);
 }
 
+// EXTERNAL MODULE: ./src/common/format.ts
+var format = __webpack_require__(6950);
+// EXTERNAL MODULE: ./src/notify/text/rows.ts
+var text_rows = __webpack_require__(2116);
 ;// CONCATENATED MODULE: ./src/notify/email/owner-notice.ts
 
 
@@ -596,7 +436,7 @@ var pending_notices = __webpack_require__(8914);
 
 const REPORT_NAME = 'etd-verdict-watch-report.json';
 function digestMail(config, batch) {
-    const digest = buildDigest({
+    const digest = (0,email_digest/* buildDigest */.PW)({
         ...batch,
         maxRows: config.maxRows,
         reportName: batch.reportJson === undefined ? undefined : REPORT_NAME
@@ -825,16 +665,187 @@ async function deliverEmail(config, batch, options = {}) {
         transport.close();
     }
 }
-/** One short plain email of the watch's own (the daily heartbeat) to the digest's recipients. */
-async function emailLine(config, line, options = {}) {
+/** One mail of the watch's own to the digest's recipients: the line as its subject, or a subject and bodies. */
+async function emailLine(config, line, options = {}, content = { subject: `[ETD] ${line}`, text: line }) {
     const transport = await openTransport(config, options);
     try {
-        await transport.send(await (0,email_mail/* renderEml */.Z)(config.from, { to: config.to, subject: `[ETD] ${line}`, text: line }, 'windows'));
+        await transport.send(await (0,email_mail/* renderEml */.Z)(config.from, { to: config.to, ...content }, 'windows'));
     }
     finally {
         transport.close();
     }
     return `Email: "${line}" sent to ${config.to.join(', ')}.`;
+}
+
+
+/***/ }),
+
+/***/ 5572:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Om: () => (/* binding */ linkLines),
+/* harmony export */   PW: () => (/* binding */ buildDigest),
+/* harmony export */   ey: () => (/* binding */ emailPage)
+/* harmony export */ });
+/* harmony import */ var _text_colors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6981);
+/* harmony import */ var _text_html_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8468);
+/* harmony import */ var _common_format_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6950);
+/* harmony import */ var _text_format_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4482);
+/* harmony import */ var _text_rows_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2116);
+
+
+
+
+
+/** Where every message is, when the digest leaves some out: the attachment, else the run's page, else (outside Actions) the file. */
+function wholeList(input) {
+    if (input.reportName)
+        return `the attached ${input.reportName} lists every message`;
+    if (input.runUrl)
+        return `${(0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .runListsAll */ .wS)()}: ${input.runUrl} (the report was too large to attach)`;
+    return `the report at ${input.reportPath} lists every message (it was too large to attach)`;
+}
+/** Counts only, never attacker text; those still in the inbox first, since someone must act on them. */
+function digestSubject(totals) {
+    if (totals.total === 0)
+        return '[ETD] All clear: no new convictions';
+    const inbox = totals.actionNeeded > 0 ? `${(0,_common_format_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(totals.actionNeeded)} still in the inbox · ` : '';
+    return `[ETD] ${inbox}${(0,_text_format_js__WEBPACK_IMPORTED_MODULE_3__/* .batchHeadline */ .N)(totals)}: ${(0,_text_format_js__WEBPACK_IMPORTED_MODULE_3__/* .verdictCounts */ .U)(totals)}`;
+}
+/** Our links (the issue, the run) as label and URL, for either part of an email. */
+const linkLines = (links) => [
+    ...(links?.issue ? [['Issue', links.issue]] : []),
+    ...(links?.run ? [['Workflow run', links.run]] : [])
+];
+/**
+ * The page every email of the watch is, around its content: one narrow column that reads the same at
+ * 420 px as on a desktop, our links under the heading.
+ */
+function emailPage(heading, links, content) {
+    const linked = linkLines(links)
+        .map(([label, url]) => `${label}: <a href="${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)(url)}">${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)(url)}</a>`)
+        .join('<br>');
+    return ('<!doctype html><html><head><meta charset="utf-8">' +
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
+        '<body style="margin:0;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">' +
+        '<div style="max-width:640px;margin:0 auto;padding:12px;font-size:14px;overflow-wrap:anywhere;word-break:break-word">' +
+        heading +
+        (linked ? `<p>${linked}</p>` : '') +
+        content +
+        '</div></body></html>');
+}
+/**
+ * Those still in the inbox first, then the rest grouped by mailbox, cut after `maxRows` rows in all; what
+ * is left out is counted from `totals`, the whole batch.
+ */
+function limitedSections(input, totals) {
+    const { inbox, rest } = (0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .splitActionNeeded */ ._Y)(input.convictions);
+    const inboxRows = inbox.slice(0, input.maxRows).map((m) => (0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .toRow */ .IL)(m, input.timeZone));
+    let budget = input.maxRows - inboxRows.length;
+    let shown = 0;
+    const groups = [];
+    for (const { address, label, messages } of (0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .groupByMailbox */ .t$)(rest, input.rule)) {
+        if (budget <= 0)
+            break;
+        const rows = messages.slice(0, budget).map((m) => (0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .toRow */ .IL)(m, input.timeZone));
+        groups.push({ label, count: (0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .movedInMailbox */ .NY)(totals, address), rows });
+        budget -= rows.length;
+        shown += rows.length;
+    }
+    const restTotal = [...totals.mailboxes.keys()].reduce((sum, mailbox) => sum + (0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .movedInMailbox */ .NY)(totals, mailbox), 0);
+    const inboxLeftOut = totals.actionNeeded - inboxRows.length;
+    return { inbox: inboxRows, groups, leftOut: inboxLeftOut + restTotal - shown, inboxLeftOut };
+}
+const badge = (row) => `<span style="background:${_text_colors_js__WEBPACK_IMPORTED_MODULE_0__/* .VERDICT_COLORS */ .ZT.get(row.verdict) ?? _text_colors_js__WEBPACK_IMPORTED_MODULE_0__/* .OTHER_COLOR */ .XB};color:#fff;padding:1px 6px;border-radius:3px">${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)(row.verdict)}</span>` +
+    (row.retro ? ' <em>retro</em>' : '') +
+    (row.previousVerdict ? ` <em>was ${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)(row.previousVerdict)}</em>` : '');
+const MUTED = 'color:#6b7280';
+/**
+ * One block per conviction, a label and a value a line: it reads the same at 420 px as on a desktop,
+ * where a table of six columns showed three. `withMailboxes` for the leading section, whose rows are in
+ * no mailbox group.
+ */
+function convictionHtml(r, withMailboxes) {
+    const lines = [
+        ['Received', r.received],
+        ...(withMailboxes ? [['Mailboxes', r.mailboxes]] : []),
+        ['From', r.sender],
+        ['Techniques', r.techniqueSeverities],
+        ['URLs', r.urls],
+        ['Remediation', r.remediation]
+    ];
+    return (`<div style="border:1px solid #e5e7eb;border-left:4px solid ${_text_colors_js__WEBPACK_IMPORTED_MODULE_0__/* .VERDICT_COLORS */ .ZT.get(r.verdict) ?? _text_colors_js__WEBPACK_IMPORTED_MODULE_0__/* .OTHER_COLOR */ .XB};border-radius:4px;padding:8px 12px;margin:8px 0">` +
+        `<div style="font-weight:600">${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)(r.subject)}</div>` +
+        `<div style="margin:4px 0">${badge(r)}</div>` +
+        lines
+            .filter(([, value]) => value)
+            .map(([label, value]) => `<div><span style="${MUTED}">${label}:</span> ${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)(value)}</div>`)
+            .join('') +
+        `<div style="${MUTED};font-size:12px">ETD id ${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)(r.id)}</div></div>`);
+}
+const blocksHtml = (rows, withMailboxes) => rows.map((r) => convictionHtml(r, withMailboxes)).join('');
+function html(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
+    const action = (0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .actionNeededLine */ .In)(totals);
+    const moved = (0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .movedLine */ .av)(totals);
+    const sections = groups.map(({ label, count, rows }) => `<h3 style="margin:16px 0 4px">${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)(label)} (${count})</h3>` + blocksHtml(rows, false));
+    const body = totals.total === 0
+        ? '<p>All clear: no new convictions in the watched mailboxes.</p>'
+        : (action
+            ? `<h2 style="margin:16px 0 4px;color:#b91c1c">${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)(action)}</h2>` + blocksHtml(inbox, true)
+            : '') +
+            `<p>Cisco Secure Email Threat Defense in the watched mailboxes: ${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)((0,_text_format_js__WEBPACK_IMPORTED_MODULE_3__/* .batchHeadline */ .N)(totals))} (${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)((0,_text_format_js__WEBPACK_IMPORTED_MODULE_3__/* .verdictCounts */ .U)(totals))}).</p>` +
+            (moved && groups.length > 0 ? `<h2 style="margin:16px 0 4px">${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)(moved)}</h2>` : '') +
+            sections.join('') +
+            (leftOut > 0 ? `<p>${(0,_text_html_js__WEBPACK_IMPORTED_MODULE_1__/* .inertHtml */ .y)(`${(0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .leftOutCount */ .fk)(leftOut, inboxLeftOut)}; ${wholeList(input)}`)}.</p>` : '');
+    return emailPage(`<h2 style="margin:0 0 8px">ETD verdict watch</h2><p style="color:#4b5563">Window ${(0,_common_format_js__WEBPACK_IMPORTED_MODULE_2__/* .formatWindow */ .A4)(input.window, input.timeZone)}</p>`, { issue: input.issueUrl, run: input.runUrl }, body);
+}
+function textRows(lines, rows, withMailboxes) {
+    for (const r of rows) {
+        lines.push(`- ${r.received}  ${(0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .verdictNote */ .gG)(r)}  from ${r.sender}`);
+        if (withMailboxes)
+            lines.push(`  To: ${r.mailboxes}`);
+        lines.push(`  Subject: ${r.subject}`);
+        if (r.techniqueSeverities)
+            lines.push(`  Techniques: ${r.techniqueSeverities}`);
+        if (r.urls)
+            lines.push(`  URLs: ${r.urls}`);
+        lines.push(`  Remediation: ${r.remediation}`);
+        lines.push(`  ETD id: ${r.id}`);
+    }
+    lines.push('');
+}
+function text(input, totals, { inbox, groups, leftOut, inboxLeftOut }) {
+    const lines = [
+        'ETD verdict watch',
+        `Window ${(0,_common_format_js__WEBPACK_IMPORTED_MODULE_2__/* .formatWindow */ .A4)(input.window, input.timeZone)}`,
+        ...linkLines({ issue: input.issueUrl, run: input.runUrl }).map(([label, url]) => `${label}: ${url}`),
+        ''
+    ];
+    if (totals.total === 0)
+        return [...lines, 'All clear: no new convictions in the watched mailboxes.', ''].join('\n');
+    const action = (0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .actionNeededLine */ .In)(totals);
+    if (action) {
+        lines.push(`== ${action}`);
+        textRows(lines, inbox, true);
+    }
+    lines.push(`${(0,_text_format_js__WEBPACK_IMPORTED_MODULE_3__/* .batchHeadline */ .N)(totals)}: ${(0,_text_format_js__WEBPACK_IMPORTED_MODULE_3__/* .verdictCounts */ .U)(totals)}`, '');
+    const moved = (0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .movedLine */ .av)(totals);
+    if (moved && groups.length > 0)
+        lines.push(`== ${moved}`, '');
+    for (const { label, count, rows } of groups) {
+        lines.push(`== ${label} (${count})`);
+        textRows(lines, rows, false);
+    }
+    if (leftOut > 0)
+        lines.push(`${(0,_text_rows_js__WEBPACK_IMPORTED_MODULE_4__/* .leftOutCount */ .fk)(leftOut, inboxLeftOut)}; ${wholeList(input)}.`, '');
+    return lines.join('\n');
+}
+/** The administrator's digest: HTML with every message string escaped, and a plain-text twin. */
+function buildDigest(input) {
+    const { totals } = input;
+    const sections = limitedSections(input, totals);
+    return { subject: digestSubject(totals), html: html(input, totals, sections), text: text(input, totals, sections) };
 }
 
 

@@ -1,21 +1,57 @@
-export const id = 254;
-export const ids = [254];
+export const id = 161;
+export const ids = [161];
 export const modules = {
 
-/***/ 9254:
+/***/ 1161:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   issueChannel: () => (/* binding */ issueChannel)
-/* harmony export */ });
-/* unused harmony export notYetRecorded */
-/* harmony import */ var _body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7337);
-/* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6888);
-/* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6783);
-/* harmony import */ var _text_rows_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2116);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9266);
-/* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5051);
-/* harmony import */ var _trail_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5921);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  issueChannel: () => (/* binding */ issueChannel)
+});
+
+// UNUSED EXPORTS: notYetRecorded
+
+// EXTERNAL MODULE: ./src/notify/issue/body.ts
+var issue_body = __webpack_require__(7337);
+// EXTERNAL MODULE: ./src/notify/text/weekly-markdown.ts
+var weekly_markdown = __webpack_require__(502);
+// EXTERNAL MODULE: ./src/notify/text/weekly.ts
+var weekly = __webpack_require__(826);
+;// CONCATENATED MODULE: ./src/notify/issue/weekly.ts
+
+
+/** The label of the weekly report's issues: apart from the convictions', whose markers are the record. */
+const WEEKLY_LABEL = 'etd-weekly-report';
+/** GitHub's limit on issue bodies, in characters. */
+const MAX_BODY = 65_536;
+/** The weekly report as an issue: counts-only title, the markdown report (charts included) as body. */
+function buildWeeklyIssue(report, input = {}) {
+    const maxLength = input.maxLength ?? MAX_BODY;
+    return {
+        title: (0,weekly/* weeklyTitle */.u_)(report),
+        body: (0,weekly_markdown/* weeklyMarkdown */.x)(report, {
+            fits: (body) => body.length <= maxLength,
+            links: input.runUrl ? [`Workflow run: ${input.runUrl}`] : []
+        })
+    };
+}
+
+// EXTERNAL MODULE: ./src/notify/ledger.ts
+var ledger = __webpack_require__(6888);
+// EXTERNAL MODULE: ./src/notify/issue/marker.ts
+var marker = __webpack_require__(6783);
+// EXTERNAL MODULE: ./src/notify/text/rows.ts
+var rows = __webpack_require__(2116);
+// EXTERNAL MODULE: ./src/notify/issue/errors.ts
+var errors = __webpack_require__(9266);
+// EXTERNAL MODULE: ./src/notify/issue/octokit.ts + 1 modules
+var octokit = __webpack_require__(5051);
+// EXTERNAL MODULE: ./src/notify/issue/trail.ts
+var trail = __webpack_require__(5921);
+;// CONCATENATED MODULE: ./src/notify/issue/channel.ts
+
 
 
 
@@ -65,7 +101,7 @@ class GitHubIssues {
     constructor(config, options) {
         this.config = config;
         this.options = options;
-        this.octokit = (0,_octokit_js__WEBPACK_IMPORTED_MODULE_4__/* .issueOctokit */ .r)(config, (reason) => this.options.onRetry?.(reason));
+        this.octokit = (0,octokit/* issueOctokit */.r)(config, (reason) => this.options.onRetry?.(reason));
     }
     recordedBatches() {
         const author = this.config.author.toLowerCase();
@@ -85,14 +121,14 @@ class GitHubIssues {
             number: issue.number,
             url: issue.html_url,
             createdAt: Date.parse(issue.created_at),
-            ...(0,_marker_js__WEBPACK_IMPORTED_MODULE_6__/* .readMarker */ .t7)(issue.body),
+            ...(0,marker/* readMarker */.t7)(issue.body),
             body: issue.body ?? '',
             labels: issue.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? ''))),
             open: issue.state === 'open'
         })))
             .catch((error) => {
             this.recent = undefined;
-            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .explain */ .W)(error, 'listing recent issues', this.config);
+            throw (0,errors/* explain */.W)(error, 'listing recent issues', this.config);
         });
         return this.recent;
     }
@@ -104,7 +140,7 @@ class GitHubIssues {
             }
             catch (error) {
                 if (error.status !== 404)
-                    throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .explain */ .W)(error, `reading label '${name}'`, this.config);
+                    throw (0,errors/* explain */.W)(error, `reading label '${name}'`, this.config);
                 try {
                     await this.octokit.rest.issues.createLabel({
                         owner,
@@ -117,7 +153,7 @@ class GitHubIssues {
                 catch (createError) {
                     // Another run may have created it in between.
                     if (createError.status !== 422)
-                        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .explain */ .W)(createError, `creating label '${name}'`, this.config);
+                        throw (0,errors/* explain */.W)(createError, `creating label '${name}'`, this.config);
                 }
             }
         }
@@ -136,18 +172,18 @@ class GitHubIssues {
                 description: `Already recorded in issue #${record.number}, so no new issue.`
             };
         }
-        const totals = (0,_text_rows_js__WEBPACK_IMPORTED_MODULE_2__/* .totalsWithout */ .qv)(batch.totals, recordedHere, batch.rule);
-        const labels = totals.actionNeeded > 0 ? [...new Set([...this.config.labels, _trail_js__WEBPACK_IMPORTED_MODULE_5__/* .ACTION_NEEDED_LABEL */ .CO])] : this.config.labels;
+        const totals = (0,rows/* totalsWithout */.qv)(batch.totals, recordedHere, batch.rule);
+        const labels = totals.actionNeeded > 0 ? [...new Set([...this.config.labels, trail/* ACTION_NEEDED_LABEL */.CO])] : this.config.labels;
         await this.ensureLabels(labels);
         const input = { ...batch, convictions: fresh, totals };
-        const content = (0,_body_js__WEBPACK_IMPORTED_MODULE_0__/* .buildIssue */ .y)(input);
+        const content = (0,issue_body/* buildIssue */.y)(input);
         const issue = { owner: this.config.owner, repo: this.config.repo, title: content.title, body: content.body, labels };
         const { data, unassigned } = await this.create(issue);
         const opened = {
             number: data.number,
             url: data.html_url,
             createdAt: Date.parse(data.created_at),
-            ...(0,_marker_js__WEBPACK_IMPORTED_MODULE_6__/* .readMarker */ .t7)(content.body),
+            ...(0,marker/* readMarker */.t7)(content.body),
             body: content.body,
             labels,
             open: true
@@ -163,6 +199,17 @@ class GitHubIssues {
             description: `Issue #${data.number} opened: ${data.html_url}${omitted}.${unassigned ? ` ${unassigned}` : ''}`
         };
     }
+    /** Opens an issue of the watch's own under `label` alone (the weekly report): no marker, no ledger. */
+    async openReport(content, label) {
+        await this.ensureLabels([label]);
+        const { data } = await this.create({
+            owner: this.config.owner,
+            repo: this.config.repo,
+            ...content,
+            labels: [label]
+        });
+        return { number: data.number, url: data.html_url };
+    }
     openedNow(record) {
         return this.opened?.record.number === record.number;
     }
@@ -173,8 +220,8 @@ class GitHubIssues {
     async rewrite(record, owes, notes) {
         const input = this.openedNow(record) ? this.opened?.input : undefined;
         const body = input
-            ? (0,_body_js__WEBPACK_IMPORTED_MODULE_0__/* .buildIssue */ .y)({ ...input, notes: [...input.notes, ...notes], owes }).body
-            : (0,_marker_js__WEBPACK_IMPORTED_MODULE_6__/* .replaceMarker */ .ti)(record.body, (0,_marker_js__WEBPACK_IMPORTED_MODULE_6__/* .formatMarker */ .gJ)(record.convictions, Infinity, owes, record.places));
+            ? (0,issue_body/* buildIssue */.y)({ ...input, notes: [...input.notes, ...notes], owes }).body
+            : (0,marker/* replaceMarker */.ti)(record.body, (0,marker/* formatMarker */.gJ)(record.convictions, Infinity, owes, record.places));
         if (body === undefined || body === record.body)
             return;
         try {
@@ -186,7 +233,7 @@ class GitHubIssues {
             });
         }
         catch (error) {
-            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .explain */ .W)(error, `recording the channels in issue #${record.number}`, this.config);
+            throw (0,errors/* explain */.W)(error, `recording the channels in issue #${record.number}`, this.config);
         }
         Object.assign(record, { owes, body });
     }
@@ -201,13 +248,13 @@ class GitHubIssues {
         for (const record of await this.recordedBatches()) {
             if (!record.open || !record.convictions.some((c) => ids.has(c.id)))
                 continue;
-            const update = (0,_trail_js__WEBPACK_IMPORTED_MODULE_5__/* .planTrail */ .cW)(record, sightings, { timeZone, unfollowed, runUrl: this.options.runUrl });
+            const update = (0,trail/* planTrail */.cW)(record, sightings, { timeZone, unfollowed, runUrl: this.options.runUrl });
             if (!update)
                 continue;
             try {
-                result.notes.push(await (0,_trail_js__WEBPACK_IMPORTED_MODULE_5__/* .applyTrail */ .P$)(this.octokit, this.config, update));
+                result.notes.push(await (0,trail/* applyTrail */.P$)(this.octokit, this.config, update));
                 const labels = [...record.labels.filter((l) => !update.removeLabels.includes(l)), ...update.addLabels];
-                Object.assign(record, { ...(0,_marker_js__WEBPACK_IMPORTED_MODULE_6__/* .readMarker */ .t7)(update.body), body: update.body, labels, open: !update.close });
+                Object.assign(record, { ...(0,marker/* readMarker */.t7)(update.body), body: update.body, labels, open: !update.close });
             }
             catch (error) {
                 result.errors.push(error.message);
@@ -234,14 +281,14 @@ class GitHubIssues {
         catch (error) {
             const refused = refusedAssignees(error, assignees);
             if (refused === undefined)
-                throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .explain */ .W)(error, 'opening the issue', this.config);
+                throw (0,errors/* explain */.W)(error, 'opening the issue', this.config);
             let data;
             try {
                 ;
                 ({ data } = await this.octokit.rest.issues.create(issue));
             }
             catch (retryError) {
-                throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .explain */ .W)(retryError, 'opening the issue', this.config);
+                throw (0,errors/* explain */.W)(retryError, 'opening the issue', this.config);
             }
             const unassigned = `GitHub refused to assign it to ${refused.map((login) => `'${login}'`).join(', ')} (422), so it was opened ` +
                 `unassigned: check issue-assignees (logins that may be assigned issues in ${issue.owner}/${issue.repo}).`;
@@ -270,11 +317,15 @@ function issueChannel(config, options) {
     const issues = new GitHubIssues(config, options);
     return {
         name: 'Issue',
-        ledger: (0,_ledger_js__WEBPACK_IMPORTED_MODULE_1__/* .issueLedger */ .vL)(issues),
+        ledger: (0,ledger/* issueLedger */.vL)(issues),
         recordedBatches: () => issues.recordedBatches(),
         follow: (sightings, unfollowed, timeZone) => issues.follow(sightings, unfollowed, timeZone),
         async deliver(batch, notes) {
             return delivered(await issues.open({ ...batch, notes: [...notes], owes: options.owes }));
+        },
+        async weekly(report) {
+            const opened = await issues.openReport(buildWeeklyIssue(report, { runUrl: options.runUrl }), WEEKLY_LABEL);
+            return { note: `Weekly report issue #${opened.number} opened: ${opened.url}.`, url: opened.url };
         }
     };
 }
