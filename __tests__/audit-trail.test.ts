@@ -5,7 +5,7 @@ import { readMarker } from '../src/notify/issue/marker.js'
 import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import type { ActionResult } from './helpers/action-run.js'
-import { simMessage, T } from './helpers/fixtures.js'
+import { threePhish, T } from './helpers/fixtures.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
 import { githubEnv, runWatch } from './helpers/watch-run.js'
 
@@ -21,11 +21,7 @@ async function watched() {
   const dir = await tempDir('etd-trail-')
   const sim = closedAfter(
     await startSimulator({
-      messages: [
-        simMessage('aaaa-0001', T - 50 * MINUTE, { folder: 'inbox' }),
-        simMessage('bbbb-0002', T - 40 * MINUTE, { folder: undefined }),
-        simMessage('cccc-0003', T - 30 * MINUTE)
-      ],
+      messages: threePhish(['aaaa-0001', 'bbbb-0002', 'cccc-0003']),
       clock: () => clock,
       rateLimit: false
     })

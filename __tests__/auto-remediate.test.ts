@@ -10,6 +10,7 @@ import { Candidates, moveCandidates } from '../src/remediate.js'
 import { conviction, simMessage, T } from './helpers/fixtures.js'
 import { listenLoopback } from './helpers/listen.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
+import { clientOfServer } from './helpers/simulator.js'
 import { githubEnv, runWatch } from './helpers/watch-run.js'
 
 const MINUTE = 60_000
@@ -221,13 +222,7 @@ describe('moveCandidates', () => {
     })
     const etd = await listenLoopback(server)
     try {
-      const client = new EtdClient({
-        baseUrl: etd.url.slice(0, -1),
-        apiKey: 'k',
-        clientId: 'i',
-        clientSecret: 's',
-        limiter: unpacedLimiter()
-      })
+      const client = clientOfServer(etd.url)
       const candidates = new Candidates(['phishing', 'bec'], T)
       for (const c of [eligible('ok-1'), eligible('gone-2'), eligible('b-3', 'bec')]) candidates.consider(c, true)
       const result = await moveCandidates(client, candidates, {

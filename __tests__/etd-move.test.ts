@@ -7,7 +7,7 @@ import { folderAt } from '../src/simulator/oracle.js'
 import { startSimulator, type Simulator } from '../src/simulator/server.js'
 import { listenLoopback } from './helpers/listen.js'
 import { simMessage, T } from './helpers/fixtures.js'
-import { HOUR } from './helpers/simulator.js'
+import { clientOfServer, HOUR } from './helpers/simulator.js'
 
 const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }
 /** The simulator's clock stands a little after `T`, the messages arrive an hour before. */
@@ -266,13 +266,7 @@ describe('ETD’s move and status answers are attacker text', () => {
     })
     const listening = await listenLoopback(server)
     try {
-      const c = new EtdClient({
-        baseUrl: listening.url.slice(0, -1),
-        apiKey: 'k',
-        clientId: 'id',
-        clientSecret: 's',
-        retry: FAST_RETRY
-      })
+      const c = clientOfServer(listening.url, { retry: FAST_RETRY })
       const cleaned = 'not found ::error::pwned hxxps://evil[.]example/x'
       expect(await c.move(['a'], 'trash', 'bec')).toEqual({
         moves: [{ id: 'a b', queueSuccess: false, reason: cleaned }],

@@ -8,7 +8,7 @@ import { folderAt } from '../src/simulator/oracle.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/server.js'
 import { FileStateStore } from '../src/state/store.js'
 import type { WatchState } from '../src/state/state.js'
-import { simMessage, T } from './helpers/fixtures.js'
+import { simMessage, threePhish, T } from './helpers/fixtures.js'
 import { runAction } from './helpers/action-run.js'
 import { commentEvent, runRespond } from './helpers/respond-run.js'
 import { closedAfter, tempDir } from './helpers/servers.js'
@@ -46,11 +46,7 @@ async function watched(options: Partial<SimulatorOptions> = {}): Promise<Setup> 
   const dir = await tempDir('etd-respond-')
   const sim = closedAfter(
     await startSimulator({
-      messages: [
-        simMessage('left', T - 50 * MINUTE, { folder: 'inbox' }),
-        simMessage('untouched', T - 40 * MINUTE, { folder: undefined }),
-        simMessage('held', T - 30 * MINUTE)
-      ],
+      messages: threePhish(['left', 'untouched', 'held']),
       clock: () => now.at,
       rateLimit: false,
       ...options

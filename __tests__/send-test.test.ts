@@ -3,19 +3,18 @@ import { run } from '../src/main.js'
 import { etdInputs } from './helpers/simulator.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
-import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
+import { type GitHubApi } from '../src/simulator/github-api.js'
 import { type MailSink } from '../src/simulator/mail-sink.js'
-import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
+import { type Simulator } from '../src/simulator/server.js'
+import { type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
-import { startCacheServer, type CacheServer } from './helpers/cache-server.js'
-import { startSmtp, githubEnv } from './helpers/watch-run.js'
-import { closedAfter, tempDir } from './helpers/servers.js'
+import { type CacheServer } from './helpers/cache-server.js'
+import { githubEnv, startAllServers } from './helpers/watch-run.js'
 
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0)
 const home = process.cwd()
 
-// The servers of the test under way, closed after it by closedAfter.
+// The servers of the test under way, each closed after it.
 let sim: Simulator, smtp: MailSink, github: GitHubApi, receiver: WebhookReceiver, cacheServer: CacheServer
 let workspace = ''
 
@@ -24,15 +23,8 @@ afterEach(() => {
 })
 
 async function setUp(): Promise<void> {
-  workspace = await tempDir('etd-send-test-')
-  // @actions/cache archives paths relative to the working directory, which is the workspace in Actions.
-  process.chdir(workspace)
   const messages = generateMessages({ seed: 8, count: 400, start: T0 - 2 * 86_400_000, end: T0 - 600_000 })
-  sim = closedAfter(await startSimulator({ messages, clock: () => T0, rateLimit: false }))
-  smtp = await startSmtp()
-  github = closedAfter(await startGitHubApi())
-  receiver = closedAfter(await startWebhookReceiver())
-  cacheServer = closedAfter(await startCacheServer())
+  ;({ workspace, sim, smtp, github, receiver, cacheServer } = await startAllServers('etd-send-test-', messages, T0))
 }
 
 async function watch(runId: number, inputs: Record<string, string> = {}): Promise<ActionResult> {

@@ -3,15 +3,14 @@ import { run } from '../src/main.js'
 import type { WeeklyReport } from '../src/report/weekly/types.js'
 import { certificate } from '../src/simulator/certificate.js'
 import { generateMessages } from '../src/simulator/data.js'
-import { startGitHubApi, type GitHubApi } from '../src/simulator/github-api.js'
+import { type GitHubApi } from '../src/simulator/github-api.js'
 import { type MailSink } from '../src/simulator/mail-sink.js'
-import { startSimulator, type Simulator } from '../src/simulator/server.js'
-import { startWebhookReceiver, type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
+import { type Simulator } from '../src/simulator/server.js'
+import { type WebhookReceiver } from '../src/simulator/webhook-receiver.js'
 import { runAction, type ActionResult } from './helpers/action-run.js'
-import { startCacheServer, type CacheServer } from './helpers/cache-server.js'
-import { closedAfter, tempDir } from './helpers/servers.js'
+import { type CacheServer } from './helpers/cache-server.js'
 import { etdInputs } from './helpers/simulator.js'
-import { githubEnv, startSmtp } from './helpers/watch-run.js'
+import { githubEnv, startAllServers } from './helpers/watch-run.js'
 import { readFile } from 'node:fs/promises'
 
 const HOUR = 3_600_000
@@ -25,14 +24,12 @@ let workspace = ''
 afterEach(() => process.chdir(home))
 
 async function setUp(): Promise<void> {
-  workspace = await tempDir('etd-weekly-delivery-')
-  process.chdir(workspace)
   const messages = generateMessages({ seed: 9, count: 300, start: T0 - 3 * 86_400_000, end: T0 - 600_000 })
-  sim = closedAfter(await startSimulator({ messages, clock: () => T0, rateLimit: false }))
-  smtp = await startSmtp()
-  github = closedAfter(await startGitHubApi())
-  receiver = closedAfter(await startWebhookReceiver())
-  cacheServer = closedAfter(await startCacheServer())
+  ;({ workspace, sim, smtp, github, receiver, cacheServer } = await startAllServers(
+    'etd-weekly-delivery-',
+    messages,
+    T0
+  ))
 }
 
 /** One run at `at` with every channel and the state in the cache, as run `runId` of the workflow. */

@@ -103,3 +103,15 @@ export async function emailBatch(
     ...extra
   }
 }
+
+/**
+ * Three phish to the CEO in the hour before `T`: the first left in the inbox, the second never moved, the
+ * third quarantined by ETD.
+ */
+export function threePhish([inbox, untouched, held]: readonly [string, string, string]): SimMessage[] {
+  return [
+    simMessage(inbox, T - 50 * 60_000, { folder: 'inbox' }),
+    simMessage(untouched, T - 40 * 60_000, { folder: undefined }),
+    simMessage(held, T - 30 * 60_000)
+  ]
+}

@@ -1,3 +1,5 @@
+import { EtdClient, type EtdClientOptions } from '../../src/etd/client.js'
+import { unpacedLimiter } from '../../src/common/rate-limiter.js'
 import { generateMessages } from '../../src/simulator/data.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js'
 
@@ -26,4 +28,16 @@ export function etdInputs(
     'etd-client-id': sim.clientId,
     'etd-client-secret': sim.clientSecret
   }
+}
+
+/** A client of a hand-made ETD server at `url` (a loopback listener's, with its trailing slash), unpaced. */
+export function clientOfServer(url: string, options: Partial<EtdClientOptions> = {}): EtdClient {
+  return new EtdClient({
+    baseUrl: url.slice(0, -1),
+    apiKey: 'k',
+    clientId: 'i',
+    clientSecret: 's',
+    limiter: unpacedLimiter(),
+    ...options
+  })
 }

@@ -5,6 +5,9 @@ import { certificate } from '../../src/simulator/certificate.js'
 import type { SimMessage } from '../../src/simulator/data.js'
 import { startMailSink, type MailSink } from '../../src/simulator/mail-sink.js'
 import { startSimulator, type Simulator } from '../../src/simulator/server.js'
+import { startGitHubApi, type GitHubApi } from '../../src/simulator/github-api.js'
+import { startWebhookReceiver, type WebhookReceiver } from '../../src/simulator/webhook-receiver.js'
+import { startCacheServer, type CacheServer } from './cache-server.js'
 import { runAction, type ActionResult } from './action-run.js'
 import { closedAfter, tempDir } from './servers.js'
 import { etdInputs } from './simulator.js'
@@ -80,5 +83,30 @@ export class WatchAt {
   runAt = (at: number, inputs: Record<string, string> = {}): Promise<ActionResult> => {
     this.at = at
     return runWatch(this.sim, { ...this.base(), ...inputs }, { dir: this.dir, now: this.now, env: this.env() })
+  }
+}
+
+/** Every server a run with every channel talks to, and the workspace it runs in. */
+export interface AllServers {
+  workspace: string
+  sim: Simulator
+  smtp: MailSink
+  github: GitHubApi
+  receiver: WebhookReceiver
+  cacheServer: CacheServer
+}
+
+/** Starts them all over `messages` at the fixed time `now`, and enters the workspace. */
+export async function startAllServers(prefix: string, messages: SimMessage[], now: number): Promise<AllServers> {
+  const workspace = await tempDir(prefix)
+  // @actions/cache archives paths relative to the working directory, which is the workspace in Actions.
+  process.chdir(workspace)
+  return {
+    workspace,
+    sim: closedAfter(await startSimulator({ messages, clock: () => now, rateLimit: false })),
+    smtp: await startSmtp(),
+    github: closedAfter(await startGitHubApi()),
+    receiver: closedAfter(await startWebhookReceiver()),
+    cacheServer: closedAfter(await startCacheServer())
   }
 }
