@@ -59,7 +59,13 @@ export class Follower {
         })
       }
     }
-    if (change && isTold(disposition)) return change.receivedAt >= this.keepFrom ? { ...change, inbox } : change
+    if (change && isTold(disposition)) {
+      if (change.receivedAt >= this.keepFrom) return { ...change, inbox }
+      // Older than the rescan range: no later search sees it, so the trail does not follow it.
+      const unfollowed = { ...change }
+      delete unfollowed.inbox
+      return unfollowed
+    }
     // The flag of a followed one stays as recorded until followUp settles it (or, when its issue could not
     // be updated, until a later run that sees the move again does).
     return change && entry?.inbox !== undefined ? { ...change, inbox: entry.inbox } : change
